@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The command line runs the same TypeScript lib code as the extension, through tsx.
+import { register } from 'tsx/esm/api';
+register();
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

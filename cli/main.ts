@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { extractThread, sourceFromText, decodePage, ExtractError } from '../lib/extract/index.ts';
+import { linkedomKit } from '../lib/extract/linkedom.ts';
+import type { Thread } from '../lib/model/thread.ts';
+
+const USAGE = `Usage:
+  gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback]
+      Print the discussion thread in a saved page or API response (type detected from the content).
+  gleaner import FILE|ZIP|FOLDER
+      Read a chat or mail archive; print one Thread per conversation as JSON Lines.
+  gleaner redact [--jsonl]
+      Redact personal data from text on standard input.
+`;
+
+/** Commands that live in their own module; each exports run(args, io). */
+const MODULES: Record<string, () => Promise<{ run: (args: string[], io: Io) => Promise<number> }>> = {
+  import: () => import('./import.ts'),
+  redact: () => import('./redact.ts'),
+};
+
+import { stdio, type Io } from './io.ts';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}
+
+/** The CLI's public JSON shape: scripts depend on these field names. */
+export function threadJson(t: Thread) {
+  return {
+    platform: t.platform,
+    url: t.url,
+    title: t.title,
+    posts: t.posts.map((p) => ({
+      id: p.id,
+      author: { name: p.author.name, url: p.author.url },
+      publishedAt: p.publishedAt,
+      text: p.text,
+      html: p.html,
+      permalink: p.permalink,
+      replyTo: p.replyTo,
+      quotes: p.quotes,
+      score: p.score,
+      ...(p.accepted !== undefined ? { accepted: p.accepted } : {}),
+    })),
+  };
+}
+
+export function threadMarkdown(t: Thread): string {
+  const lines = [`# ${t.title}`, '', `Source: <${t.url}> (${t.platform})`, ''];
+  for (const p of t.posts) {
+    lines.push(`## ${p.author.name}${p.publishedAt ? ` — ${p.publishedAt}` : ''}`, '');
+    if (p.permalink) lines.push(`<${p.permalink}>`, '');
+    for (const q of p.quotes) lines.push(...q.text.split('\n').map((l) => `> ${l}`), '');
+    lines.push(p.text, '');
+  }
+  return lines.join('\n');
+}
+
+async function extract(args: string[], io: Io): Promise<number> {
+  const url = flag(args, '--url');
+  const format = flag(args, '--format') ?? 'json';
+  const fallback = args.includes('--fallback');
+  const files = args.filter((a) => !a.startsWith('--'));
+  if (files.length !== 1 || !['json', 'markdown'].includes(format)) {
+    io.err(USAGE);
+    return 2;
+  }
+  const file = files[0]!;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    io.err(`gleaner extract: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const src = sourceFromText(decodePage(bytes), url ?? pathToFileURL(resolve(file)).href, linkedomKit);
+    const thread = extractThread(src, { fallback });
+    io.out(format === 'markdown' ? threadMarkdown(thread) : JSON.stringify(threadJson(thread)) + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof ExtractError) {
+      io.err(`gleaner extract: ${file}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'extract':
+      return extract(rest, io);
+    case 'import':
+    case 'redact':
+      return (await MODULES[cmd]!()).run(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+      io.out(USAGE);
+      return cmd ? 0 : 2;
+    default:
+      io.err(`gleaner: unknown command "${cmd}"\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,158 @@
+import type { Adapter, Source } from './types.ts';
+import type { PostInput } from '../model/thread.ts';
+import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf } from './dom.ts';
+import { isoDate } from './dates.ts';
+
+const QUOTE = 'aside.quote';
+
+function topicId(url: string): string | null {
+  return /\/t\/(?:[^/]+\/)?(\d+)/.exec(url)?.[1] ?? null;
+}
+
+/** Discourse quotes: `<aside class="quote" data-username data-post data-topic>`. */
+function quotesIn(body: Element, tid: string | null) {
+  return Array.from(body.querySelectorAll(QUOTE)).map((q) => {
+    const post = q.getAttribute('data-post');
+    const topic = q.getAttribute('data-topic') ?? tid;
+    return {
+      postId: post && topic ? `${topic}/${post}` : null,
+      author: q.getAttribute('data-username') ?? (lineOf(q.querySelector('.title')).replace(/:$/, '') || null),
+      text: textOf(q.querySelector('blockquote') ?? q),
+    };
+  });
+}
+
+/** Crawler (no-JS) HTML that Discourse serves to readers without JavaScript and to the extension's page read. */
+export const discourseHtml: Adapter = {
+  id: 'discourse-html',
+  accepts: 'html',
+  detect(src) {
+    if (src.kind !== 'html') return false;
+    return /^Discourse\b/i.test(generator(src.doc)) || !!src.doc.querySelector('.crawler-post, #data-preloaded, meta[name="discourse_theme_id"]');
+  },
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const url = canonicalUrl(doc, src.url).replace(/\?.*$/, '');
+    const tid = topicId(url);
+    const posts: PostInput[] = [];
+    for (const el of Array.from(doc.querySelectorAll('.crawler-post, [itemtype$="DiscussionForumPosting"]'))) {
+      const body = el.querySelector('.post[itemprop="articleBody"], .post');
+      if (!body) continue;
+      const position = lineOf(el.querySelector('[itemprop="position"]')).replace('#', '') || String(posts.length + 1);
+      const nameEl = el.querySelector('[itemprop="author"] [itemprop="name"], .creator [itemprop="name"], .creator a');
+      const profile = el.querySelector('[itemprop="author"] a[href], .creator a[href]')?.getAttribute('href');
+      const published =
+        el.querySelector('[itemprop="datePublished"]')?.getAttribute('content') ??
+        el.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime') ??
+        el.querySelector('time[datetime]')?.getAttribute('datetime');
+      const likes = el.querySelector('[itemprop="interactionStatistic"] meta[itemprop="userInteractionCount"]')?.getAttribute('content');
+      const replyNum = /\/(\d+)$/.exec(el.querySelector('.crawler-post-infos a[href*="/t/"]')?.getAttribute('href') ?? '')?.[1];
+      posts.push({
+        id: `${tid ?? 'topic'}/${position}`,
+        author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
+        publishedAt: isoDate(published),
+        text: textOf(body, QUOTE),
+        html: cleanHtml(body, url),
+        permalink: `${url}/${position}`,
+        replyTo: replyNum && replyNum !== position ? `${tid}/${replyNum}` : null,
+        quotes: quotesIn(body, tid),
+        score: likes !== undefined && likes !== null ? Number(likes) : null,
+      });
+    }
+    if (!posts.length) return null;
+    const title =
+      lineOf(doc.querySelector('.crawler-topic-title, #topic-title h1, h1')) ||
+      (doc.querySelector('meta[property="og:title"]')?.getAttribute('content') ?? doc.title);
+    const next = doc.querySelector('a[rel="next"], link[rel="next"]')?.getAttribute('href');
+    const pageNo = Number(new URL(src.url).searchParams.get('page') ?? '1');
+    return {
+      platform: 'discourse',
+      url,
+      title,
+      posts,
+      pagination: { page: pageNo || 1, pageCount: null, nextUrl: absUrl(next, src.url) },
+      extractor: 'discourse-html',
+    };
+  },
+};
+
+interface DiscoursePost {
+  id: number;
+  post_number: number;
+  username?: string;
+  name?: string | null;
+  created_at?: string;
+  cooked?: string;
+  reply_to_post_number?: number | null;
+  like_count?: number;
+  actions_summary?: { id: number; count?: number }[];
+  accepted_answer?: boolean;
+  topic_id?: number;
+  topic_slug?: string;
+}
+interface DiscourseTopic {
+  id: number;
+  title?: string;
+  fancy_title?: string;
+  slug?: string;
+  posts_count?: number;
+  post_stream?: { posts?: DiscoursePost[]; stream?: number[] };
+}
+
+function isTopicJson(data: unknown): data is DiscourseTopic {
+  const d = data as DiscourseTopic;
+  return !!d && typeof d === 'object' && typeof d.id === 'number' && Array.isArray(d.post_stream?.posts);
+}
+
+/**
+ * `/t/ID.json`: preferred when reachable, because the HTML lazy-loads posts. The response carries the
+ * first 20 posts; `missingPostIds` tells the caller which ids to ask `/t/ID/posts.json` for.
+ */
+export const discourseJson: Adapter = {
+  id: 'discourse-json',
+  accepts: 'json',
+  detect: (src) => src.kind === 'json' && isTopicJson(src.data),
+  extract(src) {
+    if (src.kind !== 'json' || !isTopicJson(src.data)) return null;
+    const t = src.data;
+    // A saved response does not say which forum it came from: links are only made when the caller knows.
+    const origin = originOf(src.url);
+    const url = origin ? `${origin}/t/${t.slug ?? 'topic'}/${t.id}` : src.url;
+    const parse = fragmentParser(src.parseHtml);
+    const posts = (t.post_stream?.posts ?? []).map((p): PostInput => {
+      const body = parse(p.cooked ?? '');
+      const likes = p.like_count ?? p.actions_summary?.find((a) => a.id === 2)?.count;
+      return {
+        id: `${t.id}/${p.post_number}`,
+        author: { name: p.username || p.name || 'unknown', url: origin && p.username ? `${origin}/u/${p.username}` : null },
+        publishedAt: isoDate(p.created_at ?? null),
+        text: textOf(body, QUOTE),
+        html: cleanHtml(body, url),
+        permalink: origin ? `${url}/${p.post_number}` : null,
+        replyTo: p.reply_to_post_number ? `${t.id}/${p.reply_to_post_number}` : null,
+        quotes: quotesIn(body, String(t.id)),
+        score: typeof likes === 'number' ? likes : null,
+        accepted: p.accepted_answer || undefined,
+      };
+    });
+    if (!posts.length) return null;
+    return { platform: 'discourse', url, title: t.title ?? t.fancy_title ?? '', posts, extractor: 'discourse-json' };
+  },
+};
+
+/** Post ids the topic has that the response did not include (Discourse sends 20 at a time). */
+export function discourseMissingPostIds(data: unknown): number[] {
+  if (!isTopicJson(data)) return [];
+  const have = new Set((data.post_stream?.posts ?? []).map((p) => p.id));
+  return (data.post_stream?.stream ?? []).filter((id) => !have.has(id));
+}
+
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,123 @@
+import type { Adapter } from './types.ts';
+import type { PostInput, QuoteInput } from '../model/thread.ts';
+import { absUrl, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf } from './dom.ts';
+import { isoDate, parseForumDate } from './dates.ts';
+
+/** phpBB 3 (prosilver and themes derived from it) marks each post `div.post` with id `p<ID>`. */
+function isPhpbb3(doc: Document): boolean {
+  return !!doc.querySelector('div.post[id^="p"] .postbody, body#phpbb');
+}
+/** phpBB 2 (subSilver and its many copies): a table row per post with `span.name > a[name]` and `td.postbody`. */
+function isPhpbb2(doc: Document): boolean {
+  return !!doc.querySelector('span.name a[name], span.name a[id]') && !!doc.querySelector('.postbody');
+}
+
+function topicTitle(doc: Document): string {
+  return (
+    lineOf(doc.querySelector('h2.topic-title, h2 a[href*="viewtopic"], .maintitle, a.maintitle')) ||
+    doc.title.replace(/^.*?::\s*(View topic - )?/i, '').trim()
+  );
+}
+
+function paginationOf(doc: Document, url: string) {
+  const next = doc.querySelector('a[rel="next"], .pagination a.next, .pagination li.next a')?.getAttribute('href');
+  const start = Number(new URL(url).searchParams.get('start') ?? '0');
+  const current = Number(lineOf(doc.querySelector('.pagination li.active span, .pagination strong'))) || null;
+  return { page: current ?? (start ? 0 : 1) ?? 1, pageCount: null, nextUrl: absUrl(next, url) };
+}
+
+/** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
+function quotes3(body: Element): QuoteInput[] {
+  return Array.from(body.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote')).map((q) => {
+    const cite = q.querySelector('cite');
+    const link = cite?.querySelector('a[href*="p="]')?.getAttribute('href') ?? '';
+    const author = cite ? lineOf(cite.querySelector('a:not([href*="p="])') ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
+    return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textOf(q, 'cite') };
+  });
+}
+
+export const phpbb3: Adapter = {
+  id: 'phpbb3',
+  accepts: 'html',
+  detect: (src) => src.kind === 'html' && isPhpbb3(src.doc),
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const url = canonicalUrl(doc, src.url);
+    const posts: PostInput[] = [];
+    for (const el of Array.from(doc.querySelectorAll('div.post[id^="p"]'))) {
+      const id = /^p(\d+)$/.exec(el.id)?.[1];
+      const body = el.querySelector('.content');
+      if (!id || !body) continue;
+      const authorLink = el.querySelector('.postprofile a.username, .postprofile a.username-coloured, p.author a.username, p.author strong a');
+      const name = lineOf(authorLink) || lineOf(el.querySelector('.postprofile .username, p.author strong'));
+      const authorLine = el.querySelector('p.author');
+      const time = authorLine?.querySelector('time[datetime]')?.getAttribute('datetime');
+      const shown = authorLine ? lineOf(authorLine).split('»').pop() : null;
+      const sig = el.querySelector('.signature');
+      posts.push({
+        id,
+        author: { name: name || 'Guest', url: absUrl(authorLink?.getAttribute('href'), url) },
+        publishedAt: isoDate(time) ?? parseForumDate(shown),
+        text: textOf(body, 'blockquote'),
+        html: cleanHtml(body, url),
+        permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),
+        replyTo: null,
+        quotes: quotes3(body),
+        signature: sig ? textOf(sig) : undefined,
+      });
+    }
+    if (!posts.length) return null;
+    return { platform: 'phpbb', url, title: topicTitle(doc), posts, pagination: paginationOf(doc, src.url), extractor: 'phpbb3' };
+  },
+};
+
+/** phpBB 2 signatures follow a `_________________` rule inside the post cell or in the next row. */
+const SIG_RULE = /\n_{10,}\n/;
+
+export const phpbb2: Adapter = {
+  id: 'phpbb2',
+  accepts: 'html',
+  detect: (src) => src.kind === 'html' && !isPhpbb3(src.doc) && isPhpbb2(src.doc),
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const url = canonicalUrl(doc, src.url);
+    const posts: PostInput[] = [];
+    for (const anchor of Array.from(doc.querySelectorAll('span.name a[name], span.name a[id]'))) {
+      const id = anchor.getAttribute('name') ?? anchor.getAttribute('id');
+      const row = anchor.closest('tr');
+      if (!id || !/^\d+$/.test(id) || !row) continue;
+      const body = row.querySelector('td.postbody, span.postbody');
+      if (!body) continue;
+      const name = lineOf(anchor.closest('span.name'));
+      const details = lineOf(row.querySelector('td.postdetails') ?? row.querySelectorAll('span.postdetails')[1]);
+      const posted = /(?:Posted|Verfasst|Posté|Inviato)\s*(?:am|le|il)?:?\s*(.*?)(?:\s+(?:Post subject|Titel|Sujet|Oggetto)\b|$)/i.exec(details)?.[1];
+      // The profile button sits in the row below the post.
+      const profileRow = row.nextElementSibling;
+      const profile = profileRow?.querySelector('a[href*="mode=viewprofile"]')?.getAttribute('href');
+      let text = textOf(body, 'table, blockquote');
+      let signature: string | undefined;
+      const sigCell = row.querySelector('td.genmed, span.gensmall');
+      if (sigCell && SIG_RULE.test(`\n${textOf(sigCell)}\n`)) signature = normaliseText(textOf(sigCell).replace(/^_{10,}/, ''));
+      const split = text.split(SIG_RULE);
+      if (split.length > 1) {
+        text = split[0]!.trim();
+        signature = split.slice(1).join('\n').trim();
+      }
+      posts.push({
+        id,
+        author: { name: name || 'Guest', url: absUrl(profile, url) },
+        publishedAt: parseForumDate(posted),
+        text,
+        html: cleanHtml(body, url),
+        permalink: absUrl(`viewtopic.php?p=${id}#${id}`, url),
+        replyTo: null,
+        quotes: Array.from(body.querySelectorAll('td.quote')).map((q) => ({ postId: null, author: null, text: textOf(q) })),
+        signature,
+      });
+    }
+    if (!posts.length) return null;
+    return { platform: 'phpbb', url, title: topicTitle(doc), posts, pagination: paginationOf(doc, src.url), extractor: 'phpbb2' };
+  },
+};

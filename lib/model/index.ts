@@ -1,0 +1,3 @@
+export * from './thread.ts';
+export * from './entry.ts';
+export * from './submission.ts';

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Entry } from './entry.ts';
+
+/** What a contributor sees: local states first, then the hub's review states. */
+export const SubmissionState = z.enum([
+  'queued',
+  'sending',
+  'held',
+  'received',
+  'in_review',
+  'accepted',
+  'needs_changes',
+  'rejected',
+  'published',
+  'withdrawn',
+]);
+export type SubmissionState = z.infer<typeof SubmissionState>;
+
+export const HubEntryState = z.enum(['received', 'in_review', 'accepted', 'needs_changes', 'rejected', 'published', 'withdrawn']);
+export type HubEntryState = z.infer<typeof HubEntryState>;
+
+export const StateChange = z.object({ state: SubmissionState, at: z.string(), note: z.string().nullable().default(null) });
+export type StateChange = z.infer<typeof StateChange>;
+
+/** An entry on its way to (or tracked at) a hub: the outbox row. */
+export const Submission = z.object({
+  entryId: z.string(),
+  hub: z.string(),
+  idempotencyKey: z.string().min(8),
+  state: SubmissionState,
+  history: z.array(StateChange),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.number().nullable(),
+  /** Plain-words reason the last attempt failed, shown to the user. */
+  lastError: z.string().nullable(),
+  hubResponse: z.unknown().nullable(),
+  reviewComment: z.string().nullable().default(null),
+  updatedAt: z.string(),
+});
+export type Submission = z.infer<typeof Submission>;
+
+// ---- Hub wire format ----
+
+export const SubmissionRequest = z.object({ entries: z.array(Entry).min(1).max(100) });
+export type SubmissionRequest = z.infer<typeof SubmissionRequest>;
+
+export const EntryResult = z.object({
+  entryId: z.string(),
+  status: z.enum(['received', 'duplicate', 'invalid']),
+  state: HubEntryState.nullable(),
+  problem: z.string().nullable(),
+});
+export type EntryResult = z.infer<typeof EntryResult>;
+
+export const SubmissionResponse = z.object({ submissionId: z.string(), results: z.array(EntryResult) });
+export type SubmissionResponse = z.infer<typeof SubmissionResponse>;
+
+export const HubEntryStatus = z.object({
+  id: z.string(),
+  kind: z.enum(['qa', 'strategy']),
+  title: z.string(),
+  state: HubEntryState,
+  comment: z.string().nullable(),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  history: z.array(z.object({ state: HubEntryState, at: z.string(), comment: z.string().nullable() })),
+});
+export type HubEntryStatus = z.infer<typeof HubEntryStatus>;
+
+export const HubEntryList = z.object({ entries: z.array(HubEntryStatus), nextCursor: z.string().nullable() });
+export type HubEntryList = z.infer<typeof HubEntryList>;
+
+/** RFC 9457 problem details, with per-entry pointers. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;

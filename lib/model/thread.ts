@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Where a post's author can be found; `url` is null when the page shows no profile link. */
+export const Author = z.object({
+  name: z.string().min(1),
+  url: z.string().nullable(),
+});
+export type Author = z.infer<typeof Author>;
+
+/** A block of someone else's words quoted inside a post: kept, but never counted as the post's own text. */
+export const Quote = z.object({
+  /** Id of the quoted post when the page links it, else null. */
+  postId: z.string().nullable(),
+  author: z.string().nullable(),
+  text: z.string(),
+});
+export type Quote = z.infer<typeof Quote>;
+export type QuoteInput = z.input<typeof Quote>;
+
+export const Post = z.object({
+  /** Stable id: the engine's own post id where it has one, so re-captures match. */
+  id: z.string().min(1),
+  author: Author,
+  /** ISO 8601. With an offset when the page states its timezone; without one when the time is local to the page. */
+  publishedAt: z.string().nullable(),
+  /** The post's own words as plain text: quoted text and signature excluded. */
+  text: z.string(),
+  /** The post body as HTML, already sanitized: safe to store, still sanitized again before display. */
+  html: z.string(),
+  permalink: z.string().nullable(),
+  /** Id of the post this one answers, when the page says so. */
+  replyTo: z.string().nullable(),
+  quotes: z.array(Quote).default([]),
+  /** Votes or likes where the page shows them. */
+  score: z.number().nullable().default(null),
+  /** Accepted answer (Q&A sites). */
+  accepted: z.boolean().optional(),
+  signature: z.string().optional(),
+});
+export type Post = z.infer<typeof Post>;
+export type PostInput = z.input<typeof Post>;
+
+export const Platform = z.string().min(1);
+
+export const Thread = z.object({
+  schemaVersion: z.literal(1).default(1),
+  platform: Platform,
+  url: z.string(),
+  title: z.string(),
+  capturedAt: z.string().optional(),
+  posts: z.array(Post).min(1),
+  /** Multi-page threads: what the adapter saw of the pagination. */
+  pagination: z
+    .object({
+      page: z.number().int().positive(),
+      pageCount: z.number().int().positive().nullable(),
+      nextUrl: z.string().nullable(),
+    })
+    .optional(),
+  /** Licence signals found on the page (rel=license, meta, JSON-LD). */
+  licenseHints: z.array(z.object({ license: z.string(), evidence: z.string() })).optional(),
+  /** How the thread was obtained: which adapter, and whether it was the fallback. */
+  extractor: z.string().optional(),
+});
+export type Thread = z.infer<typeof Thread>;
+export type ThreadInput = z.input<typeof Thread>;
