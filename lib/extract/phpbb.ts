@@ -21,9 +21,8 @@ function topicTitle(doc: Document): string {
 
 function paginationOf(doc: Document, url: string) {
   const next = doc.querySelector('a[rel="next"], .pagination a.next, .pagination li.next a')?.getAttribute('href');
-  const start = Number(new URL(url).searchParams.get('start') ?? '0');
   const current = Number(lineOf(doc.querySelector('.pagination li.active span, .pagination strong'))) || null;
-  return { page: current ?? (start ? 0 : 1) ?? 1, pageCount: null, nextUrl: absUrl(next, url) };
+  return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next, url) };
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */

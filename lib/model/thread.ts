@@ -47,6 +47,8 @@ export const Thread = z.object({
   platform: Platform,
   url: z.string(),
   title: z.string(),
+  /** BCP-47 language the page declares (`<html lang>`), when it does. */
+  language: z.string().optional(),
   capturedAt: z.string().optional(),
   posts: z.array(Post).min(1),
   /** Multi-page threads: what the adapter saw of the pagination. */
@@ -61,6 +63,11 @@ export const Thread = z.object({
   licenseHints: z.array(z.object({ license: z.string(), evidence: z.string() })).optional(),
   /** How the thread was obtained: which adapter, and whether it was the fallback. */
   extractor: z.string().optional(),
+  /**
+   * Replies the source names but did not include (Reddit "load more" stubs): counted, never invented,
+   * so a reader knows the thread is incomplete and by how much.
+   */
+  omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
 });
 export type Thread = z.infer<typeof Thread>;
 export type ThreadInput = z.input<typeof Thread>;

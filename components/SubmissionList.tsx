@@ -1,0 +1,71 @@
+import type { Submission } from '../lib/model/submission.ts';
+
+export interface SubmissionView {
+  sub: Submission;
+  title: string;
+  kind: string;
+}
+
+const STATE_WORDS: Record<string, string> = {
+  queued: 'queued',
+  sending: 'sending',
+  held: 'needs your attention',
+  received: 'received',
+  in_review: 'in review',
+  accepted: 'accepted',
+  needs_changes: 'needs changes',
+  rejected: 'rejected',
+  published: 'published',
+  withdrawn: 'withdrawn',
+};
+
+export function SubmissionList({ rows, onRetry, onRefresh, status }: { rows: SubmissionView[]; onRetry: () => void; onRefresh: () => void; status: string }) {
+  return (
+    <section>
+      <h1>Your submissions</h1>
+      <p>
+        <button type="button" data-testid="retry-now" onClick={onRetry}>
+          Send queued now
+        </button>{' '}
+        <button type="button" data-testid="refresh" onClick={onRefresh}>
+          Refresh states
+        </button>{' '}
+        <span class="muted" role="status">
+          {status}
+        </span>
+      </p>
+      {rows.length === 0 ? (
+        <p class="hint">Nothing submitted yet.</p>
+      ) : (
+        <table class="subs">
+          <thead>
+            <tr>
+              <th>Entry</th>
+              <th>State</th>
+              <th>Details</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ sub, title, kind }) => (
+              <tr key={sub.entryId} data-testid="submission" data-state={sub.state}>
+                <td>
+                  {title} <span class="muted">({kind === 'qa' ? 'Q&A' : 'strategy'})</span>
+                </td>
+                <td class={`state state--${sub.state}`} data-testid="submission-state">
+                  {STATE_WORDS[sub.state] ?? sub.state}
+                </td>
+                <td>
+                  {sub.lastError && <span data-testid="submission-error">{sub.lastError}</span>}
+                  {sub.reviewComment && <span>Reviewer: {sub.reviewComment}</span>}
+                  {sub.attempts > 0 && <span class="muted"> ({sub.attempts} attempt{sub.attempts === 1 ? '' : 's'})</span>}
+                </td>
+                <td class="muted">{sub.updatedAt.replace('T', ' ').slice(0, 19)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import '../../components/style.css';
+import { OptionsForm } from '../../components/OptionsForm.tsx';
+import { getSettings, hubConfig, saveSettings, type Settings } from '../../lib/ext/settings.ts';
+import { send } from '../../lib/ext/messages.ts';
+import { fetchMyEntries } from '../../lib/hub/client.ts';
+
+function App() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => void getSettings().then(setSettings), []);
+  if (!settings) return null;
+  return (
+    <main class="page">
+      <OptionsForm
+        initial={settings}
+        onSave={async (s) => {
+          await saveSettings(s);
+          await send({ type: 'retry-now' });
+        }}
+        onTest={async (s) => {
+          const cfg = hubConfig(s);
+          if (!cfg) return 'Enter the hub URL and your token first.';
+          try {
+            const mine = await fetchMyEntries(cfg);
+            return `Connected. The hub has ${mine.length} entries from you.`;
+          } catch (e) {
+            return `Could not use the hub: ${(e as Error).message}`;
+          }
+        }}
+      />
+    </main>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,104 @@
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import '../../components/style.css';
+import { CuratePanel } from '../../components/CuratePanel.tsx';
+import { CaptureNotice } from '../../components/CaptureNotice.tsx';
+import { db } from '../../lib/ext/db.ts';
+import { getSettings } from '../../lib/ext/settings.ts';
+import { send, type CaptureOutcome, type LastCapture } from '../../lib/ext/messages.ts';
+import { initialState, toDraft, type EditorState } from '../../lib/curate/editor.ts';
+import { buildEntry } from '../../lib/curate/entry.ts';
+import { consentStatement } from '../../lib/license/statements.ts';
+import { enqueue } from '../../lib/store/outbox.ts';
+import type { ThreadRow } from '../../lib/store/db.ts';
+import type { Entry } from '../../lib/model/entry.ts';
+
+function App() {
+  const [last, setLast] = useState<LastCapture | null>(null);
+  const [row, setRow] = useState<ThreadRow | null>(null);
+  const [state, setState] = useState<EditorState | null>(null);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [submitted, setSubmitted] = useState<Entry | null>(null);
+  const [busy, setBusy] = useState(false);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    const load = async () => setLast(((await browser.storage.local.get('lastCapture')) as { lastCapture?: LastCapture }).lastCapture ?? null);
+    void load();
+    const onChange = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && 'lastCapture' in changes) void load();
+    };
+    browser.storage.onChanged.addListener(onChange);
+    return () => browser.storage.onChanged.removeListener(onChange);
+  }, []);
+
+  useEffect(() => {
+    if (!last?.outcome.ok) return;
+    const id = last.outcome.threadId;
+    void (async () => {
+      const r = (await db().threads.get(id)) ?? null;
+      setRow(r);
+      setSubmitted(null);
+      setErrors([]);
+      if (!r) return;
+      const draft = await db().drafts.get(r.id);
+      setState((draft?.state as EditorState | undefined) ?? initialState(r.thread));
+    })();
+  }, [last]);
+
+  const change = (s: EditorState) => {
+    setState(s);
+    setErrors([]);
+    // Autosave: closing the panel never loses the work.
+    clearTimeout(saveTimer.current);
+    const threadId = row?.id;
+    if (threadId) saveTimer.current = setTimeout(() => void db().drafts.put({ id: threadId, threadId, updatedAt: new Date().toISOString(), state: s }), 250);
+  };
+
+  const submit = async () => {
+    if (!row || !state) return;
+    setBusy(true);
+    try {
+      const settings = await getSettings();
+      const statement = consentStatement(state.basis, state.grant);
+      const result = await buildEntry(toDraft(state, row.thread), {
+        thread: row.thread,
+        now: new Date(),
+        extensionVersion: browser.runtime.getManifest().version,
+        consent: { grant: state.grant, basis: state.basis, statement: statement.text, statementVersion: statement.version, who: settings.displayName || 'anonymous contributor', agreed: state.agreed },
+      });
+      if (!result.ok) return setErrors(result.errors);
+      await enqueue(db(), result.entry, row.id, settings.hubUrl);
+      await db().drafts.delete(row.id);
+      setSubmitted(result.entry);
+      setState(initialState(row.thread));
+      void send({ type: 'flush' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fallback = () => void send<CaptureOutcome>({ type: 'capture', tabId: last?.tabId ?? undefined, fallback: true });
+  const capture = () => void send<CaptureOutcome>({ type: 'capture', tabId: last?.tabId ?? undefined });
+
+  return (
+    <main class="page">
+      <CaptureNotice last={last} onFallback={fallback} onCapture={capture} />
+      {last?.outcome.ok && row && state && (
+        <CuratePanel thread={row.thread} state={state} onChange={change} onSubmit={() => void submit()} errors={errors} submitted={submitted} busy={busy} />
+      )}
+      <p class="muted">
+        <a href={browser.runtime.getURL('/dashboard.html')} target="_blank">
+          Your submissions
+        </a>{' '}
+        ·{' '}
+        <a href={browser.runtime.getURL('/options.html')} target="_blank">
+          Hub settings
+        </a>
+      </p>
+    </main>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,28 @@
+import { browser } from 'wxt/browser';
+import type { Thread } from '../model/thread.ts';
+
+/** The typed contract between extension pages and the background. */
+export type Request =
+  | { type: 'capture'; tabId?: number; fallback?: boolean }
+  | { type: 'flush' }
+  | { type: 'retry-now' }
+  | { type: 'refresh-states' };
+
+export type CaptureOutcome =
+  | { ok: true; threadId: string; posts: number }
+  | { ok: false; error: string; code: string; canFallback: boolean };
+
+/** What the injected extractor hands back from the page. */
+export type PageExtract = { ok: true; thread: Thread } | { ok: false; error: string; code: string };
+
+/** The last capture, kept in storage.local so the side panel shows it even when opened afterwards. */
+export interface LastCapture {
+  at: string;
+  tabId: number | null;
+  url: string | null;
+  outcome: CaptureOutcome;
+}
+
+export async function send<T = unknown>(req: Request): Promise<T> {
+  return (await browser.runtime.sendMessage(req)) as T;
+}

@@ -1,0 +1,98 @@
+import { HubEntryList, Problem, SubmissionResponse, type Entry, type HubEntryStatus } from '../model/index.ts';
+
+export interface HubConfig {
+  url: string;
+  token: string;
+}
+
+export type SendOutcome =
+  | { kind: 'accepted'; response: SubmissionResponse }
+  | { kind: 'retry'; reason: string; retryAfterMs: number | null }
+  | { kind: 'hold'; reason: string; status: number };
+
+type Fetch = typeof fetch;
+
+function endpoint(cfg: HubConfig, path: string): string {
+  return new URL(path, cfg.url.endsWith('/') ? cfg.url : `${cfg.url}/`).toString();
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const secs = Number(header);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const when = Date.parse(header);
+  return Number.isFinite(when) ? Math.max(0, when - now) : null;
+}
+
+async function problemText(res: Response): Promise<string> {
+  try {
+    const body = Problem.safeParse(await res.json());
+    if (body.success) {
+      const details = body.data.errors?.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
+      return [body.data.detail ?? body.data.title, details].filter(Boolean).join(' — ');
+    }
+  } catch {
+    /* not a problem document */
+  }
+  return res.statusText || `HTTP ${res.status}`;
+}
+
+/**
+ * Sends one batch. Every failure is classified: worth retrying (hub down, 5xx, 429, key in flight) or
+ * held for the user (token refused, too large, invalid), with words that say what to do.
+ */
+export async function sendBatch(cfg: HubConfig, entries: Entry[], idempotencyKey: string, fetchImpl: Fetch = fetch): Promise<SendOutcome> {
+  let res: Response;
+  try {
+    res = await fetchImpl(endpoint(cfg, 'v1/submissions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.token}`, 'idempotency-key': idempotencyKey },
+      body: JSON.stringify({ entries }),
+    });
+  } catch (e) {
+    return { kind: 'retry', reason: `The hub at ${cfg.url} could not be reached (${(e as Error).message}). The entry is kept and will be sent again.`, retryAfterMs: null };
+  }
+  if (res.ok) {
+    const parsed = SubmissionResponse.safeParse(await res.json().catch(() => null));
+    if (parsed.success) return { kind: 'accepted', response: parsed.data };
+    return { kind: 'retry', reason: 'The hub answered with something Gleaner does not understand. The entry is kept and will be sent again.', retryAfterMs: null };
+  }
+  const why = await problemText(res);
+  const after = retryAfterMs(res.headers.get('retry-after'));
+  switch (res.status) {
+    case 401:
+    case 403:
+      return { kind: 'hold', status: res.status, reason: `The hub did not accept your token (HTTP ${res.status}: ${why}). Open Gleaner's options and pair with the hub again; the entry is kept and is sent once the token works.` };
+    case 413:
+      return { kind: 'hold', status: 413, reason: `The entry is larger than this hub accepts (HTTP 413: ${why}). Shorten it and submit again; it is kept here meanwhile.` };
+    case 400:
+    case 422:
+      return { kind: 'hold', status: res.status, reason: `The hub refused the entry as invalid (HTTP ${res.status}: ${why}). Fix it in the editor and submit again; it is kept here meanwhile.` };
+    case 409:
+      return { kind: 'retry', reason: 'The hub is still processing an earlier attempt of this submission. Trying again shortly.', retryAfterMs: after ?? 2000 };
+    case 429:
+      return { kind: 'retry', reason: `The hub asked Gleaner to slow down (HTTP 429). Trying again${after !== null ? ` in ${Math.ceil(after / 1000)} s` : ' later'}.`, retryAfterMs: after };
+    default:
+      if (res.status >= 500) return { kind: 'retry', reason: `The hub had a problem (HTTP ${res.status}: ${why}). The entry is kept and will be sent again.`, retryAfterMs: after };
+      return { kind: 'hold', status: res.status, reason: `The hub answered HTTP ${res.status}: ${why}. The entry is kept.` };
+  }
+}
+
+/** The contributor's entries with their review states, all pages. */
+export async function fetchMyEntries(cfg: HubConfig, fetchImpl: Fetch = fetch): Promise<HubEntryStatus[]> {
+  const all: HubEntryStatus[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const url = new URL(endpoint(cfg, 'v1/entries'));
+    url.searchParams.set('mine', '1');
+    if (cursor) url.searchParams.set('cursor', cursor);
+    const res = await fetchImpl(url.toString(), { headers: { authorization: `Bearer ${cfg.token}` } });
+    if (!res.ok) throw new Error(`The hub refused the status request (HTTP ${res.status}: ${await problemText(res)}).`);
+    const body = HubEntryList.parse(await res.json());
+    all.push(...body.entries);
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return all;
+}

@@ -1,0 +1,109 @@
+import type { Submission } from '../model/submission.ts';
+import type { GleanerDb } from '../store/db.ts';
+import { withState } from '../store/outbox.ts';
+import { sha256Hex } from '../curate/hash.ts';
+import { fetchMyEntries, sendBatch, type HubConfig } from './client.ts';
+
+export const BATCH_SIZE = 20;
+const BASE_DELAY_MS = 5_000;
+const MAX_DELAY_MS = 30 * 60_000;
+/** A send that has not finished after this long was cut off (worker stopped): it is due again. */
+const STALE_SENDING_MS = 2 * 60_000;
+
+/** Exponential backoff with jitter (0.5×–1.5×), capped; the hub's Retry-After wins when it is longer. */
+export function backoffMs(attempts: number, random = Math.random, retryAfter: number | null = null): number {
+  const exp = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  const jittered = Math.round(exp * (0.5 + random()));
+  return Math.max(jittered, retryAfter ?? 0);
+}
+
+export function isDue(s: Submission, now: number): boolean {
+  if (s.state === 'queued') return s.nextAttemptAt !== null && s.nextAttemptAt <= now;
+  if (s.state === 'sending') return now - Date.parse(s.updatedAt) > STALE_SENDING_MS;
+  return false;
+}
+
+export interface FlushDeps {
+  fetch?: typeof fetch;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface FlushReport {
+  sent: number;
+  received: number;
+  retrying: number;
+  held: number;
+  /** Earliest time another flush has work, for scheduling. */
+  nextAttemptAt: number | null;
+}
+
+/**
+ * Sends every due outbox row. Rows move queued → sending → received, back to queued with a later
+ * attempt time, or to held with the reason. Nothing is deleted: the outbox is also the history.
+ */
+export async function flushOutbox(db: GleanerDb, cfg: HubConfig | null, deps: FlushDeps = {}): Promise<FlushReport> {
+  const now = deps.now ?? (() => new Date());
+  const report: FlushReport = { sent: 0, received: 0, retrying: 0, held: 0, nextAttemptAt: null };
+  const due = (await db.outbox.where('state').anyOf('queued', 'sending').toArray()).filter((s) => isDue(s, now().getTime()));
+  if (!cfg) {
+    for (const s of due) {
+      await db.outbox.put({ ...withState(s, 'queued', now()), nextAttemptAt: null, lastError: 'No hub is set up yet. Open Gleaner\'s options to connect one; the entry is kept and sent then.' });
+    }
+    return report;
+  }
+  for (let i = 0; i < due.length; i += BATCH_SIZE) {
+    const batch = due.slice(i, i + BATCH_SIZE);
+    const rows = await db.entries.bulkGet(batch.map((s) => s.entryId));
+    const entries = rows.flatMap((r) => (r ? [r.entry] : []));
+    // "sending" is transient: it marks the row for the stale-send check but is not history the user needs.
+    for (const s of batch) await db.outbox.put({ ...s, hub: cfg.url, state: 'sending', updatedAt: now().toISOString() });
+    // One key per batch composition: a retry of the same rows is recognised by the hub as the same request.
+    const key = `batch-${(await sha256Hex(batch.map((s) => s.idempotencyKey).sort().join('\n'))).slice(0, 32)}`;
+    const outcome = await sendBatch(cfg, entries, key, deps.fetch);
+    report.sent += batch.length;
+    for (const s0 of batch) {
+      const s = { ...s0, hub: cfg.url, attempts: s0.attempts + 1 };
+      if (outcome.kind === 'accepted') {
+        const r = outcome.response.results.find((x) => x.entryId === s.entryId);
+        if (r && r.status !== 'invalid') {
+          await db.outbox.put({ ...withState(s, r.state ?? 'received', now()), lastError: null, nextAttemptAt: null, hubResponse: { submissionId: outcome.response.submissionId, ...r } });
+          report.received++;
+        } else {
+          await db.outbox.put({ ...withState(s, 'held', now(), r?.problem ?? null), lastError: `The hub refused this entry: ${r?.problem ?? 'it was missing from the hub\'s answer'}. Fix it and submit again.`, nextAttemptAt: null, hubResponse: r ?? null });
+          report.held++;
+        }
+      } else if (outcome.kind === 'retry') {
+        const at = now().getTime() + backoffMs(s.attempts, deps.random, outcome.retryAfterMs);
+        await db.outbox.put({ ...withState(s, 'queued', now()), lastError: outcome.reason, nextAttemptAt: at });
+        report.retrying++;
+        report.nextAttemptAt = Math.min(report.nextAttemptAt ?? Infinity, at);
+      } else {
+        await db.outbox.put({ ...withState(s, 'held', now()), lastError: outcome.reason, nextAttemptAt: null });
+        report.held++;
+      }
+    }
+  }
+  return report;
+}
+
+/** The user's "retry now": held and waiting rows become due immediately. */
+export async function retryNow(db: GleanerDb, now = new Date()): Promise<number> {
+  const rows = await db.outbox.where('state').anyOf('queued', 'held').toArray();
+  for (const s of rows) await db.outbox.put({ ...withState(s, 'queued', now), nextAttemptAt: now.getTime() });
+  return rows.length;
+}
+
+/** Brings local rows up to date with the hub's review states and comments. Returns how many changed. */
+export async function refreshStates(db: GleanerDb, cfg: HubConfig, deps: FlushDeps = {}): Promise<number> {
+  const now = deps.now ?? (() => new Date());
+  const remote = await fetchMyEntries(cfg, deps.fetch);
+  let changed = 0;
+  for (const r of remote) {
+    const s = await db.outbox.get(r.id);
+    if (!s || (s.state === r.state && s.reviewComment === r.comment)) continue;
+    await db.outbox.put({ ...withState(s, r.state, now(), r.comment), reviewComment: r.comment });
+    changed++;
+  }
+  return changed;
+}

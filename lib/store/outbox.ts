@@ -1,0 +1,37 @@
+import { ulid } from 'ulid';
+import type { Entry } from '../model/entry.ts';
+import type { Submission, SubmissionState } from '../model/submission.ts';
+import type { GleanerDb } from './db.ts';
+
+/**
+ * Puts an entry and its outbox row in one transaction. Submitting the same entry twice keeps the first
+ * row (and its idempotency key), so a double click can never send it twice.
+ */
+export async function enqueue(db: GleanerDb, entry: Entry, threadId: string, hub: string, now = new Date()): Promise<Submission> {
+  return db.transaction('rw', db.entries, db.outbox, async () => {
+    const existing = await db.outbox.get(entry.id);
+    if (existing) return existing;
+    await db.entries.put({ id: entry.id, threadId, createdAt: entry.createdAt, entry });
+    const sub: Submission = {
+      entryId: entry.id,
+      hub,
+      idempotencyKey: `entry-${entry.id}-${ulid(now.getTime())}`,
+      state: 'queued',
+      history: [{ state: 'queued', at: now.toISOString(), note: null }],
+      attempts: 0,
+      nextAttemptAt: now.getTime(),
+      lastError: null,
+      hubResponse: null,
+      reviewComment: null,
+      updatedAt: now.toISOString(),
+    };
+    await db.outbox.add(sub);
+    return sub;
+  });
+}
+
+/** Moves a submission to a new state, recording the change in its history (only when the state changes). */
+export function withState(sub: Submission, state: SubmissionState, now: Date, note: string | null = null): Submission {
+  const history = sub.state === state && (sub.history.at(-1)?.note ?? null) === note ? sub.history : [...sub.history, { state, at: now.toISOString(), note }];
+  return { ...sub, state, history, updatedAt: now.toISOString() };
+}

@@ -1,0 +1,40 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { HubStore } from '../../hub/store.ts';
+import { createHubApp, type HubOptions } from '../../hub/app.ts';
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  store: HubStore;
+  dbFile: string;
+  stop(): Promise<void>;
+}
+
+/** The real hub on 127.0.0.1 with its real SQLite database in a temp folder. */
+export async function startHub(opts: HubOptions & { port?: number; dbFile?: string } = {}): Promise<RunningHub> {
+  const dbFile = opts.dbFile ?? join(mkdtempSync(join(tmpdir(), 'gleaner-hub-')), 'hub.sqlite');
+  const store = new HubStore(dbFile);
+  const app = createHubApp(store, opts);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    dbFile,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+      }),
+  };
+}
