@@ -7,7 +7,19 @@ const e2e = process.env.E2E === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  outDir: e2e ? '.output-e2e' : '.output',
+  vite: () => ({
+    plugins: [preact()],
+    build: {
+      rollupOptions: {
+        // zod's pure-annotation comments are dropped by Rollup harmlessly; keep the build output readable.
+        onwarn(warning, warn) {
+          if (warning.code === 'INVALID_ANNOTATION') return;
+          warn(warning);
+        },
+      },
+    },
+  }),
   zip: { excludeSources: ['data/**', '.output*/**', 'test/**', 'bench/**'] },
   manifest: ({ browser, manifestVersion }) => ({
     name: e2e ? 'Gleaner (test build)' : 'Gleaner',

@@ -1,6 +1,83 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { detectFormat, importArchive, importDiscordStream, ImportError, type ImportOptions } from '../lib/import/index.ts';
+import { importContext } from '../lib/import/context.ts';
+import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Io } from './io.ts';
+import { threadJson } from './thread-json.ts';
 
-export async function run(_args: string[], io: Io): Promise<number> {
-  io.err('gleaner import: not available yet in this version.\n');
-  return 2;
+const USAGE = `Usage: gleaner import FILE|ZIP|FOLDER [--gap-minutes N] [--year YYYY]
+  Reads a chat or mail archive and prints one Thread per conversation as JSON Lines.
+  --gap-minutes N  silence that starts a new conversation (default 120)
+  --year YYYY      year for IRC logs whose timestamps omit it
+`;
+
+async function readFolder(root: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) files.set(relative(root, p).split(sep).join('/'), await readFile(p));
+    }
+  };
+  await walk(root);
+  return files;
+}
+
+async function head(file: string): Promise<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(1 << 16);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const args = [...argv];
+  const gap = option(args, '--gap-minutes');
+  const year = option(args, '--year');
+  if (args.length !== 1 || args[0]!.startsWith('-') || (gap !== undefined && !(Number(gap) > 0)) || (year !== undefined && !/^\d{4}$/.test(year))) {
+    io.err(USAGE);
+    return 2;
+  }
+  const path = args[0]!;
+  const opts: ImportOptions = { parseHtml: linkedomKit.parseHtml, ...(gap ? { gapMs: Number(gap) * 60_000 } : {}), ...(year ? { year: Number(year) } : {}) };
+  const write = (t: Parameters<typeof threadJson>[0]) => io.out(JSON.stringify(threadJson(t)) + '\n');
+  try {
+    const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file or folder' : (e.code ?? e.message)}`);
+    });
+    if (st.isFile() && detectFormat(path, await head(path)) === 'discord') {
+      // Large DiscordChatExporter files are streamed: threads are printed as they complete.
+      const warnings: string[] = [];
+      for await (const t of importDiscordStream(createReadStream(path), undefined, importContext(path, opts, warnings))) write(t);
+      for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
+      return 0;
+    }
+    const input = st.isDirectory() ? { name: path, files: await readFolder(path) } : { name: path, bytes: await readFile(path) };
+    const { threads, warnings } = await importArchive(input, opts);
+    for (const t of threads) write(t);
+    for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ImportError || (e instanceof Error && e.message.startsWith('cannot read'))) {
+      io.err(`gleaner import: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extractThread, sourceFromText, decodePage, ExtractError } from '../lib/extract/index.ts';
 import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Thread } from '../lib/model/thread.ts';
+import { threadJson } from './thread-json.ts';
 
 const USAGE = `Usage:
   gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback]
@@ -30,26 +31,8 @@ function flag(args: string[], name: string): string | undefined {
   return v;
 }
 
-/** The CLI's public JSON shape: scripts depend on these field names. */
-export function threadJson(t: Thread) {
-  return {
-    platform: t.platform,
-    url: t.url,
-    title: t.title,
-    posts: t.posts.map((p) => ({
-      id: p.id,
-      author: { name: p.author.name, url: p.author.url },
-      publishedAt: p.publishedAt,
-      text: p.text,
-      html: p.html,
-      permalink: p.permalink,
-      replyTo: p.replyTo,
-      quotes: p.quotes,
-      score: p.score,
-      ...(p.accepted !== undefined ? { accepted: p.accepted } : {}),
-    })),
-  };
-}
+// Lives in its own module so `gleaner import` can use it without importing this entry point.
+export { threadJson } from './thread-json.ts';
 
 export function threadMarkdown(t: Thread): string {
   const lines = [`# ${t.title}`, '', `Source: <${t.url}> (${t.platform})`, ''];

@@ -33,19 +33,21 @@ function App() {
     return () => browser.storage.onChanged.removeListener(onChange);
   }, []);
 
+  const capturedId = last?.outcome.ok ? last.outcome.threadId : null;
   useEffect(() => {
-    if (!last?.outcome.ok) return;
-    const id = last.outcome.threadId;
+    if (!capturedId) return;
     void (async () => {
-      const r = (await db().threads.get(id)) ?? null;
+      const r = (await db().threads.get(capturedId)) ?? null;
+      if (!r) return setRow(null);
+      // A re-capture of the thread being edited refreshes its posts and keeps the work in progress.
+      if (row?.id === r.id && state) return setRow(r);
+      const draft = await db().drafts.get(r.id);
       setRow(r);
       setSubmitted(null);
       setErrors([]);
-      if (!r) return;
-      const draft = await db().drafts.get(r.id);
       setState((draft?.state as EditorState | undefined) ?? initialState(r.thread));
     })();
-  }, [last]);
+  }, [capturedId, last?.at]);
 
   const change = (s: EditorState) => {
     setState(s);
@@ -69,6 +71,8 @@ function App() {
         consent: { grant: state.grant, basis: state.basis, statement: statement.text, statementVersion: statement.version, who: settings.displayName || 'anonymous contributor', agreed: state.agreed },
       });
       if (!result.ok) return setErrors(result.errors);
+      // A pending autosave must not bring the submitted draft back.
+      clearTimeout(saveTimer.current);
       await enqueue(db(), result.entry, row.id, settings.hubUrl);
       await db().drafts.delete(row.id);
       setSubmitted(result.entry);

@@ -32,35 +32,22 @@ export const discourseHtml: Adapter = {
   },
   extract(src) {
     if (src.kind !== 'html') return null;
-    const { doc } = src;
-    const url = canonicalUrl(doc, src.url).replace(/\?.*$/, '');
+    const url = canonicalUrl(src.doc, src.url).replace(/\?.*$/, '');
     const tid = topicId(url);
-    const posts: PostInput[] = [];
-    for (const el of Array.from(doc.querySelectorAll('.crawler-post, [itemtype$="DiscussionForumPosting"]'))) {
-      const body = el.querySelector('.post[itemprop="articleBody"], .post');
-      if (!body) continue;
-      const position = lineOf(el.querySelector('[itemprop="position"]')).replace('#', '') || String(posts.length + 1);
-      const nameEl = el.querySelector('[itemprop="author"] [itemprop="name"], .creator [itemprop="name"], .creator a');
-      const profile = el.querySelector('[itemprop="author"] a[href], .creator a[href]')?.getAttribute('href');
-      const published =
-        el.querySelector('[itemprop="datePublished"]')?.getAttribute('content') ??
-        el.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime') ??
-        el.querySelector('time[datetime]')?.getAttribute('datetime');
-      const likes = el.querySelector('[itemprop="interactionStatistic"] meta[itemprop="userInteractionCount"]')?.getAttribute('content');
-      const replyNum = /\/(\d+)$/.exec(el.querySelector('.crawler-post-infos a[href*="/t/"]')?.getAttribute('href') ?? '')?.[1];
-      posts.push({
-        id: `${tid ?? 'topic'}/${position}`,
-        author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
-        publishedAt: isoDate(published),
-        text: textOf(body, QUOTE),
-        html: cleanHtml(body, url),
-        permalink: `${url}/${position}`,
-        replyTo: replyNum && replyNum !== position ? `${tid}/${replyNum}` : null,
-        quotes: quotesIn(body, tid),
-        score: likes !== undefined && likes !== null ? Number(likes) : null,
-      });
+    // Three renderings of the same topic: the crawler markup (parsed as elements when scripting is off,
+    // as under linkedom); the same markup inside <noscript>, which a scripting browser keeps as text;
+    // and the Ember app's rendered posts.
+    let posts = crawlerPosts(src.doc, url, tid);
+    if (!posts.length) {
+      for (const ns of Array.from(src.doc.querySelectorAll('noscript'))) {
+        if (!/crawler-post/.test(ns.textContent ?? '')) continue;
+        posts = crawlerPosts(src.parseHtml(ns.textContent ?? ''), url, tid);
+        if (posts.length) break;
+      }
     }
+    if (!posts.length) posts = renderedPosts(src.doc, url, tid);
     if (!posts.length) return null;
+    const { doc } = src;
     const title =
       lineOf(doc.querySelector('.crawler-topic-title, #topic-title h1, h1')) ||
       (doc.querySelector('meta[property="og:title"]')?.getAttribute('content') ?? doc.title);
@@ -76,6 +63,58 @@ export const discourseHtml: Adapter = {
     };
   },
 };
+
+function crawlerPosts(doc: Document, url: string, tid: string | null): PostInput[] {
+  const posts: PostInput[] = [];
+  for (const el of Array.from(doc.querySelectorAll('.crawler-post, [itemtype$="DiscussionForumPosting"]'))) {
+    const body = el.querySelector('.post[itemprop="articleBody"], .post');
+    if (!body) continue;
+    const position = lineOf(el.querySelector('[itemprop="position"]')).replace('#', '') || String(posts.length + 1);
+    const nameEl = el.querySelector('[itemprop="author"] [itemprop="name"], .creator [itemprop="name"], .creator a');
+    const profile = el.querySelector('[itemprop="author"] a[href], .creator a[href]')?.getAttribute('href');
+    const published =
+      el.querySelector('[itemprop="datePublished"]')?.getAttribute('content') ??
+      el.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime') ??
+      el.querySelector('time[datetime]')?.getAttribute('datetime');
+    const likes = el.querySelector('[itemprop="interactionStatistic"] meta[itemprop="userInteractionCount"]')?.getAttribute('content');
+    posts.push({
+      id: `${tid ?? 'topic'}/${position}`,
+      author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
+      publishedAt: isoDate(published),
+      text: textOf(body, QUOTE),
+      html: cleanHtml(body, url),
+      permalink: `${url}/${position}`,
+      replyTo: null,
+      quotes: quotesIn(body, tid),
+      score: likes !== undefined && likes !== null ? Number(likes) : null,
+    });
+  }
+  return posts;
+}
+
+/** The Ember app's rendering (`article#post_N[data-post-id]` with `.cooked`), from Discourse's documented markup. */
+function renderedPosts(doc: Document, url: string, tid: string | null): PostInput[] {
+  return Array.from(doc.querySelectorAll('article[data-post-id]')).flatMap((el): PostInput[] => {
+    const body = el.querySelector('.cooked');
+    const n = /post_(\d+)/.exec(el.id)?.[1];
+    if (!body || !n) return [];
+    const nameLink = el.querySelector('.names .first a, .names a[data-user-card]');
+    const ms = el.querySelector('.post-date [data-time], [data-time]')?.getAttribute('data-time');
+    const replyN = /\/(\d+)$/.exec(el.querySelector('.reply-to-tab, a.reply-to-tab')?.getAttribute('href') ?? '')?.[1];
+    return [
+      {
+        id: `${tid ?? el.getAttribute('data-topic-id') ?? 'topic'}/${n}`,
+        author: { name: lineOf(nameLink) || nameLink?.getAttribute('data-user-card') || 'unknown', url: absUrl(nameLink?.getAttribute('href'), url) },
+        publishedAt: ms ? new Date(Number(ms)).toISOString() : null,
+        text: textOf(body, QUOTE),
+        html: cleanHtml(body, url),
+        permalink: `${url}/${n}`,
+        replyTo: replyN ? `${tid}/${replyN}` : null,
+        quotes: quotesIn(body, tid),
+      },
+    ];
+  });
+}
 
 interface DiscoursePost {
   id: number;

@@ -2,13 +2,25 @@ import { Thread, type ThreadInput } from '../model/thread.ts';
 import { ExtractError, type Adapter, type ParseHtml, type Source } from './types.ts';
 import { discourseHtml, discourseJson } from './discourse.ts';
 import { phpbb2, phpbb3 } from './phpbb.ts';
+import { xenforo } from './xenforo.ts';
+import { somethingAwful, vbulletin } from './vbulletin.ts';
+import { smf } from './smf.ts';
+import { forumotion } from './forumotion.ts';
+import { hypermail } from './hypermail.ts';
+import { generic } from './generic.ts';
+import { askbot } from './askbot.ts';
+import { stackExchangeApi, stackExchangeHtml } from './stackexchange.ts';
+import { hackerNewsFirebase, hackerNewsHtml } from './hackernews.ts';
+import { redditHtml, redditJson } from './reddit.ts';
+import { bggThreadXml } from './bgg.ts';
 import { readabilityThread } from './readability.ts';
+import { detectPageLicense } from '../license/detect.ts';
 
 export { ExtractError } from './types.ts';
 export type { Adapter, Source, ParseHtml } from './types.ts';
 
 /** Ordered: specific engines first. A detector must be confirmed by the page's markup, not its URL alone. */
-export const ADAPTERS: Adapter[] = [discourseJson, discourseHtml, phpbb3, phpbb2];
+export const ADAPTERS: Adapter[] = [discourseJson, discourseHtml, forumotion, phpbb3, phpbb2, xenforo, vbulletin, somethingAwful, smf, hypermail, askbot, stackExchangeHtml, stackExchangeApi, hackerNewsHtml, hackerNewsFirebase, redditHtml, redditJson, bggThreadXml, generic];
 
 export interface DomKit {
   parseHtml: ParseHtml;
@@ -23,7 +35,8 @@ export function decodePage(bytes: Uint8Array): string {
     /<meta[^>]+charset=["']?([\w-]+)/i.exec(head)?.[1] ?? /<\?xml[^>]+encoding=["']([\w-]+)/i.exec(head)?.[1];
   if (declared) {
     try {
-      return new TextDecoder(declared.toLowerCase()).decode(bytes);
+      const decoder = new TextDecoder(declared.toLowerCase());
+      return decoder.encoding === 'windows-1252' ? cp1252Controls(decoder.decode(bytes)) : decoder.decode(bytes);
     } catch {
       /* unknown label: fall through to sniffing */
     }
@@ -32,8 +45,22 @@ export function decodePage(bytes: Uint8Array): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // Not UTF-8 and no declaration: the web's default for legacy pages.
-    return new TextDecoder('windows-1252').decode(bytes);
+    return cp1252Controls(new TextDecoder('windows-1252').decode(bytes));
   }
+}
+
+/** What bytes 0x80–0x9F mean in windows-1252 (the web's reading of "iso-8859-1" and "latin1" too). */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Node 20's TextDecoder reads windows-1252 as plain ISO-8859-1, so curly quotes, dashes and the euro
+ * sign of legacy pages (Something Awful's saved threads) came out as C1 control characters.
+ * Browsers decode correctly, and then there is nothing to replace.
+ */
+function cp1252Controls(s: string): string {
+  return s.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
 }
 
 /** Decides what a saved file or response is from its content, not its name. */
@@ -78,7 +105,8 @@ export function extractThread(src: Source, opts: ExtractOptions = {}): Thread {
       'no-thread',
     );
   }
-  const parsed = Thread.safeParse({ ...raw, capturedAt: opts.capturedAt ?? raw.capturedAt });
+  const hints = raw.licenseHints ?? (src.kind === 'html' ? detectPageLicense(src.doc, src.url) : []);
+  const parsed = Thread.safeParse({ ...raw, capturedAt: opts.capturedAt ?? raw.capturedAt, ...(hints.length ? { licenseHints: hints } : {}) });
   if (!parsed.success) {
     throw new ExtractError(`The page was read as ${raw.extractor ?? raw.platform}, but the result is incomplete: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'invalid');
   }

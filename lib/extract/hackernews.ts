@@ -1,0 +1,217 @@
+import type { Adapter } from './types.ts';
+import type { PostInput, QuoteInput } from '../model/thread.ts';
+import { absUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
+import { fromUnix, isoDate } from './dates.ts';
+
+/**
+ * Hacker News item pages (`/item?id=N`) in both layouts seen in the wild, and the Firebase API's item JSON.
+ * Nesting is not in the markup's tree: every comment is a sibling row, its depth given by `td.ind[indent]`
+ * (current) or by the width of the spacer image in `td.ind` (2015: 40px per level).
+ */
+const SITE = 'https://news.ycombinator.com/';
+/** The reply link and the hidden "reply" form sit inside the comment cell: not the author's words. */
+const NOT_TEXT = '.reply, .navs, form';
+
+function itemIdFrom(href: string | null | undefined): string | null {
+  return /[?&]id=(\d+)/.exec(href ?? '')?.[1] ?? null;
+}
+
+function depthOf(row: Element): number {
+  const ind = row.querySelector('td.ind');
+  const attr = ind?.getAttribute('indent');
+  if (attr !== null && attr !== undefined && /^\d+$/.test(attr)) return Number(attr);
+  const width = Number(ind?.querySelector('img')?.getAttribute('width') ?? 0);
+  return Number.isFinite(width) ? Math.round(width / 40) : 0;
+}
+
+function commentId(row: Element): string | null {
+  if (/^\d+$/.test(row.id)) return row.id;
+  const up = row.querySelector('a[id^="up_"]')?.id.slice(3);
+  if (up && /^\d+$/.test(up)) return up;
+  return itemIdFrom(row.querySelector('.comhead a[href*="item?id="]')?.getAttribute('href'));
+}
+
+/** Story rows: `.fatitem` (current) or the first `tr.athing` holding a `td.title` (2015). */
+function storyRow(doc: Document): Element | null {
+  return doc.querySelector('.fatitem tr.athing') ?? Array.from(doc.querySelectorAll('tr.athing')).find((r) => r.querySelector('td.title')) ?? null;
+}
+
+export const hackerNewsHtml: Adapter = {
+  id: 'hackernews-html',
+  accepts: 'html',
+  detect(src) {
+    if (src.kind !== 'html') return false;
+    const op = src.doc.documentElement?.getAttribute('op');
+    return (op === 'item' || !!src.doc.querySelector('.fatitem, a[href="news"], a[href$="news.ycombinator.com/news"]')) && !!src.doc.querySelector('tr.athing');
+  },
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const base = absUrl(src.url, SITE) ?? SITE;
+    const story = storyRow(doc);
+    const sid = story ? (/^\d+$/.test(story.id) ? story.id : story.querySelector('a[id^="up_"]')?.id.slice(3) ?? itemIdFrom(story.nextElementSibling?.querySelector('a[href*="item?id="]')?.getAttribute('href'))) : null;
+    const storyId = sid ?? itemIdFrom(src.url);
+    const url = storyId ? `${SITE}item?id=${storyId}` : base;
+    const posts: PostInput[] = [];
+    let title = '';
+
+    if (story && storyId) {
+      const titleLink = story.querySelector('.titleline > a, td.title > a');
+      title = lineOf(titleLink);
+      const sub = story.nextElementSibling;
+      const user = sub?.querySelector('a.hnuser, a[href^="user?id="]');
+      // The story's own text (Ask HN, Show HN) sits a few rows below the subtext, in `.toptext` or a bare cell.
+      const top = doc.querySelector('.fatitem .toptext') ?? storyTextCell(story);
+      const link = absUrl(titleLink?.getAttribute('href'), base);
+      const html = top ? cleanHtml(top, base) : link ? `<p><a href="${escapeAttr(link)}">${escapeText(title)}</a></p>` : `<p>${escapeText(title)}</p>`;
+      posts.push({
+        id: storyId,
+        author: { name: lineOf(user) || 'unknown', url: absUrl(user?.getAttribute('href'), base) },
+        publishedAt: isoDate(sub?.querySelector('.age[title]')?.getAttribute('title')?.split(' ')[0]),
+        text: top ? textOf(top) : title,
+        html,
+        permalink: url,
+        replyTo: null,
+        quotes: [],
+        score: scoreOf(sub),
+      });
+    }
+
+    // Each comment answers the nearest shallower comment above it; top-level ones answer the story.
+    const stack: string[] = [];
+    for (const row of Array.from(doc.querySelectorAll('tr.athing'))) {
+      if (row === story) continue;
+      const cell = row.querySelector('td.default');
+      if (!cell) continue;
+      const id = commentId(row);
+      if (!id) continue;
+      const depth = depthOf(row);
+      stack.length = Math.min(stack.length, depth);
+      const parent = depth > 0 ? stack[depth - 1] ?? stack[stack.length - 1] ?? storyId : storyId;
+      stack[depth] = id;
+      const head = cell.querySelector('.comhead');
+      const user = head?.querySelector('a.hnuser, a[href^="user?id="], a[href*="/user?id="]');
+      const body = cell.querySelector('.commtext') ?? cell.querySelector('.comment');
+      // Deleted and flagged comments keep their place in the tree but have no author and no words of theirs.
+      const gone = !user;
+      const words = gone ? { text: '', quotes: [] } : splitQuotes(textOf(body, NOT_TEXT));
+      posts.push({
+        id,
+        author: { name: lineOf(user) || (gone ? '[deleted]' : 'unknown'), url: absUrl(user?.getAttribute('href'), base) },
+        publishedAt: isoDate(head?.querySelector('.age[title]')?.getAttribute('title')?.split(' ')[0]),
+        text: words.text,
+        html: gone ? '' : cleanHtml(body, base, NOT_TEXT),
+        permalink: `${SITE}item?id=${id}`,
+        replyTo: parent ?? null,
+        quotes: words.quotes,
+      });
+    }
+    if (!posts.length) return null;
+    return { platform: 'hackernews', url, title: title || doc.title, posts, extractor: 'hackernews-html' };
+  },
+};
+
+/**
+ * HN has no quote markup: by convention a paragraph starting with ">" quotes someone. Those paragraphs
+ * are kept as quotes (whose, the page does not say) and left out of the post's own words.
+ */
+function splitQuotes(text: string): { text: string; quotes: QuoteInput[] } {
+  const own: string[] = [];
+  const quotes: QuoteInput[] = [];
+  let open = false;
+  for (const line of text.split('\n')) {
+    if (/^>/.test(line)) {
+      const q = line.replace(/^>+\s?/, '');
+      if (open && quotes.length) quotes[quotes.length - 1]!.text += `\n${q}`;
+      else quotes.push({ postId: null, author: null, text: q });
+      open = true;
+    } else {
+      if (line.trim()) open = false;
+      own.push(line);
+    }
+  }
+  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
+}
+
+function scoreOf(sub: Element | null | undefined): number | null {
+  const m = /(-?\d+)\s+points?/.exec(lineOf(sub?.querySelector('.score')));
+  return m ? Number(m[1]) : null;
+}
+
+/** 2015 layout: the story text is the cell after the subtext row and a spacer row, before the reply form. */
+function storyTextCell(story: Element): Element | null {
+  const table = story.closest('table');
+  if (!table) return null;
+  for (const td of Array.from(table.querySelectorAll('tr > td'))) {
+    if (td.closest('tr') === story || td.classList.contains('subtext') || td.querySelector('form, textarea')) continue;
+    if (td.getAttribute('colspan')) continue;
+    if (lineOf(td) && !td.querySelector('.subtext, .titleline')) return td;
+  }
+  return null;
+}
+
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
+
+interface FirebaseItem {
+  id: number;
+  type?: string;
+  by?: string;
+  time?: number;
+  title?: string;
+  text?: string;
+  url?: string;
+  score?: number;
+  kids?: number[];
+  descendants?: number;
+  deleted?: boolean;
+  dead?: boolean;
+}
+
+function isFirebaseItem(d: unknown): d is FirebaseItem {
+  const x = d as FirebaseItem;
+  return !!x && typeof x === 'object' && typeof x.id === 'number' && typeof x.type === 'string' && ['story', 'job', 'poll', 'comment', 'ask'].includes(x.type) && typeof x.time === 'number';
+}
+
+/**
+ * `/v0/item/N.json`: one item; its replies are only ids (`kids`), each a further request. The story alone
+ * is returned; `hackerNewsKidsNotFetched` tells a caller which ids to fetch to complete the thread.
+ */
+export const hackerNewsFirebase: Adapter = {
+  id: 'hackernews-firebase',
+  accepts: 'json',
+  detect: (src) => src.kind === 'json' && isFirebaseItem(src.data),
+  extract(src) {
+    if (src.kind !== 'json' || !isFirebaseItem(src.data)) return null;
+    const it = src.data;
+    if (it.deleted || !it.by) return null;
+    const url = `${SITE}item?id=${it.id}`;
+    const parse = fragmentParser(src.parseHtml);
+    const body = it.text ? parse(it.text) : null;
+    const title = it.title ?? '';
+    return {
+      platform: 'hackernews',
+      url,
+      title,
+      posts: [
+        {
+          id: String(it.id),
+          author: { name: it.by, url: `${SITE}user?id=${encodeURIComponent(it.by)}` },
+          publishedAt: fromUnix(it.time),
+          text: body ? textOf(body) : title,
+          html: body ? cleanHtml(body, url) : it.url ? `<p><a href="${escapeAttr(it.url)}">${escapeText(title)}</a></p>` : `<p>${escapeText(title)}</p>`,
+          permalink: url,
+          replyTo: null,
+          quotes: [],
+          score: it.score ?? null,
+        },
+      ],
+      extractor: 'hackernews-firebase',
+    };
+  },
+};
+
+/** Reply ids a Firebase item names but does not include: the caller fetches `/v0/item/ID.json` for each. */
+export function hackerNewsKidsNotFetched(data: unknown): number[] {
+  return isFirebaseItem(data) ? [...(data.kids ?? [])] : [];
+}

@@ -1,0 +1,109 @@
+import type { Adapter } from './types.ts';
+import type { QuoteInput } from '../model/thread.ts';
+import { cleanHtml, generator, lineOf, metaContent, normaliseText } from './dom.ts';
+
+/**
+ * Hypermail mailing-list archives (lists.w3.org and many others). A message page states its header
+ * fields twice: in `<!-- name="..." -->` style comments meant for tools, and in the visible headers.
+ * The comments are read first because they are exact; index pages carry none of them.
+ */
+function isHypermail(doc: Document): boolean {
+  return /hypermail/i.test(generator(doc)) || (!!doc.querySelector('address.headers') && !!doc.querySelector('pre#body, div.mail'));
+}
+
+const ENTITY: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
+
+/** Comment text is not parsed as HTML, so its entity-obfuscated addresses and quotes are decoded here. */
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, e: string) => {
+    if (e[0] === '#') {
+      const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(n) && n > 0 && n < 0x110000 ? String.fromCodePoint(n) : all;
+    }
+    return ENTITY[e.toLowerCase()] ?? all;
+  });
+}
+
+/** The `<!-- key="value" -->` fields hypermail writes before the message body; the first of each wins. */
+function fieldsOf(doc: Document): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (node: Node, depth: number) => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 8) {
+        const m = /^\s*(\w+)="([\s\S]*)"\s*$/.exec(c.nodeValue ?? '');
+        if (m && !out.has(m[1]!)) out.set(m[1]!, decodeEntities(m[2]!));
+      } else if (c.nodeType === 1 && depth < 4) visit(c, depth + 1);
+    }
+  };
+  if (doc.body) visit(doc.body, 0);
+  return out;
+}
+
+const MONTH: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const pad = (n: number | string) => String(n).padStart(2, '0');
+
+/** An RFC 5322 Date header ("Tue, 10 Apr 2018 15:43:27 -0700"): the sender's clock with its stated offset. */
+function mailDate(raw: string | undefined): string | null {
+  const m = /(\d{1,2})\s+([A-Za-z]{3})\w*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|GMT|Z)?/.exec(raw ?? '');
+  const mo = m ? MONTH[m[2]!.toLowerCase()] : undefined;
+  if (!m || !mo) return null;
+  const zone = !m[7] || /^(UT|GMT|Z)$/.test(m[7]) ? 'Z' : `${m[7].slice(0, 3)}:${m[7].slice(3)}`;
+  return `${m[3]}-${pad(mo)}-${pad(m[1]!)}T${pad(m[4]!)}:${m[5]}:${m[6] ?? '00'}${zone}`;
+}
+
+/** `isosent`/`isoreceived` ("20180410224327") are written in UTC. */
+function compactUtc(raw: string | undefined): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(raw ?? '');
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : null;
+}
+
+/** Hypermail marks quoted lines `<em class="quotelev1">` (quotelev2 for a quote within a quote). */
+const QUOTED = '[class^="quotelev"]';
+
+function quotesIn(body: Element): QuoteInput[] {
+  const lines = Array.from(body.querySelectorAll(QUOTED))
+    .filter((q) => !q.parentElement?.closest(QUOTED))
+    .map((q) => (q.textContent ?? '').replace(/^\s*>\s?/gm, ''));
+  const text = normaliseText(lines.join('\n'));
+  return text ? [{ postId: null, author: null, text }] : [];
+}
+
+export const hypermail: Adapter = {
+  id: 'hypermail',
+  accepts: 'html',
+  detect: (src) => src.kind === 'html' && isHypermail(src.doc),
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const f = fieldsOf(doc);
+    const body = doc.querySelector('pre#body') ?? doc.querySelector('div.mail pre');
+    // Index pages (by date, thread, author) have neither a body nor the per-message fields.
+    if (!body || !(f.has('name') || f.has('email') || doc.querySelector('#from'))) return null;
+    const fromLine = lineOf(doc.querySelector('#from')).replace(/^From:\s*/i, '');
+    const name = f.get('name') || fromLine.replace(/\s*<.*$/, '').trim() || (metaContent(doc, 'meta[name="Author"]') ?? '').replace(/\s*\(.*$/, '');
+    const messageId = f.get('id') || lineOf(doc.querySelector('#message-id')).replace(/^Message-Id:\s*/i, '').replace(/^<|>$/g, '');
+    // Body text keeps its line breaks: mail is pre-formatted, and paragraphs are its only structure.
+    const own = body.cloneNode(true) as Element;
+    for (const q of Array.from(own.querySelectorAll(QUOTED))) q.remove();
+    const inReplyTo = f.get('inreplyto');
+    return {
+      platform: 'hypermail',
+      url: src.url,
+      title: lineOf(doc.querySelector('h1')) || f.get('subject') || doc.title,
+      posts: [
+        {
+          id: messageId || src.url,
+          // A mail address is personal data, not a profile page: it is never stored as the author URL.
+          author: { name: name || 'unknown', url: null },
+          publishedAt: mailDate(f.get('sent')) ?? compactUtc(f.get('isosent')) ?? mailDate(lineOf(doc.querySelector('#date'))) ?? compactUtc(f.get('isoreceived')),
+          text: normaliseText(own.textContent ?? ''),
+          html: cleanHtml(body, src.url),
+          permalink: src.url,
+          replyTo: inReplyTo ? inReplyTo : null,
+          quotes: quotesIn(body),
+        },
+      ],
+      extractor: 'hypermail',
+    };
+  },
+};

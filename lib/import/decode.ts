@@ -1,0 +1,130 @@
+import { Tokenizer, TokenParser } from '@streamparser/json';
+import { ImportError, positionInText } from './errors.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Lenient = new TextDecoder('utf-8');
+// Node's TextDecoder('windows-1252') decodes as ISO-8859-1, losing š, €, “ ” in 0x80–0x9F: map them here.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function cp1252(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c);
+  return s;
+}
+
+/** Offset of the first byte that is not part of valid UTF-8, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= b.length) return i;
+    for (let k = 1; k <= n; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    const second = b[i + 1]!;
+    if ((c === 0xe0 && second < 0xa0) || (c === 0xed && second > 0x9f) || (c === 0xf0 && second < 0x90) || (c === 0xf4 && second > 0x8f)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/**
+ * Strict UTF-8 for formats that promise it (JSON exports): a bad byte is an error that says where,
+ * because silently replacing it would store damaged words.
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return stripBom(utf8.decode(bytes));
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const prefix = utf8Lenient.decode(bytes.subarray(0, Math.max(0, at)));
+    throw new ImportError(
+      `the file is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}). Re-export it, or convert it to UTF-8 first.`,
+      file,
+      positionInText(prefix, prefix.length, at),
+    );
+  }
+}
+
+/**
+ * Text logs written by clients that changed charset over the years (IRC): each line is UTF-8 when it
+ * decodes as such, else Windows-1252 (a superset of Latin-1 that also covers the 0x80–0x9F range).
+ */
+export function decodeLinesMixed(bytes: Uint8Array): { lines: string[]; fallbackLines: number } {
+  const lines: string[] = [];
+  let fallbackLines = 0;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      let end = i;
+      if (end > start && bytes[end - 1] === 0x0d) end--;
+      const raw = bytes.subarray(start, end);
+      try {
+        lines.push(utf8.decode(raw));
+      } catch {
+        lines.push(cp1252(raw));
+        fallbackLines++;
+      }
+      start = i + 1;
+    }
+  }
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  if (lines[0]) lines[0] = stripBom(lines[0]);
+  return { lines, fallbackLines };
+}
+
+/**
+ * Where JSON stops being valid. V8's messages do not always say ("… is not valid JSON"), so a streaming
+ * tokenizer walks the text to find the character; null when it only ran out of text.
+ */
+function jsonErrorAt(text: string): number | null {
+  const bytes = new TextEncoder().encode(text);
+  const tokenizer = new Tokenizer();
+  const parser = new TokenParser();
+  let last = 0;
+  let at: number | null = null;
+  tokenizer.onToken = (t) => {
+    last = t.offset;
+    parser.write(t);
+  };
+  parser.onValue = () => undefined;
+  parser.onError = () => {
+    at ??= last;
+  };
+  tokenizer.onError = (e) => {
+    const m = /absolute position "(\d+)"/.exec(e.message);
+    at ??= m ? Number(m[1]) : null;
+  };
+  try {
+    tokenizer.write(bytes);
+  } catch {
+    /* reported through onError */
+  }
+  // Offsets are in bytes; the caller works in characters.
+  return at === null ? null : new TextDecoder().decode(bytes.subarray(0, at)).length;
+}
+
+/** JSON.parse with an error that names the file and the place it broke (truncated downloads end early). */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const stated = /position (\d+)/.exec(msg);
+    const found = stated ? Number(stated[1]) : jsonErrorAt(text);
+    const at = found ?? text.length;
+    const truncated = found === null || at >= text.trimEnd().length;
+    throw new ImportError(
+      truncated ? 'the JSON ends early: the file looks truncated. Download or export it again.' : `the file is not valid JSON (${msg.slice(0, 80)}).`,
+      file,
+      positionInText(text, at, new TextEncoder().encode(text.slice(0, at)).length),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type { Thread } from '../model/thread.ts';
+import { isoDate } from '../extract/dates.ts';
+import { ConversationSplitter, conversationThread, conversationTitle, type ChatMessage } from './conversations.ts';
+import { importContext, isRecord, str, type ImportContext } from './context.ts';
+import { decodeUtf8, parseJson } from './decode.ts';
+import { ImportError } from './errors.ts';
+import { splitQuoted, textHtml, withFiles, escapeHtml, type FileRef } from './message-text.ts';
+
+/** Message types that are people talking; joins, pins, calls, renames and thread notices are not. */
+const SPOKEN = new Set(['Default', 'Reply']);
+/** How many recent messages are remembered to quote the message a reply answers. */
+const REMEMBERED = 5000;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Turns DiscordChatExporter JSON messages into chat messages, one at a time, so the batch and the
+ * streaming reader share every rule.
+ */
+export class DiscordReader {
+  private readonly recent = new Map<string, { author: string; text: string }>();
+  private readonly guildId: string;
+  private readonly channelId: string;
+  readonly label: string;
+
+  constructor(guild: unknown, channel: unknown) {
+    const g = isRecord(guild) ? guild : {};
+    const c = isRecord(channel) ? channel : {};
+    this.guildId = str(g.id) ?? '0';
+    this.channelId = str(c.id) ?? 'unknown';
+    const gName = str(g.name) ?? 'Discord';
+    const cName = str(c.name) ?? this.channelId;
+    this.label = /^Guild/.test(str(c.type) ?? 'Guild') ? `#${cName} (${gName})` : `${cName} (${gName})`;
+  }
+
+  message(raw: unknown): ChatMessage | null {
+    if (!isRecord(raw)) return null;
+    const type = str(raw.type) ?? 'Default';
+    const id = str(raw.id);
+    if (!SPOKEN.has(type) || !id) return null;
+    const author = isRecord(raw.author) ? raw.author : {};
+    const name = str(author.nickname) || str(author.name) || 'Unknown';
+    const mentions = new Map<string, string>();
+    for (const m of Array.isArray(raw.mentions) ? raw.mentions : []) {
+      if (isRecord(m) && str(m.id)) mentions.set(str(m.id)!, str(m.nickname) || str(m.name) || str(m.id)!);
+    }
+    // Older exports keep raw mention markup; show the display name a reader saw.
+    const content = (str(raw.content) ?? '').replace(/<@!?(\d+)>/g, (all, uid: string) => (mentions.has(uid) ? `@${mentions.get(uid)}` : all));
+    const { text: own, quotes } = splitQuoted(content);
+    const ref = isRecord(raw.reference) ? raw.reference : null;
+    const replyTo = ref && str(ref.messageId) && (str(ref.channelId) ?? this.channelId) === this.channelId ? str(ref.messageId) : null;
+    if (replyTo) {
+      const parent = this.recent.get(replyTo);
+      quotes.unshift({ postId: replyTo, author: parent?.author ?? null, text: parent?.text ?? '' });
+    }
+    const files: FileRef[] = (Array.isArray(raw.attachments) ? raw.attachments : []).filter(isRecord).map((a) => ({
+      name: str(a.fileName) ?? 'attachment',
+      url: str(a.url),
+    }));
+    const stickers = (Array.isArray(raw.stickers) ? raw.stickers : []).filter(isRecord).map((s) => str(s.name) ?? 'sticker');
+    let { text, html } = withFiles(own, textHtml(own), files);
+    if (stickers.length) html += stickers.map((s) => `<p class="sticker">[sticker: ${escapeHtml(s)}]</p>`).join('');
+    if (!text && !html) return null;
+    const score = (Array.isArray(raw.reactions) ? raw.reactions : []).filter(isRecord).reduce((n, r) => n + (Number(r.count) || 0), 0);
+    const ts = str(raw.timestamp);
+    const time = ts ? Date.parse(ts) : NaN;
+    this.remember(id, name, own);
+    return {
+      time: Number.isFinite(time) ? time : null,
+      post: {
+        id,
+        author: { name, url: null },
+        publishedAt: isoDate(ts),
+        text,
+        html,
+        permalink: this.permalink(id),
+        replyTo,
+        quotes,
+        score: score || null,
+      },
+    };
+  }
+
+  permalink(id: string): string {
+    return `https://discord.com/channels/${this.guildId === '0' ? '@me' : this.guildId}/${this.channelId}/${id}`;
+  }
+
+  thread(msgs: ChatMessage[]): Thread {
+    return conversationThread('discord', this.permalink(msgs[0]!.post.id), conversationTitle(this.label, msgs), msgs);
+  }
+
+  private remember(id: string, author: string, text: string): void {
+    this.recent.set(id, { author, text: text.slice(0, 500) });
+    if (this.recent.size > REMEMBERED) this.recent.delete(this.recent.keys().next().value!);
+  }
+}
+
+/** A DiscordChatExporter JSON export (guild channel, thread or DM), one Thread per conversation. */
+export function importDiscord(bytes: Uint8Array, ctx: ImportContext = importContext('discord.json')): Thread[] {
+  const data = parseJson(decodeUtf8(bytes, ctx.file), ctx.file);
+  if (!isRecord(data) || !Array.isArray(data.messages)) {
+    throw new ImportError('not a DiscordChatExporter JSON export: there is no "messages" list. Export the channel as JSON.', ctx.file);
+  }
+  const reader = new DiscordReader(data.guild, data.channel);
+  const splitter = new ConversationSplitter(ctx);
+  const convs: ChatMessage[][] = [];
+  for (const raw of data.messages as Json[]) {
+    const m = reader.message(raw);
+    if (m) convs.push(...splitter.push(m));
+  }
+  convs.push(...splitter.flush());
+  return convs.map((c) => reader.thread(c));
+}

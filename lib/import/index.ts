@@ -1,0 +1,165 @@
+import { unzipSync } from 'fflate';
+import type { Thread } from '../model/thread.ts';
+import { importContext, type ImportContext, type ImportOptions } from './context.ts';
+import { ImportError } from './errors.ts';
+import { importDiscord } from './discord.ts';
+import { importIrc } from './irc.ts';
+import { importMatrix } from './matrix.ts';
+import { importMattermost } from './mattermost.ts';
+import { importMbox } from './mbox.ts';
+import { importSlackExport, importSlackdump } from './slack.ts';
+import { importTelegramHtml } from './telegram-html.ts';
+import { importTelegramJson } from './telegram.ts';
+import { importWhatsApp } from './whatsapp.ts';
+import { isZip, unzipArchive } from './zip.ts';
+
+export { ImportError } from './errors.ts';
+export { importDiscordStream } from './discord-stream.ts';
+export type { ImportOptions } from './context.ts';
+
+export type ArchiveFormat =
+  | 'discord'
+  | 'slack-export'
+  | 'slackdump'
+  | 'telegram-json'
+  | 'telegram-html'
+  | 'matrix'
+  | 'mattermost'
+  | 'irc'
+  | 'whatsapp'
+  | 'mbox'
+  | 'unknown';
+
+/** A single export file, or a ZIP's members / a folder's files as relative path → bytes. */
+export type ArchiveInput = { name: string; bytes: Uint8Array } | { name: string; files: Map<string, Uint8Array> };
+
+export interface ImportResult {
+  threads: Thread[];
+  warnings: string[];
+}
+
+const SNIFF = 1 << 16;
+const lenient = new TextDecoder('utf-8');
+
+const WHATSAPP_LINE = /^\u200e?\[?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},? \d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?(?:\] | - )/;
+const IRC_LINE =
+  /^(?:\[\d{1,2} [A-Za-z]{3} \d{2}:\d{2}(?::\d{2})?\] |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\s|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t|\[\d{2}:\d{2}(?::\d{2})?\] [<*]|\d{2}:\d{2}(?::\d{2})? (?:<|-!-| \*)|--- Log opened )/;
+const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
+
+function zipNames(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
+  } catch {
+    /* a damaged ZIP is reported when it is actually read */
+  }
+  return names;
+}
+
+function detectFiles(paths: string[]): ArchiveFormat {
+  if (paths.some((p) => /(^|\/)channels\.json$/.test(p)) || (paths.some((p) => /(^|\/)users\.json$/.test(p)) && paths.some((p) => /\/\d{4}-\d{2}-\d{2}\.json$/.test(p))))
+    return 'slack-export';
+  if (paths.some((p) => /(^|\/)messages\d*\.html$/.test(p))) return 'telegram-html';
+  return 'unknown';
+}
+
+/**
+ * Which exporter wrote these bytes, judged from the content (the name only breaks ties): a renamed
+ * file is still recognised, and a wrong extension does not mislead.
+ */
+export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
+  if (isZip(bytes)) return detectFiles(zipNames(bytes));
+  const head = lenient.decode(bytes.subarray(0, SNIFF)).replace(/^\ufeff/, '').trimStart();
+  // "[14 Jan 10:36]" opens a dircproxy log, not a JSON array.
+  if (/^(\{|\[\s*[{\["\]])/.test(head)) {
+    if (/"guild"\s*:/.test(head) && /"channel"\s*:/.test(head)) return 'discord';
+    if (/"channel_id"\s*:/.test(head) && /"messages"\s*:/.test(head)) return 'slackdump';
+    if (/"order"\s*:/.test(head) && /"posts"\s*:/.test(head)) return 'mattermost';
+    if (/"origin_server_ts"\s*:|"room_name"\s*:|"room_id"\s*:/.test(head)) return 'matrix';
+    if (/"(from_id|date_unixtime|text_entities)"\s*:|"type"\s*:\s*"(personal_chat|bot_chat|private_group|public_group|private_supergroup|public_supergroup|public_channel|private_channel|saved_messages)"/.test(head))
+      return 'telegram-json';
+    if (/^\[\s*\{/.test(head) && /"ts"\s*:\s*"\d+\.\d+"/.test(head)) return 'slack-export';
+    return 'unknown';
+  }
+  if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
+  const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
+  if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
+  if (lines.length && lines.filter((l) => WHATSAPP_LINE.test(l)).length >= Math.ceil(lines.length / 2)) return 'whatsapp';
+  if (lines.some((l) => IRC_LINE.test(l))) return 'irc';
+  if (/\.mbox$/i.test(name) && /^From /.test(head)) return 'mbox';
+  return 'unknown';
+}
+
+const FORMAT_HELP =
+  'Gleaner reads DiscordChatExporter JSON, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
+  'Element (Matrix) JSON, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
+
+async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
+  const format = detectFormat(name, bytes);
+  switch (format) {
+    case 'discord':
+      return importDiscord(bytes, ctx);
+    case 'slackdump':
+      return importSlackdump(bytes, ctx);
+    case 'mattermost':
+      return importMattermost(bytes, ctx);
+    case 'matrix':
+      return importMatrix(bytes, ctx);
+    case 'telegram-json':
+      return importTelegramJson(bytes, ctx);
+    case 'telegram-html':
+      return telegramHtml([bytes], ctx);
+    case 'irc':
+      return importIrc(bytes, ctx);
+    case 'whatsapp':
+      return importWhatsApp(bytes, ctx);
+    case 'mbox':
+      return importMbox(bytes, ctx);
+    case 'slack-export':
+      if (isZip(bytes)) return importFiles(unzipArchive(bytes, name, ctx.maxUncompressedBytes), ctx);
+      throw new ImportError('this is one day of a Slack export; import the whole export ZIP or folder so channels and names are known.', name);
+    default:
+      throw new ImportError(`the format was not recognised. ${FORMAT_HELP}`, name, { offset: 0, line: 1, column: 1 });
+  }
+}
+
+function telegramHtml(pages: Uint8Array[], ctx: ImportContext): Thread[] {
+  // The caller brings the DOM (linkedom in Node, DOMParser in the extension), as for the extractors.
+  if (!ctx.parseHtml) throw new ImportError('reading a Telegram HTML export needs an HTML parser (option "parseHtml").', ctx.file);
+  return importTelegramHtml(pages.map((p) => lenient.decode(p)), ctx.parseHtml, ctx);
+}
+
+async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
+  const paths = [...files.keys()];
+  const kind = detectFiles(paths);
+  if (kind === 'slack-export') return importSlackExport(files, ctx);
+  if (kind === 'telegram-html') {
+    const page = (p: string) => Number(/messages(\d*)\.html$/.exec(p)?.[1] || 1);
+    const pages = paths.filter((p) => /(^|\/)messages\d*\.html$/.test(p)).sort((a, b) => page(a) - page(b));
+    return telegramHtml(pages.map((p) => files.get(p)!), ctx);
+  }
+  // A folder of separate exports (a DiscordChatExporter run, a directory of IRC logs): each file on its own.
+  const out: Thread[] = [];
+  for (const p of paths.sort()) {
+    const bytes = files.get(p)!;
+    const sub: ImportContext = { ...ctx, file: `${ctx.file}/${p}` };
+    if (detectFormat(p, bytes) === 'unknown') {
+      if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|svg|mp4|mp3|css|js|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+      continue;
+    }
+    out.push(...(await importFile(p, bytes, sub)));
+  }
+  if (!out.length) throw new ImportError(`no chat or mail export found inside. ${FORMAT_HELP}`, ctx.file);
+  return out;
+}
+
+/** Reads any supported export: one Thread per conversation, plus warnings worth showing a person. */
+export async function importArchive(input: ArchiveInput, opts: ImportOptions = {}): Promise<ImportResult> {
+  const warnings: string[] = [];
+  const ctx = importContext(input.name, opts, warnings);
+  let threads: Thread[];
+  if ('files' in input) threads = await importFiles(input.files, ctx);
+  else if (isZip(input.bytes)) threads = await importFiles(unzipArchive(input.bytes, input.name, opts.maxUncompressedBytes), ctx);
+  else threads = await importFile(input.name, input.bytes, ctx);
+  return { threads, warnings };
+}

@@ -1,0 +1,93 @@
+import type { QuoteInput } from '../model/thread.ts';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+/** Plain chat text as inert HTML: escaped, web links made clickable, line breaks kept. */
+export function textHtml(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    out += escapeHtml(text.slice(at, m.index));
+    out += `<a href="${escapeHtml(m[0])}">${escapeHtml(m[0])}</a>`;
+    at = m.index + m[0].length;
+  }
+  out += escapeHtml(text.slice(at));
+  return out ? `<p>${out.replace(/\n/g, '<br>')}</p>` : '';
+}
+
+export interface FileRef {
+  name: string;
+  /** Web address when the export has one; a local path inside an export folder is not kept as a link. */
+  url: string | null;
+}
+
+/** Attachments stay visible as their file names (text) and links (html), never as embedded media. */
+export function withFiles(text: string, html: string, files: FileRef[]): { text: string; html: string } {
+  if (!files.length) return { text, html };
+  const t = files.map((f) => `[attachment: ${f.name}]`).join('\n');
+  const h = files
+    .map((f) =>
+      f.url && /^https?:\/\//i.test(f.url)
+        ? `<li><a href="${escapeHtml(f.url)}">${escapeHtml(f.name)}</a></li>`
+        : `<li>${escapeHtml(f.name)}</li>`,
+    )
+    .join('');
+  return { text: text ? `${text}\n${t}` : t, html: `${html}<ul class="attachments">${h}</ul>` };
+}
+
+const ATTRIBUTION = /^(?:On .{3,200}\b(?:wrote|writes|a écrit|schrieb)|.{1,120}\b(?:wrote|writes)):\s*$/i;
+/** Gmail in some locales: "2015-11-15 23:43 GMT+01:00 Jesus M. Gonzalez-Barahona <jgb at example.com>:" */
+const DATED_ATTRIBUTION = /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}(?: GMT[+-]\d{1,2}:\d{2})? (.+?) <[^>]+>:$/;
+
+/**
+ * Separates `>` quoted lines from the writer's own words. Each run of quoted lines becomes one Quote;
+ * an attribution line just before it ("On Sat, … Andy wrote:") names its author and is not kept as text.
+ */
+export function splitQuoted(text: string): { text: string; quotes: QuoteInput[] } {
+  const lines = text.split('\n');
+  const own: string[] = [];
+  const quotes: QuoteInput[] = [];
+  let block: string[] | null = null;
+  let author: string | null = null;
+  const end = () => {
+    if (block) {
+      const q = block.join('\n').trim();
+      if (q) quotes.push({ postId: null, author, text: q });
+    }
+    block = null;
+    author = null;
+  };
+  for (const line of lines) {
+    if (/^\s*>/.test(line)) {
+      if (!block) {
+        block = [];
+        // The attribution may be separated from the quote by one blank line.
+        let k = own.length - 1;
+        if (k >= 0 && own[k]!.trim() === '') k--;
+        const a = k >= 0 ? own[k]! : '';
+        if (ATTRIBUTION.test(a.trim()) || DATED_ATTRIBUTION.test(a.trim())) {
+          author = attributionName(a.trim());
+          own.length = k;
+        }
+      }
+      block.push(line.replace(/^\s*> ?/, ''));
+    } else {
+      end();
+      own.push(line);
+    }
+  }
+  end();
+  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
+}
+
+function attributionName(a: string): string | null {
+  const dated = DATED_ATTRIBUTION.exec(a);
+  if (dated) return dated[1]!.trim();
+  const m = /(?:,\s*|^On\s+.*?\s+|^)([^,<>]+?)\s*(?:<[^>]*>|\([^)]*\))?\s+(?:wrote|writes|a écrit|schrieb):?\s*$/i.exec(a);
+  const name = m?.[1]?.replace(/^["']|["']$/g, '').trim();
+  return name || null;
+}

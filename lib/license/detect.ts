@@ -1,0 +1,104 @@
+import { lineOf, textOf } from '../extract/dom.ts';
+import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
+
+/** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
+export interface LicenseHint {
+  license: string;
+  evidence: string;
+}
+
+const META_NAMES = new Set(['license', 'dc.rights', 'dcterms.license', 'dc.license', 'dcterms.rights']);
+
+/** A licence from a value that may be a CC URL or prose naming a CC licence. */
+function fromValue(value: string): { id: string; ported: string | null } | null {
+  const v = value.trim();
+  if (!v) return null;
+  if (/creativecommons\.org\//i.test(v)) {
+    const url = /https?:\/\/[^\s"'<>]+|\/\/[^\s"'<>]+/i.exec(v)?.[0] ?? v;
+    const r = ccUrlToSpdx(url.startsWith('//') ? `https:${url}` : url);
+    if (r) return r;
+  }
+  const t = ccTextToSpdx(v)[0];
+  return t ? { id: t.id, ported: t.ported } : null;
+}
+
+function portNote(ported: string | null): string {
+  return ported ? ` (the ${ported} port, which SPDX does not list; read as the unported licence of the same version)` : '';
+}
+
+/** Every `license` value in a JSON-LD graph, however nested (`@graph`, arrays, `mainEntity`). */
+function jsonLdLicenses(node: unknown, out: string[], depth = 0): void {
+  if (depth > 8 || node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const n of node) jsonLdLicenses(n, out, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === 'license' || k === 'schema:license') {
+      for (const one of Array.isArray(v) ? v : [v]) {
+        if (typeof one === 'string') out.push(one);
+        else if (one && typeof one === 'object') {
+          const o = one as Record<string, unknown>;
+          for (const key of ['url', '@id', 'name']) if (typeof o[key] === 'string') out.push(o[key] as string);
+        }
+      }
+    } else if (v && typeof v === 'object') {
+      jsonLdLicenses(v, out, depth + 1);
+    }
+  }
+}
+
+/**
+ * Licences the page itself declares, strongest signal first: `rel=license` links, licence meta tags,
+ * JSON-LD `license`, then CC links and wording in the footer. Pure: reads the DOM, fetches nothing.
+ * Deduplicated by licence, keeping the strongest evidence for each.
+ */
+export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
+  const found: LicenseHint[] = [];
+  const add = (r: { id: string; ported: string | null } | null, evidence: string) => {
+    if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
+  };
+
+  for (const el of Array.from(doc.querySelectorAll('a[rel], link[rel], area[rel]'))) {
+    const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+    if (!rel.includes('license')) continue;
+    const href = el.getAttribute('href') ?? '';
+    const tag = el.tagName.toLowerCase();
+    let abs = href;
+    try {
+      abs = new URL(href, url).toString();
+    } catch {
+      /* keep the raw value: it is only evidence text */
+    }
+    const r = ccUrlToSpdx(abs) ?? fromValue(lineOf(el));
+    add(r, `<${tag} rel="license"> to ${abs}`);
+  }
+
+  for (const el of Array.from(doc.querySelectorAll('meta[name]'))) {
+    const name = (el.getAttribute('name') ?? '').toLowerCase();
+    if (!META_NAMES.has(name)) continue;
+    const content = el.getAttribute('content') ?? '';
+    add(fromValue(content), `<meta name="${name}" content="${content.trim().slice(0, 200)}">`);
+  }
+
+  for (const s of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
+    let data: unknown;
+    try {
+      data = JSON.parse(s.textContent ?? '');
+    } catch {
+      continue; // Broken JSON-LD is common and says nothing reliable.
+    }
+    const values: string[] = [];
+    jsonLdLicenses(data, values);
+    for (const v of values) add(fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
+  }
+
+  for (const footer of Array.from(doc.querySelectorAll('footer, #footer, .footer, [role="contentinfo"], #page-footer'))) {
+    for (const a of Array.from(footer.querySelectorAll('a[href*="creativecommons.org/"]'))) {
+      add(ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
+    }
+    const text = textOf(footer);
+    for (const m of ccTextToSpdx(text)) add(m, `footer text "${m.match}"`);
+  }
+  return found;
+}

@@ -1,0 +1,49 @@
+import { ccName } from './cc.ts';
+import type { ConsentBasisId } from './combine.ts';
+
+/**
+ * The exact words a contributor agrees to, per consent basis. The version is stored with the entry's
+ * consent receipt: change a text, bump its version, so an old receipt still says what was agreed.
+ */
+export interface ConsentStatement {
+  text: string;
+  version: string;
+}
+
+const PUBLISH =
+  'I understand that Gleaner will publish this entry, with every author\'s name and a link to each post, in an open dataset that anyone may download and use, including to train AI models. ' +
+  'If I withdraw it later, it will be left out of future releases, but copies already downloaded cannot be recalled.';
+
+const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: string) => string }> = {
+  self: {
+    version: 'self/1',
+    text: (l) =>
+      `I wrote every post used in this entry myself. I license this entry, and my posts as used in it, under ${l}. ${PUBLISH}`,
+  },
+  author_opt_in: {
+    version: 'author_opt_in/1',
+    text: (l) =>
+      `Every person whose words appear in this entry has told me, in a reply recorded with this entry, that they agree to their posts being used and published under ${l}. ` +
+      `I have not changed what they agreed to, and I license my own rewriting under ${l} too. ${PUBLISH}`,
+  },
+  moderator_attestation: {
+    version: 'moderator_attestation/1',
+    text: (l) =>
+      `I am a moderator or administrator of the community these posts come from. Its published rules, at the address recorded with this entry, were in force when these posts were written and let anyone reuse members' posts under ${l} or a licence compatible with it. ` +
+      `I license my own rewriting under ${l}. ${PUBLISH}`,
+  },
+  open_license: {
+    version: 'open_license/1',
+    text: (l) =>
+      `The posts used in this entry are published under the open licences recorded for each of them, and those licences allow this rewrite. ` +
+      `I rewrote them faithfully, kept every author's name and link, and marked the text as modified. I license my rewriting under ${l}, and the entry as a whole is published under ${l}. ${PUBLISH}`,
+  },
+};
+
+/** The statement for a basis with the licence named in full: "CC BY-SA 4.0 International (CC-BY-SA-4.0, https://…)". */
+export function consentStatement(basis: ConsentBasisId, license: string): ConsentStatement {
+  const s = STATEMENTS[basis];
+  const { name, url } = ccName(license);
+  const named = name === license ? license : `${name} (${license}${url ? `, ${url}` : ''})`;
+  return { text: s.text(named), version: s.version };
+}

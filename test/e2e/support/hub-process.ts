@@ -1,0 +1,47 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** `npm run hub -- add-contributor NAME --db FILE`, as a person runs it: the token is the last line. */
+export function addContributor(db: string, name: string, moderator = false): string {
+  const out = execFileSync(TSX, ['hub/cli.ts', 'add-contributor', name, '--db', db, ...(moderator ? ['--moderator'] : [])], { cwd: ROOT, encoding: 'utf8' });
+  return out.trimEnd().split('\n').at(-1)!;
+}
+
+/** The hub as its own process (`npm run hub -- serve`), so a test can kill and restart it. */
+export async function startHubProcess(db: string, port: number): Promise<{ url: string; stop: () => Promise<void>; proc: ChildProcess }> {
+  const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  proc.stderr!.on('data', (d) => (errors += d));
+  await new Promise<void>((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hub did not start: ${errors}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) {
+        clearTimeout(timer);
+        resolveStart();
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`hub exited (${code}): ${errors}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    stop: () =>
+      new Promise<void>((r) => {
+        if (proc.exitCode !== null) return r();
+        proc.once('exit', () => r());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
