@@ -4,6 +4,8 @@ import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, tex
 import { isoDate } from './dates.ts';
 
 const QUOTE = 'aside.quote';
+/** Not the author's words: quotes, and the file name / size caption Discourse puts under images. */
+const NOT_OWN_TEXT = 'aside.quote, .lightbox-wrapper .meta';
 
 function topicId(url: string): string | null {
   return /\/t\/(?:[^/]+\/)?(\d+)/.exec(url)?.[1] ?? null;
@@ -81,7 +83,7 @@ function crawlerPosts(doc: Document, url: string, tid: string | null): PostInput
       id: `${tid ?? 'topic'}/${position}`,
       author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
       publishedAt: isoDate(published),
-      text: textOf(body, QUOTE),
+      text: textOf(body, NOT_OWN_TEXT),
       html: cleanHtml(body, url),
       permalink: `${url}/${position}`,
       replyTo: null,
@@ -106,7 +108,7 @@ function renderedPosts(doc: Document, url: string, tid: string | null): PostInpu
         id: `${tid ?? el.getAttribute('data-topic-id') ?? 'topic'}/${n}`,
         author: { name: lineOf(nameLink) || nameLink?.getAttribute('data-user-card') || 'unknown', url: absUrl(nameLink?.getAttribute('href'), url) },
         publishedAt: ms ? new Date(Number(ms)).toISOString() : null,
-        text: textOf(body, QUOTE),
+        text: textOf(body, NOT_OWN_TEXT),
         html: cleanHtml(body, url),
         permalink: `${url}/${n}`,
         replyTo: replyN ? `${tid}/${replyN}` : null,
@@ -166,7 +168,7 @@ export const discourseJson: Adapter = {
         id: `${t.id}/${p.post_number}`,
         author: { name: p.username || p.name || 'unknown', url: origin && p.username ? `${origin}/u/${p.username}` : null },
         publishedAt: isoDate(p.created_at ?? null),
-        text: textOf(body, QUOTE),
+        text: textOf(body, NOT_OWN_TEXT),
         html: cleanHtml(body, url),
         permalink: origin ? `${url}/${p.post_number}` : null,
         replyTo: p.reply_to_post_number ? `${t.id}/${p.reply_to_post_number}` : null,

@@ -13,6 +13,25 @@ const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON'
 /** Elements never kept in stored post HTML. Display sanitizes again; this only keeps storage lean and inert. */
 const DROP_IN_HTML = 'script, style, noscript, template, iframe, frame, object, embed, form, input, button, select, textarea, link, meta, base';
 
+const inertDocs = new WeakMap<Document, Document>();
+
+/**
+ * A deep copy in a document with no browsing context. Copying inside the live page would start loading
+ * every image the copy holds (tracking pixels included) with the extension's privileges; an inert
+ * document loads nothing. linkedom has no `implementation` and loads nothing anyway.
+ */
+export function inertClone<T extends Element>(el: T): T {
+  const owner = el.ownerDocument;
+  const impl = owner?.implementation as DOMImplementation | undefined;
+  if (!impl?.createHTMLDocument) return el.cloneNode(true) as T;
+  let inert = inertDocs.get(owner);
+  if (!inert) {
+    inert = impl.createHTMLDocument('');
+    inertDocs.set(owner, inert);
+  }
+  return inert.importNode(el, true) as T;
+}
+
 /**
  * Readable text of an element: block elements and <br> become line breaks, runs of blank space fold.
  * `exclude` removes matching descendants first (quotes, signatures, buttons).
@@ -21,7 +40,7 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
   if (!el) return '';
   let root: Element = el;
   if (exclude) {
-    root = el.cloneNode(true) as Element;
+    root = inertClone(el);
     for (const x of Array.from(root.querySelectorAll(exclude))) x.remove();
   }
   const out: string[] = [];
@@ -90,7 +109,7 @@ export function absUrl(href: string | null | undefined, base: string): string | 
  */
 export function cleanHtml(el: Element | null | undefined, base: string, exclude?: string): string {
   if (!el) return '';
-  const root = el.cloneNode(true) as Element;
+  const root = inertClone(el);
   const drop = exclude ? `${DROP_IN_HTML}, ${exclude}` : DROP_IN_HTML;
   for (const x of Array.from(root.querySelectorAll(drop))) x.remove();
   for (const x of Array.from(root.querySelectorAll('*'))) {

@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, inertClone } from './dom.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /**
@@ -192,7 +192,7 @@ export const generic: Adapter = {
       const name = authorName(f.author);
       const link = f.author.matches('a[href]') ? f.author : f.author.querySelector('a[href]');
       const sig = f.block.querySelector(SIG_HINT);
-      const clean = f.body.cloneNode(true) as Element;
+      const clean = inertClone(f.body);
       const quotes = Array.from(clean.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote'));
       for (const q of quotes) q.remove();
       const id = idOf(f, name);

@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { QuoteInput } from '../model/thread.ts';
-import { cleanHtml, generator, lineOf, metaContent, normaliseText } from './dom.ts';
+import { cleanHtml, generator, lineOf, metaContent, normaliseText, inertClone } from './dom.ts';
 
 /**
  * Hypermail mailing-list archives (lists.w3.org and many others). A message page states its header
@@ -83,7 +83,7 @@ export const hypermail: Adapter = {
     const name = f.get('name') || fromLine.replace(/\s*<.*$/, '').trim() || (metaContent(doc, 'meta[name="Author"]') ?? '').replace(/\s*\(.*$/, '');
     const messageId = f.get('id') || lineOf(doc.querySelector('#message-id')).replace(/^Message-Id:\s*/i, '').replace(/^<|>$/g, '');
     // Body text keeps its line breaks: mail is pre-formatted, and paragraphs are its only structure.
-    const own = body.cloneNode(true) as Element;
+    const own = inertClone(body);
     for (const q of Array.from(own.querySelectorAll(QUOTED))) q.remove();
     const inReplyTo = f.get('inreplyto');
     return {

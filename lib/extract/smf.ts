@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { cleanHtml, lineOf, textOf } from './dom.ts';
+import { cleanHtml, lineOf, textOf, inertClone } from './dom.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -91,7 +91,7 @@ export const smf: Adapter = {
       const shown = lineOf(keyinfo).replace(/[«»]/g, '').replace(/^[^:]*:\s*/, '');
       const subject = box.querySelector(`#subject_${id} a[href], a[href*="msg${id}"]`)?.getAttribute('href');
       const sig = box.querySelector('.signature');
-      const clean = body.cloneNode(true) as Element;
+      const clean = inertClone(body);
       for (const { block, header } of quoteParts(clean)) {
         block.remove();
         header?.remove();

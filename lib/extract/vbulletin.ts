@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, inertClone } from './dom.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -133,7 +133,7 @@ export const somethingAwful: Adapter = {
       // The date is the cell's last bare text, after the "#" and "?" links.
       const dateCell = el.querySelector('td.postdate');
       const shown = dateCell ? Array.from(dateCell.childNodes).filter((n) => n.nodeType === 3).map((n) => n.nodeValue ?? '').join(' ') : '';
-      const clean = body.cloneNode(true) as Element;
+      const clean = inertClone(body);
       for (const q of quoteBlocksSa(clean)) q.remove();
       const sig = body.querySelector('p.signature, .signature');
       posts.push({

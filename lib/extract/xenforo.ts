@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, inertClone } from './dom.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /**
@@ -78,7 +78,7 @@ export const xenforo: Adapter = {
       const time = el.querySelector('.message-attribution time[datetime], time.u-dt[datetime], time[datetime]');
       const ownLink = el.querySelector(`.message-attribution a[href*="post-${id}"], a[href*="/posts/${id}/"]:not([href$="/share"])`);
       const sig = el.querySelector('.message-signature');
-      const clean = body.cloneNode(true) as Element;
+      const clean = inertClone(body);
       for (const q of Array.from(clean.querySelectorAll(QUOTE))) q.remove();
       posts.push({
         id,
