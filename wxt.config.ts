@@ -7,7 +7,8 @@ const e2e = process.env.E2E === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  outDir: e2e ? '.output-e2e' : '.output',
+  // GLEANER_OUT_DIR lets parallel work build into its own folder.
+  outDir: process.env.GLEANER_OUT_DIR ?? (e2e ? '.output-e2e' : '.output'),
   vite: () => ({
     plugins: [preact()],
     build: {

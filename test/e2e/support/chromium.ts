@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 declare const chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> } };
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-export const E2E_BUILD = join(ROOT, '.output-e2e/chrome-mv3');
+export const E2E_BUILD = join(process.env.GLEANER_E2E_DIR ?? join(ROOT, '.output-e2e'), 'chrome-mv3');
 export const PROD_BUILD = join(ROOT, '.output/chrome-mv3');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

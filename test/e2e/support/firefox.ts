@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-export const FIREFOX_E2E_BUILD = join(ROOT, '.output-e2e/firefox-mv2');
+export const FIREFOX_E2E_BUILD = join(process.env.GLEANER_E2E_DIR ?? join(ROOT, '.output-e2e'), 'firefox-mv2');
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const GECKO_ID = 'gleaner@gleaner.invalid';
 /** Pinned so extension pages have a known moz-extension:// origin. */
