@@ -4,6 +4,7 @@ import { db } from '../lib/ext/db.ts';
 import { getSettings, hubConfig } from '../lib/ext/settings.ts';
 import { flushOutbox, refreshStates, retryNow } from '../lib/hub/outbox.ts';
 import type { Request } from '../lib/ext/messages.ts';
+import { registerBulk } from '../lib/bulk/background.ts';
 
 const MENU_ID = 'gleaner-capture';
 const POLL_MINUTES = 5;
@@ -63,8 +64,10 @@ export default defineBackground(() => {
         return (async () => {
           const tabId = req.tabId ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
           if (tabId === undefined) return { ok: false, code: 'no-tab', canFallback: false, error: 'No tab to capture.' };
-          return captureTab(tabId, req.fallback);
+          return captureTab(tabId, req.fallback, req.wholeThread);
         })();
+      case 'capture-progress':
+        return browser.storage.local.set({ captureProgress: { tabId: null, page: req.page, posts: req.posts, at: new Date().toISOString(), done: false } });
       case 'flush':
         return flush();
       case 'retry-now':
@@ -76,6 +79,7 @@ export default defineBackground(() => {
     }
   });
 
+  registerBulk();
   void flush().catch(() => {});
   // Test and automation hook: the same functions the toolbar button and the pages call.
   (globalThis as { gleaner?: unknown }).gleaner = { captureTab, flush, refresh };

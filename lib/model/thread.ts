@@ -42,6 +42,21 @@ export type PostInput = z.input<typeof Post>;
 
 export const Platform = z.string().min(1);
 
+/**
+ * The source's machine-readable AI/TDM opt-out signals, checked at capture (`opt_out_check`): each is
+ * true (opt-out found), false (checked, none) or null (could not be checked).
+ */
+export const OptOutCheck = z.object({
+  blocked: z.boolean(),
+  reasons: z.array(z.string()),
+  notes: z.array(z.string()).default([]),
+  checkedAt: z.string(),
+  tdmrep: z.boolean().nullable(),
+  robotsAi: z.boolean().nullable(),
+  meta: z.boolean().nullable(),
+});
+export type OptOutCheck = z.infer<typeof OptOutCheck>;
+
 export const Thread = z.object({
   schemaVersion: z.literal(1).default(1),
   platform: Platform,
@@ -68,6 +83,7 @@ export const Thread = z.object({
    * so a reader knows the thread is incomplete and by how much.
    */
   omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
+  optOut: OptOutCheck.optional(),
 });
 export type Thread = z.infer<typeof Thread>;
 export type ThreadInput = z.input<typeof Thread>;

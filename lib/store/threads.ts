@@ -10,8 +10,9 @@ export async function saveThread(db: GleanerDb, thread: Thread, now = new Date()
   return db.transaction('rw', db.threads, async () => {
     const existing = await db.threads.where('url').equals(thread.url).first();
     if (existing) {
-      const known = new Set(existing.thread.posts.map((p) => p.id));
-      const merged: Thread = { ...thread, posts: [...existing.thread.posts, ...thread.posts.filter((p) => !known.has(p.id))] };
+      // The new capture's order wins (it may cover more pages); posts only the old capture had are kept.
+      const fresh = new Set(thread.posts.map((p) => p.id));
+      const merged: Thread = { ...thread, posts: [...thread.posts, ...existing.thread.posts.filter((p) => !fresh.has(p.id))] };
       const row: ThreadRow = { ...existing, thread: merged, capturedAt: now.toISOString() };
       await db.threads.put(row);
       return row;
