@@ -35,7 +35,8 @@ export default defineConfig({
     ],
     // Hosts are asked for per site, with a reason, when a feature needs them.
     optional_host_permissions: manifestVersion === 3 ? ['http://*/*', 'https://*/*'] : undefined,
-    optional_permissions: manifestVersion === 2 ? ['http://*/*', 'https://*/*'] : undefined,
+    // Asked for only when the user turns on notifications on the dashboard.
+    optional_permissions: manifestVersion === 2 ? ['notifications', 'http://*/*', 'https://*/*'] : ['notifications'],
     host_permissions: e2e ? ['http://127.0.0.1/*'] : undefined,
     action: { default_title: 'Capture this thread with Gleaner' },
     commands: {

@@ -4,6 +4,7 @@ import { db } from '../lib/ext/db.ts';
 import { getSettings, hubConfig } from '../lib/ext/settings.ts';
 import { flushOutbox, refreshStates, retryNow } from '../lib/hub/outbox.ts';
 import type { Request } from '../lib/ext/messages.ts';
+import { notifyChanges } from '../lib/ext/notify.ts';
 import { registerBulk } from '../lib/bulk/background.ts';
 
 const MENU_ID = 'gleaner-capture';
@@ -29,7 +30,12 @@ export default defineBackground(() => {
 
   async function refresh() {
     const cfg = hubConfig(await getSettings());
-    return cfg ? refreshStates(db(), cfg) : 0;
+    if (!cfg) return 0;
+    const { statesEtag } = (await browser.storage.local.get('statesEtag')) as { statesEtag?: string | null };
+    const { changes, etag } = await refreshStates(db(), cfg, { etag: statesEtag ?? null });
+    await browser.storage.local.set({ statesEtag: etag });
+    await notifyChanges(changes);
+    return changes.length;
   }
 
   browser.runtime.onInstalled.addListener(() => {

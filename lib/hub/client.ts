@@ -81,18 +81,34 @@ export async function sendBatch(cfg: HubConfig, entries: Entry[], idempotencyKey
 
 /** The contributor's entries with their review states, all pages. */
 export async function fetchMyEntries(cfg: HubConfig, fetchImpl: Fetch = fetch): Promise<HubEntryStatus[]> {
+  const r = await fetchMyEntriesIfChanged(cfg, null, fetchImpl);
+  return r.changed ? r.entries : [];
+}
+
+export type EntriesPoll = { changed: true; entries: HubEntryStatus[]; etag: string | null } | { changed: false };
+
+/**
+ * Polite polling: sends the ETag of the last answer; a hub that supports it answers 304 and nothing
+ * is transferred. A hub without ETags simply answers 200 every time.
+ */
+export async function fetchMyEntriesIfChanged(cfg: HubConfig, etag: string | null, fetchImpl: Fetch = fetch): Promise<EntriesPoll> {
   const all: HubEntryStatus[] = [];
   let cursor: string | null = null;
+  let firstEtag: string | null = null;
   for (let page = 0; page < 100; page++) {
     const url = new URL(endpoint(cfg, 'v1/entries'));
     url.searchParams.set('mine', '1');
     if (cursor) url.searchParams.set('cursor', cursor);
-    const res = await fetchImpl(url.toString(), { headers: { authorization: `Bearer ${cfg.token}` } });
+    const headers: Record<string, string> = { authorization: `Bearer ${cfg.token}` };
+    if (page === 0 && etag) headers['if-none-match'] = etag;
+    const res = await fetchImpl(url.toString(), { headers });
+    if (page === 0 && res.status === 304) return { changed: false };
     if (!res.ok) throw new Error(`The hub refused the status request (HTTP ${res.status}: ${await problemText(res)}).`);
+    if (page === 0) firstEtag = res.headers.get('etag');
     const body = HubEntryList.parse(await res.json());
     all.push(...body.entries);
     cursor = body.nextCursor;
     if (!cursor) break;
   }
-  return all;
+  return { changed: true, entries: all, etag: firstEtag };
 }

@@ -2,7 +2,7 @@ import type { Submission } from '../model/submission.ts';
 import type { GleanerDb } from '../store/db.ts';
 import { withState } from '../store/outbox.ts';
 import { sha256Hex } from '../curate/hash.ts';
-import { fetchMyEntries, sendBatch, type HubConfig } from './client.ts';
+import { fetchMyEntriesIfChanged, sendBatch, type HubConfig } from './client.ts';
 
 export const BATCH_SIZE = 20;
 const BASE_DELAY_MS = 5_000;
@@ -94,16 +94,26 @@ export async function retryNow(db: GleanerDb, now = new Date()): Promise<number>
   return rows.length;
 }
 
-/** Brings local rows up to date with the hub's review states and comments. Returns how many changed. */
-export async function refreshStates(db: GleanerDb, cfg: HubConfig, deps: FlushDeps = {}): Promise<number> {
+export interface StateChangeNotice {
+  entryId: string;
+  state: Submission['state'];
+  comment: string | null;
+}
+
+/**
+ * Brings local rows up to date with the hub's review states and comments, and says what changed.
+ * `etag` is the last answer's ETag (null the first time); the new one is returned for the next poll.
+ */
+export async function refreshStates(db: GleanerDb, cfg: HubConfig, deps: FlushDeps & { etag?: string | null } = {}): Promise<{ changes: StateChangeNotice[]; etag: string | null }> {
   const now = deps.now ?? (() => new Date());
-  const remote = await fetchMyEntries(cfg, deps.fetch);
-  let changed = 0;
-  for (const r of remote) {
+  const poll = await fetchMyEntriesIfChanged(cfg, deps.etag ?? null, deps.fetch);
+  if (!poll.changed) return { changes: [], etag: deps.etag ?? null };
+  const changes: StateChangeNotice[] = [];
+  for (const r of poll.entries) {
     const s = await db.outbox.get(r.id);
     if (!s || (s.state === r.state && s.reviewComment === r.comment)) continue;
     await db.outbox.put({ ...withState(s, r.state, now(), r.comment), reviewComment: r.comment });
-    changed++;
+    changes.push({ entryId: r.id, state: r.state, comment: r.comment });
   }
-  return changed;
+  return { changes, etag: poll.etag };
 }

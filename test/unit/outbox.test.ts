@@ -134,7 +134,10 @@ describe('outbox', () => {
     await enqueue(db, e, 't1', hub.url);
     await flushOutbox(db, { url: hub.url, token });
     hub.store.setState(e.id, 'needs_changes', 'Say which edition.');
-    expect(await refreshStates(db, { url: hub.url, token })).toBeGreaterThanOrEqual(1);
+    const { changes } = await refreshStates(db, { url: hub.url, token });
+    expect(changes).toContainEqual({ entryId: e.id, state: 'needs_changes', comment: 'Say which edition.' });
+    // Nothing new on the next poll.
+    expect((await refreshStates(db, { url: hub.url, token })).changes.filter((c) => c.entryId === e.id)).toEqual([]);
     const s = (await db.outbox.get(e.id))!;
     expect(s.state).toBe('needs_changes');
     expect(s.reviewComment).toBe('Say which edition.');
