@@ -1,6 +1,5 @@
 import { browser } from 'wxt/browser';
 import type { Thread } from '../model/thread.ts';
-import type { BulkRequest } from '../bulk/messages.ts';
 
 /** The typed contract between extension pages and the background. */
 export type Request =
@@ -8,8 +7,7 @@ export type Request =
   | { type: 'capture-progress'; page: number; posts: number }
   | { type: 'flush' }
   | { type: 'retry-now' }
-  | { type: 'refresh-states' }
-  | BulkRequest;
+  | { type: 'refresh-states' };
 
 export type CaptureOutcome =
   | { ok: true; threadId: string; posts: number; nextUrl?: string | null; optOut?: string[] }
