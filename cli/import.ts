@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { detectFormat, importArchive, importDiscordStream, ImportError, type ImportOptions } from '../lib/import/index.ts';
-import { importContext } from '../lib/import/context.ts';
+import { importArchive, ImportError, type ImportOptions } from '../lib/import/index.ts';
+import { importByteFile, type ByteFile } from '../lib/import/file-import.ts';
 import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Io } from './io.ts';
 import { threadJson } from './thread-json.ts';
@@ -27,15 +27,23 @@ async function readFolder(root: string): Promise<Map<string, Uint8Array>> {
   return files;
 }
 
-async function head(file: string): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = new Uint8Array(1 << 16);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+/** A file on disk as the importers' ByteFile: ranged reads, and a fresh read stream per pass. */
+function nodeFile(path: string, size: number): ByteFile {
+  return {
+    name: path,
+    size,
+    read: async (start, end) => {
+      const fh = await open(path, 'r');
+      try {
+        const buf = new Uint8Array(Math.max(0, end - start));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    },
+    stream: () => createReadStream(path, { highWaterMark: 1 << 20 }),
+  };
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -61,15 +69,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file or folder' : (e.code ?? e.message)}`);
     });
-    if (st.isFile() && detectFormat(path, await head(path)) === 'discord') {
-      // Large DiscordChatExporter files are streamed: threads are printed as they complete.
+    if (st.isFile()) {
+      // DiscordChatExporter JSON and Slack export ZIPs are streamed (threads printed as they complete,
+      // memory bounded whatever the size); other formats are read whole.
       const warnings: string[] = [];
-      for await (const t of importDiscordStream(createReadStream(path), undefined, importContext(path, opts, warnings))) write(t);
+      for await (const t of importByteFile(nodeFile(path, st.size), opts, warnings)) write(t);
       for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
       return 0;
     }
-    const input = st.isDirectory() ? { name: path, files: await readFolder(path) } : { name: path, bytes: await readFile(path) };
-    const { threads, warnings } = await importArchive(input, opts);
+    const { threads, warnings } = await importArchive({ name: path, files: await readFolder(path) }, opts);
     for (const t of threads) write(t);
     for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
     return 0;

@@ -5,12 +5,22 @@ interface Props {
   initial: Settings;
   onSave: (s: Settings) => Promise<void>;
   onTest: (s: Settings) => Promise<string>;
+  /** Exchanges a pairing code; returns the settings to save, or the reason it failed. */
+  onPair: (form: Settings, code: string) => Promise<{ settings: Settings; message: string } | { error: string }>;
 }
 
-export function OptionsForm({ initial, onSave, onTest }: Props) {
+export function OptionsForm({ initial, onSave, onTest, onPair }: Props) {
   const [s, setS] = useState(initial);
+  const [code, setCode] = useState('');
   const [status, setStatus] = useState('');
   const field = (k: keyof Settings) => (e: { currentTarget: HTMLInputElement }) => setS({ ...s, [k]: e.currentTarget.value });
+  const pair = async () => {
+    const r = await onPair(s, code);
+    if ('error' in r) return setStatus(r.error);
+    setS(r.settings);
+    setCode('');
+    setStatus(r.message);
+  };
   return (
     <form
       class="options"
@@ -24,9 +34,20 @@ export function OptionsForm({ initial, onSave, onTest }: Props) {
         Hub URL
         <input data-testid="hub-url" type="url" placeholder="http://127.0.0.1:8787" value={s.hubUrl} onInput={field('hubUrl')} required />
       </label>
+      <fieldset>
+        <legend>Pair with the hub</legend>
+        <p class="hint">Ask the hub operator for a pairing code (it works once, for 10 minutes). Gleaner exchanges it for your token.</p>
+        <label>
+          Pairing code
+          <input data-testid="pair-code" autocomplete="off" placeholder="K7QX-M2PD" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        </label>
+        <button type="button" data-testid="pair" disabled={!s.hubUrl || !code.trim()} onClick={() => void pair()}>
+          Pair
+        </button>
+      </fieldset>
       <label>
-        Token
-        <input data-testid="hub-token" type="password" autocomplete="off" value={s.token} onInput={field('token')} required />
+        Or paste a token
+        <input data-testid="hub-token" type="password" autocomplete="off" value={s.token} onInput={field('token')} />
       </label>
       <label>
         Your name as a contributor (recorded in consent receipts)

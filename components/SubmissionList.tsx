@@ -19,7 +19,22 @@ const STATE_WORDS: Record<string, string> = {
   withdrawn: 'withdrawn',
 };
 
-export function SubmissionList({ rows, onRetry, onRefresh, status }: { rows: SubmissionView[]; onRetry: () => void; onRefresh: () => void; status: string }) {
+export type ExportChoice = 'jsonl' | 'markdown' | 'chat';
+
+export function SubmissionList({
+  rows,
+  onRetry,
+  onRefresh,
+  status,
+  onExport,
+}: {
+  rows: SubmissionView[];
+  onRetry: () => void;
+  onRefresh: () => void;
+  status: string;
+  /** Local export of every entry on this device, for people who use no hub. */
+  onExport?: (format: ExportChoice) => void;
+}) {
   return (
     <section>
       <h1>Your submissions</h1>
@@ -34,6 +49,20 @@ export function SubmissionList({ rows, onRetry, onRefresh, status }: { rows: Sub
           {status}
         </span>
       </p>
+      {onExport && rows.length > 0 && (
+        <p class="exports">
+          Download your entries:{' '}
+          <button type="button" data-testid="export-jsonl" onClick={() => onExport('jsonl')}>
+            Entry records (JSONL)
+          </button>
+          <button type="button" data-testid="export-chat" onClick={() => onExport('chat')}>
+            Chat format (JSONL)
+          </button>
+          <button type="button" data-testid="export-markdown" onClick={() => onExport('markdown')}>
+            Markdown
+          </button>
+        </p>
+      )}
       {rows.length === 0 ? (
         <p class="hint">Nothing submitted yet.</p>
       ) : (

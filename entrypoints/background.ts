@@ -5,6 +5,7 @@ import { getSettings, hubConfig } from '../lib/ext/settings.ts';
 import { flushOutbox, refreshStates, retryNow } from '../lib/hub/outbox.ts';
 import type { Request } from '../lib/ext/messages.ts';
 import { notifyChanges } from '../lib/ext/notify.ts';
+import { registerBulk } from '../lib/bulk/background.ts';
 
 const MENU_ID = 'gleaner-capture';
 const POLL_MINUTES = 5;
@@ -84,6 +85,7 @@ export default defineBackground(() => {
     }
   });
 
+  registerBulk();
   void flush().catch(() => {});
   // Test and automation hook: the same functions the toolbar button and the pages call.
   (globalThis as { gleaner?: unknown }).gleaner = { captureTab, flush, refresh };

@@ -1,14 +1,19 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { bodyLimit } from 'hono/body-limit';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
 import { HubEntryState } from '../lib/model/submission.ts';
-import type { Contributor, HubStore } from './store.ts';
+import type { Contributor, HubStore, StoredStatus } from './store.ts';
 import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
+import { RateLimiter, type RateLimit } from './rate-limit.ts';
+import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
+import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
+import { mountModeration } from './moderate.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -17,31 +22,77 @@ export interface HubOptions {
   /** Origins allowed by CORS: the extension's. Defaults to any extension origin. */
   allowOrigin?: (origin: string) => boolean;
   version?: string;
+  /** Writes (POST, PATCH) per token; `false` turns the limit off (benchmarks). */
+  writeRateLimit?: RateLimit | false;
+  /** Pairing attempts per client address: codes are short, so guesses must be slow. */
+  pairRateLimit?: RateLimit;
+  limits?: Partial<EntryLimits>;
+  /** For tests of rate limits. */
+  now?: () => number;
 }
+
+export const DEFAULT_WRITE_RATE: RateLimit = { burst: 60, perMinute: 120 };
+export const DEFAULT_PAIR_RATE: RateLimit = { burst: 5, perMinute: 5 };
 
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z0-9-]+$/i;
 
 type Env = { Variables: { contributor: Contributor } };
 
 const Batch = z.object({ entries: z.array(z.unknown()) });
-const Review = z.object({ state: HubEntryState.extract(['in_review', 'accepted', 'needs_changes', 'rejected']), comment: z.string().max(5000).nullable().default(null) });
+const ReviewMove = HubEntryState.extract(['in_review', 'accepted', 'needs_changes', 'rejected']);
+const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).nullable().default(null) });
+const Pair = z.object({ code: z.string().min(4).max(40) });
+
+/** What a client sees of an entry: no owner id, no internal change number. */
+function publicStatus(s: StoredStatus) {
+  const { contributorId: _, changeSeq: __, ...status } = s;
+  return status;
+}
 
 export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const maxBody = opts.maxBodyBytes ?? 5 * 1024 * 1024;
   const maxBatch = opts.maxBatch ?? 100;
+  const limits: EntryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const allow = opts.allowOrigin ?? ((o: string) => EXTENSION_ORIGIN.test(o));
+  const writes = opts.writeRateLimit === false ? null : new RateLimiter(opts.writeRateLimit ?? DEFAULT_WRITE_RATE, opts.now);
+  const pairs = new RateLimiter(opts.pairRateLimit ?? DEFAULT_PAIR_RATE, opts.now);
   const app = new Hono<Env>();
 
-  app.use('/v1/*', cors({ origin: (o) => (allow(o) ? o : null), allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match'], allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }));
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (o) => (allow(o) ? o : null),
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'if-match'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
+      exposeHeaders: ['etag', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
 
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(opts.version ?? '1')));
   app.get('/v1/health', (c) => c.json({ ok: true }));
 
+  // Unauthenticated by design (the caller has no token yet), so limited per client address.
+  app.post('/v1/pair', async (c) => {
+    const addr = getConnInfo(c).remote.address ?? 'unknown';
+    const slot = pairs.take(addr);
+    if (!slot.ok) return problem(c, 429, 'Too many requests', `Too many pairing attempts from this address. Wait ${slot.retryAfterS} s and check the code.`, undefined, { 'retry-after': String(slot.retryAfterS) });
+    const body = Pair.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return problem(c, 422, 'Invalid pairing request', 'Send {"code": "XXXX-XXXX"} with the code the hub operator gave you.');
+    const paired = await store.redeemPairCode(body.data.code);
+    if (!paired) return problem(c, 400, 'Pairing code not valid', 'This code is unknown, already used or expired (codes last 10 minutes and work once). Ask the hub operator for a new one.');
+    return c.json({ token: paired.token, contributor: { name: paired.contributor.name, role: paired.contributor.role } }, 201);
+  });
+
   app.use('/v1/*', async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    const who = m ? store.contributorByToken(m[1]!) : null;
+    const who = m ? await store.contributorByToken(m[1]!) : null;
     if (!who) return problem(c, 401, 'Unauthorized', m ? 'This token is unknown or revoked. Pair the extension with the hub again.' : 'Send your token as "Authorization: Bearer <token>".', undefined, { 'www-authenticate': 'Bearer' });
     c.set('contributor', who);
+    if (writes && (c.req.method === 'POST' || c.req.method === 'PATCH')) {
+      const slot = writes.take(who.id);
+      if (!slot.ok) return problem(c, 429, 'Too many requests', `This token sent too many writes. Wait ${slot.retryAfterS} s before the next one.`, undefined, { 'retry-after': String(slot.retryAfterS) });
+    }
     await next();
   });
 
@@ -51,39 +102,102 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
         // The rest of the body is never read: close the connection so the client does not reuse a desynchronised socket.
         problem(c, 413, 'Payload too large', `Requests are limited to ${maxBody} bytes. Send fewer or shorter entries per batch.`, undefined, { connection: 'close' }),
     }),
-    async (c) => submit(c, store, maxBatch),
+    async (c) => submit(c, store, maxBatch, limits),
   );
 
-  app.get('/v1/entries', (c) => {
+  app.get('/v1/entries', async (c) => {
     if (c.req.query('mine') !== '1') return problem(c, 400, 'Bad request', 'Only your own entries can be listed: add ?mine=1.');
     const limit = Math.min(200, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
-    const page = store.listMine(c.get('contributor').id, c.req.query('cursor') ?? null, limit);
-    const entries = page.ids.map((id) => {
-      const { contributorId: _, ...status } = store.entryStatus(id)!;
-      return status;
-    });
-    return c.json({ entries, nextCursor: page.nextCursor });
+    const sinceRaw = c.req.query('since');
+    if (sinceRaw !== undefined && !/^\d{1,15}$/.test(sinceRaw)) return problem(c, 400, 'Bad request', 'since= takes the nextSince value of an earlier listing (a whole number).');
+    const me = c.get('contributor');
+    // The list's ETag changes whenever any of the caller's entries changes, so an unchanged poll costs one small query.
+    const v = await store.mineVersion(me.id);
+    const etag = `W/"${v.changeSeq}.${v.count}.${createHash('sha256').update(c.req.url.split('?')[1] ?? '').digest('hex').slice(0, 12)}"`;
+    if (c.req.header('if-none-match')?.split(',').map((t) => t.trim()).includes(etag)) return c.body(null, 304, { etag });
+    const page = await store.listMine(me.id, { cursor: c.req.query('cursor') ?? null, since: sinceRaw === undefined ? null : Number(sinceRaw), limit });
+    c.header('etag', etag);
+    return c.json({ entries: page.entries.map(publicStatus), nextCursor: page.nextCursor, nextSince: String(page.nextSince) });
   });
 
-  app.get('/v1/entries/:id', (c) => {
-    const s = store.entryStatus(c.req.param('id'));
+  /** Moderators: the review queue with each entry's full record. */
+  app.get('/v1/queue', async (c) => {
+    if (c.get('contributor').role !== 'moderator') return problem(c, 403, 'Forbidden', 'Only moderators see the review queue.');
+    const states = (c.req.query('state') ?? QUEUE_STATES.join(',')).split(',');
+    const parsed = z.array(HubEntryState).safeParse(states);
+    if (!parsed.success) return problem(c, 400, 'Bad request', `state= takes a comma-separated list of: ${HubEntryState.options.join(', ')}.`);
+    const items = await store.queue(parsed.data, 200);
+    return c.json({ entries: items.map((i) => ({ status: publicStatus(i.status), entry: i.record, contributor: i.contributorName })) });
+  });
+
+  // Someone else's entry answers exactly like a missing one, so ids cannot be probed.
+  const visible = async (c: Context<Env>, id: string, owner = false) => {
+    const s = await store.entryStatus(id);
     const me = c.get('contributor');
-    // Someone else's entry answers exactly like a missing one, so ids cannot be probed.
-    if (!s || (s.contributorId !== me.id && me.role !== 'moderator')) return problem(c, 404, 'Not found', 'No entry with this id is yours.');
-    const { contributorId: _, ...status } = s;
-    return c.json(status);
+    if (!s || (s.contributorId !== me.id && (owner || me.role !== 'moderator'))) return null;
+    return s;
+  };
+  const notYours = (c: Context<Env>) => problem(c, 404, 'Not found', 'No entry with this id is yours.');
+  const answer = async (c: Context<Env>, id: string) => {
+    const s = (await store.entryStatus(id))!;
+    c.header('etag', entryEtag(s.revision));
+    return c.json(publicStatus(s));
+  };
+  const conflict = (c: Context<Env>) => problem(c, 412, 'Precondition failed', 'The entry changed since you read it (its ETag moved on). Fetch it again and retry.');
+
+  app.get('/v1/entries/:id', async (c) => {
+    const s = await visible(c, c.req.param('id'));
+    if (!s) return notYours(c);
+    if (c.req.header('if-none-match') === entryEtag(s.revision)) return c.body(null, 304, { etag: entryEtag(s.revision) });
+    return answer(c, s.id);
   });
 
   app.post('/v1/entries/:id/review', async (c) => {
     if (c.get('contributor').role !== 'moderator') return problem(c, 403, 'Forbidden', 'Only moderators review entries.');
     const body = Review.safeParse(await c.req.json().catch(() => null));
     if (!body.success) return problem(c, 422, 'Invalid review', 'Send {"state": "in_review"|"accepted"|"needs_changes"|"rejected", "comment": "…"}.');
-    const id = c.req.param('id');
-    if (!store.entryStatus(id)) return problem(c, 404, 'Not found', 'No entry with this id.');
-    store.setState(id, body.data.state, body.data.comment);
-    const { contributorId: _, ...status } = store.entryStatus(id)!;
-    return c.json(status);
+    const s = await store.entryStatus(c.req.param('id'));
+    if (!s) return problem(c, 404, 'Not found', 'No entry with this id.');
+    if (body.data.state === 'needs_changes' && !body.data.comment?.trim()) return problem(c, 422, 'Comment required', 'Say what needs to change: send a comment with "needs_changes".');
+    if (!REVIEW_MOVES[s.state].includes(body.data.state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} cannot move to ${body.data.state}.`);
+    const ifMatch = c.req.header('if-match');
+    const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
+    if (expect === null) return conflict(c);
+    const r = await store.setState(s.id, body.data.state, body.data.comment, { expectRevision: expect });
+    if (r === 'conflict') return conflict(c);
+    return answer(c, s.id);
   });
+
+  app.post('/v1/entries/:id/withdraw', async (c) => {
+    const s = await visible(c, c.req.param('id'), true);
+    if (!s) return notYours(c);
+    if (!WITHDRAWABLE.includes(s.state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} can no longer be withdrawn.`);
+    const ifMatch = c.req.header('if-match');
+    const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
+    if (expect === null || (await store.setState(s.id, 'withdrawn', 'withdrawn by the contributor', { expectRevision: expect })) === 'conflict') return conflict(c);
+    return answer(c, s.id);
+  });
+
+  app.patch('/v1/entries/:id', bodyLimit({ maxSize: maxBody, onError: (c) => problem(c, 413, 'Payload too large', `Requests are limited to ${maxBody} bytes.`, undefined, { connection: 'close' }) }), async (c) => {
+    const s = await visible(c, c.req.param('id'), true);
+    if (!s) return notYours(c);
+    const ifMatch = c.req.header('if-match');
+    if (ifMatch === undefined) return problem(c, 428, 'Precondition required', `Send If-Match with the entry's ETag (now ${entryEtag(s.revision)}) so a revision never overwrites changes you have not seen.`);
+    const expect = revisionFromIfMatch(ifMatch);
+    if (expect === null || expect !== s.revision) return conflict(c);
+    if (s.state !== 'needs_changes') return problem(c, 409, 'Not allowed in this state', `Only an entry a moderator marked "needs changes" can be revised; this one is ${s.state}.`);
+    const parsed = Entry.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return problem(c, 422, 'Invalid entry', 'The revised entry does not match the entry schema.', parsed.error.issues.map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message })));
+    const entry = parsed.data;
+    const errors = checkLimits(entry, limits);
+    if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
+    if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
+    if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
+    if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
+    return answer(c, s.id);
+  });
+
+  mountModeration(app);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {
@@ -93,7 +207,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   return app;
 }
 
-async function submit(c: Context<Env>, store: HubStore, maxBatch: number) {
+async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
   const raw = await c.req.text();
@@ -116,6 +230,11 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number) {
         for (const issue of parsed.error.issues) errors.push({ pointer: `/entries/${i}/${issue.path.join('/')}`, detail: issue.message });
         return { invalid: parsed.error.issues.map((x) => `${x.path.join('.') || 'entry'}: ${x.message}`).join('; '), entryId };
       }
+      const over = checkLimits(parsed.data, limits);
+      if (over.length) {
+        for (const o of over) errors.push({ pointer: `/entries/${i}${o.pointer}`, detail: o.detail });
+        return { invalid: over.map((o) => `${o.pointer.slice(1).replace(/\//g, '.')} ${o.detail}`).join('; '), entryId };
+      }
       if ((await contentHash(parsed.data.messages)) !== parsed.data.contentSha256) {
         errors.push({ pointer: `/entries/${i}/contentSha256`, detail: 'does not match the messages' });
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
@@ -127,14 +246,14 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number) {
 
   const me = c.get('contributor');
   const requestHash = createHash('sha256').update(raw).digest('hex');
-  const hit = store.claimKey(me.id, key, requestHash);
+  const hit = await store.claimKey(me.id, key, requestHash);
   if (hit.kind === 'mismatch') return problem(c, 422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
   if (hit.kind === 'in_flight') return problem(c, 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', undefined, { 'retry-after': '2' });
   if (hit.kind === 'replay') return c.json(hit.body as object, hit.status as 202);
   try {
-    return c.json(store.receiveBatch(me, key, checked, 202), 202);
+    return c.json(await store.receiveBatch(me, key, checked, 202), 202);
   } catch (e) {
-    store.releaseKey(me.id, key);
+    await store.releaseKey(me.id, key);
     throw e;
   }
 }

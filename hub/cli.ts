@@ -1,13 +1,22 @@
 import { serve } from '@hono/node-server';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HubStore } from './store.ts';
+import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
+import { buildDataset, releaseName } from './publish.ts';
+import { pushRelease } from './hf-push.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
+const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE]
-  npm run hub -- add-contributor NAME [--moderator] [--db FILE]   (prints the new token alone on its last line)
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off]
+  npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
+  npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
+  npm run hub -- revoke NAME [--db …]                          (every token of NAME stops working)
+  npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
+The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
+--hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -15,36 +24,110 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' }, db: { type: 'string', default: DEFAULT_DB }, moderator: { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      db: { type: 'string' },
+      moderator: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      release: { type: 'string' },
+      date: { type: 'string' },
+      name: { type: 'string' },
+      url: { type: 'string' },
+      'hf-repo': { type: 'string' },
+      'write-rate': { type: 'string' },
+    },
   });
-  const dbFile = resolve(values.db!);
+  const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
+  const isUrl = /^postgres(ql)?:\/\//i.test(target);
+  const dbTarget = isUrl ? target : resolve(target);
+  const where = isUrl ? target.replace(/\/\/[^@/]*@/, '//…@') : dbTarget; // never print a password
+  const withStore = async <T>(fn: (s: HubStore) => Promise<T>): Promise<T> => {
+    const store = await openHubStore(dbTarget);
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
+
   if (cmd === 'serve') {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       process.stderr.write(`hub: --port must be a number from 0 to 65535, not "${values.port}"\n`);
       return 2;
     }
-    const store = new HubStore(dbFile);
-    const app = createHubApp(store);
+    const rate = values['write-rate'];
+    const m = rate === undefined || rate === 'off' ? null : /^(\d+)\/(\d+)$/.exec(rate);
+    if (rate !== undefined && rate !== 'off' && !m) {
+      process.stderr.write(`hub: --write-rate takes BURST/PER_MINUTE (e.g. 60/120) or off, not "${rate}"\n`);
+      return 2;
+    }
+    const store = await openHubStore(dbTarget);
+    const app = createHubApp(store, { writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
-      process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${dbFile})\n`);
+      process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });
-    const stop = () => server.close(() => (store.close(), process.exit(0)));
+    const stop = () => server.close(async () => (await store.close(), process.exit(0)));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     return new Promise(() => {});
   }
-  if (cmd === 'add-contributor') {
+  if (cmd === 'add-contributor' || cmd === 'pair-code' || cmd === 'revoke') {
     const name = positionals[0];
     if (!name) {
       process.stderr.write(USAGE);
       return 2;
     }
-    const store = new HubStore(dbFile);
-    const { contributor, token } = store.addContributor(name, values.moderator ? 'moderator' : 'contributor');
-    store.close();
-    process.stdout.write(`Added ${contributor.role} "${name}" (id ${contributor.id}) to ${dbFile}.\nToken (shown once; stored only as a hash):\n${token}\n`);
-    return 0;
+    const role = values.moderator ? 'moderator' : 'contributor';
+    return withStore(async (store) => {
+      if (cmd === 'add-contributor') {
+        const { contributor, token } = await store.addContributor(name, role);
+        process.stdout.write(`Added ${contributor.role} "${name}" (id ${contributor.id}) to ${where}.\nToken (shown once; stored only as a hash):\n${token}\n`);
+      } else if (cmd === 'pair-code') {
+        const { code, expiresAt } = await store.createPairCode(name, role, PAIR_TTL_MS);
+        process.stdout.write(`Pairing code for ${role} "${name}", valid once until ${expiresAt}. Enter it in Gleaner's options:\n${code}\n`);
+      } else {
+        const n = await store.revokeContributor(name);
+        process.stdout.write(n ? `Revoked ${n} token(s) of "${name}". A new pairing code gives them access again.\n` : `"${name}" has no active token; nothing changed.\n`);
+      }
+      return 0;
+    });
+  }
+  if (cmd === 'publish') {
+    if (!values.out) {
+      process.stderr.write(`hub: publish needs --out DIR\n${USAGE}`);
+      return 2;
+    }
+    if (values.date && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
+      process.stderr.write(`hub: --date takes YYYY-MM-DD, not "${values.date}"\n`);
+      return 2;
+    }
+    const hfToken = process.env.HF_TOKEN;
+    if (values['hf-repo'] && !hfToken) {
+      process.stderr.write('hub: --hf-repo needs a Hugging Face token in the HF_TOKEN environment variable (write access to the dataset repo).\n');
+      return 2;
+    }
+    return withStore(async (store) => {
+      // A release is cumulative: everything published before plus what was accepted since.
+      const accepted = await store.recordsInState('accepted');
+      const entries = [...(await store.recordsInState('published')), ...accepted];
+      const release = values.release ?? releaseName(entries);
+      const files = buildDataset(entries, { release, date: values.date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
+      const out = resolve(values.out!);
+      rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
+      for (const [path, text] of files) {
+        mkdirSync(dirname(join(out, path)), { recursive: true });
+        writeFileSync(join(out, path), text);
+      }
+      for (const e of accepted) await store.setState(e.id, 'published', `published in release ${release}`, { release });
+      process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
+      if (values['hf-repo']) {
+        const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });
+        process.stdout.write(`Opened a pull request on ${values['hf-repo']}: ${pr.pullRequestUrl ?? pr.commit}\n`);
+      }
+      return 0;
+    });
   }
   process.stderr.write(USAGE);
   return 2;

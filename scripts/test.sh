@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 [ -d ../shared/corpus ] || { echo "The test corpus is missing: expected ../shared/corpus beside this repository." >&2; exit 1; }
 bash scripts/ensure-browsers.sh
+bash scripts/ensure-postgres.sh --install-only
 npm ci --no-audit --no-fund
 npm run typecheck
 npm run build

@@ -6,6 +6,20 @@ import { NotifyToggle } from '../../components/NotifyToggle.tsx';
 import { useLive } from '../../components/useLive.ts';
 import { db } from '../../lib/ext/db.ts';
 import { send } from '../../lib/ext/messages.ts';
+import { exportEntries } from '../../lib/curate/export.ts';
+import type { ExportChoice } from '../../components/SubmissionList.tsx';
+
+/** Every entry kept on this device, oldest first, downloaded through a Blob URL (nothing leaves the machine). */
+async function download(format: ExportChoice) {
+  const rows = await db().entries.orderBy('createdAt').toArray();
+  const file = exportEntries(rows.map((r) => r.entry), format);
+  const url = URL.createObjectURL(new Blob([file.text], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 const POLL_MS = 60_000;
 
@@ -31,12 +45,19 @@ function App() {
   }, []);
   return (
     <main class="page">
+      <p>
+        <a href="/bulk.html">Bulk capture</a>: bring in a whole board, sitemap or list of threads.
+      </p>
+      <p>
+        <a href="/import.html" data-testid="open-import">Import an archive</a>: a Slack, Discord, Telegram, Matrix, Mattermost, IRC, WhatsApp or mail export.
+      </p>
       <NotifyToggle />
       <SubmissionList
         rows={rows}
         status={status}
         onRefresh={() => void refresh()}
         onRetry={() => void send({ type: 'retry-now' }).then(() => setStatus('Sent what was queued.'))}
+        onExport={(f) => void download(f)}
       />
     </main>
   );

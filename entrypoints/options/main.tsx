@@ -4,7 +4,7 @@ import '../../components/style.css';
 import { OptionsForm } from '../../components/OptionsForm.tsx';
 import { getSettings, hubConfig, saveSettings, type Settings } from '../../lib/ext/settings.ts';
 import { send } from '../../lib/ext/messages.ts';
-import { fetchMyEntries } from '../../lib/hub/client.ts';
+import { fetchMyEntries, pairWithCode } from '../../lib/hub/client.ts';
 
 function App() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -17,6 +17,14 @@ function App() {
         onSave={async (s) => {
           await saveSettings(s);
           await send({ type: 'retry-now' });
+        }}
+        onPair={async (form, code) => {
+          const r = await pairWithCode(form.hubUrl, code);
+          if (!r.ok) return { error: r.reason };
+          const next = { ...form, token: r.token, displayName: form.displayName || r.name };
+          await saveSettings(next);
+          await send({ type: 'retry-now' });
+          return { settings: next, message: `Paired as ${r.name} (${r.role}). Saved; queued entries are being sent.` };
         }}
         onTest={async (s) => {
           const cfg = hubConfig(s);

@@ -7,12 +7,20 @@ import { CaptureNotice } from '../../components/CaptureNotice.tsx';
 import { db } from '../../lib/ext/db.ts';
 import { getSettings } from '../../lib/ext/settings.ts';
 import { send, type CaptureOutcome, type LastCapture } from '../../lib/ext/messages.ts';
-import { initialState, toDraft, type EditorState } from '../../lib/curate/editor.ts';
+import { draftOptions, nextEntryState, restoreState, toDraft, type EditorState } from '../../lib/curate/editor.ts';
 import { buildEntry } from '../../lib/curate/entry.ts';
 import { consentStatement } from '../../lib/license/statements.ts';
 import { enqueue } from '../../lib/store/outbox.ts';
 import type { ThreadRow } from '../../lib/store/db.ts';
 import type { Entry } from '../../lib/model/entry.ts';
+
+// The same page opened in a tab (`?tab=1`) is the full-page view for long threads: a wider, two-column layout.
+const IN_TAB = new URLSearchParams(location.search).has('tab');
+
+async function usedPosts(threadId: string): Promise<string[]> {
+  const rows = await db().entries.where('threadId').equals(threadId).toArray();
+  return [...new Set(rows.flatMap((r) => r.entry.sources.map((s) => s.postId)))];
+}
 
 function App() {
   const [last, setLast] = useState<LastCapture | null>(null);
@@ -21,7 +29,10 @@ function App() {
   const [errors, setErrors] = useState<string[]>([]);
   const [submitted, setSubmitted] = useState<Entry | null>(null);
   const [busy, setBusy] = useState(false);
+  const [used, setUsed] = useState<string[]>([]);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Bumped on every submit: an autosave scheduled before it belongs to the submitted draft and must not run.
+  const epoch = useRef(0);
 
   useEffect(() => {
     const load = async () => setLast(((await browser.storage.local.get('lastCapture')) as { lastCapture?: LastCapture }).lastCapture ?? null);
@@ -45,7 +56,8 @@ function App() {
       setRow(r);
       setSubmitted(null);
       setErrors([]);
-      setState((draft?.state as EditorState | undefined) ?? initialState(r.thread));
+      setUsed(await usedPosts(r.id));
+      setState(restoreState(draft?.state as Partial<EditorState> | undefined, r.thread));
     })();
   }, [capturedId, last?.at]);
 
@@ -55,7 +67,18 @@ function App() {
     // Autosave: closing the panel never loses the work.
     clearTimeout(saveTimer.current);
     const threadId = row?.id;
-    if (threadId) saveTimer.current = setTimeout(() => void db().drafts.put({ id: threadId, threadId, updatedAt: new Date().toISOString(), state: s }), 250);
+    const at = epoch.current;
+    if (threadId) {
+      saveTimer.current = setTimeout(() => {
+        if (epoch.current === at) void db().drafts.put({ id: threadId, threadId, updatedAt: new Date().toISOString(), state: s });
+      }, 250);
+    }
+  };
+
+  const nextEntry = () => {
+    if (!row || !state) return;
+    setSubmitted(null);
+    change(nextEntryState(state, row.thread));
   };
 
   const submit = async () => {
@@ -65,6 +88,7 @@ function App() {
       const settings = await getSettings();
       const statement = consentStatement(state.basis, state.grant);
       const result = await buildEntry(toDraft(state, row.thread), {
+        ...draftOptions(state),
         thread: row.thread,
         now: new Date(),
         extensionVersion: browser.runtime.getManifest().version,
@@ -72,11 +96,14 @@ function App() {
       });
       if (!result.ok) return setErrors(result.errors);
       // A pending autosave must not bring the submitted draft back.
+      epoch.current++;
       clearTimeout(saveTimer.current);
       await enqueue(db(), result.entry, row.id, settings.hubUrl);
       await db().drafts.delete(row.id);
       setSubmitted(result.entry);
-      setState(initialState(row.thread));
+      // The view stays on the thread for the next entry; the posts just used are marked.
+      setState(nextEntryState(state, row.thread));
+      setUsed(await usedPosts(row.id));
       void send({ type: 'flush' });
     } finally {
       setBusy(false);
@@ -87,10 +114,21 @@ function App() {
   const capture = () => void send<CaptureOutcome>({ type: 'capture', tabId: last?.tabId ?? undefined });
 
   return (
-    <main class="page">
+    <main class={IN_TAB ? 'page page--wide' : 'page'}>
       <CaptureNotice last={last} onFallback={fallback} onCapture={capture} />
       {last?.outcome.ok && row && state && (
-        <CuratePanel thread={row.thread} state={state} onChange={change} onSubmit={() => void submit()} errors={errors} submitted={submitted} busy={busy} />
+        <CuratePanel
+          thread={row.thread}
+          state={state}
+          onChange={change}
+          onSubmit={() => void submit()}
+          onNextEntry={nextEntry}
+          errors={errors}
+          submitted={submitted}
+          busy={busy}
+          usedPostIds={used}
+          tabUrl={IN_TAB ? null : browser.runtime.getURL('/sidepanel.html') + '?tab=1'}
+        />
       )}
       <p class="muted">
         <a href={browser.runtime.getURL('/dashboard.html')} target="_blank">

@@ -1,7 +1,10 @@
 import type { Thread } from '../model/thread.ts';
 import type { Source } from '../model/entry.ts';
+import type { Post } from '../model/thread.ts';
 import { GRANT_CHOICES, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
 import { sourceFor, type QaDraft, type StrategyDraft } from './entry.ts';
+import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.ts';
+import { withQuotesAndSignature } from './quotes.ts';
 
 /**
  * The curate view's state: plain data, saved as a draft on every change. Texts are keyed by post id so
@@ -19,9 +22,19 @@ export interface EditorState {
   grant: string;
   basis: ConsentBasisId;
   agreed: boolean;
+  /** BCP-47 tag typed by the contributor; empty: detected from the text. */
+  language: string;
+  hobby: string;
+  /** "bgg=342942, bggThread=3208373". */
+  externalIds: string;
+  /** Posts whose quoted text and signature were put back (stripped by default). */
+  restored: string[];
+  /** The contributor accepted the emails, phones and handles left in the text. */
+  keepPii: boolean;
 }
 
 export function initialState(thread: Thread): EditorState {
+  const domain = domainFromThread(thread);
   return {
     kind: 'qa',
     title: thread.title,
@@ -34,7 +47,39 @@ export function initialState(thread: Thread): EditorState {
     grant: GRANT_CHOICES[0],
     basis: sourceLicenseOf(thread).license ? 'open_license' : 'author_opt_in',
     agreed: false,
+    language: '',
+    hobby: domain.hobby ?? '',
+    externalIds: formatExternalIds(domain.externalIds),
+    restored: [],
+    keepPii: false,
   };
+}
+
+/** A draft saved by an older version lacks the newer fields: fill them in rather than lose the draft. */
+export function restoreState(saved: Partial<EditorState> | undefined, thread: Thread): EditorState {
+  return { ...initialState(thread), ...(saved ?? {}) };
+}
+
+/**
+ * The next entry from the same thread: the choice of posts and the texts start over; the licence,
+ * basis, language and subject usually stay the same within one thread, so they are kept.
+ */
+export function nextEntryState(s: EditorState, thread: Thread): EditorState {
+  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
+}
+
+/** Accepted first, then by score (high first), then in thread order: the answers to suggest. */
+export function suggestedAnswerOrder(thread: Thread, exclude: string | null = null): Post[] {
+  const idx = new Map(thread.posts.map((p, i) => [p.id, i]));
+  return thread.posts
+    .filter((p) => p.id !== exclude)
+    .sort((a, b) => Number(!!b.accepted) - Number(!!a.accepted) || (b.score ?? -Infinity) - (a.score ?? -Infinity) || idx.get(a.id)! - idx.get(b.id)!);
+}
+
+/** Posts worth suggesting as answers: the accepted one, and the best-scored few with a positive score. */
+export function suggestedAnswerIds(thread: Thread, questionId: string | null): Set<string> {
+  const order = suggestedAnswerOrder(thread, questionId ?? thread.posts[0]?.id ?? null);
+  return new Set(order.filter((p) => p.accepted || (p.score ?? 0) > 0).slice(0, 3).map((p) => p.id));
 }
 
 export type Role = 'question' | 'answer' | 'use';
@@ -54,17 +99,52 @@ export function toggleRole(s: EditorState, postId: string, role: Role): EditorSt
   }
   next.answerIds = s.answerIds.filter((x) => x !== postId);
   if (role === 'question') next.questionId = s.questionId === postId ? null : postId;
-  else {
+  else if (!s.answerIds.includes(postId)) {
     if (s.questionId === postId) next.questionId = null;
-    if (!s.answerIds.includes(postId)) next.answerIds = [...next.answerIds, postId];
+    next.answerIds = [...next.answerIds, postId];
   }
   return next;
 }
 
+/** Toggles an answer, placing a new one where the suggestion order puts it among those already chosen. */
+export function toggleAnswerRanked(s: EditorState, thread: Thread, postId: string): EditorState {
+  const next = toggleRole(s, postId, 'answer');
+  if (!next.answerIds.includes(postId) || s.answerIds.includes(postId)) return next;
+  const rank = new Map(suggestedAnswerOrder(thread).map((p, i) => [p.id, i]));
+  const others = next.answerIds.filter((id) => id !== postId);
+  const at = others.findIndex((id) => (rank.get(id) ?? 0) > (rank.get(postId) ?? 0));
+  others.splice(at < 0 ? others.length : at, 0, postId);
+  return { ...next, answerIds: others };
+}
+
+/** Moves an answer up (-1) or down (+1) in the ranking. */
+export function moveAnswer(s: EditorState, postId: string, by: -1 | 1): EditorState {
+  const i = s.answerIds.indexOf(postId);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= s.answerIds.length) return s;
+  const ids = [...s.answerIds];
+  [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  return { ...s, answerIds: ids, agreed: false };
+}
+
+/** Puts a post's quotes and signature back, or strips them again; the passage's edits start over. */
+export function toggleStripped(s: EditorState, postId: string): EditorState {
+  const restored = s.restored.includes(postId) ? s.restored.filter((x) => x !== postId) : [...s.restored, postId];
+  const texts = { ...s.texts };
+  delete texts[postId];
+  if (s.strategyIds.includes(postId)) delete texts.strategy;
+  return { ...s, restored, texts, agreed: false };
+}
+
+function baseText(s: EditorState, post: Post | undefined): string {
+  if (!post) return '';
+  return s.restored.includes(post.id) ? withQuotesAndSignature(post) : post.text;
+}
+
 export function textFor(s: EditorState, thread: Thread, key: string): string {
   if (key in s.texts) return s.texts[key]!;
-  if (key === 'strategy') return s.strategyIds.map((id) => thread.posts.find((p) => p.id === id)?.text ?? '').join('\n\n');
-  return thread.posts.find((p) => p.id === key)?.text ?? '';
+  if (key === 'strategy') return s.strategyIds.map((id) => baseText(s, thread.posts.find((p) => p.id === id))).join('\n\n');
+  return baseText(s, thread.posts.find((p) => p.id === key));
 }
 
 export function toDraft(s: EditorState, thread: Thread): QaDraft | StrategyDraft {
@@ -93,4 +173,13 @@ export function previewSources(s: EditorState, thread: Thread): Source[] {
     if (!p) return [];
     return [sourceFor(thread, p, s.kind === 'qa' ? (id === s.questionId ? 'question' : 'answer') : 'context')];
   });
+}
+
+/** The parts of the build context the editor holds: language, personal-data decision, domain. */
+export function draftOptions(s: EditorState): { language: string; keepPii: boolean; domain: { hobby: string | null; subject: string | null; externalIds: Record<string, string> } } {
+  return {
+    language: s.language.trim(),
+    keepPii: s.keepPii,
+    domain: { hobby: s.hobby.trim() || null, subject: s.topic.trim() || null, externalIds: parseExternalIds(s.externalIds) },
+  };
 }

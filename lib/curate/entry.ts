@@ -1,9 +1,13 @@
 import { ulid } from 'ulid';
 import { Entry, ENTRY_SCHEMA_VERSION, type Consent, type Source } from '../model/entry.ts';
 import type { Post, Thread } from '../model/thread.ts';
-import { effectiveLicense, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
+import { effectiveLicense, postLicense, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
 import { attributionText } from './attribution.ts';
-import { contentHash } from './hash.ts';
+import { contentHash, sha256Hex } from './hash.ts';
+import { domainFromThread, type Domain } from './domain.ts';
+import { entryLanguage } from './language.ts';
+import { keepHandlesFor, piiVerdict, submittedPiiReport } from './privacy.ts';
+import { onlyQuotes } from './quotes.ts';
 
 export interface PassageDraft {
   text: string;
@@ -39,7 +43,14 @@ export interface BuildContext {
   consent: ConsentDraft;
   now: Date;
   extensionVersion: string;
+  /** The contributor's own language tag; empty or absent means "detect it from the text". */
   language?: string;
+  /** Hobby, subject, external ids; fields left null are filled from the thread's address where it says. */
+  domain?: Partial<Domain>;
+  /** The contributor accepted the emails, phones, addresses and handles still in the text (never secrets, cards, IBANs). */
+  keepPii?: boolean;
+  /** What the extension read outside the page (a Discourse forum's terms), for per-post licences. */
+  licenseContext?: LicenseContext;
   id?: string;
 }
 
@@ -49,8 +60,9 @@ function postById(thread: Thread, id: string): Post | undefined {
   return thread.posts.find((p) => p.id === id);
 }
 
-export function sourceFor(thread: Thread, post: Post, role: Source['role']): Source {
-  const lic = sourceLicenseOf(thread);
+/** One source post with its own licence: Stack Exchange posts of different years carry different ones. */
+export function sourceFor(thread: Thread, post: Post, role: Source['role'], licenseContext: LicenseContext = {}): Source {
+  const lic = postLicense(thread, post, licenseContext);
   return {
     url: post.permalink ?? thread.url,
     threadUrl: thread.url,
@@ -72,6 +84,16 @@ function edited(thread: Thread, p: PassageDraft): boolean {
   return squash(original) !== squash(p.text);
 }
 
+/** Hash of the captured thread's posts (ids and texts), so a reviewer can tell which capture an entry came from. */
+export function pageHash(thread: Thread): Promise<string> {
+  return sha256Hex(JSON.stringify(thread.posts.map((p) => [p.id, p.text])));
+}
+
+function authorOf(thread: Thread, ids: string[]): string {
+  const names = [...new Set(ids.map((id) => postById(thread, id)?.author.name).filter(Boolean))];
+  return names.length ? ` (post by ${names.join(', ')})` : '';
+}
+
 /**
  * Turns the curate view's draft into a validated entry record, or says in plain words what is missing.
  * Submission is impossible without consent: no entry is built until `agreed` is true.
@@ -86,27 +108,63 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     if (!draft.question.text.trim()) errors.push('The question has no text.');
     if (!draft.answers.length) errors.push('Pick at least one answer post.');
     draft.answers.forEach((a, i) => {
-      if (!a.text.trim()) errors.push(`Answer ${i + 1} has no text: write it or remove the answer.`);
+      const posts = a.postIds.map((id) => postById(thread, id)).filter((p): p is Post => !!p);
+      if (!a.text.trim()) {
+        if (posts.some((p) => p.quotes.length) && posts.every((p) => !p.text.trim())) {
+          errors.push(`Answer ${i + 1}${authorOf(thread, a.postIds)} only quotes other posts and has no words of its own: mark the post it quotes as the answer instead, or remove this one.`);
+        } else errors.push(`Answer ${i + 1}${authorOf(thread, a.postIds)} has no text: write it or remove the answer.`);
+      } else if (onlyQuotes(a.text, posts)) {
+        errors.push(`Answer ${i + 1}${authorOf(thread, a.postIds)} is only quoted text: those are someone else's words. Mark the quoted post as the answer, or write the answer in your own words.`);
+      }
     });
+    const qPosts = draft.question.postIds.map((id) => postById(thread, id)).filter((p): p is Post => !!p);
+    if (draft.question.text.trim() && onlyQuotes(draft.question.text, qPosts)) {
+      errors.push('The question is only quoted text: mark the post that asks it, or write the question out.');
+    }
   } else {
     if (!draft.body.postIds.length) errors.push('Pick the posts the strategy is written from.');
     if (!draft.body.text.trim()) errors.push('The strategy has no text.');
+    else if (onlyQuotes(draft.body.text, draft.body.postIds.map((id) => postById(thread, id)).filter((p): p is Post => !!p))) {
+      errors.push('The strategy is only quoted text: use the posts that wrote it, or write it in your own words.');
+    }
     if (!draft.topic.trim()) errors.push('Name the game or subject the strategy is about.');
   }
   for (const p of passages) for (const id of p.postIds) if (!postById(thread, id)) errors.push(`Post ${id} is not in the captured thread.`);
-  if (!consent.agreed) errors.push('Tick the consent statement before submitting.');
   if (errors.length) return { ok: false, errors };
 
   const roleOf = (id: string): Source['role'] =>
     draft.kind === 'qa' ? (draft.question.postIds.includes(id) ? 'question' : 'answer') : 'context';
   const ids = [...new Set(passages.flatMap((p) => p.postIds))];
-  const sources = ids.map((id) => sourceFor(thread, postById(thread, id)!, roleOf(id)));
+  const sources = ids.map((id) => sourceFor(thread, postById(thread, id)!, roleOf(id), ctx.licenseContext));
   const verdict = effectiveLicense(
-    sources.map((s) => ({ license: s.license, evidence: s.licenseEvidence })),
+    sources.map((s) => ({ license: s.license, evidence: s.licenseEvidence, who: { postId: s.postId, author: s.author.name, url: s.url } })),
     consent.grant,
     consent.basis,
   );
-  if (!verdict.ok) return { ok: false, errors: [verdict.reason] };
+  if (!verdict.ok) errors.push(verdict.fix ? `${verdict.reason} ${verdict.fix}` : verdict.reason);
+
+  const labelled =
+    draft.kind === 'qa'
+      ? [{ label: 'The question', text: draft.question.text }, ...draft.answers.map((a, i) => ({ label: `Answer ${i + 1}`, text: a.text }))]
+      : [{ label: 'The strategy', text: draft.body.text }];
+  const keep = keepHandlesFor(sources);
+  const pii = piiVerdict(labelled, keep, ctx.keepPii === true);
+  errors.push(...pii.block, ...pii.warn);
+
+  const lang = entryLanguage(
+    passages.map((p) => p.text).join('\n\n'),
+    { manual: ctx.language, pageLang: thread.language },
+  );
+  if (!lang.ok) errors.push(lang.reason);
+  if (!consent.agreed) errors.push('Tick the consent statement before submitting.');
+  if (errors.length || !verdict.ok || !lang.ok) return { ok: false, errors };
+
+  const auto = domainFromThread(thread);
+  const domain: Domain = {
+    hobby: ctx.domain?.hobby?.trim() || auto.hobby,
+    subject: ctx.domain?.subject?.trim() || (draft.kind === 'strategy' ? draft.topic.trim() : null) || auto.subject,
+    externalIds: { ...auto.externalIds, ...(ctx.domain?.externalIds ?? {}) },
+  };
 
   const messages =
     draft.kind === 'qa'
@@ -130,13 +188,22 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     schemaVersion: ENTRY_SCHEMA_VERSION,
     id: ctx.id ?? ulid(ctx.now.getTime()),
     title: draft.title.trim(),
-    language: ctx.language ?? thread.language ?? 'und',
+    language: lang.language,
+    languageSource: lang.source,
+    domain,
     sources,
     license: verdict.license,
+    licenseNotes: verdict.notes,
     attribution: { text: attributionText(sources, passages.some((p) => edited(thread, p))), modified: passages.some((p) => edited(thread, p)) },
     consent: receipt,
     messages,
-    capture: { extensionVersion: ctx.extensionVersion, capturedAt: thread.capturedAt ?? ctx.now.toISOString(), extractor: thread.extractor ?? thread.platform, pageSha256: null },
+    pii: submittedPiiReport(passages.map((p) => p.text), keep),
+    capture: {
+      extensionVersion: ctx.extensionVersion,
+      capturedAt: thread.capturedAt ?? ctx.now.toISOString(),
+      extractor: thread.extractor ?? thread.platform,
+      pageSha256: await pageHash(thread),
+    },
     contentSha256: await contentHash(messages),
     createdAt: ctx.now.toISOString(),
   };

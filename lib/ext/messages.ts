@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Thread } from '../model/thread.ts';
+import type { BulkRequest } from '../bulk/messages.ts';
 
 /** The typed contract between extension pages and the background. */
 export type Request =
@@ -7,7 +8,8 @@ export type Request =
   | { type: 'capture-progress'; page: number; posts: number }
   | { type: 'flush' }
   | { type: 'retry-now' }
-  | { type: 'refresh-states' };
+  | { type: 'refresh-states' }
+  | BulkRequest;
 
 export type CaptureOutcome =
   | { ok: true; threadId: string; posts: number; nextUrl?: string | null; optOut?: string[] }

@@ -79,8 +79,110 @@ export function parseForumDate(raw: string | null | undefined): string | null {
   if (m && MONTHS[m[1]!.toLowerCase()]) return local(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]), h, mi, sec);
   m = /(\d{1,2})(?:st|nd|rd|th)?\.? ([A-Za-zäéû]{3,})\.?,? (\d{4})/.exec(dateOnly);
   if (m && MONTHS[m[2]!.toLowerCase()]) return local(Number(m[3]), MONTHS[m[2]!.toLowerCase()]!, Number(m[1]), h, mi, sec);
-  // US numeric 06/02/2010 (month first) only with a 12-hour clock, where it is unambiguous in practice.
-  m = /(\d{1,2})\/(\d{1,2})\/(\d{2,4})/.exec(dateOnly);
-  if (m && time?.[4]) return local(year(m[3]!), Number(m[1]), Number(m[2]), h, mi, sec);
+  // US numeric 06/02/2010 or 06-02-2010 (MyBB's default) month first, only with a 12-hour clock, where
+  // it is unambiguous in practice.
+  m = /(\d{1,2})([\/-])(\d{1,2})\2(\d{2,4})/.exec(dateOnly);
+  if (m && time?.[4]) return local(year(m[4]!), Number(m[1]), Number(m[3]), h, mi, sec);
   return null;
+}
+
+/*
+ * Stated timezones. Boards that print times in the reader's zone say which one in the footer:
+ * phpBB 3.1+ "All times are <span title="Europe/Berlin">UTC+01:00</span>", phpBB 3.0 "All times are
+ * UTC + 1 hour [ DST ]", phpBB 2 "All times are GMT + 1 Hour", vBulletin "All times are GMT +1. The time
+ * now is …" (German: "Alle Zeitangaben in WEZ +1"). A named zone is preferred to the printed offset,
+ * because the offset is today's and old posts may fall on the other side of a DST change.
+ */
+const ZONE_LEAD =
+  /(?:All times are|Alle Zeiten sind|Alle Zeitangaben in|Toutes les heures sont(?: au format)?|Tutti gli orari sono|Todas las horas son|Alle tijden zijn)\s*(?:UTC|GMT|WEZ)\s*(?:(?:([+\-\u2212])\s*(\d{1,2})(?:([:.])(\d{1,2}))?(?:\s*(?:hours?|Stunden?|heures?|ore|horas?|uur))?)?)(\s*\[\s*(?:DST|Sommerzeit|heure d'été)\s*\])?/i;
+// vBulletin writes half-hour zones as decimals ("GMT +5.5"); phpBB as minutes ("UTC+05:30").
+
+/** The zone the page says its times are shown in: a fixed offset ("+01:00", "Z") or an IANA name; null when unstated. */
+export function statedTimezone(doc: Document): string | null {
+  const body = doc.body ?? doc.documentElement;
+  if (!body) return null;
+  const text = (body.textContent ?? '').replace(/\u00a0/g, ' ');
+  const m = ZONE_LEAD.exec(text);
+  if (!m) return null;
+  for (const span of Array.from(body.querySelectorAll('span[title*="/"]'))) {
+    const name = zoneName(span.getAttribute('title')!);
+    if (/^(UTC|GMT)\s*[+\-\u2212]?/i.test((span.textContent ?? '').trim()) && name) return name;
+  }
+  const part = m[4] ? (m[3] === '.' ? Math.round(Number(`0.${m[4]}`) * 60) : Number(m[4])) : 0;
+  let minutes = m[1] ? (m[1] === '+' ? 1 : -1) * (Number(m[2]) * 60 + part) : 0;
+  if (m[5]) minutes += 60;
+  return offsetString(minutes);
+}
+
+function isZoneName(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/*
+ * phpBB language packs translate the zone's title ("Europa/Berlin", "Europa/Wien", "Amérique/New_York").
+ * The common regions and cities are mapped back to IANA names; an unknown translation falls back to the
+ * printed offset, which is right for posts in the same DST season as the save and an hour off otherwise.
+ */
+const REGIONS: Record<string, string> = {
+  europa: 'Europe', amerika: 'America', amérique: 'America', america: 'America', asien: 'Asia', asie: 'Asia', asia: 'Asia',
+  afrika: 'Africa', afrique: 'Africa', africa: 'Africa', australien: 'Australia', australie: 'Australia',
+  atlantik: 'Atlantic', atlantique: 'Atlantic', atlantico: 'Atlantic', pazifik: 'Pacific', pacifique: 'Pacific', pacifico: 'Pacific',
+};
+const CITIES: Record<string, string> = {
+  wien: 'Vienna', vienne: 'Vienna', zürich: 'Zurich', rom: 'Rome', roma: 'Rome', brüssel: 'Brussels', bruxelles: 'Brussels',
+  kopenhagen: 'Copenhagen', warschau: 'Warsaw', varsovie: 'Warsaw', prag: 'Prague', moskau: 'Moscow', lissabon: 'Lisbon',
+  lisbonne: 'Lisbon', athen: 'Athens', athènes: 'Athens', belgrad: 'Belgrade', bukarest: 'Bucharest', londres: 'London',
+  luxemburg: 'Luxembourg', kiew: 'Kiev', kyjiw: 'Kyiv', sofija: 'Sofia', madrid: 'Madrid', paris: 'Paris', berlin: 'Berlin',
+};
+
+function zoneName(title: string): string | null {
+  const t = title.trim().replace(/ /g, '_');
+  if (isZoneName(t)) return t;
+  const [region, ...rest] = t.split('/');
+  const mapped = [REGIONS[region!.toLowerCase()] ?? region, ...rest.map((c) => CITIES[c.toLowerCase()] ?? c)].join('/');
+  return isZoneName(mapped) ? mapped : null;
+}
+
+function offsetString(minutes: number): string {
+  if (minutes === 0) return 'Z';
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+/** Offset of an IANA zone at an instant, in minutes. */
+function offsetAtInstant(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms) / 60000);
+}
+
+/** Offset of an IANA zone at a wall-clock time in that zone: a second look at the corrected instant gets DST changes right. */
+function zoneOffsetAt(local: string, zone: string): number {
+  const asUtc = Date.parse(`${local}Z`);
+  return offsetAtInstant(asUtc - offsetAtInstant(asUtc, zone) * 60000, zone);
+}
+
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/** A page-local time with the page's stated zone attached; times that already carry a zone are left alone. */
+export function inZone(local: string | null | undefined, zone: string): string | null {
+  if (!local) return local ?? null;
+  if (!LOCAL_TIME.test(local)) return local;
+  const offset = /^(Z|[+-]\d{2}:\d{2})$/.test(zone) ? zone : offsetString(zoneOffsetAt(local, zone));
+  return `${local}${offset}`;
+}
+
+/** Applies a page's stated timezone to every post time the adapter read as local. */
+export function honourStatedZone<T extends { posts: { publishedAt?: string | null }[] }>(thread: T, doc: Document): T {
+  if (!thread.posts.some((p) => p.publishedAt && LOCAL_TIME.test(p.publishedAt))) return thread;
+  const zone = statedTimezone(doc);
+  if (!zone) return thread;
+  return { ...thread, posts: thread.posts.map((p) => ({ ...p, publishedAt: inZone(p.publishedAt, zone) })) };
 }

@@ -38,25 +38,42 @@ export function inertClone<T extends Element>(el: T): T {
  */
 export function textOf(el: Element | null | undefined, exclude?: string): string {
   if (!el) return '';
-  let root: Element = el;
-  if (exclude) {
-    root = inertClone(el);
-    for (const x of Array.from(root.querySelectorAll(exclude))) x.remove();
-  }
+  // Excluded parts are skipped while walking rather than removed from a copy: the same text, without
+  // deep-copying every post (a large share of extraction time on long threads).
+  const skip = exclude ? new Set<Node>(Array.from(el.querySelectorAll(exclude))) : null;
   const out: string[] = [];
-  walkText(root, out);
-  return normaliseText(out.join(''));
+  walkText(el, out, false, skip);
+  return restoreWhitespace(normaliseText(out.join('')));
 }
 
-function walkText(node: Node, out: string[]): void {
+/*
+ * Whitespace inside <pre> and <code> is meaning (indentation, ASCII tables), so it travels through
+ * normaliseText as private-use stand-ins that the folding rules do not touch, and is restored after.
+ */
+const KEEP_SPACE = '\ue000';
+const KEEP_TAB = '\ue001';
+const KEEP_NL = '\ue002';
+const KEPT = /[\ue000-\ue002]/g;
+const PRESERVE = new Set(['PRE', 'CODE', 'LISTING', 'XMP', 'PLAINTEXT']);
+
+function keepWhitespace(s: string): string {
+  return s.replace(/\r\n?/g, '\n').replace(/[ \u00a0]/g, KEEP_SPACE).replace(/\t/g, KEEP_TAB).replace(/\n/g, KEEP_NL);
+}
+
+function restoreWhitespace(s: string): string {
+  return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : '\n'));
+}
+
+function walkText(node: Node, out: string[], pre: boolean, skip: Set<Node> | null): void {
   for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.nodeType === 3) {
-      out.push((c.nodeValue ?? '').replace(/[ \t\r\n\f]+/g, ' '));
+      const v = c.nodeValue ?? '';
+      out.push(pre ? keepWhitespace(v) : v.replace(/[ \t\r\n\f]+/g, ' '));
     } else if (c.nodeType === 1) {
       const tag = (c as Element).tagName.toUpperCase();
-      if (SKIP.has(tag)) continue;
+      if (SKIP.has(tag) || skip?.has(c)) continue;
       if (tag === 'BR') {
-        out.push('\n');
+        out.push(pre ? KEEP_NL : '\n');
         continue;
       }
       if (tag === 'IMG') {
@@ -66,9 +83,9 @@ function walkText(node: Node, out: string[]): void {
         continue;
       }
       const block = BLOCK.has(tag);
-      if (block) out.push('\n');
-      walkText(c, out);
-      if (block) out.push('\n');
+      if (block) out.push(pre ? KEEP_NL : '\n');
+      walkText(c, out, pre || PRESERVE.has(tag), skip);
+      if (block) out.push(pre ? KEEP_NL : '\n');
     }
   }
 }
@@ -88,6 +105,31 @@ export function lineOf(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/** Query parameters that identify a visit, not a page: phpBB `sid`, vBulletin `s`, PHP sessions, campaign tags. */
+const SESSION_PARAM = /^(sid|s|PHPSESSID|utm_[\w-]*)$/i;
+
+/**
+ * The query without session parameters, every other byte kept. Not URLSearchParams: it re-encodes the
+ * whole query, which turns SMF's `?action=profile;u=3` into `action=profile%3Bu%3D3`, a different page.
+ * SMF also separates parameters with `;`, so both separators count.
+ */
+function withoutSessionParams(search: string): string {
+  if (search.length < 2) return search;
+  const tokens = search.slice(1).split(/(?=[&;])/);
+  const kept = tokens.filter((t) => !SESSION_PARAM.test(decodeKey(t.replace(/^[&;]/, '').split('=')[0] ?? '')));
+  if (kept.length === tokens.length) return search;
+  const q = kept.join('').replace(/^[&;]+/, '');
+  return q ? `?${q}` : '';
+}
+
+function decodeKey(k: string): string {
+  try {
+    return decodeURIComponent(k);
+  } catch {
+    return k;
+  }
+}
+
 /** An absolute URL with tracking/session parameters dropped, or null. */
 export function absUrl(href: string | null | undefined, base: string): string | null {
   if (!href) return null;
@@ -96,8 +138,8 @@ export function absUrl(href: string | null | undefined, base: string): string | 
   try {
     const u = new URL(h, base);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    for (const p of ['sid', 's', 'PHPSESSID', 'utm_source', 'utm_medium', 'utm_campaign']) u.searchParams.delete(p);
-    return u.toString();
+    const search = withoutSessionParams(u.search);
+    return search === u.search ? u.href : u.href.replace(/\?[^#]*/, search);
   } catch {
     return null;
   }

@@ -13,14 +13,22 @@ import { stackExchangeApi, stackExchangeHtml } from './stackexchange.ts';
 import { hackerNewsFirebase, hackerNewsHtml } from './hackernews.ts';
 import { redditHtml, redditJson } from './reddit.ts';
 import { bggThreadXml } from './bgg.ts';
+import { oldReddit } from './old-reddit.ts';
+import { invision } from './invision.ts';
+import { mybb } from './mybb.ts';
+import { flarumHtml, flarumJson } from './flarum.ts';
+import { nodebbHtml, nodebbJson } from './nodebb.ts';
+import { vanilla } from './vanilla.ts';
+import { githubHtml, githubJson } from './github.ts';
 import { readabilityThread } from './readability.ts';
 import { detectPageLicense } from '../license/detect.ts';
+import { honourStatedZone } from './dates.ts';
 
 export { ExtractError } from './types.ts';
 export type { Adapter, Source, ParseHtml } from './types.ts';
 
 /** Ordered: specific engines first. A detector must be confirmed by the page's markup, not its URL alone. */
-export const ADAPTERS: Adapter[] = [discourseJson, discourseHtml, forumotion, phpbb3, phpbb2, xenforo, vbulletin, somethingAwful, smf, hypermail, askbot, stackExchangeHtml, stackExchangeApi, hackerNewsHtml, hackerNewsFirebase, redditHtml, redditJson, bggThreadXml, generic];
+export const ADAPTERS: Adapter[] = [discourseJson, discourseHtml, forumotion, phpbb3, phpbb2, xenforo, vbulletin, somethingAwful, smf, hypermail, askbot, stackExchangeHtml, stackExchangeApi, hackerNewsHtml, hackerNewsFirebase, redditHtml, redditJson, bggThreadXml, oldReddit, invision, mybb, flarumJson, flarumHtml, nodebbJson, nodebbHtml, vanilla, githubHtml, githubJson, generic];
 
 export interface DomKit {
   parseHtml: ParseHtml;
@@ -76,7 +84,11 @@ export function sourceFromText(text: string, url: string, dom: DomKit): Source {
   if (/^<\?xml/i.test(t) && !/<html[\s>]/i.test(t.slice(0, 2000))) {
     return { kind: 'xml', doc: dom.parseXml(t), url, parseHtml: dom.parseHtml };
   }
-  return { kind: 'html', doc: dom.parseHtml(t), url, parseHtml: dom.parseHtml };
+  let doc = dom.parseHtml(t);
+  // Text with no markup at all (an empty file, binary noise) gives linkedom a document without a root,
+  // on which `doc.body` throws; a browser would have built html/body around it, so do the same.
+  if (!doc.documentElement) doc = dom.parseHtml(`<!doctype html><html><head></head><body>${t.replace(/</g, '&lt;')}</body></html>`);
+  return { kind: 'html', doc, url, parseHtml: dom.parseHtml };
 }
 
 export interface ExtractOptions {
@@ -99,16 +111,25 @@ export function extractThread(src: Source, opts: ExtractOptions = {}): Thread {
   if (!raw && opts.fallback && src.kind === 'html') raw = readabilityThread(src.doc, src.url, src.parseHtml);
   if (!raw) {
     throw new ExtractError(
-      src.kind === 'html'
-        ? 'No discussion thread found on this page: no supported forum engine recognised and no repeated posts with authors. Use the article fallback to keep the main text as one post.'
-        : `No discussion thread found in this ${src.kind.toUpperCase()} document: it is not a response format Gleaner reads.`,
+      src.kind !== 'html'
+        ? `No discussion thread found in this ${src.kind.toUpperCase()} document: it is not a response format Gleaner reads.`
+        : asksToSignIn(src.doc)
+          ? 'No discussion thread found on this page. It shows a sign-in form, so the thread may be visible only to members: sign in to the forum in your browser, open the thread again and capture it then.'
+          : 'No discussion thread found on this page: no supported forum engine recognised and no repeated posts with authors. Use the article fallback to keep the main text as one post.',
       'no-thread',
     );
   }
+  // Times read from page text are local to the page unless its footer names the zone.
+  if (src.kind === 'html') raw = honourStatedZone(raw, src.doc);
   const hints = raw.licenseHints ?? (src.kind === 'html' ? detectPageLicense(src.doc, src.url) : []);
   const parsed = Thread.safeParse({ ...raw, capturedAt: opts.capturedAt ?? raw.capturedAt, ...(hints.length ? { licenseHints: hints } : {}) });
   if (!parsed.success) {
     throw new ExtractError(`The page was read as ${raw.extractor ?? raw.platform}, but the result is incomplete: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'invalid');
   }
   return parsed.data;
+}
+
+/** A login wall: a password field, or a form posting to a login/sign-in address. */
+function asksToSignIn(doc: Document): boolean {
+  return !!doc.querySelector('input[type="password" i], form[action*="login" i], form[action*="signin" i], form[action*="sign_in" i], form[action*="ucp.php?mode=login" i]');
 }

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { cleanHtml, lineOf, textOf, inertClone } from './dom.ts';
+import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -78,7 +79,8 @@ export const smf: Adapter = {
     if (src.kind !== 'html') return null;
     const { doc } = src;
     const canonical = doc.querySelector('link[rel="canonical"]')?.getAttribute('href');
-    const url = smfUrl(canonical, src.url) ?? src.url;
+    // Every page of a topic names itself (topic=ID.START); the thread is the topic, so its URL is page 1's.
+    const url = (smfUrl(canonical, src.url) ?? src.url).replace(/([?&;/]topic[=,]\d+)\.\d+/, '$1.0');
     const posts: PostInput[] = [];
     for (const body of Array.from(doc.querySelectorAll(BODY))) {
       const id = /^msg_(\d+)$/.exec(body.id)?.[1];
@@ -109,14 +111,14 @@ export const smf: Adapter = {
       });
     }
     if (!posts.length) return null;
-    const next = doc.querySelector('.pagelinks strong + a, .pagesection .nav_page + a')?.getAttribute('href');
+    const next = smfNextPage(doc, src.url);
     const current = Number(lineOf(doc.querySelector('.pagelinks strong, .pagelinks .current_page'))) || 1;
     return {
       platform: 'smf',
       url,
       title: title(doc),
       posts,
-      pagination: { page: current, pageCount: null, nextUrl: smfUrl(next, url) },
+      pagination: { page: current, pageCount: null, nextUrl: next },
       extractor: 'smf',
     };
   },

@@ -112,3 +112,26 @@ export async function fetchMyEntriesIfChanged(cfg: HubConfig, etag: string | nul
   }
   return { changed: true, entries: all, etag: firstEtag };
 }
+
+export type PairResult = { ok: true; token: string; name: string; role: string } | { ok: false; reason: string };
+
+/** Exchanges the short code the hub operator gave for a token, so no secret is ever copied by hand. */
+export async function pairWithCode(hubUrl: string, code: string, fetchImpl: Fetch = fetch): Promise<PairResult> {
+  let res: Response;
+  try {
+    res = await fetchImpl(endpoint({ url: hubUrl, token: '' }, 'v1/pair'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  } catch (e) {
+    return { ok: false, reason: `The hub at ${hubUrl} could not be reached (${(e as Error).message}). Check the address.` };
+  }
+  if (res.status === 201 || res.ok) {
+    const body = (await res.json().catch(() => null)) as { token?: string; contributor?: { name?: string; role?: string } } | null;
+    if (body?.token) return { ok: true, token: body.token, name: body.contributor?.name ?? '', role: body.contributor?.role ?? 'contributor' };
+    return { ok: false, reason: 'The hub answered without a token. Is this a Gleaner hub?' };
+  }
+  if (res.status === 400) return { ok: false, reason: 'This code is wrong, already used or expired (codes work once, for 10 minutes). Ask the hub operator for a new one.' };
+  if (res.status === 429) {
+    const wait = retryAfterMs(res.headers.get('retry-after'));
+    return { ok: false, reason: `Too many attempts. Wait ${wait !== null ? Math.ceil(wait / 1000) : 60} s and try again.` };
+  }
+  return { ok: false, reason: `The hub refused pairing (HTTP ${res.status}: ${await problemText(res)}).` };
+}

@@ -35,6 +35,7 @@ export class ConversationSplitter {
   private current: Open | null = null;
   /** Time of the last message of the channel's ongoing talk (late replies excluded). */
   private lastFlow: number | null = null;
+  private minLast = Infinity;
   private readonly gap: number;
   private readonly window: number;
 
@@ -47,8 +48,17 @@ export class ConversationSplitter {
   push(m: ChatMessage): ChatMessage[][] {
     const closed: ChatMessage[][] = [];
     const t = m.time;
-    if (t !== null) {
-      for (const c of this.open) if (c.last !== null && t - c.last > this.window) closed.push(this.close(c));
+    // minLast is a lower bound of the open conversations' last times (they only grow), so the scan runs
+    // only when one may have expired, not on every message: with a month-long window and hundreds of
+    // open conversations, scanning each time was the importers' main cost.
+    if (t !== null && t - this.minLast > this.window) {
+      let min = Infinity;
+      for (const c of this.open) {
+        if (c.last === null) continue;
+        if (t - c.last > this.window) closed.push(this.close(c));
+        else if (c.last < min) min = c.last;
+      }
+      this.minLast = min;
     }
     if (this.byId.has(m.post.id)) return closed; // exports repeat edited messages under the same id
     const parent = m.post.replyTo ? this.byId.get(m.post.replyTo) : undefined;
@@ -70,7 +80,10 @@ export class ConversationSplitter {
       if (t !== null) this.lastFlow = t;
     }
     target.msgs.push(m);
-    if (t !== null) target.last = Math.max(target.last ?? t, t);
+    if (t !== null) {
+      target.last = Math.max(target.last ?? t, t);
+      if (target.last < this.minLast) this.minLast = target.last;
+    }
     this.byId.set(m.post.id, target);
     return closed;
   }

@@ -19,6 +19,10 @@ type Json = Record<string, unknown>;
  */
 export class DiscordReader {
   private readonly recent = new Map<string, { author: string; text: string }>();
+  // Oldest-first ring of remembered ids: deleting a Map's first key through keys().next() slows down
+  // as deletions pile up, which made this reader the importer's bottleneck.
+  private readonly ring: (string | undefined)[] = new Array(REMEMBERED);
+  private ringAt = 0;
   private readonly guildId: string;
   private readonly channelId: string;
   readonly label: string;
@@ -90,8 +94,15 @@ export class DiscordReader {
   }
 
   private remember(id: string, author: string, text: string): void {
+    if (this.recent.has(id)) {
+      this.recent.set(id, { author, text: text.slice(0, 500) });
+      return;
+    }
+    const old = this.ring[this.ringAt];
+    if (old !== undefined) this.recent.delete(old);
+    this.ring[this.ringAt] = id;
+    this.ringAt = (this.ringAt + 1) % REMEMBERED;
     this.recent.set(id, { author, text: text.slice(0, 500) });
-    if (this.recent.size > REMEMBERED) this.recent.delete(this.recent.keys().next().value!);
   }
 }
 

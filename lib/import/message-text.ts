@@ -1,6 +1,9 @@
 import type { QuoteInput } from '../model/thread.ts';
 
+const HTML_SPECIAL = /[&<>"]/;
+
 export function escapeHtml(s: string): string {
+  if (!HTML_SPECIAL.test(s)) return s;
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -8,6 +11,10 @@ const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /** Plain chat text as inert HTML: escaped, web links made clickable, line breaks kept. */
 export function textHtml(text: string): string {
+  if (!text.includes('http')) {
+    const out = escapeHtml(text);
+    return out ? `<p>${out.replace(/\n/g, '<br>')}</p>` : '';
+  }
   let out = '';
   let at = 0;
   for (const m of text.matchAll(URL_RE)) {
@@ -48,6 +55,8 @@ const DATED_ATTRIBUTION = /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}(?: GMT[+-]\d{1,2}:\d
  * an attribution line just before it ("On Sat, … Andy wrote:") names its author and is not kept as text.
  */
 export function splitQuoted(text: string): { text: string; quotes: QuoteInput[] } {
+  // Most chat messages quote nothing: the same result without splitting into lines.
+  if (!text.includes('>')) return { text: text.replace(/\n{3,}/g, '\n\n').trim(), quotes: [] };
   const lines = text.split('\n');
   const own: string[] = [];
   const quotes: QuoteInput[] = [];

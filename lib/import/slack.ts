@@ -1,6 +1,6 @@
 import type { Thread } from '../model/thread.ts';
 import { fromUnix } from '../extract/dates.ts';
-import { byTime, conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
+import { byTime, ConversationSplitter, conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
@@ -9,7 +9,7 @@ import { splitQuoted, textHtml, withFiles, type FileRef } from './message-text.t
 /** Subtypes that carry a person's words; joins, topic changes, bot posts and deleted stubs do not. */
 const SPOKEN = new Set(['', 'file_share', 'file_comment', 'thread_broadcast', 'me_message']);
 
-type Users = Map<string, string>;
+export type Users = Map<string, string>;
 
 /** Slack's message markup as plain text: mentions by display name, links as their label and address. */
 export function slackText(s: string, users: Users): string {
@@ -26,7 +26,7 @@ export function slackText(s: string, users: Users): string {
     .replace(/&amp;/g, '&');
 }
 
-function userNames(raw: unknown): Users {
+export function userNames(raw: unknown): Users {
   const users: Users = new Map();
   for (const u of Array.isArray(raw) ? raw : []) {
     if (!isRecord(u) || !str(u.id)) continue;
@@ -72,17 +72,98 @@ function slackMessage(raw: unknown, users: Users): ChatMessage | null {
   };
 }
 
-function threads(msgs: ChatMessage[], ctx: ImportContext, workspace: string, channel: { id: string; name: string }): Thread[] {
-  // Slack threads are explicit: a reply weeks later still belongs to its thread.
-  return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? Infinity }).map((c) =>
-    conversationThread(
-      'slack',
-      `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/${c[0]!.post.id}`,
-      conversationTitle(`#${channel.name} (${workspace})`, c),
-      c,
-    ),
+/**
+ * How long a Slack thread stays open for late replies. Slack threads are explicit, so a reply days
+ * later still belongs to its thread; a finite window keeps a streamed million-message channel from
+ * holding every conversation open until the end (a later reply starts a new conversation and its
+ * replyTo still names the parent).
+ */
+export const SLACK_REPLY_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+function threadOf(c: ChatMessage[], workspace: string, channel: { id: string; name: string }): Thread {
+  return conversationThread(
+    'slack',
+    `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/${c[0]!.post.id}`,
+    conversationTitle(`#${channel.name} (${workspace})`, c),
+    c,
   );
 }
+
+function threads(msgs: ChatMessage[], ctx: ImportContext, workspace: string, channel: { id: string; name: string }): Thread[] {
+  return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS }).map((c) => threadOf(c, workspace, channel));
+}
+
+/** A channel as listed in channels.json (or groups, mpims, dms): its id and the folder of its day files. */
+export interface SlackChannel {
+  id: string;
+  name: string;
+}
+
+/** The channels of the listing files, first listing wins; pass each listing's parsed JSON in order. */
+export function slackChannels(lists: unknown[]): SlackChannel[] {
+  const out: SlackChannel[] = [];
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const ch of Array.isArray(list) ? list : []) {
+      if (!isRecord(ch)) continue;
+      const id = str(ch.id) ?? str(ch.name) ?? 'channel';
+      const folder = str(ch.name) ?? id;
+      if (seen.has(folder)) continue;
+      seen.add(folder);
+      out.push({ id, name: folder });
+    }
+  }
+  return out;
+}
+
+export const SLACK_LISTINGS = ['channels.json', 'groups.json', 'mpims.json', 'dms.json'];
+export const SLACK_DAY = /^(.*)\/(\d{4}-\d{2}-\d{2})\.json$/;
+
+/**
+ * One channel read day file by day file, in date order, so a batch and a streamed import agree and
+ * memory holds only the conversations still open.
+ */
+export class SlackChannelReader {
+  private readonly splitter: ConversationSplitter;
+  messages = 0;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly workspace: string,
+    readonly channel: SlackChannel,
+    private readonly users: Users,
+  ) {
+    this.splitter = new ConversationSplitter({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS });
+  }
+
+  /** A parsed day file; returns the conversations that can no longer grow. */
+  day(arr: unknown, path: string): Thread[] {
+    if (!Array.isArray(arr)) {
+      this.ctx.warn(`${path} is not a list of messages; skipped.`);
+      return [];
+    }
+    const msgs: ChatMessage[] = [];
+    for (const raw of arr) {
+      const m = slackMessage(raw, this.users);
+      if (m) msgs.push(m);
+    }
+    this.messages += msgs.length;
+    const out: Thread[] = [];
+    for (const m of byTime(msgs)) for (const c of this.splitter.push(m)) out.push(threadOf(c, this.workspace, this.channel));
+    return out;
+  }
+
+  end(): Thread[] {
+    return this.splitter.flush().map((c) => threadOf(c, this.workspace, this.channel));
+  }
+}
+
+/** The export's name as shown in titles and pseudo-URLs. */
+export function slackWorkspace(file: string): string {
+  return baseName(file).replace(/\.zip$/i, '');
+}
+
+export const USERS_MISSING = 'users.json is missing: authors are shown by their Slack user id (U…) instead of their names.';
 
 function json(files: Map<string, Uint8Array>, path: string, ctx: ImportContext): unknown {
   const b = files.get(path)!;
@@ -92,6 +173,7 @@ function json(files: Map<string, Uint8Array>, path: string, ctx: ImportContext):
 /**
  * A Slack workspace export (the ZIP's members, or the unpacked folder's files, as path → bytes):
  * channels.json + users.json + `<channel>/<YYYY-MM-DD>.json`. One Thread per conversation per channel.
+ * For a ZIP too large to hold in memory, see slack-stream.ts (same reader, same threads).
  */
 export function importSlackExport(files: Map<string, Uint8Array>, ctx: ImportContext = importContext('slack-export.zip')): Thread[] {
   // Some tools zip the export inside a top folder.
@@ -103,35 +185,16 @@ export function importSlackExport(files: Map<string, Uint8Array>, ctx: ImportCon
 
   let users: Users = new Map();
   if (rel.has('users.json')) users = userNames(json(rel, 'users.json', ctx));
-  else ctx.warn('users.json is missing: authors are shown by their Slack user id (U…) instead of their names.');
+  else ctx.warn(USERS_MISSING);
 
-  const workspace = baseName(ctx.file).replace(/\.zip$/i, '');
+  const workspace = slackWorkspace(ctx.file);
+  const channels = slackChannels(SLACK_LISTINGS.filter((f) => rel.has(f)).map((f) => json(rel, f, ctx)));
   const out: Thread[] = [];
-  const seen = new Set<string>();
-  for (const listFile of ['channels.json', 'groups.json', 'mpims.json', 'dms.json']) {
-    if (!rel.has(listFile)) continue;
-    const list = json(rel, listFile, ctx);
-    for (const ch of Array.isArray(list) ? list : []) {
-      if (!isRecord(ch)) continue;
-      const id = str(ch.id) ?? str(ch.name) ?? 'channel';
-      const folder = str(ch.name) ?? id;
-      if (seen.has(folder)) continue;
-      seen.add(folder);
-      const days = [...rel.keys()].filter((p) => p.startsWith(`${folder}/`) && /\/\d{4}-\d{2}-\d{2}\.json$/.test(p)).sort();
-      const msgs: ChatMessage[] = [];
-      for (const day of days) {
-        const arr = json(rel, day, ctx);
-        if (!Array.isArray(arr)) {
-          ctx.warn(`${day} is not a list of messages; skipped.`);
-          continue;
-        }
-        for (const raw of arr) {
-          const m = slackMessage(raw, users);
-          if (m) msgs.push(m);
-        }
-      }
-      out.push(...threads(msgs, ctx, workspace, { id, name: folder }));
-    }
+  for (const ch of channels) {
+    const reader = new SlackChannelReader(ctx, workspace, ch, users);
+    const days = [...rel.keys()].filter((p) => p.startsWith(`${ch.name}/`) && SLACK_DAY.test(p)).sort();
+    for (const day of days) out.push(...reader.day(json(rel, day, ctx), day));
+    out.push(...reader.end());
   }
   return out;
 }

@@ -74,7 +74,10 @@ export const Capture = z.object({
 
 export const PiiReport = z.object({
   detectorVersion: z.string(),
+  /** Redacted: typed placeholders in the submitted text, per type. */
   counts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Found but left in the text on the contributor's decision (emails, phones…), per type; absent in older entries. */
+  kept: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 const EntryBase = z.object({
@@ -87,6 +90,10 @@ const EntryBase = z.object({
     .default({ hobby: null, subject: null, externalIds: {} }),
   sources: z.array(Source).min(1, 'keeps no source'),
   license: SpdxId,
+  /** Why the effective licence is what it is (ShareAlike versions, NC, attribution duties); absent in older entries. */
+  licenseNotes: z.array(z.string()).optional(),
+  /** Where `language` came from: detected in the text, the page's `<html lang>`, or set by the contributor. */
+  languageSource: z.enum(['detected', 'page', 'manual']).optional(),
   attribution: Attribution,
   consent: Consent,
   messages: z.array(ChatMessage).min(1),

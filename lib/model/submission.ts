@@ -64,10 +64,21 @@ export const HubEntryStatus = z.object({
   receivedAt: z.string(),
   updatedAt: z.string(),
   history: z.array(z.object({ state: HubEntryState, at: z.string(), comment: z.string().nullable() })),
+  /** Bumped on every change (review, revision, withdrawal); the entry's ETag, sent back in `If-Match`. */
+  revision: z.number().int().positive().optional(),
+  /** Set when the contributor revised the entry after "needs changes": the version it replaced. */
+  revisionOf: z.object({ revision: z.number().int().positive(), contentSha256: z.string() }).nullable().optional(),
+  /** The dataset release that published it. */
+  release: z.string().nullable().optional(),
 });
 export type HubEntryStatus = z.infer<typeof HubEntryStatus>;
 
-export const HubEntryList = z.object({ entries: z.array(HubEntryStatus), nextCursor: z.string().nullable() });
+export const HubEntryList = z.object({
+  entries: z.array(HubEntryStatus),
+  nextCursor: z.string().nullable(),
+  /** Pass as `?since=` on the next poll to receive only entries that changed after this listing. */
+  nextSince: z.string().optional(),
+});
 export type HubEntryList = z.infer<typeof HubEntryList>;
 
 /** RFC 9457 problem details, with per-entry pointers. */

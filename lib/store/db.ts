@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { Thread } from '../model/thread.ts';
 import type { Entry } from '../model/entry.ts';
 import type { Submission } from '../model/submission.ts';
+import type { JobItemRow, JobRow } from '../bulk/job.ts';
 
 export interface ThreadRow {
   id: string;
@@ -30,6 +31,8 @@ export type GleanerDb = Dexie & {
   drafts: EntityTable<DraftRow, 'id'>;
   entries: EntityTable<EntryRow, 'id'>;
   outbox: EntityTable<Submission, 'entryId'>;
+  jobs: EntityTable<JobRow, 'id'>;
+  jobItems: EntityTable<JobItemRow, 'id'>;
 };
 
 /**
@@ -57,6 +60,11 @@ export const SCHEMA_VERSIONS: { version: number; stores: Record<string, string>;
         s.reviewComment ??= null;
       });
     },
+  },
+  {
+    // v3: bulk capture jobs and their items (lib/bulk); the queue is picked by job, state and due time.
+    version: 3,
+    stores: { jobs: 'id, state, createdAt', jobItems: 'id, [jobId+state], [jobId+kind+state], jobId, contentHash, threadId' },
   },
 ];
 

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
-import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
+import { addContributor, freePort, pairCode, startHubProcess } from './support/hub-process.ts';
 import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
 
 const TOPIC_PATH = '/t/congratulations-most-stars-in-2013-github-octoverse/12483';
@@ -46,6 +46,22 @@ async function configure(hubUrl: string) {
   await page.getByTestId('display-name').fill('E2E Contributor');
   await page.getByTestId('save').click();
   await page.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+  await page.close();
+}
+
+/** The options page's pairing flow: the operator's one-time code becomes a stored token. */
+async function pair(hubUrl: string) {
+  const page = await browser.context.newPage();
+  await page.goto(browser.page('options.html'));
+  await page.getByTestId('hub-url').fill(hubUrl);
+  await page.getByTestId('pair-code').fill('not-a-code');
+  await page.getByTestId('pair').click();
+  await page.getByTestId('options-status').filter({ hasText: 'wrong, already used or expired' }).waitFor();
+  await page.getByTestId('display-name').fill('E2E Contributor');
+  await page.getByTestId('pair-code').fill(pairCode(dbFile, 'e2e'));
+  await page.getByTestId('pair').click();
+  await page.getByTestId('options-status').filter({ hasText: 'Paired as e2e' }).waitFor();
+  expect(await page.getByTestId('hub-token').inputValue()).toMatch(/^glr_/);
   await page.close();
 }
 
@@ -94,7 +110,7 @@ describe('walking skeleton in real Chromium', () => {
   it('captures a Discourse thread, curates a Q&A entry, submits it, and the dashboard shows it received', async () => {
     const hub = await startHubProcess(dbFile, port);
     try {
-      await configure(hub.url);
+      await pair(hub.url);
       const forum = await browser.context.newPage();
       await forum.goto(`${site.origin}${TOPIC_PATH}`);
       const cap = await captureUrl(browser, `${site.origin}${TOPIC_PATH}`);

@@ -3,13 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { HubStore } from '../../hub/store.ts';
+import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { createHubApp, type HubOptions } from '../../hub/app.ts';
 
 export interface RunningHub {
   url: string;
   port: number;
-  store: HubStore;
+  store: SqliteHubStore;
   dbFile: string;
   stop(): Promise<void>;
 }
@@ -17,7 +17,7 @@ export interface RunningHub {
 /** The real hub on 127.0.0.1 with its real SQLite database in a temp folder. */
 export async function startHub(opts: HubOptions & { port?: number; dbFile?: string } = {}): Promise<RunningHub> {
   const dbFile = opts.dbFile ?? join(mkdtempSync(join(tmpdir(), 'gleaner-hub-')), 'hub.sqlite');
-  const store = new HubStore(dbFile);
+  const store = new SqliteHubStore(dbFile);
   const app = createHubApp(store, opts);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 import { contentHash } from '../../lib/curate/hash.ts';
-import { HubStore } from '../../hub/store.ts';
+import { SqliteHubStore as HubStore } from '../../hub/store-sqlite.ts';
 
 let hub: RunningHub;
 let alice: string;
@@ -158,7 +158,10 @@ describe('hub: protocol surface', () => {
   it('serves an OpenAPI 3.1 document generated from the zod schemas', async () => {
     const doc = await (await fetch(`${hub.url}/v1/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/submissions', '/v1/entries', '/v1/entries/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/submissions', '/v1/entries', '/v1/entries/{id}', '/v1/entries/{id}/withdraw', '/v1/queue', '/v1/pair']));
+    expect(Object.keys(doc.paths['/v1/entries/{id}'])).toEqual(['get', 'patch']);
+    expect(doc.paths['/v1/pair'].post.security).toEqual([]);
+    expect(doc.components.schemas.EntryStatus.properties).toHaveProperty('revisionOf');
     expect(doc.components.schemas.Entry.oneOf ?? doc.components.schemas.Entry.anyOf).toHaveLength(2);
     expect(doc.components.schemas.Problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status']));
   });
@@ -168,6 +171,9 @@ describe('hub: protocol surface', () => {
       fetch(`${hub.url}/v1/submissions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key,content-type' } });
     const ok = await pre('chrome-extension://abcdefghijklmnopabcdefghijklmnop');
     expect(ok.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnopabcdefghijklmnop');
+    const patch = await fetch(`${hub.url}/v1/entries/x`, { method: 'OPTIONS', headers: { origin: 'moz-extension://1234-abcd', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,if-match,content-type' } });
+    expect(patch.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(patch.headers.get('access-control-allow-headers')).toContain('if-match');
     const evil = await pre('https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });

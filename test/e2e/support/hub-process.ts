@@ -19,6 +19,12 @@ export function addContributor(db: string, name: string, moderator = false): str
   return out.trimEnd().split('\n').at(-1)!;
 }
 
+/** `npm run hub -- pair-code NAME --db FILE`: the one-time code is the last line. */
+export function pairCode(db: string, name: string): string {
+  const out = execFileSync(TSX, ['hub/cli.ts', 'pair-code', name, '--db', db], { cwd: ROOT, encoding: 'utf8' });
+  return out.trimEnd().split('\n').at(-1)!.trim();
+}
+
 /** The hub as its own process (`npm run hub -- serve`), so a test can kill and restart it. */
 export async function startHubProcess(db: string, port: number): Promise<{ url: string; stop: () => Promise<void>; proc: ChildProcess }> {
   const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

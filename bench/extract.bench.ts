@@ -1,0 +1,124 @@
+/**
+ * Gleaner's extraction against Readability on every corpus thread page (the pages with a fidelity
+ * expectation in test/expect), on the same linkedom document in the same run, plus a 200-post page built
+ * from real markup. Readability mutates what it reads, so each of its runs gets a fresh clone, made
+ * outside the timed section.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Readability } from '@mozilla/readability';
+import { decodePage, extractThread, sourceFromText, type Source } from '../lib/extract/index.ts';
+import { linkedomKit } from '../lib/extract/linkedom.ts';
+import { corpusBytes } from '../test/support/corpus.ts';
+
+const EXPECT = resolve(dirname(fileURLToPath(import.meta.url)), '../test/expect');
+const WARMUP = 2;
+const MIN_RUNS = 7;
+const MAX_RUNS = 40;
+const BUDGET_MS = 400;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+let peakHeap = 0;
+const notePeak = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Median wall time of `run`, after warm-up; `prepare` (untimed) makes each run's input. */
+function time<T>(prepare: () => T, run: (input: T) => unknown): number {
+  for (let i = 0; i < WARMUP; i++) run(prepare());
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < MIN_RUNS || (times.length < MAX_RUNS && performance.now() - start < BUDGET_MS)) {
+    const input = prepare();
+    const t0 = performance.now();
+    run(input);
+    times.push(performance.now() - t0);
+    notePeak();
+  }
+  return median(times);
+}
+
+interface Row {
+  page: string;
+  kind: string;
+  posts: number;
+  'gleaner ms': number;
+  'readability ms': number | null;
+  ratio: number | null;
+}
+
+function benchPage(file: string, url: string): Row {
+  const src = sourceFromText(decodePage(corpusBytes(file)), url, linkedomKit);
+  const posts = extractThread(src).posts.length;
+  const gleaner = time(() => src, (s: Source) => extractThread(s));
+  let readability: number | null = null;
+  if (src.kind === 'html') {
+    readability = time(() => src.doc.cloneNode(true) as Document, (d) => new Readability(d).parse());
+  }
+  return {
+    page: file,
+    kind: src.kind,
+    posts,
+    'gleaner ms': round(gleaner),
+    'readability ms': readability === null ? null : round(readability),
+    ratio: readability === null ? null : round(gleaner / readability),
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A page of `count` posts: one real post element repeated with fresh ids, the rest of the page as saved. */
+function repeatedPage(file: string, selector: string, count: number, renumber: (html: string, i: number) => string): string {
+  const doc = linkedomKit.parseHtml(decodePage(corpusBytes(file)));
+  const posts = Array.from(doc.querySelectorAll(selector));
+  const block = posts[0]!.outerHTML;
+  for (const p of posts.slice(1)) p.remove();
+  const whole = doc.documentElement.outerHTML;
+  return whole.replace(block, Array.from({ length: count }, (_, i) => renumber(block, i)).join('\n'));
+}
+
+export default async function run(): Promise<void> {
+  const pages = readdirSync(EXPECT)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(resolve(EXPECT, f), 'utf8')) as { file: string; url: string });
+
+  const rows: Row[] = [];
+  for (const p of pages) {
+    gc?.();
+    rows.push(benchPage(p.file, p.url));
+  }
+  console.table(rows);
+  const compared = rows.filter((r) => r.ratio !== null);
+  const worst = compared.reduce((a, b) => (b.ratio! > a.ratio! ? b : a));
+  const slower = compared.filter((r) => r.ratio! > 1);
+  console.log(`HTML pages compared: ${compared.length}; median ratio gleaner/readability: ${round(median(compared.map((r) => r.ratio!)))}`);
+  console.log(`worst page: ${worst.page} (ratio ${worst.ratio}, ${worst['gleaner ms']} ms vs ${worst['readability ms']} ms)`);
+  console.log(`pages where Gleaner is slower than Readability: ${slower.length ? slower.map((r) => r.page).join(', ') : 'none'}`);
+
+  const big: { page: string; posts: number; 'gleaner median ms': number; 'readability median ms': number; goal: string }[] = [];
+  const cases: [string, string, string, (h: string, i: number) => string][] = [
+    ['xenforo/katzen-forum.net-pepe.html', 'https://www.katzen-forum.net/threads/jede-nacht-verliert-pepe-soviel-dreck-aus-dem-fell.230143/', 'article.message--post',
+      (h, i) => h.replace(/post-(\d+)/g, `post-${7_000_000 + i}`)],
+    ['hackernews/hn-item-ask-best-papers.html', 'https://news.ycombinator.com/item?id=36817231', 'tr.athing.comtr',
+      (h, i) => h.replace(/id="(\d+)"/, `id="${90_000_000 + i}"`)],
+  ];
+  for (const [file, url, selector, renumber] of cases) {
+    gc?.();
+    const src = sourceFromText(repeatedPage(file, selector, 200, renumber), url, linkedomKit);
+    const posts = extractThread(src).posts.length;
+    const g = time(() => src, (s: Source) => extractThread(s));
+    const r = src.kind === 'html' ? time(() => src.doc.cloneNode(true) as Document, (d) => new Readability(d).parse()) : NaN;
+    big.push({ page: `${file} ×200`, posts, 'gleaner median ms': round(g), 'readability median ms': round(r), goal: g < 50 ? 'met (< 50 ms)' : 'NOT met (< 50 ms)' });
+  }
+  console.log('\n200-post pages built from real post markup:');
+  console.table(big);
+  notePeak();
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak heap used: ${round(peakHeap / 1024 / 1024)} MB; peak resident set: ${round(rss)} MB${gc ? '' : ' (run with --expose-gc for steadier figures)'}`);
+}

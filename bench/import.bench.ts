@@ -1,0 +1,247 @@
+/**
+ * Archive import at scale: a ~200 MB DiscordChatExporter JSON and a Slack export ZIP with 1,000,000
+ * messages, both generated here at run time (shaped like the corpus samples' messages; no corpus text is
+ * used), each imported by the streaming readers and by a plain JSON.parse of the same bytes.
+ *
+ * Every measurement runs in a fresh Node process, so each peak memory (getrusage maxRSS) is its own.
+ * Run: `npx tsx bench/import.bench.ts` (BENCH_DISCORD_MB and BENCH_SLACK_MESSAGES make it smaller).
+ * Temp files are removed at the end, also on failure.
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { importContext } from '../lib/import/context.ts';
+import { importDiscordStream } from '../lib/import/discord-stream.ts';
+import { JsonArrayStream } from '../lib/import/json-stream.ts';
+import { importSlackZipStream } from '../lib/import/slack-stream.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = resolve(SELF, '../..');
+const DISCORD_MB = Number(process.env.BENCH_DISCORD_MB ?? 200);
+const SLACK_MESSAGES = Number(process.env.BENCH_SLACK_MESSAGES ?? 1_000_000);
+const CHUNK = 1 << 20;
+
+// ---------- generators ----------
+
+async function write(out: WriteStream, s: string | Uint8Array): Promise<void> {
+  if (!out.write(s)) await new Promise<void>((r) => out.once('drain', () => r()));
+}
+
+async function close(out: WriteStream): Promise<void> {
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+}
+
+const WORDS = 'the rules say you may move one worker then place a tile but the expansion changes scoring so check the errata first and ask if unsure about this corner case'.split(' ');
+function sentence(i: number, n: number): string {
+  let s = '';
+  for (let k = 0; k < n; k++) s += (k ? ' ' : '') + WORDS[(i * 7 + k * 13) % WORDS.length];
+  return s;
+}
+
+/** DiscordChatExporter's JSON layout (guild, channel, messages[] with author, attachments, reactions…), indented as it writes it. */
+export async function discordFile(path: string, targetBytes: number): Promise<{ messages: number; bytes: number }> {
+  const out = createWriteStream(path);
+  const head = {
+    guild: { id: '748545324524575035', name: 'Bench guild', iconUrl: 'icon.png' },
+    channel: { id: '1012224565567721552', type: 'GuildTextChat', categoryId: '1', category: 'Text Channels', name: 'general', topic: 'Benchmark' },
+    dateRange: { after: null, before: null },
+  };
+  await write(out, `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "messages": [\n`);
+  let bytes = 0;
+  let i = 0;
+  let t = Date.parse('2021-01-01T00:00:00Z');
+  const batch: string[] = [];
+  while (bytes < targetBytes) {
+    t += i % 40 === 0 ? 3 * 3600_000 : 45_000;
+    const user = i % 60;
+    const m: Record<string, unknown> = {
+      id: `10451796387600${String(i).padStart(8, '0')}`,
+      type: i % 9 === 0 && i ? 'Reply' : 'Default',
+      timestamp: new Date(t).toISOString().replace('Z', '+00:00'),
+      timestampEdited: null,
+      callEndedTimestamp: null,
+      isPinned: false,
+      content: `${i % 11 === 0 ? '> ' + sentence(i + 1, 6) + '\n' : ''}${sentence(i, 12 + (i % 20))}${i % 17 === 0 ? ' https://example.org/rules#' + i : ''}`,
+      author: { id: `5214864769851556${String(user).padStart(2, '0')}`, name: `player${user}`, discriminator: '0000', nickname: `Player ${user}`, color: null, isBot: false, avatarUrl: `avatars/${user}.png` },
+      attachments: i % 50 === 0 ? [{ id: `9${i}`, url: `https://cdn.example.org/${i}/board.png`, fileName: 'board.png', fileSizeBytes: 12345 }] : [],
+      embeds: [],
+      stickers: [],
+      reactions: i % 5 === 0 ? [{ emoji: { id: '', name: '👍', code: 'thumbsup', isAnimated: false, imageUrl: 'x.svg' }, count: 1 + (i % 4) }] : [],
+      mentions: [],
+    };
+    if (m.type === 'Reply') m.reference = { messageId: `10451796387600${String(i - 1).padStart(8, '0')}`, channelId: head.channel.id, guildId: head.guild.id };
+    const s = (i ? ',\n' : '') + JSON.stringify(m, null, 2).replace(/^/gm, '    ');
+    batch.push(s);
+    bytes += s.length;
+    i++;
+    if (batch.length === 2000) await write(out, batch.splice(0).join(''));
+  }
+  await write(out, batch.join(''));
+  await write(out, `\n  ],\n  "messageCount": ${i}\n}\n`);
+  await close(out);
+  return { messages: i, bytes: statSync(path).size };
+}
+
+/**
+ * A Slack workspace export: channels.json, `<channel>/<day>.json` files, users.json last (the member
+ * order of the genuine export in the corpus). Written with sizes in the local headers, as that export
+ * is: fflate's streaming Zip would add data descriptors, which Slack's exports do not use.
+ */
+export async function slackZip(path: string, messages: number): Promise<{ messages: number; bytes: number; unpacked: number }> {
+  const CHANNELS = 20;
+  const PER_DAY = 100;
+  const channels = Array.from({ length: CHANNELS }, (_, c) => ({ id: `C${String(c).padStart(8, '0')}`, name: `channel-${c}`, created: 1600000000 }));
+  const files: Record<string, Uint8Array> = { 'channels.json': strToU8(JSON.stringify(channels)) };
+  let unpacked = 0;
+  const days = Math.ceil(messages / CHANNELS / PER_DAY);
+  let n = 0;
+  for (const ch of channels) {
+    for (let d = 0; d < days && n < messages; d++) {
+      const day0 = Date.UTC(2020, 0, 1) / 1000 + d * 86400;
+      const list: object[] = [];
+      for (let k = 0; k < PER_DAY && n < messages; k++, n++) {
+        const ts = `${day0 + k * 300 + (k % 12 === 0 ? 7200 : 0)}.${String(k).padStart(6, '0')}`;
+        const parent = k % 10 > 6 ? `${day0 + (k - (k % 10)) * 300}.${String(k - (k % 10)).padStart(6, '0')}` : null;
+        list.push({
+          client_msg_id: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+          type: 'message',
+          text: `<@U${String((k + 1) % 50).padStart(8, '0')}> ${sentence(n, 10 + (k % 15))}`,
+          user: `U${String(k % 50).padStart(8, '0')}`,
+          ts,
+          team: 'T00000000',
+          ...(parent ? { thread_ts: parent, parent_user_id: 'U00000000' } : {}),
+          ...(k % 8 === 0 ? { reactions: [{ name: 'thumbsup', users: ['U00000001'], count: 1 }] } : {}),
+        });
+      }
+      const bytes = strToU8(JSON.stringify(list, null, 4));
+      unpacked += bytes.length;
+      files[`${ch.name}/${new Date(day0 * 1000).toISOString().slice(0, 10)}.json`] = bytes;
+    }
+  }
+  files['users.json'] = strToU8(JSON.stringify(Array.from({ length: 50 }, (_, u) => ({ id: `U${String(u).padStart(8, '0')}`, name: `member${u}`, profile: { display_name: `Member ${u}`, real_name: `Member ${u}` } }))));
+  const out = createWriteStream(path);
+  await write(out, zipSync(files, { level: 1 }));
+  await close(out);
+  return { messages: n, bytes: statSync(path).size, unpacked };
+}
+
+// ---------- measurements (each in its own process) ----------
+
+interface Measure {
+  ms: number;
+  messages: number;
+  threads: number;
+  maxRssMB: number;
+  maxHeapMB: number;
+  /** ArrayBuffers (file chunks, inflated members) alive at a sample, collected or not. */
+  maxBuffersMB: number;
+}
+
+async function measure(mode: string, file: string): Promise<Omit<Measure, 'maxRssMB' | 'maxHeapMB' | 'maxBuffersMB'>> {
+  const t0 = performance.now();
+  let messages = 0;
+  let threads = 0;
+  const chunks = () => createReadStream(file, { highWaterMark: CHUNK });
+  if (mode === 'discord-stream') {
+    for await (const t of importDiscordStream(chunks(), undefined, importContext(file))) {
+      threads++;
+      messages += t.posts.length;
+    }
+  } else if (mode === 'discord-scan') {
+    // The parsing layer alone: every message cut out and JSON.parse'd, no thread building.
+    const json = new JsonArrayStream('messages', file);
+    for await (const c of chunks()) for (const item of json.write(c)) if (item.kind === 'element') messages++;
+    json.end();
+  } else if (mode === 'discord-parse') {
+    const data = JSON.parse(new TextDecoder().decode(await readFile(file))) as { messages: unknown[] };
+    messages = data.messages.length;
+  } else if (mode === 'slack-stream') {
+    for await (const t of importSlackZipStream(chunks, importContext(file))) {
+      threads++;
+      messages += t.posts.length;
+    }
+  } else if (mode === 'slack-parse') {
+    // The plain way: unzip everything in memory, JSON.parse every member.
+    const files = unzipSync(await readFile(file));
+    const dec = new TextDecoder();
+    for (const [name, b] of Object.entries(files)) {
+      const v = JSON.parse(dec.decode(b)) as unknown[];
+      if (/\/\d{4}-\d{2}-\d{2}\.json$/.test(name)) messages += v.length;
+    }
+  } else if (mode !== 'baseline') throw new Error(`unknown mode ${mode}`);
+  return { ms: performance.now() - t0, messages, threads };
+}
+
+async function child(mode: string, file: string): Promise<Measure> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, '--measure', mode, file], {
+    cwd: ROOT,
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measure;
+}
+
+const MB = 1024 * 1024;
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+function row(label: string, m: Measure, bytes: number, base?: Measure): string {
+  const mbs = bytes / MB / (m.ms / 1000);
+  const ratio = base ? ` ${fmt(base.ms / m.ms, 2)}× JSON.parse` : '';
+  return `${label.padEnd(38)} ${fmt(m.ms / 1000, 2).padStart(7)} s ${fmt(mbs).padStart(7)} MB/s ${Math.round(m.messages / (m.ms / 1000)).toLocaleString('en').padStart(10)} msg/s  peak RSS ${fmt(m.maxRssMB, 0).padStart(5)} MB (${fmt((m.maxRssMB * MB) / bytes, 2)}× file), heap ≤ ${fmt(m.maxHeapMB, 0)} MB, buffers ≤ ${fmt(m.maxBuffersMB, 0)} MB${ratio}`;
+}
+
+export default async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gleaner-import-bench-'));
+  const started = performance.now();
+  try {
+    const base = await child('baseline', '-');
+    console.log(`Node + tsx alone: peak RSS ${fmt(base.maxRssMB, 0)} MB (included in every figure below)`);
+    const dPath = join(dir, 'discord.json');
+    let t = performance.now();
+    const d = await discordFile(dPath, DISCORD_MB * MB);
+    console.log(`Generated DiscordChatExporter JSON: ${fmt(d.bytes / MB)} MB, ${d.messages.toLocaleString('en')} messages (${fmt((performance.now() - t) / 1000)} s)`);
+    const dStream = await child('discord-stream', dPath);
+    const dScan = await child('discord-scan', dPath);
+    const dParse = await child('discord-parse', dPath);
+    if (dStream.messages !== d.messages || dScan.messages !== d.messages || dParse.messages !== d.messages) throw new Error(`message counts differ: ${JSON.stringify({ d, dStream, dScan, dParse })}`);
+    console.log(row('discord: JSON.parse (read + decode + parse)', dParse, d.bytes));
+    console.log(row('discord: streaming parse layer only', dScan, d.bytes, dParse));
+    console.log(row(`discord: streaming importer (${dStream.threads.toLocaleString('en')} threads)`, dStream, d.bytes, dParse));
+    rmSync(dPath);
+
+    const sPath = join(dir, 'slack.zip');
+    t = performance.now();
+    const s = await slackZip(sPath, SLACK_MESSAGES);
+    console.log(`Generated Slack export ZIP: ${fmt(s.bytes / MB)} MB (${fmt(s.unpacked / MB)} MB unpacked), ${s.messages.toLocaleString('en')} messages (${fmt((performance.now() - t) / 1000)} s)`);
+    const sStream = await child('slack-stream', sPath);
+    const sParse = await child('slack-parse', sPath);
+    if (sStream.messages !== s.messages || sParse.messages !== s.messages) throw new Error(`message counts differ: ${JSON.stringify({ s, sStream, sParse })}`);
+    console.log('(Slack MB/s are of unpacked JSON; peak RSS is compared with the unpacked size, and the ZIP is', fmt(s.bytes / MB), 'MB)');
+    console.log(row('slack: unzipSync + JSON.parse', sParse, s.unpacked));
+    console.log(row(`slack: streaming importer (${sStream.threads.toLocaleString('en')} threads)`, sStream, s.unpacked, sParse));
+    console.log(`Total ${fmt((performance.now() - started) / 1000)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const i = process.argv.indexOf('--measure');
+  if (i >= 0) {
+    // Heap in use, sampled while the streaming readers yield (a synchronous JSON.parse shows only in maxRSS).
+    let maxHeap = 0;
+    let maxBuffers = 0;
+    const sampler = setInterval(() => {
+      const u = process.memoryUsage();
+      maxHeap = Math.max(maxHeap, u.heapUsed);
+      maxBuffers = Math.max(maxBuffers, u.arrayBuffers);
+    }, 20);
+    const r = await measure(process.argv[i + 1]!, process.argv[i + 2]!);
+    clearInterval(sampler);
+    console.log(JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024, maxHeapMB: maxHeap / MB, maxBuffersMB: maxBuffers / MB }));
+  } else await main();
+}

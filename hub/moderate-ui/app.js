@@ -1,0 +1,128 @@
+// The hub's moderation page. Plain ES module so the hub serves it without a build step; Preact's `h`
+// instead of JSX. Every piece of entry text is passed to Preact as a string child or attribute, which
+// becomes a text node or a property, never markup. Author links are kept only when they are http(s).
+import { h, render } from '/moderate/preact.js';
+
+const TOKEN_KEY = 'gleaner-moderator-token';
+const state = { token: sessionStorage.getItem(TOKEN_KEY), items: [], error: null, busy: false, comments: {} };
+
+function safeHref(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${state.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    throw new Error('The hub does not know this token (or it was revoked). Enter a moderator token.');
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.detail ?? `The hub answered ${res.status}.`);
+  return body;
+}
+
+async function load() {
+  state.busy = true;
+  update();
+  try {
+    state.items = (await api('/v1/queue')).entries;
+    state.error = null;
+  } catch (e) {
+    state.error = e.message;
+  }
+  state.busy = false;
+  update();
+}
+
+async function review(id, revision, move) {
+  const comment = (state.comments[id] ?? '').trim() || null;
+  try {
+    await api(`/v1/entries/${encodeURIComponent(id)}/review`, { method: 'POST', headers: { 'if-match': `"r${revision}"` }, body: JSON.stringify({ state: move, comment }) });
+    delete state.comments[id];
+    await load();
+  } catch (e) {
+    state.error = e.message;
+    update();
+  }
+}
+
+function Login() {
+  const submit = (ev) => {
+    ev.preventDefault();
+    const token = new FormData(ev.currentTarget).get('token')?.toString().trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    state.token = token;
+    load();
+  };
+  return h('form', { onSubmit: submit, 'data-testid': 'login' }, [
+    h('p', null, 'Enter a moderator token (kept for this tab only).'),
+    h('input', { name: 'token', type: 'password', autocomplete: 'off', 'aria-label': 'Moderator token' }),
+    h('button', { type: 'submit' }, 'Open the queue'),
+  ]);
+}
+
+function Source({ s }) {
+  const author = safeHref(s.author.url ?? '');
+  const post = safeHref(s.url);
+  return h('li', null, [
+    post ? h('a', { href: post, rel: 'noreferrer noopener', target: '_blank' }, s.title || s.url) : s.title || s.url,
+    ' by ',
+    author ? h('a', { href: author, rel: 'noreferrer noopener', target: '_blank', class: 'author' }, s.author.name) : s.author.name,
+    ` (${s.role}, ${s.license ?? 'licence unknown'})`,
+  ]);
+}
+
+function Item({ item }) {
+  const { status, entry, contributor } = item;
+  const id = status.id;
+  const c = entry.consent;
+  return h('article', { class: 'entry', 'data-entry-id': id }, [
+    h('h2', { class: 'title' }, entry.title),
+    h('p', { class: 'meta' }, `${entry.kind} · ${status.state} · from ${contributor} · received ${status.receivedAt}${status.revisionOf ? ` · revision of r${status.revisionOf.revision}` : ''}`),
+    ...entry.messages.map((m) => h('div', { class: `msg ${m.role}` }, [h('strong', null, `${m.role}: `), m.content])),
+    h('dl', null, [
+      h('dt', null, 'Licence'), h('dd', null, entry.license),
+      h('dt', null, 'Attribution'), h('dd', { class: 'attribution' }, entry.attribution.text + (entry.attribution.modified ? ' (modified)' : '')),
+      h('dt', null, 'Consent'), h('dd', { class: 'consent' }, `${c.basis}, ${c.license}, by ${c.who} at ${c.at} (statement ${c.statementVersion}): “${c.statement}”`),
+      h('dt', null, 'Sources'), h('dd', null, h('ul', null, entry.sources.map((s) => h(Source, { s })))),
+    ]),
+    h('textarea', {
+      placeholder: 'Comment for the contributor (required for “needs changes”)',
+      value: state.comments[id] ?? '',
+      onInput: (ev) => (state.comments[id] = ev.currentTarget.value),
+    }),
+    h('div', { class: 'actions' }, [
+      h('button', { onClick: () => review(id, status.revision, 'accepted'), 'data-action': 'accept' }, 'Accept'),
+      h('button', { onClick: () => review(id, status.revision, 'needs_changes'), 'data-action': 'needs_changes' }, 'Needs changes'),
+      h('button', { onClick: () => review(id, status.revision, 'rejected'), 'data-action': 'reject' }, 'Reject'),
+    ]),
+  ]);
+}
+
+function App() {
+  if (!state.token) return h(Login, null);
+  return h('div', null, [
+    h('header', null, [
+      h('h1', null, 'Review queue'),
+      h('button', { onClick: load, disabled: state.busy }, 'Refresh'),
+      h('button', { onClick: () => (sessionStorage.removeItem(TOKEN_KEY), (state.token = null), update()) }, 'Forget token'),
+    ]),
+    state.error ? h('p', { class: 'error', role: 'alert' }, state.error) : null,
+    state.items.length === 0 && !state.busy ? h('p', null, 'Nothing waits for review.') : null,
+    ...state.items.map((item) => h(Item, { item, key: item.status.id })),
+  ]);
+}
+
+function update() {
+  render(h(App, null), document.getElementById('app'));
+}
+
+update();
+if (state.token) load();

@@ -1,0 +1,282 @@
+import pg from 'pg';
+import { ulid } from 'ulid';
+import type { Entry } from '../lib/model/entry.ts';
+import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import { rowToStatus } from './store-sqlite.ts';
+import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
+
+/**
+ * Same tables as the SQLite store, in one migration per schema version; `hub_schema` records how far a
+ * database got. Ids and times are text (ISO 8601) with the "C" collation so they sort exactly as in
+ * SQLite: ULIDs by time, whatever the server's locale. Never edit a shipped migration.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE contributors (
+     id TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'contributor',
+     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+   CREATE TABLE tokens (
+     token_hash TEXT PRIMARY KEY, contributor_id TEXT NOT NULL REFERENCES contributors(id),
+     created_at TEXT NOT NULL, revoked_at TEXT);
+   CREATE TABLE pair_codes (
+     code_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);
+   CREATE SEQUENCE entry_change_seq;
+   CREATE TABLE entries (
+     id TEXT COLLATE "C" PRIMARY KEY, contributor_id TEXT NOT NULL REFERENCES contributors(id), kind TEXT NOT NULL,
+     title TEXT NOT NULL, license TEXT NOT NULL, state TEXT NOT NULL, comment TEXT,
+     content_sha256 TEXT NOT NULL, record TEXT NOT NULL, submission_id TEXT NOT NULL,
+     received_at TEXT NOT NULL, updated_at TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1,
+     change_seq BIGINT NOT NULL, revision_of TEXT, release TEXT);
+   CREATE INDEX entries_by_contributor ON entries(contributor_id, id);
+   CREATE INDEX entries_by_change ON entries(contributor_id, change_seq);
+   CREATE INDEX entries_by_state ON entries(state, id);
+   CREATE TABLE entry_history (
+     entry_id TEXT NOT NULL REFERENCES entries(id), seq INTEGER NOT NULL, state TEXT NOT NULL,
+     at TEXT NOT NULL, comment TEXT, PRIMARY KEY (entry_id, seq));
+   CREATE TABLE entry_revisions (
+     entry_id TEXT NOT NULL REFERENCES entries(id), revision INTEGER NOT NULL, record TEXT NOT NULL,
+     content_sha256 TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (entry_id, revision));
+   CREATE TABLE idempotency (
+     contributor_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
+     status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (contributor_id, key));`,
+];
+
+const STATUS_COLUMNS = 'id, kind, title, state, comment, received_at, updated_at, contributor_id, revision, change_seq, revision_of, release';
+type Q = pg.Pool | pg.PoolClient;
+
+export class PostgresHubStore implements HubStore {
+  readonly backend = 'postgres' as const;
+
+  private constructor(readonly pool: pg.Pool) {}
+
+  static async open(url: string): Promise<PostgresHubStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the hub; the next query reconnects.
+    pool.on('error', (e) => console.error(`hub: PostgreSQL connection lost (${e.message}); reconnecting on the next request.`));
+    const store = new PostgresHubStore(pool);
+    await store.migrate();
+    return store;
+  }
+
+  /** An advisory lock serialises hubs starting at once against the same database. */
+  private async migrate(): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(7311)');
+      await c.query('CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER NOT NULL)');
+      const r = await c.query('SELECT version FROM hub_schema');
+      let v: number = r.rows[0]?.version ?? 0;
+      if (!r.rows.length) await c.query('INSERT INTO hub_schema (version) VALUES (0)');
+      for (; v < MIGRATIONS.length; v++) {
+        await c.query(MIGRATIONS[v]!);
+        await c.query('UPDATE hub_schema SET version = $1', [v + 1]);
+      }
+    });
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (await this.pool.query('SELECT version FROM hub_schema')).rows[0].version;
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async insertContributor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
+    const token = newToken();
+    const contributor: Contributor = { id: ulid(), name, role };
+    const now = new Date().toISOString();
+    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [contributor.id, name, role, hashToken(token), now]);
+    await q.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), contributor.id, now]);
+    return { contributor, token };
+  }
+
+  addContributor(name: string, role: Contributor['role'] = 'contributor') {
+    return this.tx((c) => this.insertContributor(c, name, role));
+  }
+
+  async contributorByToken(token: string): Promise<Contributor | null> {
+    const r = await this.pool.query(
+      'SELECT c.id, c.name, c.role FROM tokens t JOIN contributors c ON c.id = t.contributor_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.revoked_at IS NULL',
+      [hashToken(token)],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async revokeContributor(name: string, now = new Date()): Promise<number> {
+    const r = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = $2)', [now.toISOString(), name]);
+    return r.rowCount ?? 0;
+  }
+
+  async createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()) {
+    const code = newPairCode();
+    const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    await this.pool.query('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES ($1, $2, $3, $4)', [hashToken(normalisePairCode(code)), name, role, expiresAt]);
+    return { code, expiresAt };
+  }
+
+  redeemPairCode(code: string, now = new Date()) {
+    return this.tx(async (c) => {
+      const at = now.toISOString();
+      // The conditional UPDATE is the claim: of two concurrent redemptions only one gets the row back.
+      const claimed = await c.query('UPDATE pair_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING name, role', [at, hashToken(normalisePairCode(code))]);
+      const row = claimed.rows[0] as { name: string; role: Contributor['role'] } | undefined;
+      if (!row) return null;
+      const existing = (await c.query('SELECT id, name, role FROM contributors WHERE name = $1 ORDER BY created_at DESC LIMIT 1', [row.name])).rows[0] as Contributor | undefined;
+      if (!existing) return this.insertContributor(c, row.name, row.role);
+      const token = newToken();
+      await c.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), existing.id, at]);
+      return { contributor: existing, token };
+    });
+  }
+
+  async claimKey(contributorId: string, key: string, requestSha256: string): Promise<IdempotencyHit> {
+    const ins = await this.pool.query(
+      'INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [contributorId, key, requestSha256, new Date().toISOString()],
+    );
+    if (ins.rowCount === 1) return { kind: 'new' };
+    const row = (await this.pool.query('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = $1 AND key = $2', [contributorId, key])).rows[0];
+    if (!row) return this.claimKey(contributorId, key, requestSha256); // released between the two statements
+    if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+    if (row.status === null) return { kind: 'in_flight' };
+    return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+  }
+
+  async releaseKey(contributorId: string, key: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency WHERE contributor_id = $1 AND key = $2 AND status IS NULL', [contributorId, key]);
+  }
+
+  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {
+    return this.tx(async (c) => {
+      const submissionId = ulid();
+      const now = new Date().toISOString();
+      const results: EntryResult[] = [];
+      for (const e of items) {
+        if ('invalid' in e) {
+          results.push({ entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid });
+          continue;
+        }
+        const ins = await c.query(
+          `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+           VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $9, nextval('entry_change_seq')) ON CONFLICT (id) DO NOTHING`,
+          [e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now],
+        );
+        if (ins.rowCount === 1) {
+          await c.query("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES ($1, 1, 'received', $2, NULL)", [e.id, now]);
+          results.push({ entryId: e.id, status: 'received', state: 'received', problem: null });
+          continue;
+        }
+        const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
+        if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' });
+        else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
+      }
+      const body = { submissionId, results };
+      await c.query('UPDATE idempotency SET status = $1, response = $2 WHERE contributor_id = $3 AND key = $4', [status, JSON.stringify(body), contributor.id, key]);
+      return body;
+    });
+  }
+
+  private async histories(q: Q, ids: string[]): Promise<Map<string, HubEntryStatus['history']>> {
+    const out = new Map<string, HubEntryStatus['history']>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const r = await q.query('SELECT entry_id, state, at, comment FROM entry_history WHERE entry_id = ANY($1) ORDER BY entry_id, seq', [ids]);
+    for (const h of r.rows) out.get(h.entry_id)!.push({ state: h.state, at: h.at, comment: h.comment });
+    return out;
+  }
+
+  private async statuses(rows: pg.QueryResultRow[]): Promise<StoredStatus[]> {
+    const h = await this.histories(this.pool, rows.map((r) => r.id));
+    return rows.map((r) => rowToStatus(r as never, h.get(r.id)!));
+  }
+
+  async entryStatus(id: string): Promise<StoredStatus | null> {
+    const r = await this.pool.query(`SELECT ${STATUS_COLUMNS} FROM entries WHERE id = $1`, [id]);
+    return r.rows.length ? (await this.statuses(r.rows))[0]! : null;
+  }
+
+  async entryRecord(id: string): Promise<Entry | null> {
+    const r = await this.pool.query('SELECT record FROM entries WHERE id = $1', [id]);
+    return r.rows[0] ? (JSON.parse(r.rows[0].record) as Entry) : null;
+  }
+
+  async listMine(contributorId: string, page: { cursor?: string | null; since?: number | null; limit: number }): Promise<EntryPage> {
+    if (page.since != null) {
+      const r = await this.pool.query(`SELECT ${STATUS_COLUMNS} FROM entries WHERE contributor_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [contributorId, page.since, page.limit]);
+      const entries = await this.statuses(r.rows);
+      return { entries, nextCursor: null, nextSince: entries.at(-1)?.changeSeq ?? page.since };
+    }
+    const r = await this.pool.query(`SELECT ${STATUS_COLUMNS} FROM entries WHERE contributor_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [contributorId, page.cursor ?? '', page.limit + 1]);
+    const entries = await this.statuses(r.rows.slice(0, page.limit));
+    return { entries, nextCursor: r.rows.length > page.limit ? entries.at(-1)!.id : null, nextSince: (await this.mineVersion(contributorId)).changeSeq };
+  }
+
+  async mineVersion(contributorId: string): Promise<{ changeSeq: number; count: number }> {
+    const r = await this.pool.query('SELECT COALESCE(MAX(change_seq), 0) AS s, COUNT(*) AS n FROM entries WHERE contributor_id = $1', [contributorId]);
+    return { changeSeq: Number(r.rows[0].s), count: Number(r.rows[0].n) };
+  }
+
+  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}) {
+    const at = (opts.now ?? new Date()).toISOString();
+    return this.tx(async (c): Promise<'ok' | 'missing' | 'conflict'> => {
+      const cur = (await c.query('SELECT revision FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (!cur) return 'missing';
+      if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      await c.query(
+        "UPDATE entries SET state = $1, comment = $2, updated_at = $3, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = COALESCE($4, release) WHERE id = $5",
+        [state, comment, at, opts.release ?? null, id],
+      );
+      await c.query('INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM entry_history WHERE entry_id = $1', [id, state, at, comment]);
+      return 'ok';
+    });
+  }
+
+  reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()) {
+    const at = now.toISOString();
+    return this.tx(async (c): Promise<'ok' | 'missing' | 'conflict'> => {
+      const cur = (await c.query('SELECT revision, record, content_sha256 FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (!cur) return 'missing';
+      if (cur.revision !== expectRevision) return 'conflict';
+      await c.query('INSERT INTO entry_revisions (entry_id, revision, record, content_sha256, at) VALUES ($1, $2, $3, $4, $5)', [id, cur.revision, cur.record, cur.content_sha256, at]);
+      await c.query(
+        `UPDATE entries SET kind = $1, title = $2, license = $3, content_sha256 = $4, record = $5, state = 'received', comment = NULL, updated_at = $6,
+         revision = revision + 1, change_seq = nextval('entry_change_seq'), revision_of = $7 WHERE id = $8`,
+        [entry.kind, entry.title, entry.license, entry.contentSha256, JSON.stringify(entry), at, JSON.stringify({ revision: cur.revision, contentSha256: cur.content_sha256 }), id],
+      );
+      await c.query(
+        "INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT $1, COALESCE(MAX(seq), 0) + 1, 'received', $2, $3 FROM entry_history WHERE entry_id = $1",
+        [id, at, `revised (was revision ${cur.revision})`],
+      );
+      return 'ok';
+    });
+  }
+
+  async queue(states: HubEntryState[], limit: number): Promise<QueueItem[]> {
+    const r = await this.pool.query(
+      `SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
+       FROM entries e WHERE state = ANY($1) ORDER BY id LIMIT $2`,
+      [states, limit],
+    );
+    const statuses = await this.statuses(r.rows);
+    return r.rows.map((row, i) => ({ status: statuses[i]!, record: JSON.parse(row.record) as Entry, contributorName: row.contributor_name }));
+  }
+
+  async recordsInState(state: HubEntryState): Promise<Entry[]> {
+    const r = await this.pool.query('SELECT record FROM entries WHERE state = $1 ORDER BY id', [state]);
+    return r.rows.map((row) => JSON.parse(row.record) as Entry);
+  }
+}

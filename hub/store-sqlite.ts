@@ -1,0 +1,266 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ulid } from 'ulid';
+import type { Entry } from '../lib/model/entry.ts';
+import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
+
+/** Each migration runs once, in order, inside a transaction; `user_version` records how far a file got. Never edit a shipped one. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE contributors (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'contributor',
+     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+   CREATE TABLE entries (
+     id TEXT PRIMARY KEY, contributor_id TEXT NOT NULL REFERENCES contributors(id), kind TEXT NOT NULL,
+     title TEXT NOT NULL, license TEXT NOT NULL, state TEXT NOT NULL, comment TEXT,
+     content_sha256 TEXT NOT NULL, record TEXT NOT NULL, submission_id TEXT NOT NULL,
+     received_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE INDEX entries_by_contributor ON entries(contributor_id, id);
+   CREATE TABLE entry_history (
+     entry_id TEXT NOT NULL REFERENCES entries(id), seq INTEGER NOT NULL, state TEXT NOT NULL,
+     at TEXT NOT NULL, comment TEXT, PRIMARY KEY (entry_id, seq));
+   CREATE TABLE idempotency (
+     contributor_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
+     status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (contributor_id, key));`,
+  // 2: revisions and change numbers (ETag, since=), several tokens per contributor (pairing, revocation), releases.
+  `ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE entries ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE entries ADD COLUMN revision_of TEXT;
+   ALTER TABLE entries ADD COLUMN release TEXT;
+   UPDATE entries SET change_seq = rowid;
+   CREATE INDEX entries_by_change ON entries(contributor_id, change_seq);
+   CREATE INDEX entries_change ON entries(change_seq);
+   CREATE INDEX entries_by_state ON entries(state, id);
+   CREATE TABLE entry_revisions (
+     entry_id TEXT NOT NULL REFERENCES entries(id), revision INTEGER NOT NULL, record TEXT NOT NULL,
+     content_sha256 TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (entry_id, revision));
+   CREATE TABLE tokens (
+     token_hash TEXT PRIMARY KEY, contributor_id TEXT NOT NULL REFERENCES contributors(id),
+     created_at TEXT NOT NULL, revoked_at TEXT);
+   INSERT INTO tokens (token_hash, contributor_id, created_at, revoked_at) SELECT token_hash, id, created_at, revoked_at FROM contributors;
+   CREATE TABLE pair_codes (
+     code_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`,
+];
+
+type Row = {
+  id: string; kind: 'qa' | 'strategy'; title: string; state: HubEntryState; comment: string | null; received_at: string;
+  updated_at: string; contributor_id: string; revision: number; change_seq: number; revision_of: string | null; release: string | null;
+};
+const STATUS_COLUMNS = 'id, kind, title, state, comment, received_at, updated_at, contributor_id, revision, change_seq, revision_of, release';
+
+export function rowToStatus(row: Row, history: HubEntryStatus['history']): StoredStatus {
+  return {
+    id: row.id, kind: row.kind, title: row.title, state: row.state, comment: row.comment, receivedAt: row.received_at,
+    updatedAt: row.updated_at, history, contributorId: row.contributor_id, revision: Number(row.revision),
+    changeSeq: Number(row.change_seq), revisionOf: row.revision_of ? JSON.parse(row.revision_of) : null, release: row.release,
+  };
+}
+
+export class SqliteHubStore implements HubStore {
+  readonly backend = 'sqlite' as const;
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private nextChange(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(change_seq), 0) + 1 AS n FROM entries').get() as { n: number }).n;
+  }
+
+  addContributor(name: string, role: Contributor['role'] = 'contributor'): { contributor: Contributor; token: string } {
+    const token = newToken();
+    const c: Contributor = { id: ulid(), name, role };
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
+      this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), c.id, now);
+    })();
+    return { contributor: c, token };
+  }
+
+  contributorByToken(token: string): Contributor | null {
+    const row = this.db
+      .prepare('SELECT c.id, c.name, c.role FROM tokens t JOIN contributors c ON c.id = t.contributor_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND c.revoked_at IS NULL')
+      .get(hashToken(token)) as Contributor | undefined;
+    return row ?? null;
+  }
+
+  revokeContributor(name: string, now = new Date()): number {
+    return this.db
+      .prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = ?)')
+      .run(now.toISOString(), name).changes;
+  }
+
+  createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()): { code: string; expiresAt: string } {
+    const code = newPairCode();
+    const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    this.db.prepare('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES (?, ?, ?, ?)').run(hashToken(normalisePairCode(code)), name, role, expiresAt);
+    return { code, expiresAt };
+  }
+
+  redeemPairCode(code: string, now = new Date()): { contributor: Contributor; token: string } | null {
+    return this.db.transaction(() => {
+      const hash = hashToken(normalisePairCode(code));
+      const claimed = this.db
+        .prepare('UPDATE pair_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING name, role')
+        .get(now.toISOString(), hash, now.toISOString()) as { name: string; role: Contributor['role'] } | undefined;
+      if (!claimed) return null;
+      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ? ORDER BY created_at DESC LIMIT 1').get(claimed.name) as Contributor | undefined;
+      if (!existing) return this.addContributor(claimed.name, claimed.role);
+      const token = newToken();
+      this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), existing.id, now.toISOString());
+      return { contributor: existing, token };
+    })();
+  }
+
+  claimKey(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
+    return this.db.transaction((): IdempotencyHit => {
+      const row = this.db
+        .prepare('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
+        .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
+      if (!row) {
+        this.db
+          .prepare('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES (?, ?, ?, ?)')
+          .run(contributorId, key, requestSha256, new Date().toISOString());
+        return { kind: 'new' };
+      }
+      if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+      if (row.status === null) return { kind: 'in_flight' };
+      return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+    })();
+  }
+
+  releaseKey(contributorId: string, key: string): void {
+    this.db.prepare('DELETE FROM idempotency WHERE contributor_id = ? AND key = ? AND status IS NULL').run(contributorId, key);
+  }
+
+  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): { submissionId: string; results: EntryResult[] } {
+    const submissionId = ulid();
+    const now = new Date().toISOString();
+    const insert = this.db.prepare(
+      `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`,
+    );
+    const history = this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
+    const find = this.db.prepare('SELECT contributor_id, state FROM entries WHERE id = ?');
+    return this.db.transaction(() => {
+      let seq = this.nextChange();
+      const results: EntryResult[] = items.map((e) => {
+        if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
+        const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState } | undefined;
+        if (prior) {
+          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' };
+          return { entryId: e.id, status: 'duplicate', state: prior.state, problem: null };
+        }
+        insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq++);
+        history.run(e.id, 'received', now);
+        return { entryId: e.id, status: 'received', state: 'received', problem: null };
+      });
+      const body = { submissionId, results };
+      this.db.prepare('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
+      return body;
+    })();
+  }
+
+  private history(id: string): HubEntryStatus['history'] {
+    return this.db.prepare('SELECT state, at, comment FROM entry_history WHERE entry_id = ? ORDER BY seq').all(id) as HubEntryStatus['history'];
+  }
+
+  entryStatus(id: string): StoredStatus | null {
+    const row = this.db.prepare(`SELECT ${STATUS_COLUMNS} FROM entries WHERE id = ?`).get(id) as Row | undefined;
+    return row ? rowToStatus(row, this.history(id)) : null;
+  }
+
+  entryRecord(id: string): Entry | null {
+    const row = this.db.prepare('SELECT record FROM entries WHERE id = ?').get(id) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as Entry) : null;
+  }
+
+  listMine(contributorId: string, page: { cursor?: string | null; since?: number | null; limit: number }): EntryPage {
+    const { limit } = page;
+    if (page.since != null) {
+      const rows = this.db
+        .prepare(`SELECT ${STATUS_COLUMNS} FROM entries WHERE contributor_id = ? AND change_seq > ? ORDER BY change_seq LIMIT ?`)
+        .all(contributorId, page.since, limit) as Row[];
+      const entries = rows.map((r) => rowToStatus(r, this.history(r.id)));
+      return { entries, nextCursor: null, nextSince: entries.at(-1)?.changeSeq ?? page.since };
+    }
+    const rows = this.db
+      .prepare(`SELECT ${STATUS_COLUMNS} FROM entries WHERE contributor_id = ? AND id > ? ORDER BY id LIMIT ?`)
+      .all(contributorId, page.cursor ?? '', limit + 1) as Row[];
+    const entries = rows.slice(0, limit).map((r) => rowToStatus(r, this.history(r.id)));
+    return { entries, nextCursor: rows.length > limit ? entries.at(-1)!.id : null, nextSince: this.mineVersion(contributorId).changeSeq };
+  }
+
+  mineVersion(contributorId: string): { changeSeq: number; count: number } {
+    const r = this.db.prepare('SELECT COALESCE(MAX(change_seq), 0) AS s, COUNT(*) AS n FROM entries WHERE contributor_id = ?').get(contributorId) as { s: number; n: number };
+    return { changeSeq: r.s, count: r.n };
+  }
+
+  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}): 'ok' | 'missing' | 'conflict' {
+    const now = (opts.now ?? new Date()).toISOString();
+    return this.db.transaction(() => {
+      const cur = this.db.prepare('SELECT revision FROM entries WHERE id = ?').get(id) as { revision: number } | undefined;
+      if (!cur) return 'missing';
+      if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM entry_history WHERE entry_id = ?').get(id) as { n: number }).n;
+      this.db
+        .prepare('UPDATE entries SET state = ?, comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = COALESCE(?, release) WHERE id = ?')
+        .run(state, comment, now, this.nextChange(), opts.release ?? null, id);
+      this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, ?, ?, ?)').run(id, seq, state, now, comment);
+      return 'ok';
+    })();
+  }
+
+  reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()): 'ok' | 'missing' | 'conflict' {
+    const at = now.toISOString();
+    return this.db.transaction(() => {
+      const cur = this.db.prepare('SELECT revision, record, content_sha256 FROM entries WHERE id = ?').get(id) as { revision: number; record: string; content_sha256: string } | undefined;
+      if (!cur) return 'missing';
+      if (cur.revision !== expectRevision) return 'conflict';
+      this.db.prepare('INSERT INTO entry_revisions (entry_id, revision, record, content_sha256, at) VALUES (?, ?, ?, ?, ?)').run(id, cur.revision, cur.record, cur.content_sha256, at);
+      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM entry_history WHERE entry_id = ?').get(id) as { n: number }).n;
+      this.db
+        .prepare(`UPDATE entries SET kind = ?, title = ?, license = ?, content_sha256 = ?, record = ?, state = 'received', comment = NULL, updated_at = ?,
+                  revision = revision + 1, change_seq = ?, revision_of = ? WHERE id = ?`)
+        .run(entry.kind, entry.title, entry.license, entry.contentSha256, JSON.stringify(entry), at, this.nextChange(), JSON.stringify({ revision: cur.revision, contentSha256: cur.content_sha256 }), id);
+      this.db.prepare("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, 'received', ?, ?)").run(id, seq, at, `revised (was revision ${cur.revision})`);
+      return 'ok';
+    })();
+  }
+
+  queue(states: HubEntryState[], limit: number): QueueItem[] {
+    const rows = this.db
+      .prepare(`SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
+                FROM entries e WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`)
+      .all(...states, limit) as (Row & { record: string; contributor_name: string })[];
+    return rows.map((r) => ({ status: rowToStatus(r, this.history(r.id)), record: JSON.parse(r.record) as Entry, contributorName: r.contributor_name }));
+  }
+
+  recordsInState(state: HubEntryState): Entry[] {
+    const rows = this.db.prepare('SELECT record FROM entries WHERE state = ? ORDER BY id').all(state) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as Entry);
+  }
+}

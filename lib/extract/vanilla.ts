@@ -1,0 +1,72 @@
+import type { Adapter } from './types.ts';
+import type { PostInput, QuoteInput } from '../model/thread.ts';
+import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
+import { isoDate, parseForumDate } from './dates.ts';
+
+/*
+ * Vanilla Forums 2.x / 3.x (open source and hosted Higher Logic Vanilla, default "Keystone"-era markup).
+ * Built from the engine's documented/current markup; no real sample in the corpus. The opening post is
+ * `.ItemDiscussion` (`#Discussion_ID`), replies `li.ItemComment#Comment_ID`; each has `.Item-Header
+ * .Username`, `time[datetime]` in the permalink and `.Message.userContent`; quotes are
+ * `blockquote.UserQuote` (author in `.QuoteAuthor` or the first `.blockquote-content` link).
+ */
+const ITEM = '.ItemDiscussion, .ItemComment, .Item.Comment';
+const QUOTE = 'blockquote.UserQuote, blockquote.Quote';
+
+function quotesIn(body: Element): QuoteInput[] {
+  return Array.from(body.querySelectorAll(QUOTE))
+    .filter((q) => !q.parentElement?.closest(QUOTE))
+    .map((q) => {
+      const contents = Array.from(q.children).filter((c) => c.classList.contains('blockquote-content'));
+      const head = q.querySelector('.QuoteAuthor') ?? (contents.length > 1 ? contents[0]! : null);
+      const who = lineOf(head?.querySelector('a[href*="/profile"]') ?? head).replace(/\s*(said|wrote|a écrit|schrieb):?.*$/i, '');
+      const link = head?.querySelector('a[href*="/comment/"], a[href*="Comment_"]')?.getAttribute('href') ?? '';
+      const text = q.querySelector('.QuoteText') ?? (contents.length > 1 ? contents[contents.length - 1]! : null);
+      return { postId: /(?:comment\/|Comment_)(\d+)/.exec(link)?.[1] ?? null, author: who || null, text: text ? textOf(text) : textOf(q, '.QuoteAuthor') };
+    });
+}
+
+function idOf(el: Element): string | null {
+  const own = /^(Discussion|Comment)_(\d+)$/.exec(el.id) ?? /^(Discussion|Comment)_(\d+)$/.exec(el.closest('[id^="Discussion_"], [id^="Comment_"]')?.id ?? '');
+  return own ? (own[1] === 'Discussion' ? `d${own[2]}` : own[2]!) : null;
+}
+
+export const vanilla: Adapter = {
+  id: 'vanilla',
+  accepts: 'html',
+  detect: (src) =>
+    src.kind === 'html' && !!src.doc.querySelector('.MessageList .Message.userContent, .ItemDiscussion .Message, .ItemComment .Message') && !!src.doc.querySelector('.Item-Header .Username, .Author .Username'),
+  extract(src) {
+    if (src.kind !== 'html') return null;
+    const { doc } = src;
+    const url = canonicalUrl(doc, src.url);
+    const posts: PostInput[] = [];
+    const seen = new Set<string>();
+    for (const el of Array.from(doc.querySelectorAll(ITEM))) {
+      const id = idOf(el);
+      const body = el.querySelector('.Message.userContent, .Message');
+      if (!id || !body || seen.has(id)) continue;
+      seen.add(id);
+      const nameLink = el.querySelector('.Item-Header a.Username, .Author a.Username, a.Username');
+      const time = el.querySelector('.DateCreated time[datetime], time[datetime]');
+      const sig = el.querySelector('.Signature, .UserSignature');
+      posts.push({
+        id,
+        author: { name: lineOf(nameLink) || 'Guest', url: absUrl(nameLink?.getAttribute('href'), url) },
+        publishedAt: isoDate(time?.getAttribute('datetime')) ?? parseForumDate(time?.getAttribute('title')),
+        text: textOf(body, QUOTE),
+        html: cleanHtml(body, url),
+        permalink: absUrl(el.querySelector('a.Permalink')?.getAttribute('href') ?? (id.startsWith('d') ? url : `/discussion/comment/${id}#Comment_${id}`), url),
+        // Vanilla comments are flat: the page does not say which post a comment answers.
+        replyTo: null,
+        quotes: quotesIn(body),
+        signature: sig ? textOf(sig) || undefined : undefined,
+      });
+    }
+    if (!posts.length) return null;
+    const title = lineOf(doc.querySelector('.PageTitle h1, h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title;
+    const next = doc.querySelector('#PagerAfter a.Next, .Pager a.Next, a[rel="next"]')?.getAttribute('href');
+    const page = Number(lineOf(doc.querySelector('.Pager a.Highlight'))) || 1;
+    return { platform: 'vanilla', url, title, posts, pagination: { page, pageCount: null, nextUrl: absUrl(next, url) }, extractor: 'vanilla' };
+  },
+};

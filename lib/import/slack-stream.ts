@@ -1,0 +1,305 @@
+import { Inflate, inflateSync, Unzip, type UnzipFile } from 'fflate';
+import type { Thread } from '../model/thread.ts';
+import { importContext, type ImportContext } from './context.ts';
+import { decodeUtf8, parseJson } from './decode.ts';
+import { ImportError } from './errors.ts';
+import { SLACK_DAY, SLACK_LISTINGS, SlackChannelReader, slackChannels, slackWorkspace, USERS_MISSING, userNames, type SlackChannel, type Users } from './slack.ts';
+import { DEFAULT_MAX_UNCOMPRESSED } from './zip.ts';
+
+/** Opens the archive from its start, each time it is called (a File's stream(), a read stream of a path). */
+export type ByteSource = () => AsyncIterable<Uint8Array>;
+
+export interface ZipStreamProgress {
+  /** 1: reading names, users and channel lists; 2: reading the day files. The file is read once per pass. */
+  pass: 1 | 2;
+  /** Bytes read in this pass. */
+  bytes: number;
+  messages: number;
+  threads: number;
+}
+
+/** The ZIP is not a Slack workspace export (no channels.json): the caller may try the other readers. */
+export class NotSlackExport extends ImportError {}
+
+type Sink = (data: Uint8Array, final: boolean) => void;
+
+/**
+ * fflate's streaming Unzip keeps the compressed bytes of every member nobody started. Registering our
+ * own decoders lets every member be started at once: the members we want are inflated into a sink, the
+ * rest are dropped as they pass, so memory never holds more than one member.
+ */
+function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
+  class Deflated {
+    static compression = 8;
+    ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
+    private readonly inflate: Inflate | null = null;
+    private readonly sink: Sink | null;
+    private readonly parts: Uint8Array[] = [];
+    constructor(
+      name: string,
+      size?: number,
+      private readonly originalSize?: number,
+    ) {
+      this.sink = pick(name);
+      // Without a declared size (data descriptors) inflate as the bytes come, so the size guard acts
+      // early; with one, inflating the member in one call into a buffer of that size is much faster.
+      if (this.sink && !(originalSize && originalSize > 0)) this.inflate = new Inflate((d, final) => this.sink!(d, final));
+    }
+    push(chunk: Uint8Array, final: boolean): void {
+      if (this.inflate) this.inflate.push(chunk, final);
+      else if (this.sink) {
+        if (chunk.length) this.parts.push(chunk.slice());
+        if (final) {
+          const out = inflateSync(concat(this.parts), { out: new Uint8Array(this.originalSize!) });
+          if (out.length !== this.originalSize) throw new Error(`a member inflated to ${out.length} bytes, not the ${this.originalSize} its header declares`);
+          this.sink(out, true);
+        }
+      }
+      if (final) this.ondata(null, new Uint8Array(0), true);
+    }
+  }
+  class Stored {
+    static compression = 0;
+    ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
+    private readonly sink: Sink | null;
+    constructor(name: string) {
+      this.sink = pick(name);
+    }
+    push(chunk: Uint8Array, final: boolean): void {
+      this.sink?.(chunk, final);
+      if (final) this.ondata(null, new Uint8Array(0), true);
+    }
+  }
+  unzip.register(Deflated);
+  unzip.register(Stored);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) out.set(p, o), (o += p.length);
+  return out;
+}
+
+function collector(onDone: (bytes: Uint8Array) => void, count: (n: number) => void): Sink {
+  const parts: Uint8Array[] = [];
+  return (d, final) => {
+    if (d.length) {
+      count(d.length);
+      // A member that arrives whole needs no copy; streamed pieces may share the inflater's buffer.
+      parts.push(final && !parts.length ? d : d.slice());
+    }
+    if (final) onDone(concat(parts));
+  };
+}
+
+const EOCD = 0x06054b50;
+const SLICE = 16 * 1024;
+
+function hasEndRecord(tail: Uint8Array): boolean {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if ((tail[i]! | (tail[i + 1]! << 8) | (tail[i + 2]! << 16) | (tail[i + 3]! << 24)) >>> 0 === EOCD) return true;
+  }
+  return false;
+}
+
+/**
+ * A Slack workspace export ZIP read as a stream, twice: first for the member names, users.json and
+ * the channel lists (Slack writes users.json last), then for the day files, each inflated, parsed and
+ * fed to its channel's reader on its own. Memory holds one day file and the conversations still open,
+ * whatever the archive's size. Gives the same threads as importSlackExport (channel by channel in the
+ * archive's order rather than the listing's).
+ */
+export async function* importSlackZipStream(
+  open: ByteSource,
+  ctx: ImportContext = importContext('slack-export.zip'),
+  onProgress?: (p: ZipStreamProgress) => void,
+): AsyncGenerator<Thread> {
+  const max = ctx.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED;
+  let inflated = 0;
+  const count = (n: number) => {
+    inflated += n;
+    if (inflated > max) throw bomb('its members inflate');
+  };
+  const bomb = (how: string) =>
+    new ImportError(
+      `the ZIP ${how} to more than ${Math.round(max / 1048576)} MB; refusing to unpack it. If the export is genuine, unpack it yourself and import the folder.`,
+      ctx.file,
+    );
+
+  // Pass 1: names, declared sizes, and the small files that say who and where.
+  const names: string[] = [];
+  const meta = new Map<string, Uint8Array>();
+  let declared = 0;
+  const first = new Unzip();
+  register(first, (name) => (/(^|\/)(users|channels|groups|mpims|dms)\.json$/.test(name) ? collector((b) => meta.set(name, b), count) : null));
+  first.onfile = (f: UnzipFile) => {
+    names.push(f.name);
+    declared += f.originalSize ?? 0;
+    if (declared > max) throw bomb('declares that its members unpack');
+    f.ondata = () => undefined;
+    f.start();
+  };
+  let tail = new Uint8Array(0);
+  const read = await pump(first, open(), ctx, (bytes, chunk) => {
+    // Keep the last 64 KiB + 22 bytes: the end-of-archive record is there, and a cut download lacks it.
+    const keep = 65_558;
+    const joined = new Uint8Array(Math.min(keep, tail.length + chunk.length));
+    const fromTail = joined.length - Math.min(chunk.length, joined.length);
+    joined.set(tail.subarray(tail.length - fromTail), 0);
+    joined.set(chunk.subarray(chunk.length - (joined.length - fromTail)), fromTail);
+    tail = joined;
+    onProgress?.({ pass: 1, bytes, messages: 0, threads: 0 });
+  });
+  if (!hasEndRecord(tail)) {
+    throw new ImportError(
+      `the ZIP archive is truncated: its end-of-archive record is missing after ${read} bytes. Download the export again.`,
+      ctx.file,
+      { offset: read, line: null, column: null },
+    );
+  }
+
+  const listing = names.find((p) => /(^|\/)(channels|groups|dms|mpims)\.json$/.test(p));
+  if (!listing) throw new NotSlackExport('not a Slack workspace export: channels.json is missing. Import the ZIP exactly as Slack produced it.', ctx.file);
+  const root = listing.replace(/[^/]*$/, '');
+  const metaJson = (rel: string) => parseJson(decodeUtf8(meta.get(root + rel)!, `${ctx.file}/${root}${rel}`), `${ctx.file}/${root}${rel}`);
+  let users: Users = new Map();
+  if (meta.has(`${root}users.json`)) users = userNames(metaJson('users.json'));
+  else ctx.warn(USERS_MISSING);
+  const channels = slackChannels(SLACK_LISTINGS.filter((f) => meta.has(root + f)).map(metaJson));
+  meta.clear();
+
+  // Which day files each channel has, in date order: a channel ends when its last day is read.
+  const byFolder = new Map<string, SlackChannel>(channels.map((c) => [c.name, c]));
+  const days = new Map<string, string[]>();
+  for (const n of names) {
+    if (!n.startsWith(root)) continue;
+    const m = SLACK_DAY.exec(n.slice(root.length));
+    if (!m || !byFolder.has(m[1]!)) continue;
+    const list = days.get(m[1]!) ?? [];
+    list.push(n.slice(root.length));
+    days.set(m[1]!, list);
+  }
+  for (const list of days.values()) list.sort();
+  names.length = 0;
+
+  const workspace = slackWorkspace(ctx.file);
+  interface Open {
+    reader: SlackChannelReader;
+    next: number;
+    waiting: Map<string, Uint8Array>;
+  }
+  const open_ = new Map<string, Open>();
+  const done: { path: string; bytes: Uint8Array }[] = [];
+  let messages = 0;
+  let threads = 0;
+  const ready: Thread[] = [];
+
+  const feed = (path: string, bytes: Uint8Array) => {
+    const folder = SLACK_DAY.exec(path)![1]!;
+    const list = days.get(folder)!;
+    let ch = open_.get(folder);
+    if (!ch) open_.set(folder, (ch = { reader: new SlackChannelReader(ctx, workspace, byFolder.get(folder)!, users), next: 0, waiting: new Map() }));
+    // Day files normally come in date order; any that come early wait for the ones before them.
+    ch.waiting.set(path, bytes);
+    while (ch.next < list.length && ch.waiting.has(list[ch.next]!)) {
+      const day = list[ch.next++]!;
+      const b = ch.waiting.get(day)!;
+      ch.waiting.delete(day);
+      const before = ch.reader.messages;
+      ready.push(...ch.reader.day(parseJson(decodeUtf8(b, `${ctx.file}/${root}${day}`), `${ctx.file}/${root}${day}`), day));
+      messages += ch.reader.messages - before;
+    }
+    if (ch.next === list.length) {
+      ready.push(...ch.reader.end());
+      open_.delete(folder);
+    }
+  };
+
+  // Pass 2: the day files, one at a time.
+  inflated = 0;
+  const second = new Unzip();
+  register(second, (name) => {
+    if (!name.startsWith(root)) return null;
+    const m = SLACK_DAY.exec(name.slice(root.length));
+    return m && days.has(m[1]!) ? collector((b) => done.push({ path: name.slice(root.length), bytes: b }), count) : null;
+  });
+  second.onfile = (f: UnzipFile) => {
+    f.ondata = () => undefined;
+    f.start();
+  };
+  const chunks = open();
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    // A 1 MB chunk of a well-compressed export holds hundreds of day files: fed in small slices, each
+    // is parsed and dropped before the next is inflated, so they never pile up in memory at once.
+    for (let o = 0; o < chunk.length; o += SLICE) {
+      const slice = chunk.subarray(o, o + SLICE);
+      try {
+        second.push(slice, false);
+      } catch (e) {
+        throw damaged(e, ctx, bytes);
+      }
+      bytes += slice.length;
+      while (done.length) {
+        const d = done.shift()!;
+        feed(d.path, d.bytes);
+      }
+    }
+    while (ready.length) {
+      threads++;
+      yield ready.shift()!;
+    }
+    onProgress?.({ pass: 2, bytes, messages, threads });
+  }
+  try {
+    second.push(new Uint8Array(0), true);
+  } catch (e) {
+    throw damaged(e, ctx, bytes, true);
+  }
+  while (done.length) {
+    const d = done.shift()!;
+    feed(d.path, d.bytes);
+  }
+  if (open_.size) throw new ImportError('the file changed while it was being read (day files went missing between two reads). Import it again.', ctx.file);
+  while (ready.length) {
+    threads++;
+    yield ready.shift()!;
+  }
+  onProgress?.({ pass: 2, bytes, messages, threads });
+}
+
+function damaged(e: unknown, ctx: ImportContext, at: number, atEnd = false): ImportError {
+  if (e instanceof ImportError) return e;
+  const msg = (e as Error).message;
+  // fflate reports a stream that stops inside a member when told it is finished.
+  const truncated = atEnd || /unexpected EOF/i.test(msg);
+  return new ImportError(
+    truncated
+      ? `the ZIP archive is truncated: it ends in the middle of a member after ${at} bytes. Download the export again.`
+      : `the ZIP archive is damaged (${msg}). Download the export again.`,
+    ctx.file,
+    { offset: at, line: null, column: null },
+  );
+}
+
+/** Pushes a whole stream through an Unzip; returns the byte count. */
+async function pump(unzip: Unzip, chunks: AsyncIterable<Uint8Array>, ctx: ImportContext, each: (bytes: number, chunk: Uint8Array) => void): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    try {
+      unzip.push(chunk, false);
+    } catch (e) {
+      throw damaged(e, ctx, bytes);
+    }
+    bytes += chunk.length;
+    each(bytes, chunk);
+  }
+  try {
+    unzip.push(new Uint8Array(0), true);
+  } catch (e) {
+    throw damaged(e, ctx, bytes, true);
+  }
+  return bytes;
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { qaEntry } from '../support/entries.ts';
+import { SqliteHubStore } from '../../hub/store-sqlite.ts';
+import { buildDataset } from '../../hub/publish.ts';
+import { pushRelease } from '../../hub/hf-push.ts';
+import type { Entry } from '../../lib/model/entry.ts';
+
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = sha(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let dbFile: string;
+let accepted: Entry[];
+let rejected: Entry;
+const cli = (...args: string[]) => execFileSync('npx', ['tsx', 'hub/cli.ts', ...args, '--db', dbFile], { encoding: 'utf8' });
+
+beforeAll(async () => {
+  dbFile = join(mkdtempSync(join(tmpdir(), 'gleaner-pub-')), 'hub.sqlite');
+  const store = new SqliteHubStore(dbFile);
+  const { contributor } = store.addContributor('alice');
+  accepted = await Promise.all([
+    qaEntry(undefined, { title: 'Which project had the most stars in 2013?', now: new Date('2026-11-20T10:00:00Z') }),
+    qaEntry(undefined, { title: '<img src=x onerror=alert(1)> stars | and *markdown*', now: new Date('2026-11-21T10:00:00Z') }),
+    qaEntry(undefined, { title: 'Octoverse 2013', now: new Date('2026-11-22T10:00:00Z') }),
+  ]);
+  rejected = await qaEntry(undefined, { title: 'Rejected one' });
+  const waiting = await qaEntry(undefined, { title: 'Still in review' });
+  store.claimKey(contributor.id, 'pub-key-001', 'x');
+  store.receiveBatch(contributor, 'pub-key-001', [...accepted, rejected, waiting], 202);
+  for (const e of accepted) store.setState(e.id, 'accepted', null);
+  store.setState(rejected.id, 'rejected', 'Off topic.');
+  store.close();
+});
+
+describe('publish', () => {
+  it('writes the same bytes twice for the same accepted set, and marks entries published with the release', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gleaner-release-'));
+    const out1 = cli('publish', '--out', join(root, 'a'), '--release', 'v1', '--date', '2026-11-25');
+    expect(out1).toMatch(/3 entries \(3 newly published\)/);
+    // The second run finds the same entries (now published): a release is cumulative.
+    cli('publish', '--out', join(root, 'b'), '--release', 'v1', '--date', '2026-11-25');
+    const a = tree(join(root, 'a'));
+    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00001.jsonl']);
+    expect(tree(join(root, 'b'))).toEqual(a);
+
+    const store = new SqliteHubStore(dbFile);
+    for (const e of accepted) expect(store.entryStatus(e.id)).toMatchObject({ state: 'published', release: 'v1' });
+    expect(store.entryStatus(rejected.id)?.state).toBe('rejected');
+    store.close();
+
+    const rows = readFileSync(join(root, 'a', 'data/train-00000-of-00001.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.id)).toEqual(accepted.map((e) => e.id).sort());
+    expect(rows[0].messages).toEqual(accepted.find((e) => e.id === rows[0].id)!.messages);
+    expect(rows[0].sources[0].author).toEqual({ name: 'techAPJ', url: expect.stringContaining('techAPJ') });
+    expect(JSON.stringify(rows)).not.toContain('"who"'); // the contributor's identity stays on the hub
+
+    const card = readFileSync(join(root, 'a', 'README.md'), 'utf8');
+    const front = card.split('---\n')[1]!;
+    expect(front).toContain('license: cc-by-sa-4.0\n');
+    expect(front).toContain('language:\n- en\n');
+    expect(front).toContain('task_categories:\n- question-answering\n');
+    expect(front).toContain('size_categories:\n- n<1K\n');
+    expect(front).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*.jsonl\n');
+    expect(front).toMatch(/pretty_name: ".+"\nsource_datasets:\n- original\n/);
+
+    const cr = JSON.parse(readFileSync(join(root, 'a', 'croissant.json'), 'utf8'));
+    expect(cr['@type']).toBe('sc:Dataset');
+    expect(cr['dct:conformsTo']).toBe('http://mlcommons.org/croissant/1.1');
+    expect(cr.datePublished).toBe('2026-11-25');
+    expect(cr.license).toEqual(['https://spdx.org/licenses/CC-BY-SA-4.0.html']);
+    expect(cr.distribution).toEqual([
+      expect.objectContaining({ '@type': 'cr:FileObject', contentUrl: 'data/train-00000-of-00001.jsonl', encodingFormat: 'application/jsonlines', sha256: a['data/train-00000-of-00001.jsonl'] }),
+    ]);
+    expect(cr.recordSet[0].field.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['id', 'messages', 'sources', 'license']));
+    for (const k of ['rai:dataCollection', 'rai:dataBiases', 'rai:personalSensitiveInformation', 'rai:dataUseCases', 'rai:dataLimitations']) expect(cr[k]).toEqual(expect.any(String));
+
+    const attribution = readFileSync(join(root, 'a', 'ATTRIBUTION.md'), 'utf8');
+    for (const s of accepted[0]!.sources) {
+      expect(attribution).toContain(s.author.name);
+      expect(attribution).toContain(`(<${s.url}>)`);
+    }
+  });
+
+  it('shards by size, stays independent of input order and of the clock', () => {
+    const f1 = buildDataset(accepted, { release: 'x', shardSize: 2 });
+    const f2 = buildDataset([...accepted].reverse(), { release: 'x', shardSize: 2 });
+    expect([...f1.keys()]).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00002.jsonl', 'data/train-00001-of-00002.jsonl']);
+    expect([...f2.entries()]).toEqual([...f1.entries()]);
+    expect(JSON.parse(f1.get('croissant.json')!).datePublished).toBe('2026-11-22'); // the newest entry's day, not today
+    // Hostile text is data: escaped in Markdown, a plain JSON string in the shards.
+    expect(f1.get('ATTRIBUTION.md')).not.toContain('<img');
+  });
+});
+
+describe('push to a Hugging Face dataset repo (a local stand-in; not run against the real Hub)', () => {
+  let server: Server;
+  let hubUrl: string;
+  const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  beforeAll(async () => {
+    // Answers as the Hub's documented commit API does: preupload says how each file travels
+    // ("regular" = inline base64 in the commit), then the NDJSON commit opens the pull request.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+        res.setHeader('content-type', 'application/json');
+        if (req.url?.startsWith('/api/datasets/gleaner/hobby-qa/preupload/main')) {
+          const files = JSON.parse(body).files as { path: string }[];
+          return res.end(JSON.stringify({ files: files.map((f) => ({ path: f.path, uploadMode: 'regular', shouldIgnore: false })) }));
+        }
+        if (req.url?.startsWith('/api/datasets/gleaner/hobby-qa/commit/main')) {
+          return res.end(JSON.stringify({ commitOid: 'abc123', commitUrl: `${hubUrl}/datasets/gleaner/hobby-qa/commit/abc123`, pullRequestUrl: `${hubUrl}/datasets/gleaner/hobby-qa/discussions/1` }));
+        }
+        res.statusCode = 404;
+        res.end(JSON.stringify({ error: 'not found' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('opens a pull request with every file, authenticated with the hub-side token', async () => {
+    const files = buildDataset(accepted, { release: 'v1', date: '2026-11-25' });
+    const pr = await pushRelease(files, { repo: 'gleaner/hobby-qa', release: 'v1', token: 'hf_test_token', hubUrl });
+    expect(pr.pullRequestUrl).toBe(`${hubUrl}/datasets/gleaner/hobby-qa/discussions/1`);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/datasets/gleaner/hobby-qa/preupload/main?create_pr=1', 'POST /api/datasets/gleaner/hobby-qa/commit/main?create_pr=1']);
+    for (const r of seen) expect(r.headers.authorization).toBe('Bearer hf_test_token');
+    const pre = JSON.parse(seen[0]!.body);
+    expect(pre.files.map((f: { path: string }) => f.path)).toEqual([...files.keys()]);
+    expect(pre.files[0]).toEqual({ path: 'ATTRIBUTION.md', size: Buffer.byteLength(files.get('ATTRIBUTION.md')!), sample: expect.any(String) });
+
+    expect(seen[1]!.headers['content-type']).toBe('application/x-ndjson');
+    const lines = seen[1]!.body.split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ key: 'header', value: { summary: 'Gleaner release v1', description: expect.stringContaining('npm run hub -- publish') } });
+    const sent = Object.fromEntries(lines.slice(1).map((l: { key: string; value: { path: string; content: string; encoding: string } }) => {
+      expect(l.key).toBe('file');
+      expect(l.value.encoding).toBe('base64');
+      return [l.value.path, Buffer.from(l.value.content, 'base64').toString('utf8')];
+    }));
+    expect(sent).toEqual(Object.fromEntries(files));
+  });
+});
