@@ -11,6 +11,7 @@ import { draftOptions, nextEntryState, restoreState, toDraft, type EditorState }
 import { buildEntry } from '../../lib/curate/entry.ts';
 import { consentStatement } from '../../lib/license/statements.ts';
 import { enqueue } from '../../lib/store/outbox.ts';
+import { attestationForThread } from '../../lib/bulk/attestation.ts';
 import type { ThreadRow } from '../../lib/store/db.ts';
 import type { Entry } from '../../lib/model/entry.ts';
 
@@ -93,6 +94,7 @@ function App() {
         now: new Date(),
         extensionVersion: browser.runtime.getManifest().version,
         consent: { grant: state.grant, basis: state.basis, statement: statement.text, statementVersion: statement.version, who: settings.displayName || 'anonymous contributor', agreed: state.agreed },
+        attestation: await attestationForThread(db(), row.id),
       });
       if (!result.ok) return setErrors(result.errors);
       // A pending autosave must not bring the submitted draft back.

@@ -5,15 +5,8 @@ import { z } from 'zod';
  * through its job item (jobItems.threadId → job.attestation). Entries made from those threads still go
  * through per-entry review in the curate view.
  */
-export const Attestation = z.object({
-  community: z.string().trim().min(1, 'Name the community whose archive this is.'),
-  /** The licence the community's terms grant, as an SPDX id or a short name (e.g. CC-BY-SA-4.0). */
-  license: z.string().trim().min(1, 'Say which licence the community\'s terms grant.'),
-  termsUrl: z.string().trim().url('Link to the community\'s terms (a full https:// address).'),
-  role: z.string().trim().min(1, 'Say what your role in the community is (e.g. moderator, administrator).'),
-  attestedAt: z.string(),
-});
-export type Attestation = z.infer<typeof Attestation>;
+export { Attestation } from '../model/attestation.ts';
+import { Attestation } from '../model/attestation.ts';
 
 export type JobSource = { kind: 'listing'; url: string } | { kind: 'sitemap'; url: string } | { kind: 'urls'; text: string };
 

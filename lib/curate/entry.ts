@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
 import { Entry, ENTRY_SCHEMA_VERSION, type Consent, type Source } from '../model/entry.ts';
 import type { Post, Thread } from '../model/thread.ts';
-import { effectiveLicense, postLicense, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
+import { effectiveLicense, optOutRefusal, postLicense, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
+import type { Attestation } from '../model/attestation.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
 import { domainFromThread, type Domain } from './domain.ts';
@@ -51,6 +52,8 @@ export interface BuildContext {
   keepPii?: boolean;
   /** What the extension read outside the page (a Discourse forum's terms), for per-post licences. */
   licenseContext?: LicenseContext;
+  /** The moderator attestation the thread was captured under (bulk capture), if any. */
+  attestation?: Attestation | null;
   id?: string;
 }
 
@@ -135,7 +138,21 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
   const roleOf = (id: string): Source['role'] =>
     draft.kind === 'qa' ? (draft.question.postIds.includes(id) ? 'question' : 'answer') : 'context';
   const ids = [...new Set(passages.flatMap((p) => p.postIds))];
-  const sources = ids.map((id) => sourceFor(thread, postById(thread, id)!, roleOf(id), ctx.licenseContext));
+  const attested = consent.basis === 'moderator_attestation' ? ctx.attestation ?? null : null;
+  if (consent.basis === 'moderator_attestation' && !attested) {
+    errors.push('No moderator attestation covers this thread. Capture the community\'s archive with Bulk capture and record the attestation there, or choose another basis.');
+  }
+  // Under an attestation, posts with no licence of their own carry the one the community's terms grant.
+  const sources = ids.map((id) => {
+    const s = sourceFor(thread, postById(thread, id)!, roleOf(id), ctx.licenseContext);
+    return attested && !s.license
+      ? { ...s, license: attested.license, licenseEvidence: { url: attested.termsUrl, how: `the community's terms, as attested by its ${attested.role} for ${attested.community}` } }
+      : s;
+  });
+  if (thread.optOut) {
+    const refusal = optOutRefusal(thread.optOut, consent.basis);
+    if (refusal) errors.push(refusal);
+  }
   const verdict = effectiveLicense(
     sources.map((s) => ({ license: s.license, evidence: s.licenseEvidence, who: { postId: s.postId, author: s.author.name, url: s.url } })),
     consent.grant,
@@ -183,6 +200,7 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     statementVersion: consent.statementVersion,
     who: consent.who,
     at: ctx.now.toISOString(),
+    ...(attested ? { attestation: attested } : {}),
   };
   const common = {
     schemaVersion: ENTRY_SCHEMA_VERSION,

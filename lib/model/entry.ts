@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Author } from './thread.ts';
+import { Attestation } from './attestation.ts';
 
 export const ENTRY_SCHEMA_VERSION = 1;
 
@@ -53,6 +54,8 @@ export const Consent = z.object({
   statementVersion: z.string().min(1),
   who: z.string().min(1),
   at: z.string().datetime({ offset: true }),
+  /** With basis moderator_attestation: the attestation the entry rests on. */
+  attestation: Attestation.optional(),
 });
 export type Consent = z.infer<typeof Consent>;
 

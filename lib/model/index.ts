@@ -1,3 +1,4 @@
 export * from './thread.ts';
 export * from './entry.ts';
 export * from './submission.ts';
+export * from './attestation.ts';
