@@ -1,6 +1,7 @@
 import { extractThread, ExtractError } from '../extract/index.ts';
 import { discourseMissingPostIds } from '../extract/discourse.ts';
 import { mergePages } from '../extract/merge.ts';
+import { threadForSelection } from '../extract/selection.ts';
 import { optOutVerdict } from '../license/optout.ts';
 import type { Thread } from '../model/thread.ts';
 import type { PageExtract } from './messages.ts';
@@ -76,10 +77,20 @@ function failure(e: unknown): PageExtract {
   return { ok: false, error: `Reading this page failed: ${(e as Error).message}`, code: 'unreadable' };
 }
 
+/** With text selected, only the posts the selection touches (null when it touches none we can place). */
+function selectedPosts(thread: Thread): Thread | null {
+  const sel = document.getSelection();
+  if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+  const only = threadForSelection(thread, document, sel.getRangeAt(0));
+  return only ? { ...only, pagination: undefined } : null;
+}
+
 export async function extractLivePage(fallback: boolean): Promise<PageExtract> {
   try {
     let thread = extractThread({ kind: 'html', doc: document, url: location.href, parseHtml }, { fallback, capturedAt: new Date().toISOString() });
-    if (thread.platform === 'discourse') thread = (await discourseFromApi(thread)) ?? thread;
+    const selected = fallback ? null : selectedPosts(thread);
+    if (selected) thread = selected;
+    else if (thread.platform === 'discourse') thread = (await discourseFromApi(thread)) ?? thread;
     thread = { ...thread, capturedAt: new Date().toISOString(), language: thread.language ?? (document.documentElement.lang || undefined), optOut: await pageOptOut() };
     return { ok: true, thread };
   } catch (e) {

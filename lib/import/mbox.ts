@@ -129,7 +129,9 @@ export async function importMbox(bytes: Uint8Array, ctx: ImportContext = importC
       archivedAt,
       post: {
         id,
-        author: { name: from?.name || from?.address || 'Unknown', url: from?.address ? `mailto:${from.address}` : null },
+        // An address is personal data and travels into published datasets: the name stands alone, and
+        // without one only the mailbox name is kept.
+        author: { name: from?.name || from?.address?.replace(/@.*$/, '') || 'Unknown', url: null },
         publishedAt: date,
         text,
         html,

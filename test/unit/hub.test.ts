@@ -116,6 +116,32 @@ describe('hub: submissions', () => {
   });
 });
 
+describe('hub: who submitted', () => {
+  it('records the contributor from the token, never from fields in the body', async () => {
+    const e = await qaEntry();
+    const forged = { ...e, contributor: 'bob', contributorId: 'bob', consent: { ...e.consent, who: 'bob' } };
+    expect((await post({ entries: [forged] })).status).toBe(202);
+    // Alice's token sent it: it is hers, and Bob cannot see it.
+    expect((await get(`/v1/entries/${e.id}`, alice)).status).toBe(200);
+    expect((await get(`/v1/entries/${e.id}`, bob)).status).toBe(404);
+    const owner = hub.store.db.prepare('SELECT c.name FROM entries e JOIN contributors c ON c.id = e.contributor_id WHERE e.id = ?').get(e.id) as { name: string };
+    expect(owner.name).toBe('alice');
+    // Unknown fields are not stored.
+    const record = JSON.parse((hub.store.db.prepare('SELECT record FROM entries WHERE id = ?').get(e.id) as { record: string }).record);
+    expect(record).not.toHaveProperty('contributor');
+    expect(record).not.toHaveProperty('contributorId');
+  });
+
+  it("cannot overwrite another contributor's entry by reusing its id", async () => {
+    const e = await qaEntry();
+    expect((await post({ entries: [e] }, { token: bob })).status).toBe(202);
+    const res = await post({ entries: [{ ...e, title: 'Taken over' }].map((x) => x) });
+    const body = await res.json();
+    expect(JSON.stringify(body)).toMatch(/another contributor|invalid/i);
+    expect(hub.store.db.prepare('SELECT title FROM entries WHERE id = ?').get(e.id)).toEqual({ title: e.title });
+  });
+});
+
 describe('hub: tracking and review', () => {
   it("shows a contributor their entries, in pages, and hides others'", async () => {
     const e = await qaEntry();
