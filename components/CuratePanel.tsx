@@ -220,17 +220,20 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
               </span>
             </EditorField>
           ))}
-        {state.kind === 'strategy' && state.strategyIds.length > 0 && (
-          <EditorField
-            label="Strategy (Markdown)"
-            testId="strategy-text"
-            rows={8}
-            value={textFor(state, thread, 'strategy')}
-            onInput={(t) => setText('strategy', t)}
-            keepHandles={keep}
-            stripped={strippedFor(state.strategyIds)}
-          />
-        )}
+        {state.kind === 'strategy' &&
+          // One passage per post used: whatever the edits, each paragraph keeps the post it came from.
+          state.strategyIds.map((id, i) => (
+            <EditorField
+              key={id}
+              label={`Strategy, part ${i + 1} — from ${thread.posts.find((p) => p.id === id)?.author.name ?? id} (Markdown)`}
+              testId="strategy-text"
+              rows={5}
+              value={textFor(state, thread, id)}
+              onInput={(t) => setText(id, t)}
+              keepHandles={keep}
+              stripped={strippedFor([id])}
+            />
+          ))}
 
         <fieldset class="meta">
           <legend>About the entry</legend>

@@ -132,7 +132,6 @@ export function toggleStripped(s: EditorState, postId: string): EditorState {
   const restored = s.restored.includes(postId) ? s.restored.filter((x) => x !== postId) : [...s.restored, postId];
   const texts = { ...s.texts };
   delete texts[postId];
-  if (s.strategyIds.includes(postId)) delete texts.strategy;
   return { ...s, restored, texts, agreed: false };
 }
 
@@ -143,7 +142,8 @@ function baseText(s: EditorState, post: Post | undefined): string {
 
 export function textFor(s: EditorState, thread: Thread, key: string): string {
   if (key in s.texts) return s.texts[key]!;
-  if (key === 'strategy') return s.strategyIds.map((id) => baseText(s, thread.posts.find((p) => p.id === id))).join('\n\n');
+  // The strategy body is its passages, one per post used, in the order chosen.
+  if (key === 'strategy') return s.strategyIds.map((id) => textFor(s, thread, id)).join('\n\n');
   return baseText(s, thread.posts.find((p) => p.id === key));
 }
 
@@ -162,6 +162,7 @@ export function toDraft(s: EditorState, thread: Thread): QaDraft | StrategyDraft
     topic: s.topic,
     tags: s.tags.split(',').map((t) => t.trim()).filter(Boolean),
     body: { text: textFor(s, thread, 'strategy'), postIds: s.strategyIds },
+    passages: s.strategyIds.map((id) => ({ text: textFor(s, thread, id), postIds: [id] })),
   };
 }
 

@@ -28,6 +28,8 @@ export interface StrategyDraft {
   topic: string;
   tags: string[];
   body: PassageDraft;
+  /** The body's parts, one per post used; the body text is their join. */
+  passages?: PassageDraft[];
 }
 
 export interface ConsentDraft {
@@ -238,7 +240,14 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
       : {
           ...common,
           kind: 'strategy' as const,
-          strategy: { topic: draft.topic.trim(), tags: draft.tags, body: { text: draft.body.text.trim(), sourcePostIds: draft.body.postIds } },
+          strategy: {
+            topic: draft.topic.trim(),
+            tags: draft.tags,
+            body: { text: draft.body.text.trim(), sourcePostIds: draft.body.postIds },
+            ...(draft.passages?.length
+              ? { passages: draft.passages.filter((p) => p.text.trim()).map((p) => ({ text: p.text.trim(), sourcePostIds: p.postIds })) }
+              : {}),
+          },
         };
   const parsed = Entry.safeParse(candidate);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };

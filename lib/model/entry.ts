@@ -41,6 +41,8 @@ export const StrategyBody = z.object({
   topic: z.string().min(1),
   body: Passage,
   tags: z.array(z.string()).default([]),
+  /** The body's parts, each with the post it was written from, so attribution stays exact after edits. */
+  passages: z.array(Passage).optional(),
 });
 export type StrategyBody = z.infer<typeof StrategyBody>;
 

@@ -25,7 +25,7 @@ describe('selection capture', () => {
     await page.goto(`${site.origin}${PATH}`);
     // Select from the middle of the second post's text to the middle of the third's, as a reader would drag.
     await page.evaluate(
-      ([a, z]) => {
+      ({ a, z }) => {
         const body = (id: string) => document.querySelector(`[data-content="post-${id}"] .bbWrapper`)!;
         const firstText = (el: Element) => document.createTreeWalker(el, NodeFilter.SHOW_TEXT, { acceptNode: (n) => ((n.nodeValue ?? '').trim().length > 3 ? 1 : 3) }).nextNode()!;
         const r = document.createRange();
@@ -34,7 +34,7 @@ describe('selection capture', () => {
         getSelection()!.removeAllRanges();
         getSelection()!.addRange(r);
       },
-      [second.id, third.id],
+      { a: second.id, z: third.id },
     );
     const cap = await captureUrl(b, `${site.origin}${PATH}`);
     expect(cap, JSON.stringify(cap)).toMatchObject({ ok: true, posts: 2 });

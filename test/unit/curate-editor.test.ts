@@ -153,3 +153,32 @@ describe('personal data in the editor', () => {
     expect(root.querySelector('strong mark, a mark')).not.toBeNull();
   });
 });
+
+describe('strategy passages keep their sources', () => {
+  it('an edit to one part changes only that part, and the entry records each part with its post', async () => {
+    const { buildEntry } = await import('../../lib/curate/entry.ts');
+    const { consentStatement } = await import('../../lib/license/statements.ts');
+    const t = extractCorpus('bgg/bggclient_thread_3208373.xml', 'https://boardgamegeek.com/xmlapi2/thread?id=3208373');
+    const [a, b] = [t.posts[0]!, t.posts[1]!];
+    let s = toggleRole({ ...initialState(t), kind: 'strategy', topic: 'Ark Nova', title: 'Map choice' }, a.id, 'use');
+    s = toggleRole(s, b.id, 'use');
+    s = { ...s, texts: { ...s.texts, [b.id]: 'Rewritten in my words.' } };
+    expect(textFor(s, t, a.id)).toBe(a.text);
+    expect(textFor(s, t, 'strategy')).toBe(`${a.text}\n\nRewritten in my words.`);
+    const st = consentStatement('author_opt_in', 'CC-BY-SA-4.0');
+    const r = await buildEntry(toDraft({ ...s, agreed: true }, t), {
+      thread: t,
+      now: new Date('2026-11-25T08:00:00Z'),
+      extensionVersion: 'test',
+      language: 'en',
+      consent: { grant: 'CC-BY-SA-4.0', basis: 'author_opt_in', statement: st.text, statementVersion: st.version, who: 'tester', agreed: true },
+    });
+    expect(r.ok, r.ok ? '' : r.errors.join('\n')).toBe(true);
+    if (!r.ok || r.entry.kind !== 'strategy') return;
+    expect(r.entry.strategy.passages).toEqual([
+      { text: a.text.trim(), sourcePostIds: [a.id] },
+      { text: 'Rewritten in my words.', sourcePostIds: [b.id] },
+    ]);
+    expect(r.entry.attribution.modified).toBe(true);
+  });
+});
