@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import { IN_FLIGHT_TTL_MS } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
@@ -153,7 +154,13 @@ export class PostgresHubStore implements HubStore {
     const row = (await this.pool.query('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = $1 AND key = $2', [contributorId, key])).rows[0];
     if (!row) return this.claimKey(contributorId, key, requestSha256); // released between the two statements
     if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
-    if (row.status === null) return { kind: 'in_flight' };
+    if (row.status === null) {
+      const took = await this.pool.query(
+        'UPDATE idempotency SET created_at = $3 WHERE contributor_id = $1 AND key = $2 AND status IS NULL AND created_at < $4',
+        [contributorId, key, new Date().toISOString(), new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString()],
+      );
+      return took.rowCount === 1 ? { kind: 'new' } : { kind: 'in_flight' };
+    }
     return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
   }
 

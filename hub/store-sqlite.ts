@@ -5,6 +5,7 @@ import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import { IN_FLIGHT_TTL_MS } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far a file got. Never edit a shipped one. */
@@ -147,7 +148,12 @@ export class SqliteHubStore implements HubStore {
         return { kind: 'new' };
       }
       if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
-      if (row.status === null) return { kind: 'in_flight' };
+      if (row.status === null) {
+        const took = this.db
+          .prepare('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
+          .run(new Date().toISOString(), contributorId, key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
+        return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
+      }
       return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
     })();
   }

@@ -7,6 +7,12 @@ export interface Contributor {
   role: 'contributor' | 'moderator';
 }
 
+/**
+ * A claimed key whose request never finished (the hub was killed between claiming it and storing the
+ * batch) is abandoned after this long: the next retry takes it over instead of getting 409 for ever.
+ */
+export const IN_FLIGHT_TTL_MS = 60_000;
+
 export type IdempotencyHit =
   | { kind: 'new' }
   | { kind: 'replay'; status: number; body: unknown }

@@ -53,11 +53,10 @@ export async function flushOutbox(db: GleanerDb, cfg: HubConfig | null, deps: Fl
     return report;
   }
   for (let i = 0; i < due.length; i += BATCH_SIZE) {
-    const batch = due.slice(i, i + BATCH_SIZE);
+    const batch = await claim(db, due.slice(i, i + BATCH_SIZE), cfg.url, now());
+    if (batch.length === 0) continue;
     const rows = await db.entries.bulkGet(batch.map((s) => s.entryId));
     const entries = rows.flatMap((r) => (r ? [r.entry] : []));
-    // "sending" is transient: it marks the row for the stale-send check but is not history the user needs.
-    for (const s of batch) await db.outbox.put({ ...s, hub: cfg.url, state: 'sending', updatedAt: now().toISOString() });
     // One key per batch composition: a retry of the same rows is recognised by the hub as the same request.
     const key = `batch-${(await sha256Hex(batch.map((s) => s.idempotencyKey).sort().join('\n'))).slice(0, 32)}`;
     const outcome = await sendBatch(cfg, entries, key, deps.fetch);
@@ -87,11 +86,31 @@ export async function flushOutbox(db: GleanerDb, cfg: HubConfig | null, deps: Fl
   return report;
 }
 
-/** The user's "retry now": held and waiting rows become due immediately. */
+/**
+ * Marks the rows "sending" and returns those that were still due, in one transaction: a concurrent
+ * flush (two clicks, an alarm, the worker starting) that read the same rows finds them taken and skips
+ * them, so no row is ever in two requests at once. "sending" is transient: it marks the row for the
+ * stale-send check but is not history the user needs. The rows come back as they were before the claim.
+ */
+async function claim(db: GleanerDb, candidates: Submission[], hub: string, at: Date): Promise<Submission[]> {
+  return db.transaction('rw', db.outbox, async () => {
+    const fresh = await db.outbox.bulkGet(candidates.map((s) => s.entryId));
+    const mine = fresh.filter((s): s is Submission => s !== undefined && isDue(s, at.getTime()));
+    await db.outbox.bulkPut(mine.map((s) => ({ ...s, hub, state: 'sending' as const, updatedAt: at.toISOString() })));
+    return mine;
+  });
+}
+
+/**
+ * The user's "retry now": held and waiting rows become due immediately. Read and written in one
+ * transaction, so a flush claiming the same rows meanwhile is not undone (which would send them twice).
+ */
 export async function retryNow(db: GleanerDb, now = new Date()): Promise<number> {
-  const rows = await db.outbox.where('state').anyOf('queued', 'held').toArray();
-  for (const s of rows) await db.outbox.put({ ...withState(s, 'queued', now), nextAttemptAt: now.getTime() });
-  return rows.length;
+  return db.transaction('rw', db.outbox, async () => {
+    const rows = await db.outbox.where('state').anyOf('queued', 'held').toArray();
+    await db.outbox.bulkPut(rows.map((s) => ({ ...withState(s, 'queued', now), nextAttemptAt: now.getTime() })));
+    return rows.length;
+  });
 }
 
 export interface StateChangeNotice {

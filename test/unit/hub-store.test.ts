@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { IN_FLIGHT_TTL_MS } from '../../hub/store.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,23 @@ describe.each(backends)('store contract: %s', (backend, open) => {
     const body = await store.receiveBatch(contributor, 'k-00000001', [e, { invalid: 'bad', entryId: '#1' }], 202);
     expect(body.results.map((r) => r.status)).toEqual(['received', 'invalid']);
     expect(await store.claimKey(contributor.id, 'k-00000001', 'h1')).toEqual({ kind: 'replay', status: 202, body });
+  });
+
+  it('lets a retry take over a key whose request was abandoned (hub killed between claim and store)', async () => {
+    const { contributor } = await store.addContributor('hal');
+    expect(await store.claimKey(contributor.id, 'k-abandon1', 'h1')).toEqual({ kind: 'new' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + IN_FLIGHT_TTL_MS - 5_000);
+      expect(await store.claimKey(contributor.id, 'k-abandon1', 'h1')).toEqual({ kind: 'in_flight' });
+      vi.setSystemTime(Date.now() + 10_000);
+      expect(await store.claimKey(contributor.id, 'k-abandon1', 'h1')).toEqual({ kind: 'new' });
+      // The new claim is fresh: an immediate duplicate is in flight again, a different body still a mismatch.
+      expect(await store.claimKey(contributor.id, 'k-abandon1', 'h1')).toEqual({ kind: 'in_flight' });
+      expect(await store.claimKey(contributor.id, 'k-abandon1', 'h2')).toEqual({ kind: 'mismatch' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stores each entry once, refuses another owner, and tracks review, revision and change numbers', async () => {

@@ -96,6 +96,42 @@ describe('outbox', () => {
     expect(hubCount()).toBe(before);
   });
 
+  it('sends each row once when two flushes run at the same time (rows are claimed atomically)', async () => {
+    const entries = await Promise.all([1, 2, 3].map((i) => qaEntry(undefined, { title: `Concurrent ${i}` })));
+    for (const e of entries) await enqueue(db, e, 't1', hub.url);
+    const posts: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (init?.method === 'POST') posts.push(String(input));
+      return fetch(input, init);
+    };
+    const before = hubCount();
+    const [a, b] = await Promise.all([flushOutbox(db, { url: hub.url, token }, { fetch: counting }), flushOutbox(db, { url: hub.url, token }, { fetch: counting })]);
+    expect(a.sent + b.sent).toBe(3);
+    expect(a.received + b.received).toBe(3);
+    expect(posts).toHaveLength(1);
+    expect(hubCount()).toBe(before + 3);
+    const rows = await db.outbox.bulkGet(entries.map((e) => e.id));
+    expect(rows.map((s) => s!.state)).toEqual(['received', 'received', 'received']);
+    expect(rows.map((s) => s!.attempts)).toEqual([1, 1, 1]);
+  });
+
+  it('sends each row once when "retry now" races a flush (retry now never undoes a claim)', async () => {
+    const entries = await Promise.all([1, 2, 3].map((i) => qaEntry(undefined, { title: `Retry race ${i}` })));
+    for (const e of entries) await enqueue(db, e, 't1', hub.url);
+    let posts = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (init?.method === 'POST') posts++;
+      return fetch(input, init);
+    };
+    const cfg = { url: hub.url, token };
+    const before = hubCount();
+    await Promise.all([flushOutbox(db, cfg, { fetch: counting }), retryNow(db).then(() => flushOutbox(db, cfg, { fetch: counting }))]);
+    expect(posts).toBe(1);
+    expect(hubCount()).toBe(before + 3);
+    const rows = await db.outbox.bulkGet(entries.map((e) => e.id));
+    expect(rows.map((s) => [s!.state, s!.attempts])).toEqual([['received', 1], ['received', 1], ['received', 1]]);
+  });
+
   it('holds on a refused token with plain words, and sends after "retry now" with a good token', async () => {
     const e = await qaEntry();
     await enqueue(db, e, 't1', hub.url);

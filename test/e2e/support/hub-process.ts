@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -25,9 +25,23 @@ export function pairCode(db: string, name: string): string {
   return out.trimEnd().split('\n').at(-1)!.trim();
 }
 
-/** The hub as its own process (`npm run hub -- serve`), so a test can kill and restart it. */
-export async function startHubProcess(db: string, port: number): Promise<{ url: string; stop: () => Promise<void>; proc: ChildProcess }> {
-  const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** True once nothing accepts connections on the port any more. */
+function portClosed(port: number): Promise<boolean> {
+  return new Promise((r) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), r(false)));
+    s.once('error', () => r(true));
+  });
+}
+
+/**
+ * The hub as its own process (`npm run hub -- serve`), so a test can kill and restart it.
+ * `killable` starts it in its own process group, so `kill()` can SIGKILL tsx and the node process it
+ * spawns together, the way a crash or an OOM kill would: no shutdown handler runs.
+ */
+export async function startHubProcess(db: string, port: number, opts: { killable?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void>; kill: () => Promise<void>; proc: ChildProcess }> {
+  const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.killable ?? false });
+  const exited = () => proc.exitCode !== null || proc.signalCode !== null;
   let errors = '';
   proc.stderr!.on('data', (d) => (errors += d));
   await new Promise<void>((resolveStart, reject) => {
@@ -45,9 +59,19 @@ export async function startHubProcess(db: string, port: number): Promise<{ url: 
     proc,
     stop: () =>
       new Promise<void>((r) => {
-        if (proc.exitCode !== null) return r();
+        if (exited()) return r();
         proc.once('exit', () => r());
         proc.kill('SIGTERM');
       }),
+    kill: async () => {
+      if (!opts.killable) throw new Error('start the hub with { killable: true } to kill it');
+      if (!exited()) {
+        const gone = new Promise((r) => proc.once('exit', r));
+        process.kill(-proc.pid!, 'SIGKILL');
+        await gone;
+      }
+      // The server is tsx's child: wait until the kernel has released its port too.
+      for (let i = 0; i < 100 && !(await portClosed(port)); i++) await new Promise((r) => setTimeout(r, 50));
+    },
   };
 }
