@@ -369,12 +369,16 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
         )}
         {submitted && (
           <p class="ok" role="status" data-testid="submitted">
-            “{submitted.title}” is in the outbox and will be sent to the hub. Follow it on the dashboard. The posts it used are marked; pick others for the next entry.
+            “{submitted.title}” is in the outbox{state.hold ? ', kept for “submit all” on the dashboard' : ' and will be sent to the hub'}. Follow it on the dashboard. The posts it used are marked; pick others for the next entry.
           </p>
         )}
+        <label class="consent__agree">
+          <input type="checkbox" data-testid="hold" checked={!!state.hold} onChange={(e) => onChange({ ...state, hold: e.currentTarget.checked })} />
+          <span>Keep it for “submit all” on the dashboard (for reviewing many entries before sending them together)</span>
+        </label>
         <div class="actions">
           <button type="button" class="primary" data-testid="submit" disabled={!allowed} title="Ctrl+Enter" onClick={onSubmit}>
-            Submit
+            {state.hold ? 'Keep for submit all' : 'Submit'}
           </button>{' '}
           <button type="button" data-testid="next-entry" title="n" onClick={onNextEntry}>
             Start the next entry

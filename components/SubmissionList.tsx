@@ -7,6 +7,7 @@ export interface SubmissionView {
 }
 
 const STATE_WORDS: Record<string, string> = {
+  ready: 'reviewed, waiting for “submit all”',
   queued: 'queued',
   sending: 'sending',
   held: 'needs your attention',
@@ -27,9 +28,12 @@ export function SubmissionList({
   onRefresh,
   status,
   onExport,
+  onSubmitReady,
 }: {
   rows: SubmissionView[];
   onRetry: () => void;
+  /** Sends every entry kept ready (reviewed during bulk work) at once. */
+  onSubmitReady?: () => void;
   onRefresh: () => void;
   status: string;
   /** Local export of every entry on this device, for people who use no hub. */
@@ -39,6 +43,13 @@ export function SubmissionList({
     <section>
       <h1>Your submissions</h1>
       <p>
+        {onSubmitReady && rows.some((r) => r.sub.state === 'ready') && (
+          <>
+            <button type="button" class="primary" data-testid="submit-ready" onClick={onSubmitReady}>
+              Submit all {rows.filter((r) => r.sub.state === 'ready').length} reviewed entries
+            </button>{' '}
+          </>
+        )}
         <button type="button" data-testid="retry-now" onClick={onRetry}>
           Send queued now
         </button>{' '}

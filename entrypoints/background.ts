@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { captureTab } from '../lib/ext/capture.ts';
 import { db } from '../lib/ext/db.ts';
+import { submitReady } from '../lib/store/outbox.ts';
 import { getSettings, hubConfig } from '../lib/ext/settings.ts';
 import { flushOutbox, refreshStates, retryNow } from '../lib/hub/outbox.ts';
 import type { Request } from '../lib/ext/messages.ts';
@@ -76,6 +77,8 @@ export default defineBackground(() => {
         return browser.storage.local.set({ captureProgress: { tabId: null, page: req.page, posts: req.posts, at: new Date().toISOString(), done: false } });
       case 'flush':
         return flush();
+      case 'submit-ready':
+        return submitReady(db()).then(flush);
       case 'retry-now':
         return retryNow(db()).then(flush);
       case 'refresh-states':

@@ -57,6 +57,7 @@ function App() {
         status={status}
         onRefresh={() => void refresh()}
         onRetry={() => void send({ type: 'retry-now' }).then(() => setStatus('Sent what was queued.'))}
+        onSubmitReady={() => void send({ type: 'submit-ready' }).then(() => setStatus('Submitting every reviewed entry.'))}
         onExport={(f) => void download(f)}
       />
     </main>

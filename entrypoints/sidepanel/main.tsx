@@ -100,7 +100,7 @@ function App() {
       // A pending autosave must not bring the submitted draft back.
       epoch.current++;
       clearTimeout(saveTimer.current);
-      await enqueue(db(), result.entry, row.id, settings.hubUrl);
+      await enqueue(db(), result.entry, row.id, settings.hubUrl, new Date(), { hold: !!state.hold });
       await db().drafts.delete(row.id);
       setSubmitted(result.entry);
       // The view stays on the thread for the next entry; the posts just used are marked.

@@ -31,6 +31,8 @@ export interface EditorState {
   restored: string[];
   /** The contributor accepted the emails, phones and handles left in the text. */
   keepPii: boolean;
+  /** Keep the entry, reviewed, for "submit all" on the dashboard instead of sending it now (bulk work). */
+  hold?: boolean;
 }
 
 export function initialState(thread: Thread): EditorState {

@@ -8,6 +8,7 @@ export type Request =
   | { type: 'capture-progress'; page: number; posts: number }
   | { type: 'flush' }
   | { type: 'retry-now' }
+  | { type: 'submit-ready' }
   | { type: 'refresh-states' }
   | BulkRequest;
 

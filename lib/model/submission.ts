@@ -3,6 +3,8 @@ import { Entry } from './entry.ts';
 
 /** What a contributor sees: local states first, then the hub's review states. */
 export const SubmissionState = z.enum([
+  /** Reviewed and kept for a bulk submission the user starts from the dashboard. */
+  'ready',
   'queued',
   'sending',
   'held',

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Dexie from 'dexie';
 import { openDb, SCHEMA_VERSIONS, type GleanerDb } from '../../lib/store/db.ts';
-import { enqueue } from '../../lib/store/outbox.ts';
+import { enqueue, submitReady } from '../../lib/store/outbox.ts';
 import { backoffMs, flushOutbox, refreshStates, retryNow } from '../../lib/hub/outbox.ts';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
@@ -73,6 +73,21 @@ describe('outbox', () => {
     expect(hubCount()).toBe(before + 1);
     expect((await flushOutbox(db, { url: hub.url, token })).sent).toBe(0);
     expect(hubCount()).toBe(before + 1);
+  });
+
+  it('keeps held entries until "submit all", then sends them together exactly once', async () => {
+    const [a, b] = [await qaEntry(), await qaEntry()];
+    await enqueue(db, a, 't1', hub.url, new Date(), { hold: true });
+    await enqueue(db, b, 't1', hub.url, new Date(), { hold: true });
+    const before = hubCount();
+    expect((await flushOutbox(db, { url: hub.url, token })).sent).toBe(0);
+    expect((await db.outbox.get(a.id))!.state).toBe('ready');
+    expect(await submitReady(db)).toBe(2);
+    const r = await flushOutbox(db, { url: hub.url, token });
+    expect(r).toMatchObject({ sent: 2, received: 2 });
+    expect(hubCount()).toBe(before + 2);
+    expect((await db.outbox.get(b.id))!.history.map((h) => h.state)).toEqual(['ready', 'queued', 'received']);
+    expect(await submitReady(db)).toBe(0);
   });
 
   it('never enqueues the same entry twice', async () => {
