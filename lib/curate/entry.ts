@@ -66,8 +66,10 @@ function postById(thread: Thread, id: string): Post | undefined {
 }
 
 /** One source post with its own licence: Stack Exchange posts of different years carry different ones. */
-export function sourceFor(thread: Thread, post: Post, role: Source['role'], licenseContext: LicenseContext = {}): Source {
-  const lic = postLicense(thread, post, licenseContext);
+export function sourceFor(thread: Thread, post: Post, role: Source['role'], licenseContext?: LicenseContext): Source {
+  // The terms read at capture decide a forum's licence unless the caller brings its own reading.
+  const ctx = licenseContext ?? (thread.terms ? { tosText: thread.terms.text, tosUrl: thread.terms.url } : {});
+  const lic = postLicense(thread, post, ctx);
   return {
     url: post.permalink ?? thread.url,
     threadUrl: thread.url,

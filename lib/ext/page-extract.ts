@@ -59,6 +59,15 @@ async function textOrEmpty(path: string): Promise<string | undefined> {
   return res.ok ? res.text() : undefined;
 }
 
+/** A Discourse forum's terms page, whose grant decides its posts' licence (stock terms: CC BY-NC-SA 3.0). */
+async function discourseTerms(): Promise<Thread['terms']> {
+  const res = await get('/tos', 'text/html');
+  if (!res?.ok) return undefined;
+  // Parsed, not rendered: the crawler copy inside <noscript> is readable text here.
+  const text = (parseHtml(await res.text()).body?.textContent ?? '').replace(/[ \t]+/g, ' ').slice(0, 200_000);
+  return text.trim() ? { url: new URL('/tos', location.href).toString(), text } : undefined;
+}
+
 /** The publisher's AI/TDM opt-out signals for this page, read once at capture. */
 export async function pageOptOut(): Promise<Thread['optOut']> {
   const [tdmrepText, robotsTxt, head] = await Promise.all([textOrEmpty('/.well-known/tdmrep.json'), textOrEmpty('/robots.txt'), get(location.href)]);
@@ -91,7 +100,8 @@ export async function extractLivePage(fallback: boolean): Promise<PageExtract> {
     const selected = fallback ? null : selectedPosts(thread);
     if (selected) thread = selected;
     else if (thread.platform === 'discourse') thread = (await discourseFromApi(thread)) ?? thread;
-    thread = { ...thread, capturedAt: new Date().toISOString(), language: thread.language ?? (document.documentElement.lang || undefined), optOut: await pageOptOut() };
+    const terms = thread.platform === 'discourse' ? await discourseTerms() : undefined;
+    thread = { ...thread, capturedAt: new Date().toISOString(), language: thread.language ?? (document.documentElement.lang || undefined), optOut: await pageOptOut(), ...(terms ? { terms } : {}) };
     return { ok: true, thread };
   } catch (e) {
     return failure(e);

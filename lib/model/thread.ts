@@ -84,6 +84,8 @@ export const Thread = z.object({
    */
   omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
   optOut: OptOutCheck.optional(),
+  /** The forum's terms page as read at capture (Discourse `/tos`), which decides its posts' licence. */
+  terms: z.object({ url: z.string(), text: z.string().max(200_000) }).optional(),
 });
 export type Thread = z.infer<typeof Thread>;
 export type ThreadInput = z.input<typeof Thread>;

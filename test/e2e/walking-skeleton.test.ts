@@ -121,6 +121,7 @@ describe('walking skeleton in real Chromium', () => {
       await curateQa(panel, 'Did Discourse make the 2013 Octoverse most-starred list?');
       expect(await panel.getByTestId('attribution').innerText()).toContain('techAPJ (https://meta.discourse.org/u/techAPJ)');
       mkdirSync(join(ROOT, 'docs'), { recursive: true });
+      await panel.evaluate(() => window.scrollTo(0, 0));
       await panel.screenshot({ path: join(ROOT, 'docs/curate-view.png'), fullPage: false });
       await panel.getByTestId('submit').click();
       await panel.getByTestId('submitted').waitFor();
