@@ -10,7 +10,7 @@ import { pushRelease } from './hf-push.ts';
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off]
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
   npm run hub -- revoke NAME [--db …]                          (every token of NAME stops working)
@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       url: { type: 'string' },
       'hf-repo': { type: 'string' },
       'write-rate': { type: 'string' },
+      'extension-origin': { type: 'string', multiple: true },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -64,7 +65,11 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const store = await openHubStore(dbTarget);
-    const app = createHubApp(store, { writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
+    // CORS: the published extension's origins when given (or $GLEANER_EXTENSION_ORIGINS, comma-separated);
+    // otherwise any extension origin, since unpacked and temporary add-ons get a new id per install.
+    const origins = values['extension-origin'] ?? process.env.GLEANER_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+    const allowOrigin = origins?.length ? (o: string) => origins.includes(o) : undefined;
+    const app = createHubApp(store, { allowOrigin, writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
       process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });

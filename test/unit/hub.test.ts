@@ -205,6 +205,22 @@ describe('hub: protocol surface', () => {
   });
 });
 
+describe('hub: CORS pinned to the published extension', () => {
+  it('serve --extension-origin allows that origin only', async () => {
+    const { startHubProcess, freePort } = await import('../e2e/support/hub-process.ts');
+    const db = join(mkdtempSync(join(tmpdir(), 'gleaner-cors-')), 'hub.sqlite');
+    const ours = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    const h = await startHubProcess(db, await freePort(), { args: ['--extension-origin', ours] });
+    try {
+      const pre = (origin: string) => fetch(`${h.url}/v1/submissions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect((await pre(ours)).headers.get('access-control-allow-origin')).toBe(ours);
+      expect((await pre('chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('hub: command line and storage', () => {
   it('add-contributor prints a working token alone on its last line', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'gleaner-cli-')), 'hub.sqlite');

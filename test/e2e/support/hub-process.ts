@@ -39,8 +39,8 @@ function portClosed(port: number): Promise<boolean> {
  * `killable` starts it in its own process group, so `kill()` can SIGKILL tsx and the node process it
  * spawns together, the way a crash or an OOM kill would: no shutdown handler runs.
  */
-export async function startHubProcess(db: string, port: number, opts: { killable?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void>; kill: () => Promise<void>; proc: ChildProcess }> {
-  const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.killable ?? false });
+export async function startHubProcess(db: string, port: number, opts: { killable?: boolean; args?: string[] } = {}): Promise<{ url: string; stop: () => Promise<void>; kill: () => Promise<void>; proc: ChildProcess }> {
+  const proc = spawn(TSX, ['hub/cli.ts', 'serve', '--port', String(port), '--db', db, ...(opts.args ?? [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.killable ?? false });
   const exited = () => proc.exitCode !== null || proc.signalCode !== null;
   let errors = '';
   proc.stderr!.on('data', (d) => (errors += d));
