@@ -72,7 +72,10 @@ function benchPage(file: string, url: string): Row {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** A page of `count` posts: one real post element repeated with fresh ids, the rest of the page as saved. */
+/**
+ * A page of `count` posts: one real post element repeated with fresh ids, the rest of the page as saved.
+ * `renumber` must change every id the adapter keys a post by, or the copies collapse into one post.
+ */
 function repeatedPage(file: string, selector: string, count: number, renumber: (html: string, i: number) => string): string {
   const doc = linkedomKit.parseHtml(decodePage(corpusBytes(file)));
   const posts = Array.from(doc.querySelectorAll(selector));
@@ -107,6 +110,15 @@ export default async function run(): Promise<void> {
       (h, i) => h.replace(/post-(\d+)/g, `post-${7_000_000 + i}`)],
     ['hackernews/hn-item-ask-best-papers.html', 'https://news.ycombinator.com/item?id=36817231', 'tr.athing.comtr',
       (h, i) => h.replace(/id="(\d+)"/, `id="${90_000_000 + i}"`)],
+    // Each post's number is what the adapter keys it by; renumbering keeps every copy a distinct post.
+    ['discourse/meta-discourse-octoverse-topic.html', 'https://meta.discourse.org/t/discourse-in-github-octoverse/12790', '.crawler-post',
+      (h, i) => h.replace(/(itemprop="position">)#?\d+/, `$1#${i + 1}`)],
+    ['phpbb/foren.myoos.de-viewtopic-167.html', 'https://foren.myoos.de/viewtopic.php?t=167', 'div.post[id^="p"]',
+      (h, i) => h.replace(/(p|p=)453\b/g, `$1${500_000 + i}`)],
+    ['vbulletin/pocketpc.ch-thread-page34.html', 'https://www.pocketpc.ch/threads/x.html', 'li.postcontainer[id^="post_"]',
+      (h, i) => h.replace(/949757/g, String(5_000_000 + i))],
+    ['smf/smf2-rc3-topic-38573-faq.html', 'https://www.simplemachines.org/community/index.php?topic=38573.0', '#quickModForm .bordercolor > div.clearfix',
+      (h, i) => h.replace(/174916/g, String(900_000 + i))],
   ];
   for (const [file, url, selector, renumber] of cases) {
     gc?.();

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
 /**
@@ -78,7 +79,7 @@ function pagination(doc: Document, base: string) {
 export const askbot: Adapter = {
   id: 'askbot',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector('.post.js-question[data-post-id] .vote-buttons, .post.js-question[data-post-id] .post-update-info'),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, '.post.js-question[data-post-id] .vote-buttons, .post.js-question[data-post-id] .post-update-info', ['.vote-buttons', '.post-update-info']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

@@ -50,11 +50,51 @@ export function isoDate(s: string | null | undefined): string | null {
   return null;
 }
 
-/** Unix seconds → ISO in UTC. */
+const DAY_MS = 86_400_000;
+/** Year 10000: beyond it toISOString writes a six-digit signed year, left to the general path. */
+const FAST_LIMIT_MS = 253_402_300_800_000;
+let cachedDay = NaN;
+/** Character codes of the cached day's "YYYY-MM-DDT". */
+const dayCodes: number[] = [];
+
+/**
+ * Unix seconds → ISO in UTC ("…T12:00:00Z", milliseconds only when there are some). Importers call it
+ * once per chat message and keep the result as long as the conversation is open, so the date part is
+ * formatted once per day, and the string is built in one piece: a template literal would leave a chain
+ * of string fragments for the garbage collector to copy. The output is exactly `toISOString()` with
+ * ".000Z" shortened to "Z".
+ */
 export function fromUnix(sec: number | string | null | undefined): string | null {
   const n = Number(sec);
   if (!Number.isFinite(n) || n <= 0) return null;
-  return new Date(n * 1000).toISOString().replace('.000Z', 'Z');
+  // As the Date constructor does: milliseconds truncated to a whole number.
+  const ms = Math.floor(n * 1000);
+  if (ms >= FAST_LIMIT_MS) return new Date(n * 1000).toISOString().replace('.000Z', 'Z');
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    const prefix = new Date(day * DAY_MS).toISOString();
+    for (let i = 0; i < 11; i++) dayCodes[i] = prefix.charCodeAt(i);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const s = rest % 60;
+  rest = (rest - s) / 60;
+  const mi = rest % 60;
+  const h = (rest - mi) / 60;
+  const c = dayCodes;
+  const h1 = 48 + ((h / 10) | 0);
+  const h2 = 48 + (h % 10);
+  const m1 = 48 + ((mi / 10) | 0);
+  const m2 = 48 + (mi % 10);
+  const s1 = 48 + ((s / 10) | 0);
+  const s2 = 48 + (s % 10);
+  if (!milli) return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, h1, h2, 58, m1, m2, 58, s1, s2, 90);
+  const f1 = 48 + ((milli / 100) | 0);
+  const f2 = 48 + (((milli / 10) | 0) % 10);
+  const f3 = 48 + (milli % 10);
+  return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, h1, h2, 58, m1, m2, 58, s1, s2, 46, f1, f2, f3, 90);
 }
 
 /** A date as people read it on forum pages ("Wed Jun 02, 2010 11:01 pm", "21.01.2009, 05:42", "June 19, 2015, 6:45am"). */
@@ -154,11 +194,23 @@ function offsetString(minutes: number): string {
   return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one, and a long thread asks per post. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    zoneFormats.set(zone, f);
+  }
+  return f;
+}
+
 /** Offset of an IANA zone at an instant, in minutes. */
 function offsetAtInstant(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(ms));
+  const parts = zoneFormat(zone).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms) / 60000);
 }

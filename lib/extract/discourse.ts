@@ -1,6 +1,7 @@
 import type { Adapter, Source } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf, textSkipping } from './dom.ts';
+import { hasClass, inClass, inside, insideAny, queryAllWhere, queryHas, signalsOf } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
 const QUOTE = 'aside.quote';
@@ -24,13 +25,21 @@ function quotesIn(body: Element, tid: string | null) {
   });
 }
 
+/** The elements NOT_OWN_TEXT selects in `body`: 'aside.quote, .lightbox-wrapper .meta'. */
+function notOwnText(s: ReturnType<typeof signalsOf>, body: Element): Set<Node> {
+  const quotes = inside(s, body, '.quote').filter((q) => q.localName === 'aside');
+  const meta = inside(s, body, '.meta').filter((m) => inClass(m.parentElement, 'lightbox-wrapper'));
+  return new Set<Node>([...quotes, ...meta]);
+}
+
 /** Crawler (no-JS) HTML that Discourse serves to readers without JavaScript and to the extension's page read. */
 export const discourseHtml: Adapter = {
   id: 'discourse-html',
   accepts: 'html',
   detect(src) {
     if (src.kind !== 'html') return false;
-    return /^Discourse\b/i.test(generator(src.doc)) || !!src.doc.querySelector('.crawler-post, #data-preloaded, meta[name="discourse_theme_id"]');
+    return /^Discourse\b/i.test(generator(src.doc)) || queryHas(src.doc, '.crawler-post, #data-preloaded, meta[name="discourse_theme_id"]', ['.crawler-post', '#data-preloaded', 'meta'], (el) =>
+        hasClass(el, 'crawler-post') || el.id === 'data-preloaded' || (el.localName === 'meta' && el.getAttribute('name') === 'discourse_theme_id'));
   },
   extract(src) {
     if (src.kind !== 'html') return null;
@@ -68,22 +77,46 @@ export const discourseHtml: Adapter = {
 
 function crawlerPosts(doc: Document, url: string, tid: string | null): PostInput[] {
   const posts: PostInput[] = [];
-  for (const el of Array.from(doc.querySelectorAll('.crawler-post, [itemtype$="DiscussionForumPosting"]'))) {
-    const body = el.querySelector('.post[itemprop="articleBody"], .post');
+  /*
+   * Per-post lookups read the page index (page-signals.ts) and test attributes in code: each stands for
+   * the selector in its comment, which linkedom would compile again for every post.
+   */
+  const s = signalsOf(doc);
+  const prop = (e: Element, name: string) => e.getAttribute('itemprop') === name;
+  const inProp = (e: Element | null, name: string) => {
+    for (; e; e = e.parentElement) if (prop(e, name)) return true;
+    return false;
+  };
+  const isPost = (e: Element) => hasClass(e, 'crawler-post') || (e.getAttribute('itemtype') ?? '').endsWith('DiscussionForumPosting');
+  for (const el of queryAllWhere(doc, '.crawler-post, [itemtype$="DiscussionForumPosting"]', ['.crawler-post', '[itemtype]'], isPost)) {
+    // '.post[itemprop="articleBody"], .post': the first .post either way.
+    const body = inside(s, el, '.post')[0];
     if (!body) continue;
-    const position = lineOf(el.querySelector('[itemprop="position"]')).replace('#', '') || String(posts.length + 1);
-    const nameEl = el.querySelector('[itemprop="author"] [itemprop="name"], .creator [itemprop="name"], .creator a');
-    const profile = el.querySelector('[itemprop="author"] a[href], .creator a[href]')?.getAttribute('href');
+    const props = inside(s, el, '[itemprop]');
+    const position = lineOf(props.find((e) => prop(e, 'position'))).replace('#', '') || String(posts.length + 1);
+    // '[itemprop="author"] [itemprop="name"], .creator [itemprop="name"], .creator a'
+    const nameEl = insideAny(s, el, ['[itemprop]', 'a']).find(
+      (e) => (prop(e, 'name') && (inProp(e.parentElement, 'author') || inClass(e.parentElement, 'creator'))) || (e.localName === 'a' && inClass(e.parentElement, 'creator')),
+    );
+    // '[itemprop="author"] a[href], .creator a[href]'
+    const profile = inside(s, el, 'a')
+      .find((a) => a.hasAttribute('href') && (inProp(a.parentElement, 'author') || inClass(a.parentElement, 'creator')))
+      ?.getAttribute('href');
+    const datePublished = props.find((e) => prop(e, 'datePublished'));
     const published =
-      el.querySelector('[itemprop="datePublished"]')?.getAttribute('content') ??
-      el.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime') ??
-      el.querySelector('time[datetime]')?.getAttribute('datetime');
-    const likes = el.querySelector('[itemprop="interactionStatistic"] meta[itemprop="userInteractionCount"]')?.getAttribute('content');
+      datePublished?.getAttribute('content') ??
+      datePublished?.getAttribute('datetime') ??
+      inside(s, el, 'time').find((t) => t.hasAttribute('datetime'))?.getAttribute('datetime');
+    // '[itemprop="interactionStatistic"] meta[itemprop="userInteractionCount"]'
+    const likes = props
+      .find((e) => e.localName === 'meta' && prop(e, 'userInteractionCount') && inProp(e.parentElement, 'interactionStatistic'))
+      ?.getAttribute('content');
     posts.push({
       id: `${tid ?? 'topic'}/${position}`,
       author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
       publishedAt: isoDate(published),
-      text: textOf(body, NOT_OWN_TEXT),
+      // NOT_OWN_TEXT
+      text: textSkipping(body, notOwnText(s, body)),
       html: cleanHtml(body, url),
       permalink: `${url}/${position}`,
       replyTo: null,

@@ -1,3 +1,5 @@
+import { queryFirst } from './page-signals.ts';
+
 /**
  * DOM helpers shared by the adapters. They use only the standard DOM API, so the same code runs in
  * the page (injected by the extension) and in Node under linkedom (CLI, tests).
@@ -12,6 +14,8 @@ const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON'
 
 /** Elements never kept in stored post HTML. Display sanitizes again; this only keeps storage lean and inert. */
 const DROP_IN_HTML = 'script, style, noscript, template, iframe, frame, object, embed, form, input, button, select, textarea, link, meta, base';
+/** The same list as tag names: checked while walking, since a selector this long costs ~1 ms to compile under linkedom. */
+const DROP_TAGS = new Set(DROP_IN_HTML.split(', '));
 
 const inertDocs = new WeakMap<Document, Document>();
 
@@ -41,6 +45,12 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
   // Excluded parts are skipped while walking rather than removed from a copy: the same text, without
   // deep-copying every post (a large share of extraction time on long threads).
   const skip = exclude ? new Set<Node>(Array.from(el.querySelectorAll(exclude))) : null;
+  return textSkipping(el, skip);
+}
+
+/** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
+export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
+  if (!el) return '';
   const out: string[] = [];
   walkText(el, out, false, skip);
   return restoreWhitespace(normaliseText(out.join('')));
@@ -152,20 +162,44 @@ export function absUrl(href: string | null | undefined, base: string): string | 
 export function cleanHtml(el: Element | null | undefined, base: string, exclude?: string): string {
   if (!el) return '';
   const root = inertClone(el);
-  const drop = exclude ? `${DROP_IN_HTML}, ${exclude}` : DROP_IN_HTML;
-  for (const x of Array.from(root.querySelectorAll(drop))) x.remove();
-  for (const x of Array.from(root.querySelectorAll('*'))) {
-    for (const a of Array.from(x.attributes)) {
-      const n = a.name.toLowerCase();
-      if (n.startsWith('on') || n === 'style' || n === 'srcdoc' || n === 'srcset') x.removeAttribute(a.name);
-      else if (n === 'href' || n === 'src') {
-        const abs = absUrl(a.value, base);
-        if (abs) x.setAttribute(a.name, abs);
-        else x.removeAttribute(a.name);
-      }
-    }
-  }
+  // Excluded parts are found before anything changes, as a selector over the untouched copy would.
+  const excluded = exclude ? new Set<Element>(Array.from(root.querySelectorAll(exclude))) : null;
+  cleanChildren(root, base, excluded ? (x) => excluded.has(x) : null);
   return root.innerHTML.replace(/\n{2,}/g, '\n').trim();
+}
+
+/**
+ * `cleanHtml` with the excluded parts told by a test on each copied element rather than a selector.
+ * The test sees elements as copied (before their attributes are made inert), so it must read only what
+ * cleaning leaves alone: tag names and classes.
+ */
+export function cleanHtmlWhere(el: Element | null | undefined, base: string, excluded: (x: Element) => boolean): string {
+  if (!el) return '';
+  const root = inertClone(el);
+  cleanChildren(root, base, excluded);
+  return root.innerHTML.replace(/\n{2,}/g, '\n').trim();
+}
+
+/** Drops active and excluded elements, then makes the rest inert: one walk, no selector matching. */
+function cleanChildren(parent: Element, base: string, excluded: ((x: Element) => boolean) | null): void {
+  for (let x = parent.firstElementChild; x; ) {
+    const next = x.nextElementSibling;
+    if (DROP_TAGS.has(x.localName.toLowerCase()) || excluded?.(x)) {
+      x.remove();
+    } else {
+      for (const name of x.getAttributeNames()) {
+        const n = name.toLowerCase();
+        if (n.startsWith('on') || n === 'style' || n === 'srcdoc' || n === 'srcset') x.removeAttribute(name);
+        else if (n === 'href' || n === 'src') {
+          const abs = absUrl(x.getAttribute(name), base);
+          if (abs) x.setAttribute(name, abs);
+          else x.removeAttribute(name);
+        }
+      }
+      cleanChildren(x, base, excluded);
+    }
+    x = next;
+  }
 }
 
 export function metaContent(doc: Document, selector: string): string | null {
@@ -175,12 +209,14 @@ export function metaContent(doc: Document, selector: string): string | null {
 
 /** The page's canonical URL if it declares one, else the URL it was read from. */
 export function canonicalUrl(doc: Document, url: string): string {
-  const c = doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? metaContent(doc, 'meta[property="og:url"]');
+  const og = queryFirst(doc, 'meta[property="og:url"]', ['meta'])?.getAttribute('content')?.trim() || null;
+  const c = queryFirst(doc, 'link[rel="canonical"]', ['link'])?.getAttribute('href') ?? og;
   return absUrl(c, url) ?? url;
 }
 
 export function generator(doc: Document): string {
-  return metaContent(doc, 'meta[name="generator" i]') ?? '';
+  const isGenerator = (m: Element) => (m.getAttribute('name') ?? '').toLowerCase() === 'generator';
+  return queryFirst(doc, 'meta[name="generator" i]', ['meta'], isGenerator)?.getAttribute('content')?.trim() || '';
 }
 
 export function firstMatch(s: string, re: RegExp): string | null {

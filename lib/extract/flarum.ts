@@ -1,6 +1,7 @@
 import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, inertClone, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
 /*
@@ -144,7 +145,7 @@ function noscriptContent(doc: Document, parseHtml: ParseHtml): Element | null {
 export const flarumHtml: Adapter = {
   id: 'flarum-html',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector('noscript#flarum-content, #flarum-loading'),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, 'noscript#flarum-content, #flarum-loading', ['#flarum-content', '#flarum-loading']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const url = canonicalUrl(src.doc, src.url);

@@ -1,6 +1,7 @@
 import type { Adapter, Source } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
+import { queryAllWhere, queryHas } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 import { phpbb2 } from './phpbb.ts';
 
@@ -11,8 +12,13 @@ import { phpbb2 } from './phpbb.ts';
  * phpBB ones, whose markup several Forumotion templates copy.
  */
 function isForumotion(doc: Document): boolean {
-  if (doc.querySelector('script[src*="illiweb.com"], link[href*="illiweb.com"], #fa_toolbar, #fa_ticker')) return true;
-  return Array.from(doc.querySelectorAll('script:not([src])')).some((s) => /_board\s*\[\s*["']toolbar/.test(s.textContent ?? ''));
+  const marker = (el: Element) =>
+    (el.localName === 'script' && (el.getAttribute('src') ?? '').includes('illiweb.com')) ||
+    (el.localName === 'link' && (el.getAttribute('href') ?? '').includes('illiweb.com')) ||
+    el.id === 'fa_toolbar' ||
+    el.id === 'fa_ticker';
+  if (queryHas(doc, 'script[src*="illiweb.com"], link[href*="illiweb.com"], #fa_toolbar, #fa_ticker', ['script', 'link', '#fa_toolbar', '#fa_ticker'], marker)) return true;
+  return queryAllWhere(doc, 'script:not([src])', ['script'], (s) => !s.hasAttribute('src')).some((s) => /_board\s*\[\s*["']toolbar/.test(s.textContent ?? ''));
 }
 
 const POST = 'div.post[id^="p"]';

@@ -1,6 +1,7 @@
 import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, lineOf, metaContent, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
 /*
@@ -27,7 +28,7 @@ function idOf(c: Element): string | null {
 export const githubHtml: Adapter = {
   id: 'github',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector(`${COMMENT} .comment-body`) && !!src.doc.querySelector(`${COMMENT} a.author, ${COMMENT} relative-time`),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, `${COMMENT} .comment-body`, ['.comment-body']) && !!src.doc.querySelector(`${COMMENT} a.author, ${COMMENT} relative-time`),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
+import { absUrl, cleanHtml, cleanHtmlWhere, fragmentParser, lineOf, textOf, textSkipping } from './dom.ts';
+import { hasClass, inClass, inside, queryAllWhere, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /**
@@ -9,18 +10,29 @@ import { fromUnix, isoDate } from './dates.ts';
  * (current) or by the width of the spacer image in `td.ind` (2015: 40px per level).
  */
 const SITE = 'https://news.ycombinator.com/';
-/** The reply link and the hidden "reply" form sit inside the comment cell: not the author's words. */
-const NOT_TEXT = '.reply, .navs, form';
 
 function itemIdFrom(href: string | null | undefined): string | null {
   return /[?&]id=(\d+)/.exec(href ?? '')?.[1] ?? null;
 }
 
-function depthOf(row: Element): number {
-  const ind = row.querySelector('td.ind');
+/*
+ * Per-row lookups read the page index (page-signals.ts) and test tags and classes in code: each stands
+ * for the selector in its comment, which linkedom would compile again for every comment.
+ */
+
+/** `root.querySelector('TAG.CLS')` */
+function firstTagged(s: PageSignals, root: Element, tag: string, cls: string): Element | undefined {
+  return inside(s, root, `.${cls}`).find((e) => e.localName === tag);
+}
+
+/** `.reply, .navs, form`: the reply link and the hidden "reply" form sit inside the comment cell, not the author's words. */
+const notText = (x: Element) => x.localName === 'form' || hasClass(x, 'reply') || hasClass(x, 'navs');
+
+function depthOf(s: PageSignals, row: Element): number {
+  const ind = firstTagged(s, row, 'td', 'ind');
   const attr = ind?.getAttribute('indent');
   if (attr !== null && attr !== undefined && /^\d+$/.test(attr)) return Number(attr);
-  const width = Number(ind?.querySelector('img')?.getAttribute('width') ?? 0);
+  const width = Number((ind ? inside(s, ind, 'img')[0] : null)?.getAttribute('width') ?? 0);
   return Number.isFinite(width) ? Math.round(width / 40) : 0;
 }
 
@@ -32,8 +44,9 @@ function commentId(row: Element): string | null {
 }
 
 /** Story rows: `.fatitem` (current) or the first `tr.athing` holding a `td.title` (2015). */
-function storyRow(doc: Document): Element | null {
-  return doc.querySelector('.fatitem tr.athing') ?? Array.from(doc.querySelectorAll('tr.athing')).find((r) => r.querySelector('td.title')) ?? null;
+function storyRow(s: PageSignals, rows: Element[]): Element | null {
+  // '.fatitem tr.athing', else the first row with a 'td.title'
+  return rows.find((r) => inClass(r.parentElement, 'fatitem')) ?? rows.find((r) => firstTagged(s, r, 'td', 'title')) ?? null;
 }
 
 export const hackerNewsHtml: Adapter = {
@@ -42,13 +55,23 @@ export const hackerNewsHtml: Adapter = {
   detect(src) {
     if (src.kind !== 'html') return false;
     const op = src.doc.documentElement?.getAttribute('op');
-    return (op === 'item' || !!src.doc.querySelector('.fatitem, a[href="news"], a[href$="news.ycombinator.com/news"]')) && !!src.doc.querySelector('tr.athing');
+    const home = (a: Element) => {
+      const h = a.getAttribute('href') ?? '';
+      return h === 'news' || h.endsWith('news.ycombinator.com/news');
+    };
+    return (
+      (op === 'item' || queryHas(src.doc, '.fatitem', ['.fatitem']) || someTagged(src.doc, 'a', home, 'a[href="news"], a[href$="news.ycombinator.com/news"]')) &&
+      queryHas(src.doc, 'tr.athing', ['.athing'])
+    );
   },
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;
     const base = absUrl(src.url, SITE) ?? SITE;
-    const story = storyRow(doc);
+    const s = signalsOf(doc);
+    // 'tr.athing'
+    const rows = queryAllWhere(doc, 'tr.athing', ['.athing'], (r) => r.localName === 'tr');
+    const story = storyRow(s, rows);
     const sid = story ? (/^\d+$/.test(story.id) ? story.id : story.querySelector('a[id^="up_"]')?.id.slice(3) ?? itemIdFrom(story.nextElementSibling?.querySelector('a[href*="item?id="]')?.getAttribute('href'))) : null;
     const storyId = sid ?? itemIdFrom(src.url);
     const url = storyId ? `${SITE}item?id=${storyId}` : base;
@@ -79,28 +102,36 @@ export const hackerNewsHtml: Adapter = {
 
     // Each comment answers the nearest shallower comment above it; top-level ones answer the story.
     const stack: string[] = [];
-    for (const row of Array.from(doc.querySelectorAll('tr.athing'))) {
+    for (const row of rows) {
       if (row === story) continue;
-      const cell = row.querySelector('td.default');
+      const cell = firstTagged(s, row, 'td', 'default');
       if (!cell) continue;
       const id = commentId(row);
       if (!id) continue;
-      const depth = depthOf(row);
+      const depth = depthOf(s, row);
       stack.length = Math.min(stack.length, depth);
       const parent = depth > 0 ? stack[depth - 1] ?? stack[stack.length - 1] ?? storyId : storyId;
       stack[depth] = id;
-      const head = cell.querySelector('.comhead');
-      const user = head?.querySelector('a.hnuser, a[href^="user?id="], a[href*="/user?id="]');
-      const body = cell.querySelector('.commtext') ?? cell.querySelector('.comment');
+      const head = inside(s, cell, '.comhead')[0];
+      // 'a.hnuser, a[href^="user?id="], a[href*="/user?id="]'
+      const user = head
+        ? inside(s, head, 'a').find((a) => {
+            const href = a.getAttribute('href') ?? '';
+            return hasClass(a, 'hnuser') || href.startsWith('user?id=') || href.includes('/user?id=');
+          })
+        : undefined;
+      const body = inside(s, cell, '.commtext')[0] ?? inside(s, cell, '.comment')[0];
       // Deleted and flagged comments keep their place in the tree but have no author and no words of theirs.
       const gone = !user;
-      const words = gone ? { text: '', quotes: [] } : splitQuotes(textOf(body, NOT_TEXT));
+      const skip = body ? new Set<Node>([...inside(s, body, 'form'), ...inside(s, body, '.reply'), ...inside(s, body, '.navs')]) : null;
+      const words = gone ? { text: '', quotes: [] } : splitQuotes(textSkipping(body, skip));
       posts.push({
         id,
         author: { name: lineOf(user) || (gone ? '[deleted]' : 'unknown'), url: absUrl(user?.getAttribute('href'), base) },
-        publishedAt: isoDate(head?.querySelector('.age[title]')?.getAttribute('title')?.split(' ')[0]),
+        // '.age[title]'
+        publishedAt: isoDate((head ? inside(s, head, '.age').find((a) => a.hasAttribute('title')) : null)?.getAttribute('title')?.split(' ')[0]),
         text: words.text,
-        html: gone ? '' : cleanHtml(body, base, NOT_TEXT),
+        html: gone ? '' : cleanHtmlWhere(body, base, notText),
         permalink: `${SITE}item?id=${id}`,
         replyTo: parent ?? null,
         quotes: words.quotes,

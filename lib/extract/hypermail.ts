@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { QuoteInput } from '../model/thread.ts';
 import { cleanHtml, generator, lineOf, metaContent, normaliseText, inertClone } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 
 /**
  * Hypermail mailing-list archives (lists.w3.org and many others). A message page states its header
@@ -8,7 +9,7 @@ import { cleanHtml, generator, lineOf, metaContent, normaliseText, inertClone } 
  * The comments are read first because they are exact; index pages carry none of them.
  */
 function isHypermail(doc: Document): boolean {
-  return /hypermail/i.test(generator(doc)) || (!!doc.querySelector('address.headers') && !!doc.querySelector('pre#body, div.mail'));
+  return /hypermail/i.test(generator(doc)) || (queryHas(doc, 'address.headers', ['.headers']) && queryHas(doc, 'pre#body, div.mail', ['#body', '.mail']));
 }
 
 const ENTITY: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };

@@ -23,6 +23,7 @@ import { githubHtml, githubJson } from './github.ts';
 import { readabilityThread } from './readability.ts';
 import { detectPageLicense } from '../license/detect.ts';
 import { honourStatedZone } from './dates.ts';
+import { withPageSignals } from './page-signals.ts';
 
 export { ExtractError } from './types.ts';
 export type { Adapter, Source, ParseHtml } from './types.ts';
@@ -102,6 +103,11 @@ export interface ExtractOptions {
  * or an ExtractError whose message a person can act on.
  */
 export function extractThread(src: Source, opts: ExtractOptions = {}): Thread {
+  // One walk of the page answers every detector's "is my markup here?" (see page-signals.ts).
+  return src.kind === 'html' ? withPageSignals(src.doc, () => extractFrom(src, opts)) : extractFrom(src, opts);
+}
+
+function extractFrom(src: Source, opts: ExtractOptions): Thread {
   let raw: ThreadInput | null = null;
   for (const a of ADAPTERS) {
     if (a.accepts !== src.kind || !a.detect(src)) continue;

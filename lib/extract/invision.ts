@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /*
@@ -42,7 +43,7 @@ function quotesIn(body: Element): QuoteInput[] {
 export const invision: Adapter = {
   id: 'invision',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector(`${POST} [data-role="commentContent"]`),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, `${POST} [data-role="commentContent"]`, ['[data-role]']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

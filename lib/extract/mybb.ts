@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 
 /*
@@ -40,7 +41,7 @@ function quotesIn(body: Element): QuoteInput[] {
 export const mybb: Adapter = {
   id: 'mybb',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector(`${POST} .post_body[id^="pid_"]`),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, `${POST} .post_body[id^="pid_"]`, ['.post_body']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

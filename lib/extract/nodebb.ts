@@ -1,6 +1,7 @@
 import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, inertClone, lineOf, metaContent, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /*
@@ -109,7 +110,7 @@ export const nodebbJson: Adapter = {
 export const nodebbHtml: Adapter = {
   id: 'nodebb',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector(`${POST} [component="post/content"]`),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, `${POST} [component="post/content"]`, ['[component]']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /*
@@ -46,7 +47,7 @@ export const oldReddit: Adapter = {
   id: 'old-reddit',
   accepts: 'html',
   detect: (src) =>
-    src.kind === 'html' && !!src.doc.querySelector('.thing[data-fullname^="t3_"]') && !!src.doc.querySelector('.commentarea, .thing .usertext-body'),
+    src.kind === 'html' && queryHas(src.doc, '.thing[data-fullname^="t3_"]', ['[data-fullname]']) && !!src.doc.querySelector('.commentarea, .thing .usertext-body'),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

@@ -1,15 +1,22 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
+import { hasClass, inClass, inside, inTagClass, mayHave, queryAllWhere, queryFirst, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /** phpBB 3 (prosilver and themes derived from it) marks each post `div.post` with id `p<ID>`. */
 function isPhpbb3(doc: Document): boolean {
-  return !!doc.querySelector('div.post[id^="p"] .postbody, body#phpbb');
+  const inPost = (el: Element) => {
+    for (let e = el.parentElement; e; e = e.parentElement) if (e.localName === 'div' && e.id.startsWith('p') && hasClass(e, 'post')) return true;
+    return false;
+  };
+  // The selector as code: vBulletin and others also use .postbody, and each candidate would cost a compile.
+  const marker = (el: Element) => (hasClass(el, 'postbody') && inPost(el)) || (el.localName === 'body' && el.id === 'phpbb');
+  return queryHas(doc, 'div.post[id^="p"] .postbody, body#phpbb', ['.postbody', '#phpbb'], marker);
 }
 /** phpBB 2 (subSilver and its many copies): a table row per post with `span.name > a[name]` and `td.postbody`. */
 function isPhpbb2(doc: Document): boolean {
-  return !!doc.querySelector('span.name a[name], span.name a[id]') && !!doc.querySelector('.postbody');
+  return mayHave(doc, ['.name']) && mayHave(doc, ['.postbody']) && !!doc.querySelector('span.name a[name], span.name a[id]') && !!doc.querySelector('.postbody');
 }
 
 function topicTitle(doc: Document): string {
@@ -20,14 +27,21 @@ function topicTitle(doc: Document): string {
 }
 
 function paginationOf(doc: Document, url: string) {
-  const next = doc.querySelector('a[rel="next"], .pagination a.next, .pagination li.next a')?.getAttribute('href');
-  const current = Number(lineOf(doc.querySelector('.pagination li.active span, .pagination strong'))) || null;
+  // Without a .pagination block only the first alternative can match, and the index answers that one.
+  const paged = mayHave(doc, ['.pagination']);
+  const nextSel = 'a[rel="next"], .pagination a.next, .pagination li.next a';
+  const next = (paged ? doc.querySelector(nextSel) : queryFirst(doc, nextSel, ['[rel]']))?.getAttribute('href');
+  const current = paged ? Number(lineOf(doc.querySelector('.pagination li.active span, .pagination strong'))) || null : null;
   return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next, url) };
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
-function quotes3(body: Element): QuoteInput[] {
-  return Array.from(body.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote')).map((q) => {
+function quotes3(s: PageSignals, body: Element): QuoteInput[] {
+  const inQuote = (el: Element | null) => {
+    for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
+    return false;
+  };
+  return inside(s, body, 'blockquote').filter((q) => !inQuote(q.parentElement)).map((q) => {
     const cite = q.querySelector('cite');
     const link = cite?.querySelector('a[href*="p="]')?.getAttribute('href') ?? '';
     const author = cite ? lineOf(cite.querySelector('a:not([href*="p="])') ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
@@ -44,25 +58,39 @@ export const phpbb3: Adapter = {
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
     const posts: PostInput[] = [];
-    for (const el of Array.from(doc.querySelectorAll('div.post[id^="p"]'))) {
+    /*
+     * Per-post lookups read the page index (page-signals.ts) and test tags and classes in code: each
+     * stands for the selector in its comment, which linkedom would compile again for every post.
+     */
+    const s = signalsOf(doc);
+    const isPost = (d: Element) => d.localName === 'div' && d.id.startsWith('p');
+    for (const el of queryAllWhere(doc, 'div.post[id^="p"]', ['.post'], isPost)) {
       const id = /^p(\d+)$/.exec(el.id)?.[1];
-      const body = el.querySelector('.content');
+      const body = inside(s, el, '.content')[0];
       if (!id || !body) continue;
-      const authorLink = el.querySelector('.postprofile a.username, .postprofile a.username-coloured, p.author a.username, p.author strong a');
+      // '.postprofile a.username, .postprofile a.username-coloured, p.author a.username, p.author strong a'
+      const authorLink = inside(s, el, 'a').find((a) => {
+        const user = hasClass(a, 'username');
+        if ((user || hasClass(a, 'username-coloured')) && inClass(a.parentElement, 'postprofile')) return true;
+        if (user && inTagClass(a.parentElement, 'p', 'author')) return true;
+        for (let e = a.parentElement; e; e = e.parentElement) if (e.localName === 'strong' && inTagClass(e.parentElement, 'p', 'author')) return true;
+        return false;
+      });
       const name = lineOf(authorLink) || lineOf(el.querySelector('.postprofile .username, p.author strong'));
-      const authorLine = el.querySelector('p.author');
-      const time = authorLine?.querySelector('time[datetime]')?.getAttribute('datetime');
+      // 'p.author'
+      const authorLine = inside(s, el, '.author').find((p) => p.localName === 'p');
+      const time = (authorLine ? inside(s, authorLine, 'time').find((t) => t.hasAttribute('datetime')) : undefined)?.getAttribute('datetime');
       const shown = authorLine ? lineOf(authorLine).split('»').pop() : null;
-      const sig = el.querySelector('.signature');
+      const sig = inside(s, el, '.signature')[0];
       posts.push({
         id,
         author: { name: name || 'Guest', url: absUrl(authorLink?.getAttribute('href'), url) },
         publishedAt: isoDate(time) ?? parseForumDate(shown),
-        text: textOf(body, 'blockquote'),
+        text: textSkipping(body, new Set<Node>(inside(s, body, 'blockquote'))),
         html: cleanHtml(body, url),
         permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),
         replyTo: null,
-        quotes: quotes3(body),
+        quotes: quotes3(s, body),
         signature: sig ? textOf(sig) : undefined,
       });
     }

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { fromUnix } from './dates.ts';
 
 /**
@@ -185,7 +186,7 @@ export const redditHtml: Adapter = {
   accepts: 'html',
   detect: (src) =>
     src.kind === 'html' &&
-    !!src.doc.querySelector('[data-test-id="post-content"], [data-testid="post-container"]') &&
+    queryHas(src.doc, '[data-test-id="post-content"], [data-testid="post-container"]', ['[data-test-id]', '[data-testid]']) &&
     !!src.doc.querySelector('div[id^="t3_"], [data-test-id="post-content"]'),
   extract(src) {
     if (src.kind !== 'html') return null;

@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { cleanHtml, lineOf, textOf, inertClone } from './dom.ts';
+import { cleanHtml, lineOf, textOf, textSkipping } from './dom.ts';
+import { hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
 
@@ -12,8 +13,8 @@ import { parseForumDate } from './dates.ts';
 const BODY = 'div.inner[id^="msg_"], div.post > div[id^="msg_"]';
 
 function isSmf(doc: Document): boolean {
-  if (doc.querySelector('a[href*="simplemachines.org"], #smflogo')) return true;
-  return Array.from(doc.querySelectorAll('script:not([src])')).some((s) => /\bsmf_(scripturl|theme_url|charset)\b/.test(s.textContent ?? ''));
+  if (someTagged(doc, 'a', (a) => (a.getAttribute('href') ?? '').includes('simplemachines.org'), 'a[href*="simplemachines.org"]') || queryHas(doc, '#smflogo', ['#smflogo'])) return true;
+  return queryAllWhere(doc, 'script:not([src])', ['script'], (s) => !s.hasAttribute('src')).some((s) => /\bsmf_(scripturl|theme_url|charset)\b/.test(s.textContent ?? ''));
 }
 
 /**
@@ -33,10 +34,10 @@ function smfUrl(href: string | null | undefined, base: string): string | null {
 }
 
 /** The post's outer block: the nearest ancestor that also holds the poster column. */
-function containerOf(body: Element): Element | null {
+function containerOf(s: PageSignals, body: Element): Element | null {
   let el: Element | null = body.parentElement;
   for (let depth = 0; el && depth < 8; depth++, el = el.parentElement) {
-    if (el.querySelector('.poster')) return el;
+    if (inside(s, el, '.poster').length) return el;
   }
   return null;
 }
@@ -46,19 +47,24 @@ function containerOf(body: Element): Element | null {
  * blockquote; 2.1 puts a `cite` inside it. Header text is localised, so the name is read between the
  * first colon and the " on "/" am " that introduces the date.
  */
-function quoteParts(body: Element): { block: Element; header: Element | null }[] {
-  return Array.from(body.querySelectorAll('blockquote'))
-    .filter((b) => !b.parentElement?.closest('blockquote'))
+function quoteParts(s: PageSignals, body: Element): { block: Element; header: Element | null }[] {
+  const inQuote = (el: Element | null) => {
+    for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
+    return false;
+  };
+  return inside(s, body, 'blockquote')
+    .filter((b) => !inQuote(b.parentElement))
     .map((block) => {
       const prev = block.previousElementSibling;
-      return { block, header: prev?.classList.contains('quoteheader') ? prev : block.querySelector('cite') };
+      return { block, header: prev?.classList.contains('quoteheader') ? prev : (inside(s, block, 'cite')[0] ?? null) };
     });
 }
 
-function quotesIn(body: Element): QuoteInput[] {
-  return quoteParts(body).map(({ block, header }) => {
+function quotesIn(s: PageSignals, body: Element): QuoteInput[] {
+  return quoteParts(s, body).map(({ block, header }) => {
     const label = lineOf(header);
-    const link = header?.querySelector('a[href]')?.getAttribute('href') ?? '';
+    // 'a[href]'
+    const link = (header ? inside(s, header, 'a').find((a) => a.hasAttribute('href')) : undefined)?.getAttribute('href') ?? '';
     const author = /:\s*(.+?)(?:\s+(?:on|am|le|il|el|op)\s+.*)?$/i.exec(label)?.[1] ?? null;
     return { postId: /msg(\d+)/.exec(link)?.[1] ?? null, author, text: textOf(block, 'cite') };
   });
@@ -82,31 +88,49 @@ export const smf: Adapter = {
     // Every page of a topic names itself (topic=ID.START); the thread is the topic, so its URL is page 1's.
     const url = (smfUrl(canonical, src.url) ?? src.url).replace(/([?&;/]topic[=,]\d+)\.\d+/, '$1.0');
     const posts: PostInput[] = [];
-    for (const body of Array.from(doc.querySelectorAll(BODY))) {
+    /*
+     * Per-post lookups read the page index (page-signals.ts) and test tags and classes in code: each
+     * stands for the selector in its comment, which linkedom would compile again for every post.
+     */
+    const s = signalsOf(doc);
+    const isBody = (d: Element) => d.localName === 'div' && (hasClass(d, 'inner') || (d.parentElement?.localName === 'div' && hasClass(d.parentElement, 'post')));
+    for (const body of queryByIdPrefix(doc, BODY, 'msg_', isBody)) {
       const id = /^msg_(\d+)$/.exec(body.id)?.[1];
-      const box = containerOf(body);
+      const box = containerOf(s, body);
       if (!id || !box) continue;
-      const poster = box.querySelector('.poster h4');
-      const nameLink = poster?.querySelector('a[href]');
-      const keyinfo = box.querySelector('.keyinfo .smalltext, .postinfo .smalltext, .keyinfo');
+      // '.poster h4'
+      const poster = inside(s, box, 'h4').find((h) => inClass(h.parentElement, 'poster'));
+      const nameLink = poster ? inside(s, poster, 'a').find((a) => a.hasAttribute('href')) : undefined;
+      // '.keyinfo .smalltext, .postinfo .smalltext, .keyinfo'
+      const keyinfo = insideAny(s, box, ['.smalltext', '.keyinfo']).find(
+        (e) => hasClass(e, 'keyinfo') || inClass(e.parentElement, 'keyinfo') || inClass(e.parentElement, 'postinfo'),
+      );
       // "« Reply #1 on: September 19, 2007, 01:08:14 PM »": the date follows the first colon in any language.
       const shown = lineOf(keyinfo).replace(/[«»]/g, '').replace(/^[^:]*:\s*/, '');
-      const subject = box.querySelector(`#subject_${id} a[href], a[href*="msg${id}"]`)?.getAttribute('href');
-      const sig = box.querySelector('.signature');
-      const clean = inertClone(body);
-      for (const { block, header } of quoteParts(clean)) {
-        block.remove();
-        header?.remove();
+      // `#subject_ID a[href], a[href*="msgID"]`
+      const inSubject = (e: Element | null) => {
+        for (; e; e = e.parentElement) if (e.id === `subject_${id}`) return true;
+        return false;
+      };
+      const subject = inside(s, box, 'a')
+        .find((a) => a.hasAttribute('href') && ((a.getAttribute('href') ?? '').includes(`msg${id}`) || inSubject(a.parentElement)))
+        ?.getAttribute('href');
+      const sig = inside(s, box, '.signature')[0];
+      // The post's own words: quotes, their headers and footers skipped, as if removed from a copy.
+      const skip = new Set<Node>(inside(s, body, '.quotefooter').concat(inside(s, body, '.quoteheader')));
+      for (const { block, header } of quoteParts(s, body)) {
+        skip.add(block);
+        if (header) skip.add(header);
       }
       posts.push({
         id,
         author: { name: lineOf(nameLink ?? poster) || 'Guest', url: smfUrl(nameLink?.getAttribute('href'), url) },
         publishedAt: parseForumDate(shown),
-        text: textOf(clean, '.quotefooter, .quoteheader'),
+        text: textSkipping(body, skip),
         html: cleanHtml(body, url),
         permalink: smfUrl(subject ?? `#msg${id}`, url),
         replyTo: null,
-        quotes: quotesIn(body),
+        quotes: quotesIn(s, body),
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }

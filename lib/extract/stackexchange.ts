@@ -1,6 +1,7 @@
 import { ExtractError, type Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /**
@@ -69,7 +70,7 @@ function pagePost(el: Element, id: string, questionId: string | null, pageUrl: s
 export const stackExchangeHtml: Adapter = {
   id: 'stackexchange-html',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && !!src.doc.querySelector('#question[data-questionid], .question[data-questionid]') && !!src.doc.querySelector('.js-post-body, .post-text'),
+  detect: (src) => src.kind === 'html' && queryHas(src.doc, '#question[data-questionid], .question[data-questionid]', ['[data-questionid]']) && queryHas(src.doc, '.js-post-body, .post-text', ['.js-post-body', '.post-text']),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

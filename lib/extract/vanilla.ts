@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
+import { queryHas } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /*
@@ -35,7 +36,7 @@ export const vanilla: Adapter = {
   id: 'vanilla',
   accepts: 'html',
   detect: (src) =>
-    src.kind === 'html' && !!src.doc.querySelector('.MessageList .Message.userContent, .ItemDiscussion .Message, .ItemComment .Message') && !!src.doc.querySelector('.Item-Header .Username, .Author .Username'),
+    src.kind === 'html' && queryHas(src.doc, '.MessageList .Message.userContent, .ItemDiscussion .Message, .ItemComment .Message', ['.Message']) && !!src.doc.querySelector('.Item-Header .Username, .Author .Username'),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

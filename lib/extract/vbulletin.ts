@@ -1,6 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, inertClone } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, cleanHtmlWhere, generator, lineOf, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
+import { hasClass, inClass, inside, insideAny, inTagClass, queryAllWhere, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -9,31 +10,46 @@ import { parseForumDate } from './dates.ts';
  * board on any domain and with any skin is found.
  */
 const POST4 = 'li.postcontainer[id^="post_"], li.postbit[id^="post_"]';
-const QUOTE4 = '.bbcode_container';
-const SIG4 = '.signature, blockquote.signature, .tapatalkSignatur';
+/* Quote boxes are `.bbcode_container`; signatures `.signature, blockquote.signature, .tapatalkSignatur`. */
 
 function isVb4(doc: Document): boolean {
   const marked =
-    doc.documentElement?.id === 'vbulletin_html' || /vBulletin/i.test(generator(doc)) || !!doc.querySelector('meta[name="vb_meta_bburl"]');
+    doc.documentElement?.id === 'vbulletin_html' || /vBulletin/i.test(generator(doc)) || queryHas(doc, 'meta[name="vb_meta_bburl"]', ['meta'], (m) => m.getAttribute('name') === 'vb_meta_bburl');
   return marked && !!doc.querySelector(`${POST4}, [id^="post_message_"]`);
 }
 
+/*
+ * Per-post lookups of vB4 read the page index (page-signals.ts) and test tags and classes in code: each
+ * stands for the selector in its comment, which linkedom would compile again for every post.
+ */
+
+/** '.signature, blockquote.signature, .tapatalkSignatur' as code. */
+const isSig4 = (x: Element) => hasClass(x, 'signature') || hasClass(x, 'tapatalkSignatur');
+
 /** vB4 quote boxes: `.bbcode_quote` with "Quote from <strong>NAME</strong>" and a link to `postNNN`. */
-function quotes4(body: Element): QuoteInput[] {
-  return Array.from(body.querySelectorAll(`${QUOTE4} .bbcode_quote`)).map((q) => {
-    const by = q.querySelector('.bbcode_postedby');
-    const link = by?.querySelector('a[href]')?.getAttribute('href') ?? '';
+function quotes4(s: PageSignals, body: Element): QuoteInput[] {
+  // '.bbcode_container .bbcode_quote'
+  return inside(s, body, '.bbcode_quote').filter((q) => inClass(q.parentElement, 'bbcode_container')).map((q) => {
+    const by = inside(s, q, '.bbcode_postedby')[0];
+    // 'a[href]'
+    const link = (by ? inside(s, by, 'a').find((a) => a.hasAttribute('href')) : undefined)?.getAttribute('href') ?? '';
+    const message = inside(s, q, '.message')[0] ?? q;
     return {
       postId: /post(\d+)/.exec(link)?.[1] ?? /[?&]p=(\d+)/.exec(link)?.[1] ?? null,
-      author: lineOf(by?.querySelector('strong')) || null,
-      text: textOf(q.querySelector('.message') ?? q, '.bbcode_postedby'),
+      author: lineOf(by ? inside(s, by, 'strong')[0] : null) || null,
+      text: textSkipping(message, new Set<Node>(inside(s, message, '.bbcode_postedby'))),
     };
   });
 }
 
 /** The shown post date: vB4 prints `span.date`; some skins move it into the user panel's stats list. */
-function date4(el: Element): string | null {
-  for (const c of Array.from(el.querySelectorAll('.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate'))) {
+function date4(s: PageSignals, el: Element): string | null {
+  // '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate'
+  const isDate = (c: Element) =>
+    hasClass(c, 'postdate') ||
+    (hasClass(c, 'date') && (c.localName === 'span' || inClass(c.parentElement, 'postdate') || inClass(c.parentElement, 'posthead'))) ||
+    (c.localName === 'dd' && inTagClass(c.parentElement, 'dl', 'userstats'));
+  for (const c of insideAny(s, el, ['.date', 'dd', '.postdate']).filter(isDate)) {
     const d = parseForumDate(lineOf(c));
     if (d) return d;
   }
@@ -57,23 +73,30 @@ export const vbulletin: Adapter = {
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
     const posts: PostInput[] = [];
-    for (const el of Array.from(doc.querySelectorAll(POST4))) {
+    const s = signalsOf(doc);
+    const isPost = (li: Element) => li.localName === 'li' && (hasClass(li, 'postcontainer') || hasClass(li, 'postbit')) && li.id.startsWith('post_');
+    for (const el of queryAllWhere(doc, POST4, ['.postcontainer', '.postbit'], isPost)) {
       const id = /^post_(\d+)$/.exec(el.id)?.[1];
-      const holder = id ? el.querySelector(`[id="post_message_${id}"]`) : null;
-      const body = holder?.querySelector('blockquote.postcontent') ?? holder;
+      const holder = id ? inside(s, el, `#post_message_${id}`)[0] : undefined;
+      // 'blockquote.postcontent'
+      const body = (holder ? inside(s, holder, '.postcontent').find((b) => b.localName === 'blockquote') : undefined) ?? holder;
       if (!id || !body) continue;
-      const nameEl = el.querySelector('.username_container .username, a.username, .username');
-      const counter = el.querySelector('a.postcounter[href]')?.getAttribute('href');
-      const sig = el.querySelector(SIG4);
+      // '.username_container .username, a.username, .username': the first .username either way.
+      const nameEl = inside(s, el, '.username')[0];
+      // 'a.postcounter[href]'
+      const counter = inside(s, el, '.postcounter').find((a) => a.localName === 'a' && a.hasAttribute('href'))?.getAttribute('href');
+      // '.signature, blockquote.signature, .tapatalkSignatur'
+      const sig = insideAny(s, el, ['.signature', '.tapatalkSignatur'])[0];
       posts.push({
         id,
         author: { name: lineOf(nameEl) || 'Guest', url: nameEl?.tagName === 'A' ? absUrl(nameEl.getAttribute('href'), url) : null },
-        publishedAt: date4(el),
-        text: textOf(body, `${QUOTE4}, ${SIG4}`),
-        html: cleanHtml(body, url, SIG4),
+        publishedAt: date4(s, el),
+        // '.bbcode_container, .signature, blockquote.signature, .tapatalkSignatur'
+        text: textSkipping(body, new Set<Node>(insideAny(s, body, ['.bbcode_container', '.signature', '.tapatalkSignatur']))),
+        html: cleanHtmlWhere(body, url, isSig4),
         permalink: absUrl(counter ?? `showthread.php?p=${id}#post${id}`, url),
         replyTo: null,
-        quotes: quotes4(body),
+        quotes: quotes4(s, body),
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }
@@ -94,7 +117,7 @@ export const vbulletin: Adapter = {
 const POST_SA = 'table.post[id^="post"]';
 
 function isSomethingAwful(doc: Document): boolean {
-  return doc.body?.id === 'something_awful' || (!!doc.querySelector(`${POST_SA} td.postbody`) && !!doc.querySelector(`${POST_SA} dt.author`));
+  return doc.body?.id === 'something_awful' || (queryHas(doc, `${POST_SA} td.postbody`, ['.postbody']) && queryHas(doc, `${POST_SA} dt.author`, ['.author']));
 }
 
 /** Quote blocks are `div.bbc-block` with a "posted:" heading; code blocks share the class but not the heading. */

@@ -1,4 +1,4 @@
-import { Thread, type PostInput } from '../model/thread.ts';
+import { Thread, type Post, type PostInput, type Quote } from '../model/thread.ts';
 
 /** A chat message on its way to becoming a Post: `time` (ms since epoch) drives the conversation split. */
 export interface ChatMessage {
@@ -22,6 +22,69 @@ export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60 * 1000;
 interface Open {
   msgs: ChatMessage[];
   last: number | null;
+  /** Creation order: conversations that expire together are handed out in it. */
+  seq: number;
+  /** Whether the expiry queue holds an entry for it. */
+  queued: boolean;
+}
+
+/**
+ * Open conversations by the time of their last message, earliest first. Entries are not updated when
+ * a conversation grows: an entry's key is a lower bound of its conversation's last time, refreshed when
+ * it reaches the front. Finding the expired ones costs a few steps instead of a scan of every open
+ * conversation (hundreds, with Slack's month-long window).
+ */
+class ExpiryQueue {
+  private readonly keys: number[] = [];
+  private readonly items: Open[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  frontKey(): number {
+    return this.keys[0]!;
+  }
+
+  front(): Open {
+    return this.items[0]!;
+  }
+
+  push(c: Open, key: number): void {
+    const { keys, items } = this;
+    let i = keys.length;
+    keys.push(key);
+    items.push(c);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+    items[i] = c;
+  }
+
+  pop(): void {
+    const { keys, items } = this;
+    const key = keys.pop()!;
+    const item = items.pop()!;
+    const n = keys.length;
+    if (!n) return;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && keys[child + 1]! < keys[child]!) child++;
+      if (keys[child]! >= key) break;
+      keys[i] = keys[child]!;
+      items[i] = items[child]!;
+      i = child;
+    }
+    keys[i] = key;
+    items[i] = item;
+  }
 }
 
 /**
@@ -35,7 +98,8 @@ export class ConversationSplitter {
   private current: Open | null = null;
   /** Time of the last message of the channel's ongoing talk (late replies excluded). */
   private lastFlow: number | null = null;
-  private minLast = Infinity;
+  private readonly expiry = new ExpiryQueue();
+  private seq = 0;
   private readonly gap: number;
   private readonly window: number;
 
@@ -48,17 +112,29 @@ export class ConversationSplitter {
   push(m: ChatMessage): ChatMessage[][] {
     const closed: ChatMessage[][] = [];
     const t = m.time;
-    // minLast is a lower bound of the open conversations' last times (they only grow), so the scan runs
-    // only when one may have expired, not on every message: with a month-long window and hundreds of
-    // open conversations, scanning each time was the importers' main cost.
-    if (t !== null && t - this.minLast > this.window) {
-      let min = Infinity;
-      for (const c of this.open) {
-        if (c.last === null) continue;
-        if (t - c.last > this.window) closed.push(this.close(c));
-        else if (c.last < min) min = c.last;
+    // Every open conversation whose last message is more than the window before this one ends here.
+    // Conversations without a (numeric) last time never expire.
+    if (t !== null && this.expiry.size && t - this.expiry.frontKey() > this.window) {
+      const expired: Open[] = [];
+      while (this.expiry.size) {
+        const c = this.expiry.front();
+        const key = this.expiry.frontKey();
+        if (!this.open.has(c)) {
+          this.expiry.pop();
+          c.queued = false;
+        } else if (c.last !== key) {
+          // It grew since it was queued: queue it again at its real last time.
+          this.expiry.pop();
+          c.queued = false;
+          this.queue(c);
+        } else if (t - key > this.window) {
+          this.expiry.pop();
+          c.queued = false;
+          expired.push(c);
+        } else break;
       }
-      this.minLast = min;
+      expired.sort((a, b) => a.seq - b.seq);
+      for (const c of expired) closed.push(this.close(c));
     }
     if (this.byId.has(m.post.id)) return closed; // exports repeat edited messages under the same id
     const parent = m.post.replyTo ? this.byId.get(m.post.replyTo) : undefined;
@@ -73,7 +149,7 @@ export class ConversationSplitter {
       if (parent) target = parent;
       else if (inFlow) target = current!;
       else {
-        target = { msgs: [], last: null };
+        target = { msgs: [], last: null, seq: this.seq++, queued: false };
         this.open.add(target);
       }
       this.current = target;
@@ -82,10 +158,17 @@ export class ConversationSplitter {
     target.msgs.push(m);
     if (t !== null) {
       target.last = Math.max(target.last ?? t, t);
-      if (target.last < this.minLast) this.minLast = target.last;
+      if (!target.queued) this.queue(target);
     }
     this.byId.set(m.post.id, target);
     return closed;
+  }
+
+  private queue(c: Open): void {
+    // NaN stays NaN under Math.max: such a conversation can never expire, so it is not queued.
+    if (c.last === null || Number.isNaN(c.last)) return;
+    this.expiry.push(c, c.last);
+    c.queued = true;
   }
 
   /** The conversations still open, oldest first. */
@@ -112,6 +195,19 @@ export function splitConversations(msgs: Iterable<ChatMessage>, opts: Partial<Sp
 
 /** Stable sort by time; messages without a time keep their place relative to their neighbours. */
 export function byTime(msgs: ChatMessage[]): ChatMessage[] {
+  // Exports are nearly always in order already: then the sort would give the same list back.
+  let prev = -Infinity;
+  let sorted = true;
+  for (const m of msgs) {
+    if (m.time === null) continue;
+    // NaN counts as out of order: the sort below decides where it goes.
+    if (!(m.time >= prev)) {
+      sorted = false;
+      break;
+    }
+    prev = m.time;
+  }
+  if (sorted) return msgs.slice();
   let last = -Infinity;
   const keyed = msgs.map((m, i) => {
     if (m.time !== null) last = m.time;
@@ -127,8 +223,88 @@ export function conversationTitle(label: string, msgs: ChatMessage[]): string {
   return first ? `${label}, ${first.slice(0, 10)}` : label;
 }
 
+const POST_KEYS = ['id', 'author', 'publishedAt', 'text', 'html', 'permalink', 'replyTo', 'quotes', 'score'];
+const AUTHOR_KEYS = ['name', 'url'];
+const QUOTE_KEYS = ['postId', 'author', 'text'];
+const isNullableString = (v: unknown) => v === null || typeof v === 'string';
+
+/** -1: not the schema's keys; 0: the schema's keys in another order; 1: exactly the schema's keys in order. */
+function keyOrder(o: object, keys: string[]): -1 | 0 | 1 {
+  let n = 0;
+  let ordered = true;
+  for (const k in o) {
+    if (k !== keys[n]) {
+      if (!keys.includes(k)) return -1;
+      ordered = false;
+    }
+    n++;
+  }
+  return n !== keys.length ? -1 : ordered ? 1 : 0;
+}
+
+/**
+ * The importers' posts as the Post schema would give them back, or null when one is not plainly
+ * valid (then zod checks it, and names the problem). The same checks and defaults, in the schema's
+ * key order, without zod's cost per post: a million-message import builds a million posts.
+ */
+function plainPosts(msgs: ChatMessage[]): Post[] | null {
+  const out: Post[] = new Array(msgs.length);
+  for (let i = 0; i < msgs.length; i++) {
+    const p = msgs[i]!.post;
+    const order = keyOrder(p, POST_KEYS);
+    const a = p.author;
+    const score = p.score ?? null;
+    if (
+      order < 0 ||
+      typeof p.id !== 'string' ||
+      !p.id ||
+      typeof a !== 'object' ||
+      a === null ||
+      typeof a.name !== 'string' ||
+      !a.name ||
+      !isNullableString(a.url) ||
+      !isNullableString(p.publishedAt) ||
+      typeof p.text !== 'string' ||
+      typeof p.html !== 'string' ||
+      !isNullableString(p.permalink) ||
+      !isNullableString(p.replyTo) ||
+      !Array.isArray(p.quotes) ||
+      !(score === null || (typeof score === 'number' && Number.isFinite(score)))
+    ) {
+      return null;
+    }
+    let same = order === 1 && p.score !== undefined && keyOrder(a, AUTHOR_KEYS) === 1;
+    for (const q of p.quotes) {
+      if (typeof q !== 'object' || q === null || !isNullableString(q.postId) || !isNullableString(q.author) || typeof q.text !== 'string') return null;
+      const qo = keyOrder(q, QUOTE_KEYS);
+      if (qo < 0) return null;
+      if (qo === 0) same = false;
+    }
+    if (same) {
+      // Already exactly what the schema gives back: kept as it is, not copied.
+      out[i] = p as Post;
+      continue;
+    }
+    const quotes: Quote[] = p.quotes.map((q) => ({ postId: q.postId, author: q.author, text: q.text }) as Quote);
+    out[i] = {
+      id: p.id,
+      author: { name: a.name, url: a.url },
+      publishedAt: p.publishedAt,
+      text: p.text,
+      html: p.html,
+      permalink: p.permalink,
+      replyTo: p.replyTo,
+      quotes,
+      score,
+    };
+  }
+  return out;
+}
+
 /** A conversation as a validated Thread. */
 export function conversationThread(platform: string, url: string, title: string, msgs: ChatMessage[]): Thread {
+  const posts = msgs.length && platform && typeof url === 'string' && typeof title === 'string' ? plainPosts(msgs) : null;
+  if (posts) return { schemaVersion: 1, platform, url, title, posts };
   return Thread.parse({ platform, url, title, posts: msgs.map((m) => m.post) });
 }
 

@@ -3,7 +3,7 @@ import { ConversationSplitter } from './conversations.ts';
 import { importContext, type ImportContext } from './context.ts';
 import { DiscordReader } from './discord.ts';
 import { ImportError } from './errors.ts';
-import { JsonArrayStream } from './json-stream.ts';
+import { JsonArrayStream, type JsonStreamItem } from './json-stream.ts';
 
 export interface StreamProgress {
   bytes: number;
@@ -30,19 +30,22 @@ export async function* importDiscordStream(
   let threads = 0;
   const ready: Thread[] = [];
 
-  for await (const chunk of chunks) {
-    for (const item of json.write(chunk)) {
-      if (item.kind === 'member') {
-        if (item.key === 'guild') guild = item.value;
-        else if (item.key === 'channel') reader = new DiscordReader(guild, item.value);
-        continue;
-      }
-      // DiscordChatExporter writes guild and channel first; without them, ids fall back to "unknown".
-      reader ??= new DiscordReader(guild, null);
-      messages++;
-      const m = reader.message(item.value);
-      if (m) for (const c of splitter.push(m)) ready.push(reader.thread(c));
+  // Each message is converted as soon as it is parsed, so the raw parsed objects die young.
+  const take = (item: JsonStreamItem) => {
+    if (item.kind === 'member') {
+      if (item.key === 'guild') guild = item.value;
+      else if (item.key === 'channel') reader = new DiscordReader(guild, item.value);
+      return;
     }
+    // DiscordChatExporter writes guild and channel first; without them, ids fall back to "unknown".
+    const r = (reader ??= new DiscordReader(guild, null));
+    messages++;
+    const m = r.message(item.value);
+    if (m) for (const c of splitter.push(m)) ready.push(r.thread(c));
+  };
+
+  for await (const chunk of chunks) {
+    json.each(chunk, take);
     while (ready.length) {
       threads++;
       yield ready.shift()!;

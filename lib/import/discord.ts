@@ -8,6 +8,7 @@ import { splitQuoted, textHtml, withFiles, escapeHtml, type FileRef } from './me
 
 /** Message types that are people talking; joins, pins, calls, renames and thread notices are not. */
 const SPOKEN = new Set(['Default', 'Reply']);
+const MENTION = /<@!?(\d+)>/g;
 /** How many recent messages are remembered to quote the message a reply answers. */
 const REMEMBERED = 5000;
 
@@ -18,10 +19,14 @@ type Json = Record<string, unknown>;
  * streaming reader share every rule.
  */
 export class DiscordReader {
-  private readonly recent = new Map<string, { author: string; text: string }>();
+  /** Remembered message id → its slot in the ring. */
+  private readonly recent = new Map<string, number>();
   // Oldest-first ring of remembered ids: deleting a Map's first key through keys().next() slows down
-  // as deletions pile up, which made this reader the importer's bottleneck.
+  // as deletions pile up, which made this reader the importer's bottleneck. Author and text sit in
+  // parallel arrays rather than an object per message, which the garbage collector would have to move.
   private readonly ring: (string | undefined)[] = new Array(REMEMBERED);
+  private readonly ringAuthor: string[] = new Array(REMEMBERED);
+  private readonly ringText: string[] = new Array(REMEMBERED);
   private ringAt = 0;
   private readonly guildId: string;
   private readonly channelId: string;
@@ -44,28 +49,30 @@ export class DiscordReader {
     if (!SPOKEN.has(type) || !id) return null;
     const author = isRecord(raw.author) ? raw.author : {};
     const name = str(author.nickname) || str(author.name) || 'Unknown';
-    const mentions = new Map<string, string>();
-    for (const m of Array.isArray(raw.mentions) ? raw.mentions : []) {
-      if (isRecord(m) && str(m.id)) mentions.set(str(m.id)!, str(m.nickname) || str(m.name) || str(m.id)!);
-    }
     // Older exports keep raw mention markup; show the display name a reader saw.
-    const content = (str(raw.content) ?? '').replace(/<@!?(\d+)>/g, (all, uid: string) => (mentions.has(uid) ? `@${mentions.get(uid)}` : all));
+    let content = str(raw.content) ?? '';
+    if (content.includes('<@') && Array.isArray(raw.mentions) && raw.mentions.length) {
+      const mentions = new Map<string, string>();
+      for (const m of raw.mentions) {
+        if (isRecord(m) && str(m.id)) mentions.set(str(m.id)!, str(m.nickname) || str(m.name) || str(m.id)!);
+      }
+      content = content.replace(MENTION, (all, uid: string) => (mentions.has(uid) ? `@${mentions.get(uid)}` : all));
+    }
     const { text: own, quotes } = splitQuoted(content);
     const ref = isRecord(raw.reference) ? raw.reference : null;
     const replyTo = ref && str(ref.messageId) && (str(ref.channelId) ?? this.channelId) === this.channelId ? str(ref.messageId) : null;
     if (replyTo) {
-      const parent = this.recent.get(replyTo);
-      quotes.unshift({ postId: replyTo, author: parent?.author ?? null, text: parent?.text ?? '' });
+      const slot = this.recent.get(replyTo);
+      quotes.unshift({ postId: replyTo, author: slot === undefined ? null : this.ringAuthor[slot]!, text: slot === undefined ? '' : this.ringText[slot]! });
     }
-    const files: FileRef[] = (Array.isArray(raw.attachments) ? raw.attachments : []).filter(isRecord).map((a) => ({
-      name: str(a.fileName) ?? 'attachment',
-      url: str(a.url),
-    }));
-    const stickers = (Array.isArray(raw.stickers) ? raw.stickers : []).filter(isRecord).map((s) => str(s.name) ?? 'sticker');
+    // Loops rather than filter/map chains: most messages have no attachment, sticker or reaction.
+    const files: FileRef[] = [];
+    if (Array.isArray(raw.attachments)) for (const a of raw.attachments) if (isRecord(a)) files.push({ name: str(a.fileName) ?? 'attachment', url: str(a.url) });
     let { text, html } = withFiles(own, textHtml(own), files);
-    if (stickers.length) html += stickers.map((s) => `<p class="sticker">[sticker: ${escapeHtml(s)}]</p>`).join('');
+    if (Array.isArray(raw.stickers)) for (const s of raw.stickers) if (isRecord(s)) html += `<p class="sticker">[sticker: ${escapeHtml(str(s.name) ?? 'sticker')}]</p>`;
     if (!text && !html) return null;
-    const score = (Array.isArray(raw.reactions) ? raw.reactions : []).filter(isRecord).reduce((n, r) => n + (Number(r.count) || 0), 0);
+    let score = 0;
+    if (Array.isArray(raw.reactions)) for (const r of raw.reactions) if (isRecord(r)) score += Number(r.count) || 0;
     const ts = str(raw.timestamp);
     const time = ts ? Date.parse(ts) : NaN;
     this.remember(id, name, own);
@@ -94,15 +101,18 @@ export class DiscordReader {
   }
 
   private remember(id: string, author: string, text: string): void {
-    if (this.recent.has(id)) {
-      this.recent.set(id, { author, text: text.slice(0, 500) });
-      return;
+    // A repeated id (an edited message exported twice) keeps its place in the ring.
+    let slot = this.recent.get(id);
+    if (slot === undefined) {
+      slot = this.ringAt;
+      const old = this.ring[slot];
+      if (old !== undefined) this.recent.delete(old);
+      this.ring[slot] = id;
+      this.ringAt = (slot + 1) % REMEMBERED;
+      this.recent.set(id, slot);
     }
-    const old = this.ring[this.ringAt];
-    if (old !== undefined) this.recent.delete(old);
-    this.ring[this.ringAt] = id;
-    this.ringAt = (this.ringAt + 1) % REMEMBERED;
-    this.recent.set(id, { author, text: text.slice(0, 500) });
+    this.ringAuthor[slot] = author;
+    this.ringText[slot] = text.slice(0, 500);
   }
 }
 

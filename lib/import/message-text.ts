@@ -13,7 +13,8 @@ const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 export function textHtml(text: string): string {
   if (!text.includes('http')) {
     const out = escapeHtml(text);
-    return out ? `<p>${out.replace(/\n/g, '<br>')}</p>` : '';
+    if (!out) return '';
+    return out.includes('\n') ? `<p>${out.replace(/\n/g, '<br>')}</p>` : `<p>${out}</p>`;
   }
   let out = '';
   let at = 0;
@@ -56,7 +57,7 @@ const DATED_ATTRIBUTION = /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}(?: GMT[+-]\d{1,2}:\d
  */
 export function splitQuoted(text: string): { text: string; quotes: QuoteInput[] } {
   // Most chat messages quote nothing: the same result without splitting into lines.
-  if (!text.includes('>')) return { text: text.replace(/\n{3,}/g, '\n\n').trim(), quotes: [] };
+  if (!text.includes('>')) return { text: (text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text).trim(), quotes: [] };
   const lines = text.split('\n');
   const own: string[] = [];
   const quotes: QuoteInput[] = [];

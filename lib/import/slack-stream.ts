@@ -246,10 +246,11 @@ export async function* importSlackZipStream(
         const d = done.shift()!;
         feed(d.path, d.bytes);
       }
-    }
-    while (ready.length) {
-      threads++;
-      yield ready.shift()!;
+      // Handed out slice by slice, not chunk by chunk: a 1 MB chunk can close thousands of conversations.
+      while (ready.length) {
+        threads++;
+        yield ready.shift()!;
+      }
     }
     onProgress?.({ pass: 2, bytes, messages, threads });
   }

@@ -11,19 +11,47 @@ const SPOKEN = new Set(['', 'file_share', 'file_comment', 'thread_broadcast', 'm
 
 export type Users = Map<string, string>;
 
-/** Slack's message markup as plain text: mentions by display name, links as their label and address. */
+function slackLink(inner: string, users: Users): string {
+  const bar = inner.indexOf('|');
+  const target = bar < 0 ? inner : inner.slice(0, bar);
+  // As inner.split('|')[1]: the label ends at a second bar, if any.
+  const bar2 = bar < 0 ? -1 : inner.indexOf('|', bar + 1);
+  const label = bar < 0 ? undefined : inner.slice(bar + 1, bar2 < 0 ? inner.length : bar2);
+  const c = target.charCodeAt(0);
+  if (c === 0x40 /* @ */) return `@${label ?? users.get(target.slice(1)) ?? target.slice(1)}`;
+  if (c === 0x23 /* # */) return `#${label ?? target.slice(1)}`;
+  if (c === 0x21 /* ! */) return `@${label ?? target.slice(1).replace(/\^.*/, '')}`;
+  return label && label !== target ? `${label} (${target})` : target;
+}
+
+/**
+ * Slack's message markup as plain text: mentions by display name, links as their label and address.
+ * Every `<…>` holding neither `<` nor `>` is a link or mention; then the three entities Slack escapes
+ * are decoded. Scanned by hand rather than with a regex and a callback: it runs once per message.
+ */
 export function slackText(s: string, users: Users): string {
-  return s
-    .replace(/<([^<>]+)>/g, (_all, inner: string) => {
-      const [target = '', label] = inner.split('|');
-      if (target.startsWith('@')) return `@${label ?? users.get(target.slice(1)) ?? target.slice(1)}`;
-      if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
-      if (target.startsWith('!')) return `@${label ?? target.slice(1).replace(/\^.*/, '')}`;
-      return label && label !== target ? `${label} (${target})` : target;
-    })
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  let out = '';
+  let last = 0;
+  const n = s.length;
+  let i = s.indexOf('<');
+  while (i >= 0) {
+    let j = i + 1;
+    let c = 0;
+    while (j < n && (c = s.charCodeAt(j)) !== 0x3c && c !== 0x3e) j++;
+    if (j >= n) break;
+    if (c === 0x3c) {
+      i = j;
+      continue;
+    }
+    if (j > i + 1) {
+      out += s.slice(last, i) + slackLink(s.slice(i + 1, j), users);
+      last = j + 1;
+    }
+    i = s.indexOf('<', j + 1);
+  }
+  if (last) out += s.slice(last);
+  else out = s;
+  return out.includes('&') ? out.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&') : out;
 }
 
 export function userNames(raw: unknown): Users {
@@ -34,6 +62,10 @@ export function userNames(raw: unknown): Users {
     users.set(str(u.id)!, str(p.display_name) || str(p.real_name) || str(u.real_name) || str(u.name) || str(u.id)!);
   }
   return users;
+}
+
+function slackFile(f: Record<string, unknown>): FileRef {
+  return { name: str(f.name) || str(f.title) || 'file', url: str(f.permalink) || str(f.url_private) || null };
 }
 
 function slackMessage(raw: unknown, users: Users): ChatMessage | null {
@@ -47,15 +79,15 @@ function slackMessage(raw: unknown, users: Users): ChatMessage | null {
   const name = (userId && users.get(userId)) || str(profile.display_name) || str(profile.real_name) || str(raw.username) || userId || 'Unknown';
   const body = subtype === 'file_comment' && comment ? (str(comment.comment) ?? '') : (str(raw.text) ?? '');
   const { text: own, quotes } = splitQuoted(slackText(body, users));
-  const fileObjs = [...(Array.isArray(raw.files) ? raw.files : []), ...(isRecord(raw.file) && subtype !== 'file_comment' ? [raw.file] : [])];
-  const files: FileRef[] = fileObjs.filter(isRecord).map((f) => ({
-    name: str(f.name) || str(f.title) || 'file',
-    url: str(f.permalink) || str(f.url_private) || null,
-  }));
+  const files: FileRef[] = [];
+  // Most messages carry no file: no arrays built for them.
+  if (Array.isArray(raw.files)) for (const f of raw.files) if (isRecord(f)) files.push(slackFile(f));
+  if (isRecord(raw.file) && subtype !== 'file_comment') files.push(slackFile(raw.file));
   const { text, html } = withFiles(own, textHtml(own), files);
   if (!text) return null;
   const threadTs = str(raw.thread_ts);
-  const score = (Array.isArray(raw.reactions) ? raw.reactions : []).filter(isRecord).reduce((n, r) => n + (Number(r.count) || 0), 0);
+  let score = 0;
+  if (Array.isArray(raw.reactions)) for (const r of raw.reactions) if (isRecord(r)) score += Number(r.count) || 0;
   return {
     time: Number(ts) * 1000,
     post: {

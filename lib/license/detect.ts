@@ -1,5 +1,6 @@
 import { lineOf, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
+import { hasClass, queryAllWhere } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -59,7 +60,9 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
   };
 
-  for (const el of Array.from(doc.querySelectorAll('a[rel], link[rel], area[rel]'))) {
+  // Each query below also states the selector as code, so linkedom need not compile it per candidate.
+  const withRel = (el: Element) => el.localName === 'a' || el.localName === 'link' || el.localName === 'area';
+  for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
     const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
     if (!rel.includes('license')) continue;
     const href = el.getAttribute('href') ?? '';
@@ -74,14 +77,15 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     add(r, `<${tag} rel="license"> to ${abs}`);
   }
 
-  for (const el of Array.from(doc.querySelectorAll('meta[name]'))) {
+  for (const el of queryAllWhere(doc, 'meta[name]', ['meta'], (m) => m.hasAttribute('name'))) {
     const name = (el.getAttribute('name') ?? '').toLowerCase();
     if (!META_NAMES.has(name)) continue;
     const content = el.getAttribute('content') ?? '';
     add(fromValue(content), `<meta name="${name}" content="${content.trim().slice(0, 200)}">`);
   }
 
-  for (const s of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
+  const jsonLd = (el: Element) => (el.getAttribute('type') ?? '').toLowerCase() === 'application/ld+json';
+  for (const s of queryAllWhere(doc, 'script[type="application/ld+json" i]', ['script'], jsonLd)) {
     let data: unknown;
     try {
       data = JSON.parse(s.textContent ?? '');
@@ -93,7 +97,10 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     for (const v of values) add(fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
   }
 
-  for (const footer of Array.from(doc.querySelectorAll('footer, #footer, .footer, [role="contentinfo"], #page-footer'))) {
+  const isFooter = (el: Element) =>
+    el.localName === 'footer' || el.id === 'footer' || el.id === 'page-footer' || hasClass(el, 'footer') || el.getAttribute('role') === 'contentinfo';
+  const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
+  for (const footer of footers) {
     for (const a of Array.from(footer.querySelectorAll('a[href*="creativecommons.org/"]'))) {
       add(ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
     }

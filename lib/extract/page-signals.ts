@@ -1,0 +1,253 @@
+/**
+ * One walk over a page that records which classes, ids and tags it holds, and where.
+ *
+ * Why: every detector must prove a page is NOT its engine before the next one runs, and under linkedom
+ * (CLI, bulk import, tests) each `querySelector` that finds nothing walks the whole document, 10–20 ms
+ * on a 200-post page. linkedom also compiles the selector anew on every call and every `matches`, up to
+ * half a millisecond for a selector list, which per post dominated long threads. With the index, a
+ * detector or adapter looks up the few elements that carry the class, id, tag or attribute its selector
+ * needs (`inside` finds them within one post by document position) and tests only those, where it
+ * matters with the selector written as code next to the selector it stands for. Same answers: the
+ * fidelity suite and a comparison of every corpus page's full output before and after showed no change.
+ *
+ * The index is only trusted while `extractThread` runs (`withPageSignals`): a live page changes between
+ * captures (Discourse loads more posts as the reader scrolls), so nothing is cached across calls.
+ * Outside that window every helper here falls back to plain `querySelector`.
+ */
+
+export interface PageSignals {
+  byClass: Map<string, Element[]>;
+  byId: Map<string, Element[]>;
+  byTag: Map<string, Element[]>;
+  /** Filled per attribute name on first use: detectors ask about a handful of the many names a page has. */
+  byAttr: Map<string, Element[]>;
+  /** Every element, in document order. */
+  all: Element[];
+  /** Position in document order, to merge candidates found under different keys. */
+  order: Map<Element, number>;
+  /** Position of an element's last descendant, found on first use: its subtree is the range (order, last]. */
+  last: Map<Element, number>;
+}
+
+const active = new WeakMap<Document, PageSignals>();
+
+function push(map: Map<string, Element[]>, key: string, el: Element): void {
+  const list = map.get(key);
+  if (list) list.push(el);
+  else map.set(key, [el]);
+}
+
+const SPACE = /[ \t\n\f\r]+/;
+
+/** Document order, skipping <template> contents as `querySelector` does. */
+export function buildPageSignals(doc: Document): PageSignals {
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), all: [], order: new Map(), last: new Map() };
+  const walk = (parent: Element) => {
+    for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
+      record(s, el);
+      if (el.localName !== 'template') walk(el);
+    }
+  };
+  const root = doc.documentElement;
+  if (root) {
+    record(s, root);
+    walk(root);
+  }
+  return s;
+}
+
+function record(s: PageSignals, el: Element): void {
+  s.order.set(el, s.all.length);
+  s.all.push(el);
+  push(s.byTag, el.localName, el);
+  if (!el.hasAttributes()) return;
+  const id = el.getAttributeNode('id')?.value;
+  if (id) push(s.byId, id, el);
+  const cls = el.getAttributeNode('class')?.value;
+  if (cls) for (const c of cls.split(SPACE)) if (c) push(s.byClass, c, el);
+}
+
+/** Runs `fn` (one extraction) with the page's index available to every detector and adapter. */
+export function withPageSignals<T>(doc: Document, fn: () => T): T {
+  if (active.has(doc)) return fn();
+  active.set(doc, buildPageSignals(doc));
+  try {
+    return fn();
+  } finally {
+    active.delete(doc);
+  }
+}
+
+/**
+ * A key every element matching a selector must carry: `.class`, `#id`, `[attr]` or a tag name.
+ * The caller guarantees that: the key is a hint, the selector still decides.
+ */
+function candidates(s: PageSignals, key: string): Element[] {
+  const k = key.slice(1);
+  if (key[0] === '.') return s.byClass.get(k) ?? [];
+  if (key[0] === '#') return s.byId.get(k) ?? [];
+  if (key[0] === '[') {
+    const name = k.replace(/\]$/, '').toLowerCase();
+    let list = s.byAttr.get(name);
+    if (!list) {
+      list = s.all.filter((el) => el.hasAttribute(name));
+      s.byAttr.set(name, list);
+    }
+    return list;
+  }
+  return s.byTag.get(key.toLowerCase()) ?? [];
+}
+
+/**
+ * `doc.querySelector(selector)`, answered from the index when one is active. `keys` must cover every
+ * alternative of the selector list: each match carries at least one of them. `test`, when given, is the
+ * selector written as code, which spares linkedom compiling the selector once per candidate.
+ */
+export function queryFirst(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): Element | null {
+  const s = active.get(doc);
+  if (!s) return doc.querySelector(selector);
+  const is = test ?? ((el: Element) => el.matches(selector));
+  let best: Element[] = [];
+  for (const k of keys) {
+    const hit = candidates(s, k).find(is);
+    if (hit) best.push(hit);
+  }
+  if (best.length < 2) return best[0] ?? null;
+  // Several keys matched: the first in document order, as querySelector answers.
+  best = sortInDocumentOrder(s, best);
+  return best[0]!;
+}
+
+/** `doc.querySelectorAll(selector)` in document order, from the index when one is active. */
+export function queryAll(doc: Document, selector: string, keys: string[]): Element[] {
+  const s = active.get(doc);
+  if (!s) return Array.from(doc.querySelectorAll(selector));
+  const seen = new Set<Element>();
+  for (const k of keys) for (const el of candidates(s, k)) if (!seen.has(el) && el.matches(selector)) seen.add(el);
+  const all = Array.from(seen);
+  return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
+}
+
+/**
+ * False only when the active index proves that no element carries any of `keys`: a cheap necessary
+ * condition to check before a real query. True when no index is active.
+ */
+export function mayHave(doc: Document, keys: string[]): boolean {
+  const s = active.get(doc);
+  return !s || keys.some((k) => candidates(s, k).length > 0);
+}
+
+/**
+ * `doc.querySelectorAll(selector)` where `test` is the same selector written as code, so that the
+ * candidates under `keys` are not each matched against a freshly compiled selector.
+ */
+export function queryAllWhere(doc: Document, selector: string, keys: string[], test: (el: Element) => boolean): Element[] {
+  const s = active.get(doc);
+  if (!s) return Array.from(doc.querySelectorAll(selector));
+  const seen = new Set<Element>();
+  for (const k of keys) for (const el of candidates(s, k)) if (!seen.has(el) && test(el)) seen.add(el);
+  const all = Array.from(seen);
+  return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
+}
+
+export function queryHas(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): boolean {
+  const s = active.get(doc);
+  if (!s) return !!doc.querySelector(selector);
+  const is = test ?? ((el: Element) => el.matches(selector));
+  return keys.some((k) => candidates(s, k).some(is));
+}
+
+function sortInDocumentOrder(s: PageSignals, els: Element[]): Element[] {
+  return els.sort((a, b) => s.order.get(a)! - s.order.get(b)!);
+}
+
+/**
+ * Whether some `tag` element passes `test`; `selector` is the same question as CSS, asked when no index
+ * is active. For attribute tests on common tags (every link on the page), where matching each candidate
+ * against a selector would cost more than the scan it replaces.
+ */
+export function someTagged(doc: Document, tag: string, test: (el: Element) => boolean, selector: string): boolean {
+  const s = active.get(doc);
+  if (!s) return !!doc.querySelector(selector);
+  return (s.byTag.get(tag) ?? []).some(test);
+}
+
+/**
+ * The index for code that runs per post: the active one, or one built now for a caller outside
+ * `extractThread` (not kept, for the reason given at the top).
+ */
+export function signalsOf(doc: Document): PageSignals {
+  return active.get(doc) ?? buildPageSignals(doc);
+}
+
+/**
+ * Descendants of `root` carrying `key`, in document order: what `root.querySelectorAll(key)` gives for
+ * a key alone, found by position instead of by matching a compiled selector against every element
+ * below `root` (linkedom compiles the selector anew on each call, which dominated long threads).
+ */
+export function inside(s: PageSignals, root: Element, key: string): Element[] {
+  const start = s.order.get(root);
+  const end = start === undefined ? undefined : lastInside(s, root);
+  if (start === undefined || end === undefined) return Array.from(root.querySelectorAll(key));
+  const list = candidates(s, key);
+  // First candidate after `start`: the list is in document order.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.order.get(list[mid]!)! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Element[] = [];
+  for (let i = lo; i < list.length && s.order.get(list[i]!)! <= end; i++) out.push(list[i]!);
+  return out;
+}
+
+/**
+ * `doc.querySelectorAll(selector)` for a selector whose every match has an id starting with `prefix`,
+ * `test` being the rest of the selector as code.
+ */
+export function queryByIdPrefix(doc: Document, selector: string, prefix: string, test: (el: Element) => boolean): Element[] {
+  const s = active.get(doc);
+  if (!s) return Array.from(doc.querySelectorAll(selector));
+  const out: Element[] = [];
+  for (const [id, els] of s.byId) if (id.startsWith(prefix)) for (const el of els) if (test(el)) out.push(el);
+  return sortInDocumentOrder(s, out);
+}
+
+/** `inside` for several keys at once: their union, in document order. */
+export function insideAny(s: PageSignals, root: Element, keys: string[]): Element[] {
+  const seen = new Set<Element>();
+  for (const k of keys) for (const el of inside(s, root, k)) seen.add(el);
+  return sortInDocumentOrder(s, Array.from(seen));
+}
+
+/** Whether `el` or one of its ancestors is a `tag` element with class `cls`. */
+export function inTagClass(el: Element | null, tag: string, cls: string): boolean {
+  for (let e = el; e; e = e.parentElement) if (e.localName === tag && hasClass(e, cls)) return true;
+  return false;
+}
+
+/** Position of the last element of `root`'s subtree: its deepest last child (template contents are not indexed). */
+function lastInside(s: PageSignals, root: Element): number | undefined {
+  let end = s.last.get(root);
+  if (end !== undefined) return end;
+  let e = root;
+  while (e.localName !== 'template' && e.lastElementChild) e = e.lastElementChild;
+  end = s.order.get(e);
+  if (end !== undefined) s.last.set(root, end);
+  return end;
+}
+
+/** Whether the element's class attribute names `cls` (classList without building one per element). */
+export function hasClass(el: Element, cls: string): boolean {
+  const v = el.getAttribute('class');
+  if (!v || !v.includes(cls)) return false;
+  return v === cls || v.split(SPACE).includes(cls);
+}
+
+/** Whether `el` or one of its ancestors has class `cls`. */
+export function inClass(el: Element | null, cls: string): boolean {
+  for (let e = el; e; e = e.parentElement) if (hasClass(e, cls)) return true;
+  return false;
+}
