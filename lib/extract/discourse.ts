@@ -1,4 +1,4 @@
-import type { Adapter, Source } from './types.ts';
+import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf, textSkipping } from './dom.ts';
 import { hasClass, inClass, inside, insideAny, queryAllWhere, queryHas, signalsOf } from './page-signals.ts';

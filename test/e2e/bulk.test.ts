@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type Browser } from './support/chromium.ts';
 import { buildForum, type BulkForum } from '../support/bulk-forum.ts';
+import { waitFor as waitUntil } from './support/wait.ts';
 
 /**
  * Bulk capture in real Chromium against a forum built from the corpus's SMF pages. Every response takes
@@ -27,16 +28,7 @@ let server: ReturnType<typeof createServer>;
 const log: Hit[] = [];
 let browser: Browser;
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
-}
+const waitFor = <T,>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000) => waitUntil(fn, ok, what, ms);
 
 const count = (page: Page, k: string) => page.locator(`[data-k="${k}"]`).textContent().then((t) => Number(t ?? 'NaN'));
 

@@ -8,6 +8,7 @@ import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
 import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * The curate view end to end, on a real Stack Exchange page (question 2014, answers 2014 and 2018, so
@@ -32,15 +33,6 @@ function hubRecords() {
   }
 }
 
-async function waitFor<T>(fn: () => T, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Moves the keyboard cursor to a post with j/k only, from wherever it is. */
 async function cursorTo(panel: Page, postId: string) {

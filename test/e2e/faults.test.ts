@@ -14,6 +14,7 @@ import { discourseThread, qaEntry } from '../support/entries.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
 import { launchWithExtension, type Browser } from './support/chromium.ts';
 import { startFaultProxy, type FaultProxy, type ProxyStep } from './support/fault-proxy.ts';
+import { waitFor } from './support/wait.ts';
 
 // Extension pages have `chrome`; these tests only need storage and alarms from it.
 declare const chrome: { storage: { local: { set(v: object): Promise<void> } }; alarms: { clearAll(): Promise<boolean> }; runtime: { sendMessage(m: object): Promise<unknown> } };
@@ -38,16 +39,6 @@ function hubEntries(): Map<string, number> {
   }
 }
 
-async function waitFor<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v: T = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
 
 /**
  * Entries and outbox rows exactly as the curate view's submit makes them: built by the real

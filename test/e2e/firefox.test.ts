@@ -7,6 +7,7 @@ import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
 import { launchFirefox, type FirefoxSession } from './support/firefox.ts';
+import { waitFor } from './support/wait.ts';
 
 const TOPIC_PATH = '/t/congratulations-most-stars-in-2013-github-octoverse/12483';
 
@@ -21,15 +22,6 @@ declare const browser: {
   runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string }> };
 };
 
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   site = await startSite({ [TOPIC_PATH]: { body: corpusBytes('discourse/meta-discourse-octoverse-topic.html') } });
@@ -73,7 +65,7 @@ describe('Firefox ESR', () => {
     await panel.click('[data-testid="submit"]');
     await panel.waitForSelector('[data-testid="submitted"]');
 
-    const rows = await until(
+    const rows = await waitFor(
       () => {
         const db = new Database(dbFile, { readonly: true });
         try {

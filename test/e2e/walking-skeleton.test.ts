@@ -8,6 +8,7 @@ import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, pairCode, startHubProcess } from './support/hub-process.ts';
 import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { waitFor } from './support/wait.ts';
 
 const TOPIC_PATH = '/t/congratulations-most-stars-in-2013-github-octoverse/12483';
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -27,16 +28,6 @@ function hubRows() {
   }
 }
 
-async function waitFor<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v: T = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
-}
 
 async function configure(hubUrl: string) {
   const page = await browser.context.newPage();
