@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Thread } from '../lib/model/thread.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/license/index.ts';
@@ -51,6 +51,9 @@ function inField(t: EventTarget | null): boolean {
 
 export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, errors, submitted, busy, usedPostIds, tabUrl }: Props) {
   const [cursor, setCursor] = useState(0);
+  // Keys read and move the cursor through a ref: presses faster than a render must each count once.
+  const cursorRef = useRef(0);
+  cursorRef.current = Math.min(cursorRef.current, Math.max(0, thread.posts.length - 1));
   const set = (patch: Partial<EditorState>) => onChange({ ...state, ...patch });
   const setText = (key: string, text: string) => onChange({ ...state, agreed: false, texts: { ...state.texts, [key]: text } });
   const sources = previewSources(state, thread);
@@ -81,19 +84,20 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
   const lang = labelled.length ? entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
   const allowed = state.agreed && chosen && !busy && pii.block.length === 0 && !warnOpen;
 
-  const post = thread.posts[Math.min(cursor, thread.posts.length - 1)];
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const action = keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: inField(e.target) });
       if (!action) return;
       e.preventDefault();
-      const move = (to: number) => {
-        const i = Math.max(0, Math.min(thread.posts.length - 1, to));
+      const move = (delta: number) => {
+        const i = Math.max(0, Math.min(thread.posts.length - 1, cursorRef.current + delta));
+        cursorRef.current = i;
         setCursor(i);
         document.querySelectorAll('[data-testid="post"]')[i]?.scrollIntoView({ block: 'nearest' });
       };
-      if (action === 'next-post') move(cursor + 1);
-      else if (action === 'prev-post') move(cursor - 1);
+      const post = thread.posts[cursorRef.current];
+      if (action === 'next-post') move(1);
+      else if (action === 'prev-post') move(-1);
       else if (action === 'submit') {
         if (allowed) onSubmit();
       } else if (action === 'next-entry') onNextEntry();
@@ -169,7 +173,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
             current={i === cursor}
             used={used.has(p.id)}
             suggested={suggested.has(p.id)}
-            onFocus={() => setCursor(i)}
+            onFocus={() => ((cursorRef.current = i), setCursor(i))}
             onRole={(r) => onChange(r === 'answer' ? toggleAnswerRanked(state, thread, p.id) : toggleRole(state, p.id, r))}
           />
         ))}

@@ -40,10 +40,14 @@ async function cursorTo(panel: Page, postId: string) {
   const ids = await panel.getByTestId('post').evaluateAll((els) => els.map((e) => e.getAttribute('data-post-id')));
   const target = ids.indexOf(postId);
   expect(target, `post ${postId} on the page`).toBeGreaterThanOrEqual(0);
+  const current = () => panel.locator('[data-testid="post"][data-current="true"]').getAttribute('data-post-id');
   for (let i = 0; i < ids.length; i++) {
-    const at = ids.indexOf(await panel.locator('[data-testid="post"][data-current="true"]').getAttribute('data-post-id'));
+    const now = await current();
+    const at = ids.indexOf(now);
     if (at === target) return;
     await panel.keyboard.press(at < target ? 'j' : 'k');
+    // One key, one step: wait for it to land before reading the cursor again, or a second press overshoots.
+    await panel.waitForFunction((prev) => document.querySelector('[data-testid="post"][data-current="true"]')?.getAttribute('data-post-id') !== prev, now);
   }
   throw new Error(`cursor never reached ${postId}`);
 }
