@@ -3,6 +3,7 @@ import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
 import { importDiscord } from './discord.ts';
+import { importDiscordHtml, partitionKey } from './discord-html.ts';
 import { importIrc } from './irc.ts';
 import { importMatrix } from './matrix.ts';
 import { importMattermost } from './mattermost.ts';
@@ -19,6 +20,7 @@ export type { ImportOptions } from './context.ts';
 
 export type ArchiveFormat =
   | 'discord'
+  | 'discord-html'
   | 'slack-export'
   | 'slackdump'
   | 'telegram-json'
@@ -81,6 +83,9 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
     if (/^\[\s*\{/.test(head) && /"ts"\s*:\s*"\d+\.\d+"/.test(head)) return 'slack-export';
     return 'unknown';
   }
+  // DiscordChatExporter's HTML: its chat-log classes and preamble (both also named in its stylesheet, which
+  // comes first). The older layout had an "info" header instead; it is recognised to be refused clearly.
+  if (/<html/i.test(head) && /chatlog__message-(?:group|container)/.test(head) && /preamble__entr|info__guild-name/.test(head)) return 'discord-html';
   if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
@@ -91,7 +96,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
 }
 
 const FORMAT_HELP =
-  'Gleaner reads DiscordChatExporter JSON, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
+  'Gleaner reads DiscordChatExporter JSON/HTML, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
   'Element (Matrix) JSON, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
 
 async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
@@ -99,6 +104,8 @@ async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): 
   switch (format) {
     case 'discord':
       return importDiscord(bytes, ctx);
+    case 'discord-html':
+      return discordHtml([{ name: ctx.file, bytes }], ctx);
     case 'slackdump':
       return importSlackdump(bytes, ctx);
     case 'mattermost':
@@ -129,6 +136,11 @@ function telegramHtml(pages: Uint8Array[], ctx: ImportContext): Thread[] {
   return importTelegramHtml(pages.map((p) => lenient.decode(p)), ctx.parseHtml, ctx);
 }
 
+function discordHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportContext): Thread[] {
+  if (!ctx.parseHtml) throw new ImportError('reading a DiscordChatExporter HTML export needs an HTML parser (option "parseHtml").', ctx.file);
+  return importDiscordHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
+}
+
 async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
   const paths = [...files.keys()];
   const kind = detectFiles(paths);
@@ -136,15 +148,34 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
   if (kind === 'telegram-html') {
     const page = (p: string) => Number(/messages(\d*)\.html$/.exec(p)?.[1] || 1);
     const pages = paths.filter((p) => /(^|\/)messages\d*\.html$/.test(p)).sort((a, b) => page(a) - page(b));
-    return telegramHtml(pages.map((p) => files.get(p)!), ctx);
+    // A DiscordChatExporter page someone named messages.html is read below, with the other exports.
+    if (detectFormat(pages[0]!, files.get(pages[0]!)!) !== 'discord-html') return telegramHtml(pages.map((p) => files.get(p)!), ctx);
   }
-  // A folder of separate exports (a DiscordChatExporter run, a directory of IRC logs): each file on its own.
+  // A folder of separate exports (a DiscordChatExporter run, a directory of IRC logs): each file on its own,
+  // except the partitions of one DiscordChatExporter HTML export ("NAME.html", "NAME [part 2].html", …),
+  // read together in part order as one channel.
+  const formats = new Map(paths.map((p) => [p, detectFormat(p, files.get(p)!)]));
+  const partitions = new Map<string, string[]>();
+  for (const [p, f] of formats) {
+    if (f !== 'discord-html') continue;
+    const key = partitionKey(p).key;
+    partitions.set(key, [...(partitions.get(key) ?? []), p]);
+  }
   const out: Thread[] = [];
   for (const p of paths.sort()) {
     const bytes = files.get(p)!;
+    const format = formats.get(p)!;
     const sub: ImportContext = { ...ctx, file: `${ctx.file}/${p}` };
-    if (detectFormat(p, bytes) === 'unknown') {
-      if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|svg|mp4|mp3|css|js|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+    if (format === 'unknown') {
+      if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+      continue;
+    }
+    if (format === 'discord-html') {
+      const parts = partitions.get(partitionKey(p).key);
+      if (!parts) continue; // read with the first of its parts
+      partitions.delete(partitionKey(p).key);
+      parts.sort((a, b) => partitionKey(a).part - partitionKey(b).part);
+      out.push(...discordHtml(parts.map((q) => ({ name: `${ctx.file}/${q}`, bytes: files.get(q)! })), { ...ctx, file: `${ctx.file}/${parts[0]}` }));
       continue;
     }
     out.push(...(await importFile(p, bytes, sub)));
