@@ -48,8 +48,8 @@ export function ImportPage(props: ImportPageProps) {
     <section>
       <h1>Import an archive</h1>
       <p class="hint">
-        A Slack export ZIP, a DiscordChatExporter, Telegram, Matrix or Mattermost JSON file, an IRC log, a WhatsApp .txt export or an mbox mail
-        archive. It is read on this computer; nothing is sent anywhere until you submit an entry.
+        A Slack export ZIP, a DiscordChatExporter, Telegram, Matrix or Mattermost JSON file, a DiscordChatExporter or Telegram HTML export (a
+        ZIP of all its parts when it was split), an IRC log, a WhatsApp .txt export or an mbox mail archive. It is read on this computer; nothing is sent anywhere until you submit an entry.
       </p>
       <div
         style={{ border: `2px dashed ${over ? '#2357a8' : '#b9bec6'}`, borderRadius: '8px', padding: '0.8rem', background: over ? '#eef3fb' : '#fff' }}

@@ -20,7 +20,7 @@ async function start(file: File, gapMinutes?: number) {
     pending = [];
   };
   try {
-    // No DOMParser in workers: Telegram's HTML export is read with linkedom, as in the CLI.
+    // No DOMParser in workers: HTML exports (Telegram, DiscordChatExporter) are read with linkedom, as in the CLI.
     const opts = { parseHtml: linkedomKit.parseHtml, ...(gapMinutes ? { gapMs: gapMinutes * 60_000 } : {}) };
     for await (const t of importByteFile(blobFile(file, file.name), opts, warnings, (progress) => {
       const now = Date.now();
