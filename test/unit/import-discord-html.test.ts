@@ -10,6 +10,7 @@ import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importContext } from '../../lib/import/context.ts';
 import { importDiscord } from '../../lib/import/discord.ts';
 import { importDiscordHtml, snowflakeTime } from '../../lib/import/discord-html.ts';
+import { importByteFile, type ByteFile } from '../../lib/import/file-import.ts';
 import { detectFormat, importArchive, ImportError } from '../../lib/import/index.ts';
 import type { Thread } from '../../lib/model/thread.ts';
 import { renderDceHtml, renderDceJson, type DceHtmlOptions } from '../support/dce-html.ts';
@@ -177,6 +178,24 @@ describe('DiscordChatExporter HTML: partitions, order, folders, ZIPs and the com
     const zip = zipSync(Object.fromEntries([...files].map(([k, v]) => [k, v])));
     expect(detectFormat('exports.zip', zip)).toBe('unknown');
     expect((await importArchive({ name: 'exports.zip', bytes: zip }, { parseHtml })).threads).toEqual(whole);
+  });
+
+  it('one part on its own, as the dashboard\'s worker and `gleaner import FILE` read it (linkedom, whole file)', async () => {
+    const bytes = enc.encode(parts[1]!.html);
+    const file: ByteFile = {
+      name: parts[1]!.name,
+      size: bytes.length,
+      read: async (start, end) => bytes.subarray(start, end),
+      stream: async function* () {
+        yield bytes;
+      },
+    };
+    const threads: Thread[] = [];
+    for await (const t of importByteFile(file, { parseHtml })) threads.push(t);
+    expect(threads.flatMap((t) => t.posts.map((p) => p.id))).toEqual([ids.thanks, ids.roll, ids.late, ids.lateAnswer, ids.docs, ids.oldReply]);
+    // The answered message is in part 1: the reply line's copy of it is the quote.
+    expect(threads[0]!.posts[0]!.quotes[0]).toEqual({ postId: ids.answer, author: 'bob_the_builder', text: 'Yes, @Ann — no resources from that hex.\nUnless the knight moves it.' });
+    expect(threads[0]!.url).toBe(link(ids.thanks));
   });
 
   it('newest-first exports (DCE\'s reverse order) come out in time order', () => {
