@@ -1,16 +1,17 @@
-import { queryFirst } from './page-signals.ts';
+import { markPostBody, queryFirst } from './page-signals.ts';
 
 /**
  * DOM helpers shared by the adapters. They use only the standard DOM API, so the same code runs in
  * the page (injected by the extension) and in Node under linkedom (CLI, tests).
  */
 
+/** Tag names as `localName` gives them (lower case): `tagName` is upper-cased anew on every read under linkedom. */
 const BLOCK = new Set([
-  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'DD', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE',
-  'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'NAV', 'OL', 'P', 'PRE',
-  'SECTION', 'TABLE', 'TBODY', 'TD', 'TH', 'THEAD', 'TR', 'UL',
+  'address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
+  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
 ]);
-const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON', 'SELECT', 'TEXTAREA', 'IFRAME', 'OBJECT']);
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'button', 'select', 'textarea', 'iframe', 'object']);
 
 /** Elements never kept in stored post HTML. Display sanitizes again; this only keeps storage lean and inert. */
 const DROP_IN_HTML = 'script, style, noscript, template, iframe, frame, object, embed, form, input, button, select, textarea, link, meta, base';
@@ -62,7 +63,7 @@ const KEEP_SPACE = '\ue000';
 const KEEP_TAB = '\ue001';
 const KEEP_NL = '\ue002';
 const KEPT = /[\ue000-\ue002]/g;
-const PRESERVE = new Set(['PRE', 'CODE', 'LISTING', 'XMP', 'PLAINTEXT']);
+const PRESERVE = new Set(['pre', 'code', 'listing', 'xmp', 'plaintext']);
 
 function keepWhitespace(s: string): string {
   return s.replace(/\r\n?/g, '\n').replace(/[ \u00a0]/g, KEEP_SPACE).replace(/\t/g, KEEP_TAB).replace(/\n/g, KEEP_NL);
@@ -82,13 +83,13 @@ function walkText(node: Node, pre: boolean, skip: Set<Node> | null): string {
       // Folds runs of blank space to one space; a lone space (most of them) is left as it is, not replaced.
       out += pre ? keepWhitespace(v) : v.replace(FOLD_BLANKS, ' ');
     } else if (type === 1) {
-      const tag = (c as Element).tagName.toUpperCase();
+      const tag = (c as Element).localName.toLowerCase();
       if (SKIP.has(tag) || skip?.has(c)) continue;
-      if (tag === 'BR') {
+      if (tag === 'br') {
         out += pre ? KEEP_NL : '\n';
         continue;
       }
-      if (tag === 'IMG') {
+      if (tag === 'img') {
         const alt = (c as Element).getAttribute('alt');
         // Emoji images carry their meaning in alt (":boom:"); other images are not text.
         if (alt && /^:[\w+-]+:$/.test(alt)) out += alt;
@@ -106,12 +107,19 @@ const FOLD_BLANKS = /[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+/g;
 /** `[ \t]+` except a single plain space. */
 const FOLD_SPACES = /\t[ \t]*| [ \t]+/g;
 
+/** Blank space (what `trim` removes) beside a line break, where there is some to remove. */
+const AROUND_BREAK = /[^\S\n]+\n[^\S\n]*|\n[^\S\n]+/g;
+
+/**
+ * Each line's runs of spaces and tabs folded to one space and the line trimmed, at most one blank line
+ * in a row, the whole trimmed. The same as splitting into lines, but in whole-string passes that touch
+ * only what changes: long threads have tens of thousands of lines.
+ */
 export function normaliseText(s: string): string {
   return s
     .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((l) => l.replace(FOLD_SPACES, ' ').trim())
-    .join('\n')
+    .replace(FOLD_SPACES, ' ')
+    .replace(AROUND_BREAK, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -146,9 +154,31 @@ function decodeKey(k: string): string {
   }
 }
 
+/**
+ * Answers already worked out, per base URL: a page repeats the same smiley, avatar and profile links
+ * in every post, and parsing a URL costs more than the rest of a link's handling.
+ */
+const absCache = new Map<string, Map<string, string | null>>();
+const ABS_CACHE_LIMIT = 20_000;
+
 /** An absolute URL with tracking/session parameters dropped, or null. */
 export function absUrl(href: string | null | undefined, base: string): string | null {
   if (!href) return null;
+  let known = absCache.get(base);
+  if (!known) {
+    if (absCache.size > 16) absCache.clear();
+    known = new Map();
+    absCache.set(base, known);
+  }
+  const hit = known.get(href);
+  if (hit !== undefined) return hit;
+  const abs = resolveUrl(href, base);
+  if (known.size >= ABS_CACHE_LIMIT) known.clear();
+  known.set(href, abs);
+  return abs;
+}
+
+function resolveUrl(href: string, base: string): string | null {
   const h = href.trim();
   if (!h || /^(javascript|data|vbscript):/i.test(h)) return null;
   try {
@@ -184,6 +214,7 @@ export function cleanHtmlWhere(el: Element | null | undefined, base: string, exc
 }
 
 function serializeClean(el: Element, base: string, excluded: ((x: Element) => boolean) | null): string {
+  markPostBody(el);
   return serializeChildren(el, base, excluded).replace(/\n{2,}/g, '\n').trim();
 }
 

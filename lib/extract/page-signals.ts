@@ -23,13 +23,34 @@ export interface PageSignals {
   byAttr: Map<string, Element[]>;
   /** Every element, in document order. */
   all: Element[];
-  /** Position in document order, to merge candidates found under different keys. */
-  order: Map<Element, number>;
+  /** The elements that have any attribute, in document order: what an attribute lookup scans. */
+  withAttributes: Element[];
+  /** This index's mark on the elements it numbered (see `orderOf`). */
+  generation: number;
+  /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
+  postBodies: Set<Element>;
   /** Position of an element's last descendant, found on first use: its subtree is the range (order, last]. */
   last: Map<Element, number>;
 }
 
 const active = new WeakMap<Document, PageSignals>();
+
+/*
+ * Each element's position in document order is written on the element itself, under symbols no page
+ * script can see (an injected script runs in its own world), together with the index's generation: a
+ * Map keyed by 20,000 elements cost as much as the walk that fills it. A position from an older index
+ * (a node parsed later, a page read twice) carries another generation and counts as unknown.
+ */
+const ORDER = Symbol('gleaner.order');
+const GENERATION = Symbol('gleaner.generation');
+let generations = 0;
+type Numbered = Element & { [ORDER]?: number; [GENERATION]?: number };
+
+/** Position of `el` in the index's document order, or undefined when the index does not hold it. */
+export function orderOf(s: PageSignals, el: Element): number | undefined {
+  const n = el as Numbered;
+  return n[GENERATION] === s.generation ? n[ORDER] : undefined;
+}
 
 function push(map: Map<string, Element[]>, key: string, el: Element): void {
   const list = map.get(key);
@@ -41,7 +62,7 @@ const SPACE = /[ \t\n\f\r]+/;
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), all: [], order: new Map(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), all: [], withAttributes: [], generation: ++generations, postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -57,10 +78,13 @@ export function buildPageSignals(doc: Document): PageSignals {
 }
 
 function record(s: PageSignals, el: Element): void {
-  s.order.set(el, s.all.length);
+  const n = el as Numbered;
+  n[ORDER] = s.all.length;
+  n[GENERATION] = s.generation;
   s.all.push(el);
   push(s.byTag, el.localName, el);
   if (!el.hasAttributes()) return;
+  s.withAttributes.push(el);
   const id = el.getAttributeNode('id')?.value;
   if (id) push(s.byId, id, el);
   const cls = el.getAttributeNode('class')?.value;
@@ -78,6 +102,33 @@ export function withPageSignals<T>(doc: Document, fn: () => T): T {
   }
 }
 
+/** Notes that `el` is a post's body, while an extraction runs (see `textAroundPosts`). */
+export function markPostBody(el: Element): void {
+  const doc = el.ownerDocument;
+  if (doc) active.get(doc)?.postBodies.add(el);
+}
+
+/**
+ * The page's text (as `body.textContent` joins it) without the post bodies read so far: the page's own
+ * words, such as a footer's "All times are UTC+1". On a long thread the posts are nearly all of the
+ * text, and reading them again cost more than extracting them; and a post that quotes some board's
+ * footer is no statement about this page. Without an active index, the whole text.
+ */
+export function textAroundPosts(doc: Document, root: Element): string {
+  const s = active.get(doc);
+  if (!s || !s.postBodies.size) return root.textContent ?? '';
+  const skip = s.postBodies;
+  let out = '';
+  const walk = (node: Node) => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) out += c.nodeValue ?? '';
+      else if (c.nodeType === 1 && !skip.has(c as Element)) walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
 /**
  * A key every element matching a selector must carry: `.class`, `#id`, `[attr]` or a tag name.
  * The caller guarantees that: the key is a hint, the selector still decides.
@@ -90,7 +141,8 @@ function candidates(s: PageSignals, key: string): Element[] {
     const name = k.replace(/\]$/, '').toLowerCase();
     let list = s.byAttr.get(name);
     if (!list) {
-      list = s.all.filter((el) => el.hasAttribute(name));
+      // One pass per name asked: reading every element's attribute names instead costs four such passes.
+      list = s.withAttributes.filter((el) => el.hasAttribute(name));
       s.byAttr.set(name, list);
     }
     return list;
@@ -129,6 +181,26 @@ export function queryAll(doc: Document, selector: string, keys: string[]): Eleme
 }
 
 /**
+ * `doc.querySelector` of `inner` (a selector list without commas inside attribute values) within any
+ * element carrying `container` (a key: `.class`, `#id`, a tag). With an index, each container (a
+ * pagination block, a footer) is searched on its own, not the whole page.
+ */
+export function queryFirstWithin(doc: Document, container: string, inner: string): Element | null {
+  const s = active.get(doc);
+  if (!s) return doc.querySelector(inner.split(',').map((alt) => `${container} ${alt.trim()}`).join(', '));
+  return earliest(doc, candidates(s, container).map((box) => box.querySelector(inner)));
+}
+
+/** The first in document order of the elements given (nulls skipped), as one `querySelector` would answer. */
+export function earliest(doc: Document, els: (Element | null | undefined)[]): Element | null {
+  const found = els.filter((e): e is Element => !!e);
+  if (found.length < 2) return found[0] ?? null;
+  const s = active.get(doc);
+  if (s && found.every((e) => orderOf(s, e) !== undefined)) return sortInDocumentOrder(s, found)[0]!;
+  return found.reduce((a, b) => (a.compareDocumentPosition(b) & 2 ? b : a));
+}
+
+/**
  * False only when the active index proves that no element carries any of `keys`: a cheap necessary
  * condition to check before a real query. True when no index is active.
  */
@@ -158,7 +230,7 @@ export function queryHas(doc: Document, selector: string, keys: string[], test?:
 }
 
 function sortInDocumentOrder(s: PageSignals, els: Element[]): Element[] {
-  return els.sort((a, b) => s.order.get(a)! - s.order.get(b)!);
+  return els.sort((a, b) => orderOf(s, a)! - orderOf(s, b)!);
 }
 
 /**
@@ -186,7 +258,7 @@ export function signalsOf(doc: Document): PageSignals {
  * below `root` (linkedom compiles the selector anew on each call, which dominated long threads).
  */
 export function inside(s: PageSignals, root: Element, key: string): Element[] {
-  const start = s.order.get(root);
+  const start = orderOf(s, root);
   const end = start === undefined ? undefined : lastInside(s, root);
   if (start === undefined || end === undefined) return Array.from(root.querySelectorAll(key));
   const list = candidates(s, key);
@@ -195,11 +267,11 @@ export function inside(s: PageSignals, root: Element, key: string): Element[] {
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (s.order.get(list[mid]!)! <= start) lo = mid + 1;
+    if (orderOf(s, list[mid]!)! <= start) lo = mid + 1;
     else hi = mid;
   }
   const out: Element[] = [];
-  for (let i = lo; i < list.length && s.order.get(list[i]!)! <= end; i++) out.push(list[i]!);
+  for (let i = lo; i < list.length && orderOf(s, list[i]!)! <= end; i++) out.push(list[i]!);
   return out;
 }
 
@@ -234,7 +306,7 @@ function lastInside(s: PageSignals, root: Element): number | undefined {
   if (end !== undefined) return end;
   let e = root;
   while (e.localName !== 'template' && e.lastElementChild) e = e.lastElementChild;
-  end = s.order.get(e);
+  end = orderOf(s, e);
   if (end !== undefined) s.last.set(root, end);
   return end;
 }

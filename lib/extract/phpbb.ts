@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
-import { hasClass, inClass, inside, inTagClass, mayHave, queryAllWhere, queryFirst, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, inTagClass, mayHave, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /** phpBB 3 (prosilver and themes derived from it) marks each post `div.post` with id `p<ID>`. */
@@ -27,12 +27,11 @@ function topicTitle(doc: Document): string {
 }
 
 function paginationOf(doc: Document, url: string) {
-  // Without a .pagination block only the first alternative can match, and the index answers that one.
-  const paged = mayHave(doc, ['.pagination']);
-  const nextSel = 'a[rel="next"], .pagination a.next, .pagination li.next a';
-  const next = (paged ? doc.querySelector(nextSel) : queryFirst(doc, nextSel, ['[rel]']))?.getAttribute('href');
-  const current = paged ? Number(lineOf(doc.querySelector('.pagination li.active span, .pagination strong'))) || null : null;
-  return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next, url) };
+  // 'a[rel="next"], .pagination a.next, .pagination li.next a'
+  const relNext = (a: Element) => a.localName === 'a' && a.getAttribute('rel') === 'next';
+  const next = earliest(doc, [queryFirst(doc, 'a[rel="next"]', ['a'], relNext), queryFirstWithin(doc, '.pagination', 'a.next, li.next a')]);
+  const current = Number(lineOf(queryFirstWithin(doc, '.pagination', 'li.active span, strong'))) || null;
+  return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
@@ -42,10 +41,14 @@ function quotes3(s: PageSignals, body: Element): QuoteInput[] {
     return false;
   };
   return inside(s, body, 'blockquote').filter((q) => !inQuote(q.parentElement)).map((q) => {
-    const cite = q.querySelector('cite');
-    const link = cite?.querySelector('a[href*="p="]')?.getAttribute('href') ?? '';
-    const author = cite ? lineOf(cite.querySelector('a:not([href*="p="])') ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
-    return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textOf(q, 'cite') };
+    const cites = inside(s, q, 'cite');
+    const cite = cites[0];
+    // 'a[href*="p="]' and 'a:not([href*="p="])' within the cite
+    const links = cite ? inside(s, cite, 'a') : [];
+    const toPost = (a: Element) => (a.getAttribute('href') ?? '').includes('p=');
+    const link = links.find(toPost)?.getAttribute('href') ?? '';
+    const author = cite ? lineOf(links.find((a) => !toPost(a)) ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
+    return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textSkipping(q, new Set<Node>(cites)) };
   });
 }
 

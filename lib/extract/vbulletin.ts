@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, cleanHtmlWhere, generator, lineOf, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
-import { hasClass, inClass, inside, insideAny, inTagClass, queryAllWhere, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, insideAny, inTagClass, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -58,9 +58,11 @@ function date4(s: PageSignals, el: Element): string | null {
 
 function pagination4(doc: Document, base: string) {
   // "Page 34 of 40" / "Seite 34 von 40": the popup control states both numbers in the board's language.
-  const m = /(\d+)\D+(\d+)/.exec(lineOf(doc.querySelector('.pagination .popupctrl, .pagination a.popupctrl')));
-  const selected = Number(lineOf(doc.querySelector('.pagination span.selected'))) || null;
-  const next = doc.querySelector('link[rel="next"], .pagination a[rel="next"]')?.getAttribute('href');
+  const m = /(\d+)\D+(\d+)/.exec(lineOf(queryFirstWithin(doc, '.pagination', '.popupctrl')));
+  const selected = Number(lineOf(queryFirstWithin(doc, '.pagination', 'span.selected'))) || null;
+  // 'link[rel="next"], .pagination a[rel="next"]'
+  const relNext = (l: Element) => l.getAttribute('rel') === 'next';
+  const next = earliest(doc, [queryFirst(doc, 'link[rel="next"]', ['link'], relNext), queryFirstWithin(doc, '.pagination', 'a[rel="next"]')])?.getAttribute('href');
   return { page: selected ?? (m ? Number(m[1]) : 1), pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next, base) };
 }
 

@@ -12,8 +12,9 @@ const POST = 'article.message--post, .message[data-content^="post-"]';
 /* Quotes are `blockquote.bbCodeBlock--quote`, found by quoteBlocks below. */
 
 function isXenforo(doc: Document): boolean {
-  const marked = doc.documentElement?.id === 'XF' || /xenforo/i.test(generator(doc)) || queryHas(doc, '[data-xf-init]', ['[data-xf-init]']);
-  return marked && queryHas(doc, `${POST}, .bbWrapper`, ['.message--post', '.message', '.bbWrapper']);
+  // Post markup first: the class index answers it at once, while the attribute test reads the whole page.
+  if (!queryHas(doc, `${POST}, .bbWrapper`, ['.message--post', '.message', '.bbWrapper'])) return false;
+  return doc.documentElement?.id === 'XF' || /xenforo/i.test(generator(doc)) || queryHas(doc, '[data-xf-init]', ['[data-xf-init]']);
 }
 
 function postId(el: Element): string | null {

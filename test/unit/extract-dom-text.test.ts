@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseText, textOf } from '../../lib/extract/dom.ts';
+import { linkedomKit } from '../../lib/extract/linkedom.ts';
+
+/*
+ * normaliseText works in whole-string passes for speed. Its meaning is the plain line-by-line reading
+ * below; the two must agree on every string, including the Unicode blanks `trim` removes.
+ */
+const lineByLine = (s: string) =>
+  s
+    .replace(/\u00a0/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
+/** A small deterministic generator (mulberry32), so a failure names a string that can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('normaliseText', () => {
+  it('agrees with the line-by-line reading on 50,000 strings of letters and blanks', () => {
+    const pieces = ['a', 'b', ' ', ' ', '  ', '\t', '\n', '\n', '\n\n\n', '\r', '\u00a0', '\u3000', '\u2028', '\ufeff', '\f', '\v', 'é', '\u200b'];
+    const next = random(20261130);
+    for (let i = 0; i < 50_000; i++) {
+      let s = '';
+      const n = Math.floor(next() * 16);
+      for (let j = 0; j < n; j++) s += pieces[Math.floor(next() * pieces.length)];
+      expect(normaliseText(s), JSON.stringify(s)).toBe(lineByLine(s));
+    }
+  });
+
+  it('folds blanks, trims lines and keeps at most one blank line', () => {
+    expect(normaliseText('  one \t two  \n\n\n\n  three\u00a0four \n')).toBe('one two\n\nthree four');
+  });
+});
+
+describe('textOf', () => {
+  const el = (html: string) => linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${html}</div></body></html>`).getElementById('x')!;
+
+  it('puts a blank line between blocks and a break at <br>, folds source whitespace, keeps <pre> as written', () => {
+    expect(textOf(el('<p>first\n   line</p><p>second<br>third</p><pre>  a\n    b</pre>'))).toBe('first line\n\nsecond\nthird\n\n  a\n    b');
+  });
+
+  it('skips excluded parts, scripts and non-emoji images', () => {
+    expect(textOf(el('mine <blockquote>theirs</blockquote><script>x()</script><img alt="photo"><img alt=":boom:">'), 'blockquote')).toBe('mine :boom:');
+  });
+});
