@@ -19,8 +19,10 @@ export interface SplitOptions {
 export const DEFAULT_GAP_MS = 2 * 60 * 60 * 1000;
 export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-interface Open {
-  msgs: ChatMessage[];
+interface Open<M> {
+  msgs: M[];
+  /** The messages' ids, to forget them when the conversation closes. */
+  ids: string[];
   last: number | null;
   /** Creation order: conversations that expire together are handed out in it. */
   seq: number;
@@ -34,9 +36,9 @@ interface Open {
  * it reaches the front. Finding the expired ones costs a few steps instead of a scan of every open
  * conversation (hundreds, with Slack's month-long window).
  */
-class ExpiryQueue {
+class ExpiryQueue<M> {
   private readonly keys: number[] = [];
-  private readonly items: Open[] = [];
+  private readonly items: Open<M>[] = [];
 
   get size(): number {
     return this.keys.length;
@@ -46,11 +48,11 @@ class ExpiryQueue {
     return this.keys[0]!;
   }
 
-  front(): Open {
+  front(): Open<M> {
     return this.items[0]!;
   }
 
-  push(c: Open, key: number): void {
+  push(c: Open<M>, key: number): void {
     const { keys, items } = this;
     let i = keys.length;
     keys.push(key);
@@ -87,18 +89,23 @@ class ExpiryQueue {
   }
 }
 
+/** What push returns when nothing closes: shared, so a message costs no array of its own. */
+const NONE_CLOSED: never[] = Object.freeze([]) as unknown as never[];
+
 /**
  * Cuts a flat channel into conversations, online, so batch and streaming readers agree exactly:
  * a message joins the conversation of the message it explicitly replies to; otherwise the ongoing
  * conversation unless the channel was silent for longer than the gap. Messages must arrive in time order.
+ * It holds whatever the reader gives it (`M`): a reader that keeps conversations open for long may hold
+ * compact records and build the posts when a conversation closes.
  */
-export class ConversationSplitter {
-  private readonly open = new Set<Open>();
-  private readonly byId = new Map<string, Open>();
-  private current: Open | null = null;
+export class ConversationSplitter<M = ChatMessage> {
+  private readonly open = new Set<Open<M>>();
+  private readonly byId = new Map<string, Open<M>>();
+  private current: Open<M> | null = null;
   /** Time of the last message of the channel's ongoing talk (late replies excluded). */
   private lastFlow: number | null = null;
-  private readonly expiry = new ExpiryQueue();
+  private readonly expiry = new ExpiryQueue<M>();
   private seq = 0;
   private readonly gap: number;
   private readonly window: number;
@@ -108,14 +115,21 @@ export class ConversationSplitter {
     this.window = Math.max(this.gap, opts.replyWindowMs ?? DEFAULT_REPLY_WINDOW_MS);
   }
 
-  /** Adds one message; returns the conversations that can no longer grow. */
-  push(m: ChatMessage): ChatMessage[][] {
-    const closed: ChatMessage[][] = [];
-    const t = m.time;
+  /** Adds one chat message; returns the conversations that can no longer grow (do not modify the list). */
+  push(this: ConversationSplitter<ChatMessage>, m: ChatMessage): ChatMessage[][] {
+    return this.add(m, m.post.id, m.post.replyTo ?? null, m.time);
+  }
+
+  /**
+   * Adds one message with its id, the id it replies to and its time; returns the conversations that
+   * can no longer grow (do not modify the list).
+   */
+  add(m: M, id: string, replyTo: string | null, t: number | null): M[][] {
+    let closed: M[][] = NONE_CLOSED;
     // Every open conversation whose last message is more than the window before this one ends here.
     // Conversations without a (numeric) last time never expire.
     if (t !== null && this.expiry.size && t - this.expiry.frontKey() > this.window) {
-      const expired: Open[] = [];
+      const expired: Open<M>[] = [];
       while (this.expiry.size) {
         const c = this.expiry.front();
         const key = this.expiry.frontKey();
@@ -133,14 +147,17 @@ export class ConversationSplitter {
           expired.push(c);
         } else break;
       }
-      expired.sort((a, b) => a.seq - b.seq);
-      for (const c of expired) closed.push(this.close(c));
+      if (expired.length) {
+        expired.sort((a, b) => a.seq - b.seq);
+        closed = [];
+        for (const c of expired) closed.push(this.close(c));
+      }
     }
-    if (this.byId.has(m.post.id)) return closed; // exports repeat edited messages under the same id
-    const parent = m.post.replyTo ? this.byId.get(m.post.replyTo) : undefined;
+    if (this.byId.has(id)) return closed; // exports repeat edited messages under the same id
+    const parent = replyTo ? this.byId.get(replyTo) : undefined;
     const current = this.current && this.open.has(this.current) ? this.current : null;
     const inFlow = current !== null && (t === null || this.lastFlow === null || t - this.lastFlow <= this.gap);
-    let target: Open;
+    let target: Open<M>;
     if (parent && !(parent === current && inFlow)) {
       // A late reply (a Slack thread answered days later) joins its parent's conversation without
       // pulling the channel's ongoing talk in after it.
@@ -149,22 +166,23 @@ export class ConversationSplitter {
       if (parent) target = parent;
       else if (inFlow) target = current!;
       else {
-        target = { msgs: [], last: null, seq: this.seq++, queued: false };
+        target = { msgs: [], ids: [], last: null, seq: this.seq++, queued: false };
         this.open.add(target);
       }
       this.current = target;
       if (t !== null) this.lastFlow = t;
     }
     target.msgs.push(m);
+    target.ids.push(id);
     if (t !== null) {
       target.last = Math.max(target.last ?? t, t);
       if (!target.queued) this.queue(target);
     }
-    this.byId.set(m.post.id, target);
+    this.byId.set(id, target);
     return closed;
   }
 
-  private queue(c: Open): void {
+  private queue(c: Open<M>): void {
     // NaN stays NaN under Math.max: such a conversation can never expire, so it is not queued.
     if (c.last === null || Number.isNaN(c.last)) return;
     this.expiry.push(c, c.last);
@@ -172,13 +190,13 @@ export class ConversationSplitter {
   }
 
   /** The conversations still open, oldest first. */
-  flush(): ChatMessage[][] {
+  flush(): M[][] {
     return [...this.open].map((c) => this.close(c));
   }
 
-  private close(c: Open): ChatMessage[] {
+  private close(c: Open<M>): M[] {
     this.open.delete(c);
-    for (const m of c.msgs) this.byId.delete(m.post.id);
+    for (const id of c.ids) this.byId.delete(id);
     if (this.current === c) this.current = null;
     return c.msgs;
   }
@@ -247,10 +265,10 @@ function keyOrder(o: object, keys: string[]): -1 | 0 | 1 {
  * valid (then zod checks it, and names the problem). The same checks and defaults, in the schema's
  * key order, without zod's cost per post: a million-message import builds a million posts.
  */
-function plainPosts(msgs: ChatMessage[]): Post[] | null {
-  const out: Post[] = new Array(msgs.length);
-  for (let i = 0; i < msgs.length; i++) {
-    const p = msgs[i]!.post;
+function plainPosts(posts: PostInput[]): Post[] | null {
+  const out: Post[] = new Array(posts.length);
+  for (let i = 0; i < posts.length; i++) {
+    const p = posts[i]!;
     const order = keyOrder(p, POST_KEYS);
     const a = p.author;
     const score = p.score ?? null;
@@ -303,9 +321,14 @@ function plainPosts(msgs: ChatMessage[]): Post[] | null {
 
 /** A conversation as a validated Thread. */
 export function conversationThread(platform: string, url: string, title: string, msgs: ChatMessage[]): Thread {
-  const posts = msgs.length && platform && typeof url === 'string' && typeof title === 'string' ? plainPosts(msgs) : null;
-  if (posts) return { schemaVersion: 1, platform, url, title, posts };
-  return Thread.parse({ platform, url, title, posts: msgs.map((m) => m.post) });
+  return postsThread(platform, url, title, msgs.map((m) => m.post));
+}
+
+/** Posts as a validated Thread: checked by hand when they are plainly valid, else by the schema (which names the problem). */
+export function postsThread(platform: string, url: string, title: string, posts: PostInput[]): Thread {
+  const plain = posts.length && platform && typeof url === 'string' && typeof title === 'string' ? plainPosts(posts) : null;
+  if (plain) return { schemaVersion: 1, platform, url, title, posts: plain };
+  return Thread.parse({ platform, url, title, posts });
 }
 
 export function safeIdPart(s: string): string {

@@ -1,6 +1,6 @@
-import type { Thread } from '../model/thread.ts';
+import type { PostInput, QuoteInput, Thread } from '../model/thread.ts';
 import { fromUnix } from '../extract/dates.ts';
-import { byTime, ConversationSplitter, conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
+import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
@@ -68,39 +68,72 @@ function slackFile(f: Record<string, unknown>): FileRef {
   return { name: str(f.name) || str(f.title) || 'file', url: str(f.permalink) || str(f.url_private) || null };
 }
 
-function slackMessage(raw: unknown, users: Users): ChatMessage | null {
+/**
+ * A Slack message while its conversation is open: what its post is made of, not the post. A channel
+ * keeps a month of messages open for late thread replies; held as finished posts (author object, date
+ * string, HTML) they survived the young generation by the thousand and the garbage collector copied
+ * them all. The post is built when the conversation closes (slackPost).
+ */
+interface SlackMessage {
+  /** Slack's ts, the post id. */
+  id: string;
+  /** ts as a number (Unix seconds), parsed once. */
+  sec: number;
+  name: string;
+  /** The writer's own words, quotes taken out. */
+  own: string;
+  quotes: QuoteInput[] | null;
+  files: FileRef[] | null;
+  replyTo: string | null;
+  score: number | null;
+}
+
+function slackMessage(raw: unknown, users: Users): SlackMessage | null {
   if (!isRecord(raw) || (str(raw.type) ?? 'message') !== 'message') return null;
   const subtype = str(raw.subtype) ?? '';
   const ts = str(raw.ts);
   if (!SPOKEN.has(subtype) || !ts) return null;
   const comment = isRecord(raw.comment) ? raw.comment : null;
   const userId = str(raw.user) ?? (comment ? str(comment.user) : null);
-  const profile = isRecord(raw.user_profile) ? raw.user_profile : {};
-  const name = (userId && users.get(userId)) || str(profile.display_name) || str(profile.real_name) || str(raw.username) || userId || 'Unknown';
+  let name = userId && users.get(userId);
+  if (!name) {
+    const profile = isRecord(raw.user_profile) ? raw.user_profile : {};
+    name = str(profile.display_name) || str(profile.real_name) || str(raw.username) || userId || 'Unknown';
+  }
   const body = subtype === 'file_comment' && comment ? (str(comment.comment) ?? '') : (str(raw.text) ?? '');
   const { text: own, quotes } = splitQuoted(slackText(body, users));
-  const files: FileRef[] = [];
+  let files: FileRef[] | null = null;
   // Most messages carry no file: no arrays built for them.
-  if (Array.isArray(raw.files)) for (const f of raw.files) if (isRecord(f)) files.push(slackFile(f));
-  if (isRecord(raw.file) && subtype !== 'file_comment') files.push(slackFile(raw.file));
-  const { text, html } = withFiles(own, textHtml(own), files);
-  if (!text) return null;
+  if (Array.isArray(raw.files)) for (const f of raw.files) if (isRecord(f)) (files ??= []).push(slackFile(f));
+  if (isRecord(raw.file) && subtype !== 'file_comment') (files ??= []).push(slackFile(raw.file));
+  if (!own && !files) return null;
   const threadTs = str(raw.thread_ts);
   let score = 0;
   if (Array.isArray(raw.reactions)) for (const r of raw.reactions) if (isRecord(r)) score += Number(r.count) || 0;
   return {
-    time: Number(ts) * 1000,
-    post: {
-      id: ts,
-      author: { name, url: null },
-      publishedAt: fromUnix(ts),
-      text,
-      html,
-      permalink: null,
-      replyTo: threadTs && threadTs !== ts ? threadTs : null,
-      quotes,
-      score: score || null,
-    },
+    id: ts,
+    sec: Number(ts),
+    name,
+    own,
+    quotes: quotes.length ? quotes : null,
+    files,
+    replyTo: threadTs && threadTs !== ts ? threadTs : null,
+    score: score || null,
+  };
+}
+
+function slackPost(m: SlackMessage): PostInput {
+  const { text, html } = m.files ? withFiles(m.own, textHtml(m.own), m.files) : { text: m.own, html: textHtml(m.own) };
+  return {
+    id: m.id,
+    author: { name: m.name, url: null },
+    publishedAt: fromUnix(m.sec),
+    text,
+    html,
+    permalink: null,
+    replyTo: m.replyTo,
+    quotes: m.quotes ?? [],
+    score: m.score,
   };
 }
 
@@ -111,19 +144,6 @@ function slackMessage(raw: unknown, users: Users): ChatMessage | null {
  * replyTo still names the parent).
  */
 export const SLACK_REPLY_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-
-function threadOf(c: ChatMessage[], workspace: string, channel: { id: string; name: string }): Thread {
-  return conversationThread(
-    'slack',
-    `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/${c[0]!.post.id}`,
-    conversationTitle(`#${channel.name} (${workspace})`, c),
-    c,
-  );
-}
-
-function threads(msgs: ChatMessage[], ctx: ImportContext, workspace: string, channel: { id: string; name: string }): Thread[] {
-  return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS }).map((c) => threadOf(c, workspace, channel));
-}
 
 /** A channel as listed in channels.json (or groups, mpims, dms): its id and the folder of its day files. */
 export interface SlackChannel {
@@ -156,38 +176,66 @@ export const SLACK_DAY = /^(.*)\/(\d{4}-\d{2}-\d{2})\.json$/;
  * memory holds only the conversations still open.
  */
 export class SlackChannelReader {
-  private readonly splitter: ConversationSplitter;
+  private readonly splitter: ConversationSplitter<SlackMessage>;
+  private readonly urlPrefix: string;
+  private readonly label: string;
   messages = 0;
 
   constructor(
     private readonly ctx: ImportContext,
-    private readonly workspace: string,
+    workspace: string,
     readonly channel: SlackChannel,
     private readonly users: Users,
   ) {
-    this.splitter = new ConversationSplitter({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS });
+    this.splitter = new ConversationSplitter<SlackMessage>({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS });
+    this.urlPrefix = `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/`;
+    this.label = `#${channel.name} (${workspace})`;
   }
 
-  /** A parsed day file; returns the conversations that can no longer grow. */
+  /** A parsed day file (or any list of raw messages); returns the conversations that can no longer grow. */
   day(arr: unknown, path: string): Thread[] {
     if (!Array.isArray(arr)) {
       this.ctx.warn(`${path} is not a list of messages; skipped.`);
       return [];
     }
-    const msgs: ChatMessage[] = [];
+    const msgs: SlackMessage[] = [];
     for (const raw of arr) {
       const m = slackMessage(raw, this.users);
       if (m) msgs.push(m);
     }
     this.messages += msgs.length;
     const out: Thread[] = [];
-    for (const m of byTime(msgs)) for (const c of this.splitter.push(m)) out.push(threadOf(c, this.workspace, this.channel));
+    for (const m of inTimeOrder(msgs)) for (const c of this.splitter.add(m, m.id, m.replyTo, m.sec * 1000)) out.push(this.thread(c));
     return out;
   }
 
   end(): Thread[] {
-    return this.splitter.flush().map((c) => threadOf(c, this.workspace, this.channel));
+    return this.splitter.flush().map((c) => this.thread(c));
   }
+
+  private thread(c: SlackMessage[]): Thread {
+    const posts = c.map(slackPost);
+    const first = posts.find((p) => p.publishedAt)?.publishedAt;
+    return postsThread('slack', this.urlPrefix + posts[0]!.id, first ? `${this.label}, ${first.slice(0, 10)}` : this.label, posts);
+  }
+}
+
+/** Stable sort by time, as byTime does for chat messages (a Slack message always has one, maybe NaN). */
+function inTimeOrder(msgs: SlackMessage[]): SlackMessage[] {
+  let prev = -Infinity;
+  let sorted = true;
+  for (const m of msgs) {
+    // NaN counts as out of order: the sort below decides where it goes.
+    if (!(m.sec * 1000 >= prev)) {
+      sorted = false;
+      break;
+    }
+    prev = m.sec * 1000;
+  }
+  if (sorted) return msgs;
+  const keyed = msgs.map((m, i) => ({ m, k: m.sec * 1000, i }));
+  keyed.sort((a, b) => a.k - b.k || a.i - b.i);
+  return keyed.map((x) => x.m);
 }
 
 /** The export's name as shown in titles and pseudo-URLs. */
@@ -236,17 +284,13 @@ export function importSlackdump(bytes: Uint8Array, ctx: ImportContext = importCo
   const data = parseJson(decodeUtf8(bytes, ctx.file), ctx.file);
   if (!isRecord(data) || !Array.isArray(data.messages)) throw new ImportError('not a slackdump conversation dump: there is no "messages" list.', ctx.file);
   ctx.warn('slackdump conversation dumps carry no user names: authors are shown by their Slack user id.');
-  const users: Users = new Map();
-  const msgs: ChatMessage[] = [];
+  // Each message, then its replies, read as one day file would be.
+  const raws: unknown[] = [];
   for (const raw of data.messages) {
-    const m = slackMessage(raw, users);
-    if (m) msgs.push(m);
-    const replies = isRecord(raw) && Array.isArray(raw.slackdump_thread_replies) ? raw.slackdump_thread_replies : [];
-    for (const r of replies) {
-      const rm = slackMessage(r, users);
-      if (rm) msgs.push(rm);
-    }
+    raws.push(raw);
+    if (isRecord(raw) && Array.isArray(raw.slackdump_thread_replies)) for (const r of raw.slackdump_thread_replies) raws.push(r);
   }
   const id = str(data.channel_id) ?? 'channel';
-  return threads(msgs, ctx, 'slackdump', { id, name: str(data.name) ?? id });
+  const reader = new SlackChannelReader(ctx, 'slackdump', { id, name: str(data.name) ?? id }, new Map());
+  return [...reader.day(raws, ctx.file), ...reader.end()];
 }
