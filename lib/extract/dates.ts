@@ -226,8 +226,28 @@ function zoneFormat(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/*
+ * Offsets found so far, per zone and quarter hour: since the 1970s every zone's offsets and change times
+ * fall on quarter hours, so one answer holds for its whole quarter, and a thread's posts share many.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const QUARTER_HOURS_SINCE = Date.UTC(1973, 0, 1); // Liberia's -00:44:30 ended in 1972
+const offsets = new Map<string, number>();
+
 /** Offset of an IANA zone at an instant, in minutes. */
 function offsetAtInstant(ms: number, zone: string): number {
+  if (ms < QUARTER_HOURS_SINCE) return formatOffset(ms, zone);
+  const key = `${zone} ${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = formatOffset(ms, zone);
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function formatOffset(ms: number, zone: string): number {
   const parts = zoneFormat(zone).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms) / 60000);

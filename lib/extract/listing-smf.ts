@@ -1,5 +1,6 @@
 import type { ListingReader, ListedThread } from './listing.ts';
 import { lineOf } from './dom.ts';
+import { earliest, queryFirstWithin } from './page-signals.ts';
 
 /**
  * Simple Machines Forum board pages (the corpus holds a real SMF 2.0 RC3 board). Topic titles sit in
@@ -26,7 +27,12 @@ function isSmf(doc: Document): boolean {
 
 /** The next page of an SMF board or topic: the link after the bold current page number. */
 export function smfNextPage(doc: Document, url: string): string | null {
-  const a = doc.querySelector('.pagelinks strong + a, .pagesection .nav_page + a, .middletext strong + a.navPages');
+  // '.pagelinks strong + a, .pagesection .nav_page + a, .middletext strong + a.navPages', block by block
+  const a = earliest(doc, [
+    queryFirstWithin(doc, '.pagelinks', 'strong + a'),
+    queryFirstWithin(doc, '.pagesection', '.nav_page + a'),
+    queryFirstWithin(doc, '.middletext', 'strong + a.navPages'),
+  ]);
   return smfHref(a?.getAttribute('href') ?? null, url);
 }
 

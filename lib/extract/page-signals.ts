@@ -88,7 +88,10 @@ function record(s: PageSignals, el: Element): void {
   const id = el.getAttributeNode('id')?.value;
   if (id) push(s.byId, id, el);
   const cls = el.getAttributeNode('class')?.value;
-  if (cls) for (const c of cls.split(SPACE)) if (c) push(s.byClass, c, el);
+  if (!cls) return;
+  // Most class lists are separated by single spaces: a split on ' ' is several times cheaper than on a pattern.
+  const plain = !(cls.includes('\n') || cls.includes('\t') || cls.includes('\r') || cls.includes('\f'));
+  for (const c of plain ? cls.split(' ') : cls.split(SPACE)) if (c) push(s.byClass, c, el);
 }
 
 /** Runs `fn` (one extraction) with the page's index available to every detector and adapter. */
@@ -311,9 +314,12 @@ function lastInside(s: PageSignals, root: Element): number | undefined {
   return end;
 }
 
-/** Whether the element's class attribute names `cls` (classList without building one per element). */
+/**
+ * Whether the element's class attribute names `cls`. Read as an attribute node: linkedom answers
+ * `getAttribute('class')` by building the element's token list and joining it again.
+ */
 export function hasClass(el: Element, cls: string): boolean {
-  const v = el.getAttribute('class');
+  const v = el.getAttributeNode('class')?.value;
   if (!v || !v.includes(cls)) return false;
   return v === cls || v.split(SPACE).includes(cls);
 }

@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { cleanHtml, lineOf, textOf, textSkipping } from './dom.ts';
-import { hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
 
@@ -56,22 +56,28 @@ function quoteParts(s: PageSignals, body: Element): { block: Element; header: El
     .filter((b) => !inQuote(b.parentElement))
     .map((block) => {
       const prev = block.previousElementSibling;
-      return { block, header: prev?.classList.contains('quoteheader') ? prev : (inside(s, block, 'cite')[0] ?? null) };
+      return { block, header: prev && hasClass(prev, 'quoteheader') ? prev : (inside(s, block, 'cite')[0] ?? null) };
     });
 }
 
-function quotesIn(s: PageSignals, body: Element): QuoteInput[] {
-  return quoteParts(s, body).map(({ block, header }) => {
+function quotesIn(s: PageSignals, parts: ReturnType<typeof quoteParts>): QuoteInput[] {
+  return parts.map(({ block, header }) => {
     const label = lineOf(header);
     // 'a[href]'
     const link = (header ? inside(s, header, 'a').find((a) => a.hasAttribute('href')) : undefined)?.getAttribute('href') ?? '';
     const author = /:\s*(.+?)(?:\s+(?:on|am|le|il|el|op)\s+.*)?$/i.exec(label)?.[1] ?? null;
-    return { postId: /msg(\d+)/.exec(link)?.[1] ?? null, author, text: textOf(block, 'cite') };
+    return { postId: /msg(\d+)/.exec(link)?.[1] ?? null, author, text: textSkipping(block, new Set<Node>(inside(s, block, 'cite'))) };
   });
 }
 
 function title(doc: Document): string {
-  const top = lineOf(doc.querySelector('#top_subject, #display_head h2, h2.display_title'))
+  // '#top_subject, #display_head h2, h2.display_title'
+  const heading = earliest(doc, [
+    queryFirst(doc, '#top_subject', ['#top_subject']),
+    queryFirstWithin(doc, '#display_head', 'h2'),
+    queryFirst(doc, 'h2.display_title', ['.display_title'], (h) => h.localName === 'h2'),
+  ]);
+  const top = lineOf(heading)
     .replace(/^[^:]{1,20}:\s*/, '')
     .replace(/\s*\([^)]*\d[^)]*\)\s*$/, '');
   return top || doc.title.trim();
@@ -84,7 +90,7 @@ export const smf: Adapter = {
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;
-    const canonical = doc.querySelector('link[rel="canonical"]')?.getAttribute('href');
+    const canonical = queryFirst(doc, 'link[rel="canonical"]', ['link'], (l) => l.getAttribute('rel') === 'canonical')?.getAttribute('href');
     // Every page of a topic names itself (topic=ID.START); the thread is the topic, so its URL is page 1's.
     const url = (smfUrl(canonical, src.url) ?? src.url).replace(/([?&;/]topic[=,]\d+)\.\d+/, '$1.0');
     const posts: PostInput[] = [];
@@ -118,7 +124,8 @@ export const smf: Adapter = {
       const sig = inside(s, box, '.signature')[0];
       // The post's own words: quotes, their headers and footers skipped, as if removed from a copy.
       const skip = new Set<Node>(inside(s, body, '.quotefooter').concat(inside(s, body, '.quoteheader')));
-      for (const { block, header } of quoteParts(s, body)) {
+      const quotes = quoteParts(s, body);
+      for (const { block, header } of quotes) {
         skip.add(block);
         if (header) skip.add(header);
       }
@@ -130,13 +137,13 @@ export const smf: Adapter = {
         html: cleanHtml(body, url),
         permalink: smfUrl(subject ?? `#msg${id}`, url),
         replyTo: null,
-        quotes: quotesIn(s, body),
+        quotes: quotesIn(s, quotes),
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }
     if (!posts.length) return null;
     const next = smfNextPage(doc, src.url);
-    const current = Number(lineOf(doc.querySelector('.pagelinks strong, .pagelinks .current_page'))) || 1;
+    const current = Number(lineOf(queryFirstWithin(doc, '.pagelinks', 'strong, .current_page'))) || 1;
     return {
       platform: 'smf',
       url,

@@ -64,4 +64,48 @@ describe('times honour the zone a page states', () => {
     expect(statedTimezone(linkedomKit.parseHtml(decodePage(corpusBytes(SMF[0]))))).toBeNull();
     expect(statedTimezone(linkedomKit.parseHtml('<html><body><p>All times are wonderful</p></body></html>'))).toBeNull();
   });
+  it('a post that quotes some board\'s footer does not set this page\'s zone; the page\'s own footer still does', () => {
+    // The SMF page states no zone; one of its posts now quotes another board's footer line.
+    const saved = decodePage(corpusBytes(SMF[0]));
+    const quoting = saved.replace(/(<div class="inner" id="msg_\d+">)/, '$1On my board it says: All times are GMT +5. ');
+    expect(quoting).not.toBe(saved);
+    expect(first(extractText(quoting, SMF[1]))).toBe('2007-09-19T13:08:14');
+    const stated = quoting.replace(/<\/body>/i, '<div class="footer">All times are GMT -3.</div></body>');
+    expect(first(extractText(stated, SMF[1]))).toBe('2007-09-19T13:08:14-03:00');
+  });
+});
+
+/** The offset of `zone` at a local time, worked out from Intl with nothing remembered between calls. */
+function referenceOffset(local: string, zone: string): string {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const at = (ms: number) => {
+    const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return Math.round((Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - ms) / 60000);
+  };
+  const asUtc = Date.parse(`${local}Z`);
+  const m = at(asUtc - at(asUtc) * 60000);
+  const abs = Math.abs(m);
+  return m === 0 ? 'Z' : `${m < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+describe('zone offsets stay exact across changes', () => {
+  // Remembered offsets must never leak across a DST change: every minute around real transitions,
+  // including Lord Howe's half-hour shift and Chatham's +12:45, checked against Intl afresh.
+  const windows: [string, string][] = [
+    ['Europe/Berlin', '2021-03-28T00:30:00'],
+    ['Europe/Berlin', '2021-10-31T01:00:00'],
+    ['America/New_York', '2015-11-01T00:30:00'],
+    ['Australia/Lord_Howe', '2020-04-05T01:00:00'],
+    ['Pacific/Chatham', '2019-09-29T02:00:00'],
+    ['Asia/Kathmandu', '1986-01-01T00:00:00'],
+  ];
+  for (const [zone, start] of windows) {
+    it(`${zone} around ${start.slice(0, 10)}`, () => {
+      const t0 = Date.parse(`${start}Z`);
+      for (let m = 0; m < 180; m++) {
+        const local = new Date(t0 + m * 60_000).toISOString().slice(0, 19);
+        expect(inZone(local, zone), `${zone} ${local}`).toBe(`${local}${referenceOffset(local, zone)}`);
+      }
+    });
+  }
 });
