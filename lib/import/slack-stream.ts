@@ -21,6 +21,7 @@ export interface ZipStreamProgress {
 /** The ZIP is not a Slack workspace export (no channels.json): the caller may try the other readers. */
 export class NotSlackExport extends ImportError {}
 
+/** Receives a member's bytes as they inflate. `data` is only valid during the call: inflaters reuse their buffers. */
 type Sink = (data: Uint8Array, final: boolean) => void;
 
 /**
@@ -29,6 +30,9 @@ type Sink = (data: Uint8Array, final: boolean) => void;
  * rest are dropped as they pass, so memory never holds more than one member.
  */
 function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
+  // Members with a declared size are inflated one after another into this buffer, grown as needed:
+  // a fresh buffer per day file cost more than inflating some of them.
+  let scratch = new Uint8Array(0);
   class Deflated {
     static compression = 8;
     ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
@@ -50,7 +54,9 @@ function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
       else if (this.sink) {
         if (chunk.length) this.parts.push(chunk.slice());
         if (final) {
-          const out = inflateSync(concat(this.parts), { out: new Uint8Array(this.originalSize!) });
+          const size = this.originalSize!;
+          if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+          const out = inflateSync(concat(this.parts), { out: scratch.subarray(0, size) });
           if (out.length !== this.originalSize) throw new Error(`a member inflated to ${out.length} bytes, not the ${this.originalSize} its header declares`);
           this.sink(out, true);
         }
@@ -82,12 +88,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A member's bytes, whole, valid only during `onDone` (they may be the inflater's buffer): copy or decode them there. */
 function collector(onDone: (bytes: Uint8Array) => void, count: (n: number) => void): Sink {
   const parts: Uint8Array[] = [];
   return (d, final) => {
     if (d.length) {
       count(d.length);
-      // A member that arrives whole needs no copy; streamed pieces may share the inflater's buffer.
+      // A member that arrives whole is handed on as it is; pieces are copied, the inflater reuses their buffer.
       parts.push(final && !parts.length ? d : d.slice());
     }
     if (final) onDone(concat(parts));
@@ -133,7 +140,7 @@ export async function* importSlackZipStream(
   const meta = new Map<string, Uint8Array>();
   let declared = 0;
   const first = new Unzip();
-  register(first, (name) => (/(^|\/)(users|channels|groups|mpims|dms)\.json$/.test(name) ? collector((b) => meta.set(name, b), count) : null));
+  register(first, (name) => (/(^|\/)(users|channels|groups|mpims|dms)\.json$/.test(name) ? collector((b) => meta.set(name, b.slice()), count) : null));
   first.onfile = (f: UnzipFile) => {
     names.push(f.name);
     declared += f.originalSize ?? 0;
@@ -188,27 +195,28 @@ export async function* importSlackZipStream(
   interface Open {
     reader: SlackChannelReader;
     next: number;
-    waiting: Map<string, Uint8Array>;
+    waiting: Map<string, DayText>;
   }
   const open_ = new Map<string, Open>();
-  const done: { path: string; bytes: Uint8Array }[] = [];
+  const done: { path: string; text: DayText }[] = [];
   let messages = 0;
   let threads = 0;
   const ready: Thread[] = [];
 
-  const feed = (path: string, bytes: Uint8Array) => {
+  const feed = (path: string, text: DayText) => {
     const folder = SLACK_DAY.exec(path)![1]!;
     const list = days.get(folder)!;
     let ch = open_.get(folder);
     if (!ch) open_.set(folder, (ch = { reader: new SlackChannelReader(ctx, workspace, byFolder.get(folder)!, users), next: 0, waiting: new Map() }));
     // Day files normally come in date order; any that come early wait for the ones before them.
-    ch.waiting.set(path, bytes);
+    ch.waiting.set(path, text);
     while (ch.next < list.length && ch.waiting.has(list[ch.next]!)) {
       const day = list[ch.next++]!;
-      const b = ch.waiting.get(day)!;
+      const t = ch.waiting.get(day)!;
       ch.waiting.delete(day);
+      if (typeof t !== 'string') throw t;
       const before = ch.reader.messages;
-      ready.push(...ch.reader.day(parseJson(decodeUtf8(b, `${ctx.file}/${root}${day}`), `${ctx.file}/${root}${day}`), day));
+      ready.push(...ch.reader.day(parseJson(t, `${ctx.file}/${root}${day}`), day));
       messages += ch.reader.messages - before;
     }
     if (ch.next === list.length) {
@@ -223,7 +231,9 @@ export async function* importSlackZipStream(
   register(second, (name) => {
     if (!name.startsWith(root)) return null;
     const m = SLACK_DAY.exec(name.slice(root.length));
-    return m && days.has(m[1]!) ? collector((b) => done.push({ path: name.slice(root.length), bytes: b }), count) : null;
+    if (!m || !days.has(m[1]!)) return null;
+    const path = name.slice(root.length);
+    return collector((b) => done.push({ path, text: dayText(b, `${ctx.file}/${root}${path}`) }), count);
   });
   second.onfile = (f: UnzipFile) => {
     f.ondata = () => undefined;
@@ -244,7 +254,7 @@ export async function* importSlackZipStream(
       bytes += slice.length;
       while (done.length) {
         const d = done.shift()!;
-        feed(d.path, d.bytes);
+        feed(d.path, d.text);
       }
       // Handed out slice by slice, not chunk by chunk: a 1 MB chunk can close thousands of conversations.
       while (ready.length) {
@@ -261,7 +271,7 @@ export async function* importSlackZipStream(
   }
   while (done.length) {
     const d = done.shift()!;
-    feed(d.path, d.bytes);
+    feed(d.path, d.text);
   }
   if (open_.size) throw new ImportError('the file changed while it was being read (day files went missing between two reads). Import it again.', ctx.file);
   while (ready.length) {
@@ -269,6 +279,18 @@ export async function* importSlackZipStream(
     yield ready.shift()!;
   }
   onProgress?.({ pass: 2, bytes, messages, threads });
+}
+
+/** A day file decoded as soon as it is inflated; a decoding error waits for the file's turn, as reading it then would have. */
+type DayText = string | ImportError;
+
+function dayText(bytes: Uint8Array, file: string): DayText {
+  try {
+    return decodeUtf8(bytes, file);
+  } catch (e) {
+    if (e instanceof ImportError) return e;
+    throw e;
+  }
 }
 
 function damaged(e: unknown, ctx: ImportContext, at: number, atEnd = false): ImportError {

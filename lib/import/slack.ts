@@ -112,7 +112,7 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
   if (Array.isArray(raw.reactions)) for (const r of raw.reactions) if (isRecord(r)) score += Number(r.count) || 0;
   return {
     id: ts,
-    sec: Number(ts),
+    sec: tsSeconds(ts),
     name,
     own,
     quotes: quotes.length ? quotes : null,
@@ -120,6 +120,28 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
     replyTo: threadTs && threadTs !== ts ? threadTs : null,
     score: score || null,
   };
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Slack's ts ("1577836800.000012") as Number(ts) reads it, without the general number parser (a
+ * noticeable share of a million-message import). The digits read as one exact integer and divided by
+ * an exact power of ten give the double nearest to the decimal, as Number does; anything else, or
+ * more digits than a double holds exactly, goes to Number.
+ */
+export function tsSeconds(ts: string): number {
+  const n = ts.length;
+  let v = 0;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = ts.charCodeAt(i);
+    if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+    else if (c === 46 && dot < 0) dot = i;
+    else return Number(ts);
+  }
+  if (!n || dot === 0 || dot === n - 1 || n - dot - 1 > 22 || v >= 2 ** 53) return Number(ts);
+  return dot < 0 ? v : v / POW10[n - dot - 1]!;
 }
 
 function slackPost(m: SlackMessage): PostInput {
