@@ -109,10 +109,19 @@ export class ConversationSplitter<M = ChatMessage> {
   private seq = 0;
   private readonly gap: number;
   private readonly window: number;
+  private readonly timeFromId: boolean;
+  /** The latest time added (kept with timeFromId only). */
+  private latest = -Infinity;
 
-  constructor(opts: Partial<SplitOptions> = {}) {
+  /**
+   * `timeFromId`: the reader promises that a message's time follows from its id (Slack's ts is both),
+   * so an id later than every time seen is new and needs no lookup: a reader whose messages come in
+   * time order then looks an id up only for replies.
+   */
+  constructor(opts: Partial<SplitOptions> = {}, { timeFromId = false }: { timeFromId?: boolean } = {}) {
     this.gap = opts.gapMs ?? DEFAULT_GAP_MS;
     this.window = Math.max(this.gap, opts.replyWindowMs ?? DEFAULT_REPLY_WINDOW_MS);
+    this.timeFromId = timeFromId;
   }
 
   /** Adds one chat message; returns the conversations that can no longer grow (do not modify the list). */
@@ -153,7 +162,8 @@ export class ConversationSplitter<M = ChatMessage> {
         for (const c of expired) closed.push(this.close(c));
       }
     }
-    if (this.byId.has(id)) return closed; // exports repeat edited messages under the same id
+    if (this.timeFromId && t !== null && t > this.latest) this.latest = t;
+    else if (this.byId.has(id)) return closed; // exports repeat edited messages under the same id
     const parent = replyTo ? this.byId.get(replyTo) : undefined;
     const current = this.current && this.open.has(this.current) ? this.current : null;
     const inFlow = current !== null && (t === null || this.lastFlow === null || t - this.lastFlow <= this.gap);

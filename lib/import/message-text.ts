@@ -6,6 +6,14 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * Whether textHtml(text) is just the text in a paragraph (no link, line break or character to escape):
+ * a reader holding many messages can then keep the text alone and write the HTML later.
+ */
+export function isPlainParagraph(text: string): boolean {
+  return text !== '' && !text.includes('http') && !text.includes('\n') && escapeHtml(text) === text;
+}
+
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /** Plain chat text as inert HTML: escaped, web links made clickable, line breaks kept. */

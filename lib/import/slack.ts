@@ -4,7 +4,7 @@ import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
-import { splitQuoted, textHtml, withFiles, type FileRef } from './message-text.ts';
+import { isPlainParagraph, splitQuoted, textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /** Subtypes that carry a person's words; joins, topic changes, bot posts and deleted stubs do not. */
 const SPOKEN = new Set(['', 'file_share', 'file_comment', 'thread_broadcast', 'me_message']);
@@ -82,6 +82,8 @@ interface SlackMessage {
   name: string;
   /** The writer's own words, quotes taken out. */
   own: string;
+  /** textHtml(own), or null when that is plainly `<p>own</p>` (most messages): written when the post is. */
+  html: string | null;
   quotes: QuoteInput[] | null;
   files: FileRef[] | null;
   replyTo: string | null;
@@ -115,6 +117,8 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
     sec: tsSeconds(ts),
     name,
     own,
+    // Decided while the text is fresh in the cache rather than when the conversation closes.
+    html: isPlainParagraph(own) ? null : textHtml(own),
     quotes: quotes.length ? quotes : null,
     files,
     replyTo: threadTs && threadTs !== ts ? threadTs : null,
@@ -145,7 +149,8 @@ export function tsSeconds(ts: string): number {
 }
 
 function slackPost(m: SlackMessage): PostInput {
-  const { text, html } = m.files ? withFiles(m.own, textHtml(m.own), m.files) : { text: m.own, html: textHtml(m.own) };
+  const ownHtml = m.html ?? `<p>${m.own}</p>`;
+  const { text, html } = m.files ? withFiles(m.own, ownHtml, m.files) : { text: m.own, html: ownHtml };
   return {
     id: m.id,
     author: { name: m.name, url: null },
@@ -209,7 +214,8 @@ export class SlackChannelReader {
     readonly channel: SlackChannel,
     private readonly users: Users,
   ) {
-    this.splitter = new ConversationSplitter<SlackMessage>({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS });
+    // A message's time is read from its id (ts), as the splitter's timeFromId asks.
+    this.splitter = new ConversationSplitter<SlackMessage>({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS }, { timeFromId: true });
     this.urlPrefix = `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/`;
     this.label = `#${channel.name} (${workspace})`;
   }
