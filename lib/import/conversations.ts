@@ -21,8 +21,7 @@ export const DEFAULT_REPLY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface Open<M> {
   msgs: M[];
-  /** The messages' ids, to forget them when the conversation closes. */
-  ids: string[];
+  closed: boolean;
   last: number | null;
   /** Creation order: conversations that expire together are handed out in it. */
   seq: number;
@@ -89,6 +88,42 @@ class ExpiryQueue<M> {
   }
 }
 
+/**
+ * Which open conversation holds each message id. Closing a conversation deletes nothing here (one
+ * delete per message cost more than the rest of the bookkeeping): an id whose conversation has closed
+ * is ignored, and such ids are dropped a generation at a time, the young map becoming the old one
+ * once it is large and the old one's ids of open conversations moving to the young one.
+ */
+class OpenIds<M> {
+  private young = new Map<string, Open<M>>();
+  private old = new Map<string, Open<M>>();
+  private limit = 4096;
+
+  get(id: string): Open<M> | undefined {
+    const c = this.young.get(id);
+    if (c && !c.closed) return c;
+    const o = this.old.get(id);
+    return o && !o.closed ? o : undefined;
+  }
+
+  set(id: string, c: Open<M>): void {
+    this.young.set(id, c);
+    if (this.young.size < this.limit) return;
+    let kept = 0;
+    for (const [k, o] of this.old) {
+      // An id still open here cannot be in the young map: it is added again only once its conversation closed.
+      if (!o.closed) {
+        this.young.set(k, o);
+        kept++;
+      }
+    }
+    // Ids of long-open conversations are carried each time: a limit of twice their number keeps that linear.
+    this.limit = Math.max(4096, 2 * kept);
+    this.old = this.young;
+    this.young = new Map();
+  }
+}
+
 /** What push returns when nothing closes: shared, so a message costs no array of its own. */
 const NONE_CLOSED: never[] = Object.freeze([]) as unknown as never[];
 
@@ -101,7 +136,7 @@ const NONE_CLOSED: never[] = Object.freeze([]) as unknown as never[];
  */
 export class ConversationSplitter<M = ChatMessage> {
   private readonly open = new Set<Open<M>>();
-  private readonly byId = new Map<string, Open<M>>();
+  private readonly byId = new OpenIds<M>();
   private current: Open<M> | null = null;
   /** Time of the last message of the channel's ongoing talk (late replies excluded). */
   private lastFlow: number | null = null;
@@ -142,7 +177,7 @@ export class ConversationSplitter<M = ChatMessage> {
       while (this.expiry.size) {
         const c = this.expiry.front();
         const key = this.expiry.frontKey();
-        if (!this.open.has(c)) {
+        if (c.closed) {
           this.expiry.pop();
           c.queued = false;
         } else if (c.last !== key) {
@@ -163,9 +198,9 @@ export class ConversationSplitter<M = ChatMessage> {
       }
     }
     if (this.timeFromId && t !== null && t > this.latest) this.latest = t;
-    else if (this.byId.has(id)) return closed; // exports repeat edited messages under the same id
+    else if (this.byId.get(id)) return closed; // exports repeat edited messages under the same id
     const parent = replyTo ? this.byId.get(replyTo) : undefined;
-    const current = this.current && this.open.has(this.current) ? this.current : null;
+    const current = this.current && !this.current.closed ? this.current : null;
     const inFlow = current !== null && (t === null || this.lastFlow === null || t - this.lastFlow <= this.gap);
     let target: Open<M>;
     if (parent && !(parent === current && inFlow)) {
@@ -176,14 +211,13 @@ export class ConversationSplitter<M = ChatMessage> {
       if (parent) target = parent;
       else if (inFlow) target = current!;
       else {
-        target = { msgs: [], ids: [], last: null, seq: this.seq++, queued: false };
+        target = { msgs: [], closed: false, last: null, seq: this.seq++, queued: false };
         this.open.add(target);
       }
       this.current = target;
       if (t !== null) this.lastFlow = t;
     }
     target.msgs.push(m);
-    target.ids.push(id);
     if (t !== null) {
       target.last = Math.max(target.last ?? t, t);
       if (!target.queued) this.queue(target);
@@ -206,7 +240,7 @@ export class ConversationSplitter<M = ChatMessage> {
 
   private close(c: Open<M>): M[] {
     this.open.delete(c);
-    for (const id of c.ids) this.byId.delete(id);
+    c.closed = true;
     if (this.current === c) this.current = null;
     return c.msgs;
   }
