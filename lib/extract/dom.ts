@@ -52,7 +52,9 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
 export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
   if (!el) return '';
-  return restoreWhitespace(normaliseText(walkText(el, false, skip)));
+  keptWhitespace = false;
+  const text = normaliseText(walkText(el, false, skip));
+  return keptWhitespace ? restoreWhitespace(text) : text;
 }
 
 /*
@@ -64,6 +66,9 @@ const KEEP_TAB = '\ue001';
 const KEEP_NL = '\ue002';
 const KEPT = /[\ue000-\ue002]/g;
 const PRESERVE = new Set(['pre', 'code', 'listing', 'xmp', 'plaintext']);
+
+/** Set when a walk entered preformatted text, so only then is the result searched for stand-ins. */
+let keptWhitespace = false;
 
 function keepWhitespace(s: string): string {
   return s.replace(/\r\n?/g, '\n').replace(/[ \u00a0]/g, KEEP_SPACE).replace(/\t/g, KEEP_TAB).replace(/\n/g, KEEP_NL);
@@ -95,7 +100,9 @@ function walkText(node: Node, pre: boolean, skip: Set<Node> | null): string {
         if (alt && /^:[\w+-]+:$/.test(alt)) out += alt;
         continue;
       }
-      const inner = walkText(c, pre || PRESERVE.has(tag), skip);
+      const preformatted = pre || PRESERVE.has(tag);
+      if (preformatted) keptWhitespace = true; // stand-ins may follow: restore them at the end
+      const inner = walkText(c, preformatted, skip);
       out += BLOCK.has(tag) ? (pre ? KEEP_NL + inner + KEEP_NL : '\n' + inner + '\n') : inner;
     }
   }
@@ -109,6 +116,8 @@ const FOLD_SPACES = /\t[ \t]*| [ \t]+/g;
 
 /** Blank space (what `trim` removes) beside a line break, where there is some to remove. */
 const AROUND_BREAK = /[^\S\n]+\n[^\S\n]*|\n[^\S\n]+/g;
+/** Blanks `trim` removes that folding leaves: where none occurs, a space is the only blank beside a break. */
+const RARE_BLANK = /[\t\v\f\r\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 /**
  * Each line's runs of spaces and tabs folded to one space and the line trimmed, at most one blank line
@@ -116,12 +125,10 @@ const AROUND_BREAK = /[^\S\n]+\n[^\S\n]*|\n[^\S\n]+/g;
  * only what changes: long threads have tens of thousands of lines.
  */
 export function normaliseText(s: string): string {
-  return s
-    .replace(/\u00a0/g, ' ')
-    .replace(FOLD_SPACES, ' ')
-    .replace(AROUND_BREAK, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const folded = s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' ');
+  // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
+  const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
+  return broken.replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /** Single-line text (names, titles). */

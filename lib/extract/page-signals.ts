@@ -21,8 +21,8 @@ export interface PageSignals {
   byTag: Map<string, Element[]>;
   /** Filled per attribute name on first use: detectors ask about a handful of the many names a page has. */
   byAttr: Map<string, Element[]>;
-  /** Every element, in document order. */
-  all: Element[];
+  /** How many elements the walk has numbered so far; the next one's position. */
+  count: number;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
   withAttributes: Element[];
   /** This index's mark on the elements it numbered (see `orderOf`). */
@@ -62,7 +62,7 @@ const SPACE = /[ \t\n\f\r]+/;
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), all: [], withAttributes: [], generation: ++generations, postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), count: 0, withAttributes: [], generation: ++generations, postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -79,9 +79,8 @@ export function buildPageSignals(doc: Document): PageSignals {
 
 function record(s: PageSignals, el: Element): void {
   const n = el as Numbered;
-  n[ORDER] = s.all.length;
+  n[ORDER] = s.count++;
   n[GENERATION] = s.generation;
-  s.all.push(el);
   push(s.byTag, el.localName, el);
   if (!el.hasAttributes()) return;
   s.withAttributes.push(el);

@@ -49,6 +49,13 @@ describe('textOf', () => {
     expect(textOf(el('<p>first\n   line</p><p>second<br>third</p><pre>  a\n    b</pre>'))).toBe('first line\n\nsecond\nthird\n\n  a\n    b');
   });
 
+  it('leaves no private stand-in behind, whatever the preformatted part holds', () => {
+    for (const html of ['<pre><br></pre>x', '<pre>a<p>b</p></pre>', '<code>\t</code>', '<pre></pre>', '<p>plain</p>']) {
+      expect(textOf(el(html)), html).not.toMatch(/[\ue000-\ue002]/);
+    }
+    expect(textOf(el('<pre>a<br>b</pre>'))).toBe('a\nb');
+  });
+
   it('skips excluded parts, scripts and non-emoji images', () => {
     expect(textOf(el('mine <blockquote>theirs</blockquote><script>x()</script><img alt="photo"><img alt=":boom:">'), 'blockquote')).toBe('mine :boom:');
   });
