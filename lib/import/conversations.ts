@@ -110,13 +110,14 @@ class OpenIds<M> {
     this.young.set(id, c);
     if (this.young.size < this.limit) return;
     let kept = 0;
-    for (const [k, o] of this.old) {
-      // An id still open here cannot be in the young map: it is added again only once its conversation closed.
+    const young = this.young;
+    // An id still open here cannot be in the young map: it is added again only once its conversation closed.
+    this.old.forEach((o, k) => {
       if (!o.closed) {
-        this.young.set(k, o);
+        young.set(k, o);
         kept++;
       }
-    }
+    });
     // Ids of long-open conversations are carried each time: a limit of twice their number keeps that linear.
     this.limit = Math.max(4096, 2 * kept);
     this.old = this.young;
@@ -242,7 +243,10 @@ export class ConversationSplitter<M = ChatMessage> {
     this.open.delete(c);
     c.closed = true;
     if (this.current === c) this.current = null;
-    return c.msgs;
+    // The id map may still point at this conversation for a while: it must not keep the messages alive.
+    const msgs = c.msgs;
+    c.msgs = [];
+    return msgs;
   }
 }
 

@@ -59,12 +59,21 @@ const ATTRIBUTION = /^(?:On .{3,200}\b(?:wrote|writes|a écrit|schrieb)|.{1,120}
 const DATED_ATTRIBUTION = /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}(?: GMT[+-]\d{1,2}:\d{2})? (.+?) <[^>]+>:$/;
 
 /**
+ * splitQuoted's text when the text quotes nothing (most chat messages), without splitting it into
+ * lines or building a result; null when it may quote something.
+ */
+export function unquotedText(text: string): string | null {
+  if (text.includes('>')) return null;
+  return (text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text).trim();
+}
+
+/**
  * Separates `>` quoted lines from the writer's own words. Each run of quoted lines becomes one Quote;
  * an attribution line just before it ("On Sat, … Andy wrote:") names its author and is not kept as text.
  */
 export function splitQuoted(text: string): { text: string; quotes: QuoteInput[] } {
-  // Most chat messages quote nothing: the same result without splitting into lines.
-  if (!text.includes('>')) return { text: (text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text).trim(), quotes: [] };
+  const plain = unquotedText(text);
+  if (plain !== null) return { text: plain, quotes: [] };
   const lines = text.split('\n');
   const own: string[] = [];
   const quotes: QuoteInput[] = [];

@@ -4,21 +4,37 @@ import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
-import { isPlainParagraph, splitQuoted, textHtml, withFiles, type FileRef } from './message-text.ts';
+import { isPlainParagraph, splitQuoted, textHtml, unquotedText, withFiles, type FileRef } from './message-text.ts';
 
 /** Subtypes that carry a person's words; joins, topic changes, bot posts and deleted stubs do not. */
 const SPOKEN = new Set(['', 'file_share', 'file_comment', 'thread_broadcast', 'me_message']);
 
 export type Users = Map<string, string>;
 
-function slackLink(inner: string, users: Users): string {
+/** "@U…" → "@Name" per member list, filled as mentions are met: most of a chat's links are mentions of a few people. */
+const mentionCache = new WeakMap<Users, Map<string, string>>();
+
+function mentionsOf(users: Users): Map<string, string> {
+  let mentions = mentionCache.get(users);
+  if (!mentions) mentionCache.set(users, (mentions = new Map()));
+  return mentions;
+}
+
+function slackLink(inner: string, users: Users, mentions: Map<string, string>): string {
+  const known = mentions.get(inner);
+  if (known !== undefined) return known;
   const bar = inner.indexOf('|');
   const target = bar < 0 ? inner : inner.slice(0, bar);
   // As inner.split('|')[1]: the label ends at a second bar, if any.
   const bar2 = bar < 0 ? -1 : inner.indexOf('|', bar + 1);
   const label = bar < 0 ? undefined : inner.slice(bar + 1, bar2 < 0 ? inner.length : bar2);
   const c = target.charCodeAt(0);
-  if (c === 0x40 /* @ */) return `@${label ?? users.get(target.slice(1)) ?? target.slice(1)}`;
+  if (c === 0x40 /* @ */) {
+    const name = label ?? users.get(target.slice(1));
+    if (name === undefined) return target;
+    if (bar < 0) mentions.set(inner, `@${name}`);
+    return `@${name}`;
+  }
   if (c === 0x23 /* # */) return `#${label ?? target.slice(1)}`;
   if (c === 0x21 /* ! */) return `@${label ?? target.slice(1).replace(/\^.*/, '')}`;
   return label && label !== target ? `${label} (${target})` : target;
@@ -30,7 +46,13 @@ function slackLink(inner: string, users: Users): string {
  * are decoded. Scanned by hand rather than with a regex and a callback: it runs once per message.
  */
 export function slackText(s: string, users: Users): string {
-  let out = '';
+  // Pieces joined once: concatenation would leave a chain of fragments, flattened by the next search
+  // and then kept as a wrapper around the flat copy for as long as the message is open. Most messages
+  // have one link at most: its pieces wait in locals rather than in a growing array.
+  let before0: string | null = null;
+  let link0 = '';
+  let parts: string[] | null = null;
+  let mentions: Map<string, string> | undefined;
   let last = 0;
   const n = s.length;
   let i = s.indexOf('<');
@@ -44,13 +66,21 @@ export function slackText(s: string, users: Users): string {
       continue;
     }
     if (j > i + 1) {
-      out += s.slice(last, i) + slackLink(s.slice(i + 1, j), users);
+      const before = s.slice(last, i);
+      const link = slackLink(s.slice(i + 1, j), users, (mentions ??= mentionsOf(users)));
+      if (before0 === null) {
+        before0 = before;
+        link0 = link;
+      } else (parts ??= [before0, link0]).push(before, link);
       last = j + 1;
     }
     i = s.indexOf('<', j + 1);
   }
-  if (last) out += s.slice(last);
-  else out = s;
+  let out = s;
+  if (parts) {
+    parts.push(s.slice(last));
+    out = parts.join('');
+  } else if (before0 !== null) out = [before0, link0, s.slice(last)].join('');
   return out.includes('&') ? out.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&') : out;
 }
 
@@ -103,7 +133,14 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
     name = str(profile.display_name) || str(profile.real_name) || str(raw.username) || userId || 'Unknown';
   }
   const body = subtype === 'file_comment' && comment ? (str(comment.comment) ?? '') : (str(raw.text) ?? '');
-  const { text: own, quotes } = splitQuoted(slackText(body, users));
+  const said = slackText(body, users);
+  let own = unquotedText(said);
+  let quotes: QuoteInput[] | null = null;
+  if (own === null) {
+    const split = splitQuoted(said);
+    own = split.text;
+    if (split.quotes.length) quotes = split.quotes;
+  }
   let files: FileRef[] | null = null;
   // Most messages carry no file: no arrays built for them.
   if (Array.isArray(raw.files)) for (const f of raw.files) if (isRecord(f)) (files ??= []).push(slackFile(f));
@@ -119,7 +156,7 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
     own,
     // Decided while the text is fresh in the cache rather than when the conversation closes.
     html: isPlainParagraph(own) ? null : textHtml(own),
-    quotes: quotes.length ? quotes : null,
+    quotes,
     files,
     replyTo: threadTs && threadTs !== ts ? threadTs : null,
     score: score || null,
@@ -149,8 +186,15 @@ export function tsSeconds(ts: string): number {
 }
 
 function slackPost(m: SlackMessage): PostInput {
-  const ownHtml = m.html ?? `<p>${m.own}</p>`;
-  const { text, html } = m.files ? withFiles(m.own, ownHtml, m.files) : { text: m.own, html: ownHtml };
+  const html = m.html ?? `<p>${m.own}</p>`;
+  if (m.files) {
+    const withAttachments = withFiles(m.own, html, m.files);
+    return post(m, withAttachments.text, withAttachments.html);
+  }
+  return post(m, m.own, html);
+}
+
+function post(m: SlackMessage, text: string, html: string): PostInput {
   return {
     id: m.id,
     author: { name: m.name, url: null },
@@ -227,13 +271,18 @@ export class SlackChannelReader {
       return [];
     }
     const msgs: SlackMessage[] = [];
-    for (const raw of arr) {
-      const m = slackMessage(raw, this.users);
+    for (let i = 0; i < arr.length; i++) {
+      const m = slackMessage(arr[i], this.users);
       if (m) msgs.push(m);
     }
     this.messages += msgs.length;
     const out: Thread[] = [];
-    for (const m of inTimeOrder(msgs)) for (const c of this.splitter.add(m, m.id, m.replyTo, m.sec * 1000)) out.push(this.thread(c));
+    const ordered = inTimeOrder(msgs);
+    for (let i = 0; i < ordered.length; i++) {
+      const m = ordered[i]!;
+      const closed = this.splitter.add(m, m.id, m.replyTo, m.sec * 1000);
+      for (let k = 0; k < closed.length; k++) out.push(this.thread(closed[k]!));
+    }
     return out;
   }
 
@@ -252,15 +301,18 @@ export class SlackChannelReader {
 function inTimeOrder(msgs: SlackMessage[]): SlackMessage[] {
   let prev = -Infinity;
   let sorted = true;
+  let finite = true;
   for (const m of msgs) {
+    const t = m.sec * 1000;
     // NaN counts as out of order: the sort below decides where it goes.
-    if (!(m.sec * 1000 >= prev)) {
-      sorted = false;
-      break;
-    }
-    prev = m.sec * 1000;
+    if (!(t >= prev)) sorted = false;
+    else prev = t;
+    if (!Number.isFinite(t)) finite = false;
   }
   if (sorted) return msgs;
+  // With finite times the comparison is consistent, and a stable sort keeps ties in their order as
+  // the index tie-break below does; otherwise that tie-break decides, as byTime's does.
+  if (finite) return msgs.sort((a, b) => a.sec * 1000 - b.sec * 1000);
   const keyed = msgs.map((m, i) => ({ m, k: m.sec * 1000, i }));
   keyed.sort((a, b) => a.k - b.k || a.i - b.i);
   return keyed.map((x) => x.m);
