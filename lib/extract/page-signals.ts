@@ -111,20 +111,48 @@ export function markPostBody(el: Element): void {
 }
 
 /**
- * The page's text (as `body.textContent` joins it) without the post bodies read so far: the page's own
- * words, such as a footer's "All times are UTC+1". On a long thread the posts are nearly all of the
- * text, and reading them again cost more than extracting them; and a post that quotes some board's
- * footer is no statement about this page. Without an active index, the whole text.
+ * The page's own words around the posts, such as a footer's "All times are UTC+1": the text (joined as
+ * `textContent` joins it) before the first post body and after the last one. What lies between is the
+ * posts and their bylines; on a long thread nearly all of the text, which cost more to read again than
+ * to extract, and a post quoting some board's footer is no statement about this page. Without an
+ * active index, or before any post body was read, the whole text.
  */
 export function textAroundPosts(doc: Document, root: Element): string {
   const s = active.get(doc);
-  if (!s || !s.postBodies.size) return root.textContent ?? '';
-  const skip = s.postBodies;
+  if (!s) return root.textContent ?? '';
+  let first: Element | null = null;
+  let last: Element | null = null;
+  let firstAt = Infinity;
+  let lastAt = -1;
+  for (const body of s.postBodies) {
+    const at = orderOf(s, body);
+    if (at === undefined) continue;
+    if (at < firstAt) [first, firstAt] = [body, at];
+    if (at > lastAt) [last, lastAt] = [body, at];
+  }
+  if (!first || !last) return root.textContent ?? '';
   let out = '';
+  let between = false; // from the first post body to the end of the last one
   const walk = (node: Node) => {
     for (let c = node.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === 3) out += c.nodeValue ?? '';
-      else if (c.nodeType === 1 && !skip.has(c as Element)) walk(c);
+      if (c.nodeType === 3) {
+        if (!between) out += c.nodeValue ?? '';
+        continue;
+      }
+      if (c.nodeType !== 1) continue;
+      const el = c as Element;
+      if (el === first) between = true;
+      if (!between) {
+        walk(el);
+        continue;
+      }
+      if (el === last) {
+        between = false;
+        continue;
+      }
+      // Between the posts only the way down to the last body is walked; any other subtree is skipped whole.
+      const at = orderOf(s, el);
+      if (el !== first && at !== undefined && at < lastAt && (lastInside(s, el) ?? at) >= lastAt) walk(el);
     }
   };
   walk(root);

@@ -72,6 +72,10 @@ describe('times honour the zone a page states', () => {
     expect(first(extractText(quoting, SMF[1]))).toBe('2007-09-19T13:08:14');
     const stated = quoting.replace(/<\/body>/i, '<div class="footer">All times are GMT -3.</div></body>');
     expect(first(extractText(stated, SMF[1]))).toBe('2007-09-19T13:08:14-03:00');
+    // Above the posts counts as much as below them.
+    const header = quoting.replace(/(<body[^>]*>)/i, '$1<div class="navbar">All times are GMT +2.</div>');
+    expect(header).not.toBe(quoting);
+    expect(first(extractText(header, SMF[1]))).toBe('2007-09-19T13:08:14+02:00');
   });
 });
 
