@@ -21,12 +21,12 @@ export interface PageSignals {
   byTag: Map<string, Element[]>;
   /** Filled per attribute name on first use: detectors ask about a handful of the many names a page has. */
   byAttr: Map<string, Element[]>;
-  /** How many elements the walk has numbered so far; the next one's position. */
-  count: number;
+  /** The first position this index gave; positions below it were given by older indexes. */
+  start: number;
+  /** The next position to give: every element numbered by this index is in [start, next). */
+  next: number;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
   withAttributes: Element[];
-  /** This index's mark on the elements it numbered (see `orderOf`). */
-  generation: number;
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
   postBodies: Set<Element>;
   /** Position of an element's last descendant, found on first use: its subtree is the range (order, last]. */
@@ -36,20 +36,20 @@ export interface PageSignals {
 const active = new WeakMap<Document, PageSignals>();
 
 /*
- * Each element's position in document order is written on the element itself, under symbols no page
- * script can see (an injected script runs in its own world), together with the index's generation: a
- * Map keyed by 20,000 elements cost as much as the walk that fills it. A position from an older index
- * (a node parsed later, a page read twice) carries another generation and counts as unknown.
+ * Each element's position in document order is written on the element itself, under a symbol no page
+ * script can see (an injected script runs in its own world): a Map keyed by 20,000 elements cost as
+ * much as the walk that fills it. Positions keep counting up across indexes, so one given by an older
+ * index (a node the page gained since, a page read twice) falls below the current index's range and
+ * counts as unknown.
  */
 const ORDER = Symbol('gleaner.order');
-const GENERATION = Symbol('gleaner.generation');
-let generations = 0;
-type Numbered = Element & { [ORDER]?: number; [GENERATION]?: number };
+let positions = 0;
+type Numbered = Element & { [ORDER]?: number };
 
 /** Position of `el` in the index's document order, or undefined when the index does not hold it. */
 export function orderOf(s: PageSignals, el: Element): number | undefined {
-  const n = el as Numbered;
-  return n[GENERATION] === s.generation ? n[ORDER] : undefined;
+  const at = (el as Numbered)[ORDER];
+  return at !== undefined && at >= s.start && at < s.next ? at : undefined;
 }
 
 function push(map: Map<string, Element[]>, key: string, el: Element): void {
@@ -62,7 +62,7 @@ const SPACE = /[ \t\n\f\r]+/;
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), count: 0, withAttributes: [], generation: ++generations, postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), start: positions, next: positions, withAttributes: [], postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -74,13 +74,12 @@ export function buildPageSignals(doc: Document): PageSignals {
     record(s, root);
     walk(root);
   }
+  positions = s.next;
   return s;
 }
 
 function record(s: PageSignals, el: Element): void {
-  const n = el as Numbered;
-  n[ORDER] = s.count++;
-  n[GENERATION] = s.generation;
+  (el as Numbered)[ORDER] = s.next++;
   push(s.byTag, el.localName, el);
   if (!el.hasAttributes()) return;
   s.withAttributes.push(el);
