@@ -1,4 +1,4 @@
-import type { PostInput, QuoteInput, Thread } from '../model/thread.ts';
+import type { Post, Quote, Thread } from '../model/thread.ts';
 import { fromUnix } from '../extract/dates.ts';
 import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
@@ -46,12 +46,7 @@ function slackLink(inner: string, users: Users, mentions: Map<string, string>): 
  * are decoded. Scanned by hand rather than with a regex and a callback: it runs once per message.
  */
 export function slackText(s: string, users: Users): string {
-  // Pieces joined once: concatenation would leave a chain of fragments, flattened by the next search
-  // and then kept as a wrapper around the flat copy for as long as the message is open. Most messages
-  // have one link at most: its pieces wait in locals rather than in a growing array.
-  let before0: string | null = null;
-  let link0 = '';
-  let parts: string[] | null = null;
+  let out = '';
   let mentions: Map<string, string> | undefined;
   let last = 0;
   const n = s.length;
@@ -66,21 +61,13 @@ export function slackText(s: string, users: Users): string {
       continue;
     }
     if (j > i + 1) {
-      const before = s.slice(last, i);
-      const link = slackLink(s.slice(i + 1, j), users, (mentions ??= mentionsOf(users)));
-      if (before0 === null) {
-        before0 = before;
-        link0 = link;
-      } else (parts ??= [before0, link0]).push(before, link);
+      out += s.slice(last, i) + slackLink(s.slice(i + 1, j), users, (mentions ??= mentionsOf(users)));
       last = j + 1;
     }
     i = s.indexOf('<', j + 1);
   }
-  let out = s;
-  if (parts) {
-    parts.push(s.slice(last));
-    out = parts.join('');
-  } else if (before0 !== null) out = [before0, link0, s.slice(last)].join('');
+  if (last) out += s.slice(last);
+  else out = s;
   return out.includes('&') ? out.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&') : out;
 }
 
@@ -114,7 +101,7 @@ interface SlackMessage {
   own: string;
   /** textHtml(own), or null when that is plainly `<p>own</p>` (most messages): written when the post is. */
   html: string | null;
-  quotes: QuoteInput[] | null;
+  quotes: Quote[] | null;
   files: FileRef[] | null;
   replyTo: string | null;
   score: number | null;
@@ -135,7 +122,7 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
   const body = subtype === 'file_comment' && comment ? (str(comment.comment) ?? '') : (str(raw.text) ?? '');
   const said = slackText(body, users);
   let own = unquotedText(said);
-  let quotes: QuoteInput[] | null = null;
+  let quotes: Quote[] | null = null;
   if (own === null) {
     const split = splitQuoted(said);
     own = split.text;
@@ -185,7 +172,7 @@ export function tsSeconds(ts: string): number {
   return dot < 0 ? v : v / POW10[n - dot - 1]!;
 }
 
-function slackPost(m: SlackMessage): PostInput {
+function slackPost(m: SlackMessage): Post {
   const html = m.html ?? `<p>${m.own}</p>`;
   if (m.files) {
     const withAttachments = withFiles(m.own, html, m.files);
@@ -194,7 +181,7 @@ function slackPost(m: SlackMessage): PostInput {
   return post(m, m.own, html);
 }
 
-function post(m: SlackMessage, text: string, html: string): PostInput {
+function post(m: SlackMessage, text: string, html: string): Post {
   return {
     id: m.id,
     author: { name: m.name, url: null },
@@ -291,9 +278,18 @@ export class SlackChannelReader {
   }
 
   private thread(c: SlackMessage[]): Thread {
-    const posts = c.map(slackPost);
+    const posts: Post[] = new Array(c.length);
+    let finite = true;
+    for (let i = 0; i < c.length; i++) {
+      posts[i] = slackPost(c[i]!);
+      if (c[i]!.score !== null && !Number.isFinite(c[i]!.score)) finite = false;
+    }
     const first = posts.find((p) => p.publishedAt)?.publishedAt;
-    return postsThread('slack', this.urlPrefix + posts[0]!.id, first ? `${this.label}, ${first.slice(0, 10)}` : this.label, posts);
+    const url = this.urlPrefix + posts[0]!.id;
+    const title = first ? `${this.label}, ${first.slice(0, 10)}` : this.label;
+    // slackPost builds posts exactly as the schema gives them back (a test holds it to that); only an
+    // infinite reaction count needs the schema's own verdict.
+    return finite ? { schemaVersion: 1, platform: 'slack', url, title, posts } : postsThread('slack', url, title, posts);
   }
 }
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { importArchive } from '../../lib/import/index.ts';
 import { importSlackdump, slackText } from '../../lib/import/slack.ts';
 import { importContext } from '../../lib/import/context.ts';
+import { Thread } from '../../lib/model/thread.ts';
 import { ImportError } from '../../lib/import/errors.ts';
 import { corpusBytes, corpusPath } from '../support/corpus.ts';
 
@@ -88,6 +89,26 @@ describe('Slack workspace export', () => {
     ]);
     expect(threads[0]!.posts[2]!.replyTo).toBe('1577836800.000100');
     expect(threads[0]!.posts[0]!.author.name).toBe('Ann');
+  });
+
+  it('threads are exactly what the schema gives back, key order included (posts are built without zod)', async () => {
+    const msgs = [
+      { type: 'message', user: 'U1', text: 'see <https://example.org/a?b=1&amp;c|the rules> &lt;3', ts: '1577836800.000100', reactions: [{ name: 'x', count: 2 }] },
+      { type: 'message', user: 'U2', text: 'On Mon, Ann wrote:\n&gt; quoted\n\nmine <@U1>', ts: '1577836900.000100', thread_ts: '1577836800.000100' },
+      { type: 'message', subtype: 'file_share', user: 'U1', text: '', ts: '1577837000.000100', files: [{ name: 'board.png', permalink: 'https://example.org/board.png' }] },
+      { type: 'message', subtype: 'file_comment', comment: { user: 'U2', comment: 'nice' }, ts: '1577837100.000100' },
+      { type: 'message', username: 'visitor', text: 'line\nbreak', ts: '1577837200.000100' },
+    ];
+    const files = {
+      'channels.json': strToU8(JSON.stringify([{ id: 'C9', name: 'general' }])),
+      'users.json': strToU8(JSON.stringify([{ id: 'U1', name: 'ann', profile: { display_name: 'Ann' } }, { id: 'U2', name: 'bob' }])),
+      'general/2020-01-01.json': strToU8(JSON.stringify(msgs)),
+    };
+    const ours = await importArchive({ name: 'ws.zip', bytes: zipSync(files) });
+    const corpus = await importArchive({ name: ZIP, bytes: corpusBytes(ZIP) });
+    const threads = [...ours.threads, ...corpus.threads];
+    expect(ours.threads.flatMap((t) => t.posts)).toHaveLength(5);
+    for (const t of threads) expect(JSON.stringify(Thread.parse(t))).toBe(JSON.stringify(t));
   });
 
   it('refuses a ZIP bomb by its declared sizes, before unpacking', async () => {
