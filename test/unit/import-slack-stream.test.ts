@@ -92,4 +92,57 @@ describe('Slack export ZIP, streamed', () => {
     const { err } = await failure(importSlackZipStream(source(zipSync({ 'channels.json': strToU8('[{"id":"C1","name":"g"}]'), 'g/2020-01-01.json': day })), importContext('bad.zip')));
     expect((err as Error).message).toMatch(/^bad\.zip\/g\/2020-01-01\.json \(line 1, column 31, byte 30\): the file is not valid UTF-8/);
   });
+
+  const msg = (ts: string, text = 'hi') => ({ type: 'message', user: 'U1', text, ts });
+  const day = (...ts: string[]) => strToU8(JSON.stringify(ts.map((t) => msg(t))));
+
+  it('a day file that comes early and does not decode is reported in its turn, after the channels before it', async () => {
+    const bad = strToU8('["\u00ff"]');
+    bad[2] = 0xff;
+    // Slack's member order is not promised: here g's later day comes first and is broken.
+    const zip = zipSync({
+      'channels.json': strToU8('[{"id":"C1","name":"a"},{"id":"C2","name":"g"}]'),
+      'g/2020-01-02.json': bad,
+      'a/2020-01-01.json': day('1577836800.000100'),
+      'g/2020-01-01.json': day('1577836900.000100'),
+    });
+    const { err, got } = await failure(importSlackZipStream(source(zip, 64), importContext('early.zip')));
+    expect(got.map((t) => t.url)).toEqual(['slack://early/C1/1577836800.000100']);
+    expect((err as Error).message).toMatch(/^early\.zip\/g\/2020-01-02\.json \(line 1, column 3, byte 2\): the file is not valid UTF-8/);
+  });
+
+  it('the second read stops once every day file is in, and still notices a day file gone missing', async () => {
+    const files = {
+      'channels.json': strToU8('[{"id":"C1","name":"g"}]'),
+      'g/2020-01-01.json': day('1577836800.000100'),
+      'g/2020-01-02.json': day('1577923200.000100'),
+      // Slack writes users.json last; here it is large and stored, so reading it is easy to notice.
+      'users.json': strToU8(JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ id: `U${i}`, name: `member number ${i}` })))),
+    };
+    const zip = zipSync(files, { level: 0 });
+    const read: number[] = [];
+    const counted = (bytes: Uint8Array) => () => {
+      const pass = read.push(0) - 1;
+      return (async function* () {
+        for (let o = 0; o < bytes.length; o += 4096) {
+          read[pass]! += Math.min(4096, bytes.length - o);
+          yield bytes.slice(o, o + 4096);
+        }
+      })();
+    };
+    const progress: ZipStreamProgress[] = [];
+    const threads = await collect(importSlackZipStream(counted(zip), importContext('ws.zip'), (p) => progress.push(p)));
+    expect(threads).toHaveLength(2);
+    expect(read[0]).toBe(zip.length);
+    expect(read[1]).toBeLessThan(zip.length / 2);
+    expect(progress.at(-1)).toEqual({ pass: 2, bytes: zip.length, messages: 2, threads: 2 });
+
+    // The file changes between the two reads: a day file listed the first time is gone the second.
+    const { 'g/2020-01-02.json': _gone, ...rest } = files;
+    const changed = zipSync(rest, { level: 0 });
+    let opened = 0;
+    const twoFiles = () => source(opened++ ? changed : zip, 4096)();
+    const { err } = await failure(importSlackZipStream(twoFiles, importContext('ws.zip')));
+    expect((err as Error).message).toMatch(/^ws\.zip: the file changed while it was being read/);
+  });
 });
