@@ -24,6 +24,8 @@ export class NotSlackExport extends ImportError {}
 /** Receives a member's bytes as they inflate. `data` is only valid during the call: inflaters reuse their buffers. */
 type Sink = (data: Uint8Array, final: boolean) => void;
 
+const SCRATCH_MAX = 8 * 1024 * 1024;
+
 /**
  * fflate's streaming Unzip keeps the compressed bytes of every member nobody started. Registering our
  * own decoders lets every member be started at once: the members we want are inflated into a sink, the
@@ -31,7 +33,8 @@ type Sink = (data: Uint8Array, final: boolean) => void;
  */
 function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
   // Members with a declared size are inflated one after another into this buffer, grown as needed:
-  // a fresh buffer per day file cost more than inflating some of them.
+  // a fresh buffer per day file cost more than inflating some of them. A member larger than
+  // SCRATCH_MAX gets a buffer of its own, so one large member does not stay in memory afterwards.
   let scratch = new Uint8Array(0);
   class Deflated {
     static compression = 8;
@@ -55,8 +58,8 @@ function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
         if (chunk.length) this.parts.push(chunk.slice());
         if (final) {
           const size = this.originalSize!;
-          if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
-          const out = inflateSync(concat(this.parts), { out: scratch.subarray(0, size) });
+          if (size <= SCRATCH_MAX && scratch.length < size) scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(size, scratch.length * 2)));
+          const out = inflateSync(concat(this.parts), { out: size <= SCRATCH_MAX ? scratch.subarray(0, size) : new Uint8Array(size) });
           if (out.length !== this.originalSize) throw new Error(`a member inflated to ${out.length} bytes, not the ${this.originalSize} its header declares`);
           this.sink(out, true);
         }
