@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { importArchive } from '../../lib/import/index.ts';
-import { importSlackdump, slackText } from '../../lib/import/slack.ts';
+import { importSlackdump, slackText, tsSeconds } from '../../lib/import/slack.ts';
 import { importContext } from '../../lib/import/context.ts';
 import { Thread } from '../../lib/model/thread.ts';
 import { ImportError } from '../../lib/import/errors.ts';
@@ -137,6 +137,19 @@ describe('Slack workspace export', () => {
     expect(err).toBeInstanceOf(ImportError);
     expect(err.file).toBe('ws/enrique/2016-01-15.json');
     expect(err.position.offset).toBe(500);
+  });
+});
+
+describe('Slack ts', () => {
+  it('reads as Number reads it, to the last bit', () => {
+    const odd = ['1', '0', '007', '1.5', '.5', '5.', '.', '', '1..2', '-1.5', '+1', ' 1', '1e5', '0x10', '9007199254740993', '900719925474099.3', '0.0000000000000000000001', '0.00000000000000000000001', '12345678901234567890'];
+    for (const ts of odd) expect(Object.is(tsSeconds(ts), Number(ts))).toBe(true);
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let i = 0; i < 20000; i++) {
+      const ts = `${next(2_000_000_000)}.${String(next(1_000_000)).padStart(6, '0')}`;
+      expect(tsSeconds(ts)).toBe(Number(ts));
+    }
   });
 });
 
