@@ -53,7 +53,7 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
 export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
   if (!el) return '';
   keptWhitespace = false;
-  const text = normaliseText(walkText(el, false, skip));
+  const text = normaliseWalked(walkText(el, false, skip));
   return keptWhitespace ? restoreWhitespace(text) : text;
 }
 
@@ -110,7 +110,7 @@ function walkText(node: Node, pre: boolean, skip: Set<Node> | null): string {
 }
 
 /** `[ \t\r\n\f]+` except a single plain space: the same result as replacing every run, far fewer matches. */
-const FOLD_BLANKS = /[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+/g;
+const FOLD_BLANKS = /[\t\r\n\f\u00a0][ \t\r\n\f\u00a0]*| [ \t\r\n\f\u00a0]+/g;
 /** `[ \t]+` except a single plain space. */
 const FOLD_SPACES = /\t[ \t]*| [ \t]+/g;
 
@@ -127,6 +127,17 @@ const RARE_BLANK = /[\t\v\f\r\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u
 export function normaliseText(s: string): string {
   const folded = s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' ');
   // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
+  const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
+  return broken.replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/**
+ * `normaliseText` for what `walkText` wrote, which holds no tab, no-break space or other ASCII blank
+ * than single spaces within a text node and the line breaks it put in: the passes that would find
+ * nothing to change are left out (they read the whole text of a thread each).
+ */
+function normaliseWalked(s: string): string {
+  const folded = s.replace(/  +/g, ' ');
   const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
   return broken.replace(/\n{3,}/g, '\n\n').trim();
 }

@@ -60,3 +60,58 @@ describe('textOf', () => {
     expect(textOf(el('mine <blockquote>theirs</blockquote><script>x()</script><img alt="photo"><img alt=":boom:">'), 'blockquote')).toBe('mine :boom:');
   });
 });
+
+/*
+ * textOf takes shortcuts (blanks folded per text node, passes that cannot change anything left out).
+ * Its meaning is this plain reading: the text with block breaks, then normaliseText line by line.
+ */
+const BLOCKS = new Set(['p', 'div', 'li', 'ul', 'blockquote', 'pre', 'h2', 'table', 'tr', 'td']);
+function plainText(el: Element): string {
+  const walk = (node: Node, pre: boolean): string => {
+    let out = '';
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) {
+        const v = c.nodeValue ?? '';
+        out += pre ? v.replace(/\r\n?/g, '\n').replace(/[ \u00a0]/g, '\ue000').replace(/\t/g, '\ue001').replace(/\n/g, '\ue002') : v.replace(/[ \t\r\n\f]+/g, ' ');
+      } else if (c.nodeType === 1) {
+        const tag = (c as Element).localName;
+        if (tag === 'script') continue;
+        if (tag === 'br') {
+          out += pre ? '\ue002' : '\n';
+          continue;
+        }
+        const inner = walk(c, pre || tag === 'pre' || tag === 'code');
+        const nl = pre ? '\ue002' : '\n';
+        out += BLOCKS.has(tag) ? nl + inner + nl : inner;
+      }
+    }
+    return out;
+  };
+  return lineByLine(walk(el, false)).replace(/[\ue000-\ue002]/g, (c) => (c === '\ue000' ? ' ' : c === '\ue001' ? '\t' : '\n'));
+}
+
+describe('textOf against the plain reading', () => {
+  it('agrees on 5,000 random fragments of text, blanks, blocks, breaks and preformatted parts', () => {
+    const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é'];
+    const tags = ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'br', 'script'];
+    const next = random(7);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
+    const fragment = (depth: number): string => {
+      let html = '';
+      const n = 1 + Math.floor(next() * 4);
+      for (let i = 0; i < n; i++) {
+        if (depth > 2 || next() < 0.5) html += pick(texts).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+        else {
+          const tag = pick(tags);
+          html += tag === 'br' ? '<br>' : `<${tag}>${fragment(depth + 1)}</${tag}>`;
+        }
+      }
+      return html;
+    };
+    for (let i = 0; i < 5_000; i++) {
+      const root = linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${fragment(0)}</div></body></html>`).getElementById('x')!;
+      expect(textOf(root), root.innerHTML).toBe(plainText(root));
+    }
+  });
+});
+
