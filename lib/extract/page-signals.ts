@@ -25,6 +25,8 @@ export interface PageSignals {
   start: number;
   /** The next position to give: every element numbered by this index is in [start, next). */
   next: number;
+  /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
+  aside: Map<Element, number> | null;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
   withAttributes: Element[];
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
@@ -48,7 +50,7 @@ type Numbered = Element & { [ORDER]?: number };
 
 /** Position of `el` in the index's document order, or undefined when the index does not hold it. */
 export function orderOf(s: PageSignals, el: Element): number | undefined {
-  const at = (el as Numbered)[ORDER];
+  const at = s.aside ? s.aside.get(el) : (el as Numbered)[ORDER];
   return at !== undefined && at >= s.start && at < s.next ? at : undefined;
 }
 
@@ -62,7 +64,7 @@ const SPACE = /[ \t\n\f\r]+/;
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), start: positions, next: positions, withAttributes: [], postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), start: positions, next: positions, aside: null, withAttributes: [], postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -71,6 +73,7 @@ export function buildPageSignals(doc: Document): PageSignals {
   };
   const root = doc.documentElement;
   if (root) {
+    if (!holdsPosition(root, s.start)) s.aside = new Map();
     record(s, root);
     walk(root);
   }
@@ -78,8 +81,19 @@ export function buildPageSignals(doc: Document): PageSignals {
   return s;
 }
 
+/** Whether a position written on the node reads back (a DOM wrapper in some sandbox might refuse it). */
+function holdsPosition(el: Element, at: number): boolean {
+  try {
+    (el as Numbered)[ORDER] = at;
+    return (el as Numbered)[ORDER] === at;
+  } catch {
+    return false;
+  }
+}
+
 function record(s: PageSignals, el: Element): void {
-  (el as Numbered)[ORDER] = s.next++;
+  if (s.aside) s.aside.set(el, s.next++);
+  else (el as Numbered)[ORDER] = s.next++;
   push(s.byTag, el.localName, el);
   if (!el.hasAttributes()) return;
   s.withAttributes.push(el);

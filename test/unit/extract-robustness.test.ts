@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError, extractThread, sourceFromText } from '../../lib/extract/index.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { absUrl, textOf } from '../../lib/extract/dom.ts';
+import { buildPageSignals, orderOf } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 import { extractText } from '../support/extract.ts';
 
@@ -199,5 +200,22 @@ describe('not a page at all', () => {
   });
   it('sourceFromText and extractThread agree on XML that is not a thread', () => {
     expect(() => extractThread(sourceFromText('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', 'https://example.org/feed', linkedomKit))).toThrow(ExtractError);
+  });
+});
+
+describe('the page index without node properties', () => {
+  it('gives the same thread when the DOM refuses properties on its nodes (positions then kept in a Map)', () => {
+    for (const p of pages.filter((x) => /smf|vbulletin\/pocketpc|phpbb\/foren|discourse-octoverse|xenforo\/katzen/.test(x.file))) {
+      const text = decodePage(corpusBytes(p.file));
+      const plain = extractThread(sourceFromText(text, p.url, linkedomKit));
+      const src = sourceFromText(text, p.url, linkedomKit);
+      if (src.kind !== 'html') throw new Error(`${p.file} is not HTML`);
+      Object.preventExtensions(src.doc.documentElement);
+      const index = buildPageSignals(src.doc);
+      expect(index.aside, p.file).not.toBeNull();
+      const positions = Array.from(src.doc.querySelectorAll('*'), (el) => orderOf(index, el));
+      expect(positions.every((at, i) => at === index.start + i), p.file).toBe(true);
+      expect(JSON.stringify(extractThread(src)), p.file).toBe(JSON.stringify(plain));
+    }
   });
 });
