@@ -1,10 +1,9 @@
 import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf, textSkipping } from './dom.ts';
-import { hasClass, inClass, inside, insideAny, queryAllWhere, queryHas, signalsOf } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryFirst, queryHas, signalsOf } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
-const QUOTE = 'aside.quote';
 /** Not the author's words: quotes, and the file name / size caption Discourse puts under images. */
 const NOT_OWN_TEXT = 'aside.quote, .lightbox-wrapper .meta';
 
@@ -14,7 +13,9 @@ function topicId(url: string): string | null {
 
 /** Discourse quotes: `<aside class="quote" data-username data-post data-topic>`. */
 function quotesIn(body: Element, tid: string | null) {
-  return Array.from(body.querySelectorAll(QUOTE)).map((q) => {
+  // 'aside.quote', by the page index where the body is in it
+  const s = signalsOf(body.ownerDocument);
+  return inside(s, body, '.quote').filter((q) => q.localName === 'aside').map((q) => {
     const post = q.getAttribute('data-post');
     const topic = q.getAttribute('data-topic') ?? tid;
     return {
@@ -59,10 +60,12 @@ export const discourseHtml: Adapter = {
     if (!posts.length) posts = renderedPosts(src.doc, url, tid);
     if (!posts.length) return null;
     const { doc } = src;
-    const title =
-      lineOf(doc.querySelector('.crawler-topic-title, #topic-title h1, h1')) ||
-      (doc.querySelector('meta[property="og:title"]')?.getAttribute('content') ?? doc.title);
-    const next = doc.querySelector('a[rel="next"], link[rel="next"]')?.getAttribute('href');
+    // '.crawler-topic-title, #topic-title h1, h1' (every "#topic-title h1" is an h1)
+    const heading = earliest(doc, [queryFirst(doc, '.crawler-topic-title', ['.crawler-topic-title']), queryFirst(doc, 'h1', ['h1'])]);
+    const ogTitle = queryFirst(doc, 'meta[property="og:title"]', ['meta'], (m) => m.getAttribute('property') === 'og:title');
+    const title = lineOf(heading) || (ogTitle?.getAttribute('content') ?? doc.title);
+    const relNext = (e: Element) => (e.localName === 'a' || e.localName === 'link') && e.getAttribute('rel') === 'next';
+    const next = queryFirst(doc, 'a[rel="next"], link[rel="next"]', ['a', 'link'], relNext)?.getAttribute('href');
     const pageNo = Number(new URL(src.url).searchParams.get('page') ?? '1');
     return {
       platform: 'discourse',
