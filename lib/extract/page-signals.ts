@@ -19,7 +19,10 @@ export interface PageSignals {
   byClass: Map<string, Element[]>;
   byId: Map<string, Element[]>;
   byTag: Map<string, Element[]>;
-  /** Filled per attribute name on first use: detectors ask about a handful of the many names a page has. */
+  /**
+   * Filled per attribute name on first use: detectors ask about a handful of the many names a page has.
+   * `role` is filled by the walk itself: every page's licence check asks for it (footers).
+   */
   byAttr: Map<string, Element[]>;
   /** The first position this index gave; positions below it were given by older indexes. */
   start: number;
@@ -64,7 +67,7 @@ const SPACE = /[ \t\n\f\r]+/;
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map(), start: positions, next: positions, aside: null, withAttributes: [], postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []]]), start: positions, next: positions, aside: null, withAttributes: [], postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -99,6 +102,7 @@ function record(s: PageSignals, el: Element): void {
   s.withAttributes.push(el);
   const id = el.getAttributeNode('id')?.value;
   if (id) push(s.byId, id, el);
+  if (el.getAttributeNode('role')) push(s.byAttr, 'role', el);
   const cls = el.getAttributeNode('class')?.value;
   if (!cls) return;
   // Most class lists are separated by single spaces: a split on ' ' is several times cheaper than on a pattern.
@@ -328,6 +332,12 @@ export function queryByIdPrefix(doc: Document, selector: string, prefix: string,
   const out: Element[] = [];
   for (const [id, els] of s.byId) if (id.startsWith(prefix)) for (const el of els) if (test(el)) out.push(el);
   return sortInDocumentOrder(s, out);
+}
+
+/** `inside` with the active index of `root`'s page, or `root.querySelectorAll(key)` when none is active. */
+export function descendantsWith(root: Element, key: string): Element[] {
+  const s = root.ownerDocument ? active.get(root.ownerDocument) : undefined;
+  return s ? inside(s, root, key) : Array.from(root.querySelectorAll(key));
 }
 
 /** `inside` for several keys at once: their union, in document order. */

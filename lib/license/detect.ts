@@ -1,6 +1,6 @@
 import { lineOf, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
-import { hasClass, queryAllWhere } from '../extract/page-signals.ts';
+import { descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -101,7 +101,9 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     el.localName === 'footer' || el.id === 'footer' || el.id === 'page-footer' || hasClass(el, 'footer') || el.getAttribute('role') === 'contentinfo';
   const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
   for (const footer of footers) {
-    for (const a of Array.from(footer.querySelectorAll('a[href*="creativecommons.org/"]'))) {
+    // 'a[href*="creativecommons.org/"]' within the footer
+    const ccLinks = descendantsWith(footer, 'a').filter((a) => (a.getAttribute('href') ?? '').includes('creativecommons.org/'));
+    for (const a of ccLinks) {
       add(ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
     }
     const text = textOf(footer);
