@@ -21,8 +21,21 @@ function isSmf(doc: Document): boolean {
  * SMF puts `PHPSESSID` into links for guests without cookies and separates parameters with ";"
  * (`?action=profile;u=3`), which URLSearchParams would re-encode: strip the session id as text instead.
  */
+const smfUrls = new Map<string, string | null>();
+
 function smfUrl(href: string | null | undefined, base: string): string | null {
   if (!href) return null;
+  // A thread links the same profiles in every post: answers are remembered (per base, a bounded number).
+  const key = `${base}\n${href}`;
+  const known = smfUrls.get(key);
+  if (known !== undefined) return known;
+  if (smfUrls.size >= 20_000) smfUrls.clear();
+  const url = resolveSmfUrl(href, base);
+  smfUrls.set(key, url);
+  return url;
+}
+
+function resolveSmfUrl(href: string, base: string): string | null {
   const h = href.trim().replace(/([?&;])PHPSESSID=[^&;#]*[&;]?/i, '$1').replace(/[?&;]+(#|$)/, '$1');
   if (!h || /^(javascript|data|vbscript):/i.test(h)) return null;
   try {
