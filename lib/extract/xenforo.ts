@@ -13,7 +13,12 @@ const POST = 'article.message--post, .message[data-content^="post-"]';
 
 function isXenforo(doc: Document): boolean {
   // Post markup first: the class index answers it at once, while the attribute test reads the whole page.
-  if (!queryHas(doc, `${POST}, .bbWrapper`, ['.message--post', '.message', '.bbWrapper'])) return false;
+  // The selector as code: other engines' `.message` elements (vBulletin quotes) would each cost a compile.
+  const postLike = (el: Element) =>
+    (el.localName === 'article' && hasClass(el, 'message--post')) ||
+    (hasClass(el, 'message') && (el.getAttribute('data-content') ?? '').startsWith('post-')) ||
+    hasClass(el, 'bbWrapper');
+  if (!queryHas(doc, `${POST}, .bbWrapper`, ['.message--post', '.message', '.bbWrapper'], postLike)) return false;
   return doc.documentElement?.id === 'XF' || /xenforo/i.test(generator(doc)) || queryHas(doc, '[data-xf-init]', ['[data-xf-init]']);
 }
 
