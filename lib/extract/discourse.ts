@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf, textSkipping } from './dom.ts';
-import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryFirst, queryHas, signalsOf } from './page-signals.ts';
+import { descendantsWith, earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryFirst, queryHas, signalsOf } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
 /** Not the author's words: quotes, and the file name / size caption Discourse puts under images. */
@@ -14,8 +14,7 @@ function topicId(url: string): string | null {
 /** Discourse quotes: `<aside class="quote" data-username data-post data-topic>`. */
 function quotesIn(body: Element, tid: string | null) {
   // 'aside.quote', by the page index where the body is in it
-  const s = signalsOf(body.ownerDocument);
-  return inside(s, body, '.quote').filter((q) => q.localName === 'aside').map((q) => {
+  return descendantsWith(body, '.quote').filter((q) => q.localName === 'aside').map((q) => {
     const post = q.getAttribute('data-post');
     const topic = q.getAttribute('data-topic') ?? tid;
     return {

@@ -125,19 +125,20 @@ const RARE_BLANK = /[\t\v\f\r\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u
  * only what changes: long threads have tens of thousands of lines.
  */
 export function normaliseText(s: string): string {
-  const folded = s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' ');
-  // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
-  const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
-  return broken.replace(/\n{3,}/g, '\n\n').trim();
+  return tidyLines(s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' '));
 }
 
 /**
  * `normaliseText` for what `walkText` wrote, which holds no tab, no-break space or other ASCII blank
- * than single spaces within a text node and the line breaks it put in: the passes that would find
- * nothing to change are left out (they read the whole text of a thread each).
+ * than single spaces within a text node and the line breaks it put in: only joins can leave two spaces.
  */
 function normaliseWalked(s: string): string {
-  const folded = s.replace(/  +/g, ' ');
+  return tidyLines(s.replace(/  +/g, ' '));
+}
+
+/** Trims blanks beside line breaks and keeps one blank line at most, in text whose spaces are folded. */
+function tidyLines(folded: string): string {
+  // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
   const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
   return broken.replace(/\n{3,}/g, '\n\n').trim();
 }
@@ -173,28 +174,31 @@ function decodeKey(k: string): string {
 }
 
 /**
- * Answers already worked out, per base URL: a page repeats the same smiley, avatar and profile links
- * in every post, and parsing a URL costs more than the rest of a link's handling.
+ * `resolve(href, base)` with its answers remembered per base URL: a page repeats the same smiley,
+ * avatar and profile links in every post, and parsing a URL costs more than the rest of a link's
+ * handling. Bounded: a few bases, 20,000 answers each.
  */
-const absCache = new Map<string, Map<string, string | null>>();
-const ABS_CACHE_LIMIT = 20_000;
+export function rememberingUrls(resolve: (href: string, base: string) => string | null): (href: string | null | undefined, base: string) => string | null {
+  const byBase = new Map<string, Map<string, string | null>>();
+  return (href, base) => {
+    if (!href) return null;
+    let known = byBase.get(base);
+    if (!known) {
+      if (byBase.size > 16) byBase.clear();
+      known = new Map();
+      byBase.set(base, known);
+    }
+    const hit = known.get(href);
+    if (hit !== undefined) return hit;
+    const url = resolve(href, base);
+    if (known.size >= 20_000) known.clear();
+    known.set(href, url);
+    return url;
+  };
+}
 
 /** An absolute URL with tracking/session parameters dropped, or null. */
-export function absUrl(href: string | null | undefined, base: string): string | null {
-  if (!href) return null;
-  let known = absCache.get(base);
-  if (!known) {
-    if (absCache.size > 16) absCache.clear();
-    known = new Map();
-    absCache.set(base, known);
-  }
-  const hit = known.get(href);
-  if (hit !== undefined) return hit;
-  const abs = resolveUrl(href, base);
-  if (known.size >= ABS_CACHE_LIMIT) known.clear();
-  known.set(href, abs);
-  return abs;
-}
+export const absUrl = rememberingUrls(resolveUrl);
 
 function resolveUrl(href: string, base: string): string | null {
   const h = href.trim();

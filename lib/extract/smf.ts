@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { cleanHtml, lineOf, textOf, textSkipping } from './dom.ts';
+import { cleanHtml, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
 import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
@@ -20,20 +20,9 @@ function isSmf(doc: Document): boolean {
 /**
  * SMF puts `PHPSESSID` into links for guests without cookies and separates parameters with ";"
  * (`?action=profile;u=3`), which URLSearchParams would re-encode: strip the session id as text instead.
+ * Answers are remembered per base URL: a thread links the same profiles in every post.
  */
-const smfUrls = new Map<string, string | null>();
-
-function smfUrl(href: string | null | undefined, base: string): string | null {
-  if (!href) return null;
-  // A thread links the same profiles in every post: answers are remembered (per base, a bounded number).
-  const key = `${base}\n${href}`;
-  const known = smfUrls.get(key);
-  if (known !== undefined) return known;
-  if (smfUrls.size >= 20_000) smfUrls.clear();
-  const url = resolveSmfUrl(href, base);
-  smfUrls.set(key, url);
-  return url;
-}
+const smfUrl = rememberingUrls(resolveSmfUrl);
 
 function resolveSmfUrl(href: string, base: string): string | null {
   const h = href.trim().replace(/([?&;])PHPSESSID=[^&;#]*[&;]?/i, '$1').replace(/[?&;]+(#|$)/, '$1');
