@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf, textSkipping } from './dom.ts';
+import { absUrl, bodyParts, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf } from './dom.ts';
 import { descendantsWith, earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryFirst, queryHas, signalsOf } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 
@@ -113,13 +113,13 @@ function crawlerPosts(doc: Document, url: string, tid: string | null): PostInput
     const likes = props
       .find((e) => e.localName === 'meta' && prop(e, 'userInteractionCount') && inProp(e.parentElement, 'interactionStatistic'))
       ?.getAttribute('content');
+    const own = bodyParts(body, url, notOwnText(s, body)); // NOT_OWN_TEXT left out of the text
     posts.push({
       id: `${tid ?? 'topic'}/${position}`,
       author: { name: lineOf(nameEl) || 'unknown', url: absUrl(profile, url) },
       publishedAt: isoDate(published),
-      // NOT_OWN_TEXT
-      text: textSkipping(body, notOwnText(s, body)),
-      html: cleanHtml(body, url),
+      text: own.text,
+      html: own.html,
       permalink: `${url}/${position}`,
       replyTo: null,
       quotes: quotesIn(body, tid),

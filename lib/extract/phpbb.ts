@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
+import { absUrl, bodyParts, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
 import { earliest, hasClass, inClass, inside, inTagClass, mayHave, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
@@ -85,12 +85,13 @@ export const phpbb3: Adapter = {
       const time = (authorLine ? inside(s, authorLine, 'time').find((t) => t.hasAttribute('datetime')) : undefined)?.getAttribute('datetime');
       const shown = authorLine ? lineOf(authorLine).split('»').pop() : null;
       const sig = inside(s, el, '.signature')[0];
+      const own = bodyParts(body, url, new Set<Node>(inside(s, body, 'blockquote')));
       posts.push({
         id,
         author: { name: name || 'Guest', url: absUrl(authorLink?.getAttribute('href'), url) },
         publishedAt: isoDate(time) ?? parseForumDate(shown),
-        text: textSkipping(body, new Set<Node>(inside(s, body, 'blockquote'))),
-        html: cleanHtml(body, url),
+        text: own.text,
+        html: own.html,
         permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),
         replyTo: null,
         quotes: quotes3(s, body),

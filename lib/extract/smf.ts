@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { cleanHtml, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
+import { bodyParts, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
 import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
@@ -131,12 +131,13 @@ export const smf: Adapter = {
         skip.add(block);
         if (header) skip.add(header);
       }
+      const own = bodyParts(body, url, skip);
       posts.push({
         id,
         author: { name: lineOf(nameLink ?? poster) || 'Guest', url: smfUrl(nameLink?.getAttribute('href'), url) },
         publishedAt: parseForumDate(shown),
-        text: textSkipping(body, skip),
-        html: cleanHtml(body, url),
+        text: own.text,
+        html: own.html,
         permalink: smfUrl(subject ?? `#msg${id}`, url),
         replyTo: null,
         quotes: quotesIn(s, quotes),

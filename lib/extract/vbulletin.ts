@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, cleanHtmlWhere, generator, lineOf, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
+import { absUrl, bodyParts, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
 import { earliest, hasClass, inClass, inside, insideAny, inTagClass, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 
@@ -89,13 +89,14 @@ export const vbulletin: Adapter = {
       const counter = inside(s, el, '.postcounter').find((a) => a.localName === 'a' && a.hasAttribute('href'))?.getAttribute('href');
       // '.signature, blockquote.signature, .tapatalkSignatur'
       const sig = insideAny(s, el, ['.signature', '.tapatalkSignatur'])[0];
+      // '.bbcode_container, .signature, blockquote.signature, .tapatalkSignatur' left out of the text
+      const own = bodyParts(body, url, new Set<Node>(insideAny(s, body, ['.bbcode_container', '.signature', '.tapatalkSignatur'])), isSig4);
       posts.push({
         id,
         author: { name: lineOf(nameEl) || 'Guest', url: nameEl?.tagName === 'A' ? absUrl(nameEl.getAttribute('href'), url) : null },
         publishedAt: date4(s, el),
-        // '.bbcode_container, .signature, blockquote.signature, .tapatalkSignatur'
-        text: textSkipping(body, new Set<Node>(insideAny(s, body, ['.bbcode_container', '.signature', '.tapatalkSignatur']))),
-        html: cleanHtmlWhere(body, url, isSig4),
+        text: own.text,
+        html: own.html,
         permalink: absUrl(counter ?? `showthread.php?p=${id}#post${id}`, url),
         replyTo: null,
         quotes: quotes4(s, body),

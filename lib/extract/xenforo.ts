@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtmlWhere, generator, lineOf, metaContent, textOf, textSkipping } from './dom.ts';
+import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textOf } from './dom.ts';
 import { hasClass, inClass, inside, queryAll, queryAllWhere, queryFirst, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
@@ -114,13 +114,14 @@ export const xenforo: Adapter = {
       const sig = inside(s, el, '.message-signature')[0];
       // The post's own words: quotes and the "click to expand" marker skipped, as if removed from a copy.
       const skip = new Set<Node>([...quoteBlocks(s, body), ...inside(s, body, '.js-selectToQuoteEnd')]);
+      // '.js-selectToQuoteEnd, .bbCodeBlock-expandLink' left out of the HTML
+      const own = bodyParts(body, url, skip, (x) => hasClass(x, 'js-selectToQuoteEnd') || hasClass(x, 'bbCodeBlock-expandLink'));
       posts.push({
         id,
         author: { name: name || 'Guest', url: nameLink?.tagName === 'A' ? absUrl(nameLink.getAttribute('href'), url) : null },
         publishedAt: isoDate(time?.getAttribute('datetime')) ?? fromUnix(time?.getAttribute('data-time')),
-        text: textSkipping(body, skip),
-        // '.js-selectToQuoteEnd, .bbCodeBlock-expandLink'
-        html: cleanHtmlWhere(body, url, (x) => hasClass(x, 'js-selectToQuoteEnd') || hasClass(x, 'bbCodeBlock-expandLink')),
+        text: own.text,
+        html: own.html,
         permalink: absUrl(ownLink?.getAttribute('href') ?? `/posts/${id}/`, url),
         replyTo: null,
         quotes: quotesIn(s, body),

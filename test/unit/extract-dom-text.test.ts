@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseText, textOf } from '../../lib/extract/dom.ts';
+import { bodyParts, cleanHtmlWhere, normaliseText, textOf, textSkipping } from '../../lib/extract/dom.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 
 /*
@@ -50,8 +50,8 @@ describe('textOf', () => {
   });
 
   it('leaves no private stand-in behind, whatever the preformatted part holds', () => {
-    for (const html of ['<pre><br></pre>x', '<pre>a<p>b</p></pre>', '<code>\t</code>', '<pre></pre>', '<p>plain</p>']) {
-      expect(textOf(el(html)), html).not.toMatch(/[\ue000-\ue002]/);
+    for (const html of ['<pre>\f</pre>a', '<pre>a\fb</pre>', '<pre><br></pre>x', '<pre>a<p>b</p></pre>', '<code>\t</code>', '<pre></pre>', '<p>plain</p>']) {
+      expect(textOf(el(html)), html).not.toMatch(/[\ue000-\ue003\ufdd0]/);
     }
     expect(textOf(el('<pre>a<br>b</pre>'))).toBe('a\nb');
   });
@@ -62,7 +62,7 @@ describe('textOf', () => {
 });
 
 /*
- * textOf takes shortcuts (blanks folded per text node, passes that cannot change anything left out).
+ * textOf takes shortcuts (blanks folded in one pass over the whole text, break stand-ins, no line splitting).
  * Its meaning is this plain reading: the text with block breaks, then normaliseText line by line.
  */
 const BLOCKS = new Set(['p', 'div', 'li', 'ul', 'blockquote', 'pre', 'h2', 'table', 'tr', 'td']);
@@ -92,7 +92,7 @@ function plainText(el: Element): string {
 
 describe('textOf against the plain reading', () => {
   it('agrees on 5,000 random fragments of text, blanks, blocks, breaks and preformatted parts', () => {
-    const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é'];
+    const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é', '\v', '\u2003', ' \ufeff ', 'a\u200bb'];
     const tags = ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'br', 'script'];
     const next = random(7);
     const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
@@ -115,3 +115,35 @@ describe('textOf against the plain reading', () => {
   });
 });
 
+
+describe('bodyParts', () => {
+  it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
+    const BASE = 'https://forum.example/t/1';
+    const texts = ['word', ' ', '\n', '  \n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'];
+    const opens = ['<p>', '<span class="q">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'];
+    const voids = ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'];
+    const next = random(42);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
+    const fragment = (depth: number): string => {
+      let html = '';
+      const n = 1 + Math.floor(next() * 4);
+      for (let i = 0; i < n; i++) {
+        const r = next();
+        if (depth > 3 || r < 0.4) html += pick(texts);
+        else if (r < 0.55) html += pick(voids);
+        else {
+          const open = pick(opens);
+          const tag = /^<(\w+)/.exec(open)![1];
+          html += `${open}${fragment(depth + 1)}</${tag}>`;
+        }
+      }
+      return html;
+    };
+    const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
+    for (let i = 0; i < 3_000; i++) {
+      const root = linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${fragment(0)}</div></body></html>`).getElementById('x')!;
+      const skip = new Set<Node>(Array.from(root.querySelectorAll('blockquote, span.q')));
+      expect(bodyParts(root, BASE, skip, excluded), root.innerHTML).toEqual({ text: textSkipping(root, skip), html: cleanHtmlWhere(root, BASE, excluded) });
+    }
+  });
+});
