@@ -64,7 +64,7 @@ export const discourseHtml: Adapter = {
     const ogTitle = queryFirst(doc, 'meta[property="og:title"]', ['meta'], (m) => m.getAttribute('property') === 'og:title');
     const title = lineOf(heading) || (ogTitle?.getAttribute('content') ?? doc.title);
     const relNext = (e: Element) => (e.localName === 'a' || e.localName === 'link') && e.getAttribute('rel') === 'next';
-    const next = queryFirst(doc, 'a[rel="next"], link[rel="next"]', ['a', 'link'], relNext)?.getAttribute('href');
+    const next = queryFirst(doc, 'a[rel="next"], link[rel="next"]', ['[rel]'], relNext)?.getAttribute('href');
     const pageNo = Number(new URL(src.url).searchParams.get('page') ?? '1');
     return {
       platform: 'discourse',

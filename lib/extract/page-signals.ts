@@ -21,7 +21,9 @@ export interface PageSignals {
   byTag: Map<string, Element[]>;
   /**
    * Filled per attribute name on first use: detectors ask about a handful of the many names a page has.
-   * `role` is filled by the walk itself: every page's licence check asks for it (footers).
+   * `role` is filled by the walk itself: every page's licence check asks for it (footers). `rel` holds
+   * only the elements HTML gives it a meaning on (a, area, link, form), found among those tags on first
+   * use: the licence check and the next-page links both ask, and each scanned every link of the page.
    */
   byAttr: Map<string, Element[]>;
   /** The first position this index gave; positions below it were given by older indexes. */
@@ -99,7 +101,8 @@ function holdsPosition(el: Element, at: number): boolean {
 function record(s: PageSignals, el: Element): void {
   if (s.aside) s.aside.set(el, s.next++);
   else (el as Numbered)[ORDER] = s.next++;
-  push(s.byTag, el.localName, el);
+  const tag = el.localName;
+  push(s.byTag, tag, el);
   if (!el.hasAttributes()) return;
   s.withAttributes.push(el);
   const id = el.getAttributeNode('id')?.value;
@@ -191,7 +194,8 @@ export function textAroundPosts(doc: Document, root: Element): string {
 
 /**
  * A key every element matching a selector must carry: `.class`, `#id`, `[attr]` or a tag name.
- * The caller guarantees that: the key is a hint, the selector still decides.
+ * The caller guarantees that: the key is a hint, the selector still decides. `[rel]` stands for
+ * a, area, link or form elements with `rel` (see `byAttr`).
  */
 function candidates(s: PageSignals, key: string): Element[] {
   const k = key.slice(1);
@@ -200,6 +204,11 @@ function candidates(s: PageSignals, key: string): Element[] {
   if (key[0] === '[') {
     const name = k.replace(/\]$/, '').toLowerCase();
     let list = s.byAttr.get(name);
+    if (!list && name === 'rel') {
+      list = ['a', 'area', 'link', 'form'].flatMap((tag) => (s.byTag.get(tag) ?? []).filter((el) => el.getAttributeNode('rel')));
+      list = sortInDocumentOrder(s, list);
+      s.byAttr.set(name, list);
+    }
     if (!list) {
       // One pass per name asked: reading every element's attribute names instead costs four such passes.
       list = s.withAttributes.filter((el) => el.hasAttribute(name));

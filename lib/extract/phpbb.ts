@@ -29,7 +29,7 @@ function topicTitle(doc: Document): string {
 function paginationOf(doc: Document, url: string) {
   // 'a[rel="next"], .pagination a.next, .pagination li.next a'
   const relNext = (a: Element) => a.localName === 'a' && a.getAttribute('rel') === 'next';
-  const next = earliest(doc, [queryFirst(doc, 'a[rel="next"]', ['a'], relNext), queryFirstWithin(doc, '.pagination', 'a.next, li.next a')]);
+  const next = earliest(doc, [queryFirst(doc, 'a[rel="next"]', ['[rel]'], relNext), queryFirstWithin(doc, '.pagination', 'a.next, li.next a')]);
   const current = Number(lineOf(queryFirstWithin(doc, '.pagination', 'li.active span, strong'))) || null;
   return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }

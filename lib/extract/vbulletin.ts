@@ -61,8 +61,8 @@ function pagination4(doc: Document, base: string) {
   const m = /(\d+)\D+(\d+)/.exec(lineOf(queryFirstWithin(doc, '.pagination', '.popupctrl')));
   const selected = Number(lineOf(queryFirstWithin(doc, '.pagination', 'span.selected'))) || null;
   // 'link[rel="next"], .pagination a[rel="next"]'
-  const relNext = (l: Element) => l.getAttribute('rel') === 'next';
-  const next = earliest(doc, [queryFirst(doc, 'link[rel="next"]', ['link'], relNext), queryFirstWithin(doc, '.pagination', 'a[rel="next"]')])?.getAttribute('href');
+  const relNext = (l: Element) => l.localName === 'link' && l.getAttribute('rel') === 'next';
+  const next = earliest(doc, [queryFirst(doc, 'link[rel="next"]', ['[rel]'], relNext), queryFirstWithin(doc, '.pagination', 'a[rel="next"]')])?.getAttribute('href');
   return { page: selected ?? (m ? Number(m[1]) : 1), pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next, base) };
 }
 

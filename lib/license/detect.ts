@@ -62,7 +62,7 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
 
   // Each query below also states the selector as code, so linkedom need not compile it per candidate.
   const withRel = (el: Element) => el.localName === 'a' || el.localName === 'link' || el.localName === 'area';
-  for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['a', 'link', 'area'], (el) => withRel(el) && el.hasAttribute('rel'))) {
+  for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
     const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
     if (!rel.includes('license')) continue;
     const href = el.getAttribute('href') ?? '';
