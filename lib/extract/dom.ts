@@ -65,7 +65,6 @@ const KEEP_TAB = '\ue001';
 const KEEP_NL = '\ue002';
 /** A form feed, which folding would turn into a space: still a blank beside a line break (`finishWalked`). */
 const KEEP_FF = '\ue003';
-const KEEP_FF_CODE = 0xe003;
 const KEPT = /[\ue000-\ue003]/g;
 const PRESERVE = new Set(['pre', 'code', 'listing', 'xmp', 'plaintext']);
 
@@ -139,57 +138,39 @@ const BREAK = '\ufdd0';
  * `normaliseText` for what `walkText` wrote: the page's text as it is, written breaks and preformatted
  * stand-ins. The same as folding every run of blank space (FOLD_BLANKS) to a space, then replacing each
  * break with the blank space (`\s`) around it by a line break, then keeping one blank line at most and
- * trimming the whole (the tests check it against those regular expressions), in one pass over the
- * characters: the passes scanned each post's text once each and tried a match at every space, a tenth
- * of extraction on long threads.
+ * trimming the whole (the tests check it against the plain reading), in one pass that stops only where
+ * there is work: the three passes scanned each post's text three times and tried a match at every
+ * space, a tenth of extraction on long threads. A preformatted form feed (KEEP_FF) counts as blank
+ * beside a break, as the page's own would, but is not folded.
  */
 export function finishWalked(raw: string): string {
-  const n = raw.length;
-  let out = '';
-  let from = 0; // raw[from, i) is copied as it is
-  let i = 0;
-  while (i < n) {
-    const c = raw.charCodeAt(i);
-    if ((c > 32 && c < 0xa0) || !isBlankOrBreak(c)) {
-      i++;
-      continue;
-    }
-    // A lone space between words, most blanks, stays in the stretch being copied.
-    if (c === 32 && i > 0 && i + 1 < n) {
-      const d = raw.charCodeAt(i + 1);
-      if ((d > 32 && d < 0xa0) || !isBlankOrBreak(d)) {
-        i += 2;
-        continue;
-      }
-    }
-    let j = i;
+  const end = raw.length;
+  let text = raw.replace(BLANK_WORK, (run: string, at: number) => {
+    // Blank space at either end goes, as trim() takes it; written breaks keep lines apart.
+    if (at === 0 || at + run.length === end) return '';
     let breaks = 0;
     let foldable = true; // only blanks FOLD_BLANKS folds
-    for (; j < n; j++) {
-      const d = raw.charCodeAt(j);
-      if (d === BREAK_CODE) breaks++;
-      else if (d === 32 || d === 9 || d === 10 || d === 12 || d === 13 || d === 0xa0) continue;
-      else if (isBlankOrBreak(d)) foldable = false;
-      else break;
+    for (let k = 0; k < run.length; k++) {
+      const c = run.charCodeAt(k);
+      if (c === BREAK_CODE) breaks++;
+      else if (!(c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 0xa0)) foldable = false;
     }
-    out += raw.slice(from, i);
-    // Blank space at either end goes, as trim() takes it; a written break keeps the lines apart.
-    if (i > 0 && j < n) out += breaks > 1 ? '\n\n' : breaks ? '\n' : foldable ? ' ' : raw.slice(i, j).replace(FOLD_BLANKS, ' ');
-    from = i = j;
-  }
-  const text = from === 0 ? raw : out + raw.slice(from);
+    return breaks > 1 ? '\n\n' : breaks ? '\n' : foldable ? ' ' : run.replace(FOLD_BLANKS, ' ');
+  });
+  // A lone space at either end, which BLANK_WORK leaves alone.
+  if (text.charCodeAt(0) === 32) text = text.slice(1);
+  if (text.charCodeAt(text.length - 1) === 32) text = text.slice(0, -1);
   return keptWhitespace ? restoreWhitespace(text) : text;
 }
 
+/**
+ * The blank space `finishWalked` has work to do on: a run of two or more blanks or breaks, or a single
+ * one other than a plain space. A lone space between words, most blanks, is not even matched.
+ */
+const BLANK_WORK = /[\s\ufdd0\ue003]{2,}|[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufdd0\ue003]/g;
+
 const BREAK_CODE = 0xfdd0;
 
-/** What `\s` matches, the written break and a preformatted form feed. */
-function isBlankOrBreak(c: number): boolean {
-  return (
-    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === BREAK_CODE || c === KEEP_FF_CODE || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
-}
 
 /** Trims blanks beside line breaks and keeps one blank line at most, in text whose spaces are folded. */
 function tidyLines(folded: string): string {
