@@ -119,8 +119,8 @@ describe('textOf against the plain reading', () => {
 describe('bodyParts', () => {
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
     const BASE = 'https://forum.example/t/1';
-    const texts = ['word', ' ', '\n', '  \n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'];
-    const opens = ['<p>', '<span class="q">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'];
+    const texts = ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'];
+    const opens = ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'];
     const voids = ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'];
     const next = random(42);
     const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
