@@ -163,8 +163,10 @@ export function statedTimezone(doc: Document): string | null {
   if (!m) return null;
   const zoneTitle = (el: Element) => el.localName === 'span' && (el.getAttribute('title') ?? '').includes('/');
   for (const span of queryAllWhere(doc, 'span[title*="/"]', ['span'], zoneTitle)) {
+    // The text first: checking a name builds a date formatter, and a page has many titled spans.
+    if (!/^(UTC|GMT)\s*[+\-\u2212]?/i.test((span.textContent ?? '').trim())) continue;
     const name = zoneName(span.getAttribute('title')!);
-    if (/^(UTC|GMT)\s*[+\-\u2212]?/i.test((span.textContent ?? '').trim()) && name) return name;
+    if (name) return name;
   }
   const part = m[4] ? (m[3] === '.' ? Math.round(Number(`0.${m[4]}`) * 60) : Number(m[4])) : 0;
   let minutes = m[1] ? (m[1] === '+' ? 1 : -1) * (Number(m[2]) * 60 + part) : 0;
@@ -172,13 +174,22 @@ export function statedTimezone(doc: Document): string | null {
   return offsetString(minutes);
 }
 
+/** Answers remembered: asking builds a date formatter, and a name it rejects costs a thrown error. */
+const zoneNames = new Map<string, boolean>();
+
 function isZoneName(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let known = zoneNames.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (zoneNames.size > 1000) zoneNames.clear();
+    zoneNames.set(name, known);
   }
+  return known;
 }
 
 /*

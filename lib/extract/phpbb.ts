@@ -34,18 +34,22 @@ function paginationOf(doc: Document, url: string) {
   return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
+function inQuote(el: Element | null): boolean {
+  for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
+  return false;
+}
+
+function toPost(a: Element): boolean {
+  return (a.getAttribute('href') ?? '').includes('p=');
+}
+
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
 function quotes3(s: PageSignals, body: Element): QuoteInput[] {
-  const inQuote = (el: Element | null) => {
-    for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
-    return false;
-  };
   return inside(s, body, 'blockquote').filter((q) => !inQuote(q.parentElement)).map((q) => {
     const cites = inside(s, q, 'cite');
     const cite = cites[0];
     // 'a[href*="p="]' and 'a:not([href*="p="])' within the cite
     const links = cite ? inside(s, cite, 'a') : [];
-    const toPost = (a: Element) => (a.getAttribute('href') ?? '').includes('p=');
     const link = links.find(toPost)?.getAttribute('href') ?? '';
     const author = cite ? lineOf(links.find((a) => !toPost(a)) ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
     return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textSkipping(q, new Set<Node>(cites)) };

@@ -49,11 +49,18 @@ function containerOf(s: PageSignals, body: Element): Element | null {
  * blockquote; 2.1 puts a `cite` inside it. Header text is localised, so the name is read between the
  * first colon and the " on "/" am " that introduces the date.
  */
+function inQuote(el: Element | null): boolean {
+  for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
+  return false;
+}
+
+/** Whether `e` or an ancestor has the id `id`. */
+function within(e: Element | null, id: string): boolean {
+  for (; e; e = e.parentElement) if (e.id === id) return true;
+  return false;
+}
+
 function quoteParts(s: PageSignals, body: Element): { block: Element; header: Element | null }[] {
-  const inQuote = (el: Element | null) => {
-    for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
-    return false;
-  };
   return inside(s, body, 'blockquote')
     .filter((b) => !inQuote(b.parentElement))
     .map((block) => {
@@ -116,12 +123,10 @@ export const smf: Adapter = {
       // "« Reply #1 on: September 19, 2007, 01:08:14 PM »": the date follows the first colon in any language.
       const shown = lineOf(keyinfo).replace(/[«»]/g, '').replace(/^[^:]*:\s*/, '');
       // `#subject_ID a[href], a[href*="msgID"]`
-      const inSubject = (e: Element | null) => {
-        for (; e; e = e.parentElement) if (e.id === `subject_${id}`) return true;
-        return false;
-      };
+      const subjectId = `subject_${id}`;
+      const msg = `msg${id}`;
       const subject = inside(s, box, 'a')
-        .find((a) => a.hasAttribute('href') && ((a.getAttribute('href') ?? '').includes(`msg${id}`) || inSubject(a.parentElement)))
+        .find((a) => a.hasAttribute('href') && ((a.getAttribute('href') ?? '').includes(msg) || within(a.parentElement, subjectId)))
         ?.getAttribute('href');
       const sig = inside(s, box, '.signature')[0];
       // The post's own words: quotes, their headers and footers skipped, as if removed from a copy.
