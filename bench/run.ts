@@ -4,8 +4,8 @@
  * Convention for adding a benchmark: create `bench/<topic>.bench.ts` whose default export is an async
  * function that prints its own results (a table and a one-line summary). Arguments after `--` pick
  * benchmarks whose file name contains them. Benchmarks never run inside the test suite.
- * For steadier numbers run `node --expose-gc --import tsx bench/run.ts`: benchmarks may collect garbage
- * between pages when `gc` is exposed.
+ * `npm run bench` exposes `gc`, so benchmarks may collect garbage between pages (steadier numbers);
+ * `node --expose-gc --import tsx bench/run.ts` is the same.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
