@@ -88,22 +88,22 @@ function walkText(node: Node, pre: boolean, skip: Set<Node> | null): string {
       // Blank space is folded once, over the whole text (finishWalked): a pass per text node cost more.
       out += pre ? keepWhitespace(c.nodeValue ?? '') : c.nodeValue ?? '';
     } else if (type === 1) {
-      const tag = (c as Element).localName.toLowerCase();
-      if (SKIP.has(tag) || skip?.has(c)) continue;
-      if (tag === 'br') {
+      const kind = kindOf((c as Element).localName);
+      if (kind & SKIPPED || skip?.has(c)) continue;
+      if (kind & IS_BR) {
         out += pre ? KEEP_NL : BREAK;
         continue;
       }
-      if (tag === 'img') {
+      if (kind & IS_IMG) {
         const alt = (c as Element).getAttribute('alt');
         // Emoji images carry their meaning in alt (":boom:"); other images are not text.
         if (alt && /^:[\w+-]+:$/.test(alt)) out += alt;
         continue;
       }
-      const preformatted = pre || PRESERVE.has(tag);
+      const preformatted = pre || !!(kind & PREFORMATTED);
       if (preformatted) keptWhitespace = true; // stand-ins may follow: restore them at the end
       const inner = walkText(c, preformatted, skip);
-      out += BLOCK.has(tag) ? (pre ? KEEP_NL + inner + KEEP_NL : BREAK + inner + BREAK) : inner;
+      out += kind & IS_BLOCK ? (pre ? KEEP_NL + inner + KEEP_NL : BREAK + inner + BREAK) : inner;
     }
   }
   return out;
@@ -314,9 +314,10 @@ function serializeChildren(parent: Node, base: string, excluded: ((x: Element) =
     if (type !== 1) continue; // comments, processing instructions: invisible, not kept
     const x = c as Element;
     const tag = x.localName;
-    if (DROP_TAGS.has(tag.toLowerCase()) || excluded?.(x)) continue;
+    const kind = kindOf(tag);
+    if (kind & DROPPED || excluded?.(x)) continue;
     out += openTag(x, tag, base);
-    if (VOID.has(tag) && !x.namespaceURI?.endsWith('/svg')) continue;
+    if (kind & IS_VOID && !x.namespaceURI?.endsWith('/svg')) continue;
     out += serializeChildren(x, base, excluded) + '</' + tag + '>';
   }
   return out;
@@ -414,6 +415,29 @@ function writeOpenTag(x: Element, tag: string, base: string): void {
   htmlEndsInBreak = false;
 }
 
+/* What `walkBoth` asks of a tag, as bits: SKIP, DROP_TAGS, BLOCK and PRESERVE by its lower-case name, VOID by its own. */
+const SKIPPED = 1;
+const DROPPED = 2;
+const IS_BLOCK = 4;
+const PREFORMATTED = 8;
+const IS_VOID = 16;
+const IS_BR = 32;
+const IS_IMG = 64;
+const tagKinds = new Map<string, number>();
+
+/** One lookup per element instead of a lower-casing and five set lookups. */
+function kindOf(tag: string): number {
+  let kind = tagKinds.get(tag);
+  if (kind === undefined) {
+    const lower = tag.toLowerCase();
+    kind =
+      (SKIP.has(lower) ? SKIPPED : 0) | (DROP_TAGS.has(lower) ? DROPPED : 0) | (BLOCK.has(lower) ? IS_BLOCK : 0) | (PRESERVE.has(lower) ? PREFORMATTED : 0) |
+      (VOID.has(tag) ? IS_VOID : 0) | (lower === 'br' ? IS_BR : 0) | (lower === 'img' ? IS_IMG : 0);
+    if (tagKinds.size < 2000) tagKinds.set(tag, kind);
+  }
+  return kind;
+}
+
 /**
  * `walkText` (when `text`) and `serializeChildren` (when `html`) in one pass. A part only one of them
  * keeps (a form's words are text, not stored HTML; an svg is HTML, not text; a quote is skipped from the
@@ -431,29 +455,29 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
     if (type !== 1) continue;
     const x = c as Element;
     const tag = x.localName;
-    const lower = tag.toLowerCase();
-    let inText = text && !SKIP.has(lower) && !skip?.has(x);
-    const inHtml = html && !DROP_TAGS.has(lower) && !excluded?.(x);
+    const kind = kindOf(tag);
+    let inText = text && !(kind & SKIPPED) && !skip?.has(x);
+    const inHtml = html && !(kind & DROPPED) && !excluded?.(x);
     if (!inText && !inHtml) continue;
     if (inHtml) writeOpenTag(x, tag, base);
     let block = false;
     let preformatted = pre;
     if (inText) {
-      if (lower === 'br') {
+      if (kind & IS_BR) {
         textParts.push(pre ? KEEP_NL : BREAK);
         inText = false;
-      } else if (lower === 'img') {
+      } else if (kind & IS_IMG) {
         const alt = x.getAttribute('alt');
         if (alt && /^:[\w+-]+:$/.test(alt)) textParts.push(alt);
         inText = false;
       } else {
-        preformatted = pre || PRESERVE.has(lower);
+        preformatted = pre || !!(kind & PREFORMATTED);
         if (preformatted) keptWhitespace = true;
-        block = BLOCK.has(lower);
+        block = !!(kind & IS_BLOCK);
         if (block) textParts.push(pre ? KEEP_NL : BREAK);
       }
     }
-    const innerHtml = inHtml && !(VOID.has(tag) && !x.namespaceURI?.endsWith('/svg'));
+    const innerHtml = inHtml && !(kind & IS_VOID && !x.namespaceURI?.endsWith('/svg'));
     if (inText || innerHtml) walkBoth(x, base, skip, excluded, inText, innerHtml, preformatted);
     if (innerHtml) {
       htmlParts.push('</');
