@@ -1,8 +1,83 @@
 import { DOMParser as LinkedomParser } from 'linkedom';
 import type { DomKit } from './index.ts';
+import { useElementScan, type ElementScan } from './page-signals.ts';
 
 /** The DOM used off the browser (CLI, tests, benchmarks): linkedom, measured fastest here. */
 export const linkedomKit: DomKit = {
   parseHtml: (html) => new LinkedomParser().parseFromString(html, 'text/html') as unknown as Document,
   parseXml: (xml) => new LinkedomParser().parseFromString(xml, 'text/xml') as unknown as Document,
 };
+
+/*
+ * linkedom keeps a document as one list of nodes: each element's start, its attributes, its content and
+ * a node marking its end, linked under symbols it does not export. Reading that list visits every
+ * element and its attributes in one pass, where firstElementChild, nextElementSibling and a
+ * getAttributeNode per attribute asked about each re-walk parts of it: the page index of a long thread
+ * is built in about 60% of the time. The symbols are found by their descriptions; when a document does
+ * not look as expected (another DOM, another linkedom), the scan declines and the standard walk runs.
+ * test/unit/extract-page-index.test.ts checks that the pinned linkedom takes this path and that both
+ * paths index every corpus page alike.
+ */
+interface Linked {
+  nodeType: number;
+  localName?: string;
+  name?: string;
+  value?: string;
+  [key: symbol]: Linked | undefined;
+}
+
+const ELEMENT = 1;
+const ATTRIBUTE = 2;
+const ELEMENT_END = -1;
+
+let NEXT: symbol | undefined;
+let END: symbol | undefined;
+
+function linksOf(root: Linked): boolean {
+  if (!NEXT || !END || !(NEXT in root)) {
+    const symbols = Object.getOwnPropertySymbols(root);
+    NEXT = symbols.find((s) => s.description === 'next');
+    END = symbols.find((s) => s.description === 'end');
+  }
+  if (!NEXT || !END) return false;
+  const end = root[END];
+  // The root's end marker, and the list reaching the same first child element as the DOM does.
+  if (end?.nodeType !== ELEMENT_END) return false;
+  let first = root[NEXT];
+  while (first && first !== end && first.nodeType !== ELEMENT && first.nodeType !== ELEMENT_END) first = first[NEXT];
+  const expected = (root as unknown as Element).firstElementChild as unknown as Linked | null;
+  return expected ? first === expected : first === end;
+}
+
+export const linkedomScan: ElementScan = (rootElement, visit) => {
+  const root = rootElement as unknown as Linked;
+  if (!linksOf(root)) return false;
+  const next = NEXT!;
+  const endOf = END!;
+  const stop = root[endOf];
+  for (let x: Linked | undefined = root; x && x !== stop; ) {
+    if (x.nodeType !== ELEMENT) {
+      x = x[next];
+      continue;
+    }
+    let a = x[next];
+    let attributes = false;
+    let id: string | undefined;
+    let cls: string | undefined;
+    let role = false;
+    for (; a && a.nodeType === ATTRIBUTE; a = a[next]) {
+      attributes = true;
+      // The first of a name, as getAttributeNode answers.
+      const name = a.name;
+      if (name === 'id') id ??= a.value;
+      else if (name === 'class') cls ??= a.value;
+      else if (name === 'role') role = true;
+    }
+    visit(x as unknown as Element, attributes, id, role, cls);
+    // Template contents are not part of the page (querySelector skips them too).
+    x = x.localName === 'template' ? x[endOf] : a;
+  }
+  return true;
+};
+
+useElementScan(linkedomScan);

@@ -13,6 +13,9 @@
  * The index is only trusted while `extractThread` runs (`withPageSignals`): a live page changes between
  * captures (Discourse loads more posts as the reader scrolls), so nothing is cached across calls.
  * Outside that window every helper here falls back to plain `querySelector`.
+ *
+ * The walk uses the standard DOM; a DOM may offer a faster scan of its own (`useElementScan`), as
+ * linkedom.ts does for linkedom's node list.
  */
 
 export interface PageSignals {
@@ -69,6 +72,25 @@ function push(map: Map<string, Element[]>, key: string, el: Element): void {
 
 const SPACE = /[ \t\n\f\r]+/;
 
+/**
+ * A faster visit of every element than the standard walk, offered by the DOM in use (linkedom.ts offers
+ * one). It calls `visit` for `root` and each element below it in document order, template contents
+ * skipped, with the element's id, whether it has a role attribute and its class (as `getAttributeNode`
+ * would read them; `attributes` false when it has none), and returns true. When it cannot serve this
+ * document it returns false before visiting anything, and the standard walk runs.
+ */
+export type ElementScan = (
+  root: Element,
+  visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, cls: string | undefined) => void,
+) => boolean;
+
+let elementScan: ElementScan | null = null;
+
+/** Offers (or, with null, withdraws) a DOM's own element scan for building page indexes. */
+export function useElementScan(scan: ElementScan | null): void {
+  elementScan = scan;
+}
+
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
   const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []]]), start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
@@ -81,8 +103,11 @@ export function buildPageSignals(doc: Document): PageSignals {
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
-    record(s, root);
-    walk(root);
+    const scanned = elementScan?.(root, (el, attributes, id, role, cls) => note(s, el, attributes, id, role, cls));
+    if (!scanned) {
+      record(s, root);
+      walk(root);
+    }
   }
   positions = s.next;
   return s;
@@ -99,16 +124,19 @@ function holdsPosition(el: Element, at: number): boolean {
 }
 
 function record(s: PageSignals, el: Element): void {
+  if (!el.hasAttributes()) note(s, el, false, undefined, false, undefined);
+  else note(s, el, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), el.getAttributeNode('class')?.value);
+}
+
+/** Adds an element, next in document order, with what it carries. */
+function note(s: PageSignals, el: Element, attributes: boolean, id: string | undefined, role: boolean, cls: string | undefined): void {
   if (s.aside) s.aside.set(el, s.next++);
   else (el as Numbered)[ORDER] = s.next++;
-  const tag = el.localName;
-  push(s.byTag, tag, el);
-  if (!el.hasAttributes()) return;
+  push(s.byTag, el.localName, el);
+  if (!attributes) return;
   s.withAttributes.push(el);
-  const id = el.getAttributeNode('id')?.value;
   if (id) push(s.byId, id, el);
-  if (el.getAttributeNode('role')) push(s.byAttr, 'role', el);
-  const cls = el.getAttributeNode('class')?.value;
+  if (role) push(s.byAttr, 'role', el);
   if (!cls) return;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).

@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JSDOM } from 'jsdom';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
+import { linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
+import { buildPageSignals, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { corpusBytes } from '../support/corpus.ts';
+
+/*
+ * Under linkedom the page index is built by reading linkedom's own node list (linkedom.ts), elsewhere by
+ * the standard walk. Both must index a page alike: the same elements in the same order, under the same
+ * tags, ids, classes and roles. Each comparison builds both indexes over one parsed page.
+ */
+const EXPECT = resolve(dirname(fileURLToPath(import.meta.url)), '../expect');
+const pages = readdirSync(EXPECT)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(resolve(EXPECT, f), 'utf8')) as { file: string; url: string });
+
+afterEach(() => useElementScan(linkedomScan));
+
+/** What an index holds, with elements named by their place in the document rather than by position numbers. */
+function shape(doc: Document, build: () => PageSignals) {
+  const index = build();
+  const all = Array.from(doc.querySelectorAll('*'));
+  const rank = new Map(all.map((el, i) => [el, i]));
+  const named = (els: Element[]) => els.map((el) => rank.get(el) ?? `unreachable <${el.localName}>`);
+  const lists = (m: Map<string, Element[]>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, named(v)]));
+  return {
+    count: index.next - index.start,
+    // Each element's place in the index, or -1 where it has none (nodes outside the root element).
+    order: all.map((el) => {
+      const at = orderOf(index, el);
+      return at === undefined ? -1 : at - index.start;
+    }),
+    byTag: lists(index.byTag),
+    byId: lists(index.byId),
+    byClass: lists(index.byClass),
+    roles: named(index.byAttr.get('role') ?? []),
+    withAttributes: named(index.withAttributes),
+  };
+}
+
+function bothWays(doc: Document) {
+  useElementScan(null);
+  const standard = shape(doc, () => buildPageSignals(doc));
+  useElementScan(linkedomScan);
+  const scanned = shape(doc, () => buildPageSignals(doc));
+  return { standard, scanned };
+}
+
+describe('the page index under linkedom', () => {
+  it("reads the pinned linkedom's node list (the scan does not decline)", () => {
+    const doc = linkedomKit.parseHtml('<!doctype html><html><head><title>t</title></head><body><p id="a" class="x">t</p></body></html>');
+    const seen: string[] = [];
+    expect(linkedomScan(doc.documentElement, (el) => seen.push(el.localName))).toBe(true);
+    expect(seen).toEqual(['html', 'head', 'title', 'body', 'p']);
+  });
+
+  it('indexes every corpus page as the standard walk does', () => {
+    let html = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      html++;
+      const { standard, scanned } = bothWays(src.doc);
+      expect(scanned, p.file).toEqual(standard);
+      expect(standard.count, p.file).toBeGreaterThan(10);
+    }
+    expect(html).toBeGreaterThan(15);
+  });
+
+  it('agrees on templates, repeated and empty attributes, empty roles and class lists', () => {
+    const doc = linkedomKit.parseHtml(
+      '<!doctype html><html><body><div id="" class="">a</div><template><p id="in-template" class="t">x</p></template>' +
+        '<span role="" class="b  a b" id="s">y</span><p class="a" id="p1"><b role="note">z</b></p><svg viewBox="0 0 1 1"><g class="a"></g></svg></body></html>',
+    );
+    const { standard, scanned } = bothWays(doc);
+    expect(scanned).toEqual(standard);
+    expect(standard.byId).toEqual({ p1: [expect.any(Number)], s: [expect.any(Number)] });
+    expect(standard.byClass.t).toBeUndefined(); // template contents are not part of the page
+    expect(standard.roles).toHaveLength(2);
+  });
+
+  it('declines a document of another DOM without visiting anything', () => {
+    const doc = new JSDOM('<!doctype html><html><body><p class="x">t</p></body></html>').window.document;
+    let visited = 0;
+    expect(linkedomScan(doc.documentElement, () => visited++)).toBe(false);
+    expect(visited).toBe(0);
+    // The index is then built by the standard walk, with the scan still offered.
+    expect(buildPageSignals(doc).byClass.get('x')).toHaveLength(1);
+  });
+
+  it('gives the same threads either way', () => {
+    for (const p of pages.filter((x) => /smf|vbulletin|phpbb|discourse|xenforo|hackernews/.test(x.file))) {
+      const text = decodePage(corpusBytes(p.file));
+      useElementScan(null);
+      const standard = JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit)));
+      useElementScan(linkedomScan);
+      expect(JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit))), p.file).toBe(standard);
+    }
+  });
+});
