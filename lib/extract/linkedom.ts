@@ -65,6 +65,7 @@ export const linkedomScan: ElementScan = (rootElement, visit) => {
     let id: string | undefined;
     let cls: string | undefined;
     let role = false;
+    let rel = false;
     for (; a && a.nodeType === ATTRIBUTE; a = a[next]) {
       attributes = true;
       // The first of a name, as getAttributeNode answers.
@@ -72,8 +73,9 @@ export const linkedomScan: ElementScan = (rootElement, visit) => {
       if (name === 'id') id ??= a.value;
       else if (name === 'class') cls ??= a.value;
       else if (name === 'role') role = true;
+      else if (name === 'rel') rel = true;
     }
-    visit(x as unknown as Element, attributes, id, role, cls);
+    visit(x as unknown as Element, attributes, id, role, rel, cls);
     // Template contents are not part of the page (querySelector skips them too).
     x = x.localName === 'template' ? x[endOf] : a;
   }

@@ -24,9 +24,9 @@ export interface PageSignals {
   byTag: Map<string, Element[]>;
   /**
    * Filled per attribute name on first use: detectors ask about a handful of the many names a page has.
-   * `role` is filled by the walk itself: every page's licence check asks for it (footers). `rel` holds
-   * only the elements HTML gives it a meaning on (a, area, link, form), found among those tags on first
-   * use: the licence check and the next-page links both ask, and each scanned every link of the page.
+   * `role` is filled by the walk itself: every page's licence check asks for it (footers). So is `rel`,
+   * which holds only the elements HTML gives it a meaning on (a, area, link, form): the licence check and
+   * the next-page links both ask, and each scanned every link of the page.
    */
   byAttr: Map<string, Element[]>;
   /** The first position this index gave; positions below it were given by older indexes. */
@@ -75,13 +75,13 @@ const SPACE = /[ \t\n\f\r]+/;
 /**
  * A faster visit of every element than the standard walk, offered by the DOM in use (linkedom.ts offers
  * one). It calls `visit` for `root` and each element below it in document order, template contents
- * skipped, with the element's id, whether it has a role attribute and its class (as `getAttributeNode`
- * would read them; `attributes` false when it has none), and returns true. When it cannot serve this
+ * skipped, with the element's id, whether it has role and rel attributes and its class (as
+ * `getAttributeNode` would read them; `attributes` false when it has none), and returns true. When it cannot serve this
  * document it returns false before visiting anything, and the standard walk runs.
  */
 export type ElementScan = (
   root: Element,
-  visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, cls: string | undefined) => void,
+  visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -93,7 +93,7 @@ export function useElementScan(scan: ElementScan | null): void {
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []]]), start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
   const walk = (parent: Element) => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
@@ -103,7 +103,7 @@ export function buildPageSignals(doc: Document): PageSignals {
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
-    const scanned = elementScan?.(root, (el, attributes, id, role, cls) => note(s, el, attributes, id, role, cls));
+    const scanned = elementScan?.(root, (el, attributes, id, role, rel, cls) => note(s, el, attributes, id, role, rel, cls));
     if (!scanned) {
       record(s, root);
       walk(root);
@@ -124,19 +124,25 @@ function holdsPosition(el: Element, at: number): boolean {
 }
 
 function record(s: PageSignals, el: Element): void {
-  if (!el.hasAttributes()) note(s, el, false, undefined, false, undefined);
-  else note(s, el, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), el.getAttributeNode('class')?.value);
+  if (!el.hasAttributes()) return note(s, el, false, undefined, false, false, undefined);
+  const rel = RELATED.has(el.localName) && !!el.getAttributeNode('rel');
+  note(s, el, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), rel, el.getAttributeNode('class')?.value);
 }
 
+/** The elements `rel` means something on. */
+const RELATED = new Set(['a', 'area', 'link', 'form']);
+
 /** Adds an element, next in document order, with what it carries. */
-function note(s: PageSignals, el: Element, attributes: boolean, id: string | undefined, role: boolean, cls: string | undefined): void {
+function note(s: PageSignals, el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined): void {
   if (s.aside) s.aside.set(el, s.next++);
   else (el as Numbered)[ORDER] = s.next++;
-  push(s.byTag, el.localName, el);
+  const tag = el.localName;
+  push(s.byTag, tag, el);
   if (!attributes) return;
   s.withAttributes.push(el);
   if (id) push(s.byId, id, el);
   if (role) push(s.byAttr, 'role', el);
+  if (rel && RELATED.has(tag)) push(s.byAttr, 'rel', el);
   if (!cls) return;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).
@@ -232,11 +238,6 @@ function candidates(s: PageSignals, key: string): Element[] {
   if (key[0] === '[') {
     const name = k.replace(/\]$/, '').toLowerCase();
     let list = s.byAttr.get(name);
-    if (!list && name === 'rel') {
-      list = ['a', 'area', 'link', 'form'].flatMap((tag) => (s.byTag.get(tag) ?? []).filter((el) => el.getAttributeNode('rel')));
-      list = sortInDocumentOrder(s, list);
-      s.byAttr.set(name, list);
-    }
     if (!list) {
       // One pass per name asked: reading every element's attribute names instead costs four such passes.
       list = s.withAttributes.filter((el) => el.hasAttribute(name));

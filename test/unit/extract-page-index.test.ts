@@ -39,6 +39,7 @@ function shape(doc: Document, build: () => PageSignals) {
     byId: lists(index.byId),
     byClass: lists(index.byClass),
     roles: named(index.byAttr.get('role') ?? []),
+    rels: named(index.byAttr.get('rel') ?? []),
     withAttributes: named(index.withAttributes),
   };
 }
@@ -75,13 +76,15 @@ describe('the page index under linkedom', () => {
   it('agrees on templates, repeated and empty attributes, empty roles and class lists', () => {
     const doc = linkedomKit.parseHtml(
       '<!doctype html><html><body><div id="" class="">a</div><template><p id="in-template" class="t">x</p></template>' +
-        '<span role="" class="b  a b" id="s">y</span><p class="a" id="p1"><b role="note">z</b></p><svg viewBox="0 0 1 1"><g class="a"></g></svg></body></html>',
+        '<span role="" class="b  a b" id="s">y</span><p class="a" id="p1"><b role="note">z</b></p><svg viewBox="0 0 1 1"><g class="a"></g></svg>' +
+        '<a rel="next" href="/2">2</a><a href="/3">3</a><span rel="x">not a link</span><form rel="search"></form></body></html>',
     );
     const { standard, scanned } = bothWays(doc);
     expect(scanned).toEqual(standard);
     expect(standard.byId).toEqual({ p1: [expect.any(Number)], s: [expect.any(Number)] });
     expect(standard.byClass.t).toBeUndefined(); // template contents are not part of the page
     expect(standard.roles).toHaveLength(2);
+    expect(standard.rels).toHaveLength(2); // the link and the form, not the span
   });
 
   it('declines a document of another DOM without visiting anything', () => {
