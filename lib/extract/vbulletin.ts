@@ -42,14 +42,18 @@ function quotes4(s: PageSignals, body: Element): QuoteInput[] {
   });
 }
 
-/** The shown post date: vB4 prints `span.date`; some skins move it into the user panel's stats list. */
-function date4(s: PageSignals, el: Element): string | null {
-  // '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate'
-  const isDate = (c: Element) =>
+/** '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate' as code. */
+function isDate4(c: Element): boolean {
+  return (
     hasClass(c, 'postdate') ||
     (hasClass(c, 'date') && (c.localName === 'span' || inClass(c.parentElement, 'postdate') || inClass(c.parentElement, 'posthead'))) ||
-    (c.localName === 'dd' && inTagClass(c.parentElement, 'dl', 'userstats'));
-  for (const c of insideAny(s, el, ['.date', 'dd', '.postdate']).filter(isDate)) {
+    (c.localName === 'dd' && inTagClass(c.parentElement, 'dl', 'userstats'))
+  );
+}
+
+/** The shown post date: vB4 prints `span.date`; some skins move it into the user panel's stats list. */
+function date4(s: PageSignals, el: Element): string | null {
+  for (const c of insideAny(s, el, ['.date', 'dd', '.postdate']).filter(isDate4)) {
     const d = parseForumDate(lineOf(c));
     if (d) return d;
   }
