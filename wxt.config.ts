@@ -11,6 +11,9 @@ export default defineConfig({
   outDir: process.env.GLEANER_OUT_DIR ?? (e2e ? '.output-e2e' : '.output'),
   vite: () => ({
     plugins: [preact()],
+    // Every character past ASCII written as an escape: Chrome refuses to inject a script file that holds
+    // a Unicode noncharacter (the text walk's line-break stand-in is one) as "not UTF-8 encoded".
+    esbuild: { charset: 'ascii' },
     build: {
       rollupOptions: {
         // zod's pure-annotation comments are dropped by Rollup harmlessly; keep the build output readable.
