@@ -52,8 +52,7 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
 export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
   if (!el) return '';
-  keptWhitespace = false;
-  return finishWalked(walkText(el, false, skip));
+  return walkParts(el, '', skip, null, true, false).text;
 }
 
 /*
@@ -77,36 +76,6 @@ function keepWhitespace(s: string): string {
 
 function restoreWhitespace(s: string): string {
   return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : c === KEEP_NL ? '\n' : '\f'));
-}
-
-/** String concatenation rather than an array to join: V8 builds the result as a rope, the fastest here. */
-function walkText(node: Node, pre: boolean, skip: Set<Node> | null): string {
-  let out = '';
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    const type = c.nodeType;
-    if (type === 3) {
-      // Blank space is folded once, over the whole text (finishWalked): a pass per text node cost more.
-      out += pre ? keepWhitespace(c.nodeValue ?? '') : c.nodeValue ?? '';
-    } else if (type === 1) {
-      const kind = kindOf((c as Element).localName);
-      if (kind & SKIPPED || skip?.has(c)) continue;
-      if (kind & IS_BR) {
-        out += pre ? KEEP_NL : BREAK;
-        continue;
-      }
-      if (kind & IS_IMG) {
-        const alt = (c as Element).getAttribute('alt');
-        // Emoji images carry their meaning in alt (":boom:"); other images are not text.
-        if (alt && /^:[\w+-]+:$/.test(alt)) out += alt;
-        continue;
-      }
-      const preformatted = pre || !!(kind & PREFORMATTED);
-      if (preformatted) keptWhitespace = true; // stand-ins may follow: restore them at the end
-      const inner = walkText(c, preformatted, skip);
-      out += kind & IS_BLOCK ? (pre ? KEEP_NL + inner + KEEP_NL : BREAK + inner + BREAK) : inner;
-    }
-  }
-  return out;
 }
 
 /** `[ \t\r\n\f]+` except a single plain space: the same result as replacing every run, far fewer matches. */
@@ -135,7 +104,7 @@ export function normaliseText(s: string): string {
  */
 const BREAK = '\ufdd0';
 /**
- * `normaliseText` for what `walkText` wrote: the page's text as it is, written breaks and preformatted
+ * `normaliseText` for what `walkBoth` wrote: the page's text as it is, written breaks and preformatted
  * stand-ins. The same as folding every run of blank space (FOLD_BLANKS) to a space, then replacing each
  * break with the blank space (`\s`) around it by a line break, then keeping one blank line at most and
  * trimming the whole (the tests check it against the plain reading), in one pass that stops only where
@@ -169,8 +138,7 @@ export function finishWalked(raw: string): string {
  */
 const BLANK_WORK = /[\s\ufdd0\ue003]{2,}|[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufdd0\ue003]/g;
 
-const BREAK_CODE = 0xfdd0;
-
+const BREAK_CODE = BREAK.charCodeAt(0);
 
 /** Trims blanks beside line breaks and keeps one blank line at most, in text whose spaces are folded. */
 function tidyLines(folded: string): string {
@@ -262,18 +230,14 @@ function resolveUrl(href: string, base: string): string | null {
 export function cleanHtml(el: Element | null | undefined, base: string, exclude?: string): string {
   if (!el) return '';
   const excluded = exclude ? new Set<Element>(Array.from(el.querySelectorAll(exclude))) : null;
-  return serializeClean(el, base, excluded ? (x) => excluded.has(x) : null);
+  return cleanHtmlWhere(el, base, excluded ? (x) => excluded.has(x) : null);
 }
 
 /** `cleanHtml` with the excluded parts told by a test on each element rather than a selector. */
-export function cleanHtmlWhere(el: Element | null | undefined, base: string, excluded: (x: Element) => boolean): string {
+export function cleanHtmlWhere(el: Element | null | undefined, base: string, excluded: ((x: Element) => boolean) | null): string {
   if (!el) return '';
-  return serializeClean(el, base, excluded);
-}
-
-function serializeClean(el: Element, base: string, excluded: ((x: Element) => boolean) | null): string {
   markPostBody(el);
-  return serializeChildren(el, base, excluded).replace(/\n{2,}/g, '\n').trim();
+  return walkParts(el, base, null, excluded, false, true).html;
 }
 
 /** Elements with no end tag and no children in serialized HTML. */
@@ -283,45 +247,6 @@ const ATTR_ESCAPE = /[&<>"\u00a0]/;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
 const escapeText = (s: string) => (TEXT_ESCAPE.test(s) ? s.replace(/[&<>\u00a0]/g, (c) => ESCAPES[c]!) : s);
 const escapeAttr = (s: string) => (ATTR_ESCAPE.test(s) ? s.replace(/[&<>"\u00a0]/g, (c) => ESCAPES[c]!) : s);
-
-/** An element's start tag as stored: event handlers, styles and script URLs dropped, links made absolute. */
-function openTag(x: Element, tag: string, base: string): string {
-  let out = '<' + tag;
-  if (x.hasAttributes()) {
-    // Names, then each node: linkedom builds a Proxy for `attributes` and a token list for `class`.
-    for (const name of x.getAttributeNames()) {
-      const value = x.getAttributeNode(name)?.value ?? '';
-      const n = name.toLowerCase();
-      if (n.startsWith('on') || n === 'style' || n === 'srcdoc' || n === 'srcset') continue;
-      if (n === 'href' || n === 'src') {
-        const abs = absUrl(value, base);
-        if (abs) out += ' ' + name + '="' + escapeAttr(abs) + '"';
-      } else out += ' ' + name + '="' + escapeAttr(value) + '"';
-    }
-  }
-  return out + '>';
-}
-
-/** String concatenation rather than an array to join: V8 builds the result as a rope, the fastest here. */
-function serializeChildren(parent: Node, base: string, excluded: ((x: Element) => boolean) | null): string {
-  let out = '';
-  for (let c = parent.firstChild; c; c = c.nextSibling) {
-    const type = c.nodeType;
-    if (type === 3) {
-      out += escapeText(c.nodeValue ?? '');
-      continue;
-    }
-    if (type !== 1) continue; // comments, processing instructions: invisible, not kept
-    const x = c as Element;
-    const tag = x.localName;
-    const kind = kindOf(tag);
-    if (kind & DROPPED || excluded?.(x)) continue;
-    out += openTag(x, tag, base);
-    if (kind & IS_VOID && !x.namespaceURI?.endsWith('/svg')) continue;
-    out += serializeChildren(x, base, excluded) + '</' + tag + '>';
-  }
-  return out;
-}
 
 /** A post body's own text (as `textSkipping` gives it) and its stored HTML (as `cleanHtmlWhere` gives it). */
 export interface BodyParts {
@@ -340,14 +265,20 @@ export interface BodyParts {
  */
 export function bodyParts(el: Element, base: string, skip: Set<Node> | null, excluded: ((x: Element) => boolean) | null = null): BodyParts {
   markPostBody(el);
+  return walkParts(el, base, skip, excluded, true, true);
+}
+
+/** One `walkBoth` over `el`'s content, for its text, its stored HTML or both (the other is ''). */
+function walkParts(el: Element, base: string, skip: Set<Node> | null, excluded: ((x: Element) => boolean) | null, text: boolean, html: boolean): BodyParts {
   keptWhitespace = false;
   htmlEndsInBreak = false;
-  textParts.n = htmlParts.n = 0;
   try {
-    walkBoth(el, base, skip, excluded, true, true, false);
-    return { text: finishWalked(textParts.take()), html: htmlParts.take().trim() };
+    walkBoth(el, base, skip, excluded, text, html, false);
+    return { text: text ? finishWalked(textParts.take()) : '', html: html ? htmlParts.take().trim() : '' };
   } finally {
-    textParts.n = htmlParts.n = 0;
+    // A walk cut short by an exception leaves nothing for the next one.
+    textParts.clear();
+    htmlParts.clear();
   }
 }
 
@@ -358,19 +289,23 @@ export function bodyParts(el: Element, base: string, skip: Set<Node> | null, exc
 class Pieces {
   private readonly all: string[] = [];
   /** How many pieces of `all` are this string's; any after them are blank. */
-  n = 0;
+  private n = 0;
   push(piece: string): void {
     this.all[this.n++] = piece;
   }
   /** The string, joined once (pieces left over from a longer string are blank); the pieces are blanked for the next. */
   take(): string {
+    const s = this.all.join('');
+    this.clear();
+    return s;
+  }
+  /** Blanks the pieces written, for the next string. */
+  clear(): void {
     const { all, n } = this;
-    const s = all.join('');
     for (let i = 0; i < n; i++) all[i] = '';
     // A post of many thousand pieces is not kept around.
     if (all.length > 8192) all.length = 0;
     this.n = 0;
-    return s;
   }
 }
 
@@ -380,7 +315,7 @@ const htmlParts = new Pieces();
 /** Whether the HTML written so far ends with a line break: the next text's leading break folds into it. */
 let htmlEndsInBreak = false;
 
-/** HTML text (escaped) written as `serializeClean` would leave it: every run of line breaks folded to one. */
+/** HTML text (escaped) written with every run of line breaks folded to one, as stored HTML keeps them. */
 function writeHtmlText(s: string): void {
   if (s.includes('\n')) {
     if (s.includes('\n\n')) s = s.replace(/\n{2,}/g, '\n');
@@ -391,7 +326,7 @@ function writeHtmlText(s: string): void {
   htmlEndsInBreak = s.charCodeAt(s.length - 1) === 10;
 }
 
-/** `openTag`, written piece by piece. */
+/** An element's start tag as stored: event handlers, styles and script URLs dropped, links made absolute. */
 function writeOpenTag(x: Element, tag: string, base: string): void {
   htmlParts.push('<');
   htmlParts.push(tag);
@@ -439,9 +374,12 @@ function kindOf(tag: string): number {
 }
 
 /**
- * `walkText` (when `text`) and `serializeChildren` (when `html`) in one pass. A part only one of them
- * keeps (a form's words are text, not stored HTML; an svg is HTML, not text; a quote is skipped from the
- * text) is walked for that one alone.
+ * The one walk behind post text and stored HTML: the readable text (when `text`: block elements and
+ * <br> as written breaks, preformatted whitespace as stand-ins, blank space folded later by
+ * `finishWalked`) and the stored HTML (when `html`: the HTML fragment serialization algorithm, dropped
+ * and excluded elements left out, comments too), in one pass. A part only one of them keeps (a form's
+ * words are text, not stored HTML; an svg is HTML, not text; a quote is skipped from the text) is
+ * walked for that one alone.
  */
 function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: ((x: Element) => boolean) | null, text: boolean, html: boolean, pre: boolean): void {
   for (let c = parent.firstChild; c; c = c.nextSibling) {

@@ -146,4 +146,15 @@ describe('bodyParts', () => {
       expect(bodyParts(root, BASE, skip, excluded), root.innerHTML).toEqual({ text: textSkipping(root, skip), html: cleanHtmlWhere(root, BASE, excluded) });
     }
   });
+
+  it('leaves nothing behind from a walk an exception cut short', () => {
+    const el = (html: string) => linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${html}</div></body></html>`).getElementById('x')!;
+    const long = el('<p>one</p><p>two</p><p>three</p><b>four</b>');
+    const failing = (x: Element) => {
+      if (x.localName === 'b') throw new Error('test failure in a predicate');
+      return false;
+    };
+    expect(() => bodyParts(long, 'https://forum.example/', null, failing)).toThrow('test failure');
+    expect(bodyParts(el('<i>five</i>'), 'https://forum.example/', null)).toEqual({ text: 'five', html: '<i>five</i>' });
+  });
 });
