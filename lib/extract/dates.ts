@@ -174,22 +174,20 @@ export function statedTimezone(doc: Document): string | null {
   return offsetString(minutes);
 }
 
-/** Answers remembered: asking builds a date formatter, and a name it rejects costs a thrown error. */
-const zoneNames = new Map<string, boolean>();
+/** Names Intl rejected, remembered: each rejection costs a thrown error. */
+const notZones = new Set<string>();
 
+/** Whether Intl knows the zone; a known one's formatter is kept for reading offsets (`zoneFormat`). */
 function isZoneName(name: string): boolean {
-  let known = zoneNames.get(name);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: name });
-      known = true;
-    } catch {
-      known = false;
-    }
-    if (zoneNames.size > 1000) zoneNames.clear();
-    zoneNames.set(name, known);
+  if (notZones.has(name)) return false;
+  try {
+    zoneFormat(name);
+    return true;
+  } catch {
+    if (notZones.size > 1000) notZones.clear();
+    notZones.add(name);
+    return false;
   }
-  return known;
 }
 
 /*

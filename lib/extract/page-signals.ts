@@ -398,6 +398,12 @@ export function insideAny(s: PageSignals, root: Element, keys: string[]): Elemen
   return sortInDocumentOrder(s, Array.from(seen));
 }
 
+/** Whether `el` or one of its ancestors is a `tag` element: `el.closest(tag)` without compiling a selector. */
+export function inTag(el: Element | null, tag: string): boolean {
+  for (let e = el; e; e = e.parentElement) if (e.localName === tag) return true;
+  return false;
+}
+
 /** Whether `el` or one of its ancestors is a `tag` element with class `cls`. */
 export function inTagClass(el: Element | null, tag: string, cls: string): boolean {
   for (let e = el; e; e = e.parentElement) if (e.localName === tag && hasClass(e, cls)) return true;

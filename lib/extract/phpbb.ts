@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
-import { earliest, hasClass, inClass, inside, inTagClass, mayHave, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, inTag, inTagClass, mayHave, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /** phpBB 3 (prosilver and themes derived from it) marks each post `div.post` with id `p<ID>`. */
@@ -34,18 +34,13 @@ function paginationOf(doc: Document, url: string) {
   return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
-function inQuote(el: Element | null): boolean {
-  for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
-  return false;
-}
-
 function toPost(a: Element): boolean {
   return (a.getAttribute('href') ?? '').includes('p=');
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
 function quotes3(s: PageSignals, body: Element): QuoteInput[] {
-  return inside(s, body, 'blockquote').filter((q) => !inQuote(q.parentElement)).map((q) => {
+  return inside(s, body, 'blockquote').filter((q) => !inTag(q.parentElement, 'blockquote')).map((q) => {
     const cites = inside(s, q, 'cite');
     const cite = cites[0];
     // 'a[href*="p="]' and 'a:not([href*="p="])' within the cite

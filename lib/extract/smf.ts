@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { bodyParts, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
-import { earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inClass, inside, insideAny, inTag, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import { parseForumDate } from './dates.ts';
 
@@ -49,11 +49,6 @@ function containerOf(s: PageSignals, body: Element): Element | null {
  * blockquote; 2.1 puts a `cite` inside it. Header text is localised, so the name is read between the
  * first colon and the " on "/" am " that introduces the date.
  */
-function inQuote(el: Element | null): boolean {
-  for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote') return true;
-  return false;
-}
-
 /** Whether `e` or an ancestor has the id `id`. */
 function within(e: Element | null, id: string): boolean {
   for (; e; e = e.parentElement) if (e.id === id) return true;
@@ -62,7 +57,7 @@ function within(e: Element | null, id: string): boolean {
 
 function quoteParts(s: PageSignals, body: Element): { block: Element; header: Element | null }[] {
   return inside(s, body, 'blockquote')
-    .filter((b) => !inQuote(b.parentElement))
+    .filter((b) => !inTag(b.parentElement, 'blockquote'))
     .map((block) => {
       const prev = block.previousElementSibling;
       return { block, header: prev && hasClass(prev, 'quoteheader') ? prev : (inside(s, block, 'cite')[0] ?? null) };

@@ -90,60 +90,109 @@ function plainText(el: Element): string {
   return lineByLine(walk(el, false)).replace(/[\ue000-\ue002]/g, (c) => (c === '\ue000' ? ' ' : c === '\ue001' ? '\t' : '\n'));
 }
 
+/**
+ * Random post bodies: `opens` are start tags (closed after their random content), `voids` are pieces
+ * without content, `texts` are HTML text. Each level holds one to four pieces; below `maxDepth` a piece
+ * is text with odds `pText`, a void piece with odds `pVoid`, else an element.
+ */
+function randomPosts(next: () => number, o: { texts: string[]; opens: string[]; voids: string[]; maxDepth: number; pText: number; pVoid: number }): () => Element {
+  const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
+  const fragment = (depth: number): string => {
+    let html = '';
+    const n = 1 + Math.floor(next() * 4);
+    for (let i = 0; i < n; i++) {
+      const r = next();
+      if (depth > o.maxDepth || r < o.pText) html += pick(o.texts);
+      else if (r < o.pText + o.pVoid) html += pick(o.voids);
+      else {
+        const open = pick(o.opens);
+        html += `${open}${fragment(depth + 1)}</${/^<(\w+)/.exec(open)![1]}>`;
+      }
+    }
+    return html;
+  };
+  return () => linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${fragment(0)}</div></body></html>`).getElementById('x')!;
+}
+
 describe('textOf against the plain reading', () => {
   it('agrees on 5,000 random fragments of text, blanks, blocks, breaks and preformatted parts', () => {
     const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é', '\v', '\u2003', ' \ufeff ', 'a\u200bb'];
-    const tags = ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'br', 'script'];
-    const next = random(7);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
-    const fragment = (depth: number): string => {
-      let html = '';
-      const n = 1 + Math.floor(next() * 4);
-      for (let i = 0; i < n; i++) {
-        if (depth > 2 || next() < 0.5) html += pick(texts).replace(/&/g, '&amp;').replace(/</g, '&lt;');
-        else {
-          const tag = pick(tags);
-          html += tag === 'br' ? '<br>' : `<${tag}>${fragment(depth + 1)}</${tag}>`;
-        }
-      }
-      return html;
-    };
+    const post = randomPosts(random(7), {
+      texts: texts.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
+      opens: ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'script'].map((t) => `<${t}>`),
+      voids: ['<br>'],
+      maxDepth: 2,
+      pText: 0.5,
+      pVoid: 0.06,
+    });
     for (let i = 0; i < 5_000; i++) {
-      const root = linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${fragment(0)}</div></body></html>`).getElementById('x')!;
+      const root = post();
       expect(textOf(root), root.innerHTML).toBe(plainText(root));
     }
   });
 });
 
+/**
+ * Stored HTML read plainly: the HTML fragment serialization of the content, with the elements the store
+ * drops (scripts, forms, frames, inputs...) and excluded ones left out with their content, comments left
+ * out, event handlers and styles dropped, links made absolute. Blank lines are folded by the caller.
+ */
+function plainHtml(el: Element, base: string, excluded: (x: Element) => boolean): string {
+  const drop = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'button', 'select', 'textarea', 'link', 'meta', 'base']);
+  const empty = new Set(['br', 'img', 'hr', 'input', 'wbr', 'source', 'meta', 'link']);
+  const esc = (v: string, attr: boolean) => v.replace(attr ? /[&<>"\u00a0]/g : /[&<>\u00a0]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' })[c]!);
+  let out = '';
+  for (let c = el.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 3) out += esc(c.nodeValue ?? '', false);
+    if (c.nodeType !== 1) continue;
+    const x = c as Element;
+    if (drop.has(x.localName) || excluded(x)) continue;
+    out += `<${x.localName}`;
+    for (const name of x.getAttributeNames()) {
+      if (name.startsWith('on') || name === 'style') continue;
+      const v = x.getAttribute(name) ?? '';
+      out += ` ${name}="${esc(name === 'href' || name === 'src' ? new URL(v, base).href : v, true)}"`;
+    }
+    out += '>';
+    if (empty.has(x.localName) && !x.namespaceURI?.endsWith('/svg')) continue; // inside svg every element has an end tag
+    out += `${plainHtml(x, base, excluded)}</${x.localName}>`;
+  }
+  return out;
+}
 
 describe('bodyParts', () => {
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
     const BASE = 'https://forum.example/t/1';
-    const texts = ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'];
-    const opens = ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'];
-    const voids = ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'];
-    const next = random(42);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
-    const fragment = (depth: number): string => {
-      let html = '';
-      const n = 1 + Math.floor(next() * 4);
-      for (let i = 0; i < n; i++) {
-        const r = next();
-        if (depth > 3 || r < 0.4) html += pick(texts);
-        else if (r < 0.55) html += pick(voids);
-        else {
-          const open = pick(opens);
-          const tag = /^<(\w+)/.exec(open)![1];
-          html += `${open}${fragment(depth + 1)}</${tag}>`;
-        }
-      }
-      return html;
-    };
+    const post = randomPosts(random(42), {
+      texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'],
+      opens: ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'],
+      voids: ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'],
+      maxDepth: 3,
+      pText: 0.4,
+      pVoid: 0.15,
+    });
     const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
     for (let i = 0; i < 3_000; i++) {
-      const root = linkedomKit.parseHtml(`<!doctype html><html><body><div id="x">${fragment(0)}</div></body></html>`).getElementById('x')!;
+      const root = post();
       const skip = new Set<Node>(Array.from(root.querySelectorAll('blockquote, span.q')));
       expect(bodyParts(root, BASE, skip, excluded), root.innerHTML).toEqual({ text: textSkipping(root, skip), html: cleanHtmlWhere(root, BASE, excluded) });
+    }
+  });
+
+  it('stores the HTML a plain serialization gives, blank lines folded, on 3,000 random posts', () => {
+    const BASE = 'https://forum.example/t/1';
+    const post = randomPosts(random(99), {
+      texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;'],
+      opens: ['<p>', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<form>', '<svg viewBox="0 0 1 1">', '<a href="/u/1" onclick="x()" style="c">'],
+      voids: ['<br>', '<img src="/p.png" alt="photo">', '<input name="q">', '<script>x()</script>', '<!-- note -->'],
+      maxDepth: 3,
+      pText: 0.45,
+      pVoid: 0.15,
+    });
+    const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
+    for (let i = 0; i < 3_000; i++) {
+      const root = post();
+      expect(cleanHtmlWhere(root, BASE, excluded), root.innerHTML).toBe(plainHtml(root, BASE, excluded).replace(/\n{2,}/g, '\n').trim());
     }
   });
 
