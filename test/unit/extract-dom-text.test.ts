@@ -161,8 +161,11 @@ function plainHtml(el: Element, base: string, excluded: (x: Element) => boolean)
 }
 
 describe('bodyParts', () => {
+  const BASE = 'https://forum.example/t/1';
+  /** The signature block, left out of stored HTML. */
+  const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
+
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
-    const BASE = 'https://forum.example/t/1';
     const post = randomPosts(random(42), {
       texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'],
       opens: ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'],
@@ -171,7 +174,6 @@ describe('bodyParts', () => {
       pText: 0.4,
       pVoid: 0.15,
     });
-    const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
     for (let i = 0; i < 3_000; i++) {
       const root = post();
       const skip = new Set<Node>(Array.from(root.querySelectorAll('blockquote, span.q')));
@@ -180,7 +182,6 @@ describe('bodyParts', () => {
   });
 
   it('stores the HTML a plain serialization gives, blank lines folded, on 3,000 random posts', () => {
-    const BASE = 'https://forum.example/t/1';
     const post = randomPosts(random(99), {
       texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;'],
       opens: ['<p>', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<form>', '<svg viewBox="0 0 1 1">', '<a href="/u/1" onclick="x()" style="c">'],
@@ -189,7 +190,6 @@ describe('bodyParts', () => {
       pText: 0.45,
       pVoid: 0.15,
     });
-    const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
     for (let i = 0; i < 3_000; i++) {
       const root = post();
       expect(cleanHtmlWhere(root, BASE, excluded), root.innerHTML).toBe(plainHtml(root, BASE, excluded).replace(/\n{2,}/g, '\n').trim());
