@@ -12,7 +12,7 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact()],
     // Every character past ASCII written as an escape: Chrome refuses to inject a script file that holds
-    // a Unicode noncharacter (the text walk's line-break stand-in is one) as "not UTF-8 encoded".
+    // a Unicode noncharacter (Dexie's bundle holds U+FFFF) as "not UTF-8 encoded".
     esbuild: { charset: 'ascii' },
     build: {
       rollupOptions: {

@@ -99,10 +99,12 @@ export function normaliseText(s: string): string {
 
 /**
  * A line break the walk wrote (a <br>, a block's edge), held apart from the page's own blank space until
- * that is folded. A noncharacter, which Unicode keeps for such internal use; a page that holds one
- * anyway gets a line break there.
+ * that is folded. U+0091, the control Unicode names PRIVATE USE ONE: no text means it, and a page that
+ * holds one anyway gets a line break there. It is in Latin-1, so a post written in Latin-1 letters stays
+ * a one-byte string through the walk and the fold; the noncharacter used before made every post's text
+ * two-byte, twice the bytes to join and scan.
  */
-const BREAK = '\ufdd0';
+const BREAK = '\u0091';
 /**
  * `normaliseText` for what `walkBoth` wrote: the page's text as it is, written breaks and preformatted
  * stand-ins. The same as folding every run of blank space (FOLD_BLANKS) to a space, then replacing each
@@ -136,7 +138,7 @@ export function finishWalked(raw: string): string {
  * The blank space `finishWalked` has work to do on: a run of two or more blanks or breaks, or a single
  * one other than a plain space. A lone space between words, most blanks, is not even matched.
  */
-const BLANK_WORK = /[\s\ufdd0\ue003]{2,}|[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufdd0\ue003]/g;
+const BLANK_WORK = /[\s\u0091\ue003]{2,}|[\t-\r\u0091\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ue003]/g;
 
 const BREAK_CODE = BREAK.charCodeAt(0);
 
@@ -295,6 +297,9 @@ class Pieces {
   }
   /** The string, joined once (pieces left over from a longer string are blank); the pieces are blanked for the next. */
   take(): string {
+    // join reads (and holds a slot for) every piece, blank ones too: after a long post, a short one
+    // gives the blank tail back rather than joining thousands of blanks.
+    if (this.all.length > 2 * this.n + 64) this.all.length = this.n;
     const s = this.all.join('');
     this.clear();
     return s;
@@ -327,10 +332,11 @@ function writeHtmlText(s: string): void {
 }
 
 /** An element's start tag as stored: event handlers, styles and script URLs dropped, links made absolute. */
-function writeOpenTag(x: Element, tag: string, base: string): void {
-  htmlParts.push('<');
-  htmlParts.push(tag);
-  if (x.hasAttributes()) {
+function writeOpenTag(x: Element, t: TagInfo, base: string): void {
+  if (!x.hasAttributes()) {
+    htmlParts.push(t.plain);
+  } else {
+    htmlParts.push(t.open);
     for (const name of x.getAttributeNames()) {
       const n = name.toLowerCase();
       if (n.startsWith('on') || n === 'style' || n === 'srcdoc' || n === 'srcset') continue;
@@ -339,15 +345,24 @@ function writeOpenTag(x: Element, tag: string, base: string): void {
       if (kept === null) continue;
       let v = escapeAttr(kept);
       if (v.includes('\n\n')) v = v.replace(/\n{2,}/g, '\n');
-      htmlParts.push(' ');
-      htmlParts.push(name);
-      htmlParts.push('="');
+      htmlParts.push(attributeStart(name));
       htmlParts.push(v);
       htmlParts.push('"');
     }
+    htmlParts.push('>');
   }
-  htmlParts.push('>');
   htmlEndsInBreak = false;
+}
+
+/** ` name="`, kept per attribute name: each piece written is one more for the join. */
+const attributeStarts = new Map<string, string>();
+function attributeStart(name: string): string {
+  let start = attributeStarts.get(name);
+  if (start === undefined) {
+    start = ` ${name}="`;
+    if (attributeStarts.size < 2000) attributeStarts.set(name, start);
+  }
+  return start;
 }
 
 /* What `walkBoth` asks of a tag, as bits: SKIP, DROP_TAGS, BLOCK and PRESERVE by its lower-case name, VOID by its own. */
@@ -358,19 +373,30 @@ const PREFORMATTED = 8;
 const IS_VOID = 16;
 const IS_BR = 32;
 const IS_IMG = 64;
-const tagKinds = new Map<string, number>();
+/** What `walkBoth` knows of a tag name: its kind bits and its tags as written, so that each is one piece. */
+interface TagInfo {
+  kind: number;
+  /** `<tag`, for a start tag with attributes. */
+  open: string;
+  /** `<tag>`. */
+  plain: string;
+  /** `</tag>`. */
+  close: string;
+}
+const tags = new Map<string, TagInfo>();
 
 /** One lookup per element instead of a lower-casing and five set lookups. */
-function kindOf(tag: string): number {
-  let kind = tagKinds.get(tag);
-  if (kind === undefined) {
+function tagInfo(tag: string): TagInfo {
+  let info = tags.get(tag);
+  if (info === undefined) {
     const lower = tag.toLowerCase();
-    kind =
+    const kind =
       (SKIP.has(lower) ? SKIPPED : 0) | (DROP_TAGS.has(lower) ? DROPPED : 0) | (BLOCK.has(lower) ? IS_BLOCK : 0) | (PRESERVE.has(lower) ? PREFORMATTED : 0) |
       (VOID.has(tag) ? IS_VOID : 0) | (lower === 'br' ? IS_BR : 0) | (lower === 'img' ? IS_IMG : 0);
-    if (tagKinds.size < 2000) tagKinds.set(tag, kind);
+    info = { kind, open: `<${tag}`, plain: `<${tag}>`, close: `</${tag}>` };
+    if (tags.size < 2000) tags.set(tag, info);
   }
-  return kind;
+  return info;
 }
 
 /**
@@ -392,12 +418,12 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
     }
     if (type !== 1) continue;
     const x = c as Element;
-    const tag = x.localName;
-    const kind = kindOf(tag);
+    const info = tagInfo(x.localName);
+    const kind = info.kind;
     let inText = text && !(kind & SKIPPED) && !skip?.has(x);
     const inHtml = html && !(kind & DROPPED) && !excluded?.(x);
     if (!inText && !inHtml) continue;
-    if (inHtml) writeOpenTag(x, tag, base);
+    if (inHtml) writeOpenTag(x, info, base);
     let block = false;
     let preformatted = pre;
     if (inText) {
@@ -418,9 +444,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
     const innerHtml = inHtml && !(kind & IS_VOID && !x.namespaceURI?.endsWith('/svg'));
     if (inText || innerHtml) walkBoth(x, base, skip, excluded, inText, innerHtml, preformatted);
     if (innerHtml) {
-      htmlParts.push('</');
-      htmlParts.push(tag);
-      htmlParts.push('>');
+      htmlParts.push(info.close);
       htmlEndsInBreak = false;
     }
     if (block) textParts.push(pre ? KEEP_NL : BREAK);
