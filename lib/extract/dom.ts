@@ -64,10 +64,12 @@ const KEEP_TAB = '\ue001';
 const KEEP_NL = '\ue002';
 /** A form feed, which folding would turn into a space: still a blank beside a line break (`finishWalked`). */
 const KEEP_FF = '\ue003';
-const KEPT = /[\ue000-\ue003]/g;
+/** The page's own U+0091, kept apart from the walk's line breaks (BREAK) until the text is folded. */
+const KEEP_BREAK_CHAR = '\ue004';
+const KEPT = /[\ue000-\ue004]/g;
 const PRESERVE = new Set(['pre', 'code', 'listing', 'xmp', 'plaintext']);
 
-/** Set when a walk entered preformatted text, so only then is the result searched for stand-ins. */
+/** Set when a walk wrote a stand-in (preformatted text, a page's own BREAK), so only then is the result searched for them. */
 let keptWhitespace = false;
 
 function keepWhitespace(s: string): string {
@@ -75,7 +77,16 @@ function keepWhitespace(s: string): string {
 }
 
 function restoreWhitespace(s: string): string {
-  return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : c === KEEP_NL ? '\n' : '\f'));
+  return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : c === KEEP_NL ? '\n' : c === KEEP_FF ? '\f' : BREAK));
+}
+
+/** Text as the walk writes it: preformatted blanks and the page's own BREAK characters as stand-ins. */
+function walkedText(v: string, pre: boolean): string {
+  if (pre) v = keepWhitespace(v);
+  // One memchr-like search per text node: a page holding U+0091 (mis-decoded Windows quotes do) keeps it.
+  if (v.indexOf(BREAK) === -1) return v;
+  keptWhitespace = true;
+  return v.replaceAll(BREAK, KEEP_BREAK_CHAR);
 }
 
 /** `[ \t\r\n\f]+` except a single plain space: the same result as replacing every run, far fewer matches. */
@@ -99,10 +110,10 @@ export function normaliseText(s: string): string {
 
 /**
  * A line break the walk wrote (a <br>, a block's edge), held apart from the page's own blank space until
- * that is folded. U+0091, the control Unicode names PRIVATE USE ONE: no text means it, and a page that
- * holds one anyway gets a line break there. It is in Latin-1, so a post written in Latin-1 letters stays
- * a one-byte string through the walk and the fold; the noncharacter used before made every post's text
- * two-byte, twice the bytes to join and scan.
+ * that is folded. U+0091, the control Unicode names PRIVATE USE ONE; a page's own (text whose Windows
+ * quotes were decoded twice holds them) is written as a stand-in and given back. It is in Latin-1, so a
+ * post written in Latin-1 letters stays a one-byte string through the walk and the fold; the
+ * noncharacter used before made every post's text two-byte, twice the bytes to join and scan.
  */
 const BREAK = '\u0091';
 /**
@@ -244,11 +255,13 @@ export function cleanHtmlWhere(el: Element | null | undefined, base: string, exc
 
 /** Elements with no end tag and no children in serialized HTML. */
 const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const TEXT_ESCAPE = /[&<>\u00a0]/;
+const TEXT_ESCAPES = /[&<>\u00a0]/g;
+/** What a text node is searched for when it is written as both text and HTML: something to escape, or a BREAK character. */
+const TEXT_SPECIAL = /[&<>\u00a0\u0091]/;
+const escapeOne = (c: string) => ESCAPES[c]!;
 const ATTR_ESCAPE = /[&<>"\u00a0]/;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
-const escapeText = (s: string) => (TEXT_ESCAPE.test(s) ? s.replace(/[&<>\u00a0]/g, (c) => ESCAPES[c]!) : s);
-const escapeAttr = (s: string) => (ATTR_ESCAPE.test(s) ? s.replace(/[&<>"\u00a0]/g, (c) => ESCAPES[c]!) : s);
+const escapeAttr = (s: string) => (ATTR_ESCAPE.test(s) ? s.replace(/[&<>"\u00a0]/g, escapeOne) : s);
 
 /** A post body's own text (as `textSkipping` gives it) and its stored HTML (as `cleanHtmlWhere` gives it). */
 export interface BodyParts {
@@ -412,8 +425,15 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
     const type = c.nodeType;
     if (type === 3) {
       const v = c.nodeValue ?? '';
-      if (text) textParts.push(pre ? keepWhitespace(v) : v);
-      if (html) writeHtmlText(escapeText(v));
+      if (!html) textParts.push(walkedText(v, pre));
+      else if (!TEXT_SPECIAL.test(v)) {
+        // Nothing to escape and no BREAK character: one search answered both.
+        if (text) textParts.push(pre ? keepWhitespace(v) : v);
+        writeHtmlText(v);
+      } else {
+        if (text) textParts.push(walkedText(v, pre));
+        writeHtmlText(v.replace(TEXT_ESCAPES, escapeOne));
+      }
       continue;
     }
     if (type !== 1) continue;

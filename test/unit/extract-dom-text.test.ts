@@ -56,6 +56,13 @@ describe('textOf', () => {
     expect(textOf(el('<pre>a<br>b</pre>'))).toBe('a\nb');
   });
 
+  it("keeps a page's own U+0091 (the walk's line-break stand-in) as text, in and out of preformatted parts", () => {
+    // Windows quotes decoded twice arrive as U+0091/U+0092.
+    expect(textOf(el('<p>\u0091quoted\u0092</p>  <p>next</p>'))).toBe('\u0091quoted\u0092\n\nnext');
+    expect(textOf(el('<pre> \u0091 \n\u0091</pre>'))).toBe(' \u0091 \n\u0091');
+    expect(textOf(el('a \u0091 b'))).toBe('a \u0091 b');
+  });
+
   it('skips excluded parts, scripts and non-emoji images', () => {
     expect(textOf(el('mine <blockquote>theirs</blockquote><script>x()</script><img alt="photo"><img alt=":boom:">'), 'blockquote')).toBe('mine :boom:');
   });
@@ -116,7 +123,7 @@ function randomPosts(next: () => number, o: { texts: string[]; opens: string[]; 
 
 describe('textOf against the plain reading', () => {
   it('agrees on 5,000 random fragments of text, blanks, blocks, breaks and preformatted parts', () => {
-    const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é', '\v', '\u2003', ' \ufeff ', 'a\u200bb'];
+    const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é', '\v', '\u2003', ' \ufeff ', 'a\u200bb', '\u0091', 'it\u0092s \u0091q'];
     const post = randomPosts(random(7), {
       texts: texts.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
       opens: ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'script'].map((t) => `<${t}>`),
@@ -167,7 +174,7 @@ describe('bodyParts', () => {
 
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
     const post = randomPosts(random(42), {
-      texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t'],
+      texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t', 'a\u0091b', '\u0091&amp;'],
       opens: ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'],
       voids: ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'],
       maxDepth: 3,
@@ -183,7 +190,7 @@ describe('bodyParts', () => {
 
   it('stores the HTML a plain serialization gives, blank lines folded, on 3,000 random posts', () => {
     const post = randomPosts(random(99), {
-      texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;'],
+      texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u0091 \u0091'],
       opens: ['<p>', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<form>', '<svg viewBox="0 0 1 1">', '<a href="/u/1" onclick="x()" style="c">'],
       voids: ['<br>', '<img src="/p.png" alt="photo">', '<input name="q">', '<script>x()</script>', '<!-- note -->'],
       maxDepth: 3,
