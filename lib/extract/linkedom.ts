@@ -1,5 +1,6 @@
 import { DOMParser as LinkedomParser } from 'linkedom';
 import type { DomKit } from './index.ts';
+import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
 
 /** The DOM used off the browser (CLI, tests, benchmarks): linkedom, measured fastest here. */
@@ -83,3 +84,35 @@ export const linkedomScan: ElementScan = (rootElement, visit) => {
 };
 
 useElementScan(linkedomScan);
+
+/**
+ * An element's attributes read off the same list (see `AttributeReader` in dom.ts): the attribute nodes
+ * follow the element's start. Each value is the first of its name, as `getAttributeNode` answers.
+ */
+export const linkedomAttributes: AttributeReader = (element, out) => {
+  const el = element as unknown as Linked;
+  if (!NEXT) {
+    NEXT = Object.getOwnPropertySymbols(el).find((s) => s.description === 'next');
+    if (!NEXT) return -1;
+  }
+  if (!(NEXT in el)) return -1;
+  const next = NEXT;
+  let n = 0;
+  for (let a = el[next]; a && a.nodeType === ATTRIBUTE; a = a[next]) {
+    const name = a.name;
+    let value = a.value;
+    if (typeof name !== 'string' || typeof value !== 'string') return -1;
+    for (let j = 0; j < n; j++) {
+      if (out[2 * j] === name) {
+        value = out[2 * j + 1]!;
+        break;
+      }
+    }
+    out[2 * n] = name;
+    out[2 * n + 1] = value;
+    n++;
+  }
+  return n;
+};
+
+useAttributeReader(linkedomAttributes);

@@ -38,9 +38,9 @@ function toPost(a: Element): boolean {
   return (a.getAttribute('href') ?? '').includes('p=');
 }
 
-/** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite). */
-function quotes3(s: PageSignals, body: Element): QuoteInput[] {
-  return inside(s, body, 'blockquote').filter((q) => !inTag(q.parentElement, 'blockquote')).map((q) => {
+/** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite); `blockquotes` are the body's. */
+function quotes3(s: PageSignals, blockquotes: Element[]): QuoteInput[] {
+  return blockquotes.filter((q) => !inTag(q.parentElement, 'blockquote')).map((q) => {
     const cites = inside(s, q, 'cite');
     const cite = cites[0];
     // 'a[href*="p="]' and 'a:not([href*="p="])' within the cite
@@ -84,7 +84,8 @@ export const phpbb3: Adapter = {
       const time = (authorLine ? inside(s, authorLine, 'time').find((t) => t.hasAttribute('datetime')) : undefined)?.getAttribute('datetime');
       const shown = authorLine ? lineOf(authorLine).split('»').pop() : null;
       const sig = inside(s, el, '.signature')[0];
-      const own = bodyParts(body, url, new Set<Node>(inside(s, body, 'blockquote')));
+      const blockquotes = inside(s, body, 'blockquote');
+      const own = bodyParts(body, url, new Set<Node>(blockquotes));
       posts.push({
         id,
         author: { name: name || 'Guest', url: absUrl(authorLink?.getAttribute('href'), url) },
@@ -93,7 +94,7 @@ export const phpbb3: Adapter = {
         html: own.html,
         permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),
         replyTo: null,
-        quotes: quotes3(s, body),
+        quotes: quotes3(s, blockquotes),
         signature: sig ? textOf(sig) : undefined,
       });
     }

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
-import { linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
+import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
+import { linkedomAttributes, linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildPageSignals, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
@@ -19,7 +20,10 @@ const pages = readdirSync(EXPECT)
   .sort()
   .map((f) => JSON.parse(readFileSync(resolve(EXPECT, f), 'utf8')) as { file: string; url: string });
 
-afterEach(() => useElementScan(linkedomScan));
+afterEach(() => {
+  useElementScan(linkedomScan);
+  useAttributeReader(linkedomAttributes);
+});
 
 /** What an index holds, with elements named by their place in the document rather than by position numbers. */
 function shape(doc: Document, build: () => PageSignals) {
@@ -103,6 +107,41 @@ describe('the page index under linkedom', () => {
       const standard = JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit)));
       useElementScan(linkedomScan);
       expect(JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit))), p.file).toBe(standard);
+    }
+  });
+});
+
+/*
+ * Stored post HTML under linkedom reads each element's attributes off the same node list (linkedom.ts),
+ * elsewhere by getAttributeNames and getAttributeNode. Both must write the same markup.
+ */
+describe('attribute reading under linkedom', () => {
+  it("reads the pinned linkedom's attributes, each value as getAttributeNode gives it", () => {
+    const doc = linkedomKit.parseHtml('<!doctype html><html><body><a id="x" href="/1" HREF="/2" data-X="q" title="">t</a><b>u</b></body></html>');
+    const a = doc.getElementById('x')!;
+    const out: string[] = [];
+    const n = linkedomAttributes(a, out);
+    expect(n).toBe(a.getAttributeNames().length);
+    expect(out.slice(0, 2 * n)).toEqual(a.getAttributeNames().flatMap((name) => [name, a.getAttributeNode(name)!.value]));
+    expect(linkedomAttributes(doc.querySelector('b')!, out)).toBe(0);
+  });
+
+  it('declines an element of another DOM', () => {
+    const doc = new JSDOM('<!doctype html><html><body><p class="x" id="p">t</p></body></html>').window.document;
+    expect(linkedomAttributes(doc.getElementById('p')!, [])).toBe(-1);
+    expect(cleanHtml(doc.body, 'https://example.org/')).toBe('<p class="x" id="p">t</p>');
+  });
+
+  it('stores the same HTML of every corpus page either way', () => {
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html' || !src.doc.body) continue;
+      useAttributeReader(null);
+      const standard = cleanHtml(src.doc.body, p.url);
+      useAttributeReader(linkedomAttributes);
+      const read = cleanHtml(src.doc.body, p.url);
+      expect(read.length, p.file).toBeGreaterThan(100);
+      expect(read === standard, p.file).toBe(true);
     }
   });
 });
