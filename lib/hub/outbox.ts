@@ -73,8 +73,10 @@ export async function flushOutbox(db: GleanerDb, cfg: HubConfig | null, deps: Fl
           report.held++;
         }
       } else if (outcome.kind === 'retry') {
-        const at = now().getTime() + backoffMs(s.attempts, deps.random, outcome.retryAfterMs);
-        await db.outbox.put({ ...withState(s, 'queued', now()), lastError: outcome.reason, nextAttemptAt: at });
+        // One clock reading for both: the wait is counted from the moment the row records.
+        const failedAt = now();
+        const at = failedAt.getTime() + backoffMs(s.attempts, deps.random, outcome.retryAfterMs);
+        await db.outbox.put({ ...withState(s, 'queued', failedAt), lastError: outcome.reason, nextAttemptAt: at });
         report.retrying++;
         report.nextAttemptAt = Math.min(report.nextAttemptAt ?? Infinity, at);
       } else {
