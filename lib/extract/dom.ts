@@ -80,11 +80,14 @@ function restoreWhitespace(s: string): string {
   return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : c === KEEP_NL ? '\n' : c === KEEP_FF ? '\f' : BREAK));
 }
 
-/** Text as the walk writes it: preformatted blanks and the page's own BREAK characters as stand-ins. */
-function walkedText(v: string, pre: boolean): string {
+/**
+ * Text as the walk writes it: preformatted blanks and the page's own BREAK characters as stand-ins.
+ * `mayHoldBreak` false when the caller has already searched `v` and found none.
+ */
+function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
   if (pre) v = keepWhitespace(v);
   // One memchr-like search per text node: a page holding U+0091 (mis-decoded Windows quotes do) keeps it.
-  if (v.indexOf(BREAK) === -1) return v;
+  if (!mayHoldBreak || v.indexOf(BREAK) === -1) return v;
   keptWhitespace = true;
   return v.replaceAll(BREAK, KEEP_BREAK_CHAR);
 }
@@ -105,7 +108,10 @@ const RARE_BLANK = /[\t\v\f\r\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u
  * only what changes: long threads have tens of thousands of lines.
  */
 export function normaliseText(s: string): string {
-  return tidyLines(s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' '));
+  const folded = s.replace(/\u00a0/g, ' ').replace(FOLD_SPACES, ' ');
+  // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
+  const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
+  return broken.replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /**
@@ -152,13 +158,6 @@ export function finishWalked(raw: string): string {
 const BLANK_WORK = /[\s\u0091\ue003]{2,}|[\t-\r\u0091\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ue003]/g;
 
 const BREAK_CODE = BREAK.charCodeAt(0);
-
-/** Trims blanks beside line breaks and keeps one blank line at most, in text whose spaces are folded. */
-function tidyLines(folded: string): string {
-  // AROUND_BREAK tries a match at every space; with only single spaces left, two literal patterns do.
-  const broken = RARE_BLANK.test(folded) ? folded.replace(AROUND_BREAK, '\n') : folded.replace(/ \n/g, '\n').replace(/\n /g, '\n');
-  return broken.replace(/\n{3,}/g, '\n\n').trim();
-}
 
 /** Single-line text (names, titles). */
 export function lineOf(el: Element | null | undefined): string {
@@ -451,7 +450,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
       if (!html) textParts.push(walkedText(v, pre));
       else if (!TEXT_SPECIAL.test(v)) {
         // Nothing to escape and no BREAK character: one search answered both.
-        if (text) textParts.push(pre ? keepWhitespace(v) : v);
+        if (text) textParts.push(walkedText(v, pre, false));
         writeHtmlText(v);
       } else {
         if (text) textParts.push(walkedText(v, pre));

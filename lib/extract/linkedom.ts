@@ -31,30 +31,41 @@ const ELEMENT = 1;
 const ATTRIBUTE = 2;
 const ELEMENT_END = -1;
 
-let NEXT: symbol | undefined;
-let END: symbol | undefined;
+/** linkedom's two list symbols: a node's successor in the list, and an element's end marker. */
+interface Links {
+  next: symbol;
+  end: symbol;
+}
+let known: Links | null = null;
 
-function linksOf(root: Linked): boolean {
-  if (!NEXT || !END || !(NEXT in root)) {
-    const symbols = Object.getOwnPropertySymbols(root);
-    NEXT = symbols.find((s) => s.description === 'next');
-    END = symbols.find((s) => s.description === 'end');
+/** The list symbols, found on `node` by their descriptions when not known yet or not on it; null when it has none. */
+function linksOn(node: Linked): Links | null {
+  if (!known || !(known.next in node)) {
+    const symbols = Object.getOwnPropertySymbols(node);
+    const next = symbols.find((s) => s.description === 'next');
+    const end = symbols.find((s) => s.description === 'end');
+    known = next && end ? { next, end } : null;
   }
-  if (!NEXT || !END) return false;
-  const end = root[END];
-  // The root's end marker, and the list reaching the same first child element as the DOM does.
-  if (end?.nodeType !== ELEMENT_END) return false;
-  let first = root[NEXT];
-  while (first && first !== end && first.nodeType !== ELEMENT && first.nodeType !== ELEMENT_END) first = first[NEXT];
+  return known;
+}
+
+/** The root's list, when it has the end marker and reaches the same first child element as the DOM does. */
+function listOf(root: Linked): Links | null {
+  const links = linksOn(root);
+  if (!links) return null;
+  const end = root[links.end];
+  if (end?.nodeType !== ELEMENT_END) return null;
+  let first = root[links.next];
+  while (first && first !== end && first.nodeType !== ELEMENT && first.nodeType !== ELEMENT_END) first = first[links.next];
   const expected = (root as unknown as Element).firstElementChild as unknown as Linked | null;
-  return expected ? first === expected : first === end;
+  return (expected ? first === expected : first === end) ? links : null;
 }
 
 export const linkedomScan: ElementScan = (rootElement, visit) => {
   const root = rootElement as unknown as Linked;
-  if (!linksOf(root)) return false;
-  const next = NEXT!;
-  const endOf = END!;
+  const links = listOf(root);
+  if (!links) return false;
+  const { next, end: endOf } = links;
   const stop = root[endOf];
   for (let x: Linked | undefined = root; x && x !== stop; ) {
     if (x.nodeType !== ELEMENT) {
@@ -91,12 +102,9 @@ useElementScan(linkedomScan);
  */
 export const linkedomAttributes: AttributeReader = (element, out) => {
   const el = element as unknown as Linked;
-  if (!NEXT) {
-    NEXT = Object.getOwnPropertySymbols(el).find((s) => s.description === 'next');
-    if (!NEXT) return -1;
-  }
-  if (!(NEXT in el)) return -1;
-  const next = NEXT;
+  const links = linksOn(el);
+  if (!links) return -1;
+  const next = links.next;
   let n = 0;
   for (let a = el[next]; a && a.nodeType === ATTRIBUTE; a = a[next]) {
     const name = a.name;

@@ -44,17 +44,17 @@ function containerOf(s: PageSignals, body: Element): Element | null {
   return null;
 }
 
-/**
- * SMF 2.0 writes `div.quoteheader` ("Quote from: NAME on DATE", linked to `msgID`) before the
- * blockquote; 2.1 puts a `cite` inside it. Header text is localised, so the name is read between the
- * first colon and the " on "/" am " that introduces the date.
- */
 /** Whether `e` or an ancestor has the id `id`. */
 function within(e: Element | null, id: string): boolean {
   for (; e; e = e.parentElement) if (e.id === id) return true;
   return false;
 }
 
+/**
+ * SMF 2.0 writes `div.quoteheader` ("Quote from: NAME on DATE", linked to `msgID`) before the
+ * blockquote; 2.1 puts a `cite` inside it. Header text is localised, so the name is read between the
+ * first colon and the " on "/" am " that introduces the date.
+ */
 function quoteParts(s: PageSignals, body: Element): { block: Element; header: Element | null }[] {
   return inside(s, body, 'blockquote')
     .filter((b) => !inTag(b.parentElement, 'blockquote'))

@@ -171,12 +171,15 @@ describe('outbox', () => {
     const e = await qaEntry();
     await enqueue(db, e, 't1', url);
     // A clock that moves on a millisecond at every reading: the wait counts from the time the row records.
-    let t = Date.now();
+    const start = Date.now();
+    let t = start;
     await flushOutbox(db, { url, token }, { now: () => new Date(t++), random: () => 0 });
     const s = (await db.outbox.get(e.id))!;
     expect(s.state).toBe('queued');
     expect(s.lastError).toMatch(/HTTP 503: maintenance/);
     expect(s.nextAttemptAt! - Date.parse(s.updatedAt)).toBe(120_000);
+    expect(s.nextAttemptAt).toBeGreaterThan(start + 120_000);
+    expect(s.nextAttemptAt).toBeLessThan(t + 120_000);
     proxy.close();
   });
 
