@@ -1,4 +1,4 @@
-import { queryAllWhere, textAroundPosts } from './page-signals.ts';
+import { queryAroundPosts, textAroundPosts } from './page-signals.ts';
 
 /**
  * Forum dates as ISO 8601. A time with a stated zone keeps its offset (or Z); a time shown in the
@@ -162,7 +162,8 @@ export function statedTimezone(doc: Document): string | null {
   const m = findZoneLead(textAroundPosts(doc, body).toLowerCase().replace(/\u00a0/g, ' '));
   if (!m) return null;
   const zoneTitle = (el: Element) => el.localName === 'span' && (el.getAttribute('title') ?? '').includes('/');
-  for (const span of queryAllWhere(doc, 'span[title*="/"]', ['span'], zoneTitle)) {
+  // Around the posts, where the lead was found: a post's own titled spans say nothing of the page's zone.
+  for (const span of queryAroundPosts(doc, 'span[title*="/"]', ['span'], zoneTitle)) {
     // The text first: checking a name builds a date formatter, and a page has many titled spans.
     if (!/^(UTC|GMT)\s*[+\-\u2212]?/i.test((span.textContent ?? '').trim())) continue;
     const name = zoneName(span.getAttribute('title')!);

@@ -186,18 +186,9 @@ export function markPostBody(el: Element): void {
  */
 export function textAroundPosts(doc: Document, root: Element): string {
   const s = active.get(doc);
-  if (!s) return root.textContent ?? '';
-  let first: Element | null = null;
-  let last: Element | null = null;
-  let firstAt = Infinity;
-  let lastAt = -1;
-  for (const body of s.postBodies) {
-    const at = orderOf(s, body);
-    if (at === undefined) continue;
-    if (at < firstAt) [first, firstAt] = [body, at];
-    if (at > lastAt) [last, lastAt] = [body, at];
-  }
-  if (!first || !last) return root.textContent ?? '';
+  const range = s && postsRange(s);
+  if (!s || !range) return root.textContent ?? '';
+  const { first, last, lastAt } = range;
   let out = '';
   let between = false; // from the first post body to the end of the last one
   const walk = (node: Node) => {
@@ -224,6 +215,39 @@ export function textAroundPosts(doc: Document, root: Element): string {
   };
   walk(root);
   return out;
+}
+
+/** The first and the last post body in document order, with their positions; null before any body was read. */
+function postsRange(s: PageSignals): { first: Element; last: Element; firstAt: number; lastAt: number } | null {
+  let first: Element | null = null;
+  let last: Element | null = null;
+  let firstAt = Infinity;
+  let lastAt = -1;
+  for (const body of s.postBodies) {
+    const at = orderOf(s, body);
+    if (at === undefined) continue;
+    if (at < firstAt) [first, firstAt] = [body, at];
+    if (at > lastAt) [last, lastAt] = [body, at];
+  }
+  return first && last ? { first, last, firstAt, lastAt } : null;
+}
+
+/**
+ * `queryAllWhere` for the page around the posts, as `textAroundPosts` reads it: elements from the first
+ * post body to the end of the last one are not tested. For the footer's zone, where each of a long
+ * thread's titled spans would otherwise have its attributes read. Without an active index, or before
+ * any post body was read, the whole page.
+ */
+export function queryAroundPosts(doc: Document, selector: string, keys: string[], test: (el: Element) => boolean): Element[] {
+  const s = active.get(doc);
+  const range = s && postsRange(s);
+  if (!s || !range) return queryAllWhere(doc, selector, keys, test);
+  const end = lastInside(s, range.last) ?? range.lastAt;
+  const around = (el: Element) => {
+    const at = orderOf(s, el);
+    return (at === undefined || at < range.firstAt || at > end) && test(el);
+  };
+  return queryAllWhere(doc, selector, keys, around);
 }
 
 /**

@@ -77,6 +77,18 @@ describe('times honour the zone a page states', () => {
     expect(header).not.toBe(quoting);
     expect(first(extractText(header, SMF[1]))).toBe('2007-09-19T13:08:14+02:00');
   });
+  it('a zone named inside a post does not override the one the footer names', () => {
+    // The phpBB page's footer names Europa/Berlin; a post now quotes a footer naming New York, in the
+    // same markup. Berlin in January is +01:00; New York would be -05:00.
+    const saved = decodePage(corpusBytes(PHPBB3[0]));
+    const quoting = saved.replace(/(<div class="content">)/, '$1All times are <span title="America/New_York">UTC-05:00</span> there. ');
+    expect(quoting).not.toBe(saved);
+    expect(first(extractText(quoting, PHPBB3[1]))).toBe('2009-01-21T05:42:00+01:00');
+    // With no named zone in the footer, the post's span is still not read: the footer's printed offset is.
+    const unnamed = quoting.replace(/Alle Zeiten sind <span[^>]*>([^<]*)<\/span>/, 'Alle Zeiten sind $1');
+    expect(unnamed).not.toBe(quoting);
+    expect(first(extractText(unnamed, PHPBB3[1]))).toBe('2009-01-21T05:42:00+02:00');
+  });
 });
 
 /** The offset of `zone` at a local time, worked out from Intl with nothing remembered between calls. */
