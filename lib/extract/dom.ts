@@ -262,6 +262,15 @@ const ATTR_ESCAPE = /[&<>"\u00a0]/;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
 const escapeAttr = (s: string) => (ATTR_ESCAPE.test(s) ? s.replace(/[&<>"\u00a0]/g, escapeOne) : s);
 
+/**
+ * The stored HTML of a post that has no body of its own, only a title, linking out when `link` is given
+ * (link posts on Reddit and Hacker News): escaped as the serializer escapes a page's text.
+ */
+export function titlePostHtml(title: string, link?: string | null): string {
+  const text = title.replace(TEXT_ESCAPES, escapeOne);
+  return link ? `<p><a href="${escapeAttr(link)}">${text}</a></p>` : `<p>${text}</p>`;
+}
+
 /** A post body's own text (as `textSkipping` gives it) and its stored HTML (as `cleanHtmlWhere` gives it). */
 export interface BodyParts {
   text: string;

@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, cleanHtml, cleanHtmlWhere, fragmentParser, lineOf, textOf, textSkipping } from './dom.ts';
+import { absUrl, cleanHtml, cleanHtmlWhere, fragmentParser, lineOf, textOf, textSkipping, titlePostHtml } from './dom.ts';
 import { hasClass, inClass, inside, queryAllWhere, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
@@ -86,7 +86,7 @@ export const hackerNewsHtml: Adapter = {
       // The story's own text (Ask HN, Show HN) sits a few rows below the subtext, in `.toptext` or a bare cell.
       const top = doc.querySelector('.fatitem .toptext') ?? storyTextCell(story);
       const link = absUrl(titleLink?.getAttribute('href'), base);
-      const html = top ? cleanHtml(top, base) : link ? `<p><a href="${escapeAttr(link)}">${escapeText(title)}</a></p>` : `<p>${escapeText(title)}</p>`;
+      const html = top ? cleanHtml(top, base) : titlePostHtml(title, link);
       posts.push({
         id: storyId,
         author: { name: lineOf(user) || 'unknown', url: absUrl(user?.getAttribute('href'), base) },
@@ -181,9 +181,6 @@ function storyTextCell(story: Element): Element | null {
   return null;
 }
 
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
-
 interface FirebaseItem {
   id: number;
   type?: string;
@@ -230,7 +227,7 @@ export const hackerNewsFirebase: Adapter = {
           author: { name: it.by, url: `${SITE}user?id=${encodeURIComponent(it.by)}` },
           publishedAt: fromUnix(it.time),
           text: body ? textOf(body) : title,
-          html: body ? cleanHtml(body, url) : it.url ? `<p><a href="${escapeAttr(it.url)}">${escapeText(title)}</a></p>` : `<p>${escapeText(title)}</p>`,
+          html: body ? cleanHtml(body, url) : titlePostHtml(title, it.url),
           permalink: url,
           replyTo: null,
           quotes: [],

@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
+import { absUrl, cleanHtml, fragmentParser, lineOf, textOf, titlePostHtml } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { fromUnix } from './dates.ts';
 
@@ -77,7 +77,7 @@ export const redditJson: Adapter = {
         publishedAt: fromUnix(numOrNull(t3.created_utc)),
         // A link or title-only post has no body: its words are the title.
         text: hasSelf && !GONE.has(str(t3.selftext)) ? textOf(selfBody, QUOTE) : hasSelf ? '' : title,
-        html: hasSelf ? cleanHtml(selfBody, url) : outLink ? `<p><a href="${escapeAttr(outLink)}">${escapeText(title)}</a></p>` : `<p>${escapeText(title)}</p>`,
+        html: hasSelf ? cleanHtml(selfBody, url) : titlePostHtml(title, outLink),
         permalink: url,
         replyTo: null,
         quotes: hasSelf ? quotesIn(selfBody) : [],
@@ -130,9 +130,6 @@ export const redditJson: Adapter = {
     return { platform: 'reddit', url, title, posts, omitted, extractor: 'reddit-json' };
   },
 };
-
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 
 /** The redesign's state blob (`<script id="data">window.___r = {…}`): authors and times the markup no longer shows. */
 interface PageState {
@@ -210,7 +207,7 @@ export const redditHtml: Adapter = {
         author: { name: opName, url: opName === 'unknown' ? null : profile(opName) },
         publishedAt: unixish(sp?.created),
         text: body ? textOf(body, QUOTE) : title,
-        html: body ? cleanHtml(body, url) : `<p>${escapeText(title)}</p>`,
+        html: body ? cleanHtml(body, url) : titlePostHtml(title),
         permalink: url,
         replyTo: null,
         quotes: body ? quotesIn(body) : [],

@@ -1,6 +1,6 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
-import { cleanHtml, cleanHtmlWhere } from '../../lib/extract/dom.ts';
+import { cleanHtml, cleanHtmlWhere, titlePostHtml } from '../../lib/extract/dom.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 
 /*
@@ -54,6 +54,25 @@ describe('stored post HTML', () => {
     const before = el.outerHTML;
     cleanHtml(el, BASE);
     expect(el.outerHTML).toBe(before);
+  });
+
+  it('writes a title-only or link post as the serializer would write the same markup', () => {
+    const title = 'Tom & "Jerry" <3 >_<\u00a0!';
+    const link = 'https://example.org/a?b=1&c=2';
+    for (const [out, markup] of [
+      [titlePostHtml(title), (t: string) => `<p>${t}</p>`],
+      [titlePostHtml(title, link), (t: string) => `<p><a href="${link.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">${t}</a></p>`],
+    ] as const) {
+      // The same markup parsed from the page's bytes and written by cleanHtml, and read back by a browser.
+      const page = markup(title.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+      expect(out).toBe(cleanHtml(inJsdom(page), BASE));
+      expect(reserialized(out)).toBe(out);
+      expect(inJsdom(out).textContent).toBe(title);
+    }
+    // An API's link is written as given, its quotes escaped so the attribute ends where it should.
+    const quoted = inJsdom(titlePostHtml('t', 'https://example.org/"><b>x')).querySelector('a')!;
+    expect(quoted.getAttribute('href')).toBe('https://example.org/"><b>x');
+    expect(quoted.textContent).toBe('t');
   });
 
   it('writes inline SVG children with end tags, as browsers do', () => {
