@@ -102,11 +102,18 @@ useElementScan(linkedomScan);
  */
 export const linkedomAttributes: AttributeReader = (element, out) => {
   const el = element as unknown as Linked;
-  const links = linksOn(el);
-  if (!links) return -1;
-  const next = links.next;
+  // Every element of linkedom's list has a successor (its end marker at least): when the known symbol
+  // reads nothing, this element is from another list and its symbols are looked up again.
+  let links = known;
+  let first = links ? el[links.next] : undefined;
+  if (first === undefined) {
+    links = linksOn(el);
+    first = links ? el[links.next] : undefined;
+    if (!links || first === undefined) return -1;
+  }
+  const next = links!.next;
   let n = 0;
-  for (let a = el[next]; a && a.nodeType === ATTRIBUTE; a = a[next]) {
+  for (let a: Linked | undefined = first; a && a.nodeType === ATTRIBUTE; a = a[next]) {
     const name = a.name;
     let value = a.value;
     if (typeof name !== 'string' || typeof value !== 'string') return -1;

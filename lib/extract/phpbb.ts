@@ -19,9 +19,16 @@ function isPhpbb2(doc: Document): boolean {
   return mayHave(doc, ['.name']) && mayHave(doc, ['.postbody']) && !!doc.querySelector('span.name a[name], span.name a[id]') && !!doc.querySelector('.postbody');
 }
 
+/** 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle' as code. */
+function isTopicTitle(el: Element): boolean {
+  if (hasClass(el, 'maintitle')) return true;
+  if (el.localName === 'a') return (el.getAttribute('href') ?? '').includes('viewtopic') && inTag(el.parentElement, 'h2');
+  return el.localName === 'h2' && hasClass(el, 'topic-title');
+}
+
 function topicTitle(doc: Document): string {
   return (
-    lineOf(doc.querySelector('h2.topic-title, h2 a[href*="viewtopic"], .maintitle, a.maintitle')) ||
+    lineOf(queryFirst(doc, 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle', ['.topic-title', 'a', '.maintitle'], isTopicTitle)) ||
     doc.title.replace(/^.*?::\s*(View topic - )?/i, '').trim()
   );
 }
