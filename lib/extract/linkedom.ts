@@ -61,14 +61,24 @@ function listOf(root: Linked): Links | null {
   return (expected ? first === expected : first === end) ? links : null;
 }
 
-export const linkedomScan: ElementScan = (rootElement, visit) => {
+export const linkedomScan: ElementScan = (rootElement, visit, leave) => {
   const root = rootElement as unknown as Linked;
   const links = listOf(root);
   if (!links) return false;
   const { next, end: endOf } = links;
   const stop = root[endOf];
+  // The elements whose end marker is still ahead: each end marker closes the last one opened.
+  const open: Linked[] = [];
   for (let x: Linked | undefined = root; x && x !== stop; ) {
     if (x.nodeType !== ELEMENT) {
+      // An end marker closes its own element, and any left open inside it.
+      if (x.nodeType === ELEMENT_END) {
+        while (open.length) {
+          const el = open.pop()!;
+          leave(el as unknown as Element);
+          if (el[endOf] === x) break;
+        }
+      }
       x = x[next];
       continue;
     }
@@ -88,9 +98,12 @@ export const linkedomScan: ElementScan = (rootElement, visit) => {
       else if (name === 'rel') rel = true;
     }
     visit(x as unknown as Element, attributes, id, role, rel, cls);
+    open.push(x);
     // Template contents are not part of the page (querySelector skips them too).
     x = x.localName === 'template' ? x[endOf] : a;
   }
+  // The root, whose end marker ends the scan.
+  while (open.length) leave(open.pop() as unknown as Element);
   return true;
 };
 

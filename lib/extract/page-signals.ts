@@ -41,7 +41,7 @@ export interface PageSignals {
   classLists: Map<string, Element[][]>;
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
   postBodies: Set<Element>;
-  /** Position of an element's last descendant, found on first use: its subtree is the range (order, last]. */
+  /** Each element's last descendant's position, where positions are kept aside (see `aside`). */
   last: Map<Element, number>;
 }
 
@@ -55,8 +55,10 @@ const active = new WeakMap<Document, PageSignals>();
  * counts as unknown.
  */
 const ORDER = Symbol('gleaner.order');
+/** The position of the element's last descendant (its own when it has none): its subtree is [order, last]. */
+const LAST = Symbol('gleaner.last');
 let positions = 0;
-type Numbered = Element & { [ORDER]?: number };
+type Numbered = Element & { [ORDER]?: number; [LAST]?: number };
 
 /** Position of `el` in the index's document order, or undefined when the index does not hold it. */
 export function orderOf(s: PageSignals, el: Element): number | undefined {
@@ -76,12 +78,14 @@ const SPACE = /[ \t\n\f\r]+/;
  * A faster visit of every element than the standard walk, offered by the DOM in use (linkedom.ts offers
  * one). It calls `visit` for `root` and each element below it in document order, template contents
  * skipped, with the element's id, whether it has role and rel attributes and its class (as
- * `getAttributeNode` would read them; `attributes` false when it has none), and returns true. When it cannot serve this
- * document it returns false before visiting anything, and the standard walk runs.
+ * `getAttributeNode` would read them; `attributes` false when it has none), and `leave` for each after
+ * the last element of its subtree was visited, and returns true. When it cannot serve this document it
+ * returns false before visiting anything, and the standard walk runs.
  */
 export type ElementScan = (
   root: Element,
   visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
+  leave: (el: Element) => void,
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -98,15 +102,21 @@ export function buildPageSignals(doc: Document): PageSignals {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       record(s, el);
       if (el.localName !== 'template') walk(el);
+      close(s, el);
     }
   };
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
-    const scanned = elementScan?.(root, (el, attributes, id, role, rel, cls) => note(s, el, attributes, id, role, rel, cls));
+    const scanned = elementScan?.(
+      root,
+      (el, attributes, id, role, rel, cls) => note(s, el, attributes, id, role, rel, cls),
+      (el) => close(s, el),
+    );
     if (!scanned) {
       record(s, root);
       walk(root);
+      close(s, root);
     }
   }
   positions = s.next;
@@ -158,6 +168,12 @@ function note(s: PageSignals, el: Element, attributes: boolean, id: string | und
     s.classLists.set(cls, lists);
   }
   for (const list of lists) list.push(el);
+}
+
+/** Notes where `el`'s subtree ends: at the element numbered last, once its whole subtree is numbered. */
+function close(s: PageSignals, el: Element): void {
+  if (s.aside) s.last.set(el, s.next - 1);
+  else (el as Numbered)[LAST] = s.next - 1;
 }
 
 /** Runs `fn` (one extraction) with the page's index available to every detector and adapter. */
@@ -243,11 +259,18 @@ export function queryAroundPosts(doc: Document, selector: string, keys: string[]
   const range = s && postsRange(s);
   if (!s || !range) return queryAllWhere(doc, selector, keys, test);
   const end = lastInside(s, range.last) ?? range.lastAt;
-  const around = (el: Element) => {
-    const at = orderOf(s, el);
-    return (at === undefined || at < range.firstAt || at > end) && test(el);
-  };
-  return queryAllWhere(doc, selector, keys, around);
+  const seen = new Set<Element>();
+  for (const k of keys) {
+    // Each list is in document order: what lies between is skipped by two searches, not read.
+    const list = candidates(s, k);
+    const from = firstAfter(s, list, range.firstAt - 1);
+    const to = firstAfter(s, list, end);
+    const consider = (el: Element) => !seen.has(el) && test(el) && seen.add(el);
+    for (let i = 0; i < from; i++) consider(list[i]!);
+    for (let i = to; i < list.length; i++) consider(list[i]!);
+  }
+  const all = Array.from(seen);
+  return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
 }
 
 /**
@@ -384,17 +407,21 @@ export function inside(s: PageSignals, root: Element, key: string): Element[] {
   const end = start === undefined ? undefined : lastInside(s, root);
   if (start === undefined || end === undefined) return Array.from(root.querySelectorAll(key));
   const list = candidates(s, key);
-  // First candidate after `start`: the list is in document order.
+  const out: Element[] = [];
+  for (let i = firstAfter(s, list, start); i < list.length && orderOf(s, list[i]!)! <= end; i++) out.push(list[i]!);
+  return out;
+}
+
+/** The index in `list` (indexed elements in document order) of the first element positioned after `at`. */
+function firstAfter(s: PageSignals, list: Element[], at: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (orderOf(s, list[mid]!)! <= start) lo = mid + 1;
+    if (orderOf(s, list[mid]!)! <= at) lo = mid + 1;
     else hi = mid;
   }
-  const out: Element[] = [];
-  for (let i = lo; i < list.length && orderOf(s, list[i]!)! <= end; i++) out.push(list[i]!);
-  return out;
+  return lo;
 }
 
 /**
@@ -434,15 +461,10 @@ export function inTagClass(el: Element | null, tag: string, cls: string): boolea
   return false;
 }
 
-/** Position of the last element of `root`'s subtree: its deepest last child (template contents are not indexed). */
-function lastInside(s: PageSignals, root: Element): number | undefined {
-  let end = s.last.get(root);
-  if (end !== undefined) return end;
-  let e = root;
-  while (e.localName !== 'template' && e.lastElementChild) e = e.lastElementChild;
-  end = orderOf(s, e);
-  if (end !== undefined) s.last.set(root, end);
-  return end;
+/** Position of the last element of `root`'s subtree (template contents are not indexed), as the index noted it. */
+export function lastInside(s: PageSignals, root: Element): number | undefined {
+  const at = s.aside ? s.last.get(root) : (root as Numbered)[LAST];
+  return at !== undefined && at >= s.start && at < s.next ? at : undefined;
 }
 
 /**

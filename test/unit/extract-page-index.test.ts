@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
 import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
-import { buildPageSignals, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { buildPageSignals, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -39,6 +39,11 @@ function shape(doc: Document, build: () => PageSignals) {
       const at = orderOf(index, el);
       return at === undefined ? -1 : at - index.start;
     }),
+    // Where each element's subtree ends.
+    last: all.map((el) => {
+      const at = lastInside(index, el);
+      return at === undefined ? -1 : at - index.start;
+    }),
     byTag: lists(index.byTag),
     byId: lists(index.byId),
     byClass: lists(index.byClass),
@@ -60,7 +65,7 @@ describe('the page index under linkedom', () => {
   it("reads the pinned linkedom's node list (the scan does not decline)", () => {
     const doc = linkedomKit.parseHtml('<!doctype html><html><head><title>t</title></head><body><p id="a" class="x">t</p></body></html>');
     const seen: string[] = [];
-    expect(linkedomScan(doc.documentElement, (el) => seen.push(el.localName))).toBe(true);
+    expect(linkedomScan(doc.documentElement, (el) => seen.push(el.localName), () => {})).toBe(true);
     expect(seen).toEqual(['html', 'head', 'title', 'body', 'p']);
   });
 
@@ -75,6 +80,23 @@ describe('the page index under linkedom', () => {
       expect(standard.count, p.file).toBeGreaterThan(10);
     }
     expect(html).toBeGreaterThan(15);
+  });
+
+  it("notes where each element's subtree ends: at its deepest last child", () => {
+    for (const p of pages.filter((x) => /phpbb|vbulletin|discourse|reddit-new/.test(x.file))) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      for (const scan of [null, linkedomScan]) {
+        useElementScan(scan);
+        const index = buildPageSignals(src.doc);
+        const wrong = Array.from(src.doc.querySelectorAll('*')).filter((el) => {
+          let e = el;
+          while (e.localName !== 'template' && e.lastElementChild) e = e.lastElementChild;
+          return lastInside(index, el) !== orderOf(index, e);
+        });
+        expect(wrong.map((el) => el.localName), `${p.file} ${scan ? 'scan' : 'walk'}`).toEqual([]);
+      }
+    }
   });
 
   it('agrees on templates, repeated and empty attributes, empty roles and class lists', () => {
@@ -94,7 +116,7 @@ describe('the page index under linkedom', () => {
   it('declines a document of another DOM without visiting anything', () => {
     const doc = new JSDOM('<!doctype html><html><body><p class="x">t</p></body></html>').window.document;
     let visited = 0;
-    expect(linkedomScan(doc.documentElement, () => visited++)).toBe(false);
+    expect(linkedomScan(doc.documentElement, () => visited++, () => visited++)).toBe(false);
     expect(visited).toBe(0);
     // The index is then built by the standard walk, with the scan still offered.
     expect(buildPageSignals(doc).byClass.get('x')).toHaveLength(1);
