@@ -164,6 +164,22 @@ beforeEach(async () => {
 afterEach(async () => {
   await proxy?.close();
   proxy = null;
+  // A case that failed leaves entries queued; sent during the next case, they would fail it too.
+  await dash.evaluate(async () => {
+    await chrome.alarms.clearAll();
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('gleaner');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    await new Promise<void>((res, rej) => {
+      const t = db.transaction('outbox', 'readwrite');
+      t.objectStore('outbox').clear();
+      t.oncomplete = () => res();
+      t.onerror = () => rej(t.error);
+    });
+    db.close();
+  });
 });
 
 describe('outbox faults in real Chromium: every entry reaches the hub exactly once', () => {
