@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, decodePage, ExtractError, sourceFromText } from '../../lib/extract/index.ts';
+import { ADAPTERS, decodePage, ExtractError, extractThread, sourceFromText } from '../../lib/extract/index.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { generic } from '../../lib/extract/generic.ts';
 import { smf } from '../../lib/extract/smf.ts';
@@ -49,6 +49,29 @@ function disguise(html: string): string {
     .replace(/\sdata-xf-[\w-]+="[^"]*"/g, '')
     .replace(/<meta name="generator"[^>]*>/gi, '');
 }
+
+describe('Discourse /t/ID.json', () => {
+  const TRY = 'discourse/discourse-api-topic-try-discourse.json';
+  const TRY_URL = 'https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57.json';
+
+  it('reads likes as scores, the reply to post 1, and an image-only post as an image with no words', () => {
+    const t = extractCorpus(TRY, TRY_URL);
+    expect(t.url).toBe('https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57');
+    expect(t.posts.map((p) => [p.id, p.replyTo, p.score])).toEqual([['57/1', null, 0], ['57/2', null, 0], ['57/3', null, 5], ['57/14', '57/1', 5]]);
+    const image = t.posts[2]!;
+    expect(image.text).toBe('');
+    expect(image.html).toContain('<img src="http://i288.photobucket.com/albums/ll164/stienman/ahh.gif"');
+    expect(image.author).toEqual({ name: 'stienman', url: 'https://try.discourse.org/u/stienman' });
+    expect(image.permalink).toBe('https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57/3');
+  });
+
+  it('makes no profile links or permalinks when the response\'s forum is unknown', () => {
+    const t = extractThread(sourceFromText(decodePage(corpusBytes(TRY)), 'file:///tmp/57.json', linkedomKit));
+    expect(t.posts).toHaveLength(4);
+    expect(t.posts.every((p) => p.author.url === null && p.permalink === null)).toBe(true);
+    expect(t.posts[0]!.author.name).toBe('samsaffron');
+  });
+});
 
 describe('XenForo 2', () => {
   const t = extractCorpus(XF, XF_URL);
