@@ -131,7 +131,7 @@ const BREAK = '\u0091';
  * space, a tenth of extraction on long threads. A preformatted form feed (KEEP_FF) counts as blank
  * beside a break, as the page's own would, but is not folded.
  */
-export function finishWalked(raw: string): string {
+function finishWalked(raw: string): string {
   const end = raw.length;
   let text = raw.replace(BLANK_WORK, (run: string, at: number) => {
     // Blank space at either end goes, as trim() takes it; written breaks keep lines apart.

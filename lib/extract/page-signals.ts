@@ -258,16 +258,27 @@ export function queryAroundPosts(doc: Document, selector: string, keys: string[]
   const s = active.get(doc);
   const range = s && postsRange(s);
   if (!s || !range) return queryAllWhere(doc, selector, keys, test);
-  const end = lastInside(s, range.last) ?? range.lastAt;
+  return collect(s, keys, test, { from: range.firstAt, to: lastInside(s, range.last) ?? range.lastAt });
+}
+
+/**
+ * The candidates under `keys` that pass `test`, each once, in document order; with `outside`, those
+ * positioned in [from, to] are left untested: each list is in document order, so two searches skip them.
+ */
+function collect(s: PageSignals, keys: string[], test: (el: Element) => boolean, outside?: { from: number; to: number }): Element[] {
   const seen = new Set<Element>();
+  const consider = (el: Element) => {
+    if (!seen.has(el) && test(el)) seen.add(el);
+  };
   for (const k of keys) {
-    // Each list is in document order: what lies between is skipped by two searches, not read.
     const list = candidates(s, k);
-    const from = firstAfter(s, list, range.firstAt - 1);
-    const to = firstAfter(s, list, end);
-    const consider = (el: Element) => !seen.has(el) && test(el) && seen.add(el);
+    if (!outside) {
+      for (const el of list) consider(el);
+      continue;
+    }
+    const from = firstAfter(s, list, outside.from - 1);
     for (let i = 0; i < from; i++) consider(list[i]!);
-    for (let i = to; i < list.length; i++) consider(list[i]!);
+    for (let i = firstAfter(s, list, outside.to); i < list.length; i++) consider(list[i]!);
   }
   const all = Array.from(seen);
   return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
@@ -319,10 +330,7 @@ export function queryFirst(doc: Document, selector: string, keys: string[], test
 export function queryAll(doc: Document, selector: string, keys: string[]): Element[] {
   const s = active.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
-  const seen = new Set<Element>();
-  for (const k of keys) for (const el of candidates(s, k)) if (!seen.has(el) && el.matches(selector)) seen.add(el);
-  const all = Array.from(seen);
-  return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
+  return collect(s, keys, (el) => el.matches(selector));
 }
 
 /**
@@ -361,10 +369,7 @@ export function mayHave(doc: Document, keys: string[]): boolean {
 export function queryAllWhere(doc: Document, selector: string, keys: string[], test: (el: Element) => boolean): Element[] {
   const s = active.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
-  const seen = new Set<Element>();
-  for (const k of keys) for (const el of candidates(s, k)) if (!seen.has(el) && test(el)) seen.add(el);
-  const all = Array.from(seen);
-  return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
+  return collect(s, keys, test);
 }
 
 export function queryHas(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): boolean {
