@@ -43,13 +43,26 @@ function statusReason(o: Outcome): string {
   return `The site answered ${o.status}.`;
 }
 
+/** The runner's dependencies as its steps see them: with the time a request last left for any host. */
+interface StepDeps extends RunnerDeps {
+  lastRequestAt: () => number;
+}
+
+/** How long the thread stays free after a request is issued, before a page is parsed. */
+const DISPATCH_MS = 20;
+
 /**
- * Parsing a page blocks the thread for tens of ms. Run as a promise continuation, it would also hold
- * back a request the runner has just issued (its dispatch waits for the next task), so that request
- * leaves late and the next one arrives too close behind it. A macrotask turn first lets it go.
+ * Parsing a page blocks the thread for tens of ms, and a request issued just before waits for the
+ * thread to send it: held back by a parse, it leaves late and arrives together with the next one (the
+ * site saw two requests 1 ms apart while the runner had issued them 209 ms apart). So a parse starts
+ * only when no request has been issued for DISPATCH_MS, the thread idle meanwhile: one macrotask turn
+ * was not enough, as a request issued during that turn still met the parse.
  */
-function yieldToLoop(deps: RunnerDeps): Promise<void> {
-  return deps.sleep(0);
+async function quietBeforeParsing(deps: StepDeps): Promise<void> {
+  await deps.sleep(0);
+  for (let since = deps.now() - deps.lastRequestAt(); since < DISPATCH_MS; since = deps.now() - deps.lastRequestAt()) {
+    await deps.sleep(DISPATCH_MS - since);
+  }
 }
 
 /** Post ids with their text: what "the same content" means for a page of a thread. */
@@ -80,13 +93,16 @@ export async function runJob(deps: RunnerDeps, jobId: string): Promise<JobRow['s
   // (the Dexie writes in between take a few ms): every fetch pushes its host's next slot on.
   const hostNext = new Map<string, number>();
   let interval = 0;
-  const d: RunnerDeps = {
+  let lastRequestAt = -Infinity;
+  const d: StepDeps = {
     ...deps,
     fetch: (url, init) => {
       const h = new URL(url).host;
-      hostNext.set(h, Math.max(hostNext.get(h) ?? 0, deps.now() + interval));
+      lastRequestAt = deps.now();
+      hostNext.set(h, Math.max(hostNext.get(h) ?? 0, lastRequestAt + interval));
       return deps.fetch(url, init);
     },
+    lastRequestAt: () => lastRequestAt,
   };
 
   const launch = (key: string, host: string, work: () => Promise<void>) => {
@@ -199,11 +215,11 @@ async function failOrRetry(deps: RunnerDeps, job: JobRow, item: JobItemRow, o: O
   await deps.db.jobItems.update(item.id, { state: 'failed', attempts, leasedAt: null, reason: statusReason(o) + tail });
 }
 
-async function readListingPage(deps: RunnerDeps, job: JobRow, item: JobItemRow): Promise<void> {
+async function readListingPage(deps: StepDeps, job: JobRow, item: JobItemRow): Promise<void> {
   const { db } = deps;
   const o = await get(deps, item.pageUrl);
   if (o.text === null) return failOrRetry(deps, job, item, o);
-  await yieldToLoop(deps);
+  await quietBeforeParsing(deps);
   const listing = readListing(o.text, item.pageUrl, deps.dom);
   if ('error' in listing) {
     await db.jobItems.update(item.id, { state: 'failed', leasedAt: null, reason: listing.error });
@@ -222,12 +238,12 @@ async function readListingPage(deps: RunnerDeps, job: JobRow, item: JobItemRow):
   });
 }
 
-async function readThreadPage(deps: RunnerDeps, job: JobRow, item: JobItemRow): Promise<void> {
+async function readThreadPage(deps: StepDeps, job: JobRow, item: JobItemRow): Promise<void> {
   const { db } = deps;
   const pageUrl = item.pageUrl;
   const o = await get(deps, pageUrl);
   if (o.text === null) return failOrRetry(deps, job, item, o);
-  await yieldToLoop(deps);
+  await quietBeforeParsing(deps);
   const started = deps.now();
   let thread: Thread;
   let src;

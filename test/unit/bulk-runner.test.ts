@@ -118,6 +118,24 @@ describe('bulk runner on a forum built from the corpus SMF pages', () => {
     expect(await deps.db.threads.count()).toBe(39);
   });
 
+  it('never starts parsing a page within 20 ms of issuing a request, so no parse holds a request back', { timeout: 30_000 }, async () => {
+    // Real time (the virtual clock runs ahead of the database): each response (105 ms) comes about 5 ms
+    // after the next request was issued (100 ms interval, two in flight).
+    const { forum, deps } = harness(105, true);
+    // Requests issued and parses started, in the order they happened.
+    const events: { kind: 'request' | 'parse'; at: number }[] = [];
+    const { fetch } = deps;
+    deps.fetch = (url, init) => (events.push({ kind: 'request', at: deps.now() }), fetch(url, init));
+    deps.dom = { ...linkedomKit, parseHtml: (html) => (events.push({ kind: 'parse', at: deps.now() }), linkedomKit.parseHtml(html)) };
+    const c = await createJob(deps.db, { source: { kind: 'urls', text: forum.topics.slice(0, 8).join('\n') }, attestation, intervalMs: 100 });
+    if (!c.ok) throw new Error(c.error);
+    await commandJob(deps.db, c.jobId, 'start');
+    expect(await runJob(deps, c.jobId)).toBe('done');
+    expect(events.filter((e) => e.kind === 'parse').length).toBeGreaterThanOrEqual(8);
+    const tooSoon = events.filter((e, i) => e.kind === 'parse' && events.slice(0, i).some((r) => r.kind === 'request' && e.at - r.at < 20));
+    expect(tooSoon).toEqual([]);
+  });
+
   it('a worker that dies mid-fetch leaves nothing half-done: rows left "fetching" are fetched again, still one copy', async () => {
     const { forum, deps } = harness(50);
     const c = await createJob(deps.db, { source: { kind: 'urls', text: forum.topics.slice(0, 4).join('\n') }, attestation, intervalMs: 100 });
