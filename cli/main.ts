@@ -7,8 +7,9 @@ import type { Thread } from '../lib/model/thread.ts';
 import { threadJson } from './thread-json.ts';
 
 const USAGE = `Usage:
-  gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback]
+  gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback] [--reader auto|generic]
       Print the discussion thread in a saved page or API response (type detected from the content).
+      --reader generic switches every engine adapter off and reads the page by structure alone.
   gleaner import FILE|ZIP|FOLDER
       Read a chat or mail archive; print one Thread per conversation as JSON Lines.
   gleaner redact [--jsonl]
@@ -48,9 +49,10 @@ export function threadMarkdown(t: Thread): string {
 async function extract(args: string[], io: Io): Promise<number> {
   const url = flag(args, '--url');
   const format = flag(args, '--format') ?? 'json';
+  const reader = flag(args, '--reader') ?? 'auto';
   const fallback = args.includes('--fallback');
   const files = args.filter((a) => !a.startsWith('--'));
-  if (files.length !== 1 || !['json', 'markdown'].includes(format)) {
+  if (files.length !== 1 || !['json', 'markdown'].includes(format) || (reader !== 'auto' && reader !== 'generic')) {
     io.err(USAGE);
     return 2;
   }
@@ -64,7 +66,7 @@ async function extract(args: string[], io: Io): Promise<number> {
   }
   try {
     const src = sourceFromText(decodePage(bytes), url ?? pathToFileURL(resolve(file)).href, linkedomKit);
-    const thread = extractThread(src, { fallback });
+    const thread = extractThread(src, { fallback, reader });
     io.out(format === 'markdown' ? threadMarkdown(thread) : JSON.stringify(threadJson(thread)) + '\n');
     return 0;
   } catch (e) {

@@ -18,5 +18,10 @@ export function threadJson(t: Thread) {
       score: p.score,
       ...(p.accepted !== undefined ? { accepted: p.accepted } : {}),
     })),
+    // Added fields (never renamed): which reader produced the posts, how sure it is and why, and
+    // whether the file ended before its closing structure.
+    ...(t.reader ? { reader: t.reader } : {}),
+    ...(t.confidence ? { confidence: t.confidence } : {}),
+    ...(t.truncated ? { truncated: true } : {}),
   };
 }

@@ -79,6 +79,23 @@ export const Thread = z.object({
   /** How the thread was obtained: which adapter, and whether it was the fallback. */
   extractor: z.string().optional(),
   /**
+   * Which reader produced the posts: an engine's adapter, the generic reader (structure shared by every
+   * engine), or the article fallback (the page's main text as one post).
+   */
+  reader: z.enum(['adapter', 'generic', 'article']).optional(),
+  /**
+   * How sure extraction is of this reading (1 = no doubt found), with each doubt said in words a person can
+   * act on ("Gleaner is not sure about the authors on this page").
+   */
+  confidence: z
+    .object({
+      score: z.number().min(0).max(1),
+      reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    })
+    .optional(),
+  /** The file ended before its closing structure: what was read is kept, and said to be incomplete. */
+  truncated: z.boolean().optional(),
+  /**
    * Replies the source names but did not include (Reddit "load more" stubs): counted, never invented,
    * so a reader knows the thread is incomplete and by how much.
    */
