@@ -16,6 +16,7 @@ import { PostReader, candidateGroups, isInnerThread, quickScore, readGroup, type
 
 /** How many candidate sets are read in full: the rest are ranked out by their subtree sums. */
 const READ_GROUPS = 10;
+const DEBUG = typeof process !== 'undefined' && !!process.env?.GLEANER_DEBUG_GENERIC;
 
 function hash(s: string): string {
   let h = 0x811c9dc5;
@@ -34,6 +35,7 @@ export function readPosts(ix: PageIndex): Found[] | null {
   const readings: Reading[] = [];
   for (const { g } of groups) {
     const r = readGroup(reader, g);
+    if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
     if (r) readings.push(r);
   }
   if (!readings.length) return null;
@@ -81,6 +83,10 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
   let quotes: PostInput['quotes'] = [];
   if (bodyEl) {
     const { skip, quotes: qs, chrome } = skipped(ix, f.body);
+    for (const o of f.omit) {
+      skip.add(ix.els[o]!);
+      chrome.add(ix.els[o]!);
+    }
     for (const n of nestedEls) skip.add(n);
     const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
     text = parts.text;

@@ -1,9 +1,11 @@
+import { lineOf } from '../dom.ts';
 import {
   F_AUTHOR_ATTR,
   F_AUTHOR_CLASS,
   F_AUTHOR_LINK,
   F_CHROME,
   F_FURNITURE,
+  F_HEADING,
   F_IN_QUOTE,
   F_ITEMPROP_AUTHOR,
   F_PERMA,
@@ -30,6 +32,8 @@ export interface Found {
   href: string | null;
   time: number;
   body: number;
+  /** Children of the body left out: the author's panel, the time, a heading, when the words share a container with them. */
+  omit: number[];
   perma: number;
   /** Nested blocks (replies) inside this one, whose words are not this post's. */
   nested: number[];
@@ -172,8 +176,33 @@ export class PostReader {
         }
       }
     }
-    const body = this.bodyOf(m, nested, author, time);
-    return { block: m, author, name, href, time, body, perma, nested };
+    let body = this.bodyOf(m, nested, author, time);
+    let omit: number[] = [];
+    const p = body >= 0 ? ix.parent[body]! : -1;
+    // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
+    // then the body is that container without the byline.
+    if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
+      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
+      if (holds(p, author) || holds(p, time)) {
+        let extra = 0;
+        const left: number[] = [];
+        for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
+          if (c === body) continue;
+          const f = ix.flags[c]!;
+          if (holds(c, author) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          else extra += ix.text[c]! - ix.skip[c]!;
+        }
+        // Text written straight into the container, between the elements, counts too.
+        let inElements = 0;
+        for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) inElements += ix.text[c]!;
+        extra += ix.text[p]! - inElements;
+        if (extra > 0) {
+          body = p;
+          omit = left;
+        }
+      }
+    }
+    return { block: m, author, name, href, time, body, omit, perma, nested };
   }
 
   /**
@@ -302,7 +331,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   if (!found.length) return null;
   const k = g.members.length;
   // Nearly every block must read as a post; a template where many do not is not understood.
-  if (found.length < 2 || found.length < k * 0.6) return null;
+  if (found.length < 2 || found.length < k * 0.6) return why(`${found.length} of ${k} read`);
   let withTime = 0;
   let withPerma = 0;
   let typed = 0;
@@ -326,8 +355,9 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
+  if (titledLinks(ix, found) * 5 >= n * 3) return why('titled links');
   // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
-  if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return null;
+  if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return why(`prose ${prose} linkHeavy ${linkHeavy} bodyless ${bodyless} of ${n}`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
   const top = Math.max(...names.values());
   const sameAuthor = n >= 4 && top === n;
@@ -335,6 +365,39 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   const score = n * evidence * (prose / n) * (sameAuthor ? 0.5 : 1) + Math.min(bodyChars / n, 400) / 400;
   return { found, members: k, score };
 }
+
+/**
+ * How many blocks carry a title link: a link outside the body with a title-length text to an address of
+ * its own (not a fragment, not a permalink or profile), distinct from the other blocks'. That is what
+ * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
+ * themselves (permalinks), to profiles, or from inside their bodies.
+ */
+function titledLinks(ix: PageIndex, found: Found[]): number {
+  const byText = new Map<string, number>();
+  const hrefs = new Set<string>();
+  const firsts: string[] = [];
+  for (const f of found) {
+    // A row's title comes before its excerpt; links after the body are the post's tools.
+    const end = f.body >= 0 ? f.body : ix.last[f.block]!;
+    for (let i = f.block; i <= end; i++) {
+      if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
+      const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href)) continue;
+      hrefs.add(href);
+      const text = lineOf(ix.els[i]!);
+      byText.set(text, (byText.get(text) ?? 0) + 1);
+      firsts.push(text);
+      break;
+    }
+  }
+  // A title is one row's own: words that repeat on several rows are a tool ("Show posts by this user").
+  return firsts.filter((t) => byText.get(t) === 1).length;
+}
+
+const why = (reason: string): null => {
+  if (typeof process !== 'undefined' && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  rejected: ${reason}`);
+  return null;
+};
 
 /** A group's members all lie inside the chosen group's blocks, each holding its own author: nested comments. */
 export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): boolean {

@@ -44,6 +44,9 @@ const SKIP_CONTENT = new Set(['script', 'style', 'noscript', 'template', 'svg', 
 /** Controls: their words are chrome ("Reply", "Quote"). */
 const CONTROL = new Set(['button', 'input', 'label']);
 
+/** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
+const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
+
 export interface Stamp {
   iso: string;
   /** 3 a `<time datetime>`, 2 another machine stamp (title, data-time), 1 a text date with a clock, 0 a date alone. */
@@ -230,7 +233,7 @@ export function buildIndex(doc: Document): PageIndex {
     const n = t.length;
     ix.text[at]! += n;
     if (linkDepth > 0) ix.link[at]! += n;
-    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t))) ix.skip[at]! += n;
+    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
       const iso = parseForumDate(t);
       if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t)) {
