@@ -1,8 +1,8 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
-import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
+import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -33,10 +33,28 @@ export function readPosts(ix: PageIndex): Found[] | null {
     .sort((a, b) => b.q - a.q)
     .slice(0, READ_GROUPS);
   const readings: Reading[] = [];
+  listingRows.length = 0;
   for (const { g } of groups) {
     const r = readGroup(reader, g);
     if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
     if (r) readings.push(r);
+  }
+  // A set read inside the rows of a topic list (a row's byline cell) is part of that list.
+  if (listingRows.length) {
+    const rows = [...new Set(listingRows)].sort((a, b) => a - b);
+    const inRow = (b: number) => {
+      const at = lowerBound(rows, b + 1) - 1;
+      return at >= 0 && ix.last[rows[at]!]! >= b;
+    };
+    // Or a set whose blocks hold those rows (the list items around each row's title and byline).
+    const holdsRow = (b: number) => {
+      const at = lowerBound(rows, b);
+      return at < rows.length && rows[at]! <= ix.last[b]!;
+    };
+    for (let k = readings.length - 1; k >= 0; k--) {
+      const r = readings[k]!;
+      if (r.found.filter((f) => inRow(f.block) || holdsRow(f.block)).length * 2 >= r.found.length) readings.splice(k, 1);
+    }
   }
   if (!readings.length) return null;
   // Best score first; between readings of the same blocks at two levels, the inner (smaller) one.

@@ -246,6 +246,9 @@ export interface Reading {
   score: number;
 }
 
+/** Blocks of groups rejected as topic-list rows: a group read inside them is part of a listing too. */
+export const listingRows: number[] = [];
+
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {
   const groups = new Map<string, number[]>();
@@ -355,7 +358,12 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
-  if (titledLinks(ix, found) * 5 >= n * 3) return why('titled links');
+  const titled = titledLinks(ix, found);
+  if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
+  if (titled * 5 >= n * 3) {
+    for (const f of found) listingRows.push(f.block);
+    return why('titled links');
+  }
   // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
   if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return why(`prose ${prose} linkHeavy ${linkHeavy} bodyless ${bodyless} of ${n}`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
@@ -377,10 +385,12 @@ function titledLinks(ix: PageIndex, found: Found[]): number {
   const hrefs = new Set<string>();
   const firsts: string[] = [];
   for (const f of found) {
-    // A row's title comes before its excerpt; links after the body are the post's tools.
-    const end = f.body >= 0 ? f.body : ix.last[f.block]!;
+    // A row's title comes before its excerpt, or opens it; links after the body are the post's tools.
+    const bodyEnd = f.body >= 0 ? ix.last[f.body]! : -1;
+    const end = f.body >= 0 ? bodyEnd : ix.last[f.block]!;
     for (let i = f.block; i <= end; i++) {
       if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
+      if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
       const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
       if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href)) continue;
       hrefs.add(href);
@@ -391,13 +401,23 @@ function titledLinks(ix: PageIndex, found: Found[]): number {
     }
   }
   // A title is one row's own: words that repeat on several rows are a tool ("Show posts by this user").
-  return firsts.filter((t) => byText.get(t) === 1).length;
+  return firsts.filter((t) => byText.get(t)! * 3 <= found.length || byText.get(t) === 1).length;
 }
 
 const why = (reason: string): null => {
   if (typeof process !== 'undefined' && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  rejected: ${reason}`);
   return null;
 };
+
+/** Text inside `root` before element `i` (in the elements before it on its way up; loose text between them is not counted). */
+function textBefore(ix: PageIndex, i: number, root: number): number {
+  let s = 0;
+  for (let x = i; x !== root && x > root; x = ix.parent[x]!) {
+    const p = ix.parent[x]!;
+    for (let c = p + 1; c < x; c = ix.last[c]! + 1) s += ix.text[c]! - ix.skip[c]!;
+  }
+  return s;
+}
 
 /** A group's members all lie inside the chosen group's blocks, each holding its own author: nested comments. */
 export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): boolean {
