@@ -40,7 +40,7 @@ export const F_HEADING = 4096;
 export const F_FURNITURE = 8192;
 
 /** Tags whose content is not text a reader sees. */
-const SKIP_CONTENT = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
+const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
 /** Controls: their words are chrome ("Reply", "Quote"). */
 const CONTROL = new Set(['button', 'input', 'label']);
 
@@ -113,7 +113,6 @@ export function buildIndex(doc: Document): PageIndex {
   if (!root) return ix;
   const stack: number[] = [];
   let quoteDepth = 0;
-  let linkDepth = 0;
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
   let prevText = '';
@@ -200,7 +199,6 @@ export function buildIndex(doc: Document): PageIndex {
     if (f & F_TIME) ix.times.push(i);
     if (f & (F_PERMA | F_POST_ID)) ix.permas.push(i);
     if (f & F_QUOTE) quoteDepth++;
-    if (tag === 'a') linkDepth++;
     if (f & (F_CHROME | F_SIG)) chromeDepth++;
     return i;
   };
@@ -208,7 +206,6 @@ export function buildIndex(doc: Document): PageIndex {
   const close = (i: number) => {
     const f = ix.flags[i]!;
     if (f & F_QUOTE) quoteDepth--;
-    if (ix.tag[i] === 'a') linkDepth--;
     if (f & (F_CHROME | F_SIG)) chromeDepth--;
     if (f & (F_AUTHOR_LINK | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR)) ix.nAuthor[i]!++;
     if (f & F_TIME) ix.nTime[i]!++;
@@ -216,6 +213,9 @@ export function buildIndex(doc: Document): PageIndex {
     // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
+    // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
+    // over whole paragraphs, is not one.
+    if (ix.tag[i] === 'a' && ix.text[i]! <= 200) ix.link[i] = ix.text[i]!;
     const p = ix.parent[i]!;
     if (p >= 0) {
       ix.text[p]! += ix.text[i]!;
@@ -232,7 +232,6 @@ export function buildIndex(doc: Document): PageIndex {
     if (!t) return;
     const n = t.length;
     ix.text[at]! += n;
-    if (linkDepth > 0) ix.link[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
       const iso = parseForumDate(t);
