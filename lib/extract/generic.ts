@@ -26,6 +26,7 @@ function hash(s: string): string {
 
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
 export function readPosts(ix: PageIndex): Found[] | null {
+  const t0 = DEBUG ? performance.now() : 0;
   const reader = new PostReader(ix, lineOf);
   const groups = candidateGroups(ix)
     .map((g) => ({ g, q: quickScore(ix, g) }))
@@ -33,6 +34,7 @@ export function readPosts(ix: PageIndex): Found[] | null {
     .sort((a, b) => b.q - a.q)
     .slice(0, READ_GROUPS);
   const readings: Reading[] = [];
+  if (DEBUG) console.error(`groups ${(performance.now() - t0).toFixed(1)} ms`);
   listingRows.length = 0;
   for (const { g } of groups) {
     const r = readGroup(reader, g);
@@ -56,6 +58,7 @@ export function readPosts(ix: PageIndex): Found[] | null {
       if (r.found.filter((f) => inRow(f.block) || holdsRow(f.block)).length * 2 >= r.found.length) readings.splice(k, 1);
     }
   }
+  if (DEBUG) console.error(`readings ${(performance.now() - t0).toFixed(1)} ms`);
   if (!readings.length) return null;
   // Best score first; between readings of the same blocks at two levels, the inner (smaller) one.
   readings.sort((a, b) => b.score - a.score || ix.text[a.found[0]!.block]! - ix.text[b.found[0]!.block]!);
@@ -129,7 +132,9 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
 }
 
 export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
+  const t0 = DEBUG ? performance.now() : 0;
   const ix = buildIndex(doc);
+  if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
   const found = readPosts(ix);
   if (!found) return null;
   const url = canonicalUrl(doc, pageUrl);
@@ -138,8 +143,10 @@ export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
     for (const n of f.nested) nestedEls.add(ix.els[n]!);
     return postOf(ix, f, url, nestedEls);
   });
+  if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
-  const title = lineOf(doc.querySelector('h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
+  const h1 = ix.tag.indexOf('h1');
+  const title = (h1 >= 0 ? lineOf(ix.els[h1]) : '') || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
   const platform = (/^[A-Za-z][\w.-]*/.exec(generator(doc))?.[0] ?? 'forum').toLowerCase();
   return { platform, url, title, posts, extractor: 'generic' };
 }

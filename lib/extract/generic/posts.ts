@@ -105,12 +105,13 @@ export class PostReader {
   read(m: number, nested: number[], slot: string | null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
-    const skipNested = (k: number): number => {
-      // Position of the next element of `m`'s own region at or after k.
-      for (const n of nested) if (k >= n && k <= ix.last[n]!) return ix.last[n]! + 1;
-      return k;
-    };
-    const own = nested.length ? (k: number) => skipNested(k) === k : () => true;
+    // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
+    const own = nested.length
+      ? (k: number) => {
+          const at = lowerBound(nested, k + 1) - 1;
+          return at < 0 || ix.last[nested[at]!]! < k;
+        }
+      : () => true;
 
     let author = -1;
     let name = '';
@@ -307,8 +308,7 @@ export function nesting(ix: PageIndex, members: number[]): Map<number, number[]>
     nested.set(m, []);
     stack.push(m);
   }
-  // Only the directly nested ones matter for skipping (a deeper one lies inside a direct one).
-  for (const [m, list] of nested) nested.set(m, list.filter((n) => !list.some((o) => o !== n && o < n && n <= ix.last[o]!)));
+  // Each is listed under its nearest enclosing member only: a deeper one lies inside a direct one.
   return nested;
 }
 

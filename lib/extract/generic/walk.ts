@@ -104,6 +104,8 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
   return { iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
+const classMarks = new Map<string, number>();
+
 export function buildIndex(doc: Document): PageIndex {
   const ix: PageIndex = {
     els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nTime: [], nPerma: [],
@@ -135,41 +137,43 @@ export function buildIndex(doc: Document): PageIndex {
     let cls = '';
     let id = '';
     if (el.hasAttributes()) {
+      // Attribute nodes, not getAttribute: linkedom answers getAttribute('class') by building a token list.
+      const attr = (name: string) => el.getAttributeNode(name)?.value ?? '';
       for (const name of el.getAttributeNames()) {
         const n = name.toLowerCase();
-        if (n === 'class') cls = el.getAttribute(name) ?? '';
-        else if (n === 'id') id = el.getAttribute(name) ?? '';
+        if (n === 'class') cls = attr(name);
+        else if (n === 'id') id = attr(name);
         else if (n === 'href' && tag === 'a') {
-          const href = el.getAttribute(name) ?? '';
+          const href = attr(name) ?? '';
           if (isProfileHref(href)) {
             f |= F_AUTHOR_LINK;
             ix.hrefs.set(i, href);
           } else if (isPermalinkHref(href)) f |= F_PERMA;
         } else if (n === 'name' && tag === 'a') {
-          if (isPostId(el.getAttribute(name) ?? '')) f |= F_POST_ID;
+          if (isPostId(attr(name) ?? '')) f |= F_POST_ID;
         } else if (n === 'rel' && tag === 'a') {
-          if (/\bauthor\b/i.test(el.getAttribute(name) ?? '')) f |= F_AUTHOR_CLASS;
+          if (/\bauthor\b/i.test(attr(name) ?? '')) f |= F_AUTHOR_CLASS;
         } else if (n === 'itemtype') {
-          if (POST_TYPE.test(el.getAttribute(name) ?? '')) f |= F_POST_TYPE;
+          if (POST_TYPE.test(attr(name) ?? '')) f |= F_POST_TYPE;
         } else if (n === 'itemprop') {
-          const v = el.getAttribute(name) ?? '';
+          const v = attr(name) ?? '';
           if (/^(?:author|creator)$/i.test(v)) f |= F_ITEMPROP_AUTHOR;
           else if (/^(?:comment|answer|suggestedAnswer|acceptedAnswer)$/i.test(v)) f |= F_POST_TYPE;
           else if (/^(?:datePublished|dateCreated)$/i.test(v)) {
-            const s = stampOf('datetime', el.getAttribute('datetime') ?? el.getAttribute('content') ?? '', 'time');
+            const s = stampOf('datetime', attr('datetime') || attr('content'), 'time');
             if (s) {
               f |= F_TIME;
               ix.stamps.set(i, s);
             }
           }
         } else if (AUTHOR_ATTRS.includes(n)) {
-          const v = (el.getAttribute(name) ?? '').trim();
+          const v = (attr(name) ?? '').trim();
           if (v && v.length <= 60) {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
           }
         } else if (TIME_ATTRS.includes(n) && !ix.stamps.has(i)) {
-          const s = stampOf(n, el.getAttribute(name) ?? '', tag);
+          const s = stampOf(n, attr(name) ?? '', tag);
           if (s) {
             f |= F_TIME;
             ix.stamps.set(i, s);
@@ -177,9 +181,14 @@ export function buildIndex(doc: Document): PageIndex {
         }
       }
       if (cls) {
-        if (isAuthorClass(cls)) f |= F_AUTHOR_CLASS;
-        if (tag !== 'a' && tag !== 'span' && tag !== 'button' && tag !== 'li' && isQuoteClass(cls)) f |= F_QUOTE;
-        if (isSignatureClass(cls)) f |= F_SIG;
+        // A page repeats a few hundred class lists over thousands of elements: each is judged once.
+        let marks = classMarks.get(cls);
+        if (marks === undefined) {
+          marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
+          if (classMarks.size < 5000) classMarks.set(cls, marks);
+        }
+        if (tag === 'a' || tag === 'span' || tag === 'button' || tag === 'li') marks &= ~F_QUOTE;
+        f |= marks;
       }
       if (id) {
         if (isPostId(id)) f |= F_POST_ID;
