@@ -1,161 +1,22 @@
 import type { Adapter } from './types.ts';
-import type { PostInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, inertClone } from './dom.ts';
-import { isoDate, parseForumDate } from './dates.ts';
+import type { PostInput, ThreadInput } from '../model/thread.ts';
+import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
+import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 
 /**
- * Unknown forum engines: a thread page is a run of sibling blocks built from the same template, each
- * naming an author and a time. This adapter looks for exactly that and nothing looser, because a wrong
- * thread (a topic list read as posts, a sidebar read as replies) is worse than none: when in doubt it
- * returns null and the caller falls back to keeping the article.
+ * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
+ * blocks built from one template, each naming an author (a profile link, an author attribute or slot),
+ * usually with a time and a permalink, around a body of prose. The reader walks the page once
+ * (generic/walk.ts), forms candidate sets of blocks (siblings of one tag, elements of one shape anywhere,
+ * schema.org posts), reads the promising ones and keeps the best by several independent signals
+ * (generic/posts.ts). A wrong thread (a topic list read as posts, a sidebar read as replies) is worse
+ * than none: when no set reads as a discussion it returns null.
  */
 
-const AUTHOR_HINT = /(author|user|poster|byline)/i;
-const AUTHOR_PROP = /^(author|creator)$/i;
-const SIG_HINT = '[class*="signature" i], [class*="sig-" i]';
-const MIN_POSTS = 2;
-
-/** Tag plus sorted classes, with per-item classes (ids, counters, alternating row colours) dropped. */
-function shape(el: Element): string {
-  const classes = Array.from(el.classList)
-    .filter((c) => !/\d/.test(c) && !/^(odd|even|alt|first|last|new|unread|seen|selected|active)$/i.test(c))
-    .sort();
-  return `${el.tagName}.${classes.join('.')}`;
-}
-
-function isAuthorLike(el: Element): boolean {
-  const cls = el.getAttribute('class') ?? '';
-  const prop = el.getAttribute('itemprop') ?? '';
-  const rel = el.getAttribute('rel') ?? '';
-  if (!AUTHOR_HINT.test(cls) && !AUTHOR_PROP.test(prop) && rel !== 'author') return false;
-  // A class like "userinfo" wraps a whole profile panel; the name itself is short.
-  const name = authorName(el);
-  return name.length >= 1 && name.length <= 60 && !/\n/.test(name) && !/^[\d\s.,:/#-]+$/.test(name);
-}
-
-const STRONG_HINT = /(author|username|user-?name|poster|byline)/i;
-
-/**
- * The block's author element: a strong hint ("author", "username") beats a bare "user" (which also
- * marks profile panels and user titles), and the innermost element beats the panel around it.
- */
-function authorIn(block: Element): Element | null {
-  const all = Array.from(block.querySelectorAll('[class], [itemprop], a[rel="author"]')).filter(isAuthorLike);
-  const innermost = all.filter((a) => !all.some((b) => b !== a && a.contains(b)));
-  const strong = (el: Element) => STRONG_HINT.test(el.getAttribute('class') ?? '') || AUTHOR_PROP.test(el.getAttribute('itemprop') ?? '') || el.getAttribute('rel') === 'author';
-  return innermost.find(strong) ?? innermost[0] ?? null;
-}
-
-/** The name inside an author element: its link or heading when it has one (panels also hold titles, counts). */
-function authorName(el: Element): string {
-  const inner = el.querySelector('[itemprop="name"], a[href], strong, b, h2, h3, h4, h5');
-  return lineOf(inner ?? el);
-}
-
-/** Profile panels also print dates (joined, registered); those are never the post's time. */
-const NOT_POST_DATE = /(regist|join|since|member|birth|age)/i;
-
-function timeOf(block: Element): { el: Element; iso: string } | null {
-  for (const t of Array.from(block.querySelectorAll('time[datetime]'))) {
-    const iso = isoDate(t.getAttribute('datetime'));
-    if (iso && !NOT_POST_DATE.test(t.getAttribute('class') ?? '')) return { el: t, iso };
-  }
-  // Otherwise the smallest element whose whole text reads as a date ("Sep 20, 2012 11:16"), preferring
-  // one with a clock time: a bare date in a post block is more often a join date than the post's.
-  const dated: { el: Element; iso: string; clock: boolean }[] = [];
-  for (const el of Array.from(block.querySelectorAll('*'))) {
-    if (el.children.length > 3 || NOT_POST_DATE.test(el.getAttribute('class') ?? '')) continue;
-    const text = lineOf(el);
-    if (text.length < 6 || text.length > 60 || NOT_POST_DATE.test(text)) continue;
-    const iso = parseForumDate(text);
-    if (iso && /\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2}/.test(text)) dated.push({ el, iso, clock: /\d:\d\d/.test(text) });
-  }
-  const best = dated.find((d) => d.clock) ?? dated[0];
-  return best ? { el: best.el, iso: best.iso } : null;
-}
-
-interface Group {
-  parent: Element;
-  shape: string;
-  members: Element[];
-}
-
-/** Repeated sibling templates that contain an author-like element, keyed by parent and shape. */
-function candidateGroups(doc: Document): Group[] {
-  const groups = new Map<Element, Map<string, Group>>();
-  const authors = Array.from(doc.body?.querySelectorAll('[class], [itemprop], a[rel="author"]') ?? []).filter(isAuthorLike);
-  for (const a of authors) {
-    for (let el: Element | null = a; el && el.parentElement && el !== doc.body; el = el.parentElement) {
-      const parent = el.parentElement;
-      const s = shape(el);
-      const siblings = Array.from(parent.children).filter((c) => shape(c) === s);
-      if (siblings.length < MIN_POSTS) continue;
-      const byShape = groups.get(parent) ?? new Map<string, Group>();
-      groups.set(parent, byShape);
-      // Every repeated level is a candidate (a post's table rows repeat too); reading decides.
-      if (!byShape.has(s)) byShape.set(s, { parent, shape: s, members: siblings });
-    }
-  }
-  return [...groups.values()].flatMap((m) => [...m.values()]);
-}
-
-interface Found {
-  block: Element;
-  author: Element;
-  time: { el: Element; iso: string };
-  body: Element;
-}
-
-/** The largest element of the block that holds neither the author nor the time: the post's own words. */
-function bodyOf(block: Element, author: Element, time: Element): Element | null {
-  let best: Element | null = null;
-  let bestLen = 0;
-  for (const el of Array.from(block.querySelectorAll('div, article, section, td, blockquote, p, dd'))) {
-    if (el.contains(author) || el.contains(time) || el.closest(SIG_HINT)) continue;
-    const len = textOf(el).length;
-    if (len > bestLen) {
-      best = el;
-      bestLen = len;
-    }
-  }
-  return best;
-}
-
-/** Some engines wrap the whole message in a blockquote (vBulletin's `postcontent`): that is not a quote. */
-function unwrapped(body: Element): Element {
-  let el = body;
-  for (;;) {
-    const quotes = Array.from(el.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote') || q.parentElement.closest('blockquote') === el);
-    const only = quotes.length === 1 ? quotes[0]! : null;
-    if (!only || only === el || textOf(only).length < textOf(el).length * 0.9) return el;
-    el = only;
-  }
-}
-
-function linkDensity(el: Element): number {
-  const all = textOf(el).length || 1;
-  const linked = Array.from(el.querySelectorAll('a')).reduce((n, a) => n + lineOf(a).length, 0);
-  return linked / all;
-}
-
-function readGroup(g: Group): Found[] | null {
-  const found: Found[] = [];
-  for (const block of g.members) {
-    const author = authorIn(block);
-    const time = timeOf(block);
-    if (!author || !time) continue;
-    const body = bodyOf(block, author, time.el);
-    if (!body) continue;
-    found.push({ block, author, time, body: unwrapped(body) });
-  }
-  // Nearly every repeated block must read as a post (a host's ad slot dressed as a post may not);
-  // a template where many do not is not understood.
-  if (found.length < MIN_POSTS || found.length < g.members.length * 0.75) return null;
-  // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
-  const prose = found.filter((f) => textOf(f.body).length >= 20 && linkDensity(f.body) < 0.5);
-  if (prose.length * 2 < found.length) return null;
-  return found;
-}
+/** How many candidate sets are read in full: the rest are ranked out by their subtree sums. */
+const READ_GROUPS = 10;
+const DEBUG = typeof process !== 'undefined' && !!process.env?.GLEANER_DEBUG_GENERIC;
 
 function hash(s: string): string {
   let h = 0x811c9dc5;
@@ -163,10 +24,131 @@ function hash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-function idOf(f: Found, name: string): string {
-  const own = f.block.id || f.block.getAttribute('data-post-id') || f.block.getAttribute('data-id') || '';
-  const digits = /(\d{2,})/.exec(own)?.[1];
-  return digits ?? `h${hash(`${name}|${f.time.iso}|${textOf(f.body).slice(0, 200)}`)}`;
+/** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
+export function readPosts(ix: PageIndex): Found[] | null {
+  const t0 = DEBUG ? performance.now() : 0;
+  const reader = new PostReader(ix, lineOf);
+  const groups = candidateGroups(ix)
+    .map((g) => ({ g, q: quickScore(ix, g) }))
+    .filter((x) => x.q >= 2)
+    .sort((a, b) => b.q - a.q)
+    .slice(0, READ_GROUPS);
+  const readings: Reading[] = [];
+  if (DEBUG) console.error(`groups ${(performance.now() - t0).toFixed(1)} ms`);
+  listingRows.length = 0;
+  for (const { g } of groups) {
+    const r = readGroup(reader, g);
+    if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
+    if (r) readings.push(r);
+  }
+  // A set read inside the rows of a topic list (a row's byline cell) is part of that list.
+  if (listingRows.length) {
+    const rows = [...new Set(listingRows)].sort((a, b) => a - b);
+    const inRow = (b: number) => {
+      const at = lowerBound(rows, b + 1) - 1;
+      return at >= 0 && ix.last[rows[at]!]! >= b;
+    };
+    // Or a set whose blocks hold those rows (the list items around each row's title and byline).
+    const holdsRow = (b: number) => {
+      const at = lowerBound(rows, b);
+      return at < rows.length && rows[at]! <= ix.last[b]!;
+    };
+    for (let k = readings.length - 1; k >= 0; k--) {
+      const r = readings[k]!;
+      if (r.found.filter((f) => inRow(f.block) || holdsRow(f.block)).length * 2 >= r.found.length) readings.splice(k, 1);
+    }
+  }
+  if (DEBUG) console.error(`readings ${(performance.now() - t0).toFixed(1)} ms`);
+  if (!readings.length) return null;
+  // Best score first; between readings of the same blocks at two levels, the inner (smaller) one.
+  readings.sort((a, b) => b.score - a.score || ix.text[a.found[0]!.block]! - ix.text[b.found[0]!.block]!);
+  const best = readings[0]!;
+  let found = best.found;
+  for (const r of readings.slice(1)) {
+    if (r.found.length < 2 || !isInnerThread(ix, found, r.found)) continue;
+    const blocks = new Set(found.map((f) => f.block));
+    const extra = r.found.filter((f) => !blocks.has(f.block));
+    // The outer posts lose the nested ones' words.
+    const merged = [...found.map((f) => ({ ...f })), ...extra].sort((a, b) => a.block - b.block);
+    found = merged;
+  }
+  return found;
+}
+
+/** Elements of the body left out of its text: quotes, signatures, chrome. */
+function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Element[]; chrome: Set<Element> } {
+  const skip = new Set<Node>();
+  const quotes: Element[] = [];
+  const chrome = new Set<Element>();
+  const end = ix.last[body]!;
+  for (let i = body + 1; i <= end; i++) {
+    const f = ix.flags[i]!;
+    if (f & F_QUOTE && !(f & F_IN_QUOTE)) {
+      skip.add(ix.els[i]!);
+      quotes.push(ix.els[i]!);
+      i = ix.last[i]!;
+    } else if (f & (F_SIG | F_CHROME)) {
+      skip.add(ix.els[i]!);
+      chrome.add(ix.els[i]!);
+      i = ix.last[i]!;
+    }
+  }
+  return { skip, quotes, chrome };
+}
+
+/** Words of nested replies inside a block are not the block's: their elements are skipped too. */
+function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
+  const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
+  let text = '';
+  let html = '';
+  let quotes: PostInput['quotes'] = [];
+  if (bodyEl) {
+    const { skip, quotes: qs, chrome } = skipped(ix, f.body);
+    for (const o of f.omit) {
+      skip.add(ix.els[o]!);
+      chrome.add(ix.els[o]!);
+    }
+    for (const n of nestedEls) skip.add(n);
+    const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
+    text = parts.text;
+    html = parts.html;
+    quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+  }
+  const blockEl = ix.els[f.block]!;
+  const ownId = ix.id[f.block] || (f.perma >= 0 ? ix.id[f.perma] || ix.els[f.perma]!.getAttribute('name') || ix.els[f.perma]!.getAttribute('href') || '' : '');
+  const digits = /(\d{2,})(?!.*\d{2,})/.exec(ownId)?.[1];
+  const time = f.time >= 0 ? ix.stamps.get(f.time)!.iso : null;
+  const permaHref = f.perma >= 0 && ix.tag[f.perma] === 'a' ? ix.els[f.perma]!.getAttribute('href') : null;
+  return {
+    id: digits ?? `h${hash(`${f.name}|${time}|${text.slice(0, 200)}`)}`,
+    author: { name: f.name, url: absUrl(f.href, url) },
+    publishedAt: time,
+    text,
+    html,
+    permalink: permaHref ? absUrl(permaHref, url) : blockEl.id ? absUrl(`#${blockEl.id}`, url) : null,
+    replyTo: null,
+    quotes,
+  };
+}
+
+export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
+  const t0 = DEBUG ? performance.now() : 0;
+  const ix = buildIndex(doc);
+  if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
+  const found = readPosts(ix);
+  if (!found) return null;
+  const url = canonicalUrl(doc, pageUrl);
+  const posts = found.map((f) => {
+    const nestedEls = new Set<Element>();
+    for (const n of f.nested) nestedEls.add(ix.els[n]!);
+    return postOf(ix, f, url, nestedEls);
+  });
+  if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
+  if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
+  const h1 = ix.tag.indexOf('h1');
+  const title = (h1 >= 0 ? lineOf(ix.els[h1]) : '') || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
+  const platform = (/^[A-Za-z][\w.-]*/.exec(generator(doc))?.[0] ?? 'forum').toLowerCase();
+  return { platform, url, title, posts, extractor: 'generic' };
 }
 
 export const generic: Adapter = {
@@ -175,42 +157,6 @@ export const generic: Adapter = {
   detect: (src) => src.kind === 'html' && !!src.doc.body,
   extract(src) {
     if (src.kind !== 'html') return null;
-    const { doc } = src;
-    const readable = candidateGroups(doc)
-      .map((g) => ({ g, found: readGroup(g) }))
-      .filter((r): r is { g: Group; found: Found[] } => !!r.found);
-    if (!readable.length) return null;
-    // Most posts first; between nested templates of equal size, the inner one, which is the post itself.
-    readable.sort((a, b) => b.found.length - a.found.length || (a.g.parent.contains(b.g.parent) ? 1 : b.g.parent.contains(a.g.parent) ? -1 : 0));
-    const [first, second] = readable;
-    // Two unrelated templates that both read as equally long threads: no way to tell which is the thread.
-    if (second && second.found.length === first!.found.length && !first!.g.parent.contains(second.g.parent) && !second.g.parent.contains(first!.g.parent)) {
-      return null;
-    }
-    const url = canonicalUrl(doc, src.url);
-    const posts: PostInput[] = first!.found.map((f) => {
-      const name = authorName(f.author);
-      const link = f.author.matches('a[href]') ? f.author : f.author.querySelector('a[href]');
-      const sig = f.block.querySelector(SIG_HINT);
-      const clean = inertClone(f.body);
-      const quotes = Array.from(clean.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote'));
-      for (const q of quotes) q.remove();
-      const id = idOf(f, name);
-      return {
-        id,
-        author: { name, url: absUrl(link?.getAttribute('href'), url) },
-        publishedAt: f.time.iso,
-        text: textOf(clean, SIG_HINT),
-        html: cleanHtml(f.body, url, SIG_HINT),
-        permalink: f.block.id ? absUrl(`#${f.block.id}`, url) : null,
-        replyTo: null,
-        quotes: quotes.map((q) => ({ postId: null, author: null, text: textOf(q) })),
-        signature: sig && !f.body.contains(sig) ? textOf(sig) || undefined : undefined,
-      };
-    });
-    if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
-    const title = lineOf(doc.querySelector('h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
-    const platform = (/^[A-Za-z][\w.-]*/.exec(generator(doc))?.[0] ?? 'forum').toLowerCase();
-    return { platform, url, title, posts, extractor: 'generic' };
+    return readThread(src.doc, src.url);
   },
 };

@@ -1,0 +1,439 @@
+import { lineOf } from '../dom.ts';
+import {
+  F_AUTHOR_ATTR,
+  F_AUTHOR_CLASS,
+  F_AUTHOR_LINK,
+  F_CHROME,
+  F_FURNITURE,
+  F_HEADING,
+  F_IN_QUOTE,
+  F_ITEMPROP_AUTHOR,
+  F_PERMA,
+  F_POST_ID,
+  F_POST_TYPE,
+  F_QUOTE,
+  F_SIG,
+  lowerBound,
+  type PageIndex,
+} from './walk.ts';
+
+/**
+ * Finding the posts: candidate sets of blocks built from one template, each read for an author, a time
+ * and a body, and scored on several independent signals. A set is only accepted when most of its blocks
+ * read as posts and their bodies are prose (a topic list's "bodies" are titles: short, mostly links).
+ */
+
+/** One block read as a post: element numbers in the page index (-1 when absent). */
+export interface Found {
+  block: number;
+  author: number;
+  /** The author's name, as read. */
+  name: string;
+  href: string | null;
+  time: number;
+  body: number;
+  /** Children of the body left out: the author's panel, the time, a heading, when the words share a container with them. */
+  omit: number[];
+  perma: number;
+  /** Nested blocks (replies) inside this one, whose words are not this post's. */
+  nested: number[];
+}
+
+interface Group {
+  key: string;
+  members: number[];
+}
+
+/** Class tokens that vary between posts of one template: numbers, alternating rows, states. */
+const VARYING_CLASS = /\d|^(?:odd|even|alt|alt\d|first|last|new|unread|seen|selected|active|hover|highlight|sticky|deleted|ignored|byuser|bypostauthor|comment-author-[\w-]+|depth-\d+|thread-(?:odd|even|alt)|parent|has-children|is-\w+|mod|staff|op|own|self|current)$/i;
+
+export function classKey(cls: string): string {
+  if (!cls) return '';
+  const parts = cls.split(/\s+/).filter((c) => c && !VARYING_CLASS.test(c));
+  return parts.sort().join('.');
+}
+
+const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
+
+/** Words that are never a person's name, though they sit in profile links and name slots. */
+const NOT_NAME =
+  /^(?:profile|view profile|user profile|pm|send pm|private message|message|send message|website|www|homepage|e-?mail|find|find posts|find all posts|posts|search|follow|ignore|report|quote|reply|avatar|offline|online|more|members?|users?|guest|anonymous user|view|log ?in|sign ?in|register|\d+ (?:posts?|comments?|replies))$/i;
+
+function cleanName(raw: string): string {
+  let s = raw.replace(/\s+/g, ' ').trim();
+  s = s.replace(/^(?:by|von|par|posted by|written by|de|di|door|av|autor:?|author:?)\s+/i, '').replace(/^@/, '');
+  s = s.replace(/\s*(?:wrote|said|says|schrieb|a écrit|escribió|ha scritto)\s*:?$/i, '').replace(/\s*:$/, '');
+  return s.trim();
+}
+
+function validName(s: string): boolean {
+  return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s);
+}
+
+/** The reader that turns a candidate group into posts; each call reads within one block. */
+export class PostReader {
+  constructor(
+    readonly ix: PageIndex,
+    private readonly lineOf: (el: Element) => string,
+  ) {}
+
+  /** The name an element shows: short text, or the first short text of a link or strong inside it. */
+  nameAt(i: number): string {
+    const { ix } = this;
+    if (ix.flags[i]! & F_AUTHOR_ATTR) return cleanName(ix.attrNames.get(i) ?? '');
+    if (ix.text[i]! <= 80) {
+      const n = cleanName(this.lineOf(ix.els[i]!));
+      if (validName(n)) return n;
+    }
+    // A panel or a byline: its first link, strong or name-marked element with a short text.
+    const end = ix.last[i]!;
+    for (let k = i + 1; k <= end; k++) {
+      const t = ix.tag[k]!;
+      if (ix.text[k]! === 0 || ix.text[k]! > 60) continue;
+      if (t === 'a' || t === 'strong' || t === 'b' || t === 'span' || t === 'cite' || ix.flags[k]! & F_AUTHOR_CLASS) {
+        const n = cleanName(this.lineOf(ix.els[k]!));
+        if (validName(n)) return n;
+      }
+    }
+    return '';
+  }
+
+  /**
+   * Reads block `m` (its nested blocks `nested` left out) as a post; null when it names no author.
+   * `slot`: where other blocks of the template keep the author, for blocks whose author is not linked.
+   */
+  read(m: number, nested: number[], slot: string | null): Found | null {
+    const { ix } = this;
+    const end = ix.last[m]!;
+    // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
+    const own = nested.length
+      ? (k: number) => {
+          const at = lowerBound(nested, k + 1) - 1;
+          return at < 0 || ix.last[nested[at]!]! < k;
+        }
+      : () => true;
+
+    let author = -1;
+    let name = '';
+    let href: string | null = null;
+    if (ix.flags[m]! & F_AUTHOR_ATTR) {
+      author = m;
+      name = this.nameAt(m);
+    }
+    if (!name) {
+      for (let k = lowerBound(ix.authors, m); k < ix.authors.length && ix.authors[k]! <= end; k++) {
+        const a = ix.authors[k]!;
+        if (!own(a)) continue;
+        const n = this.nameAt(a);
+        if (!validName(n)) continue;
+        author = a;
+        name = n;
+        href = ix.hrefs.get(a) ?? null;
+        break;
+      }
+    }
+    if (!name) {
+      for (let k = lowerBound(ix.hints, m); k < ix.hints.length && ix.hints[k]! <= end; k++) {
+        const a = ix.hints[k]!;
+        if (!own(a) || ix.flags[a]! & F_IN_QUOTE) continue;
+        const n = this.nameAt(a);
+        if (!validName(n)) continue;
+        author = a;
+        name = n;
+        break;
+      }
+    }
+    if (!name && slot) {
+      for (let k = m + 1; k <= end; k++) {
+        if (`${ix.tag[k]}.${classKey(ix.cls[k]!)}` !== slot || !own(k)) continue;
+        const n = this.nameAt(k);
+        if (validName(n)) {
+          author = k;
+          name = n;
+          break;
+        }
+      }
+    }
+    if (!name) return null;
+
+    let time = -1;
+    let best = -1;
+    for (let k = lowerBound(ix.times, m); k < ix.times.length && ix.times[k]! <= end; k++) {
+      const t = ix.times[k]!;
+      if (!own(t) || ix.flags[t]! & F_IN_QUOTE) continue;
+      const s = ix.stamps.get(t)!.strength;
+      if (s > best) {
+        best = s;
+        time = t;
+        if (s === 3) break;
+      }
+    }
+    let perma = ix.flags[m]! & (F_PERMA | F_POST_ID) ? m : -1;
+    if (perma < 0) {
+      for (let k = lowerBound(ix.permas, m); k < ix.permas.length && ix.permas[k]! <= end; k++) {
+        if (own(ix.permas[k]!)) {
+          perma = ix.permas[k]!;
+          break;
+        }
+      }
+    }
+    let body = this.bodyOf(m, nested, author, time);
+    let omit: number[] = [];
+    const p = body >= 0 ? ix.parent[body]! : -1;
+    // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
+    // then the body is that container without the byline.
+    if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
+      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
+      if (holds(p, author) || holds(p, time)) {
+        let extra = 0;
+        const left: number[] = [];
+        for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
+          if (c === body) continue;
+          const f = ix.flags[c]!;
+          if (holds(c, author) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          else extra += ix.text[c]! - ix.skip[c]!;
+        }
+        // Text written straight into the container, between the elements, counts too.
+        let inElements = 0;
+        for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) inElements += ix.text[c]!;
+        extra += ix.text[p]! - inElements;
+        if (extra > 0) {
+          body = p;
+          omit = left;
+        }
+      }
+    }
+    return { block: m, author, name, href, time, body, omit, perma, nested };
+  }
+
+  /**
+   * The post's own words: the element of the block with the most non-chrome text that holds neither the
+   * author nor the time nor a nested reply; on a near tie, the deeper one (the message inside its frame).
+   */
+  bodyOf(m: number, nested: number[], author: number, time: number): number {
+    const { ix } = this;
+    const end = ix.last[m]!;
+    const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
+    const inside = (i: number, x: number) => x >= 0 && x <= i && i <= ix.last[x]!;
+    let best = -1;
+    let bestScore = 0;
+    let n = 0;
+    for (let i = m + 1; i <= end; i++) {
+      while (n < nested.length && nested[n]! < i && ix.last[nested[n]!]! < i) n++;
+      if (n < nested.length && nested[n] === i) {
+        i = ix.last[i]!;
+        continue;
+      }
+      const f = ix.flags[i]!;
+      if (f & (F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE) || inside(i, author) || inside(i, time)) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (!BODY_TAGS.has(ix.tag[i]!) || holds(i, author) || holds(i, time)) continue;
+      if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
+      const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
+      if (score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i))) {
+        if (score > bestScore) bestScore = score;
+        best = i;
+      }
+    }
+    return best;
+  }
+}
+
+export interface Reading {
+  found: Found[];
+  members: number;
+  score: number;
+}
+
+/** Blocks of groups rejected as topic-list rows: a group read inside them is part of a listing too. */
+export const listingRows: number[] = [];
+
+/** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
+export function candidateGroups(ix: PageIndex): Group[] {
+  const groups = new Map<string, number[]>();
+  const add = (key: string, i: number) => {
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  };
+  for (let i = 1; i < ix.els.length; i++) {
+    const f = ix.flags[i]!;
+    if (f & F_IN_QUOTE) {
+      i = ix.last[i]!;
+      continue;
+    }
+    const authorish = ix.nAuthor[i]! > 0 || f & F_AUTHOR_CLASS;
+    if (!authorish && !(ix.nTime[i]! > 0 && ix.nPerma[i]! > 0) && !(f & F_POST_TYPE)) {
+      // Nothing below can be a post either.
+      if (ix.nAuthor[i] === 0 && ix.nTime[i] === 0 && ix.nPerma[i] === 0) i = ix.last[i]!;
+      continue;
+    }
+    if (ix.text[i]! - ix.link[i]! < 2) continue;
+    add(`s${ix.parent[i]}:${ix.tag[i]}`, i);
+    const ck = classKey(ix.cls[i]!);
+    if (ck) add(`c${ix.tag[i]}.${ck}`, i);
+    if (f & F_POST_TYPE) add('type', i);
+  }
+  const out: Group[] = [];
+  for (const [key, members] of groups) if (members.length >= 2 || key === 'type') out.push({ key, members });
+  return out;
+}
+
+/** A quick bound on how good a group can be, from the subtree sums alone, to read only the promising ones. */
+export function quickScore(ix: PageIndex, g: Group): number {
+  let withAuthor = 0;
+  let withTime = 0;
+  let withPerma = 0;
+  let prose = 0;
+  for (const m of g.members) {
+    if (ix.nAuthor[m]! > 0 || ix.flags[m]! & F_AUTHOR_CLASS) withAuthor++;
+    if (ix.nTime[m]! > 0) withTime++;
+    if (ix.nPerma[m]! > 0) withPerma++;
+    if (ix.text[m]! - ix.link[m]! - ix.skip[m]! >= 20) prose++;
+  }
+  const k = g.members.length;
+  return Math.min(withAuthor, prose) * (1 + withTime / k + withPerma / k);
+}
+
+/** Members without the ones nested in others, and for each its nested members. */
+export function nesting(ix: PageIndex, members: number[]): Map<number, number[]> {
+  const nested = new Map<number, number[]>();
+  const stack: number[] = [];
+  for (const m of members) {
+    while (stack.length && ix.last[stack[stack.length - 1]!]! < m) stack.pop();
+    const top = stack[stack.length - 1];
+    if (top !== undefined) nested.get(top)!.push(m);
+    nested.set(m, []);
+    stack.push(m);
+  }
+  // Each is listed under its nearest enclosing member only: a deeper one lies inside a direct one.
+  return nested;
+}
+
+/** Reads a group as posts and scores the reading; null when it does not read as a thread. */
+export function readGroup(reader: PostReader, g: Group): Reading | null {
+  const { ix } = reader;
+  const nest = nesting(ix, g.members);
+  const first: (Found | null)[] = g.members.map((m) => reader.read(m, nest.get(m)!, null));
+  // Where most blocks keep the author (by the container of their author element), look there in the others.
+  const slots = new Map<string, number>();
+  for (const f of first) {
+    if (!f || f.author < 0) continue;
+    const p = f.author === f.block ? f.author : ix.parent[f.author]!;
+    const key = `${ix.tag[p]}.${classKey(ix.cls[p]!)}`;
+    slots.set(key, (slots.get(key) ?? 0) + 1);
+  }
+  const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const found: Found[] = [];
+  for (let k = 0; k < g.members.length; k++) {
+    const f = first[k] ?? (slot ? reader.read(g.members[k]!, nest.get(g.members[k]!)!, slot) : null);
+    if (f) found.push(f);
+  }
+  if (!found.length) return null;
+  const k = g.members.length;
+  // Nearly every block must read as a post; a template where many do not is not understood.
+  if (found.length < 2 || found.length < k * 0.6) return why(`${found.length} of ${k} read`);
+  let withTime = 0;
+  let withPerma = 0;
+  let typed = 0;
+  let prose = 0;
+  let linkHeavy = 0;
+  let bodyChars = 0;
+  let bodyless = 0;
+  const names = new Map<string, number>();
+  for (const f of found) {
+    if (f.time >= 0) withTime++;
+    if (f.perma >= 0) withPerma++;
+    if (ix.flags[f.block]! & F_POST_TYPE) typed++;
+    names.set(f.name, (names.get(f.name) ?? 0) + 1);
+    if (f.body < 0) {
+      bodyless++;
+      continue;
+    }
+    const text = ix.text[f.body]! - ix.skip[f.body]!;
+    bodyChars += text;
+    if (text - ix.link[f.body]! >= 25) prose++;
+    if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
+  }
+  const n = found.length;
+  const titled = titledLinks(ix, found);
+  if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
+  if (titled * 5 >= n * 3) {
+    for (const f of found) listingRows.push(f.block);
+    return why('titled links');
+  }
+  // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
+  if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return why(`prose ${prose} linkHeavy ${linkHeavy} bodyless ${bodyless} of ${n}`);
+  // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
+  const top = Math.max(...names.values());
+  const sameAuthor = n >= 4 && top === n;
+  const evidence = 1 + withTime / n + withPerma / n + typed / n;
+  const score = n * evidence * (prose / n) * (sameAuthor ? 0.5 : 1) + Math.min(bodyChars / n, 400) / 400;
+  return { found, members: k, score };
+}
+
+/**
+ * How many blocks carry a title link: a link outside the body with a title-length text to an address of
+ * its own (not a fragment, not a permalink or profile), distinct from the other blocks'. That is what
+ * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
+ * themselves (permalinks), to profiles, or from inside their bodies.
+ */
+function titledLinks(ix: PageIndex, found: Found[]): number {
+  const byText = new Map<string, number>();
+  const hrefs = new Set<string>();
+  const firsts: string[] = [];
+  for (const f of found) {
+    // A row's title comes before its excerpt, or opens it; links after the body are the post's tools.
+    const bodyEnd = f.body >= 0 ? ix.last[f.body]! : -1;
+    const end = f.body >= 0 ? bodyEnd : ix.last[f.block]!;
+    for (let i = f.block; i <= end; i++) {
+      if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
+      if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
+      const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href)) continue;
+      hrefs.add(href);
+      const text = lineOf(ix.els[i]!);
+      byText.set(text, (byText.get(text) ?? 0) + 1);
+      firsts.push(text);
+      break;
+    }
+  }
+  // A title is one row's own: words that repeat on several rows are a tool ("Show posts by this user").
+  return firsts.filter((t) => byText.get(t)! * 3 <= found.length || byText.get(t) === 1).length;
+}
+
+const why = (reason: string): null => {
+  if (typeof process !== 'undefined' && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  rejected: ${reason}`);
+  return null;
+};
+
+/** Text inside `root` before element `i` (in the elements before it on its way up; loose text between them is not counted). */
+function textBefore(ix: PageIndex, i: number, root: number): number {
+  let s = 0;
+  for (let x = i; x !== root && x > root; x = ix.parent[x]!) {
+    const p = ix.parent[x]!;
+    for (let c = p + 1; c < x; c = ix.last[c]! + 1) s += ix.text[c]! - ix.skip[c]!;
+  }
+  return s;
+}
+
+/** A group's members all lie inside the chosen group's blocks, each holding its own author: nested comments. */
+export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): boolean {
+  const authors = new Set(outer.map((f) => f.author));
+  const blocks = outer.map((f) => f.block);
+  const outerSet = new Set(blocks);
+  for (const f of inner) {
+    if (outerSet.has(f.block) || authors.has(f.author)) return false;
+    const at = lowerBound(blocks, f.block + 1) - 1;
+    const o = blocks[at];
+    if (o === undefined || ix.last[o]! < f.block) return false;
+    // It must not hold the outer block's author or time (a header panel is not a reply).
+    const of = outer[at]!;
+    if ((of.author >= f.block && of.author <= ix.last[f.block]!) || (of.body >= 0 && of.body >= f.block && of.body <= ix.last[f.block]!)) return false;
+  }
+  return true;
+}
+
+export { F_AUTHOR_LINK, F_ITEMPROP_AUTHOR, F_QUOTE };

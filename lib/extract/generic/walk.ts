@@ -1,0 +1,306 @@
+import { isoDate, parseForumDate, fromUnix } from '../dates.ts';
+import {
+  CHROME_TEXT,
+  DATE_HINT,
+  NOT_POST_DATE,
+  PANEL_LABEL,
+  POST_TYPE,
+  isAuthorClass,
+  isPermalinkHref,
+  isPostId,
+  isProfileHref,
+  isQuoteClass,
+  isSignatureClass,
+} from './signals.ts';
+
+/**
+ * One iterative walk over the page's body that numbers every element in document order and writes, per
+ * element, what the generic reader asks of it: its own marks (author link, time, permalink, post id,
+ * schema.org type, quote, signature, chrome) and sums over its subtree (text, link text, chrome text,
+ * how many author/time/permalink marks lie in it outside quotes). Everything after works on these arrays
+ * by number: whether `a` holds `b` is `a <= b <= last[a]`, so no `contains`, no selector and no text is
+ * read twice, and reading a page is linear in its size. No recursion, so depth costs nothing but memory.
+ */
+
+export const F_AUTHOR_LINK = 1;
+export const F_AUTHOR_CLASS = 2;
+export const F_TIME = 4;
+export const F_PERMA = 8;
+export const F_POST_ID = 16;
+export const F_POST_TYPE = 32;
+export const F_QUOTE = 64;
+export const F_SIG = 128;
+export const F_CHROME = 256;
+export const F_IN_QUOTE = 512;
+/** The element names its author in an attribute (`data-author`, `author`): XenForo, Reddit's custom elements. */
+export const F_AUTHOR_ATTR = 1024;
+export const F_ITEMPROP_AUTHOR = 2048;
+export const F_HEADING = 4096;
+/** Page furniture: nav, aside, header and footer of the page (not of a post), forms. */
+export const F_FURNITURE = 8192;
+
+/** Tags whose content is not text a reader sees. */
+const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
+/** Controls: their words are chrome ("Reply", "Quote"). */
+const CONTROL = new Set(['button', 'input', 'label']);
+
+/** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
+const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
+
+export interface Stamp {
+  iso: string;
+  /** 3 a `<time datetime>`, 2 another machine stamp (title, data-time), 1 a text date with a clock, 0 a date alone. */
+  strength: number;
+}
+
+export interface PageIndex {
+  els: Element[];
+  tag: string[];
+  parent: number[];
+  last: number[];
+  depth: number[];
+  flags: number[];
+  /** Subtree sums: text characters, of which inside links, of which chrome or signature. */
+  text: number[];
+  link: number[];
+  skip: number[];
+  /** Subtree counts outside quotes. */
+  nAuthor: number[];
+  nTime: number[];
+  nPerma: number[];
+  /** Class attribute (or '') and id (or ''). */
+  cls: string[];
+  id: string[];
+  /** Elements with each mark, in document order. */
+  authors: number[];
+  /** Elements whose class or `rel` says "author", a weaker mark than a profile link. */
+  hints: number[];
+  times: number[];
+  permas: number[];
+  stamps: Map<number, Stamp>;
+  /** Profile href of author links; the name given by an author attribute. */
+  hrefs: Map<number, string>;
+  attrNames: Map<number, string>;
+  /** schema.org type of microdata items and JSON-LD mentions, for scoring. */
+  jsonLdPosts: number;
+}
+
+const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date', 'title'];
+const AUTHOR_ATTRS = ['data-author', 'author', 'data-username', 'data-user-name', 'data-author-name'];
+
+function stampOf(name: string, v: string, tag: string): Stamp | null {
+  const t = v.trim();
+  if (!t || t.length > 80) return null;
+  if (/^\d{9,13}$/.test(t)) {
+    if (name === 'title') return null;
+    const iso = fromUnix(t.length > 11 ? Number(t) / 1000 : Number(t));
+    return iso ? { iso, strength: 2 } : null;
+  }
+  if (!DATE_HINT.test(t)) return null;
+  const first = t.split(/\s+/)[0]!;
+  const iso = isoDate(first) ?? isoDate(t) ?? (name === 'title' || name === 'data-date' ? parseForumDate(t) : null);
+  if (!iso) return null;
+  if (name === 'title' && NOT_POST_DATE.test(t)) return null;
+  return { iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
+}
+
+const classMarks = new Map<string, number>();
+
+export function buildIndex(doc: Document): PageIndex {
+  const ix: PageIndex = {
+    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nTime: [], nPerma: [],
+    cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
+  };
+  const root = doc.body ?? doc.documentElement;
+  if (!root) return ix;
+  const stack: number[] = [];
+  let quoteDepth = 0;
+  let chromeDepth = 0;
+  /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
+  let prevText = '';
+
+  const open = (el: Element, parentIdx: number): number => {
+    const i = ix.els.length;
+    const tag = el.localName;
+    ix.els.push(el);
+    ix.tag.push(tag);
+    ix.parent.push(parentIdx);
+    ix.last.push(i);
+    ix.depth.push(stack.length);
+    ix.text.push(0);
+    ix.link.push(0);
+    ix.skip.push(0);
+    ix.nAuthor.push(0);
+    ix.nTime.push(0);
+    ix.nPerma.push(0);
+    let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
+    let cls = '';
+    let id = '';
+    if (el.hasAttributes()) {
+      // Attribute nodes, not getAttribute: linkedom answers getAttribute('class') by building a token list.
+      const attr = (name: string) => el.getAttributeNode(name)?.value ?? '';
+      for (const name of el.getAttributeNames()) {
+        const n = name.toLowerCase();
+        if (n === 'class') cls = attr(name);
+        else if (n === 'id') id = attr(name);
+        else if (n === 'href' && tag === 'a') {
+          const href = attr(name) ?? '';
+          if (isProfileHref(href)) {
+            f |= F_AUTHOR_LINK;
+            ix.hrefs.set(i, href);
+          } else if (isPermalinkHref(href)) f |= F_PERMA;
+        } else if (n === 'name' && tag === 'a') {
+          if (isPostId(attr(name) ?? '')) f |= F_POST_ID;
+        } else if (n === 'rel' && tag === 'a') {
+          if (/\bauthor\b/i.test(attr(name) ?? '')) f |= F_AUTHOR_CLASS;
+        } else if (n === 'itemtype') {
+          if (POST_TYPE.test(attr(name) ?? '')) f |= F_POST_TYPE;
+        } else if (n === 'itemprop') {
+          const v = attr(name) ?? '';
+          if (/^(?:author|creator)$/i.test(v)) f |= F_ITEMPROP_AUTHOR;
+          else if (/^(?:comment|answer|suggestedAnswer|acceptedAnswer)$/i.test(v)) f |= F_POST_TYPE;
+          else if (/^(?:datePublished|dateCreated)$/i.test(v)) {
+            const s = stampOf('datetime', attr('datetime') || attr('content'), 'time');
+            if (s) {
+              f |= F_TIME;
+              ix.stamps.set(i, s);
+            }
+          }
+        } else if (AUTHOR_ATTRS.includes(n)) {
+          const v = (attr(name) ?? '').trim();
+          if (v && v.length <= 60) {
+            f |= F_AUTHOR_ATTR;
+            ix.attrNames.set(i, v);
+          }
+        } else if (TIME_ATTRS.includes(n) && !ix.stamps.has(i)) {
+          const s = stampOf(n, attr(name) ?? '', tag);
+          if (s) {
+            f |= F_TIME;
+            ix.stamps.set(i, s);
+          }
+        }
+      }
+      if (cls) {
+        // A page repeats a few hundred class lists over thousands of elements: each is judged once.
+        let marks = classMarks.get(cls);
+        if (marks === undefined) {
+          marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
+          if (classMarks.size < 5000) classMarks.set(cls, marks);
+        }
+        if (tag === 'a' || tag === 'span' || tag === 'button' || tag === 'li') marks &= ~F_QUOTE;
+        f |= marks;
+      }
+      if (id) {
+        if (isPostId(id)) f |= F_POST_ID;
+        if (isSignatureClass(id)) f |= F_SIG;
+      }
+    }
+    if (tag === 'blockquote' || tag === 'q') f |= F_QUOTE;
+    if (tag === 'h1' || tag === 'h2' || tag === 'h3') f |= F_HEADING;
+    if (tag === 'nav' || tag === 'form' || tag === 'aside') f |= F_FURNITURE;
+    if (CONTROL.has(tag)) f |= F_CHROME;
+    if (f & F_IN_QUOTE) f &= ~(F_AUTHOR_LINK | F_TIME | F_PERMA | F_POST_ID | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR | F_POST_TYPE);
+    ix.flags.push(f);
+    ix.cls.push(cls);
+    ix.id.push(id);
+    if (f & F_AUTHOR_LINK || f & F_AUTHOR_ATTR || f & F_ITEMPROP_AUTHOR) ix.authors.push(i);
+    else if (f & F_AUTHOR_CLASS && !(f & F_IN_QUOTE)) ix.hints.push(i);
+    if (f & F_TIME) ix.times.push(i);
+    if (f & (F_PERMA | F_POST_ID)) ix.permas.push(i);
+    if (f & F_QUOTE) quoteDepth++;
+    if (f & (F_CHROME | F_SIG)) chromeDepth++;
+    return i;
+  };
+
+  const close = (i: number) => {
+    const f = ix.flags[i]!;
+    if (f & F_QUOTE) quoteDepth--;
+    if (f & (F_CHROME | F_SIG)) chromeDepth--;
+    if (f & (F_AUTHOR_LINK | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR)) ix.nAuthor[i]!++;
+    if (f & F_TIME) ix.nTime[i]!++;
+    if (f & (F_PERMA | F_POST_ID)) ix.nPerma[i]!++;
+    // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
+    if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
+    ix.last[i] = ix.els.length - 1;
+    // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
+    // over whole paragraphs, is not one.
+    if (ix.tag[i] === 'a' && ix.text[i]! <= 200) ix.link[i] = ix.text[i]!;
+    const p = ix.parent[i]!;
+    if (p >= 0) {
+      ix.text[p]! += ix.text[i]!;
+      ix.link[p]! += ix.link[i]!;
+      ix.skip[p]! += ix.skip[i]!;
+      ix.nAuthor[p]! += ix.nAuthor[i]!;
+      ix.nTime[p]! += ix.nTime[i]!;
+      ix.nPerma[p]! += ix.nPerma[i]!;
+    }
+  };
+
+  const addText = (v: string, at: number) => {
+    const t = v.trim();
+    if (!t) return;
+    const n = t.length;
+    ix.text[at]! += n;
+    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
+    if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
+      const iso = parseForumDate(t);
+      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t)) {
+        ix.flags[at]! |= F_TIME;
+        ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(t) ? 1 : 0 });
+        ix.times.push(at);
+        // The element was opened before its text was seen: its time is counted as it closes.
+      }
+    }
+    prevText = t.length > 40 ? '' : t;
+  };
+
+  const r = open(root, -1);
+  stack.push(r);
+  let c: Node | null = SKIP_CONTENT.has(root.localName) ? null : root.firstChild;
+  for (;;) {
+    if (c) {
+      const type = c.nodeType;
+      if (type === 3) {
+        addText(c.nodeValue ?? '', stack[stack.length - 1]!);
+      } else if (type === 1) {
+        const el = c as Element;
+        const i = open(el, stack[stack.length - 1]!);
+        if (!SKIP_CONTENT.has(ix.tag[i]!) && el.firstChild) {
+          stack.push(i);
+          c = el.firstChild;
+          continue;
+        }
+        close(i);
+      }
+      c = c.nextSibling;
+      continue;
+    }
+    const i = stack.pop()!;
+    close(i);
+    if (!stack.length) break;
+    c = ix.els[i]!.nextSibling;
+  }
+  // Times found in text were marked after their element opened; keep `times` in document order.
+  ix.times.sort((a, b) => a - b);
+  return ix;
+}
+
+/** The first position in `list` (ascending) holding a value ≥ `at`. */
+export function lowerBound(list: number[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Members of `list` inside element `i`'s subtree. */
+export function within(ix: PageIndex, list: number[], i: number): number[] {
+  const out: number[] = [];
+  const end = ix.last[i]!;
+  for (let k = lowerBound(list, i); k < list.length && list[k]! <= end; k++) out.push(list[k]!);
+  return out;
+}
