@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importByteFile, type ByteFile } from '../../lib/import/file-import.ts';
-import { importArchive } from '../../lib/import/index.ts';
+import { importArchive, ImportError } from '../../lib/import/index.ts';
 import type { Thread } from '../../lib/model/thread.ts';
-import { corpusPath } from '../support/corpus.ts';
+import { CORPUS, corpusPath } from '../support/corpus.ts';
 import { digest, firstWords } from '../support/digest.ts';
 
 /**
@@ -95,6 +95,9 @@ async function importCorpus(rel: string): Promise<Thread[]> {
 /** The post's own words, without the notes Gleaner adds for attached files. */
 const ownText = (text: string) => text.replace(/^\[attachment: [^\]\n]*\]$/gm, '');
 
+/** The corpus folders this suite covers; IRC, WhatsApp and mail archives have their own. */
+const PLATFORM_DIRS = ['slack', 'discord', 'telegram', 'matrix', 'mattermost', 'groupsio'];
+
 const LIST = 10;
 const some = (ids: string[]) => ids.slice(0, LIST).join(' ') + (ids.length > LIST ? ` … and ${ids.length - LIST} more` : '');
 
@@ -118,6 +121,10 @@ async function compare(exp: ArchiveExpectation): Promise<Outcome> {
   try {
     threads = await importCorpus(exp.archive);
   } catch (e) {
+    if (!(e instanceof ImportError)) {
+      const crash = `crash: ${(e as Error).name}: ${(e as Error).message}`;
+      return { diffs: [crash], found: 0, extra: 0, authorsChecked: checked.size, authorsRight: 0, threads: 0, refused: crash };
+    }
     // The file's path and the list of formats read (which grows) are left out: what was said is what counts.
     const message = (e as Error).message.replace(/^.*?: /, '').replace(/\. Gleaner reads [^]*$/, '.');
     return { diffs: [`refused: ${message}`, ...(await pageDiffs(exp))], found: 0, extra: 0, authorsChecked: checked.size, authorsRight: 0, threads: 0, refused: message };
@@ -184,7 +191,7 @@ async function pageDiffs(exp: ArchiveExpectation): Promise<string[]> {
   return diffs;
 }
 
-type Row = { platform: string; archive: string; expected: number; found: number; extra: number; authors: string; note: string };
+type Row = { platform: string; archive: string; expected: number; found: number; extra: number; authors: string; conversations: string; note: string };
 const rows: Row[] = [];
 
 describe('chat archives in the corpus, against hand-checked expectations', () => {
@@ -203,6 +210,12 @@ describe('chat archives in the corpus, against hand-checked expectations', () =>
     }
   });
 
+  it('every archive in these platforms\' corpus folders has an expectation', () => {
+    const covered = new Set(expectations.flatMap(({ exp }) => [exp.archive, ...(exp.pages ?? []).map((p) => p.file)]));
+    const archives = PLATFORM_DIRS.flatMap((dir) => readdirSync(resolve(CORPUS, dir)).map((f) => `${dir}/${f}`));
+    expect(archives.filter((a) => !covered.has(a))).toEqual([]);
+  });
+
   for (const { name, exp } of expectations) {
     const title = `${exp.archive}: ${exp.messages} posts in ${exp.conversations.length} conversation(s), ${exp.events.count} system lines${exp.known ? ' (known wrong)' : ''}`;
     it(title, async () => {
@@ -214,6 +227,8 @@ describe('chat archives in the corpus, against hand-checked expectations', () =>
         found: o.found,
         extra: o.extra,
         authors: `${o.authorsRight}/${o.authorsChecked}`,
+        // The source's channels/chats against Gleaner's conversations (a channel is split where it falls silent).
+        conversations: `${exp.conversations.length} → ${o.threads}`,
         note: exp.known ? `known: ${exp.known}` : '',
       });
       if (exp.known) expect(o.diffs, `${name}: the known differences changed; if it is now read right, remove "known" and "knownDiffs"`).toEqual(exp.knownDiffs);
