@@ -112,6 +112,8 @@ function slackMessage(raw: unknown, users: Users): SlackMessage | null {
   const subtype = str(raw.subtype) ?? '';
   const ts = str(raw.ts);
   if (!SPOKEN.has(subtype) || !ts) return null;
+  // An app posting through its bot user writes a user id and no subtype; bot_id/bot_profile tell it apart.
+  if ((typeof raw.bot_id === 'string' && raw.bot_id) || isRecord(raw.bot_profile)) return null;
   const comment = isRecord(raw.comment) ? raw.comment : null;
   const userId = str(raw.user) ?? (comment ? str(comment.user) : null);
   let name = userId && users.get(userId);

@@ -154,11 +154,12 @@ describe('Slack ts', () => {
 });
 
 describe('slackdump conversation dump', () => {
-  it('12 messages + 4 nested replies; join and deleted stub dropped; replies linked to their thread', () => {
+  it('12 messages + 4 nested replies; join, deleted stub and an app\'s bot-user post dropped; replies linked to their thread', () => {
     const warnings: string[] = [];
     const threads = importSlackdump(corpusBytes('slack/slackdump-native-dump-CHY5HUESG.json'), importContext('dump.json', {}, warnings));
     const posts = threads.flatMap((t) => t.posts);
-    expect(posts).toHaveLength(14); // 12 − channel_join − tombstone + 4 replies
+    expect(posts).toHaveLength(13); // 12 − channel_join − tombstone − poll app's post (bot_id, no subtype) + 4 replies
+    expect(posts.map((p) => p.id)).not.toContain('1737160363.583369');
     expect(posts.filter((p) => p.replyTo).map((p) => p.replyTo)).toEqual([
       '1736478630.905399',
       '1736478630.905399',
@@ -166,7 +167,7 @@ describe('slackdump conversation dump', () => {
       '1736554828.343759',
     ]);
     // The thread answered 21 h later stays with its parent; the channel talk that follows starts anew.
-    expect(threads.map((t) => t.posts.length)).toEqual([4, 6, 1, 1, 2]);
+    expect(threads.map((t) => t.posts.length)).toEqual([4, 6, 1, 2]);
     expect(threads[0]!.posts.map((p) => p.text)).toEqual(['test', 'test2', 'A message from a deactivated account', 'Reply to the same thread']);
     expect(threads[0]!.url).toBe('slack://slackdump/CHY5HUESG/1736478514.897649');
     expect(posts.find((p) => p.id === '1736582524.607359')!.text).toBe('[attachment: 36728585980_dfbd95cc84_o.jpg]');
