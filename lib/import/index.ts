@@ -6,6 +6,7 @@ import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
 import { importIrc } from './irc.ts';
 import { importMatrix } from './matrix.ts';
+import { elementPageKey, importMatrixHtml } from './matrix-html.ts';
 import { importMattermost } from './mattermost.ts';
 import { importMbox } from './mbox.ts';
 import { importSlackExport, importSlackdump } from './slack.ts';
@@ -26,6 +27,7 @@ export type ArchiveFormat =
   | 'telegram-json'
   | 'telegram-html'
   | 'matrix'
+  | 'matrix-html'
   | 'mattermost'
   | 'irc'
   | 'whatsapp'
@@ -86,6 +88,8 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   // DiscordChatExporter's HTML: its chat-log classes and preamble (both also named in its stylesheet, which
   // comes first). The older layout had an "info" header instead; it is recognised to be refused clearly.
   if (/<html/i.test(head) && /chatlog__message-(?:group|container)/.test(head) && /preamble__entr|info__guild-name/.test(head)) return 'discord-html';
+  // Element's HTML export: the client's own room-view classes, written before the first event.
+  if (/<html/i.test(head) && /class="mx_MatrixChat"/.test(head) && /mx_RoomView_MessageList|mx_Export_EventWrapper/.test(head)) return 'matrix-html';
   if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
@@ -97,7 +101,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
 
 const FORMAT_HELP =
   'Gleaner reads DiscordChatExporter JSON/HTML, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
-  'Element (Matrix) JSON, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
+  'Element (Matrix) JSON/HTML, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
 
 async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
   const format = detectFormat(name, bytes);
@@ -112,6 +116,8 @@ async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): 
       return importMattermost(bytes, ctx);
     case 'matrix':
       return importMatrix(bytes, ctx);
+    case 'matrix-html':
+      return matrixHtml([{ name: ctx.file, bytes }], ctx);
     case 'telegram-json':
       return importTelegramJson(bytes, ctx);
     case 'telegram-html':
@@ -141,6 +147,11 @@ function discordHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportCo
   return importDiscordHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
 }
 
+function matrixHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportContext): Thread[] {
+  if (!ctx.parseHtml) throw new ImportError('reading an Element HTML export needs an HTML parser (option "parseHtml").', ctx.file);
+  return importMatrixHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
+}
+
 async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
   const paths = [...files.keys()];
   const kind = detectFiles(paths);
@@ -149,7 +160,8 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
     const page = (p: string) => Number(/messages(\d*)\.html$/.exec(p)?.[1] || 1);
     const pages = paths.filter((p) => /(^|\/)messages\d*\.html$/.test(p)).sort((a, b) => page(a) - page(b));
     // A DiscordChatExporter page someone named messages.html is read below, with the other exports.
-    if (detectFormat(pages[0]!, files.get(pages[0]!)!) !== 'discord-html') return telegramHtml(pages.map((p) => files.get(p)!), ctx);
+    const first = detectFormat(pages[0]!, files.get(pages[0]!)!);
+    if (first !== 'discord-html' && first !== 'matrix-html') return telegramHtml(pages.map((p) => files.get(p)!), ctx);
   }
   // A folder of separate exports (a DiscordChatExporter run, a directory of IRC logs): each file on its own,
   // except the partitions of one DiscordChatExporter HTML export ("NAME.html", "NAME [part 2].html", …),
@@ -157,8 +169,8 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
   const formats = new Map(paths.map((p) => [p, detectFormat(p, files.get(p)!)]));
   const partitions = new Map<string, string[]>();
   for (const [p, f] of formats) {
-    if (f !== 'discord-html') continue;
-    const key = partitionKey(p).key;
+    if (f !== 'discord-html' && f !== 'matrix-html') continue;
+    const key = f === 'discord-html' ? partitionKey(p).key : `matrix:${elementPageKey(p).key}`;
     partitions.set(key, [...(partitions.get(key) ?? []), p]);
   }
   const out: Thread[] = [];
@@ -168,6 +180,16 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
     const sub: ImportContext = { ...ctx, file: `${ctx.file}/${p}` };
     if (format === 'unknown') {
       if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+      continue;
+    }
+    if (format === 'matrix-html') {
+      // Element's pages of one room (messages.html, messages2.html, …), read together in page order.
+      const key = `matrix:${elementPageKey(p).key}`;
+      const parts = partitions.get(key);
+      if (!parts) continue;
+      partitions.delete(key);
+      parts.sort((a, b) => elementPageKey(a).page - elementPageKey(b).page);
+      out.push(...matrixHtml(parts.map((q) => ({ name: `${ctx.file}/${q}`, bytes: files.get(q)! })), { ...ctx, file: `${ctx.file}/${parts[0]}` }));
       continue;
     }
     if (format === 'discord-html') {
