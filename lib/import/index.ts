@@ -89,7 +89,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   // comes first). The older layout had an "info" header instead; it is recognised to be refused clearly.
   if (/<html/i.test(head) && /chatlog__message-(?:group|container)/.test(head) && /preamble__entr|info__guild-name/.test(head)) return 'discord-html';
   // Element's HTML export: the client's own room-view classes, written before the first event.
-  if (/<html/i.test(head) && /class="mx_MatrixChat"/.test(head) && /mx_RoomView_MessageList|mx_Export_EventWrapper/.test(head)) return 'matrix-html';
+  if (/<html/i.test(head) && /class="mx_MatrixChat"/.test(head) && /class="mx_RoomView"/.test(head)) return 'matrix-html';
   if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';

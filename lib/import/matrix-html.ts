@@ -317,7 +317,7 @@ function readPage(page: ElementHtmlPage, parseHtml: ParseHtml, ctx: ImportContex
   // when the file was cut.
   const complete = /mx_RoomView_statusArea[\s\S]*<\/html>\s*$/i.test(page.html);
   if (!list) {
-    if (/mx_Export_EventWrapper/.test(page.html)) throw new ImportError('the file ends before its messages begin: it was cut off (an interrupted export, download or copy). Export the room again.', page.name);
+    if (!complete && /class="mx_MatrixChat"/.test(page.html)) throw new ImportError('the file ends before its messages begin: it was cut off (an interrupted export, download or copy). Export the room again.', page.name);
     throw notElement(page.name);
   }
   const room: ElementRoom = { name: lineOf(find(root, 'mx_RoomHeader_nametext')) || '', roomId: null };
@@ -447,7 +447,9 @@ export function importMatrixHtml(pages: ElementHtmlPage[], parseHtml: ParseHtml,
     const quotes: QuoteInput[] = [...r.quotes];
     if (r.replyTo) {
       const known = said.get(r.replyTo);
-      quotes.unshift({ postId: r.replyTo, author: known ? known.author : (r.shown?.author ?? null), text: known ? known.text : (r.shown?.text ?? '') });
+      // A reply to a message the export does not show as a post (a notice, a deleted message, an older
+      // one) keeps its link only: there are no words to quote.
+      if (known || r.shown) quotes.unshift({ postId: r.replyTo, author: known ? known.author : (r.shown?.author ?? null), text: known ? known.text : (r.shown?.text ?? '') });
     }
     said.set(r.id, { author: r.author, text: r.own.slice(0, 500) });
     msgs.push({
