@@ -231,50 +231,51 @@ interface Resolved {
   stamp: Stamp;
 }
 
-/** Each stamp's month under one locale, or null when a stamp does not read or a weekday name would move. */
-function underLocale(stamps: Stamp[], months: Map<string, number>): Resolved[] | null {
+/**
+ * Each stamp's month under one locale (a stamp whose words hold none of its month names stays unread),
+ * or null when a weekday name would fall on two different weekdays: then these are not its names.
+ */
+function underLocale(stamps: Stamp[], months: Map<string, number>): Map<Stamp, Resolved> | null {
   const weekday = new Map<string, number>();
-  const out: Resolved[] = [];
+  const out = new Map<Stamp, Resolved>();
   for (const st of stamps) {
     const at = st.words.findIndex((w) => months.has(w));
-    if (at < 0 || st.y === null) return null;
+    if (at < 0 || st.y === null) continue;
     const m = months.get(st.words[at]!)!;
     const date = new Date(Date.UTC(st.y, m - 1, st.d));
-    if (date.getUTCDate() !== st.d) return null;
+    if (date.getUTCDate() !== st.d) continue;
+    const day = date.getUTCDay();
     for (const [i, w] of st.words.entries()) {
       if (i === at) continue;
-      const day = date.getUTCDay();
       if ((weekday.get(w) ?? day) !== day) return null;
       weekday.set(w, day);
     }
-    out.push({ y: st.y, m, stamp: st });
+    out.set(st, { y: st.y, m, stamp: st });
   }
   return out;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Titles → local ISO times (or null), with the locale that read them. */
+/** Titles → local ISO times (null where a title does not read), under the locale that reads the most. */
 function readTimes(titles: (string | null)[], ctx: ImportContext): (string | null)[] {
   const stamps = titles.map(parseStamp);
   const present = stamps.filter((s): s is Stamp => s !== null);
-  if (!present.length) {
-    if (titles.length) ctx.warn("Element's timestamps could not be read; the posts keep no time.");
-    return titles.map(() => null);
-  }
-  let found: Resolved[] | null = null;
+  let best: Map<Stamp, Resolved> = new Map();
   for (const months of tables().values()) {
-    found = underLocale(present, months);
-    if (found) break;
+    const found = present.length ? underLocale(present, months) : null;
+    if (found && found.size > best.size) best = found;
+    if (best.size === present.length) break;
   }
-  if (!found) {
-    ctx.warn(`Element wrote its timestamps in a language Gleaner could not read (for example "${titles.find(Boolean)}"); the posts keep no time.`);
+  const example = titles.find(Boolean);
+  if (!best.size) {
+    if (example) ctx.warn(`Element wrote its timestamps in a form or language Gleaner could not read (for example "${example}"); the posts keep no time.`);
     return titles.map(() => null);
   }
-  const byStamp = new Map(found.map((r) => [r.stamp, r]));
-  if (stamps.some((s, i) => s === null && titles[i])) ctx.warn('some of Element\'s timestamps could not be read; those posts keep no time.');
+  const unread = titles.filter((t, i) => t && !best.has(stamps[i]!)).length;
+  if (unread) ctx.warn(`${unread} of Element's timestamps could not be read; those posts keep no time.`);
   return stamps.map((st) => {
-    const r = st && byStamp.get(st);
+    const r = st && best.get(st);
     return r ? `${r.y}-${pad(r.m)}-${pad(st.d)}T${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}` : null;
   });
 }
@@ -471,7 +472,7 @@ export function importMatrixHtml(pages: ElementHtmlPage[], parseHtml: ParseHtml,
   const file = encodeURIComponent(baseName(pages[0]!.name));
   return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? Infinity }).map((c) => {
     const first = c[0]!.post.id;
-    return conversationThread('matrix', roomId ? `https://matrix.to/#/${roomId}/${first}` : `matrix-html://${file}/${first}`, conversationTitle(label, c), c);
+    return conversationThread('matrix', roomId ? `https://matrix.to/#/${roomId}/${first}` : `matrix://${file}/${first}`, conversationTitle(label, c), c);
   });
 }
 

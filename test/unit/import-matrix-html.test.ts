@@ -168,7 +168,12 @@ describe('Element HTML export: made-up pages in Element\'s markup', () => {
     const posts = postsOf(readPages([page(unknown)], warnings));
     expect(posts).toHaveLength(4);
     expect(posts.every((p) => p.publishedAt === null)).toBe(true);
-    expect(warnings.join('\n')).toMatch(/language Gleaner could not read/);
+    expect(warnings.join('\n')).toMatch(/form or language Gleaner could not read/);
+    // One damaged title costs only its own post's time.
+    const w2: string[] = [];
+    const one = base.map((e) => (e.id === '$c' ? { ...e, title: '<damaged>' } : e));
+    expect(postsOf(readPages([page(one)], w2)).map((p) => p.publishedAt)).toEqual(['2022-03-10T15:15:00', null, '2022-03-11T09:00:05', '2022-03-11T09:01:00']);
+    expect(w2).toEqual(['export: 1 of Element\'s timestamps could not be read; those posts keep no time.']);
   });
 
   it('hostile bodies: no script, handler, frame, form or javascript: link survives in text or HTML', () => {
