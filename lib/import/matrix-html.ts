@@ -41,26 +41,27 @@ function hasClass(el: Element, cls: string): boolean {
   return el.classList.contains(cls);
 }
 
-/** First descendant with the class, depth first, not entering elements `stop` rejects. */
-function find(el: Element | null | undefined, cls: string, stop?: (e: Element) => boolean): Element | null {
-  if (!el) return null;
-  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-    if (stop?.(c)) continue;
-    if (hasClass(c, cls)) return c;
-    const deep = find(c, cls, stop);
-    if (deep) return deep;
-  }
-  return null;
-}
-
-function findAll(el: Element | null | undefined, test: (e: Element) => boolean, out: Element[] = [], stop?: (e: Element) => boolean): Element[] {
+/**
+ * Descendants in document order that pass `test`, not entering elements `stop` rejects; at most `limit`.
+ * A loop with its own stack, not recursion: a hostile page may nest markup deeper than the call stack.
+ */
+function findAll(el: Element | null | undefined, test: (e: Element) => boolean, stop?: (e: Element) => boolean, limit = Infinity): Element[] {
+  const out: Element[] = [];
   if (!el) return out;
-  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+  const stack: Element[] = [];
+  for (let c = el.lastElementChild; c; c = c.previousElementSibling) stack.push(c);
+  while (stack.length && out.length < limit) {
+    const c = stack.pop()!;
     if (stop?.(c)) continue;
     if (test(c)) out.push(c);
-    findAll(c, test, out, stop);
+    for (let k = c.lastElementChild; k; k = k.previousElementSibling) stack.push(k);
   }
   return out;
+}
+
+/** First descendant with the class, in document order, not entering elements `stop` rejects. */
+function find(el: Element | null | undefined, cls: string, stop?: (e: Element) => boolean): Element | null {
+  return findAll(el, (e) => hasClass(e, cls), stop, 1)[0] ?? null;
 }
 
 const isReplyChain = (e: Element) => hasClass(e, 'mx_ReplyChain_wrapper') || hasClass(e, 'mx_ReplyChain') || hasClass(e, 'mx_ReplyTile');
@@ -143,7 +144,6 @@ function mediaFiles(line: Element): FileRef[] {
   const media = findAll(
     line,
     (e) => hasClass(e, 'mx_MImageBody') || hasClass(e, 'mx_MVideoBody') || hasClass(e, 'mx_MAudioBody') || hasClass(e, 'mx_MFileBody') || hasClass(e, 'mx_MStickerBody'),
-    [],
     isReplyChain,
   );
   for (const m of media) {
@@ -322,66 +322,79 @@ function readPage(page: ElementHtmlPage, parseHtml: ParseHtml, ctx: ImportContex
     throw notElement(page.name);
   }
   const room: ElementRoom = { name: lineOf(find(root, 'mx_RoomHeader_nametext')) || '', roomId: null };
-  const wrappers = eventWrappers(list, []);
+  const wrappers = eventWrappers(list);
   if (!complete) {
     // The last event may have lost its end: it is left out rather than kept half.
     if (wrappers.length) wrappers.pop();
     ctx.warn(`${label}the page ends before Element's closing markup: it was cut off (an interrupted export, download or copy). The ${wrappers.length} events before the cut are read; export the room again for the rest.`);
   }
   for (const w of wrappers) {
-    const id = w.getAttribute('id') ?? '';
-    let tile: Element | null = null;
-    for (let c = w.firstElementChild; c; c = c.nextElementSibling) if (hasClass(c, 'mx_EventTile')) tile = c;
-    if (!id || !tile) continue;
-    const stop = isReplyChain;
-    const stampEl = find(tile, 'mx_MessageTimestamp', stop);
-    const linkEl = find(tile, 'sc_LinkedTimestamp', stop) ?? stampEl?.parentElement ?? null;
-    const href = linkEl?.getAttribute('href') ?? '';
-    const link = EVENT_LINK.exec(href);
-    if (link && !room.roomId) room.roomId = decodeURIComponent(link[1]!);
-    const profile = find(tile, 'mx_DisambiguatedProfile', stop);
-    if (profile) {
-      state.author = lineOf(find(profile, 'mx_DisambiguatedProfile_displayName')) || state.author;
-      const avatar = findAll(find(tile, 'mx_EventTile_avatar', stop), (e) => e.getAttribute('title')?.startsWith('@') ?? false)[0];
-      const shownId = lineOf(find(profile, 'mx_DisambiguatedProfile_mxid')).replace(/^\(|\)$/g, '');
-      state.mxid = (avatar?.getAttribute('title') ?? null) || (shownId.startsWith('@') ? shownId : null);
+    try {
+      readEvent(w, room, state, out);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // Markup nested thousands deep (a damaged or hostile file) would exhaust the stack: that event only is left out.
+      ctx.warn(`${label}event ${w.getAttribute('id') ?? '?'} nests its markup too deeply to read; left out.`);
     }
-    const info = hasClass(tile, 'mx_EventTile_info');
-    const redacted = hasClass(tile, 'mx_EventTile_redacted') || find(tile, 'mx_RedactedBody', stop) !== null;
-    const notice = find(tile, 'mx_MNoticeBody', stop) !== null;
-    const kind: Kind = info ? 'state' : redacted ? 'redacted' : notice ? 'notice' : 'post';
-    const base: Read = {
-      id,
-      kind,
-      title: stampEl?.getAttribute('title') ?? null,
-      author: state.author ?? 'Unknown',
-      mxid: state.mxid,
-      own: '',
-      quotes: [],
-      text: '',
-      html: '',
-      replyTo: null,
-      shown: null,
-      permalink: link ? `https://matrix.to/#/${link[1]}/${link[2]}` : null,
-    };
-    if (kind !== 'post') {
-      out.push(base);
-      continue;
-    }
-    readMessage(tile, base);
-    out.push(base);
   }
-  if (!wrappers.length && /mx_Export_EventWrapper/.test(page.html) && complete) throw notElement(page.name);
+  if (!wrappers.length && /mx_Export_EventWrapper/.test(page.html)) {
+    throw new ImportError("the page's events are not inside Element's message list, where Element's export puts them: a layout Gleaner does not read. Export the room again, or as JSON.", page.name);
+  }
   return room;
 }
 
-/** The page's events, in order; a tile rendered inside another (a quoted reply) belongs to its outer event. */
-function eventWrappers(el: Element, out: Element[]): Element[] {
-  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-    if (hasClass(c, 'mx_Export_EventWrapper')) out.push(c);
-    else if (!isReplyChain(c)) eventWrappers(c, out);
+/** One event wrapper: its kind, sender (a continuation tile's is the previous one's), time title and words. */
+function readEvent(w: Element, room: ElementRoom, state: { author: string | null; mxid: string | null }, out: Read[]): void {
+  const id = w.getAttribute('id') ?? '';
+  let tile: Element | null = null;
+  for (let c = w.firstElementChild; c; c = c.nextElementSibling) if (hasClass(c, 'mx_EventTile')) tile = c;
+  if (!id || !tile) return;
+  const stop = isReplyChain;
+  const stampEl = find(tile, 'mx_MessageTimestamp', stop);
+  const linkEl = find(tile, 'sc_LinkedTimestamp', stop) ?? stampEl?.parentElement ?? null;
+  const href = linkEl?.getAttribute('href') ?? '';
+  const link = EVENT_LINK.exec(href);
+  if (link && !room.roomId) room.roomId = decodeURIComponent(link[1]!);
+  const profile = find(tile, 'mx_DisambiguatedProfile', stop);
+  if (profile) {
+    state.author = lineOf(find(profile, 'mx_DisambiguatedProfile_displayName')) || state.author;
+    const avatar = findAll(find(tile, 'mx_EventTile_avatar', stop), (e) => e.getAttribute('title')?.startsWith('@') ?? false)[0];
+    const shownId = lineOf(find(profile, 'mx_DisambiguatedProfile_mxid')).replace(/^\(|\)$/g, '');
+    state.mxid = (avatar?.getAttribute('title') ?? null) || (shownId.startsWith('@') ? shownId : null);
   }
-  return out;
+  const info = hasClass(tile, 'mx_EventTile_info');
+  const redacted = hasClass(tile, 'mx_EventTile_redacted') || find(tile, 'mx_RedactedBody', stop) !== null;
+  const notice = find(tile, 'mx_MNoticeBody', stop) !== null;
+  const kind: Kind = info ? 'state' : redacted ? 'redacted' : notice ? 'notice' : 'post';
+  const base: Read = {
+    id,
+    kind,
+    title: stampEl?.getAttribute('title') ?? null,
+    author: state.author ?? 'Unknown',
+    mxid: state.mxid,
+    own: '',
+    quotes: [],
+    text: '',
+    html: '',
+    replyTo: null,
+    shown: null,
+    permalink: link ? `https://matrix.to/#/${link[1]}/${link[2]}` : null,
+  };
+  if (kind !== 'post') {
+    out.push(base);
+    return;
+  }
+  readMessage(tile, base);
+  out.push(base);
+}
+
+/** The page's events, in order; a tile rendered inside another (a quoted reply) belongs to its outer event. */
+function eventWrappers(list: Element): Element[] {
+  const isWrapper = (e: Element) => hasClass(e, 'mx_Export_EventWrapper');
+  return findAll(list, isWrapper, isReplyChain).filter((w) => {
+    for (let p = w.parentElement; p && p !== list; p = p.parentElement) if (isWrapper(p)) return false;
+    return true;
+  });
 }
 
 function readMessage(tile: Element, r: Read): void {
@@ -394,7 +407,7 @@ function readMessage(tile: Element, r: Read): void {
     const quotedBody = findAll(chain, (e) => hasClass(e, 'mx_EventTile_body')).pop();
     r.shown = quotedBody ? { author: lineOf(find(chain, 'mx_DisambiguatedProfile_displayName')) || null, text: textOfBody(quotedBody).slice(0, 500) } : null;
   }
-  const bodies = findAll(tile, (e) => hasClass(e, 'mx_EventTile_body'), [], isReplyChain);
+  const bodies = findAll(tile, (e) => hasClass(e, 'mx_EventTile_body'), isReplyChain);
   const body = bodies[bodies.length - 1] ?? null;
   let said = body ? textOfBody(body) : '';
   const emote = find(tile, 'mx_MEmoteBody', isReplyChain);
@@ -422,7 +435,13 @@ export function importMatrixHtml(pages: ElementHtmlPage[], parseHtml: ParseHtml,
   const state = { author: null as string | null, mxid: null as string | null };
   let room: ElementRoom | null = null;
   for (const page of pages) {
-    const r = readPage(page, parseHtml, ctx, reads, state);
+    let r: ElementRoom;
+    try {
+      r = readPage(page, parseHtml, ctx, reads, state);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new ImportError('the page nests its markup too deeply to read (a damaged file, or not one Element wrote). Export the room again.', page.name);
+    }
     if (!room) room = r;
     else {
       room.roomId ??= r.roomId;

@@ -191,6 +191,14 @@ describe('Element HTML export: made-up pages in Element\'s markup', () => {
     expect(p.html).toContain('<a href="https://ok.example/">ok</a>');
   });
 
+  it('markup nested deeper than the call stack costs only its own message, with a warning', () => {
+    const warnings: string[] = [];
+    const deep = { id: '$deep', title: 'Thu, Mar 10 2022 15:16:30', name: 'Eve', mxid: '@eve:example.org', body: '<b>'.repeat(30000) + 'deep' + '</b>'.repeat(30000) };
+    const posts = postsOf(readPages([page([...base.slice(0, 3), deep, ...base.slice(3)])], warnings));
+    expect(posts.map((p) => p.id)).toEqual(['$b', '$c', '$f', '$g']);
+    expect(warnings).toEqual(['export: messages.html: event $deep nests its markup too deeply to read; left out.']);
+  });
+
   it('a page of another Element room is read as part of the first, with a warning; a non-Element page is refused', () => {
     const warnings: string[] = [];
     const other = page([{ id: '$z', title: 'Sat, Mar 12 2022 10:00:00', name: 'Ann', mxid: '@ann:example.org', body: 'x' }]).replaceAll(ROOM, '!other:example.org');
