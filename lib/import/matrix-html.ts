@@ -154,7 +154,11 @@ function mediaFiles(line: Element): FileRef[] {
     const link = v.find((e) => e.tagName.toLowerCase() === 'a' && e.getAttribute('href'));
     if (video) add(video.getAttribute('title') ?? '', video.getAttribute('src') ?? findAll(video, (e) => e.tagName.toLowerCase() === 'source')[0]?.getAttribute('src') ?? null);
     else if (img) add(img.getAttribute('title') || img.getAttribute('alt') || '', link?.getAttribute('href') ?? img.getAttribute('src'));
-    else if (link) add(link.getAttribute('download') || lineOf(link).replace(/\s*\([^()]*\)\s*$/, ''), link.getAttribute('href'));
+    else {
+      // A file: its name as the download attribute or the shown label, "notes.pdf (12 KB)", without the size.
+      const label = find(m, 'mx_MFileBody_info_filename') ?? link ?? null;
+      add(link?.getAttribute('download') || lineOf(label).replace(/\s*\([^()]*\)\s*$/, ''), link?.getAttribute('href') ?? null);
+    }
   }
   return files;
 }

@@ -21,7 +21,7 @@ const dec = new TextDecoder();
 interface Ev {
   id: string;
   title: string;
-  kind?: 'post' | 'info' | 'notice' | 'redacted' | 'emote';
+  kind?: 'post' | 'info' | 'notice' | 'redacted' | 'emote' | 'media';
   name?: string;
   mxid?: string;
   body?: string;
@@ -43,6 +43,7 @@ function tile(e: Ev): string {
   if (e.kind === 'info') content = `<div class="mx_TextualEvent">${e.body}</div>`;
   else if (e.kind === 'redacted') content = `<span class="mx_RedactedBody" title="Message deleted">Message deleted</span>`;
   else if (e.kind === 'notice') content = `<div class="mx_MNoticeBody mx_EventTile_content"><span class="${bodyCls}">${e.body}</span></div>`;
+  else if (e.kind === 'media') content = e.body!;
   else if (e.kind === 'emote') content = `<div class="mx_MEmoteBody mx_EventTile_content">*&nbsp;<span class="mx_MEmoteBody_sender">${e.name}</span>&nbsp;<span class="${bodyCls}">${e.body}</span></div>`;
   else content = `<div class="mx_MTextBody mx_EventTile_content"><span class="${bodyCls}">${e.body}</span></div>`;
   return `<div class="mx_Export_EventWrapper" id="${e.id}"><li class="${cls}" data-event-id="${e.id}">${profile}${avatar}<div class="mx_EventTile_line">${stamp}${reply}${content}</div></li></div>`;
@@ -189,6 +190,18 @@ describe('Element HTML export: made-up pages in Element\'s markup', () => {
     expect(p.text).not.toMatch(/ALT|alert|v$/);
     for (const bad of ['<script', 'onerror', 'onclick', 'onmouseover', 'javascript:', '<iframe', '<form', '<input', '<img', '<svg', 'style=', 'alert(']) expect(p.html).not.toContain(bad);
     expect(p.html).toContain('<a href="https://ok.example/">ok</a>');
+  });
+
+  it('images and files become attachment lines with their names, linked only when on the web', () => {
+    const media: Ev[] = [
+      { id: '$i', title: 'Thu, Mar 10 2022 15:15:00', name: 'Ann', mxid: '@ann:example.org', kind: 'media', body: '<div class="mx_MImageBody"><a href="images/cat-10.03.2022.png"><img class="mx_MImageBody_thumbnail" src="images/cat-10.03.2022.png" alt="cat.png"></a></div>' },
+      { id: '$j', title: 'Thu, Mar 10 2022 15:16:00', name: 'Ann', mxid: '@ann:example.org', kind: 'media', body: '<span class="mx_MFileBody"><div class="mx_MediaBody mx_MFileBody_info"><span class="mx_MFileBody_info_icon"></span><span class="mx_MFileBody_info_filename">notes.pdf (12 KB)</span></div></span>' },
+      { id: '$k', title: 'Thu, Mar 10 2022 15:17:00', name: 'Ann', mxid: '@ann:example.org', kind: 'media', body: '<span class="mx_MFileBody"><a href="https://files.example.org/a.zip" download="a.zip">a.zip (1 MB)</a></span>' },
+    ];
+    const posts = postsOf(readPages([page(media)]));
+    expect(posts.map((p) => p.text)).toEqual(['[attachment: cat.png]', '[attachment: notes.pdf]', '[attachment: a.zip]']);
+    expect(posts[0]!.html).toBe('<ul class="attachments"><li>cat.png</li></ul>');
+    expect(posts[2]!.html).toBe('<ul class="attachments"><li><a href="https://files.example.org/a.zip">a.zip</a></li></ul>');
   });
 
   it('markup nested deeper than the call stack costs only its own message, with a warning', () => {
