@@ -20,8 +20,10 @@ import { splitQuoted, withFiles, type FileRef } from './message-text.ts';
  * Times. The page shows only "HH:MM"; the full time is in the timestamp's `title`, written in the
  * exporter's interface language ("Nd, 6 Mar 2022 15:14:28", "Thu, Mar 10 2022 15:14:28") and in the
  * exporting machine's zone, which the page never states: kept as a local time without an offset. The
- * language is found once per export: the month names of the first locale under which every title reads
- * and each weekday name always falls on the same weekday.
+ * language is found once per export, not assumed from the page (always lang="en"): the locale whose month
+ * names (as Intl writes them) read the most titles while each weekday name falls on one weekday only, so
+ * "lip" is July in Polish and June in Croatian, told apart by the weekday names beside it. Titles written without
+ * spaces (Chinese, Japanese) are not read: those posts keep no time, with a warning.
  */
 
 export interface ElementHtmlPage {
@@ -464,10 +466,10 @@ export function importMatrixHtml(pages: ElementHtmlPage[], parseHtml: ParseHtml,
   const said = new Map<string, { author: string; text: string }>();
   unique.forEach((r, i) => {
     if (r.kind !== 'post') return;
-    const publishedAt = times[i] ?? null;
-    const [date, clock] = publishedAt ? publishedAt.split('T') : [];
-    const t = date && clock ? Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10), +clock.slice(0, 2), +clock.slice(3, 5), +clock.slice(6, 8)) : NaN;
     if (!r.text) return;
+    const publishedAt = times[i] ?? null;
+    // Only the order and the gaps between posts matter here: the local time read as if it were UTC.
+    const t = publishedAt ? Date.parse(`${publishedAt}Z`) : NaN;
     const quotes: QuoteInput[] = [...r.quotes];
     if (r.replyTo) {
       const known = said.get(r.replyTo);
