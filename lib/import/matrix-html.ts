@@ -200,7 +200,22 @@ const LOCALES = [
   'bg', 'hr', 'sl', 'sr', 'el', 'tr', 'ar', 'he', 'fa', 'hi', 'ja', 'ko', 'zh-Hans', 'zh-Hant', 'vi', 'id', 'th', 'eu', 'ca', 'gl', 'eo', 'sq',
   'is', 'cy', 'ga', 'ka', 'hy', 'az', 'kk', 'uz', 'ms', 'fil', 'bn', 'ta', 'te', 'mr', 'ml', 'kn', 'gu', 'ur', 'af', 'lb', 'fy', 'oc', 'ia',
 ];
-let monthTables: Map<string, Map<string, number>> | null = null;
+interface Names {
+  months: Map<string, number>;
+  /** Weekday names → 0 (Sunday) … 6, to choose between locales that share month names. */
+  weekdays: Map<string, number>;
+}
+let localeNames: Names[] | null = null;
+
+function weekdaysOf(locale: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const weekday of ['short', 'long'] as const) {
+    const f = new Intl.DateTimeFormat(locale, { weekday, timeZone: 'UTC' });
+    // 2021-08-01 was a Sunday.
+    for (let d = 0; d < 7; d++) out.set(norm(f.format(Date.UTC(2021, 7, 1 + d))), d);
+  }
+  return out;
+}
 
 function monthsOf(locale: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -220,15 +235,15 @@ function monthsOf(locale: string): Map<string, number> {
   return out;
 }
 
-function tables(): Map<string, Map<string, number>> {
-  if (!monthTables) {
-    monthTables = new Map();
+function tables(): Names[] {
+  if (!localeNames) {
+    localeNames = [];
     for (const l of LOCALES) {
-      const t = monthsOf(l);
-      if (t.size) monthTables.set(l, t);
+      const months = monthsOf(l);
+      if (months.size) localeNames.push({ months, weekdays: weekdaysOf(l) });
     }
   }
-  return monthTables;
+  return localeNames;
 }
 
 interface Resolved {
@@ -241,9 +256,10 @@ interface Resolved {
  * Each stamp's month under one locale (a stamp whose words hold none of its month names stays unread),
  * or null when a weekday name would fall on two different weekdays: then these are not its names.
  */
-function underLocale(stamps: Stamp[], months: Map<string, number>): Map<Stamp, Resolved> | null {
+function underLocale(stamps: Stamp[], { months, weekdays }: Names): { read: Map<Stamp, Resolved>; named: number } | null {
   const weekday = new Map<string, number>();
   const out = new Map<Stamp, Resolved>();
+  let named = 0;
   for (const st of stamps) {
     const at = st.words.findIndex((w) => months.has(w));
     if (at < 0 || st.y === null) continue;
@@ -255,10 +271,11 @@ function underLocale(stamps: Stamp[], months: Map<string, number>): Map<Stamp, R
       if (i === at) continue;
       if ((weekday.get(w) ?? day) !== day) return null;
       weekday.set(w, day);
+      if (weekdays.get(w) === day) named++;
     }
     out.set(st, { y: st.y, m, stamp: st });
   }
-  return out;
+  return { read: out, named };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -267,11 +284,16 @@ const pad = (n: number) => String(n).padStart(2, '0');
 function readTimes(titles: (string | null)[], ctx: ImportContext): (string | null)[] {
   const stamps = titles.map(parseStamp);
   const present = stamps.filter((s): s is Stamp => s !== null);
+  // Most titles read first; among equals, the locale whose own weekday names stand beside its dates
+  // (Element's translations mostly agree with Intl's).
   let best: Map<Stamp, Resolved> = new Map();
-  for (const months of tables().values()) {
-    const found = present.length ? underLocale(present, months) : null;
-    if (found && found.size > best.size) best = found;
-    if (best.size === present.length) break;
+  let bestNamed = -1;
+  for (const names of tables()) {
+    const found = present.length ? underLocale(present, names) : null;
+    if (found && (found.read.size > best.size || (found.read.size === best.size && found.named > bestNamed))) {
+      best = found.read;
+      bestNamed = found.named;
+    }
   }
   const example = titles.find(Boolean);
   if (!best.size) {

@@ -164,6 +164,10 @@ describe('Element HTML export: made-up pages in Element\'s markup', () => {
   it('reads the timestamps of other interface languages, and says so when it cannot', () => {
     const german = base.map((e, i) => ({ ...e, title: i < 5 ? `Do., 10. März 2022 15:1${i}:00` : `Fr., 11. März 2022 09:0${i}:00` }));
     expect(postsOf(readPages([page(german)])).map((p) => p.publishedAt)).toEqual(['2022-03-10T15:11:00', '2022-03-10T15:12:00', '2022-03-11T09:05:00', '2022-03-11T09:06:00']);
+    // "lip" is June in Croatian and July in Polish: 3 June 2022 was a Friday ("pet"), 3 July a Sunday.
+    const croatian = base.map((e, i) => ({ ...e, title: `${['pet', 'sub', 'ned'][i % 3]}, ${3 + (i % 3)} lip 2022 10:0${i}:00` }));
+    const hr = postsOf(readPages([page(croatian)]));
+    expect(['$b', '$c', '$f', '$g'].map((id) => hr.find((p) => p.id === id)!.publishedAt)).toEqual(['2022-06-04T10:01:00', '2022-06-05T10:02:00', '2022-06-05T10:05:00', '2022-06-03T10:06:00']);
     const warnings: string[] = [];
     const unknown = base.map((e) => ({ ...e, title: 'Qx, 10 Zorb 2022 15:14:28' }));
     const posts = postsOf(readPages([page(unknown)], warnings));
