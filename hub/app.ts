@@ -7,11 +7,13 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
 import { HubEntryState } from '../lib/model/submission.ts';
-import type { Contributor, HubStore, StoredStatus } from './store.ts';
+import type { BatchItem, Contributor, HubStore, StoredStatus } from './store.ts';
 import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
+import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
+import { IDEMPOTENCY_RETENTION_MS } from './store.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 
@@ -38,7 +40,12 @@ const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension)
 
 type Env = { Variables: { contributor: Contributor } };
 
-const Batch = z.object({ entries: z.array(z.unknown()) });
+/** Field errors listed in one answer at most: the answer (and the stored idempotent copy) stays small. */
+const MAX_ERRORS_PER_RESPONSE = 100;
+/** Pairing and review bodies are a few short fields. */
+const SMALL_BODY_BYTES = 16 * 1024;
+/** Keys are pruned at most this often, from a request that claims one. */
+const PRUNE_EVERY_MS = 60_000;
 const ReviewMove = HubEntryState.extract(['in_review', 'accepted', 'needs_changes', 'rejected']);
 const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).nullable().default(null) });
 const Pair = z.object({ code: z.string().min(4).max(40) });
@@ -50,8 +57,8 @@ function publicStatus(s: StoredStatus) {
 }
 
 export function createHubApp(store: HubStore, opts: HubOptions = {}) {
-  const maxBody = opts.maxBodyBytes ?? 5 * 1024 * 1024;
-  const maxBatch = opts.maxBatch ?? 100;
+  const maxBody = opts.maxBodyBytes ?? HUB_BODY_BYTES;
+  const maxBatch = opts.maxBatch ?? HUB_BATCH_ENTRIES;
   const limits: EntryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const allow = opts.allowOrigin ?? ((o: string) => EXTENSION_ORIGIN.test(o));
   const writes = opts.writeRateLimit === false ? null : new RateLimiter(opts.writeRateLimit ?? DEFAULT_WRITE_RATE, opts.now);
@@ -68,6 +75,17 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
       maxAge: 600,
     }),
   );
+
+  // Every route has a body limit, checked before anything reads the body: a declared length over it is
+  // refused at once, and a chunked body is cut off at the limit. The rest is never read, so the
+  // connection is closed rather than reused out of step.
+  const tooLarge = (max: number) => (c: Context) =>
+    problem(c, 413, 'Payload too large', `Requests here are limited to ${max} bytes. Send fewer or shorter entries per batch.`, undefined, { connection: 'close' });
+  const smallBody = bodyLimit({ maxSize: SMALL_BODY_BYTES, onError: tooLarge(SMALL_BODY_BYTES) });
+  app.use('*', bodyLimit({ maxSize: maxBody, onError: tooLarge(maxBody) }));
+  app.use('/v1/pair', smallBody);
+  app.use('/v1/entries/:id/review', smallBody);
+  app.use('/v1/entries/:id/withdraw', smallBody);
 
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(opts.version ?? '1')));
   app.get('/v1/health', (c) => c.json({ ok: true }));
@@ -96,14 +114,14 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     await next();
   });
 
-  app.post(
-    '/v1/submissions',
-    bodyLimit({ maxSize: maxBody, onError: (c) =>
-        // The rest of the body is never read: close the connection so the client does not reuse a desynchronised socket.
-        problem(c, 413, 'Payload too large', `Requests are limited to ${maxBody} bytes. Send fewer or shorter entries per batch.`, undefined, { connection: 'close' }),
-    }),
-    async (c) => submit(c, store, maxBatch, limits),
-  );
+  let prunedAt = 0;
+  const now = opts.now ?? Date.now;
+  const prune = async () => {
+    if (now() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now();
+    await store.pruneKeys(new Date(now() - IDEMPOTENCY_RETENTION_MS));
+  };
+  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune));
 
   app.get('/v1/entries', async (c) => {
     if (c.req.query('mine') !== '1') return problem(c, 400, 'Bad request', 'Only your own entries can be listed: add ?mine=1.');
@@ -178,7 +196,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     return answer(c, s.id);
   });
 
-  app.patch('/v1/entries/:id', bodyLimit({ maxSize: maxBody, onError: (c) => problem(c, 413, 'Payload too large', `Requests are limited to ${maxBody} bytes.`, undefined, { connection: 'close' }) }), async (c) => {
+  app.patch('/v1/entries/:id', async (c) => {
     const s = await visible(c, c.req.param('id'), true);
     if (!s) return notYours(c);
     const ifMatch = c.req.header('if-match');
@@ -186,10 +204,13 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const expect = revisionFromIfMatch(ifMatch);
     if (expect === null || expect !== s.revision) return conflict(c);
     if (s.state !== 'needs_changes') return problem(c, 409, 'Not allowed in this state', `Only an entry a moderator marked "needs changes" can be revised; this one is ${s.state}.`);
-    const parsed = Entry.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) return problem(c, 422, 'Invalid entry', 'The revised entry does not match the entry schema.', parsed.error.issues.map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message })));
+    const body: unknown = await c.req.json().catch(() => null);
+    const over = checkLimits(body, limits);
+    if (over.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the limits below.', over);
+    const parsed = Entry.safeParse(body);
+    if (!parsed.success) return problem(c, 422, 'Invalid entry', 'The revised entry does not match the entry schema.', parsed.error.issues.slice(0, MAX_ISSUES_PER_ENTRY).map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message })));
     const entry = parsed.data;
-    const errors = checkLimits(entry, limits);
+    const errors: LimitIssue[] = [];
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
     if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
@@ -207,7 +228,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   return app;
 }
 
-async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits) {
+async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
   const raw = await c.req.text();
@@ -217,26 +238,33 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
   } catch {
     return problem(c, 400, 'Unreadable body', 'The body is not JSON.');
   }
-  const batch = Batch.safeParse(json);
-  if (!batch.success || batch.data.entries.length === 0) return problem(c, 422, 'Invalid submission', 'Send {"entries": [ … ]} with at least one entry.');
-  if (batch.data.entries.length > maxBatch) return problem(c, 413, 'Batch too large', `Send at most ${maxBatch} entries per request.`);
+  const list = json && typeof json === 'object' ? (json as { entries?: unknown }).entries : undefined;
+  if (!Array.isArray(list) || list.length === 0) return problem(c, 422, 'Invalid submission', 'Send {"entries": [ … ]} with at least one entry.');
+  if (list.length > maxBatch) return problem(c, 413, 'Batch too large', `Send at most ${maxBatch} entries per request; this one has ${list.length}.`);
 
-  const errors: { pointer: string; detail: string }[] = [];
-  const checked = await Promise.all(
-    batch.data.entries.map(async (e, i) => {
-      const parsed = Entry.safeParse(e);
-      const entryId = typeof (e as { id?: unknown })?.id === 'string' ? (e as { id: string }).id : `#${i}`;
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) errors.push({ pointer: `/entries/${i}/${issue.path.join('/')}`, detail: issue.message });
-        return { invalid: parsed.error.issues.map((x) => `${x.path.join('.') || 'entry'}: ${x.message}`).join('; '), entryId };
-      }
-      const over = checkLimits(parsed.data, limits);
+  // Sizes and counts first, the schema only on entries within them: the schema's work (and the issues it
+  // collects) grows with what it is given, the limits' walk stops at the first list over its cap.
+  const errors: LimitIssue[] = [];
+  const report = (i: number, issues: LimitIssue[]) => {
+    for (const x of issues) if (errors.length < MAX_ERRORS_PER_RESPONSE) errors.push({ pointer: `/entries/${i}${x.pointer}`, detail: x.detail });
+  };
+  const checked: BatchItem[] = await Promise.all(
+    list.map(async (e: unknown, i: number): Promise<BatchItem> => {
+      const rawId = (e as { id?: unknown } | null)?.id;
+      const entryId = typeof rawId === 'string' && rawId.length > 0 ? rawId.slice(0, limits.idChars) : `#${i}`;
+      const over = checkLimits(e, limits);
       if (over.length) {
-        for (const o of over) errors.push({ pointer: `/entries/${i}${o.pointer}`, detail: o.detail });
-        return { invalid: over.map((o) => `${o.pointer.slice(1).replace(/\//g, '.')} ${o.detail}`).join('; '), entryId };
+        report(i, over);
+        return { invalid: describeLimitIssues(over), entryId };
+      }
+      const parsed = Entry.safeParse(e);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, MAX_ISSUES_PER_ENTRY).map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message }));
+        report(i, issues);
+        return { invalid: describeLimitIssues(issues), entryId };
       }
       if ((await contentHash(parsed.data.messages)) !== parsed.data.contentSha256) {
-        errors.push({ pointer: `/entries/${i}/contentSha256`, detail: 'does not match the messages' });
+        report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
       }
       return parsed.data;
@@ -246,6 +274,7 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
 
   const me = c.get('contributor');
   const requestHash = createHash('sha256').update(raw).digest('hex');
+  await prune();
   const hit = await store.claimKey(me.id, key, requestHash);
   if (hit.kind === 'mismatch') return problem(c, 422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
   if (hit.kind === 'in_flight') return problem(c, 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', undefined, { 'retry-after': '2' });

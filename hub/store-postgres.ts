@@ -40,7 +40,12 @@ const MIGRATIONS: string[] = [
    CREATE TABLE idempotency (
      contributor_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
      status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (contributor_id, key));`,
+  // 2: idempotency keys are pruned by age.
+  `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
 ];
+
+/** The schema version a database reaches once opened. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 const STATUS_COLUMNS = 'id, kind, title, state, comment, received_at, updated_at, contributor_id, revision, change_seq, revision_of, release';
 type Q = pg.Pool | pg.PoolClient;
@@ -166,6 +171,10 @@ export class PostgresHubStore implements HubStore {
 
   async releaseKey(contributorId: string, key: string): Promise<void> {
     await this.pool.query('DELETE FROM idempotency WHERE contributor_id = $1 AND key = $2 AND status IS NULL', [contributorId, key]);
+  }
+
+  async pruneKeys(before: Date): Promise<number> {
+    return (await this.pool.query('DELETE FROM idempotency WHERE created_at < $1', [before.toISOString()])).rowCount ?? 0;
   }
 
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {

@@ -43,7 +43,12 @@ const MIGRATIONS: string[] = [
    INSERT INTO tokens (token_hash, contributor_id, created_at, revoked_at) SELECT token_hash, id, created_at, revoked_at FROM contributors;
    CREATE TABLE pair_codes (
      code_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`,
+  // 3: idempotency keys are pruned by age.
+  `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
 ];
+
+/** The schema version a database reaches once opened. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 type Row = {
   id: string; kind: 'qa' | 'strategy'; title: string; state: HubEntryState; comment: string | null; received_at: string;
@@ -160,6 +165,10 @@ export class SqliteHubStore implements HubStore {
 
   releaseKey(contributorId: string, key: string): void {
     this.db.prepare('DELETE FROM idempotency WHERE contributor_id = ? AND key = ? AND status IS NULL').run(contributorId, key);
+  }
+
+  pruneKeys(before: Date): number {
+    return this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before.toISOString()).changes;
   }
 
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): { submissionId: string; results: EntryResult[] } {

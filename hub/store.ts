@@ -13,6 +13,13 @@ export interface Contributor {
  */
 export const IN_FLIGHT_TTL_MS = 60_000;
 
+/**
+ * How long a finished request's answer is kept for replay under its Idempotency-Key. A retry after
+ * that is treated as a new request; the entries in it are still recognised by id ("duplicate"), so
+ * nothing is stored twice either way.
+ */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
+
 export type IdempotencyHit =
   | { kind: 'new' }
   | { kind: 'replay'; status: number; body: unknown }
@@ -60,6 +67,8 @@ export interface HubStore {
   /** Claims an idempotency key before work starts, so a concurrent duplicate sees "in flight". */
   claimKey(contributorId: string, key: string, requestSha256: string): Awaitable<IdempotencyHit>;
   releaseKey(contributorId: string, key: string): Awaitable<void>;
+  /** Forgets idempotency keys claimed before `before`; returns how many. */
+  pruneKeys(before: Date): Awaitable<number>;
   /** Stores a batch and its idempotent response atomically: all of it or none of it (key freed). */
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): Awaitable<{ submissionId: string; results: EntryResult[] }>;
 

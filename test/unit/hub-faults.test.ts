@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { startHub, type RunningHub } from '../support/hub.ts';
+import { qaEntry } from '../support/entries.ts';
+import { addContributor, freePort, startHubProcess } from '../e2e/support/hub-process.ts';
+import { IDEMPOTENCY_RETENTION_MS } from '../../hub/store.ts';
+
+/** Faults one request can cause: each of these took the hub down, or made it hold far more than it was sent. */
+
+const submit = (url: string, token: string, body: string, key = `key-${Math.random()}`) =>
+  fetch(`${url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body });
+
+describe('hub faults: one request cannot take the hub down', () => {
+  it('answers 4xx at once to an entry with 1.6 million empty sources (4.8 MB), and keeps serving', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'gleaner-amp-')), 'hub.sqlite');
+    const token = addContributor(db, 'amp');
+    // A small heap, as on a small server: collecting every validation issue of this body needs gigabytes.
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${before ?? ''} --max-old-space-size=384`.trim();
+    const h = await startHubProcess(db, await freePort()).finally(() => {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    });
+    try {
+      const e = await qaEntry();
+      const body = JSON.stringify({ entries: [{ ...e, sources: new Array(1_600_000).fill({}) }] });
+      expect(body.length).toBeGreaterThan(4_700_000);
+      expect(body.length).toBeLessThan(5 * 1024 * 1024);
+      const t0 = Date.now();
+      const res = await submit(h.url, token, body);
+      const took = Date.now() - t0;
+      expect(res.status).toBe(422);
+      const text = await res.text();
+      expect(text.length).toBeLessThan(10_000);
+      expect(JSON.parse(text).errors[0]).toMatchObject({ pointer: '/entries/0/sources', detail: expect.stringMatching(/1600000 sources; the hub accepts at most 100/) });
+      expect(took).toBeLessThan(5_000);
+      const health = await fetch(`${h.url}/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      expect(health.status).toBe(200);
+      expect(h.proc.exitCode).toBeNull();
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});
+
+describe('hub faults: bounded answers and stored copies', () => {
+  let hub: RunningHub;
+  let token: string;
+  let clock = Date.now();
+  beforeAll(async () => {
+    hub = await startHub({ now: () => clock, writeRateLimit: false });
+    token = hub.store.addContributor('bounded').token;
+  });
+  afterAll(() => hub.stop());
+
+  it('refuses a large /v1/pair body with 413 without reading it', async () => {
+    // Declared length: refused before the body is read.
+    const big = JSON.stringify({ code: 'x'.repeat(2_000_000) });
+    const res = await fetch(`${hub.url}/v1/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(res.status).toBe(413);
+    // No declared length (chunked): cut off at the limit.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${hub.url}/v1/pair`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
+        r.resume();
+        resolve(r.statusCode!);
+      });
+      req.on('error', reject);
+      req.write('{"code":"');
+      for (let i = 0; i < 64; i++) req.write('y'.repeat(16 * 1024));
+      req.end('"}');
+    });
+    expect([413, 422]).toContain(status);
+    expect((await fetch(`${hub.url}/v1/health`)).status).toBe(200);
+  });
+
+  it('caps validation issues per entry and per answer, and stores a small idempotent answer', async () => {
+    const good = await qaEntry();
+    // 99 entries, each with 90 empty sources (within the count limit): about 900 schema issues apiece.
+    const bad = Array.from({ length: 99 }, (_, i) => ({ ...good, id: `bad-${i}`, sources: new Array(90).fill({}) }));
+    const key = 'bounded-answer-0001';
+    const res = await submit(hub.url, token, JSON.stringify({ entries: [good, ...bad] }), key);
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body.results).toHaveLength(100);
+    expect(body.results[1]).toMatchObject({ status: 'invalid', problem: expect.stringMatching(/sources\.0\..*; and \d+ more$/) });
+    const stored = hub.store.db.prepare('SELECT length(response) AS n FROM idempotency WHERE key = ?').get(key) as { n: number };
+    expect(stored.n).toBeLessThan(60_000);
+
+    const all = await submit(hub.url, token, JSON.stringify({ entries: bad }));
+    expect(all.status).toBe(422);
+    const p = await all.json();
+    expect(p.errors.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(p).length).toBeLessThan(30_000);
+  });
+
+  it('refuses more entries than the batch limit before looking at any of them', async () => {
+    const res = await submit(hub.url, token, JSON.stringify({ entries: new Array(500_000).fill({}) }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).detail).toMatch(/at most 100 entries/);
+  });
+
+  it(`forgets idempotency keys after ${IDEMPOTENCY_RETENTION_MS / 3_600_000} h`, async () => {
+    const e = await qaEntry();
+    const key = 'old-key-000001';
+    expect((await submit(hub.url, token, JSON.stringify({ entries: [e] }), key)).status).toBe(202);
+    const keys = () => (hub.store.db.prepare('SELECT COUNT(*) AS n FROM idempotency').get() as { n: number }).n;
+    expect(keys()).toBeGreaterThan(0);
+    clock += IDEMPOTENCY_RETENTION_MS + 60_000;
+    // The next claim prunes: only its own key is left, and the old key is free again (its entry is a duplicate).
+    expect((await submit(hub.url, token, JSON.stringify({ entries: [await qaEntry()] }))).status).toBe(202);
+    expect(keys()).toBe(1);
+    const again = await submit(hub.url, token, JSON.stringify({ entries: [e, await qaEntry()] }), key);
+    expect(again.status).toBe(202);
+    expect((await again.json()).results[0].status).toBe('duplicate');
+  });
+});
