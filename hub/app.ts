@@ -8,6 +8,7 @@ import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
 import { HubEntryState } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, HubStore, StoredStatus } from './store.ts';
+import type { HubEntryState as HubEntryStateType } from '../lib/model/submission.ts';
 import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
@@ -155,7 +156,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!s || (s.contributorId !== me.id && (owner || me.role !== 'moderator'))) return null;
     return s;
   };
-  const notYours = (c: Context<Env>) => problem(c, 404, 'Not found', 'No entry with this id is yours.');
+  const notYours = (c: Context<Env>) => problem(c, 404, 'Not found', c.get('contributor').role === 'moderator' ? 'No entry with this id.' : 'No entry with this id is yours.');
   const answer = async (c: Context<Env>, id: string) => {
     const s = (await store.entryStatus(id))!;
     c.header('etag', entryEtag(s.revision));
@@ -170,30 +171,50 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     return answer(c, s.id);
   });
 
+  /**
+   * A state change is a compare-and-set on the revision and state it was decided on. Without If-Match
+   * the caller decided on whatever is current, so a change that lands between our read and our write
+   * (a publish, another moderator) is read again and the decision re-checked, a few times at most.
+   */
+  const move = async (
+    c: Context<Env>,
+    id: string,
+    decide: (s: StoredStatus) => Response | { state: HubEntryStateType; comment: string | null },
+  ): Promise<Response> => {
+    const ifMatch = c.req.header('if-match');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const s = await store.entryStatus(id);
+      if (!s) return notYours(c);
+      const d = decide(s);
+      if (d instanceof Response) return d;
+      const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
+      if (expect === null) return conflict(c);
+      const r = await store.setState(s.id, d.state, d.comment, { expectRevision: expect, expectState: [s.state] });
+      if (r === 'ok') return answer(c, s.id);
+      if (r === 'missing') return notYours(c);
+      if (ifMatch !== undefined) return conflict(c);
+    }
+    return conflict(c);
+  };
+
   app.post('/v1/entries/:id/review', async (c) => {
     if (c.get('contributor').role !== 'moderator') return problem(c, 403, 'Forbidden', 'Only moderators review entries.');
     const body = Review.safeParse(await c.req.json().catch(() => null));
     if (!body.success) return problem(c, 422, 'Invalid review', 'Send {"state": "in_review"|"accepted"|"needs_changes"|"rejected", "comment": "…"}.');
-    const s = await store.entryStatus(c.req.param('id'));
-    if (!s) return problem(c, 404, 'Not found', 'No entry with this id.');
     if (body.data.state === 'needs_changes' && !body.data.comment?.trim()) return problem(c, 422, 'Comment required', 'Say what needs to change: send a comment with "needs_changes".');
-    if (!REVIEW_MOVES[s.state].includes(body.data.state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} cannot move to ${body.data.state}.`);
-    const ifMatch = c.req.header('if-match');
-    const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
-    if (expect === null) return conflict(c);
-    const r = await store.setState(s.id, body.data.state, body.data.comment, { expectRevision: expect });
-    if (r === 'conflict') return conflict(c);
-    return answer(c, s.id);
+    const { state, comment } = body.data;
+    return move(c, c.req.param('id'), (s) => {
+      if (!REVIEW_MOVES[s.state].includes(state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} cannot move to ${state}.`);
+      return { state, comment };
+    });
   });
 
   app.post('/v1/entries/:id/withdraw', async (c) => {
-    const s = await visible(c, c.req.param('id'), true);
-    if (!s) return notYours(c);
-    if (!WITHDRAWABLE.includes(s.state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} can no longer be withdrawn.`);
-    const ifMatch = c.req.header('if-match');
-    const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
-    if (expect === null || (await store.setState(s.id, 'withdrawn', 'withdrawn by the contributor', { expectRevision: expect })) === 'conflict') return conflict(c);
-    return answer(c, s.id);
+    if (!(await visible(c, c.req.param('id'), true))) return notYours(c);
+    return move(c, c.req.param('id'), (s) => {
+      if (!WITHDRAWABLE.includes(s.state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} can no longer be withdrawn.`);
+      return { state: 'withdrawn', comment: 'withdrawn by the contributor' };
+    });
   });
 
   app.patch('/v1/entries/:id', async (c) => {
@@ -222,6 +243,8 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {
+    // Another process (publish, a second hub) held the SQLite write lock longer than the busy timeout.
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return problem(c, 503, 'Busy', 'The database is busy with another writer (a publish, for instance). Nothing was stored; retry in a second.', undefined, { 'retry-after': '1' });
     console.error(err);
     return problem(c, 500, 'Internal error', 'The hub failed to handle this request. Nothing was stored; it is safe to retry.');
   });

@@ -114,10 +114,11 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withStore(async (store) => {
-      // A release is cumulative: everything published before plus what was accepted since.
-      const accepted = await store.recordsInState('accepted');
-      const entries = [...(await store.recordsInState('published')), ...accepted];
-      const release = values.release ?? releaseName(entries);
+      // A release is cumulative: everything published before plus what was accepted since. The entries
+      // are claimed first, in one transaction, and the files built from exactly what was claimed: an entry
+      // withdrawn or rejected meanwhile is never overwritten, and never in the files. Should writing fail,
+      // running publish again writes the same release (it holds every published entry).
+      const { release, entries, newlyPublished } = await store.publishAccepted((all) => values.release ?? releaseName(all));
       const files = buildDataset(entries, { release, date: values.date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
       const out = resolve(values.out!);
       rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
@@ -125,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
         mkdirSync(dirname(join(out, path)), { recursive: true });
         writeFileSync(join(out, path), text);
       }
-      for (const e of accepted) await store.setState(e.id, 'published', `published in release ${release}`, { release });
+      const accepted = newlyPublished;
       process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
       if (values['hf-repo']) {
         const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });

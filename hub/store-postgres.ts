@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus } from './store.ts';
 import { IN_FLIGHT_TTL_MS } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
@@ -246,18 +246,45 @@ export class PostgresHubStore implements HubStore {
     return { changeSeq: Number(r.rows[0].s), count: Number(r.rows[0].n) };
   }
 
-  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}) {
+  setState(id: string, state: HubEntryState, comment: string | null, opts: SetStateOptions = {}) {
     const at = (opts.now ?? new Date()).toISOString();
     return this.tx(async (c): Promise<'ok' | 'missing' | 'conflict'> => {
-      const cur = (await c.query('SELECT revision FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      // FOR UPDATE: a concurrent publish or review waits for this one, then sees what it did.
+      const cur = (await c.query('SELECT revision, state FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
       if (!cur) return 'missing';
       if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      if (opts.expectState && !opts.expectState.includes(cur.state)) return 'conflict';
       await c.query(
         "UPDATE entries SET state = $1, comment = $2, updated_at = $3, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = COALESCE($4, release) WHERE id = $5",
         [state, comment, at, opts.release ?? null, id],
       );
       await c.query('INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM entry_history WHERE entry_id = $1', [id, state, at, comment]);
       return 'ok';
+    });
+  }
+
+  publishAccepted(name: (entries: Entry[]) => string, now = new Date()) {
+    const at = now.toISOString();
+    return this.tx(async (c) => {
+      // FOR UPDATE locks the accepted rows; a row withdrawn or rejected while this waited for its lock is
+      // re-checked against state = 'accepted' and left out.
+      const accepted = (await c.query("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id FOR UPDATE")).rows as { id: string; record: string }[];
+      const published = (await c.query("SELECT record FROM entries WHERE state = 'published' ORDER BY id")).rows.map((r) => JSON.parse(r.record) as Entry);
+      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
+      const release = name(entries);
+      const comment = `published in release ${release}`;
+      const ids = accepted.map((r) => r.id);
+      if (ids.length) {
+        await c.query(
+          "UPDATE entries SET state = 'published', comment = $1, updated_at = $2, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = $3 WHERE id = ANY($4) AND state = 'accepted'",
+          [comment, at, release, ids],
+        );
+        await c.query(
+          "INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT entry_id, MAX(seq) + 1, 'published', $1, $2 FROM entry_history WHERE entry_id = ANY($3) GROUP BY entry_id",
+          [at, comment, ids],
+        );
+      }
+      return { release, entries, newlyPublished: ids };
     });
   }
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus } from './store.ts';
 import { IN_FLIGHT_TTL_MS } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
@@ -72,6 +72,9 @@ export class SqliteHubStore implements HubStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // The protocol calls a received entry durable: with FULL, a commit is on disk before the 202 goes out,
+    // also across a power cut (NORMAL in WAL mode can lose the last commits then).
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
@@ -80,11 +83,21 @@ export class SqliteHubStore implements HubStore {
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
+      this.immediate(() => {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      });
     }
+  }
+
+  /**
+   * Every write transaction starts with BEGIN IMMEDIATE: it takes the write lock before its first read,
+   * so what it reads cannot change before it writes (a deferred transaction that read first fails with
+   * "database is locked" when another process wrote meanwhile, whatever the busy timeout). Waiting for the
+   * lock is bounded by busy_timeout.
+   */
+  private immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
@@ -99,10 +112,10 @@ export class SqliteHubStore implements HubStore {
     const token = newToken();
     const c: Contributor = { id: ulid(), name, role };
     const now = new Date().toISOString();
-    this.db.transaction(() => {
+    this.immediate(() => {
       this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), c.id, now);
-    })();
+    });
     return { contributor: c, token };
   }
 
@@ -127,7 +140,7 @@ export class SqliteHubStore implements HubStore {
   }
 
   redeemPairCode(code: string, now = new Date()): { contributor: Contributor; token: string } | null {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const hash = hashToken(normalisePairCode(code));
       const claimed = this.db
         .prepare('UPDATE pair_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING name, role')
@@ -138,11 +151,11 @@ export class SqliteHubStore implements HubStore {
       const token = newToken();
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), existing.id, now.toISOString());
       return { contributor: existing, token };
-    })();
+    });
   }
 
   claimKey(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
-    return this.db.transaction((): IdempotencyHit => {
+    return this.immediate((): IdempotencyHit => {
       const row = this.db
         .prepare('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
         .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
@@ -160,7 +173,7 @@ export class SqliteHubStore implements HubStore {
         return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
       }
       return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
-    })();
+    });
   }
 
   releaseKey(contributorId: string, key: string): void {
@@ -180,7 +193,7 @@ export class SqliteHubStore implements HubStore {
     );
     const history = this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
     const find = this.db.prepare('SELECT contributor_id, state FROM entries WHERE id = ?');
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       let seq = this.nextChange();
       const results: EntryResult[] = items.map((e) => {
         if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
@@ -196,7 +209,7 @@ export class SqliteHubStore implements HubStore {
       const body = { submissionId, results };
       this.db.prepare('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
       return body;
-    })();
+    });
   }
 
   private history(id: string): HubEntryStatus['history'] {
@@ -234,24 +247,46 @@ export class SqliteHubStore implements HubStore {
     return { changeSeq: r.s, count: r.n };
   }
 
-  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}): 'ok' | 'missing' | 'conflict' {
+  setState(id: string, state: HubEntryState, comment: string | null, opts: SetStateOptions = {}): 'ok' | 'missing' | 'conflict' {
     const now = (opts.now ?? new Date()).toISOString();
-    return this.db.transaction(() => {
-      const cur = this.db.prepare('SELECT revision FROM entries WHERE id = ?').get(id) as { revision: number } | undefined;
+    return this.immediate(() => {
+      const cur = this.db.prepare('SELECT revision, state FROM entries WHERE id = ?').get(id) as { revision: number; state: HubEntryState } | undefined;
       if (!cur) return 'missing';
       if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      if (opts.expectState && !opts.expectState.includes(cur.state)) return 'conflict';
       const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM entry_history WHERE entry_id = ?').get(id) as { n: number }).n;
       this.db
         .prepare('UPDATE entries SET state = ?, comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = COALESCE(?, release) WHERE id = ?')
         .run(state, comment, now, this.nextChange(), opts.release ?? null, id);
       this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, ?, ?, ?)').run(id, seq, state, now, comment);
       return 'ok';
-    })();
+    });
+  }
+
+  publishAccepted(name: (entries: Entry[]) => string, now = new Date()): { release: string; entries: Entry[]; newlyPublished: string[] } {
+    const at = now.toISOString();
+    return this.immediate(() => {
+      const accepted = this.db.prepare("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id").all() as { id: string; record: string }[];
+      const published = this.recordsInState('published');
+      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
+      const release = name(entries);
+      const comment = `published in release ${release}`;
+      const move = this.db.prepare(
+        "UPDATE entries SET state = 'published', comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = ? WHERE id = ? AND state = 'accepted'",
+      );
+      const history = this.db.prepare("INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT ?, COALESCE(MAX(seq), 0) + 1, 'published', ?, ? FROM entry_history WHERE entry_id = ?");
+      let seq = this.nextChange();
+      for (const r of accepted) {
+        move.run(comment, at, seq++, release, r.id);
+        history.run(r.id, at, comment, r.id);
+      }
+      return { release, entries, newlyPublished: accepted.map((r) => r.id) };
+    });
   }
 
   reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()): 'ok' | 'missing' | 'conflict' {
     const at = now.toISOString();
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const cur = this.db.prepare('SELECT revision, record, content_sha256 FROM entries WHERE id = ?').get(id) as { revision: number; record: string; content_sha256: string } | undefined;
       if (!cur) return 'missing';
       if (cur.revision !== expectRevision) return 'conflict';
@@ -263,7 +298,7 @@ export class SqliteHubStore implements HubStore {
         .run(entry.kind, entry.title, entry.license, entry.contentSha256, JSON.stringify(entry), at, this.nextChange(), JSON.stringify({ revision: cur.revision, contentSha256: cur.content_sha256 }), id);
       this.db.prepare("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, 'received', ?, ?)").run(id, seq, at, `revised (was revision ${cur.revision})`);
       return 'ok';
-    })();
+    });
   }
 
   queue(states: HubEntryState[], limit: number): QueueItem[] {

@@ -42,6 +42,13 @@ export interface QueueItem {
   contributorName: string;
 }
 
+export interface SetStateOptions {
+  expectRevision?: number;
+  expectState?: readonly HubEntryState[];
+  release?: string;
+  now?: Date;
+}
+
 export type BatchItem = Entry | { invalid: string; entryId: string };
 
 /**
@@ -80,10 +87,18 @@ export interface HubStore {
   mineVersion(contributorId: string): Awaitable<{ changeSeq: number; count: number }>;
 
   /**
-   * Moves an entry to `state` with a comment, bumping its revision. With `expectRevision`, does nothing
-   * and returns 'conflict' when the entry changed meanwhile.
+   * Moves an entry to `state` with a comment, bumping its revision: a compare-and-set. With
+   * `expectRevision` and/or `expectState`, does nothing and returns 'conflict' when the entry is no
+   * longer at that revision or in one of those states.
    */
-  setState(id: string, state: HubEntryState, comment: string | null, opts?: { expectRevision?: number; release?: string; now?: Date }): Awaitable<'ok' | 'missing' | 'conflict'>;
+  setState(id: string, state: HubEntryState, comment: string | null, opts?: SetStateOptions): Awaitable<'ok' | 'missing' | 'conflict'>;
+  /**
+   * Publishing, in one transaction: every entry accepted at that moment becomes published in the
+   * release `name` (computed from the whole published set), and the records of the whole set come back
+   * to be written out. An entry withdrawn or rejected before the claim is not in it; one a moderator or
+   * contributor tries to move after the claim finds it published.
+   */
+  publishAccepted(name: (entries: Entry[]) => string, now?: Date): Awaitable<{ release: string; entries: Entry[]; newlyPublished: string[] }>;
   /** Replaces the record with a revision (state back to received), keeping the old version on file. */
   reviseEntry(id: string, entry: Entry, expectRevision: number, now?: Date): Awaitable<'ok' | 'missing' | 'conflict'>;
   /** Entries in the given states, oldest first, with records, for the moderation queue. */
