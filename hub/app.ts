@@ -13,7 +13,7 @@ import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
-import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
+import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_LIMITS, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
 import { IDEMPOTENCY_RETENTION_MS } from './store.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
@@ -30,6 +30,11 @@ export interface HubOptions {
   /** Pairing attempts per client address: codes are short, so guesses must be slow. */
   pairRateLimit?: RateLimit;
   limits?: Partial<EntryLimits>;
+  /**
+   * The four-eyes rule: a moderator cannot accept an entry they submitted themselves. On by default;
+   * `false` is for a hub run by one person (`serve --allow-self-review`).
+   */
+  fourEyes?: boolean;
   /** For tests of rate limits. */
   now?: () => number;
 }
@@ -48,7 +53,15 @@ const SMALL_BODY_BYTES = 16 * 1024;
 /** Keys are pruned at most this often, from a request that claims one. */
 const PRUNE_EVERY_MS = 60_000;
 const ReviewMove = HubEntryState.extract(['in_review', 'accepted', 'needs_changes', 'rejected']);
-const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).nullable().default(null) });
+const plainText = (t: string) => !t.includes('\u0000') && t.isWellFormed();
+const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).refine(plainText, 'contains a NUL character or a broken surrogate').nullable().default(null) });
+
+/**
+ * An id or cursor the stores can hold: ids are ULIDs in practice, but any printable text within the id
+ * limit is accepted. A NUL (which PostgreSQL text cannot hold) or another control character is no id.
+ */
+const validId = (id: string) => id.length >= 1 && id.length <= HUB_LIMITS.idChars && !/[\u0000-\u001f\u007f]/.test(id) && id.isWellFormed();
+const QUEUE_PAGE = 200;
 const Pair = z.object({ code: z.string().min(4).max(40) });
 
 /** What a client sees of an entry: no owner id, no internal change number. */
@@ -61,6 +74,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const maxBody = opts.maxBodyBytes ?? HUB_BODY_BYTES;
   const maxBatch = opts.maxBatch ?? HUB_BATCH_ENTRIES;
   const limits: EntryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const fourEyes = opts.fourEyes ?? true;
   const allow = opts.allowOrigin ?? ((o: string) => EXTENSION_ORIGIN.test(o));
   const writes = opts.writeRateLimit === false ? null : new RateLimiter(opts.writeRateLimit ?? DEFAULT_WRITE_RATE, opts.now);
   const pairs = new RateLimiter(opts.pairRateLimit ?? DEFAULT_PAIR_RATE, opts.now);
@@ -129,12 +143,14 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const limit = Math.min(200, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
     const sinceRaw = c.req.query('since');
     if (sinceRaw !== undefined && !/^\d{1,15}$/.test(sinceRaw)) return problem(c, 400, 'Bad request', 'since= takes the nextSince value of an earlier listing (a whole number).');
+    const cursor = c.req.query('cursor') ?? null;
+    if (cursor !== null && !validId(cursor)) return problem(c, 400, 'Bad request', 'cursor= takes the nextCursor value of an earlier page.');
     const me = c.get('contributor');
     // The list's ETag changes whenever any of the caller's entries changes, so an unchanged poll costs one small query.
     const v = await store.mineVersion(me.id);
     const etag = `W/"${v.changeSeq}.${v.count}.${createHash('sha256').update(c.req.url.split('?')[1] ?? '').digest('hex').slice(0, 12)}"`;
     if (c.req.header('if-none-match')?.split(',').map((t) => t.trim()).includes(etag)) return c.body(null, 304, { etag });
-    const page = await store.listMine(me.id, { cursor: c.req.query('cursor') ?? null, since: sinceRaw === undefined ? null : Number(sinceRaw), limit });
+    const page = await store.listMine(me.id, { cursor, since: sinceRaw === undefined ? null : Number(sinceRaw), limit });
     c.header('etag', etag);
     return c.json({ entries: page.entries.map(publicStatus), nextCursor: page.nextCursor, nextSince: String(page.nextSince) });
   });
@@ -145,12 +161,22 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const states = (c.req.query('state') ?? QUEUE_STATES.join(',')).split(',');
     const parsed = z.array(HubEntryState).safeParse(states);
     if (!parsed.success) return problem(c, 400, 'Bad request', `state= takes a comma-separated list of: ${HubEntryState.options.join(', ')}.`);
-    const items = await store.queue(parsed.data, 200);
-    return c.json({ entries: items.map((i) => ({ status: publicStatus(i.status), entry: i.record, contributor: i.contributorName })) });
+    const cursor = c.req.query('cursor') ?? null;
+    if (cursor !== null && !validId(cursor)) return problem(c, 400, 'Bad request', 'cursor= takes the nextCursor value of an earlier page.');
+    const limitRaw = c.req.query('limit');
+    if (limitRaw !== undefined && !/^\d{1,3}$/.test(limitRaw)) return problem(c, 400, 'Bad request', `limit= takes a whole number from 1 to ${QUEUE_PAGE}.`);
+    const limit = Math.min(QUEUE_PAGE, Math.max(1, Number(limitRaw ?? QUEUE_PAGE)));
+    const items = await store.queue(parsed.data, limit + 1, cursor);
+    const page = items.slice(0, limit);
+    return c.json({
+      entries: page.map((i) => ({ status: publicStatus(i.status), entry: i.record, contributor: i.contributorName })),
+      nextCursor: items.length > limit ? page.at(-1)!.status.id : null,
+    });
   });
 
   // Someone else's entry answers exactly like a missing one, so ids cannot be probed.
   const visible = async (c: Context<Env>, id: string, owner = false) => {
+    if (!validId(id)) return null;
     const s = await store.entryStatus(id);
     const me = c.get('contributor');
     if (!s || (s.contributorId !== me.id && (owner || me.role !== 'moderator'))) return null;
@@ -182,17 +208,18 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     decide: (s: StoredStatus) => Response | { state: HubEntryStateType; comment: string | null },
   ): Promise<Response> => {
     const ifMatch = c.req.header('if-match');
+    if (!validId(id)) return notYours(c);
     for (let attempt = 0; attempt < 3; attempt++) {
       const s = await store.entryStatus(id);
       if (!s) return notYours(c);
       const d = decide(s);
       if (d instanceof Response) return d;
-      const expect = ifMatch === undefined ? s.revision : revisionFromIfMatch(ifMatch);
+      const expect = ifMatch === undefined || ifMatch.trim() === '*' ? s.revision : revisionFromIfMatch(ifMatch);
       if (expect === null) return conflict(c);
       const r = await store.setState(s.id, d.state, d.comment, { expectRevision: expect, expectState: [s.state] });
       if (r === 'ok') return answer(c, s.id);
       if (r === 'missing') return notYours(c);
-      if (ifMatch !== undefined) return conflict(c);
+      if (ifMatch !== undefined && ifMatch.trim() !== '*') return conflict(c);
     }
     return conflict(c);
   };
@@ -203,8 +230,11 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!body.success) return problem(c, 422, 'Invalid review', 'Send {"state": "in_review"|"accepted"|"needs_changes"|"rejected", "comment": "…"}.');
     if (body.data.state === 'needs_changes' && !body.data.comment?.trim()) return problem(c, 422, 'Comment required', 'Say what needs to change: send a comment with "needs_changes".');
     const { state, comment } = body.data;
+    const me = c.get('contributor');
     return move(c, c.req.param('id'), (s) => {
       if (!REVIEW_MOVES[s.state].includes(state)) return problem(c, 409, 'Not allowed in this state', `An entry that is ${s.state} cannot move to ${state}.`);
+      if (fourEyes && state === 'accepted' && s.contributorId === me.id)
+        return problem(c, 403, 'Four-eyes rule', 'You submitted this entry: another moderator must accept it. (A hub run by one person can turn this off with serve --allow-self-review.)');
       return { state, comment };
     });
   });
@@ -222,7 +252,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!s) return notYours(c);
     const ifMatch = c.req.header('if-match');
     if (ifMatch === undefined) return problem(c, 428, 'Precondition required', `Send If-Match with the entry's ETag (now ${entryEtag(s.revision)}) so a revision never overwrites changes you have not seen.`);
-    const expect = revisionFromIfMatch(ifMatch);
+    const expect = ifMatch.trim() === '*' ? s.revision : revisionFromIfMatch(ifMatch);
     if (expect === null || expect !== s.revision) return conflict(c);
     if (s.state !== 'needs_changes') return problem(c, 409, 'Not allowed in this state', `Only an entry a moderator marked "needs changes" can be revised; this one is ${s.state}.`);
     const body: unknown = await c.req.json().catch(() => null);
@@ -245,6 +275,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   app.onError((err, c) => {
     // Another process (publish, a second hub) held the SQLite write lock longer than the busy timeout.
     if ((err as { code?: string }).code === 'SQLITE_BUSY') return problem(c, 503, 'Busy', 'The database is busy with another writer (a publish, for instance). Nothing was stored; retry in a second.', undefined, { 'retry-after': '1' });
+    // PostgreSQL refusing a value (a NUL, an invalid byte sequence) that a check above should have caught: still the request's fault.
+    const pgCode = (err as { code?: string }).code;
+    if (pgCode === '22021' || pgCode === '22P05') return problem(c, 400, 'Bad request', 'The request holds a character the hub cannot store (a NUL, for instance).');
     console.error(err);
     return problem(c, 500, 'Internal error', 'The hub failed to handle this request. Nothing was stored; it is safe to retry.');
   });

@@ -10,11 +10,12 @@ import { pushRelease } from './hf-push.ts';
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …]
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
-  npm run hub -- revoke NAME [--db …]                          (every token of NAME stops working)
+  npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
+--allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
 `;
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       'hf-repo': { type: 'string' },
       'write-rate': { type: 'string' },
       'extension-origin': { type: 'string', multiple: true },
+      'allow-self-review': { type: 'boolean', default: false },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -69,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     // otherwise any extension origin, since unpacked and temporary add-ons get a new id per install.
     const origins = values['extension-origin'] ?? process.env.GLEANER_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
     const allowOrigin = origins?.length ? (o: string) => origins.includes(o) : undefined;
-    const app = createHubApp(store, { allowOrigin, writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
+    // The four-eyes rule (no moderator accepts their own entry) holds unless a one-person hub turns it off.
+    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
       process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus } from './store.ts';
-import { IN_FLIGHT_TTL_MS } from './store.ts';
+import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
@@ -42,6 +42,11 @@ const MIGRATIONS: string[] = [
      status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (contributor_id, key));`,
   // 2: idempotency keys are pruned by age.
   `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
+  // 3: names are unique, so a name addresses one account. Later accounts of a name that was used twice
+  // become "NAME#ID" (the oldest keeps the name); `revoke` also takes an account id.
+  `UPDATE contributors SET name = name || '#' || id WHERE EXISTS (
+     SELECT 1 FROM contributors o WHERE o.name = contributors.name AND (o.created_at < contributors.created_at OR (o.created_at = contributors.created_at AND o.id < contributors.id)));
+   CREATE UNIQUE INDEX contributors_by_name ON contributors(name);`,
 ];
 
 /** The schema version a database reaches once opened. */
@@ -102,17 +107,19 @@ export class PostgresHubStore implements HubStore {
     await this.pool.end();
   }
 
-  private async insertContributor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
+  /** A new token for the account called `name`, creating it if new; the row lock keeps two at once from racing. */
+  private async tokenFor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
     const token = newToken();
-    const contributor: Contributor = { id: ulid(), name, role };
     const now = new Date().toISOString();
-    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [contributor.id, name, role, hashToken(token), now]);
+    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [ulid(), name, role, hashToken(token), now]);
+    const contributor = (await q.query('SELECT id, name, role FROM contributors WHERE name = $1 FOR UPDATE', [name])).rows[0] as Contributor;
+    if (contributor.role !== role) throw new RoleMismatch(name, contributor.role, role);
     await q.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), contributor.id, now]);
     return { contributor, token };
   }
 
   addContributor(name: string, role: Contributor['role'] = 'contributor') {
-    return this.tx((c) => this.insertContributor(c, name, role));
+    return this.tx((c) => this.tokenFor(c, name, role));
   }
 
   async contributorByToken(token: string): Promise<Contributor | null> {
@@ -123,12 +130,18 @@ export class PostgresHubStore implements HubStore {
     return r.rows[0] ?? null;
   }
 
-  async revokeContributor(name: string, now = new Date()): Promise<number> {
-    const r = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = $2)', [now.toISOString(), name]);
+  async revokeContributor(nameOrId: string, now = new Date()): Promise<number> {
+    const r = await this.pool.query(
+      `UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND contributor_id = COALESCE(
+         (SELECT id FROM contributors WHERE name = $2), (SELECT id FROM contributors WHERE id = $2))`,
+      [now.toISOString(), nameOrId],
+    );
     return r.rowCount ?? 0;
   }
 
   async createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()) {
+    const existing = (await this.pool.query('SELECT role FROM contributors WHERE name = $1', [name])).rows[0] as { role: Contributor['role'] } | undefined;
+    if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
     const code = newPairCode();
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     await this.pool.query('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES ($1, $2, $3, $4)', [hashToken(normalisePairCode(code)), name, role, expiresAt]);
@@ -142,11 +155,10 @@ export class PostgresHubStore implements HubStore {
       const claimed = await c.query('UPDATE pair_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING name, role', [at, hashToken(normalisePairCode(code))]);
       const row = claimed.rows[0] as { name: string; role: Contributor['role'] } | undefined;
       if (!row) return null;
-      const existing = (await c.query('SELECT id, name, role FROM contributors WHERE name = $1 ORDER BY created_at DESC LIMIT 1', [row.name])).rows[0] as Contributor | undefined;
-      if (!existing) return this.insertContributor(c, row.name, row.role);
-      const token = newToken();
-      await c.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), existing.id, at]);
-      return { contributor: existing, token };
+      const existing = (await c.query('SELECT role FROM contributors WHERE name = $1', [row.name])).rows[0] as { role: Contributor['role'] } | undefined;
+      // The code was made for a role: it never gives a token of another one (the code stays used).
+      if (existing && existing.role !== row.role) return null;
+      return this.tokenFor(c, row.name, row.role);
     });
   }
 
@@ -198,7 +210,7 @@ export class PostgresHubStore implements HubStore {
           continue;
         }
         const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
-        if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' });
+        if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID });
         else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
       }
       const body = { submissionId, results };
@@ -308,11 +320,11 @@ export class PostgresHubStore implements HubStore {
     });
   }
 
-  async queue(states: HubEntryState[], limit: number): Promise<QueueItem[]> {
+  async queue(states: HubEntryState[], limit: number, afterId: string | null = null): Promise<QueueItem[]> {
     const r = await this.pool.query(
       `SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
-       FROM entries e WHERE state = ANY($1) ORDER BY id LIMIT $2`,
-      [states, limit],
+       FROM entries e WHERE state = ANY($1) AND id > $3 ORDER BY id LIMIT $2`,
+      [states, limit, afterId ?? ''],
     );
     const statuses = await this.statuses(r.rows);
     return r.rows.map((row, i) => ({ status: statuses[i]!, record: JSON.parse(row.record) as Entry, contributorName: row.contributor_name }));

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus } from './store.ts';
-import { IN_FLIGHT_TTL_MS } from './store.ts';
+import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far a file got. Never edit a shipped one. */
@@ -45,6 +45,11 @@ const MIGRATIONS: string[] = [
      code_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`,
   // 3: idempotency keys are pruned by age.
   `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
+  // 4: names are unique, so a name addresses one account. Later accounts of a name that was used twice
+  // become "NAME#ID" (the oldest keeps the name); `revoke` also takes an account id.
+  `UPDATE contributors SET name = name || '#' || id WHERE EXISTS (
+     SELECT 1 FROM contributors o WHERE o.name = contributors.name AND (o.created_at < contributors.created_at OR (o.created_at = contributors.created_at AND o.id < contributors.id)));
+   CREATE UNIQUE INDEX contributors_by_name ON contributors(name);`,
 ];
 
 /** The schema version a database reaches once opened. */
@@ -109,14 +114,16 @@ export class SqliteHubStore implements HubStore {
   }
 
   addContributor(name: string, role: Contributor['role'] = 'contributor'): { contributor: Contributor; token: string } {
-    const token = newToken();
-    const c: Contributor = { id: ulid(), name, role };
-    const now = new Date().toISOString();
-    this.immediate(() => {
-      this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
+    return this.immediate(() => {
+      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ?').get(name) as Contributor | undefined;
+      if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
+      const token = newToken();
+      const now = new Date().toISOString();
+      const c: Contributor = existing ?? { id: ulid(), name, role };
+      if (!existing) this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), c.id, now);
+      return { contributor: c, token };
     });
-    return { contributor: c, token };
   }
 
   contributorByToken(token: string): Contributor | null {
@@ -126,13 +133,17 @@ export class SqliteHubStore implements HubStore {
     return row ?? null;
   }
 
-  revokeContributor(name: string, now = new Date()): number {
-    return this.db
-      .prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = ?)')
-      .run(now.toISOString(), name).changes;
+  revokeContributor(nameOrId: string, now = new Date()): number {
+    return this.immediate(() => {
+      const who = (this.db.prepare('SELECT id FROM contributors WHERE name = ?').get(nameOrId) ?? this.db.prepare('SELECT id FROM contributors WHERE id = ?').get(nameOrId)) as { id: string } | undefined;
+      if (!who) return 0;
+      return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND contributor_id = ?').run(now.toISOString(), who.id).changes;
+    });
   }
 
   createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()): { code: string; expiresAt: string } {
+    const existing = this.db.prepare('SELECT role FROM contributors WHERE name = ?').get(name) as { role: Contributor['role'] } | undefined;
+    if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
     const code = newPairCode();
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     this.db.prepare('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES (?, ?, ?, ?)').run(hashToken(normalisePairCode(code)), name, role, expiresAt);
@@ -146,8 +157,10 @@ export class SqliteHubStore implements HubStore {
         .prepare('UPDATE pair_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING name, role')
         .get(now.toISOString(), hash, now.toISOString()) as { name: string; role: Contributor['role'] } | undefined;
       if (!claimed) return null;
-      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ? ORDER BY created_at DESC LIMIT 1').get(claimed.name) as Contributor | undefined;
+      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ?').get(claimed.name) as Contributor | undefined;
       if (!existing) return this.addContributor(claimed.name, claimed.role);
+      // The code was made for a role: it never gives a token of another one (the code stays used).
+      if (existing.role !== claimed.role) return null;
       const token = newToken();
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), existing.id, now.toISOString());
       return { contributor: existing, token };
@@ -199,7 +212,7 @@ export class SqliteHubStore implements HubStore {
         if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
         const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState } | undefined;
         if (prior) {
-          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' };
+          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID };
           return { entryId: e.id, status: 'duplicate', state: prior.state, problem: null };
         }
         insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq++);
@@ -301,11 +314,11 @@ export class SqliteHubStore implements HubStore {
     });
   }
 
-  queue(states: HubEntryState[], limit: number): QueueItem[] {
+  queue(states: HubEntryState[], limit: number, afterId: string | null = null): QueueItem[] {
     const rows = this.db
       .prepare(`SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
-                FROM entries e WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`)
-      .all(...states, limit) as (Row & { record: string; contributor_name: string })[];
+                FROM entries e WHERE state IN (${states.map(() => '?').join(', ')}) AND id > ? ORDER BY id LIMIT ?`)
+      .all(...states, afterId ?? '', limit) as (Row & { record: string; contributor_name: string })[];
     return rows.map((r) => ({ status: rowToStatus(r, this.history(r.id)), record: JSON.parse(r.record) as Entry, contributorName: r.contributor_name }));
   }
 

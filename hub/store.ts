@@ -1,6 +1,13 @@
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 
+/** An account exists under this name with another role than asked for. */
+export class RoleMismatch extends Error {
+  constructor(name: string, existing: string, wanted: string) {
+    super(`"${name}" is a ${existing}, not a ${wanted}: ${wanted === 'moderator' ? 'a moderator account needs its own name' : 'add --moderator'}. Names are unique and a role is never changed by the way.`);
+  }
+}
+
 export interface Contributor {
   id: string;
   name: string;
@@ -49,6 +56,12 @@ export interface SetStateOptions {
   now?: Date;
 }
 
+/**
+ * What a submitter learns about an entry id another contributor holds: no more than that it cannot be
+ * stored under it, the same whoever holds it, so ids cannot be probed for their owners.
+ */
+export const TAKEN_ID = 'This entry id is already in use and cannot be stored again; give the entry a new id.';
+
 export type BatchItem = Entry | { invalid: string; entryId: string };
 
 /**
@@ -62,13 +75,20 @@ export interface HubStore {
   readonly backend: 'sqlite' | 'postgres';
   close(): Awaitable<void>;
 
+  /**
+   * A new token for the account called `name`, created with `role` if new (names are unique). An existing
+   * account of another role is refused with a RoleMismatch error: a role is never changed by the way.
+   */
   addContributor(name: string, role?: Contributor['role']): Awaitable<{ contributor: Contributor; token: string }>;
   contributorByToken(token: string): Awaitable<Contributor | null>;
-  /** Revokes every token of every contributor called `name`; returns how many tokens stopped working. */
-  revokeContributor(name: string, now?: Date): Awaitable<number>;
-  /** A one-time pairing code for `name` (created at redemption if new); only its hash is stored. */
+  /** Revokes every token of the one account called `name` (or with that id); returns how many tokens stopped working. */
+  revokeContributor(nameOrId: string, now?: Date): Awaitable<number>;
+  /**
+   * A one-time pairing code for `name` (created at redemption if new) that carries `role`; only its hash
+   * is stored. Refused (RoleMismatch) when `name` exists with another role.
+   */
   createPairCode(name: string, role: Contributor['role'], ttlMs: number, now?: Date): Awaitable<{ code: string; expiresAt: string }>;
-  /** Exchanges a valid, unused, unexpired code for a fresh token, exactly once. */
+  /** Exchanges a valid, unused, unexpired code for a fresh token, exactly once, only for the role the code was made for. */
   redeemPairCode(code: string, now?: Date): Awaitable<{ contributor: Contributor; token: string } | null>;
 
   /** Claims an idempotency key before work starts, so a concurrent duplicate sees "in flight". */
@@ -102,7 +122,7 @@ export interface HubStore {
   /** Replaces the record with a revision (state back to received), keeping the old version on file. */
   reviseEntry(id: string, entry: Entry, expectRevision: number, now?: Date): Awaitable<'ok' | 'missing' | 'conflict'>;
   /** Entries in the given states, oldest first, with records, for the moderation queue. */
-  queue(states: HubEntryState[], limit: number): Awaitable<QueueItem[]>;
+  queue(states: HubEntryState[], limit: number, afterId?: string | null): Awaitable<QueueItem[]>;
   /** Records of the entries in a state, sorted by id: the publishing input. */
   recordsInState(state: HubEntryState): Awaitable<Entry[]>;
 }
