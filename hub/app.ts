@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
-import { HubEntryState } from '../lib/model/submission.ts';
+import { HubEntryState, HubPairRequest, HubReview } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, HubStore, StoredStatus } from './store.ts';
 import type { HubEntryState as HubEntryStateType } from '../lib/model/submission.ts';
 import { problem } from './problem.ts';
@@ -52,9 +52,8 @@ const MAX_ERRORS_PER_RESPONSE = 100;
 const SMALL_BODY_BYTES = 16 * 1024;
 /** Keys are pruned at most this often, from a request that claims one. */
 const PRUNE_EVERY_MS = 60_000;
-const ReviewMove = HubEntryState.extract(['in_review', 'accepted', 'needs_changes', 'rejected']);
 const plainText = (t: string) => !t.includes('\u0000') && t.isWellFormed();
-const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).refine(plainText, 'contains a NUL character or a broken surrogate').nullable().default(null) });
+const Review = HubReview.extend({ comment: z.string().max(5000).refine(plainText, 'contains a NUL character or a broken surrogate').nullable().default(null) });
 
 /**
  * An id or cursor the stores can hold: ids are ULIDs in practice, but any printable text within the id
@@ -62,7 +61,7 @@ const Review = z.object({ state: ReviewMove, comment: z.string().max(5000).refin
  */
 const validId = (id: string) => id.length >= 1 && id.length <= HUB_LIMITS.idChars && !/[\u0000-\u001f\u007f]/.test(id) && id.isWellFormed();
 const QUEUE_PAGE = 200;
-const Pair = z.object({ code: z.string().min(4).max(40) });
+const Pair = HubPairRequest;
 
 /** What a client sees of an entry: no owner id, no internal change number. */
 function publicStatus(s: StoredStatus) {

@@ -7,6 +7,9 @@ import { qaEntry } from '../support/entries.ts';
 import { openHubStore, RoleMismatch, type HubStore } from '../../hub/store.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { authed, freshSchemaUrl, serveStore, startPostgres } from './hub-support.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 /** Invalid input, accounts and roles, and who may do what: the same answers on both stores. */
 

@@ -7,6 +7,9 @@ import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 import { addContributor, freePort, startHubProcess } from '../e2e/support/hub-process.ts';
 import { IDEMPOTENCY_RETENTION_MS } from '../../hub/store.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 /** Faults one request can cause: each of these took the hub down, or made it hold far more than it was sent. */
 

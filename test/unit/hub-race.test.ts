@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 import { qaEntry } from '../support/entries.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
 import { authed, freshSchemaUrl, serveStore, startPostgres } from './hub-support.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 /**
  * Publish racing withdrawals and rejections, the way an operator runs it: `hub publish` as its own

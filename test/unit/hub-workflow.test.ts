@@ -9,6 +9,9 @@ import { contentHash } from '../../lib/curate/hash.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { serveStore, authed, startPostgres, freshSchemaUrl } from './hub-support.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 let pgServer: { url: string; stop(): void };
 beforeAll(() => {
