@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
 import { HubEntryState, HubPairRequest, HubReview } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, HubStore, StoredStatus } from './store.ts';
+import type { BatchItem, Contributor, HubStore, IdempotencyHit, StoredStatus } from './store.ts';
 import type { HubEntryState as HubEntryStateType } from '../lib/model/submission.ts';
 import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
@@ -283,6 +283,12 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   return app;
 }
 
+function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'new' }>) {
+  if (hit.kind === 'mismatch') return problem(c, 422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
+  if (hit.kind === 'in_flight') return problem(c, 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', undefined, { 'retry-after': '2' });
+  return c.json(hit.body as object, hit.status as 202);
+}
+
 async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
@@ -330,10 +336,13 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
   const me = c.get('contributor');
   const requestHash = createHash('sha256').update(raw).digest('hex');
   await prune();
+  if (store.submitBatch) {
+    const out = await store.submitBatch(me, key, requestHash, checked, 202);
+    if (out.kind === 'stored') return c.json(out.body, 202);
+    return replayOrRefuse(c, out);
+  }
   const hit = await store.claimKey(me.id, key, requestHash);
-  if (hit.kind === 'mismatch') return problem(c, 422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
-  if (hit.kind === 'in_flight') return problem(c, 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', undefined, { 'retry-after': '2' });
-  if (hit.kind === 'replay') return c.json(hit.body as object, hit.status as 202);
+  if (hit.kind !== 'new') return replayOrRefuse(c, hit);
   try {
     return c.json(await store.receiveBatch(me, key, checked, 202), 202);
   } catch (e) {

@@ -33,6 +33,8 @@ export type IdempotencyHit =
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
 
+export type SubmitOutcome = Exclude<IdempotencyHit, { kind: 'new' }> | { kind: 'stored'; body: { submissionId: string; results: EntryResult[] } };
+
 /** What the store knows about an entry: the public status plus its owner, revision and change number. */
 export type StoredStatus = HubEntryStatus & { contributorId: string; revision: number; changeSeq: number };
 
@@ -96,6 +98,11 @@ export interface HubStore {
   releaseKey(contributorId: string, key: string): Awaitable<void>;
   /** Forgets idempotency keys claimed before `before`; returns how many. */
   pruneKeys(before: Date): Awaitable<number>;
+  /**
+   * Claim and store in one go, where a store can do both in one transaction (SQLite: concurrent
+   * submissions also share one commit). Same outcomes as claimKey then receiveBatch.
+   */
+  submitBatch?(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome>;
   /** Stores a batch and its idempotent response atomically: all of it or none of it (key freed). */
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): Awaitable<{ submissionId: string; results: EntryResult[] }>;
 

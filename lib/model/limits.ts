@@ -59,55 +59,66 @@ export const MAX_ISSUES_PER_ENTRY = 20;
  */
 export function checkEntryLimits(value: unknown, limits: EntryLimits = HUB_LIMITS, maxIssues = MAX_ISSUES_PER_ENTRY): LimitIssue[] {
   const out: LimitIssue[] = [];
-  const full = () => out.length >= maxIssues;
-  const textLimit = (pointer: string): number => {
-    if (pointer === '/title') return limits.titleChars;
-    if (pointer === '/id') return limits.idChars;
-    if (pointer === '/attribution/text') return limits.attributionChars;
-    if (/^\/messages\/\d+\/content$/.test(pointer)) return limits.messageChars;
+  // The path is kept as a stack and turned into a pointer only for an issue: the walk runs on every
+  // entry of every request, and most entries have no issue at all.
+  const path: (string | number)[] = [];
+  const pointer = () => (path.length ? path.map((k) => `/${typeof k === 'number' ? k : escapePointer(k)}`).join('') : '/');
+  const add = (detail: string) => out.push({ pointer: pointer(), detail });
+  const textLimit = (): number => {
+    const d = path.length;
+    if (d === 1) return path[0] === 'title' ? limits.titleChars : path[0] === 'id' ? limits.idChars : limits.textChars;
+    if (d === 2 && path[0] === 'attribution' && path[1] === 'text') return limits.attributionChars;
+    if (d === 3 && path[0] === 'messages' && path[2] === 'content') return limits.messageChars;
     return limits.textChars;
   };
-  const listLimit = (pointer: string): [number, string] => {
-    if (pointer === '/messages') return [limits.messages, 'messages'];
-    if (pointer === '/sources') return [limits.sources, 'sources'];
-    return [limits.listItems, 'items'];
-  };
-  const walk = (v: unknown, pointer: string, depth: number): void => {
-    if (full()) return;
+  const walk = (v: unknown, depth: number): void => {
+    if (out.length >= maxIssues) return;
     if (typeof v === 'string') {
-      const max = textLimit(pointer);
-      if (v.length > max) out.push({ pointer, detail: `is ${v.length} characters long; the hub accepts at most ${max}` });
+      const max = textLimit();
+      if (v.length > max) add(`is ${v.length} characters long; the hub accepts at most ${max}`);
       // PostgreSQL text cannot hold NUL, and a lone surrogate would be stored as U+FFFD: refuse both on every backend alike.
-      else if (v.includes('\u0000')) out.push({ pointer, detail: 'contains a NUL character (U+0000); remove it' });
-      else if (!v.isWellFormed()) out.push({ pointer, detail: 'contains a broken UTF-16 surrogate; the text was cut in the middle of a character' });
+      else if (v.includes('\u0000')) add('contains a NUL character (U+0000); remove it');
+      else if (!v.isWellFormed()) add('contains a broken UTF-16 surrogate; the text was cut in the middle of a character');
       return;
     }
     if (v === null || typeof v !== 'object') return;
     if (depth > limits.depth) {
-      out.push({ pointer: pointer || '/', detail: `is nested more than ${limits.depth} levels deep` });
+      add(`is nested more than ${limits.depth} levels deep`);
       return;
     }
     if (Array.isArray(v)) {
-      const [max, what] = listLimit(pointer);
+      const top = path.length === 1 ? path[0] : undefined;
+      const [max, what] = top === 'messages' ? [limits.messages, 'messages'] : top === 'sources' ? [limits.sources, 'sources'] : [limits.listItems, 'items'];
       if (v.length > max) {
-        out.push({ pointer, detail: `has ${v.length} ${what}; the hub accepts at most ${max}` });
+        add(`has ${v.length} ${what}; the hub accepts at most ${max}`);
         return;
       }
-      for (let i = 0; i < v.length && !full(); i++) walk(v[i], `${pointer}/${i}`, depth + 1);
+      for (let i = 0; i < v.length && out.length < maxIssues; i++) {
+        path.push(i);
+        walk(v[i], depth + 1);
+        path.pop();
+      }
       return;
     }
-    const keys = Object.keys(v);
-    if (keys.length > limits.objectKeys) {
-      out.push({ pointer: pointer || '/', detail: `has ${keys.length} keys; the hub accepts at most ${limits.objectKeys}` });
+    let keys = 0;
+    for (const k in v) if (Object.hasOwn(v, k) && ++keys > limits.objectKeys) break;
+    if (keys > limits.objectKeys) {
+      add(`has more than ${limits.objectKeys} keys; the hub accepts at most ${limits.objectKeys}`);
       return;
     }
-    for (const k of keys) {
-      if (full()) return;
-      if (k.length > limits.idChars) out.push({ pointer: `${pointer}/${escapePointer(k.slice(0, 40))}…`, detail: `names a key ${k.length} characters long; the hub accepts at most ${limits.idChars}` });
-      else walk((v as Record<string, unknown>)[k], `${pointer}/${escapePointer(k)}`, depth + 1);
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      if (out.length >= maxIssues) return;
+      if (k.length > limits.idChars) {
+        out.push({ pointer: `${path.length ? pointer() : ''}/${escapePointer(k.slice(0, 40))}…`, detail: `names a key ${k.length} characters long; the hub accepts at most ${limits.idChars}` });
+        continue;
+      }
+      path.push(k);
+      walk((v as Record<string, unknown>)[k], depth + 1);
+      path.pop();
     }
   };
-  walk(value, '', 0);
+  walk(value, 0);
   return out;
 }
 

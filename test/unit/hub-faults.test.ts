@@ -105,6 +105,20 @@ describe('hub faults: bounded answers and stored copies', () => {
     expect((await res.json()).detail).toMatch(/at most 100 entries/);
   });
 
+  it('stores concurrent submissions once each when they share a commit, and answers a same-key duplicate with the first answer', async () => {
+    const before = (hub.store.db.prepare('SELECT COUNT(*) AS n FROM entries').get() as { n: number }).n;
+    const base = await qaEntry();
+    const dup = JSON.stringify({ entries: [{ ...base, id: `group-dup-${Math.random()}` }] });
+    const answers = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => submit(hub.url, token, JSON.stringify({ entries: [{ ...base, id: `group-${i}-${Math.random()}` }] }))),
+      ...Array.from({ length: 5 }, () => submit(hub.url, token, dup, 'group-same-key-0001')),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual(new Array(35).fill(202));
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    expect(new Set(bodies.slice(30).map((b) => b.submissionId)).size).toBe(1);
+    expect((hub.store.db.prepare('SELECT COUNT(*) AS n FROM entries').get() as { n: number }).n).toBe(before + 31);
+  });
+
   it(`forgets idempotency keys after ${IDEMPOTENCY_RETENTION_MS / 3_600_000} h`, async () => {
     const e = await qaEntry();
     const key = 'old-key-000001';

@@ -83,7 +83,7 @@ function inert(markdown: string): string[] {
 }
 
 async function hostileEntries(): Promise<Entry[]> {
-  const base = await qaEntry();
+  const base = (await qaEntry()) as Extract<Entry, { kind: 'qa' }>;
   return [
     { ...base, id: 'hostile-qa', title: '<img src=x onerror=alert(1)> *title*', qa: { question: { ...base.qa.question, text: `${base.qa.question.text}\n\n${VECTORS}` }, answers: base.qa.answers.map((a) => ({ ...a, text: `${VECTORS}\n\n${a.text}` })) }, attribution: { ...base.attribution, text: `${base.attribution.text}\n<img src=/xss-attr onerror=alert(1)>` } },
     { ...base, id: 'hostile-strategy', kind: 'strategy', strategy: { topic: '<script>alert(1)</script>', body: { text: VECTORS, sourcePostIds: ['p'] }, tags: ['<b onmouseover=alert(1)>t</b>'] }, language: '<svg onload=alert(1)>' } as Entry,
