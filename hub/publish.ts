@@ -129,6 +129,9 @@ licence) and the contributor's consent terms; \`ATTRIBUTION.md\` lists every aut
 Each row has chat-style \`messages\` (user/assistant) and, for Q&A entries, the \`question\` and ranked
 \`answers\` they were written from.
 
+Text fields are Markdown exactly as accepted (\`contentSha256\` verifies the messages), so they can hold
+HTML quoted from the source posts: show them with a renderer that escapes or sanitises HTML.
+
 ## Licences
 ${table(licences)}
 ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` lists them.\n'}

@@ -24,7 +24,7 @@ export function mdUrl(url: string): string | null {
 
 /**
  * A block of Markdown (a post, a message) with its formatting kept and its raw HTML, script-capable
- * links and images neutralised: outside code, `<` is escaped (so no tag, comment or autolink forms),
+ * links and images neutralised: outside code, a `<` that would open a tag, comment or autolink is escaped,
  * images become plain links (nothing loads on display), and a link or link definition whose target is
  * not http(s) or mailto is escaped into text. Code blocks and code spans are left as they are: their
  * content is shown as text by every renderer.
@@ -77,7 +77,9 @@ function inlineSafe(line: string): string {
       i += run.length;
       continue;
     }
-    if (c === '<') {
+    // Raw HTML (a tag, closing tag, comment, declaration, processing instruction) and autolinks all
+    // start with `<` and a letter, `/`, `!` or `?`; a `<` before anything else ("a < b") is already text.
+    if (c === '<' && /[A-Za-z/!?]/.test(line[i + 1] ?? '')) {
       out += '&lt;';
       i++;
       continue;

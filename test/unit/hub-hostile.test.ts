@@ -113,7 +113,7 @@ describe('Markdown written to exports and releases', () => {
   });
 
   it('keeps ordinary Markdown formatting', () => {
-    const text = '**bold** and [a link](https://example.org/x) and `a < b`\n\n- item\n\n```\nif (a < b) {}\n```';
+    const text = '**bold** and [a link](https://example.org/x) and `a < b` and 3 < 4\n\n- item\n\n```\nif (a < b) {}\n```';
     expect(mdBlock(text)).toBe(text);
   });
 });
