@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import Database from 'better-sqlite3';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 import { addContributor, freePort, startHubProcess } from '../e2e/support/hub-process.ts';
@@ -59,6 +60,46 @@ describe('hub faults: one request cannot take the hub down', () => {
       await h.stop();
     }
   }, 60_000);
+});
+
+describe('hub faults: SIGKILL', () => {
+  it('loses no acknowledged entry and stores none twice across SIGKILL rounds with duplicate resends', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'gleaner-kill-')), 'hub.sqlite');
+    const token = addContributor(db, 'killer');
+    const port = await freePort();
+    const base = await qaEntry();
+    const batches = Array.from({ length: 40 }, (_, i) => ({ key: `kill-batch-${i}`, body: JSON.stringify({ entries: [{ ...base, id: `kill-${i}-${Math.random().toString(36).slice(2)}` }] }) }));
+    const acked = new Set<string>();
+    const sendAll = (url: string) =>
+      batches.map((b) =>
+        submit(url, token, b.body, b.key)
+          .then(async (r) => {
+            if (r.status === 202) for (const x of (await r.json()).results as { entryId: string; status: string }[]) if (x.status !== 'invalid') acked.add(x.entryId);
+          })
+          .catch(() => {}),
+      );
+    for (let round = 0; round < 3; round++) {
+      const h = await startHubProcess(db, port, { killable: true, args: ['--write-rate', 'off'] });
+      const sends = sendAll(h.url);
+      await new Promise((r) => setTimeout(r, 100 + 150 * round));
+      await h.kill(); // no shutdown handler runs: whatever was not committed is gone
+      await Promise.all(sends);
+      console.log(`SIGKILL round ${round + 1}: ${acked.size} of ${batches.length} entries acknowledged so far`);
+    }
+    const h = await startHubProcess(db, port, { args: ['--write-rate', 'off'] });
+    try {
+      for (const b of batches) expect((await submit(h.url, token, b.body, b.key)).status).toBe(202);
+    } finally {
+      await h.stop();
+    }
+    const raw = new Database(db, { readonly: true });
+    const rows = raw.prepare("SELECT e.id, (SELECT COUNT(*) FROM entry_history h WHERE h.entry_id = e.id AND h.state = 'received') AS received FROM entries e").all() as { id: string; received: number }[];
+    raw.close();
+    expect(rows).toHaveLength(batches.length);
+    expect(rows.filter((r) => r.received !== 1)).toEqual([]);
+    const stored = new Set(rows.map((r) => r.id));
+    expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
+  }, 180_000);
 });
 
 /**
