@@ -158,7 +158,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   app.get('/v1/queue', async (c) => {
     if (c.get('contributor').role !== 'moderator') return problem(c, 403, 'Forbidden', 'Only moderators see the review queue.');
     const states = (c.req.query('state') ?? QUEUE_STATES.join(',')).split(',');
-    const parsed = z.array(HubEntryState).safeParse(states);
+    const parsed = z.array(HubEntryState).safeParse([...new Set(states)]);
     if (!parsed.success) return problem(c, 400, 'Bad request', `state= takes a comma-separated list of: ${HubEntryState.options.join(', ')}.`);
     const cursor = c.req.query('cursor') ?? null;
     if (cursor !== null && !validId(cursor)) return problem(c, 400, 'Bad request', 'cursor= takes the nextCursor value of an earlier page.');

@@ -78,6 +78,8 @@ export function checkEntryLimits(value: unknown, limits: EntryLimits = HUB_LIMIT
       if (v.length > max) add(`is ${v.length} characters long; the hub accepts at most ${max}`);
       // PostgreSQL text cannot hold NUL, and a lone surrogate would be stored as U+FFFD: refuse both on every backend alike.
       else if (v.includes('\u0000')) add('contains a NUL character (U+0000); remove it');
+      // An id is also a URL path segment and a cursor: printable text only, or it could not be addressed.
+      else if (path.length === 1 && path[0] === 'id' && /[\u0001-\u001f\u007f]/.test(v)) add('contains a control character; an id is printable text');
       else if (!v.isWellFormed()) add('contains a broken UTF-16 surrogate; the text was cut in the middle of a character');
       return;
     }

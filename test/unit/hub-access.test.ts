@@ -64,6 +64,11 @@ describe.each(backends)('hub access: %s', (_backend, open) => {
     for (const path of ['/v1/entries?mine=1&cursor=%00', '/v1/entries?mine=1&cursor=a%00', '/v1/queue?cursor=%00', '/v1/queue?limit=%00']) {
       expect([path, (await send(path.startsWith('/v1/queue') ? mod : alice, path)).status]).toEqual([path, 400]);
     }
+    // An id that could not be addressed afterwards is refused when submitted.
+    const [ctl] = await submit(alice, { ...(await qaEntry()), id: 'ctl\u0001id' }, await qaEntry());
+    expect(ctl).toMatchObject({ status: 'invalid', problem: expect.stringMatching(/control character/) });
+    // A long list of repeated states is one state.
+    expect((await send(mod, `/v1/queue?state=${new Array(1500).fill('received').join(',')}`)).status).toBe(200);
     const [e] = await submit(alice, await qaEntry());
     const nulComment = await send(mod, `/v1/entries/${e!.entryId}/review`, { method: 'POST', body: { state: 'rejected', comment: 'bad\u0000comment' } });
     expect(nulComment.status).toBe(422);
