@@ -7,14 +7,12 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
 import { HubEntryState, HubPairRequest, HubReview } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, HubStore, IdempotencyHit, StoredStatus } from './store.ts';
-import type { HubEntryState as HubEntryStateType } from '../lib/model/submission.ts';
+import { IDEMPOTENCY_RETENTION_MS, type BatchItem, type Contributor, type HubStore, type IdempotencyHit, type StoredStatus } from './store.ts';
 import { problem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
-import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_LIMITS, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
-import { IDEMPOTENCY_RETENTION_MS } from './store.ts';
+import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 
@@ -55,11 +53,6 @@ const PRUNE_EVERY_MS = 60_000;
 const plainText = (t: string) => !t.includes('\u0000') && t.isWellFormed();
 const Review = HubReview.extend({ comment: z.string().max(5000).refine(plainText, 'contains a NUL character or a broken surrogate').nullable().default(null) });
 
-/**
- * An id or cursor the stores can hold: ids are ULIDs in practice, but any printable text within the id
- * limit is accepted. A NUL (which PostgreSQL text cannot hold) or another control character is no id.
- */
-const validId = (id: string) => id.length >= 1 && id.length <= HUB_LIMITS.idChars && !/[\u0000-\u001f\u007f]/.test(id) && id.isWellFormed();
 const QUEUE_PAGE = 200;
 const Pair = HubPairRequest;
 
@@ -74,6 +67,11 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const maxBatch = opts.maxBatch ?? HUB_BATCH_ENTRIES;
   const limits: EntryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const fourEyes = opts.fourEyes ?? true;
+  /**
+   * An id or cursor the stores can hold: ids are ULIDs in practice, but any printable text within the id
+   * limit is accepted. A NUL (which PostgreSQL text cannot hold) or another control character is no id.
+   */
+  const validId = (id: string) => id.length >= 1 && id.length <= limits.idChars && !/[\u0000-\u001f\u007f]/.test(id) && id.isWellFormed();
   const allow = opts.allowOrigin ?? ((o: string) => EXTENSION_ORIGIN.test(o));
   const writes = opts.writeRateLimit === false ? null : new RateLimiter(opts.writeRateLimit ?? DEFAULT_WRITE_RATE, opts.now);
   const pairs = new RateLimiter(opts.pairRateLimit ?? DEFAULT_PAIR_RATE, opts.now);
@@ -96,10 +94,11 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const tooLarge = (max: number) => (c: Context) =>
     problem(c, 413, 'Payload too large', `Requests here are limited to ${max} bytes. Send fewer or shorter entries per batch.`, undefined, { connection: 'close' });
   const smallBody = bodyLimit({ maxSize: SMALL_BODY_BYTES, onError: tooLarge(SMALL_BODY_BYTES) });
-  app.use('*', bodyLimit({ maxSize: maxBody, onError: tooLarge(maxBody) }));
+  // The small limits first: a chunked body is buffered up to the first limit that sees it.
   app.use('/v1/pair', smallBody);
   app.use('/v1/entries/:id/review', smallBody);
   app.use('/v1/entries/:id/withdraw', smallBody);
+  app.use('*', bodyLimit({ maxSize: maxBody, onError: tooLarge(maxBody) }));
 
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(opts.version ?? '1')));
   app.get('/v1/health', (c) => c.json({ ok: true }));
@@ -204,7 +203,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const move = async (
     c: Context<Env>,
     id: string,
-    decide: (s: StoredStatus) => Response | { state: HubEntryStateType; comment: string | null },
+    decide: (s: StoredStatus) => Response | { state: HubEntryState; comment: string | null },
   ): Promise<Response> => {
     const ifMatch = c.req.header('if-match');
     if (!validId(id)) return notYours(c);
