@@ -63,7 +63,7 @@ export function openApiDocument(version: string) {
           operationId: 'submitEntries',
           summary: 'Submit a batch of entries',
           parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 200 }, description: 'A retry with the same key and body returns the first answer (kept 24 hours); the same key with another body is 422; a key still in flight is 409.' },
+            { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 200 }, description: 'A retry with the same key and body returns the first answer (kept 24 hours), also while the first is still running; the same key with another body is 422; a claim held by another hub process is 409.' },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('SubmissionRequest') } } },
           responses: {

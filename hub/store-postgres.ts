@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
 import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
@@ -189,34 +189,59 @@ export class PostgresHubStore implements HubStore {
     return (await this.pool.query('DELETE FROM idempotency WHERE created_at < $1', [before.toISOString()])).rowCount ?? 0;
   }
 
-  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {
-    return this.tx(async (c) => {
-      const submissionId = ulid();
-      const now = new Date().toISOString();
-      const results: EntryResult[] = [];
-      for (const e of items) {
-        if ('invalid' in e) {
-          results.push({ entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid });
-          continue;
-        }
-        const ins = await c.query(
-          `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
-           VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $9, nextval('entry_change_seq')) ON CONFLICT (id) DO NOTHING`,
-          [e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now],
-        );
-        if (ins.rowCount === 1) {
-          await c.query("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES ($1, 1, 'received', $2, NULL)", [e.id, now]);
-          results.push({ entryId: e.id, status: 'received', state: 'received', problem: null });
-          continue;
-        }
-        const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
-        if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID });
-        else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
+  /**
+   * Claim and store in one transaction (one commit instead of two). A concurrent request with the same
+   * key waits on the key's row lock and then replays this one's answer, instead of getting 409.
+   */
+  submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+    return this.tx(async (c): Promise<SubmitOutcome> => {
+      const now = new Date();
+      const ins = await c.query('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [contributor.id, key, requestSha256, now.toISOString()]);
+      if (ins.rowCount !== 1) {
+        const row = (await c.query('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = $1 AND key = $2 FOR UPDATE', [contributor.id, key])).rows[0];
+        if (!row) return { kind: 'in_flight' }; // released or pruned between the two statements: the retry claims it
+        if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+        if (row.status !== null) return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+        // A claim left by a two-step request that never finished: taken over once abandoned.
+        const took = await c.query('UPDATE idempotency SET created_at = $3 WHERE contributor_id = $1 AND key = $2 AND status IS NULL AND created_at < $4', [
+          contributor.id, key, now.toISOString(), new Date(now.getTime() - IN_FLIGHT_TTL_MS).toISOString(),
+        ]);
+        if (took.rowCount !== 1) return { kind: 'in_flight' };
       }
-      const body = { submissionId, results };
-      await c.query('UPDATE idempotency SET status = $1, response = $2 WHERE contributor_id = $3 AND key = $4', [status, JSON.stringify(body), contributor.id, key]);
-      return body;
+      return { kind: 'stored', body: await this.storeBatch(c, contributor, key, items, status) };
     });
+  }
+
+  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {
+    return this.tx((c) => this.storeBatch(c, contributor, key, items, status));
+  }
+
+  private async storeBatch(c: pg.PoolClient, contributor: Contributor, key: string, items: BatchItem[], status: number) {
+    const submissionId = ulid();
+    const now = new Date().toISOString();
+    const results: EntryResult[] = [];
+    for (const e of items) {
+      if ('invalid' in e) {
+        results.push({ entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid });
+        continue;
+      }
+      const ins = await c.query(
+        `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+         VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $9, nextval('entry_change_seq')) ON CONFLICT (id) DO NOTHING`,
+        [e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now],
+      );
+      if (ins.rowCount === 1) {
+        await c.query("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES ($1, 1, 'received', $2, NULL)", [e.id, now]);
+        results.push({ entryId: e.id, status: 'received', state: 'received', problem: null });
+        continue;
+      }
+      const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
+      if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID });
+      else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
+    }
+    const body = { submissionId, results };
+    await c.query('UPDATE idempotency SET status = $1, response = $2 WHERE contributor_id = $3 AND key = $4', [status, JSON.stringify(body), contributor.id, key]);
+    return body;
   }
 
   private async histories(q: Q, ids: string[]): Promise<Map<string, HubEntryStatus['history']>> {

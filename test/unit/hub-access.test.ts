@@ -140,6 +140,17 @@ describe.each(backends)('hub access: %s', (_backend, open) => {
     expect(pages).toBeGreaterThanOrEqual(3);
   });
 
+  it('answers concurrent retries of one request with its one answer, storing it once', async () => {
+    const body = JSON.stringify({ entries: [await qaEntry()] });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(`${hub.url}/v1/submissions`, { method: 'POST', headers: authed(alice, { 'idempotency-key': 'same-request-0001' }), body })),
+    );
+    expect(answers.map((r) => r.status)).toEqual(new Array(6).fill(202));
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    expect(new Set(bodies.map((b) => b.submissionId)).size).toBe(1);
+    expect(bodies[0].results[0].status).toBe('received');
+  });
+
   it('accepts If-Match: * on withdraw and review', async () => {
     const [a, b] = await submit(alice, await qaEntry(), await qaEntry());
     expect((await send(mod, `/v1/entries/${a!.entryId}/review`, { method: 'POST', body: { state: 'in_review' }, headers: { 'if-match': '*' } })).status).toBe(200);
