@@ -10,11 +10,12 @@ import { pushRelease } from './hf-push.ts';
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …]
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
-  npm run hub -- revoke NAME [--db …]                          (every token of NAME stops working)
+  npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
+--allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
 `;
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       'hf-repo': { type: 'string' },
       'write-rate': { type: 'string' },
       'extension-origin': { type: 'string', multiple: true },
+      'allow-self-review': { type: 'boolean', default: false },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -69,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     // otherwise any extension origin, since unpacked and temporary add-ons get a new id per install.
     const origins = values['extension-origin'] ?? process.env.GLEANER_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
     const allowOrigin = origins?.length ? (o: string) => origins.includes(o) : undefined;
-    const app = createHubApp(store, { allowOrigin, writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
+    // The four-eyes rule (no moderator accepts their own entry) holds unless a one-person hub turns it off.
+    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
       process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });
@@ -114,10 +117,11 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return withStore(async (store) => {
-      // A release is cumulative: everything published before plus what was accepted since.
-      const accepted = await store.recordsInState('accepted');
-      const entries = [...(await store.recordsInState('published')), ...accepted];
-      const release = values.release ?? releaseName(entries);
+      // A release is cumulative: everything published before plus what was accepted since. The entries
+      // are claimed first, in one transaction, and the files built from exactly what was claimed: an entry
+      // withdrawn or rejected meanwhile is never overwritten, and never in the files. Should writing fail,
+      // running publish again writes the same release (it holds every published entry).
+      const { release, entries, newlyPublished } = await store.publishAccepted((all) => values.release ?? releaseName(all));
       const files = buildDataset(entries, { release, date: values.date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
       const out = resolve(values.out!);
       rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
@@ -125,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
         mkdirSync(dirname(join(out, path)), { recursive: true });
         writeFileSync(join(out, path), text);
       }
-      for (const e of accepted) await store.setState(e.id, 'published', `published in release ${release}`, { release });
+      const accepted = newlyPublished;
       process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
       if (values['hf-repo']) {
         const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });

@@ -1,28 +1,58 @@
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
-import { HubEntryList, HubEntryStatus, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
+import { HUB_LIMITS } from '../lib/model/limits.ts';
+import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const retryAfter = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } };
+const withRetry = (description: string) => ({ ...problem(description), headers: retryAfter });
+const etag = { ETag: { schema: { type: 'string' }, description: 'The entry revision, for If-Match' } };
+const status = (description: string) => ({ description, headers: etag, content: { 'application/json': { schema: ref('EntryStatus') } } });
+const json = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
 
-const tooMany = { ...problemResponse('Too many writes for this token (or pairing attempts for this address)'), headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } };
-const status = (description: string) => ({ description, headers: { ETag: { schema: { type: 'string' }, description: 'The entry revision, for If-Match' } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryStatus' } } } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+// Answers most operations share.
+const unauthorized = { '401': { ...problem('Missing, unknown or revoked token'), headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } } };
+const tooLarge = { '413': problem('Body over the size limit (the connection is closed)') };
+const writeLimits = {
+  '429': withRetry('Too many writes for this token'),
+  '503': withRetry('SQLite only: another writer held the database longer than the busy timeout; nothing was stored'),
+};
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: HUB_LIMITS.idChars }, description: 'The entry id. An id with control characters or over the limit is 404.' };
+const ifMatch = (required: boolean) => ({
+  name: 'If-Match',
+  in: 'header',
+  required,
+  schema: { type: 'string' },
+  description: 'The ETag of the entry as last read (e.g. "r3"), or * for any revision. A stale one is 412.',
+});
 
 /** The hub's OpenAPI 3.1 document, generated from the same zod schemas the hub validates with. */
 export function openApiDocument(version: string) {
   return {
     openapi: '3.1.0',
-    info: { title: 'Gleaner hub', version, description: 'Receives attributed, consented entries from Gleaner and tracks their review.' },
+    info: {
+      title: 'Gleaner hub',
+      version,
+      description: 'Receives attributed, consented entries from Gleaner and tracks their review. Every error is RFC 9457 problem details.',
+      license: { name: 'MPL-2.0', identifier: 'MPL-2.0' },
+    },
+    servers: [{ url: '/', description: 'This hub' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from add-contributor or pairing' } },
       schemas: {
         Entry: schema(Entry),
         SubmissionRequest: schema(SubmissionRequest),
         SubmissionResponse: schema(SubmissionResponse),
         EntryStatus: schema(HubEntryStatus),
         EntryList: schema(HubEntryList),
+        QueuePage: schema(HubQueuePage),
+        Review: schema(HubReview),
+        PairRequest: schema(HubPairRequest),
+        PairResponse: schema(HubPairResponse),
         Problem: schema(Problem),
       },
     },
@@ -30,90 +60,127 @@ export function openApiDocument(version: string) {
     paths: {
       '/v1/submissions': {
         post: {
+          operationId: 'submitEntries',
           summary: 'Submit a batch of entries',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 200 }, description: 'A retry with the same key and body returns the first answer; the same key with another body is 422; a key still in flight is 409.' }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionRequest' } } } },
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 200 }, description: 'A retry with the same key and body returns the first answer (kept 24 hours), also while the first is still running; the same key with another body is 422; a claim held by another hub process is 409.' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SubmissionRequest') } } },
           responses: {
-            '202': { description: 'Received; one result per entry', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
-            '400': problemResponse('Missing Idempotency-Key or unreadable body'),
-            '401': problemResponse('Missing or unknown token'),
-            '409': problemResponse('The same key is still being processed'),
-            '413': problemResponse('Body too large, or more entries than the batch limit'),
-            '422': problemResponse('No entry in the batch is valid (schema, field limits, content hash), or the key was used with another body'),
-            '429': tooMany,
+            '202': json('Received; one result per entry', 'SubmissionResponse'),
+            '400': problem('Missing Idempotency-Key or unreadable body'),
+            ...unauthorized,
+            '409': withRetry('The same key is still being processed'),
+            '413': problem('Body too large, or more entries than the batch limit'),
+            '422': problem('No entry in the batch is valid (limits, schema, content hash), or the key was used with another body'),
+            ...writeLimits,
           },
         },
       },
       '/v1/entries': {
         get: {
+          operationId: 'listMyEntries',
           summary: "The caller's entries and their review states",
           parameters: [
-            { name: 'mine', in: 'query', required: true, schema: { const: '1' } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'mine', in: 'query', required: true, schema: { type: 'string', const: '1' } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
             { name: 'since', in: 'query', schema: { type: 'string', pattern: '^[0-9]+$' }, description: 'nextSince of an earlier listing: only entries changed after it, oldest change first' },
             { name: 'If-None-Match', in: 'header', schema: { type: 'string' }, description: 'The ETag of an earlier listing: 304 when nothing of yours changed' },
           ],
           responses: {
-            '200': { description: 'A page of entries', headers: { ETag: { schema: { type: 'string' } } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/EntryList' } } } },
+            '200': { ...json('A page of entries', 'EntryList'), headers: { ETag: { schema: { type: 'string' }, description: 'Changes whenever any of your entries does' } } },
             '304': { description: 'Nothing changed since the ETag sent in If-None-Match' },
-            '401': problemResponse('Missing or unknown token'),
+            '400': problem('mine=1 missing, or a malformed since or cursor'),
+            ...unauthorized,
           },
         },
       },
       '/v1/entries/{id}': {
         get: {
+          operationId: 'getEntry',
           summary: "An entry's state and history",
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': status('The entry status'), '304': { description: 'Unchanged (If-None-Match)' }, '404': problemResponse('No such entry for this caller') },
+          parameters: [idParam, { name: 'If-None-Match', in: 'header', schema: { type: 'string' }, description: 'The ETag last seen: 304 when unchanged' }],
+          responses: { '200': status('The entry status'), '304': { description: 'Unchanged (If-None-Match)' }, ...unauthorized, '404': problem('No such entry for this caller') },
         },
         patch: {
+          operationId: 'reviseEntry',
           summary: 'Contributors: revise an entry a moderator marked needs_changes (state goes back to received)',
-          parameters: [idParam, { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The ETag of the entry as last read, e.g. "r3"' }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Entry' } } } },
+          parameters: [idParam, ifMatch(true)],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Entry') } } },
           responses: {
             '200': status('The revised entry (revisionOf names the version it replaced)'),
-            '404': problemResponse('No such entry of yours'),
-            '409': problemResponse('The entry does not need changes'),
-            '412': problemResponse('The entry changed since the ETag you sent'),
-            '422': problemResponse('The revision breaks the schema or a field limit'),
-            '428': problemResponse('If-Match missing'),
-            '429': tooMany,
+            ...unauthorized,
+            '404': problem('No such entry of yours'),
+            '409': problem('The entry does not need changes'),
+            '412': problem('The entry changed since the ETag you sent'),
+            ...tooLarge,
+            '422': problem('The revision breaks a limit, the schema or the content hash, or changes the id'),
+            '428': problem('If-Match missing'),
+            ...writeLimits,
           },
         },
       },
       '/v1/entries/{id}/withdraw': {
         post: {
+          operationId: 'withdrawEntry',
           summary: 'Contributors: take an entry back before it is published',
-          parameters: [idParam],
-          responses: { '200': status('Withdrawn'), '404': problemResponse('No such entry of yours'), '409': problemResponse('Already final (rejected, withdrawn or published)'), '412': problemResponse('Changed since If-Match') },
-        },
-      },
-      '/v1/queue': {
-        get: {
-          summary: 'Moderators: the review queue with full entries',
-          parameters: [{ name: 'state', in: 'query', schema: { type: 'string' }, description: 'Comma-separated states; default received,in_review' }],
-          responses: { '200': { description: 'Entries with status, full record and contributor name' }, '403': problemResponse('Not a moderator') },
-        },
-      },
-      '/v1/pair': {
-        post: {
-          summary: 'Exchange a one-time pairing code for a token (no token needed; rate-limited per address)',
-          security: [],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['code'], properties: { code: { type: 'string', examples: ['K7QX-M2PD'] } } } } } },
+          parameters: [idParam, ifMatch(false)],
           responses: {
-            '201': { description: 'The token, shown once', content: { 'application/json': { schema: { type: 'object', properties: { token: { type: 'string' }, contributor: { type: 'object', properties: { name: { type: 'string' }, role: { enum: ['contributor', 'moderator'] } } } } } } } },
-            '400': problemResponse('Unknown, used or expired code'),
-            '429': tooMany,
+            '200': status('Withdrawn'),
+            ...unauthorized,
+            '404': problem('No such entry of yours'),
+            '409': problem('Already final (rejected, withdrawn or published)'),
+            '412': problem('Changed since If-Match'),
+            ...tooLarge,
+            ...writeLimits,
           },
         },
       },
       '/v1/entries/{id}/review': {
         post: {
+          operationId: 'reviewEntry',
           summary: 'Moderators: move an entry through review',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['state'], properties: { state: { enum: ['in_review', 'accepted', 'needs_changes', 'rejected'] }, comment: { type: ['string', 'null'] } } } } } },
-          responses: { '200': status('The new status'), '403': problemResponse('Not a moderator'), '409': problemResponse('This move is not allowed from the current state'), '412': problemResponse('Changed since If-Match'), '422': problemResponse('Unknown state, or needs_changes without a comment') },
+          parameters: [idParam, ifMatch(false)],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Review') } } },
+          responses: {
+            '200': status('The new status'),
+            ...unauthorized,
+            '403': problem('Not a moderator, or the four-eyes rule: the entry is your own'),
+            '404': problem('No such entry'),
+            '409': problem('This move is not allowed from the current state'),
+            '412': problem('Changed since If-Match'),
+            ...tooLarge,
+            '422': problem('Unknown state, needs_changes without a comment, or a comment with a NUL'),
+            ...writeLimits,
+          },
+        },
+      },
+      '/v1/queue': {
+        get: {
+          operationId: 'listQueue',
+          summary: 'Moderators: the review queue with full entries, oldest first',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string' }, description: 'Comma-separated states; default received,in_review' },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+          ],
+          responses: { '200': json('A page of the queue', 'QueuePage'), '400': problem('Unknown state, or a malformed cursor or limit'), ...unauthorized, '403': problem('Not a moderator') },
+        },
+      },
+      '/v1/pair': {
+        post: {
+          operationId: 'pair',
+          summary: 'Exchange a one-time pairing code for a token (no token needed; rate-limited per address)',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('PairRequest') } } },
+          responses: {
+            '201': json('The token, shown once', 'PairResponse'),
+            '400': problem('Unknown, used or expired code, or one made for another role'),
+            ...tooLarge,
+            '422': problem('No code in the body'),
+            '429': withRetry('Too many pairing attempts from this address'),
+          },
         },
       },
     },

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { stringify as stringifyYaml } from 'yaml';
 import type { Entry } from '../lib/model/entry.ts';
+import { bcp47, cardLanguage, hfLicenceId } from './hf-card.ts';
+import { mdInline, mdUrl } from '../lib/curate/markdown-safe.ts';
 
 /**
  * A dataset release as files (path → text), built only from the entries and the options: no clock, no
@@ -53,7 +56,7 @@ function sizeCategory(n: number): string {
   return '1M<n<10M';
 }
 
-const yamlString = (s: string) => JSON.stringify(s); // a JSON string is a valid YAML scalar
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'other';
 const counts = (values: string[]) => {
   const m = new Map<string, number>();
   for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
@@ -77,42 +80,47 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
   }
 
   const licences = counts(entries.map((e) => e.license));
-  const languages = counts(entries.map((e) => e.language.toLowerCase()));
   const kinds = counts(entries.map((e) => e.kind));
   const platforms = counts(entries.flatMap((e) => [...new Set(e.sources.map((s) => s.platform))]));
-  const hfLicence = licences.length === 1 ? licences[0]![0].toLowerCase() : 'other';
+  const cardLanguages = [...new Set(entries.map((e) => cardLanguage(e.language)).filter((l): l is string => l !== null))].sort(cmp);
+  const fullLanguages = [...new Set(entries.map((e) => bcp47(e.language)).filter((l): l is string => l !== null))].sort(cmp);
+  // One licence the Hub lists: its id. Anything else (a licence it does not list, an expression, a
+  // mixed release): `other`, named and linked to the LICENSE file written below, as the Hub asks.
+  const single = licences.length === 1 ? hfLicenceId(licences[0]![0]) : null;
   const taskCategories = [...new Set(entries.map((e) => (e.kind === 'qa' ? 'question-answering' : 'text-generation')))].sort(cmp);
   if (!taskCategories.length) taskCategories.push('question-answering');
 
-  const front = [
-    '---',
-    `license: ${hfLicence}`,
-    ...(hfLicence === 'other' ? [`license_name: ${yamlString(`mixed (${licences.map(([l]) => l).join(', ')})`)}`] : []),
-    'language:',
-    ...(languages.length ? languages.map(([l]) => `- ${l}`) : ['- en']),
-    'task_categories:',
-    ...taskCategories.map((t) => `- ${t}`),
-    'size_categories:',
-    `- ${sizeCategory(entries.length)}`,
-    'configs:',
-    '- config_name: default',
-    '  data_files:',
-    '  - split: train',
-    '    path: data/train-*.jsonl',
-    `pretty_name: ${yamlString(name)}`,
-    'source_datasets:',
-    '- original',
-    'tags:',
-    '- gleaner',
-    '- attribution',
-    '---',
-  ];
-  const table = (rows: [string, number][]) => ['| value | entries |', '|---|---|', ...rows.map(([k, n]) => `| ${k} | ${n} |`)].join('\n');
+  // Built as data and serialised by a YAML library: no value (a language, a name) can add keys.
+  const meta: Record<string, unknown> = {
+    license: single ?? 'other',
+    ...(single ? {} : { license_name: licences.length === 1 ? slug(licences[0]![0]) : 'mixed', license_link: 'LICENSE' }),
+    ...(cardLanguages.length ? { language: cardLanguages } : {}),
+    task_categories: taskCategories,
+    size_categories: [sizeCategory(entries.length)],
+    configs: [{ config_name: 'default', data_files: [{ split: 'train', path: 'data/train-*.jsonl' }] }],
+    pretty_name: name,
+    source_datasets: ['original'],
+    tags: ['gleaner', 'attribution'],
+  };
+  const front = ['---', stringifyYaml(meta, { indentSeq: false, lineWidth: 0 }).trimEnd(), '---'];
+  const cell = (v: string) => mdInline(v).replace(/\n/g, ' ');
+  const table = (rows: [string, number][]) => ['| value | entries |', '|---|---|', ...rows.map(([k, n]) => `| ${cell(k)} | ${n} |`)].join('\n');
+  if (!single) {
+    files.set(
+      'LICENSE',
+      `Release ${opts.release} of ${name} holds entries under ${licences.length === 1 ? 'one licence' : `${licences.length} licences`}. Each entry is
+licensed under the licence in its record's "license" field (an SPDX identifier or expression), with
+attribution to the authors and sources in its "sources" and "attribution" fields (see ATTRIBUTION.md).
+
+${licences.map(([l, n]) => `${l}: ${n} ${n === 1 ? 'entry' : 'entries'}${/^[A-Za-z0-9.+-]+$/.test(l) ? `, https://spdx.org/licenses/${l}.html` : ''}`).join('\n')}
+`,
+    );
+  }
   files.set(
     'README.md',
     `${front.join('\n')}
 
-# ${name}
+# ${mdInline(name)}
 
 Release \`${opts.release}\` (${date}): ${entries.length} entries curated with Gleaner from public hobby forums and
 chat archives, each reviewed and accepted by a moderator. Every record keeps its sources (post URL, author,
@@ -121,9 +129,12 @@ licence) and the contributor's consent terms; \`ATTRIBUTION.md\` lists every aut
 Each row has chat-style \`messages\` (user/assistant) and, for Q&A entries, the \`question\` and ranked
 \`answers\` they were written from.
 
+Text fields are Markdown exactly as accepted (\`contentSha256\` verifies the messages), so they can hold
+HTML quoted from the source posts: show them with a renderer that escapes or sanitises HTML.
+
 ## Licences
 ${table(licences)}
-
+${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` lists them.\n'}
 ## Kinds
 ${table(kinds)}
 
@@ -185,7 +196,8 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
         version: opts.release,
         datePublished: date,
         creator: { '@type': 'sc:Organization', name: opts.creator ?? 'Gleaner hub contributors' },
-        inLanguage: languages.map(([l]) => l),
+        inLanguage: fullLanguages,
+        citeAs: `@misc{${slug(name).replace(/[^a-z0-9-]/g, '')}-${slug(opts.release).replace(/[^a-z0-9-]/g, '')},\n  title = {${bibtex(name)} (release ${bibtex(opts.release)})},\n  author = {${bibtex(opts.creator ?? 'Gleaner hub contributors')}},\n  year = {${date.slice(0, 4)}},\n  url = {${bibtex(url)}}\n}`,
         'rai:dataCollection':
           'Contributors selected threads on public forums and chat archives with the Gleaner browser extension, wrote question/answer or strategy entries from them, and recorded each source post, its author and licence. Moderators reviewed every entry before publication.',
         'rai:dataCollectionType': ['Manual Human Curation', 'Web Scraping'],
@@ -198,39 +210,27 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
         'rai:dataUseCases': 'Fine-tuning and evaluating assistants on hobby knowledge with traceable sources.',
         'rai:dataSocialImpact': 'Gives credit to community authors and honours their licences and opt-outs.',
         'rai:dataReleaseMaintenancePlan': 'New releases are cumulative; withdrawn or corrected entries are handled in a later release.',
-        distribution: shardPaths.map((p) => ({
-          '@type': 'cr:FileObject',
-          '@id': p,
-          name: p,
-          contentUrl: p,
-          encodingFormat: 'application/jsonlines',
-          sha256: sha256(files.get(p)!),
-        })),
+        // Each shard with its checksum, and the shards as one FileSet (the form Croissant gives for many
+        // files of one kind): the record set reads from the FileSet, whatever the number of shards.
+        distribution: [
+          ...shardPaths.map((p) => ({
+            '@type': 'cr:FileObject',
+            '@id': p,
+            name: p,
+            contentUrl: p,
+            encodingFormat: 'application/jsonlines',
+            sha256: sha256(files.get(p)!),
+          })),
+          { '@type': 'cr:FileSet', '@id': 'jsonl-shards', name: 'jsonl-shards', description: 'Every data shard of the train split.', encodingFormat: 'application/jsonlines', includes: 'data/train-*.jsonl' },
+        ],
         recordSet: [
           {
             '@type': 'cr:RecordSet',
             '@id': 'entries',
             name: 'entries',
+            description: 'One record per published entry.',
             key: { '@id': 'entries/id' },
-            field: (
-              [
-                ['id', 'sc:Text'],
-                ['kind', 'sc:Text'],
-                ['title', 'sc:Text'],
-                ['language', 'sc:Text'],
-                ['license', 'sc:Text'],
-                ['messages', 'sc:Text'],
-                ['sources', 'sc:Text'],
-                ['attribution', 'sc:Text'],
-                ['contentSha256', 'sc:Text'],
-              ] as const
-            ).map(([f, type]) => ({
-              '@type': 'cr:Field',
-              '@id': `entries/${f}`,
-              name: f,
-              dataType: type,
-              source: { fileObject: shardPaths.map((p) => ({ '@id': p })), extract: { jsonPath: `$.${f}` } },
-            })),
+            field: RECORD_FIELDS.map((f) => croissantField(f, 'entries', '$')),
           },
         ],
       },
@@ -247,10 +247,14 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
       bySource.set(s.url, row);
     }
   }
-  const md = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1');
+  const md = mdInline;
+  const link = (text: string, url: string | null) => {
+    const dest = url === null ? null : mdUrl(url);
+    return dest ? `[${md(text)}](${dest})` : `${md(text)}${url ? ` (${md(url)})` : ''}`;
+  };
   const lines = [...bySource.entries()]
     .sort((a, b) => cmp(a[1].author, b[1].author) || cmp(a[0], b[0]))
-    .map(([url, r]) => `- ${r.authorUrl ? `[${md(r.author)}](<${r.authorUrl}>)` : md(r.author)}: [${md(r.title || url)}](<${url}>) (${r.license ?? 'licence as stated at the source'}), used in ${[...r.entries].sort(cmp).join(', ')}`);
+    .map(([url, r]) => `- ${r.authorUrl ? link(r.author, r.authorUrl) : md(r.author)}: ${link(r.title || url, url)} (${md(r.license ?? 'licence as stated at the source')}), used in ${[...r.entries].sort(cmp).map(md).join(', ')}`);
   const authors = [...new Set([...bySource.values()].map((r) => r.author))].sort(cmp);
   files.set(
     'ATTRIBUTION.md',
@@ -267,6 +271,73 @@ ${lines.join('\n')}
 `,
   );
   return new Map([...files.entries()].sort((a, b) => cmp(a[0], b[0])));
+}
+
+const bibtex = (s: string) => s.replace(/[{}\\]/g, '');
+
+/** A record field as Croissant describes it: its type, or its sub-fields when it is an object. */
+interface FieldSpec {
+  name: string;
+  description: string;
+  type?: string;
+  repeated?: boolean;
+  sub?: FieldSpec[];
+}
+
+const text = (name: string, description: string): FieldSpec => ({ name, description, type: 'sc:Text' });
+/** Every field `datasetRecord` writes, in its order. */
+const RECORD_FIELDS: FieldSpec[] = [
+  text('id', 'The entry id (a ULID), unique in the dataset.'),
+  text('kind', '"qa" (a question and ranked answers) or "strategy" (a topic and a body).'),
+  text('title', 'The entry title, written by the contributor.'),
+  text('language', 'The language of the text, a BCP 47 tag.'),
+  text('license', "The entry's licence, an SPDX identifier or expression."),
+  { name: 'messages', description: 'The entry as a chat: user and assistant turns.', repeated: true, sub: [text('role', '"user" or "assistant".'), text('content', 'The turn, as Markdown.')] },
+  text('question', 'Q&A entries: the question, as Markdown (null for strategy entries).'),
+  { name: 'answers', description: 'Q&A entries: the answers, best first (absent for strategy entries).', repeated: true, sub: [{ name: 'rank', description: '1 for the best answer.', type: 'sc:Integer' }, text('text', 'The answer, as Markdown.')] },
+  text('topic', 'Strategy entries: the topic (absent for Q&A entries).'),
+  text('body', 'Strategy entries: the body, as Markdown (absent for Q&A entries).'),
+  { name: 'tags', description: 'Strategy entries: free tags (absent for Q&A entries).', type: 'sc:Text', repeated: true },
+  { name: 'domain', description: 'The hobby and subject the entry is about.', sub: [text('hobby', 'The hobby, or null.'), text('subject', 'The subject within it, or null.')] },
+  {
+    name: 'sources',
+    description: 'Every post the entry draws on, with what attribution needs.',
+    repeated: true,
+    sub: [
+      { name: 'url', description: 'The post.', type: 'sc:URL' },
+      { name: 'threadUrl', description: 'The thread the post is in.', type: 'sc:URL' },
+      text('platform', 'The forum or chat software.'),
+      text('postId', 'The post id on its site.'),
+      text('title', 'The thread title.'),
+      { name: 'author', description: 'The post author.', sub: [text('name', 'Their name as shown on the site.'), { name: 'url', description: 'Their profile, or null.', type: 'sc:URL' }] },
+      text('postedAt', 'When the post was written (ISO 8601), or null.'),
+      text('license', "The post's licence (SPDX), or null when the site states none."),
+      text('role', '"question", "answer" or "context".'),
+    ],
+  },
+  { name: 'attribution', description: 'The attribution statement.', sub: [text('text', 'Title, author, source and licence of every source.'), { name: 'modified', description: 'True when the text was edited from the posts.', type: 'sc:Boolean' }] },
+  {
+    name: 'consent',
+    description: "The contributor's consent terms (not their identity).",
+    sub: [text('basis', 'Why the entry may be shared: self, author_opt_in, moderator_attestation or open_license.'), text('license', 'The licence consented to (SPDX).'), text('statementVersion', 'The version of the consent statement agreed to.')],
+  },
+  text('contentSha256', 'SHA-256 of the normalised messages: the entry as accepted.'),
+  { name: 'createdAt', description: 'When the entry was built (ISO 8601).', type: 'sc:DateTime' },
+];
+
+function croissantField(f: FieldSpec, parent: string, path: string): Record<string, unknown> {
+  const id = `${parent}/${f.name}`;
+  const here = `${path}.${f.name}${f.repeated ? '[*]' : ''}`;
+  return {
+    '@type': 'cr:Field',
+    '@id': id,
+    name: f.name,
+    description: f.description,
+    ...(f.type ? { dataType: f.type } : {}),
+    ...(f.repeated ? { repeated: true } : {}),
+    source: { fileSet: { '@id': 'jsonl-shards' }, extract: { jsonPath: f.sub || !f.repeated ? `${path}.${f.name}` : here } },
+    ...(f.sub ? { subField: f.sub.map((s) => croissantField(s, id, here)) } : {}),
+  };
 }
 
 /** A default release name derived from the content alone. */

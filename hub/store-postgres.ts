@@ -2,8 +2,8 @@ import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
-import { IN_FLIGHT_TTL_MS } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
@@ -40,7 +40,17 @@ const MIGRATIONS: string[] = [
    CREATE TABLE idempotency (
      contributor_id TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
      status INTEGER, response TEXT, created_at TEXT NOT NULL, PRIMARY KEY (contributor_id, key));`,
+  // 2: idempotency keys are pruned by age.
+  `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
+  // 3: names are unique, so a name addresses one account. Later accounts of a name that was used twice
+  // become "NAME#ID" (the oldest keeps the name); `revoke` also takes an account id.
+  `UPDATE contributors SET name = name || '#' || id WHERE EXISTS (
+     SELECT 1 FROM contributors o WHERE o.name = contributors.name AND (o.created_at < contributors.created_at OR (o.created_at = contributors.created_at AND o.id < contributors.id)));
+   CREATE UNIQUE INDEX contributors_by_name ON contributors(name);`,
 ];
+
+/** The schema version a database reaches once opened. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 const STATUS_COLUMNS = 'id, kind, title, state, comment, received_at, updated_at, contributor_id, revision, change_seq, revision_of, release';
 type Q = pg.Pool | pg.PoolClient;
@@ -97,17 +107,19 @@ export class PostgresHubStore implements HubStore {
     await this.pool.end();
   }
 
-  private async insertContributor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
+  /** A new token for the account called `name`, creating it if new; the row lock keeps two at once from racing. */
+  private async tokenFor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
     const token = newToken();
-    const contributor: Contributor = { id: ulid(), name, role };
     const now = new Date().toISOString();
-    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [contributor.id, name, role, hashToken(token), now]);
+    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [ulid(), name, role, hashToken(token), now]);
+    const contributor = (await q.query('SELECT id, name, role FROM contributors WHERE name = $1 FOR UPDATE', [name])).rows[0] as Contributor;
+    if (contributor.role !== role) throw new RoleMismatch(name, contributor.role, role);
     await q.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), contributor.id, now]);
     return { contributor, token };
   }
 
   addContributor(name: string, role: Contributor['role'] = 'contributor') {
-    return this.tx((c) => this.insertContributor(c, name, role));
+    return this.tx((c) => this.tokenFor(c, name, role));
   }
 
   async contributorByToken(token: string): Promise<Contributor | null> {
@@ -118,12 +130,18 @@ export class PostgresHubStore implements HubStore {
     return r.rows[0] ?? null;
   }
 
-  async revokeContributor(name: string, now = new Date()): Promise<number> {
-    const r = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = $2)', [now.toISOString(), name]);
+  async revokeContributor(nameOrId: string, now = new Date()): Promise<number> {
+    const r = await this.pool.query(
+      `UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND contributor_id = COALESCE(
+         (SELECT id FROM contributors WHERE name = $2), (SELECT id FROM contributors WHERE id = $2))`,
+      [now.toISOString(), nameOrId],
+    );
     return r.rowCount ?? 0;
   }
 
   async createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()) {
+    const existing = (await this.pool.query('SELECT role FROM contributors WHERE name = $1', [name])).rows[0] as { role: Contributor['role'] } | undefined;
+    if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
     const code = newPairCode();
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     await this.pool.query('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES ($1, $2, $3, $4)', [hashToken(normalisePairCode(code)), name, role, expiresAt]);
@@ -137,11 +155,10 @@ export class PostgresHubStore implements HubStore {
       const claimed = await c.query('UPDATE pair_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING name, role', [at, hashToken(normalisePairCode(code))]);
       const row = claimed.rows[0] as { name: string; role: Contributor['role'] } | undefined;
       if (!row) return null;
-      const existing = (await c.query('SELECT id, name, role FROM contributors WHERE name = $1 ORDER BY created_at DESC LIMIT 1', [row.name])).rows[0] as Contributor | undefined;
-      if (!existing) return this.insertContributor(c, row.name, row.role);
-      const token = newToken();
-      await c.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), existing.id, at]);
-      return { contributor: existing, token };
+      const existing = (await c.query('SELECT role FROM contributors WHERE name = $1', [row.name])).rows[0] as { role: Contributor['role'] } | undefined;
+      // The code was made for a role: it never gives a token of another one (the code stays used).
+      if (existing && existing.role !== row.role) return null;
+      return this.tokenFor(c, row.name, row.role);
     });
   }
 
@@ -168,34 +185,63 @@ export class PostgresHubStore implements HubStore {
     await this.pool.query('DELETE FROM idempotency WHERE contributor_id = $1 AND key = $2 AND status IS NULL', [contributorId, key]);
   }
 
-  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {
-    return this.tx(async (c) => {
-      const submissionId = ulid();
-      const now = new Date().toISOString();
-      const results: EntryResult[] = [];
-      for (const e of items) {
-        if ('invalid' in e) {
-          results.push({ entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid });
-          continue;
-        }
-        const ins = await c.query(
-          `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
-           VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $9, nextval('entry_change_seq')) ON CONFLICT (id) DO NOTHING`,
-          [e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now],
-        );
-        if (ins.rowCount === 1) {
-          await c.query("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES ($1, 1, 'received', $2, NULL)", [e.id, now]);
-          results.push({ entryId: e.id, status: 'received', state: 'received', problem: null });
-          continue;
-        }
-        const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
-        if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' });
-        else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
+  async pruneKeys(before: Date): Promise<number> {
+    return (await this.pool.query('DELETE FROM idempotency WHERE created_at < $1', [before.toISOString()])).rowCount ?? 0;
+  }
+
+  /**
+   * Claim and store in one transaction (one commit instead of two). A concurrent request with the same
+   * key waits on the key's row lock and then replays this one's answer, instead of getting 409.
+   */
+  submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+    return this.tx(async (c): Promise<SubmitOutcome> => {
+      const now = new Date();
+      const ins = await c.query('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [contributor.id, key, requestSha256, now.toISOString()]);
+      if (ins.rowCount !== 1) {
+        const row = (await c.query('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = $1 AND key = $2 FOR UPDATE', [contributor.id, key])).rows[0];
+        if (!row) return { kind: 'in_flight' }; // released or pruned between the two statements: the retry claims it
+        if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+        if (row.status !== null) return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+        // A claim left by a two-step request that never finished: taken over once abandoned.
+        const took = await c.query('UPDATE idempotency SET created_at = $3 WHERE contributor_id = $1 AND key = $2 AND status IS NULL AND created_at < $4', [
+          contributor.id, key, now.toISOString(), new Date(now.getTime() - IN_FLIGHT_TTL_MS).toISOString(),
+        ]);
+        if (took.rowCount !== 1) return { kind: 'in_flight' };
       }
-      const body = { submissionId, results };
-      await c.query('UPDATE idempotency SET status = $1, response = $2 WHERE contributor_id = $3 AND key = $4', [status, JSON.stringify(body), contributor.id, key]);
-      return body;
+      return { kind: 'stored', body: await this.storeBatch(c, contributor, key, items, status) };
     });
+  }
+
+  receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number) {
+    return this.tx((c) => this.storeBatch(c, contributor, key, items, status));
+  }
+
+  private async storeBatch(c: pg.PoolClient, contributor: Contributor, key: string, items: BatchItem[], status: number) {
+    const submissionId = ulid();
+    const now = new Date().toISOString();
+    const results: EntryResult[] = [];
+    for (const e of items) {
+      if ('invalid' in e) {
+        results.push({ entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid });
+        continue;
+      }
+      const ins = await c.query(
+        `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+         VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $9, nextval('entry_change_seq')) ON CONFLICT (id) DO NOTHING`,
+        [e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now],
+      );
+      if (ins.rowCount === 1) {
+        await c.query("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES ($1, 1, 'received', $2, NULL)", [e.id, now]);
+        results.push({ entryId: e.id, status: 'received', state: 'received', problem: null });
+        continue;
+      }
+      const prior = (await c.query('SELECT contributor_id, state FROM entries WHERE id = $1', [e.id])).rows[0] as { contributor_id: string; state: HubEntryState };
+      if (prior.contributor_id !== contributor.id) results.push({ entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID });
+      else results.push({ entryId: e.id, status: 'duplicate', state: prior.state, problem: null });
+    }
+    const body = { submissionId, results };
+    await c.query('UPDATE idempotency SET status = $1, response = $2 WHERE contributor_id = $3 AND key = $4', [status, JSON.stringify(body), contributor.id, key]);
+    return body;
   }
 
   private async histories(q: Q, ids: string[]): Promise<Map<string, HubEntryStatus['history']>> {
@@ -237,18 +283,45 @@ export class PostgresHubStore implements HubStore {
     return { changeSeq: Number(r.rows[0].s), count: Number(r.rows[0].n) };
   }
 
-  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}) {
+  setState(id: string, state: HubEntryState, comment: string | null, opts: SetStateOptions = {}) {
     const at = (opts.now ?? new Date()).toISOString();
     return this.tx(async (c): Promise<'ok' | 'missing' | 'conflict'> => {
-      const cur = (await c.query('SELECT revision FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      // FOR UPDATE: a concurrent publish or review waits for this one, then sees what it did.
+      const cur = (await c.query('SELECT revision, state FROM entries WHERE id = $1 FOR UPDATE', [id])).rows[0];
       if (!cur) return 'missing';
       if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      if (opts.expectState && !opts.expectState.includes(cur.state)) return 'conflict';
       await c.query(
         "UPDATE entries SET state = $1, comment = $2, updated_at = $3, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = COALESCE($4, release) WHERE id = $5",
         [state, comment, at, opts.release ?? null, id],
       );
       await c.query('INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM entry_history WHERE entry_id = $1', [id, state, at, comment]);
       return 'ok';
+    });
+  }
+
+  publishAccepted(name: (entries: Entry[]) => string, now = new Date()) {
+    const at = now.toISOString();
+    return this.tx(async (c) => {
+      // FOR UPDATE locks the accepted rows; a row withdrawn or rejected while this waited for its lock is
+      // re-checked against state = 'accepted' and left out.
+      const accepted = (await c.query("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id FOR UPDATE")).rows as { id: string; record: string }[];
+      const published = (await c.query("SELECT record FROM entries WHERE state = 'published' ORDER BY id")).rows.map((r) => JSON.parse(r.record) as Entry);
+      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
+      const release = name(entries);
+      const comment = `published in release ${release}`;
+      const ids = accepted.map((r) => r.id);
+      if (ids.length) {
+        await c.query(
+          "UPDATE entries SET state = 'published', comment = $1, updated_at = $2, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = $3 WHERE id = ANY($4) AND state = 'accepted'",
+          [comment, at, release, ids],
+        );
+        await c.query(
+          "INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT entry_id, MAX(seq) + 1, 'published', $1, $2 FROM entry_history WHERE entry_id = ANY($3) GROUP BY entry_id",
+          [at, comment, ids],
+        );
+      }
+      return { release, entries, newlyPublished: ids };
     });
   }
 
@@ -272,11 +345,11 @@ export class PostgresHubStore implements HubStore {
     });
   }
 
-  async queue(states: HubEntryState[], limit: number): Promise<QueueItem[]> {
+  async queue(states: HubEntryState[], limit: number, afterId: string | null = null): Promise<QueueItem[]> {
     const r = await this.pool.query(
       `SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
-       FROM entries e WHERE state = ANY($1) ORDER BY id LIMIT $2`,
-      [states, limit],
+       FROM entries e WHERE state = ANY($1) AND id > $3 ORDER BY id LIMIT $2`,
+      [states, limit, afterId ?? ''],
     );
     const statuses = await this.statuses(r.rows);
     return r.rows.map((row, i) => ({ status: statuses[i]!, record: JSON.parse(row.record) as Entry, contributorName: row.contributor_name }));

@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, StoredStatus } from './store.ts';
-import { IN_FLIGHT_TTL_MS } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far a file got. Never edit a shipped one. */
@@ -43,7 +43,17 @@ const MIGRATIONS: string[] = [
    INSERT INTO tokens (token_hash, contributor_id, created_at, revoked_at) SELECT token_hash, id, created_at, revoked_at FROM contributors;
    CREATE TABLE pair_codes (
      code_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`,
+  // 3: idempotency keys are pruned by age.
+  `CREATE INDEX idempotency_by_age ON idempotency(created_at);`,
+  // 4: names are unique, so a name addresses one account. Later accounts of a name that was used twice
+  // become "NAME#ID" (the oldest keeps the name); `revoke` also takes an account id.
+  `UPDATE contributors SET name = name || '#' || id WHERE EXISTS (
+     SELECT 1 FROM contributors o WHERE o.name = contributors.name AND (o.created_at < contributors.created_at OR (o.created_at = contributors.created_at AND o.id < contributors.id)));
+   CREATE UNIQUE INDEX contributors_by_name ON contributors(name);`,
 ];
+
+/** The schema version a database reaches once opened. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 type Row = {
   id: string; kind: 'qa' | 'strategy'; title: string; state: HubEntryState; comment: string | null; received_at: string;
@@ -67,6 +77,9 @@ export class SqliteHubStore implements HubStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // The protocol calls a received entry durable: with FULL, a commit is on disk before the 202 goes out,
+    // also across a power cut (NORMAL in WAL mode can lose the last commits then).
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
@@ -75,11 +88,21 @@ export class SqliteHubStore implements HubStore {
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
+      this.immediate(() => {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      });
     }
+  }
+
+  /**
+   * Every write transaction starts with BEGIN IMMEDIATE: it takes the write lock before its first read,
+   * so what it reads cannot change before it writes (a deferred transaction that read first fails with
+   * "database is locked" when another process wrote meanwhile, whatever the busy timeout). Waiting for the
+   * lock is bounded by busy_timeout.
+   */
+  private immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
@@ -91,14 +114,16 @@ export class SqliteHubStore implements HubStore {
   }
 
   addContributor(name: string, role: Contributor['role'] = 'contributor'): { contributor: Contributor; token: string } {
-    const token = newToken();
-    const c: Contributor = { id: ulid(), name, role };
-    const now = new Date().toISOString();
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
+    return this.immediate(() => {
+      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ?').get(name) as Contributor | undefined;
+      if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
+      const token = newToken();
+      const now = new Date().toISOString();
+      const c: Contributor = existing ?? { id: ulid(), name, role };
+      if (!existing) this.db.prepare('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, name, role, hashToken(token), now);
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), c.id, now);
-    })();
-    return { contributor: c, token };
+      return { contributor: c, token };
+    });
   }
 
   contributorByToken(token: string): Contributor | null {
@@ -108,13 +133,17 @@ export class SqliteHubStore implements HubStore {
     return row ?? null;
   }
 
-  revokeContributor(name: string, now = new Date()): number {
-    return this.db
-      .prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND contributor_id IN (SELECT id FROM contributors WHERE name = ?)')
-      .run(now.toISOString(), name).changes;
+  revokeContributor(nameOrId: string, now = new Date()): number {
+    return this.immediate(() => {
+      const who = (this.db.prepare('SELECT id FROM contributors WHERE name = ?').get(nameOrId) ?? this.db.prepare('SELECT id FROM contributors WHERE id = ?').get(nameOrId)) as { id: string } | undefined;
+      if (!who) return 0;
+      return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND contributor_id = ?').run(now.toISOString(), who.id).changes;
+    });
   }
 
   createPairCode(name: string, role: Contributor['role'], ttlMs: number, now = new Date()): { code: string; expiresAt: string } {
+    const existing = this.db.prepare('SELECT role FROM contributors WHERE name = ?').get(name) as { role: Contributor['role'] } | undefined;
+    if (existing && existing.role !== role) throw new RoleMismatch(name, existing.role, role);
     const code = newPairCode();
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     this.db.prepare('INSERT INTO pair_codes (code_hash, name, role, expires_at) VALUES (?, ?, ?, ?)').run(hashToken(normalisePairCode(code)), name, role, expiresAt);
@@ -122,22 +151,24 @@ export class SqliteHubStore implements HubStore {
   }
 
   redeemPairCode(code: string, now = new Date()): { contributor: Contributor; token: string } | null {
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const hash = hashToken(normalisePairCode(code));
       const claimed = this.db
         .prepare('UPDATE pair_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING name, role')
         .get(now.toISOString(), hash, now.toISOString()) as { name: string; role: Contributor['role'] } | undefined;
       if (!claimed) return null;
-      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ? ORDER BY created_at DESC LIMIT 1').get(claimed.name) as Contributor | undefined;
+      const existing = this.db.prepare('SELECT id, name, role FROM contributors WHERE name = ?').get(claimed.name) as Contributor | undefined;
       if (!existing) return this.addContributor(claimed.name, claimed.role);
+      // The code was made for a role: it never gives a token of another one (the code stays used).
+      if (existing.role !== claimed.role) return null;
       const token = newToken();
       this.db.prepare('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), existing.id, now.toISOString());
       return { contributor: existing, token };
-    })();
+    });
   }
 
   claimKey(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
-    return this.db.transaction((): IdempotencyHit => {
+    return this.immediate((): IdempotencyHit => {
       const row = this.db
         .prepare('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
         .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
@@ -155,11 +186,15 @@ export class SqliteHubStore implements HubStore {
         return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
       }
       return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
-    })();
+    });
   }
 
   releaseKey(contributorId: string, key: string): void {
     this.db.prepare('DELETE FROM idempotency WHERE contributor_id = ? AND key = ? AND status IS NULL').run(contributorId, key);
+  }
+
+  pruneKeys(before: Date): number {
+    return this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before.toISOString()).changes;
   }
 
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): { submissionId: string; results: EntryResult[] } {
@@ -171,13 +206,13 @@ export class SqliteHubStore implements HubStore {
     );
     const history = this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
     const find = this.db.prepare('SELECT contributor_id, state FROM entries WHERE id = ?');
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       let seq = this.nextChange();
       const results: EntryResult[] = items.map((e) => {
         if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
         const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState } | undefined;
         if (prior) {
-          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: 'An entry with this id belongs to another contributor.' };
+          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID };
           return { entryId: e.id, status: 'duplicate', state: prior.state, problem: null };
         }
         insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq++);
@@ -187,7 +222,46 @@ export class SqliteHubStore implements HubStore {
       const body = { submissionId, results };
       this.db.prepare('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
       return body;
-    })();
+    });
+  }
+
+  private pending: { contributor: Contributor; key: string; hash: string; items: BatchItem[]; status: number; done: (o: SubmitOutcome | Error) => void }[] = [];
+
+  /**
+   * Group commit: submissions that reach the store in the same turn of the event loop are claimed and
+   * stored in one IMMEDIATE transaction, each in its own savepoint, so they share one durable commit
+   * (one fsync) instead of paying two each. Every answer still waits for the commit that holds it.
+   */
+  submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+    return new Promise((resolve, reject) => {
+      if (!this.pending.length) setImmediate(() => this.flush());
+      this.pending.push({ contributor, key, hash: requestSha256, items, status, done: (o) => (o instanceof Error ? reject(o) : resolve(o)) });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const outcomes: (SubmitOutcome | Error)[] = [];
+    try {
+      this.immediate(() => {
+        for (const p of batch) {
+          try {
+            outcomes.push(
+              this.db.transaction((): SubmitOutcome => {
+                const hit = this.claimKey(p.contributor.id, p.key, p.hash);
+                return hit.kind === 'new' ? { kind: 'stored', body: this.receiveBatch(p.contributor, p.key, p.items, p.status) } : hit;
+              })(),
+            );
+          } catch (e) {
+            outcomes.push(e as Error);
+          }
+        }
+      });
+    } catch (e) {
+      for (const p of batch) p.done(e as Error);
+      return;
+    }
+    batch.forEach((p, i) => p.done(outcomes[i]!));
   }
 
   private history(id: string): HubEntryStatus['history'] {
@@ -225,24 +299,46 @@ export class SqliteHubStore implements HubStore {
     return { changeSeq: r.s, count: r.n };
   }
 
-  setState(id: string, state: HubEntryState, comment: string | null, opts: { expectRevision?: number; release?: string; now?: Date } = {}): 'ok' | 'missing' | 'conflict' {
+  setState(id: string, state: HubEntryState, comment: string | null, opts: SetStateOptions = {}): 'ok' | 'missing' | 'conflict' {
     const now = (opts.now ?? new Date()).toISOString();
-    return this.db.transaction(() => {
-      const cur = this.db.prepare('SELECT revision FROM entries WHERE id = ?').get(id) as { revision: number } | undefined;
+    return this.immediate(() => {
+      const cur = this.db.prepare('SELECT revision, state FROM entries WHERE id = ?').get(id) as { revision: number; state: HubEntryState } | undefined;
       if (!cur) return 'missing';
       if (opts.expectRevision !== undefined && cur.revision !== opts.expectRevision) return 'conflict';
+      if (opts.expectState && !opts.expectState.includes(cur.state)) return 'conflict';
       const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM entry_history WHERE entry_id = ?').get(id) as { n: number }).n;
       this.db
         .prepare('UPDATE entries SET state = ?, comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = COALESCE(?, release) WHERE id = ?')
         .run(state, comment, now, this.nextChange(), opts.release ?? null, id);
       this.db.prepare('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, ?, ?, ?)').run(id, seq, state, now, comment);
       return 'ok';
-    })();
+    });
+  }
+
+  publishAccepted(name: (entries: Entry[]) => string, now = new Date()): { release: string; entries: Entry[]; newlyPublished: string[] } {
+    const at = now.toISOString();
+    return this.immediate(() => {
+      const accepted = this.db.prepare("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id").all() as { id: string; record: string }[];
+      const published = this.recordsInState('published');
+      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
+      const release = name(entries);
+      const comment = `published in release ${release}`;
+      const move = this.db.prepare(
+        "UPDATE entries SET state = 'published', comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = ? WHERE id = ? AND state = 'accepted'",
+      );
+      const history = this.db.prepare("INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT ?, COALESCE(MAX(seq), 0) + 1, 'published', ?, ? FROM entry_history WHERE entry_id = ?");
+      let seq = this.nextChange();
+      for (const r of accepted) {
+        move.run(comment, at, seq++, release, r.id);
+        history.run(r.id, at, comment, r.id);
+      }
+      return { release, entries, newlyPublished: accepted.map((r) => r.id) };
+    });
   }
 
   reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()): 'ok' | 'missing' | 'conflict' {
     const at = now.toISOString();
-    return this.db.transaction(() => {
+    return this.immediate(() => {
       const cur = this.db.prepare('SELECT revision, record, content_sha256 FROM entries WHERE id = ?').get(id) as { revision: number; record: string; content_sha256: string } | undefined;
       if (!cur) return 'missing';
       if (cur.revision !== expectRevision) return 'conflict';
@@ -254,14 +350,14 @@ export class SqliteHubStore implements HubStore {
         .run(entry.kind, entry.title, entry.license, entry.contentSha256, JSON.stringify(entry), at, this.nextChange(), JSON.stringify({ revision: cur.revision, contentSha256: cur.content_sha256 }), id);
       this.db.prepare("INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, ?, 'received', ?, ?)").run(id, seq, at, `revised (was revision ${cur.revision})`);
       return 'ok';
-    })();
+    });
   }
 
-  queue(states: HubEntryState[], limit: number): QueueItem[] {
+  queue(states: HubEntryState[], limit: number, afterId: string | null = null): QueueItem[] {
     const rows = this.db
       .prepare(`SELECT ${STATUS_COLUMNS}, record, (SELECT name FROM contributors c WHERE c.id = e.contributor_id) AS contributor_name
-                FROM entries e WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`)
-      .all(...states, limit) as (Row & { record: string; contributor_name: string })[];
+                FROM entries e WHERE state IN (${states.map(() => '?').join(', ')}) AND id > ? ORDER BY id LIMIT ?`)
+      .all(...states, afterId ?? '', limit) as (Row & { record: string; contributor_name: string })[];
     return rows.map((r) => ({ status: rowToStatus(r, this.history(r.id)), record: JSON.parse(r.record) as Entry, contributorName: r.contributor_name }));
   }
 

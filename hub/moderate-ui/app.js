@@ -31,7 +31,15 @@ async function load() {
   state.busy = true;
   update();
   try {
-    state.items = (await api('/v1/queue')).entries;
+    // The queue comes in pages; a moderator reads a screenful at a time, so a few pages are plenty.
+    const items = [];
+    let cursor = null;
+    do {
+      const page = await api(`/v1/queue${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      items.push(...page.entries);
+      cursor = page.nextCursor;
+    } while (cursor && items.length < 1000);
+    state.items = items;
     state.error = null;
   } catch (e) {
     state.error = e.message;

@@ -1,4 +1,5 @@
 import type { Entry } from '../model/entry.ts';
+import { mdBlock, mdInline } from './markdown-safe.ts';
 
 /**
  * Local exports for people who use no hub. Three forms: the full entry records (JSONL, one per line,
@@ -20,20 +21,24 @@ export function chatJsonl(entries: Entry[]): string {
   );
 }
 
+/**
+ * Posts are hostile and Markdown passes HTML through, so every value is made inert for any viewer:
+ * one-line values fully escaped, texts keep their Markdown but lose raw HTML, images and script links.
+ */
 function section(e: Entry): string {
-  const lines = [`## ${e.title}`, '', `*${e.kind === 'qa' ? 'Q&A' : 'Strategy'} · ${e.language} · ${e.license}*`, ''];
+  const lines = [`## ${mdInline(e.title)}`, '', `*${e.kind === 'qa' ? 'Q&A' : 'Strategy'} · ${mdInline(e.language)} · ${mdInline(e.license)}*`, ''];
   if (e.kind === 'qa') {
-    lines.push('### Question', '', e.qa.question.text, '');
-    e.qa.answers.forEach((a, i) => lines.push(`### Answer ${i + 1}`, '', a.text, ''));
+    lines.push('### Question', '', mdBlock(e.qa.question.text), '');
+    e.qa.answers.forEach((a, i) => lines.push(`### Answer ${i + 1}`, '', mdBlock(a.text), ''));
   } else {
-    lines.push(`**${e.strategy.topic}**${e.strategy.tags.length ? ` — ${e.strategy.tags.join(', ')}` : ''}`, '', e.strategy.body.text, '');
+    lines.push(`**${mdInline(e.strategy.topic)}**${e.strategy.tags.length ? ` — ${e.strategy.tags.map(mdInline).join(', ')}` : ''}`, '', mdBlock(e.strategy.body.text), '');
   }
-  lines.push('### Attribution', '', ...e.attribution.text.split('\n').map((l) => `- ${l}`), '');
+  lines.push('### Attribution', '', ...e.attribution.text.split('\n').map((l) => `- ${mdBlock(l)}`), '');
   return lines.join('\n');
 }
 
 export function entriesMarkdown(entries: Entry[], title = 'Gleaner entries'): string {
-  return [`# ${title}`, '', ...entries.map(section)].join('\n');
+  return [`# ${mdInline(title)}`, '', ...entries.map(section)].join('\n');
 }
 
 export function exportEntries(entries: Entry[], format: ExportFormat): { text: string; mime: string; filename: string } {

@@ -92,3 +92,21 @@ export const Problem = z.object({
   errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
+
+/** A page of the moderators' review queue (`GET /v1/queue`): each entry's status, full record and submitter. */
+export const HubQueuePage = z.object({
+  entries: z.array(z.object({ status: HubEntryStatus, entry: Entry, contributor: z.string() })),
+  /** Pass as `?cursor=` for the next page; null on the last. */
+  nextCursor: z.string().nullable(),
+});
+export type HubQueuePage = z.infer<typeof HubQueuePage>;
+
+/** A review move (`POST /v1/entries/{id}/review`). */
+export const HubReview = z.object({
+  state: z.enum(['in_review', 'accepted', 'needs_changes', 'rejected']),
+  comment: z.string().max(5000).nullable().optional(),
+});
+
+/** Pairing (`POST /v1/pair`): the code in, the token out. */
+export const HubPairRequest = z.object({ code: z.string().min(4).max(40) });
+export const HubPairResponse = z.object({ token: z.string(), contributor: z.object({ name: z.string(), role: z.enum(['contributor', 'moderator']) }) });

@@ -11,6 +11,7 @@ import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { buildDataset } from '../../hub/publish.ts';
 import { pushRelease } from '../../hub/hf-push.ts';
 import type { Entry } from '../../lib/model/entry.ts';
+import { parseDocument } from 'yaml';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 function tree(dir: string): Record<string, string> {
@@ -78,7 +79,7 @@ describe('publish', () => {
     expect(front).toContain('task_categories:\n- question-answering\n');
     expect(front).toContain('size_categories:\n- n<1K\n');
     expect(front).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*.jsonl\n');
-    expect(front).toMatch(/pretty_name: ".+"\nsource_datasets:\n- original\n/);
+    expect(front).toMatch(/pretty_name: .+\nsource_datasets:\n- original\n/);
 
     const cr = JSON.parse(readFileSync(join(root, 'a', 'croissant.json'), 'utf8'));
     expect(cr['@type']).toBe('sc:Dataset');
@@ -87,6 +88,7 @@ describe('publish', () => {
     expect(cr.license).toEqual(['https://spdx.org/licenses/CC-BY-SA-4.0.html']);
     expect(cr.distribution).toEqual([
       expect.objectContaining({ '@type': 'cr:FileObject', contentUrl: 'data/train-00000-of-00001.jsonl', encodingFormat: 'application/jsonlines', sha256: a['data/train-00000-of-00001.jsonl'] }),
+      expect.objectContaining({ '@type': 'cr:FileSet', includes: 'data/train-*.jsonl' }),
     ]);
     expect(cr.recordSet[0].field.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['id', 'messages', 'sources', 'license']));
     for (const k of ['rai:dataCollection', 'rai:dataBiases', 'rai:personalSensitiveInformation', 'rai:dataUseCases', 'rai:dataLimitations']) expect(cr[k]).toEqual(expect.any(String));
@@ -106,6 +108,86 @@ describe('publish', () => {
     expect(JSON.parse(f1.get('croissant.json')!).datePublished).toBe('2026-11-22'); // the newest entry's day, not today
     // Hostile text is data: escaped in Markdown, a plain JSON string in the shards.
     expect(f1.get('ATTRIBUTION.md')).not.toContain('<img');
+  });
+});
+
+describe('release metadata against what Hugging Face and Croissant accept', () => {
+  // The Hub's licence ids (huggingface/hub-docs, docs/hub/repositories-licenses.md) that these cases can reach.
+  const HF_IDS = new Set(['cc-by-sa-4.0', 'cc-by-4.0', 'mit', 'gpl-3.0', 'cc0-1.0', 'apache-2.0', 'other']);
+  const CARD_KEYS = new Set(['license', 'license_name', 'license_link', 'language', 'task_categories', 'size_categories', 'configs', 'pretty_name', 'source_datasets', 'tags']);
+  const card = (files: Map<string, string>) => {
+    const text = files.get('README.md')!;
+    expect(text.startsWith('---\n')).toBe(true);
+    const doc = parseDocument(text.slice(4, text.indexOf('\n---\n', 4)), { strict: true, uniqueKeys: true });
+    expect(doc.errors).toEqual([]);
+    expect(doc.warnings).toEqual([]);
+    return doc.toJS() as Record<string, unknown>;
+  };
+  const withLicence = (e: Entry, license: string, language = e.language): Entry => ({ ...e, id: `${e.id}-${license.replace(/\W/g, '')}-${language.replace(/\W/g, '')}`, license, language });
+
+  it('writes the card as YAML no value can add keys to, with Hub licence ids and card-form languages', () => {
+    const hostile = withLicence(accepted[0]!, 'CC-BY-SA-4.0', 'en\nlicense: mit\nconfigs:\n- config_name: evil');
+    const meta = card(buildDataset([hostile, withLicence(accepted[1]!, 'CC-BY-SA-4.0', 'en-US'), withLicence(accepted[2]!, 'CC-BY-SA-4.0', 'pt-BR')], { release: 'v1', name: 'x: y\nlicense: mit' }));
+    expect(Object.keys(meta).filter((k) => !CARD_KEYS.has(k))).toEqual([]);
+    expect(meta.license).toBe('cc-by-sa-4.0');
+    expect(meta.language).toEqual(['en', 'pt']);
+    expect(meta.pretty_name).toBe('x: y\nlicense: mit');
+    expect((meta.configs as unknown[]).length).toBe(1);
+
+    for (const [spdx, id] of [['GPL-3.0-or-later', 'gpl-3.0'], ['MIT', 'mit'], ['CC0-1.0', 'cc0-1.0'], ['CC-BY-4.0', 'cc-by-4.0']] as const) {
+      const files = buildDataset([withLicence(accepted[0]!, spdx)], { release: 'v1' });
+      expect(card(files).license).toBe(id);
+      expect(HF_IDS.has(id)).toBe(true);
+      expect(files.has('LICENSE')).toBe(false);
+    }
+  });
+
+  it('says other with license_name, license_link and a LICENSE file for a licence the Hub lacks, an expression, or a mixed release', () => {
+    for (const set of [['CC-BY-SA-2.5'], ['CC-BY-SA-4.0 OR MIT'], ['CC-BY-SA-4.0', 'MIT']]) {
+      const files = buildDataset(set.map((l, i) => withLicence(accepted[i]!, l)), { release: 'v1' });
+      const meta = card(files);
+      expect(meta.license, set.join()).toBe('other');
+      expect(meta.license_name).toMatch(/^[a-z0-9.-]+$/);
+      expect(meta.license_link).toBe('LICENSE');
+      const licence = files.get('LICENSE')!;
+      for (const l of set) expect(licence).toContain(l);
+    }
+  });
+
+  it('describes every record field in Croissant, nested ones by sub-field, and reads the shards through a FileSet with citeAs', () => {
+    const strategy: Entry = { ...accepted[0]!, id: 'strategy-1', kind: 'strategy', strategy: { topic: 'Openings', body: { text: 'Play fast.', sourcePostIds: ['p'] }, tags: ['a'] } } as Entry;
+    const files = buildDataset([...accepted, strategy], { release: 'v1', shardSize: 1 });
+    const cr = JSON.parse(files.get('croissant.json')!);
+    for (const k of ['@context', '@type', 'dct:conformsTo', 'name', 'description', 'license', 'url', 'creator', 'datePublished', 'version', 'citeAs', 'distribution', 'recordSet']) expect(cr, k).toHaveProperty([k]);
+    expect(cr.citeAs).toMatch(/^@misc\{/);
+    const fileSet = cr.distribution.find((d: { '@type': string }) => d['@type'] === 'cr:FileSet');
+    expect(fileSet).toMatchObject({ '@id': expect.any(String), encodingFormat: 'application/jsonlines', includes: 'data/train-*.jsonl' });
+    type Field = { '@type': string; name: string; description?: string; dataType?: string; repeated?: boolean; subField?: Field[]; source: { fileSet?: { '@id': string }; extract: { jsonPath: string } } };
+    const fields: Field[] = cr.recordSet[0].field;
+    const check = (f: Field) => {
+      expect(f['@type']).toBe('cr:Field');
+      expect(f.description, f.name).toEqual(expect.any(String));
+      expect(f.source.fileSet?.['@id'], f.name).toBe(fileSet['@id']);
+      expect(f.source.extract.jsonPath).toMatch(/^\$\./);
+      expect(Boolean(f.dataType) !== Boolean(f.subField), `${f.name}: a type or sub-fields`).toBe(true);
+      f.subField?.forEach(check);
+    };
+    fields.forEach(check);
+    // Every key of every row is described; an object is never typed as text, an array is repeated.
+    const rows = [...files.entries()].filter(([p]) => p.startsWith('data/')).map(([, t]) => JSON.parse(t));
+    const covers = (value: unknown, f: Field | undefined, where: string) => {
+      expect(f, where).toBeDefined();
+      if (Array.isArray(value)) {
+        expect(f!.repeated, where).toBe(true);
+        for (const v of value) covers(v, { ...f!, repeated: false }, `${where}[]`);
+      } else if (value && typeof value === 'object') {
+        expect(f!.subField, where).toBeDefined();
+        for (const [k, v] of Object.entries(value)) covers(v, f!.subField!.find((s) => s.name === k), `${where}.${k}`);
+      } else if (value !== null) {
+        expect(f!.dataType, where).toEqual(typeof value === 'number' ? 'sc:Integer' : typeof value === 'boolean' ? 'sc:Boolean' : expect.stringMatching(/^sc:(Text|URL|DateTime)$/));
+      }
+    };
+    for (const row of rows) for (const [k, v] of Object.entries(row)) covers(v, fields.find((f) => f.name === k), k);
   });
 });
 

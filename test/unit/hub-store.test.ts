@@ -8,8 +8,8 @@ import { qaEntry } from '../support/entries.ts';
 import { contentHash } from '../../lib/curate/hash.ts';
 import { Entry } from '../../lib/model/entry.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
-import { SqliteHubStore } from '../../hub/store-sqlite.ts';
-import { PostgresHubStore } from '../../hub/store-postgres.ts';
+import { SQLITE_SCHEMA_VERSION, SqliteHubStore } from '../../hub/store-sqlite.ts';
+import { POSTGRES_SCHEMA_VERSION, PostgresHubStore } from '../../hub/store-postgres.ts';
 import { freshSchemaUrl, serveStore, startPostgres, authed } from './hub-support.ts';
 
 let pgServer: { url: string; stop(): void };
@@ -194,7 +194,7 @@ describe('PostgreSQL backend', () => {
   it('migrates once, even when two hubs start at the same time, and keeps rows across reopen', async () => {
     const url = await freshSchemaUrl(pgServer.url);
     const [a, b] = await Promise.all([PostgresHubStore.open(url), PostgresHubStore.open(url)]);
-    expect(await a.schemaVersion()).toBe(1);
+    expect(await a.schemaVersion()).toBe(POSTGRES_SCHEMA_VERSION);
     const { token } = await a.addContributor('kim');
     await Promise.all([a.close(), b.close()]);
     const c = await PostgresHubStore.open(url);
@@ -250,7 +250,7 @@ describe('SQLite backend', () => {
     raw.prepare("INSERT INTO entries VALUES (?, 'C1', 'qa', ?, ?, 'received', NULL, ?, ?, 'S1', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')").run(e.id, e.title, e.license, e.contentSha256, JSON.stringify(e));
     raw.close();
     const s = new SqliteHubStore(file);
-    expect(s.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     expect(s.contributorByToken('glr_old')?.name).toBe('old');
     expect(s.entryStatus(e.id)).toMatchObject({ revision: 1, state: 'received' });
     expect(s.mineVersion('C1').changeSeq).toBeGreaterThan(0);

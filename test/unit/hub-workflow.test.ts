@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import { contentHash } from '../../lib/curate/hash.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { serveStore, authed, startPostgres, freshSchemaUrl } from './hub-support.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 let pgServer: { url: string; stop(): void };
 beforeAll(() => {
@@ -209,8 +213,10 @@ describe('limits', () => {
 
 describe('pairing and revocation', () => {
   it('exchanges a code from `hub pair-code` for a token once; `hub revoke` stops it', async () => {
-    const cli = (...args: string[]) => execFileSync('npx', ['tsx', 'hub/cli.ts', ...args, '--db', hub.dbFile], { encoding: 'utf8' });
-    const code = cli('pair-code', 'pat').trimEnd().split('\n').at(-1)!;
+    // Asynchronously: a synchronous child blocks this process, hub included, and a keep-alive socket
+    // the hub's timer closes right after the block ends would be reused by the next request (ECONNRESET).
+    const cli = async (...args: string[]) => (await promisify(execFile)('npx', ['tsx', 'hub/cli.ts', ...args, '--db', hub.dbFile], { encoding: 'utf8' })).stdout;
+    const code = (await cli('pair-code', 'pat')).trimEnd().split('\n').at(-1)!;
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const pair = (c: string) => fetch(`${hub.url}/v1/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c }) });
     const res = await pair(code);
@@ -222,7 +228,7 @@ describe('pairing and revocation', () => {
     expect(reuse.status).toBe(400);
     expect((await reuse.json()).detail).toMatch(/already used or expired/);
 
-    expect(cli('revoke', 'pat')).toMatch(/Revoked 1 token/);
+    expect(await cli('revoke', 'pat')).toMatch(/Revoked 1 token/);
     const after = await get('/v1/entries?mine=1', token);
     expect(after.status).toBe(401);
     expect((await after.json()).detail).toMatch(/revoked/);

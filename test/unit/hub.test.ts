@@ -8,6 +8,9 @@ import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 import { contentHash } from '../../lib/curate/hash.ts';
 import { SqliteHubStore as HubStore } from '../../hub/store-sqlite.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+checkAnswersAgainstOpenApi();
 
 let hub: RunningHub;
 let alice: string;
