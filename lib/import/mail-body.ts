@@ -22,7 +22,7 @@ const FOOTERS: RegExp[] = [
   /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i,
   // LISTSERV: a "####" rule, then "To unsubscribe from the FOO list, click the following link:".
   /\n#{20,}\s*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i,
-  /\nTo unsubscribe from the \S+ list, click the following link:\s*\n\S+\s*(?:\n#{20,}\s*)?$/i,
+  /\n?[ \t]*To unsubscribe from the \S+ list, click the following link:\s*\S+\s*(?:\n#{20,}\s*)?$/i,
   // groups.io and Google Groups.
   /\n(?:-=){5,}-?\s*\n(?:Groups\.io Links|You receive all messages|View\/Reply Online)[\s\S]*$/i,
   /\n--\s*\nYou received this message because you are subscribed to the Google Groups[\s\S]*$/i,
@@ -97,11 +97,17 @@ function outlookBlock(lines: string[]): number {
 
 function blockAuthor(lines: string[]): string | null {
   for (const l of lines.slice(0, 8)) {
-    const m = /^\s*\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä)\s?\*?\s?:\*?\s*(.+)$/i.exec(l);
-    if (m) return cleanName(m[1]!.replace(/\s+(?:On Behalf Of|im Auftrag von|de la part de|en nombre de|per conto di)\s+(.*)$/i, ' $1').replace(/^.*\bon behalf of\s+/i, '').replace(/<.*$|\[.*$/, ''));
+    const m = /(?:^|\s)\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä|Sender)\s?\*?\s?:\*?\s*(.+)$/i.exec(l);
+    if (!m) continue;
+    // "From: the-list <list@…> On Behalf Of Jane Doe": the person, not the list that relayed her.
+    const v = /\b(?:on behalf of|im Auftrag von|de la part de|en nombre de|per conto di|namens)\s+(.+)$/i.exec(m[1]!)?.[1] ?? m[1]!;
+    return cleanName(v.replace(/<.*$|\[.*$/, ''));
   }
   return null;
 }
+
+// A separator a flattening archiver left in the middle of a line still starts the answered message.
+const ORIGINAL_INLINE = /-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)\s*-{3,}/i;
 
 /**
  * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
@@ -123,6 +129,12 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   body = '\n' + body;
   for (const f of FOOTERS) body = body.replace(f, '');
   let lines = body.slice(1).split('\n');
+  const inline = body.includes('---') ? lines.findIndex((l) => ORIGINAL_INLINE.test(l) && !ORIGINAL.test(l)) : -1;
+  if (inline >= 0) {
+    const l = lines[inline]!;
+    const at = ORIGINAL_INLINE.exec(l)!.index;
+    lines = [...lines.slice(0, inline), l.slice(0, at), l.slice(at).replace(ORIGINAL_INLINE, (sep) => `${sep}\n`), ...lines.slice(inline + 1)].flatMap((x) => x.split('\n'));
+  }
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
   const ob = outlookBlock(lines);
