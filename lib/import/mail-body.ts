@@ -28,13 +28,15 @@ const FOOTERS: RegExp[] = [
   /\n--\s*\nYou received this message because you are subscribed to the Google Groups[\s\S]*$/i,
 ];
 
+const FOOTER_HINT = /mailing list|unsubscribe|-=-=-=|Google Groups/i;
+
 // Outlook's and other clients' separators before the message answered or forwarded, in the common UI languages.
 const ORIGINAL =
-  /^\s*(?:-{2,}|_{2,})\s*(?:Original(?:e)? Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Opprinnelig melding|Oprindelig meddelelse|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht)\s*(?:-{2,}|_{2,})?\s*$|^\s*(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié)\s*:\s*$/im;
+  /^[ \t]*(?:-{2,}|_{2,})\s*(?:Original(?:e)? Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Opprinnelig melding|Oprindelig meddelelse|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht)\s*(?:-{2,}|_{2,})?[ \t]*$|^[ \t]*(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié)\s*:[ \t]*$/im;
 // "From: … / Sent: … / To: … / Subject: …" as Outlook writes it above the answered message, in its UI languages.
-const HEAD_FROM = /^\s*\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä)\s?\*?\s?:\*?\s*\S/i;
+const HEAD_FROM = /^[ \t]*\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä)[ \t]?\*?[ \t]?:\*?[ \t]*\S/i;
 const HEAD_OTHER =
-  /^\s*\*?(?:Sent|Date|To|Cc|Subject|Reply-To|Gesendet|Datum|An|Betreff|Envoyé|Date|À|A|Objet|Enviado(?: el)?|Para|Asunto|Fecha|Inviato|Oggetto|Data|Verzonden|Aan|Onderwerp|Skickat|Till|Ämne|Sendt|Til|Emne|Wysłano|Do|Temat|Отправлено|Кому|Тема|Lähetetty|Vastaanottaja|Aihe)\s?\*?\s?:/i;
+  /^[ \t]*\*?(?:Sent|Date|To|Cc|Subject|Reply-To|Gesendet|Datum|An|Betreff|Envoyé|Date|À|A|Objet|Enviado(?: el)?|Para|Asunto|Fecha|Inviato|Oggetto|Data|Verzonden|Aan|Onderwerp|Skickat|Till|Ämne|Sendt|Til|Emne|Wysłano|Do|Temat|Отправлено|Кому|Тема|Lähetetty|Vastaanottaja|Aihe)[ \t]?\*?[ \t]?:/i;
 
 const VERB = String.raw`(?:wrote|writes|schrieb|schreibt|hat geschrieben|a écrit|écrivait|escribió|ha scritto|scrisse|schreef|escreveu|skrev|kirjoitti|napisał\(a\)|napisała|napisał|пишет|написал\(а\)|написала|написал)`;
 // "On …, Name wrote:", "Name <addr> schrieb:", "Le …, Name a écrit :", "El …, Name escribió:", "Il … Name ha scritto:".
@@ -51,6 +53,7 @@ const WRAPPED_TAIL = new RegExp(String.raw`^>\s*(?:[^\s>]*>\s*)?(?:${VERB}|[^\n]
 const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recortado)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.\s*snip\s*\.\.\.)\s*$/i;
 const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
 
+const QUOTED_LINE = /^[ \t]*>/m;
 const OBFUSCATED_ADDRESS = /\b[\w.+-]+ at [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi;
 
 function isAttribution(s: string): boolean {
@@ -78,21 +81,30 @@ function cleanName(n: string): string | null {
   return s && s.length <= 80 ? s : null;
 }
 
-/** Where an Outlook-style answered-message block starts (its first line), or -1. */
-function outlookBlock(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (ORIGINAL.test(l)) return i;
-    if (!HEAD_FROM.test(l)) continue;
-    // At least one more header line within the next three, as Outlook, Apple Mail and webmails write them.
-    let k = i + 1;
-    while (k < lines.length && k <= i + 4 && !HEAD_OTHER.test(lines[k]!)) {
-      if (!lines[k]!.trim() && k > i + 1) break;
-      k++;
+/** Where an Outlook-style answered or forwarded message starts (a character offset), or -1. */
+function answeredStart(body: string): number {
+  let best = -1;
+  const sep = ORIGINAL.exec(body) ?? (body.includes('---') ? ORIGINAL_INLINE.exec(body) : null);
+  if (sep) best = sep.index;
+  HEAD_FROM_ALL.lastIndex = 0;
+  for (let m = HEAD_FROM_ALL.exec(body); m && (best < 0 || m.index < best); m = HEAD_FROM_ALL.exec(body)) {
+    // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
+    const next = body.slice(m.index, m.index + 1200).split('\n', 6).slice(1);
+    let ok = false;
+    for (let k = 0; k < next.length; k++) {
+      if (HEAD_OTHER.test(next[k]!)) {
+        ok = true;
+        break;
+      }
+      if (!next[k]!.trim() && k > 0) break;
     }
-    if (k < lines.length && k <= i + 4 && HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
+    if (!ok) continue;
+    // Outlook's web client draws a rule of underscores above the block.
+    const before = body.lastIndexOf('\n', m.index - 2);
+    const prev = body.slice(before + 1, Math.max(before + 1, m.index - 1));
+    return /^\s*_{10,}\s*$/.test(prev) ? before + 1 : m.index;
   }
-  return -1;
+  return best;
 }
 
 function blockAuthor(lines: string[]): string | null {
@@ -107,6 +119,7 @@ function blockAuthor(lines: string[]): string | null {
 }
 
 // A separator a flattening archiver left in the middle of a line still starts the answered message.
+const HEAD_FROM_ALL = new RegExp(HEAD_FROM.source, 'gim');
 const ORIGINAL_INLINE = /-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)\s*-{3,}/i;
 
 /**
@@ -127,23 +140,17 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     });
   }
   body = '\n' + body;
-  for (const f of FOOTERS) body = body.replace(f, '');
-  let lines = body.slice(1).split('\n');
-  const inline = body.includes('---') ? lines.findIndex((l) => ORIGINAL_INLINE.test(l) && !ORIGINAL.test(l)) : -1;
-  if (inline >= 0) {
-    const l = lines[inline]!;
-    const at = ORIGINAL_INLINE.exec(l)!.index;
-    lines = [...lines.slice(0, inline), l.slice(0, at), l.slice(at).replace(ORIGINAL_INLINE, (sep) => `${sep}\n`), ...lines.slice(inline + 1)].flatMap((x) => x.split('\n'));
-  }
+  if (FOOTER_HINT.test(body)) for (const f of FOOTERS) body = body.replace(f, '');
+  body = body.slice(1);
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
-  const ob = outlookBlock(lines);
+  const ob = answeredStart(body);
   if (ob >= 0) {
-    const tail = lines.slice(ob);
-    const text = tail.join('\n').trim();
-    if (text) answered.push({ postId: null, author: blockAuthor(tail), text });
-    lines = lines.slice(0, ob);
+    const tail = body.slice(ob).trim();
+    if (tail) answered.push({ postId: null, author: blockAuthor(tail.split('\n', 8)), text: tail });
+    body = body.slice(0, ob);
   }
+  const lines = body.split('\n');
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const own: string[] = [];
   let block: string[] | null = null;
@@ -171,7 +178,9 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     }
     return null;
   };
-  for (let i = 0; i < lines.length; i++) {
+  const anyQuoted = QUOTED_LINE.test(body);
+  if (!anyQuoted) own.push(...lines);
+  for (let i = 0; anyQuoted && i < lines.length; i++) {
     const line = lines[i]!;
     const quoted = line.charCodeAt(0) === 0x3e || /^\s+>/.test(line);
     if (quoted) {
@@ -197,8 +206,8 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   while (own.length && !own[own.length - 1]!.trim()) own.pop();
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
   takeAttribution();
-  let kept = own.filter((l) => !CUT_LINE.test(l));
-  if (kept.some((l) => l.includes('[') || l.includes('<'))) kept = kept.map((l) => l.replace(CUT_INLINE, ''));
+  let kept = own;
+  if (body.includes('[') || body.includes('<') || body.includes('snip')) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
   for (let i = kept.length - 1; i > 0; i--) {
@@ -209,7 +218,10 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       break;
     }
   }
-  let text = kept.join('\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  let text = kept.join('\n');
+  if (/[ \t]\n/.test(text)) text = text.replace(/[ \t]+\n/g, '\n');
+  if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
+  text = text.trim();
   if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   return { text, quotes: [...quotes, ...answered], signature, files };

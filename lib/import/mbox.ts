@@ -128,7 +128,7 @@ export class MailSplitter {
     const b = this.buf;
     let raw: Uint8Array;
     const esc = this.escaped.filter((p) => p < to);
-    if (!esc.length) raw = b.slice(from, to);
+    if (!esc.length) raw = b.subarray(from, to);
     else {
       // mboxrd: one ">" is taken off every ">From " line (">>From " keeps one).
       raw = new Uint8Array(to - from - esc.length);
@@ -286,7 +286,7 @@ export interface MailThreadLimits {
   maxIdleMessages: number;
 }
 
-const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 48 << 20, maxIdleMessages: 20_000 };
+const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 32 << 20, maxIdleMessages: 5_000 };
 
 /**
  * Groups messages into conversations as they are read: by In-Reply-To and References, then by
