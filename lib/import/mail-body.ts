@@ -17,18 +17,16 @@ export interface MailBodyOptions {
 const SCRUBBED = /^-{5,} next part -{5,}\n(?:An? .*? (?:attachment|message|part) was scrubbed\.\.\.\n)?(?:(?:Name|Type|Size|Desc|Url|URL): ?.*\n?)*/gm;
 
 // What list software appends to every message; everything from the mark on is the list's, not the writer's.
-const FOOTERS: RegExp[] = [
+const FOOTERS: [string, RegExp][] = [
   // Mailman: "_____\nfoo mailing list\nfoo@…\nhttps://…/listinfo/foo".
-  /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i,
+  ['mailing list', /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i],
   // LISTSERV: a "####" rule, then "To unsubscribe from the FOO list, click the following link:".
-  /\n#{20,}\s*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i,
-  /\n?[ \t]*To unsubscribe from the \S+ list, click the following link:\s*\S+\s*(?:\n#{20,}\s*)?$/i,
+  ['To unsubscribe from the ', /\n#{20,}[ \t]*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i],
+  ['To unsubscribe from the ', /(?:^|\n|[ \t])[ \t]*To unsubscribe from the \S+ list, click the following link:\s*\S+\s*(?:\n#{20,}\s*)?$/i],
   // groups.io and Google Groups.
-  /\n(?:-=){5,}-?\s*\n(?:Groups\.io Links|You receive all messages|View\/Reply Online)[\s\S]*$/i,
-  /\n--\s*\nYou received this message because you are subscribed to the Google Groups[\s\S]*$/i,
+  ['-=-=-=', /\n(?:-=){5,}-?\s*\n(?:Groups\.io Links|You receive all messages|View\/Reply Online)[\s\S]*$/i],
+  ['You received this message because you are subscribed to the Google Groups', /\n--[ \t]*\nYou received this message because you are subscribed to the Google Groups[\s\S]*$/i],
 ];
-
-const FOOTER_HINT = /mailing list|unsubscribe|-=-=-=|Google Groups/i;
 
 // Outlook's and other clients' separators before the message answered or forwarded, in the common UI languages.
 const ORIGINAL =
@@ -53,6 +51,7 @@ const WRAPPED_TAIL = new RegExp(String.raw`^>\s*(?:[^\s>]*>\s*)?(?:${VERB}|[^\n]
 const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recortado)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.\s*snip\s*\.\.\.)\s*$/i;
 const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
 
+const CUT_HINT = /\[\s*(?:\.\.\.|…|snip|schnip|coupé|recortado)|<\s*snip|snip\s*\.\.\./i;
 const QUOTED_LINE = /^[ \t]*>/m;
 const OBFUSCATED_ADDRESS = /\b[\w.+-]+ at [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi;
 
@@ -81,30 +80,35 @@ function cleanName(n: string): string | null {
   return s && s.length <= 80 ? s : null;
 }
 
-/** Where an Outlook-style answered or forwarded message starts (a character offset), or -1. */
-function answeredStart(body: string): number {
-  let best = -1;
-  const sep = ORIGINAL.exec(body) ?? (body.includes('---') ? ORIGINAL_INLINE.exec(body) : null);
-  if (sep) best = sep.index;
-  HEAD_FROM_ALL.lastIndex = 0;
-  for (let m = HEAD_FROM_ALL.exec(body); m && (best < 0 || m.index < best); m = HEAD_FROM_ALL.exec(body)) {
-    // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
-    const next = body.slice(m.index, m.index + 1200).split('\n', 6).slice(1);
-    let ok = false;
-    for (let k = 0; k < next.length; k++) {
-      if (HEAD_OTHER.test(next[k]!)) {
-        ok = true;
-        break;
+// First characters of the lines the answered-message search looks at, so most lines cost one comparison.
+const FROM_FIRST = new Set([...'FVDOLfvdolОо*'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
+const SEPARATOR_FIRST = new Set([...'-_BADbad'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
+
+/** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
+function answeredLine(lines: string[], body: string): number {
+  const separators = ORIGINAL_HINT.test(body);
+  const inline = separators && body.includes('---');
+  const froms = body.includes(':');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const c = l.charCodeAt(0);
+    if (separators && SEPARATOR_FIRST.has(c) && ORIGINAL.test(l)) return i;
+    if (froms && FROM_FIRST.has(c) && HEAD_FROM.test(l)) {
+      // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
+      for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
+        if (HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
+        if (!lines[k]!.trim() && k > i + 1) break;
       }
-      if (!next[k]!.trim() && k > 0) break;
     }
-    if (!ok) continue;
-    // Outlook's web client draws a rule of underscores above the block.
-    const before = body.lastIndexOf('\n', m.index - 2);
-    const prev = body.slice(before + 1, Math.max(before + 1, m.index - 1));
-    return /^\s*_{10,}\s*$/.test(prev) ? before + 1 : m.index;
+    if (inline) {
+      const m = ORIGINAL_INLINE.exec(l);
+      if (m) {
+        lines.splice(i, 1, l.slice(0, m.index), l.slice(m.index));
+        return i + 1;
+      }
+    }
   }
-  return best;
+  return -1;
 }
 
 function blockAuthor(lines: string[]): string | null {
@@ -119,7 +123,7 @@ function blockAuthor(lines: string[]): string | null {
 }
 
 // A separator a flattening archiver left in the middle of a line still starts the answered message.
-const HEAD_FROM_ALL = new RegExp(HEAD_FROM.source, 'gim');
+const ORIGINAL_HINT = /original|ursprüngliche|origine|oorspronkelijk|opprinnelig|oprindelig|alkuperäinen|oryginalna|исходное|forward|weitergeleitet|transféré|réexpédié|reenviado|inoltrato|doorgestuurd/i;
 const ORIGINAL_INLINE = /-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)\s*-{3,}/i;
 
 /**
@@ -140,17 +144,26 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     });
   }
   body = '\n' + body;
-  if (FOOTER_HINT.test(body)) for (const f of FOOTERS) body = body.replace(f, '');
+  for (const [hint, re] of FOOTERS) {
+    // The footer's words are found first; its pattern is then tried only from a little before them.
+    const at = body.indexOf(hint);
+    if (at < 0) continue;
+    const from = Math.max(0, at - 400);
+    const m = re.exec(body.slice(from));
+    if (m) body = body.slice(0, from + m.index);
+  }
   body = body.slice(1);
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
-  const ob = answeredStart(body);
+  let lines = body.split('\n');
+  const ob = answeredLine(lines, body);
   if (ob >= 0) {
-    const tail = body.slice(ob).trim();
-    if (tail) answered.push({ postId: null, author: blockAuthor(tail.split('\n', 8)), text: tail });
-    body = body.slice(0, ob);
+    const tail = lines.slice(ob);
+    const text = tail.join('\n').trim();
+    if (text) answered.push({ postId: null, author: blockAuthor(tail.slice(0, 8)), text });
+    lines = lines.slice(0, ob);
+    body = lines.join('\n');
   }
-  const lines = body.split('\n');
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const own: string[] = [];
   let block: string[] | null = null;
@@ -178,11 +191,12 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     }
     return null;
   };
-  const anyQuoted = QUOTED_LINE.test(body);
+  const anyQuoted = body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && QUOTED_LINE.test(body));
   if (!anyQuoted) own.push(...lines);
   for (let i = 0; anyQuoted && i < lines.length; i++) {
     const line = lines[i]!;
-    const quoted = line.charCodeAt(0) === 0x3e || /^\s+>/.test(line);
+    const c = line.charCodeAt(0);
+    const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
     if (quoted) {
       if (!block) {
         block = [];
@@ -195,7 +209,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
         const a = takeAttribution();
         if (a) author = attributionName(a);
       }
-      block.push(line.replace(/^\s*> ?/, ''));
+      block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
     } else {
       endBlock();
       own.push(line);
@@ -207,7 +221,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
   takeAttribution();
   let kept = own;
-  if (body.includes('[') || body.includes('<') || body.includes('snip')) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+  if (CUT_HINT.test(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
   for (let i = kept.length - 1; i > 0; i--) {

@@ -88,7 +88,19 @@ function headerEnd(b: Uint8Array, from: number): { end: number; body: number } {
   }
 }
 
-const FIELD = /^([!-9;-~]+)[ \t]*:[ \t]*(.*)$/;
+/** Whether `line` starts with a header field name and a colon (RFC 5322: printable ASCII but ":", then optional blanks). */
+function fieldColon(line: string): number {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return -1;
+  let end = colon;
+  while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
+  if (end === 0) return -1;
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return -1;
+  }
+  return colon;
+}
 
 /** Unfolded header fields; null when the block does not start as a header block. */
 export function parseHeaders(text: string): { fields: Map<string, string>; bad: number } | null {
@@ -102,16 +114,17 @@ export function parseHeaders(text: string): { fields: Map<string, string>; bad: 
     name = null;
   };
   for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if ((line.startsWith(' ') || line.startsWith('\t')) && name !== null) {
+    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
+    const c = line.charCodeAt(0);
+    if ((c === 0x20 || c === 0x09) && name !== null) {
       value += ' ' + line.trim();
       continue;
     }
     flush();
-    const m = FIELD.exec(line);
-    if (m) {
-      name = m[1]!.toLowerCase();
-      value = m[2]!;
+    const colon = fieldColon(line);
+    if (colon > 0) {
+      name = line.slice(0, colon).trimEnd().toLowerCase();
+      value = line.slice(colon + 1);
       good++;
     } else if (line.trim()) {
       if (!good) return null;
@@ -164,26 +177,33 @@ for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 export function decodeQuotedPrintable(b: Uint8Array): Uint8Array {
   const out = new Uint8Array(b.length);
   let o = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c !== 0x3d) {
-      out[o++] = c;
-      continue;
+  let at = 0;
+  for (;;) {
+    const i = b.indexOf(0x3d, at);
+    if (i < 0) {
+      out.set(b.subarray(at), o);
+      o += b.length - at;
+      break;
     }
+    out.set(b.subarray(at, i), o);
+    o += i - at;
     const h = HEX[b[i + 1] ?? 0]!;
     const l = HEX[b[i + 2] ?? 0]!;
     if (h >= 0 && l >= 0) {
       out[o++] = (h << 4) | l;
-      i += 2;
+      at = i + 3;
       continue;
     }
     // A soft line break: "=" then optional trailing blanks, then the line end.
     let k = i + 1;
     while (b[k] === 0x20 || b[k] === 0x09) k++;
-    if (b[k] === 0x0d && b[k + 1] === 0x0a) i = k + 1;
-    else if (b[k] === 0x0a) i = k;
-    else if (k >= b.length) i = k;
-    else out[o++] = c;
+    if (b[k] === 0x0d && b[k + 1] === 0x0a) at = k + 2;
+    else if (b[k] === 0x0a) at = k + 1;
+    else if (k >= b.length) at = k;
+    else {
+      out[o++] = 0x3d;
+      at = i + 1;
+    }
   }
   return out.subarray(0, o);
 }

@@ -153,6 +153,7 @@ export class MailSplitter {
       if (final) this.len = 0;
       return out;
     }
+    if (this.framing === 'mbox') return this.cutMbox(final, out);
     let p = this.scan;
     for (;;) {
       // p is a line start; find its end.
@@ -177,14 +178,75 @@ export class MailSplitter {
         }
         this.escaped = [];
         this.start = nl + 1;
-      } else if (this.framing === 'mbox' && b[p] === 0x3e && this.start >= 0) {
-        let k = p;
-        while (b[k] === 0x3e) k++;
-        if (k + 5 <= this.len && FROM.every((ch, j) => b[k + j] === ch)) this.escaped.push(p);
       }
       p = nl + 1;
     }
     this.scan = p;
+    return out;
+  }
+
+  /**
+   * mbox: only lines starting "From " (envelopes) or ">From " (mboxrd escapes) matter, so the scan jumps
+   * from one "F" byte to the next instead of visiting every line.
+   */
+  private cutMbox(final: boolean, out: MailRecord[]): MailRecord[] {
+    const b = this.buf;
+    const len = this.len;
+    let i = this.scan;
+    for (;;) {
+      const f = b.indexOf(0x46, i);
+      if (f < 0 || f >= len) {
+        i = len;
+        break;
+      }
+      if (f + 5 > len) {
+        i = final ? len : f;
+        break;
+      }
+      if (b[f + 1] !== 0x72 || b[f + 2] !== 0x6f || b[f + 3] !== 0x6d || b[f + 4] !== 0x20) {
+        i = f + 1;
+        continue;
+      }
+      let j = f;
+      while (j > 0 && b[j - 1] === 0x3e) j--;
+      if (j > 0 && b[j - 1] !== 0x0a) {
+        i = f + 1;
+        continue;
+      }
+      if (j < f) {
+        if (this.start >= 0 && j >= this.start) this.escaped.push(j);
+        i = f + 1;
+        continue;
+      }
+      const nl = b.indexOf(0x0a, f);
+      if (nl < 0 || nl >= len) {
+        i = final ? len : f;
+        break;
+      }
+      const delimiter = this.isDelimiter(f, nl, final);
+      if (delimiter === null) {
+        i = f;
+        break;
+      }
+      if (delimiter) {
+        if (this.start >= 0) {
+          let end = f;
+          if (end > this.start && b[end - 1] === 0x0a) end--;
+          if (end > this.start && b[end - 1] === 0x0d) end--;
+          out.push(this.record(this.start, end, false));
+        }
+        this.escaped = [];
+        this.start = nl + 1;
+        i = nl + 1;
+      } else i = f + 1;
+    }
+    this.scan = i;
+    if (final) {
+      if (this.start >= 0 && len > this.start) out.push(this.record(this.start, len, b[len - 1] !== 0x0a));
+      this.start = -1;
+      this.len = 0;
+      this.scan = 0;
+    }
     return out;
   }
 
@@ -235,11 +297,23 @@ function words(v: string | undefined): string {
 }
 
 /** The sender's display name; an address is personal data and never stands in for one (its mailbox part does). */
+// The usual shapes of a From field, read without the full address-list parser: "Name <a@b>", "\"Name\" <a@b>", "a@b (Name)", "a@b".
+const FROM_ANGLE = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;()@]*?))\s*<([^<>\s,;]*)>\s*$/;
+const FROM_COMMENT = /^\s*([^\s<>(),;"]+@[^\s<>(),;"]+)\s*(?:\(([^()]*)\))?\s*$/;
+
 function authorName(from: string | undefined): string {
   const raw = deobfuscate(from ?? '');
   let name = '';
   let address = '';
-  try {
+  const angle = FROM_ANGLE.exec(raw);
+  const comment = angle ? null : FROM_COMMENT.exec(raw);
+  if (angle) {
+    name = words((angle[1] ?? angle[2] ?? '').replace(/\\(.)/g, '$1'));
+    address = angle[3] ?? '';
+  } else if (comment) {
+    name = words(comment[2] ?? '');
+    address = comment[1]!;
+  } else try {
     const a = addressParser(raw)[0];
     if (a) {
       name = words(a.name ?? '').trim();
@@ -253,11 +327,34 @@ function authorName(from: string | undefined): string {
   return name || address.replace(/@.*$/, '') || 'Unknown';
 }
 
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+// RFC 5322's own form, which nearly every mail uses: "[Tue, ]15 Mar 2016 22:14:56 +0100".
+const RFC5322_DATE = /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/;
+
 function isoDate(v: string | undefined): string | null {
   if (!v) return null;
+  const m = RFC5322_DATE.exec(v);
+  const mo = m ? MONTHS[m[2]!.toLowerCase()] : undefined;
+  if (m && mo !== undefined && (m[7] || /^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(m[0].length)))) {
+    const off = m[7] ? (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(3, 5))) : 0;
+    const t = Date.UTC(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - off * 60_000;
+    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return new Date(t).toISOString().replace('.000Z', 'Z');
+  }
   const t = Date.parse(v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim());
   if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(2200, 0, 1)) return null;
   return new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+/** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
+function idHash(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
 interface Mail {
@@ -286,7 +383,7 @@ export interface MailThreadLimits {
   maxIdleMessages: number;
 }
 
-const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 32 << 20, maxIdleMessages: 5_000 };
+const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 16 << 20, maxIdleMessages: 5_000 };
 
 /**
  * Groups messages into conversations as they are read: by In-Reply-To and References, then by
@@ -296,8 +393,13 @@ const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 32 << 20, maxIdleMessag
  */
 export class MailThreads {
   private readonly open = new Map<Group, true>();
-  /** Message id → its open conversation, or null once that was handed out. */
-  private readonly groupOf = new Map<string, Group | null>();
+  /** Message id → its open conversation. */
+  private readonly groupOf = new Map<string, Group>();
+  /** Every message id read, as a 53-bit hash: repeats are recognised without keeping the ids of a huge archive. */
+  private readonly seenIds = new Set<number>();
+  /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
+  private readonly waitOrder: { seq: number; id: string }[] = [];
+  private waitHead = 0;
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
   private held = 0;
@@ -309,8 +411,12 @@ export class MailThreads {
     private readonly limits: MailThreadLimits = DEFAULT_LIMITS,
   ) {}
 
-  has(id: string): boolean {
-    return this.groupOf.has(id);
+  /** Whether this message id was read before (and records it). */
+  repeated(id: string): boolean {
+    const h = idHash(id);
+    if (this.seenIds.has(h)) return true;
+    this.seenIds.add(h);
+    return false;
   }
 
   add(m: Mail): Thread[] {
@@ -332,7 +438,15 @@ export class MailThreads {
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
-      for (const pid of m.parentIds.slice(0, 2)) if (!this.groupOf.has(pid)) this.waiting.set(pid, [...(this.waiting.get(pid) ?? []), group]);
+      for (const pid of m.parentIds.slice(0, 2)) {
+        if (this.seenIds.has(idHash(pid))) continue;
+        const list = this.waiting.get(pid);
+        if (list) list.push(group);
+        else this.waiting.set(pid, [group]);
+        this.waitOrder.push({ seq, id: pid });
+      }
+      while (this.waitHead < this.waitOrder.length && this.waitOrder[this.waitHead]!.seq < seq - this.limits.maxIdleMessages) this.waiting.delete(this.waitOrder[this.waitHead++]!.id);
+      if (this.waitHead > 4096 && this.waitHead * 2 > this.waitOrder.length) this.waitOrder.splice(0, this.waitHead), (this.waitHead = 0);
     }
     this.join(group, m, seq);
     const waiters = this.waiting.get(m.id);
@@ -389,13 +503,13 @@ export class MailThreads {
     this.open.delete(g);
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
-    for (const m of g.mails) {
-      this.groupOf.set(m.id, null);
-    }
+    for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
     const ms = g.mails.sort((a, b) => a.time - b.time || a.order - b.order);
+    // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
+    g.mails = [];
     const here = new Map(ms.map((m) => [m.id, m]));
     for (const m of ms) {
-      const pid = m.parentIds.find((p) => p !== m.id && here.has(p)) ?? m.parentIds.find((p) => p !== m.id && this.groupOf.has(p) && !here.has(p));
+      const pid = m.parentIds.find((p) => p !== m.id && here.has(p));
       if (!pid) continue;
       m.post.replyTo = pid;
       const parent = here.get(pid);
@@ -412,7 +526,7 @@ export class MailThreads {
   }
 }
 
-function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
+export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
@@ -512,7 +626,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
         if (!kept) continue;
       }
       const m = toMail(r.mail, rec, file, platform === 'mailman');
-      if (threads!.has(m.id)) continue;
+      if (threads!.repeated(m.id)) continue;
       messages++;
       lastGood = rec;
       for (const t of threads!.add(m)) {
