@@ -51,7 +51,6 @@ const WRAPPED_TAIL = new RegExp(String.raw`^>\s*(?:[^\s>]*>\s*)?(?:${VERB}|[^\n]
 const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recortado)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.\s*snip\s*\.\.\.)\s*$/i;
 const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
 
-const CUT_HINT = /\[\s*(?:\.\.\.|…|snip|schnip|coupé|recortado)|<\s*snip|snip\s*\.\.\./i;
 const QUOTED_LINE = /^[ \t]*>/m;
 const OBFUSCATED_ADDRESS = /\b[\w.+-]+ at [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi;
 
@@ -86,13 +85,12 @@ const SEPARATOR_FIRST = new Set([...'-_BADbad'].map((c) => c.charCodeAt(0)).conc
 
 /** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
 function answeredLine(lines: string[], body: string): number {
-  const separators = ORIGINAL_HINT.test(body);
-  const inline = separators && body.includes('---');
+  const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
   const froms = body.includes(':');
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const c = l.charCodeAt(0);
-    if (separators && SEPARATOR_FIRST.has(c) && ORIGINAL.test(l)) return i;
+    if (SEPARATOR_FIRST.has(c) && l.length > 12 && ORIGINAL.test(l)) return i;
     if (froms && FROM_FIRST.has(c) && HEAD_FROM.test(l)) {
       // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
       for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
@@ -221,7 +219,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
   takeAttribution();
   let kept = own;
-  if (CUT_HINT.test(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || /<\s*snip/i.test(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
   for (let i = kept.length - 1; i > 0; i--) {
