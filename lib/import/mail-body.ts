@@ -166,6 +166,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   const own: string[] = [];
   let block: string[] | null = null;
   let author: string | null = null;
+  let pending: { author: string | null; at: number } | null = null;
   const endBlock = () => {
     if (block) {
       const q = block.join('\n').trim();
@@ -201,11 +202,15 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
         const t = line.trim();
         const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(t) : null;
         if (wrapped) {
-          author = attributionName(wrapped);
+          // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
+          pending = { author: attributionName(wrapped), at: i };
+          block = null;
           continue;
         }
         const a = takeAttribution();
         if (a) author = attributionName(a);
+        else if (pending && i - pending.at <= 2) author = pending.author;
+        pending = null;
       }
       block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
     } else {

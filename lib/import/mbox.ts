@@ -242,6 +242,15 @@ export class MailSplitter {
     }
     this.scan = i;
     if (final) {
+      // A file cut inside an envelope line: the message before it is whole, the one it began is lost.
+      const lastLine = b.lastIndexOf(0x0a, len - 1) + 1;
+      if (this.start >= 0 && b[len - 1] !== 0x0a && lastLine > this.start && FROM.every((ch, k) => lastLine + k >= len || b[lastLine + k] === ch)) {
+        let end = lastLine;
+        if (end > this.start && b[end - 1] === 0x0a) end--;
+        if (end > this.start && b[end - 1] === 0x0d) end--;
+        out.push(this.record(this.start, end, false));
+        this.start = lastLine;
+      }
       if (this.start >= 0 && len > this.start) out.push(this.record(this.start, len, b[len - 1] !== 0x0a));
       this.start = -1;
       this.len = 0;
@@ -666,9 +675,8 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   const c = cut as { rec: MailRecord; kept: boolean } | null;
   if (c) {
     threads!.markTruncated();
-    const n = c.kept ? messages - 1 : messages;
     ctx.warn(
-      `this file looks cut off after message ${n}: message ${c.rec.index + 1} (byte ${c.rec.offset}) ends mid-way` +
+      `this file looks cut off after message ${c.rec.index}: message ${c.rec.index + 1} (byte ${c.rec.offset}) ends mid-way` +
         (c.kept ? '; what arrived of it is kept, and its conversation is marked truncated.' : ' and was left out.') +
         ' Download or export the archive again to get all of it.',
     );
