@@ -18,5 +18,6 @@ export function threadJson(t: Thread) {
       score: p.score,
       ...(p.accepted !== undefined ? { accepted: p.accepted } : {}),
     })),
+    ...(t.truncated ? { truncated: true } : {}),
   };
 }
