@@ -18,6 +18,7 @@ import { detectFormat, importArchive } from '../../lib/import/index.ts';
 import { importMboxStream } from '../../lib/import/mbox.ts';
 import type { Post, Thread } from '../../lib/model/thread.ts';
 import { corpusBytes } from '../support/corpus.ts';
+import { extractText } from '../support/extract.ts';
 import { digest } from '../support/digest.ts';
 import { leaksIn } from '../support/mail-leakage.ts';
 
@@ -295,5 +296,31 @@ describe('streamed reading', () => {
     expect(count).toBe(490);
     expect(firstAt).toBeGreaterThan(0);
     expect(firstAt).toBeLessThan(total / 2);
+  });
+});
+
+describe('Hypermail message pages follow the same rules', () => {
+  const HM = 'hypermail/w3c-public-privacy-2018-04-dns-cookies.html';
+  const URL = 'https://lists.w3.org/Archives/Public/public-privacy/2018AprJun/0003.html';
+  const page = Buffer.from(corpusBytes(HM)).toString('utf8');
+  const real = extractText(page, URL).posts[0]!;
+  // The page's own first sentence, quoted back as Hypermail marks quoted lines, under an attribution naming its author.
+  const sentence = real.text.split('\n')[0]!;
+  const author = real.author.name;
+  const lastLine = real.text.split('\n').pop()!;
+  const quoted = `<em class="quotelev1">&gt; ${sentence}</em>\n`;
+
+  it.each([
+    ['English', `On Tue, Apr 10, 2018 at 3:43 PM, ${author} wrote:\n`],
+    ['German', `Am 10.04.2018 um 15:43 schrieb ${author}:\n`],
+    ['Spanish', `El 10/04/2018 a las 15:43, ${author} escribió:\n`],
+  ])('%s attribution, quoted line, cut mark and signature', (_label, attribution) => {
+    const html = page.replace(lastLine, `${attribution}${quoted}[...]\n\n${lastLine}\n-- \n${lastLine}`);
+    const p = extractText(html, URL).posts[0]!;
+    expect(p.text).toBe(real.text);
+    expect(leaksIn(p.text)).toEqual([]);
+    expect(p.quotes).toHaveLength(1);
+    expect(digest(p.quotes[0]!.author ?? '')).toBe(digest(author));
+    expect(p.signature).toBe(lastLine);
   });
 });
