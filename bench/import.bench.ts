@@ -271,7 +271,7 @@ export default async function main(): Promise<void> {
       console.log(`Generated mbox from the corpus's mail archives: ${fmt(m.bytes / MB)} MB, ${m.messages.toLocaleString('en')} messages, largest message ${fmt(m.largest / 1024)} kB (${fmt((performance.now() - t0) / 1000)} s)`);
       const mStream = await child('mbox-stream', mPath);
       console.log(row(`mbox: streaming importer (${mStream.threads.toLocaleString('en')} threads)`, mStream, m.bytes));
-      console.log(`mbox: ${fmt(m.bytes / MB / (mStream.cpuMs / 1000))} MB/s of process CPU time (goal ≥ 50 MB/s); ${mStream.messages.toLocaleString('en')} of ${m.messages.toLocaleString('en')} messages read`);
+      console.log(`mbox: ${fmt(m.bytes / MB / (mStream.cpuMs / 1000))} MB/s of process CPU time (goal ≥ 50 MB/s); ${mStream.messages.toLocaleString('en')} of ${m.messages.toLocaleString('en')} messages read (a Message-ID repeated in an archive counts once)`);
       rmSync(mPath);
     }
     if (!ONLY.has('discord') && !ONLY.has('slack')) return;

@@ -324,3 +324,24 @@ describe('Hypermail message pages follow the same rules', () => {
     expect(p.signature).toBe(lastLine);
   });
 });
+
+describe('addresses and escapes as archives write them', () => {
+  it('a pipermail "x at y" address in the text is an address: it leaves the text as <EMAIL>', async () => {
+    const s = latin1(corpusBytes('mailman/mailman2-pipermail-metrics-grimoire-2015-11.mbox'));
+    // The sender's own obfuscated address, from the first envelope line, set into the first message's text.
+    const address = /^From (\S+ at \S+)\s/m.exec(s)![1]!;
+    const firstLine = /\n\n(\S[^\n]*)\n/.exec(s)![1]!;
+    const { threads } = await read('m.txt', fromLatin1(s.replace(`\n\n${firstLine}\n`, `\n\n${firstLine} ${address}\n`)));
+    const p = posts(threads)[0]!;
+    expect(p.text).toContain(`${firstLine} <EMAIL>`);
+    expect(p.text).not.toContain(address);
+  });
+
+  it('mboxrd ">From " lines get their "From " back and do not split the message', async () => {
+    const s = latin1(corpusBytes('mbox/gnome-desktop-devel-list-2-messages.mbox'));
+    const line = /\n\n(No matter [^\n]*)\n/.exec(s)![1]!;
+    const { threads } = await read('g.mbox', fromLatin1(s.replace(`\n${line}\n`, `\n>From ${line}\n`)));
+    expect(posts(threads)).toHaveLength(2);
+    expect(posts(threads)[0]!.text.startsWith(`From ${line.replace(/\s*\[\.\.\.\]/g, '')}`)).toBe(true);
+  });
+});
