@@ -102,36 +102,48 @@ function fieldColon(line: string): number {
   return colon;
 }
 
-/** Unfolded header fields; null when the block does not start as a header block. */
+// The fields the importer reads; the rest (Received, DKIM-Signature, X-…) are checked for form but not kept.
+const WANTED = new Set(['from', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'archived-at', 'content-type', 'content-transfer-encoding', 'content-disposition', 'newsgroups', 'user-agent']);
+const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt(0)));
+
+/** Unfolded header fields (those the importer reads); null when the block does not start as a header block. */
 export function parseHeaders(text: string): { fields: Map<string, string>; bad: number } | null {
   const fields = new Map<string, string>();
   let name: string | null = null;
   let value = '';
   let bad = 0;
   let good = 0;
-  const flush = () => {
-    if (name !== null && !fields.has(name)) fields.set(name, value.trim());
-    name = null;
-  };
-  for (const raw of text.split('\n')) {
-    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
-    const c = line.charCodeAt(0);
-    if ((c === 0x20 || c === 0x09) && name !== null) {
-      value += ' ' + line.trim();
-      continue;
+  let at = 0;
+  while (at <= text.length) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    let end = nl;
+    if (end > at && text.charCodeAt(end - 1) === 0x0d) end--;
+    const c = text.charCodeAt(at);
+    if ((c === 0x20 || c === 0x09) && good) {
+      if (name !== null) value += ' ' + text.slice(at, end).trim();
+    } else {
+      if (name !== null && !fields.has(name)) fields.set(name, value.trim());
+      name = null;
+      const line = text.slice(at, end);
+      const colon = fieldColon(line);
+      if (colon > 0) {
+        good++;
+        if (WANTED_FIRST.has(c)) {
+          const n = line.slice(0, colon).trimEnd().toLowerCase();
+          if (WANTED.has(n)) {
+            name = n;
+            value = line.slice(colon + 1);
+          }
+        }
+      } else if (line.trim()) {
+        if (!good) return null;
+        bad++;
+      }
     }
-    flush();
-    const colon = fieldColon(line);
-    if (colon > 0) {
-      name = line.slice(0, colon).trimEnd().toLowerCase();
-      value = line.slice(colon + 1);
-      good++;
-    } else if (line.trim()) {
-      if (!good) return null;
-      bad++;
-    }
+    at = nl + 1;
   }
-  flush();
+  if (name !== null && !fields.has(name)) fields.set(name, value.trim());
   return good ? { fields, bad } : null;
 }
 
