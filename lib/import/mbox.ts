@@ -10,8 +10,9 @@ export type MailPlatform = 'mailman' | 'listserv' | 'mbox' | 'nntp' | 'groupsio'
 
 /**
  * How messages are laid end to end in the file: mbox "From " envelope lines (RFC 4155), a LISTSERV
- * notebook (weekly or monthly LOG file: each message after a line of "=" signs, headers padded with
- * spaces, as L-Soft's LISTSERV writes them), or one message alone (an .eml, a Usenet article).
+ * notebook (LISTNAME.LOGyymm[w]: L-Soft documents each message as following a line of exactly 73 "="
+ * signs, its header fields, padded with spaces, immediately after; any run of 40 or more followed by a
+ * header line is accepted, as hand-edited notebooks drift), or one message alone (an .eml, a Usenet article).
  */
 export type MailFraming = 'mbox' | 'notebook' | 'single';
 
