@@ -4,7 +4,7 @@ import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { splitMailBody } from './mail-body.ts';
 import { readMail, type MailMessage } from './mail-mime.ts';
-import { textHtml, withFiles } from './message-text.ts';
+import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 export type MailPlatform = 'mailman' | 'listserv' | 'mbox' | 'nntp' | 'groupsio';
 
@@ -369,6 +369,9 @@ function idHash(s: string): number {
 
 interface Mail {
   id: string;
+  /** The writer's words before attachment notes, and the attachments: the HTML is made from them at hand-out. */
+  ownText: string;
+  files: FileRef[];
   parentIds: string[];
   subject: string;
   time: number;
@@ -525,6 +528,7 @@ export class MailThreads {
       const parent = here.get(pid);
       if (parent) for (const q of m.post.quotes) if (q.postId === null && q.author === null) q.author = parent.post.author.name;
     }
+    for (const m of ms) m.post.html = withFiles(m.ownText, textHtml(m.ownText), m.files).html;
     const r = ms[0]!;
     return Thread.parse({
       platform: this.platform,
@@ -540,7 +544,9 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  const { text, html } = withFiles(body.text, textHtml(body.text), [...body.files, ...email.files]);
+  const files = [...body.files, ...email.files];
+  // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
+  const text = files.length ? withFiles(body.text, '', files).text : body.text;
   const archivedAt = ids(h.get('archived-at'))[0] ?? null;
   const date = isoDate(h.get('date'));
   const inReplyTo = ids(h.get('in-reply-to'));
@@ -551,13 +557,15 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     time: date ? Date.parse(date) : Number.MAX_SAFE_INTEGER,
     order: rec.index,
     archivedAt,
-    size: text.length + html.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
+    size: text.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
+    files,
+    ownText: body.text,
     post: {
       id,
       author: { name: authorName(h.get('from')), url: null },
       publishedAt: date,
       text,
-      html,
+      html: '',
       permalink: archivedAt,
       replyTo: null,
       quotes: body.quotes.map((q) => ({ postId: q.postId ?? null, author: q.author ?? null, text: q.text })),
