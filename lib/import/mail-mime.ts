@@ -408,8 +408,10 @@ export function readMail(raw: Uint8Array): MailRead {
       } else for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
       continue;
     }
-    const name = partName(node.headers, ct);
-    const inlineText = (ct.type === 'text/plain' || ct.type === 'text/html') && !isAttachment(node.headers) && !(name && ct.type === 'text/html' && node.depth > 0 && texts.length);
+    const isText = ct.type === 'text/plain' || ct.type === 'text/html';
+    // A named HTML part after the text is an attached page, not the message's words.
+    const name = !isText || node.depth > 0 ? partName(node.headers, ct) : null;
+    const inlineText = isText && !isAttachment(node.headers) && !(name && ct.type === 'text/html' && node.depth > 0 && texts.length);
     if (inlineText) {
       const decoded = decodeCharset(transferDecode(node.body, node.headers.get('content-transfer-encoding')), ct.params.get('charset'));
       const t = ct.type === 'text/html' ? htmlMailText(decoded) : decoded;
