@@ -2,6 +2,7 @@ import type { Adapter } from './types.ts';
 import type { QuoteInput } from '../model/thread.ts';
 import { cleanHtml, generator, lineOf, metaContent, normaliseText, inertClone } from './dom.ts';
 import { queryHas } from './page-signals.ts';
+import { splitMailBody } from '../import/mail-body.ts';
 
 /**
  * Hypermail mailing-list archives (lists.w3.org and many others). A message page states its header
@@ -61,12 +62,25 @@ function compactUtc(raw: string | undefined): string | null {
 /** Hypermail marks quoted lines `<em class="quotelev1">` (quotelev2 for a quote within a quote). */
 const QUOTED = '[class^="quotelev"]';
 
-function quotesIn(body: Element): QuoteInput[] {
-  const lines = Array.from(body.querySelectorAll(QUOTED))
-    .filter((q) => !q.parentElement?.closest(QUOTED))
-    .map((q) => (q.textContent ?? '').replace(/^\s*>\s?/gm, ''));
-  const text = normaliseText(lines.join('\n'));
-  return text ? [{ postId: null, author: null, text }] : [];
+/**
+ * The body as the mail's plain text, every quoted line starting with ">" (Hypermail keeps the mark in
+ * most versions; where a version drops it, it is put back), so the mail importer's rules separate quotes,
+ * attributions, signature and list footer exactly as in an mbox.
+ */
+function mailText(body: Element): string {
+  const copy = inertClone(body);
+  for (const q of Array.from(copy.querySelectorAll(QUOTED)).filter((q) => !q.parentElement?.closest(QUOTED))) {
+    const level = Math.max(1, Number(/quotelev(\d+)/.exec(q.getAttribute('class') ?? '')?.[1] ?? 1));
+    q.textContent = (q.textContent ?? '')
+      .split('\n')
+      .map((l) => (/^\s*>/.test(l) || !l.trim() ? l : `${'> '.repeat(level)}${l}`))
+      .join('\n');
+  }
+  return copy.textContent ?? '';
+}
+
+function quotesOf(quotes: QuoteInput[]): QuoteInput[] {
+  return quotes.map((q) => ({ postId: null, author: q.author ?? null, text: normaliseText(q.text) })).filter((q) => q.text);
 }
 
 export const hypermail: Adapter = {
@@ -84,8 +98,7 @@ export const hypermail: Adapter = {
     const name = f.get('name') || fromLine.replace(/\s*<.*$/, '').trim() || (metaContent(doc, 'meta[name="Author"]') ?? '').replace(/\s*\(.*$/, '');
     const messageId = f.get('id') || lineOf(doc.querySelector('#message-id')).replace(/^Message-Id:\s*/i, '').replace(/^<|>$/g, '');
     // Body text keeps its line breaks: mail is pre-formatted, and paragraphs are its only structure.
-    const own = inertClone(body);
-    for (const q of Array.from(own.querySelectorAll(QUOTED))) q.remove();
+    const mail = splitMailBody(mailText(body));
     const inReplyTo = f.get('inreplyto');
     return {
       platform: 'hypermail',
@@ -97,11 +110,12 @@ export const hypermail: Adapter = {
           // A mail address is personal data, not a profile page: it is never stored as the author URL.
           author: { name: name || 'unknown', url: null },
           publishedAt: mailDate(f.get('sent')) ?? compactUtc(f.get('isosent')) ?? mailDate(lineOf(doc.querySelector('#date'))) ?? compactUtc(f.get('isoreceived')),
-          text: normaliseText(own.textContent ?? ''),
+          text: normaliseText(mail.text),
           html: cleanHtml(body, src.url),
           permalink: src.url,
           replyTo: inReplyTo ? inReplyTo : null,
-          quotes: quotesIn(body),
+          quotes: quotesOf(mail.quotes),
+          ...(mail.signature ? { signature: mail.signature } : {}),
         },
       ],
       extractor: 'hypermail',

@@ -4,6 +4,7 @@ import { importDiscordStream } from './discord-stream.ts';
 import { ImportError } from './errors.ts';
 import { detectFormat, importArchive } from './index.ts';
 import { importSlackZipStream, NotSlackExport, type ByteSource } from './slack-stream.ts';
+import { importMboxStream } from './mbox.ts';
 import { isZip } from './zip.ts';
 
 /** A file as the browser (File) or Node (a path opened on demand) offers it: size, name, random reads and a stream. */
@@ -56,7 +57,7 @@ export async function* readableChunks(rs: ReadableStream<Uint8Array>): AsyncGene
 
 /**
  * Any supported export, read with bounded memory where a streaming reader exists (DiscordChatExporter
- * JSON, Slack export ZIPs) and whole otherwise. Threads come out as conversations complete; warnings go
+ * JSON, Slack export ZIPs, mail archives) and whole otherwise. Threads come out as conversations complete; warnings go
  * to the array passed in options' place.
  */
 export async function* importByteFile(
@@ -76,9 +77,17 @@ export async function* importByteFile(
       if (!(e instanceof NotSlackExport)) throw e;
       // Other ZIPs (a Telegram HTML export, a folder of logs) are read by the in-memory readers.
     }
-  } else if (detectFormat(file.name, head) === 'discord') {
-    yield* importDiscordStream(file.stream(), (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }), ctx);
-    return;
+  } else {
+    const format = detectFormat(file.name, head);
+    if (format === 'discord') {
+      yield* importDiscordStream(file.stream(), (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }), ctx);
+      return;
+    }
+    if (format === 'mbox') {
+      // Mail archives (mbox, LISTSERV notebooks, single messages) are read message by message, whatever their size.
+      yield* importMboxStream(file.stream(), ctx, { onProgress: (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }) });
+      return;
+    }
   }
   if (file.size > WHOLE_FILE_LIMIT) {
     throw new ImportError(

@@ -8,7 +8,7 @@ import { importIrc } from './irc.ts';
 import { importMatrix } from './matrix.ts';
 import { elementPageKey, importMatrixHtml } from './matrix-html.ts';
 import { importMattermost } from './mattermost.ts';
-import { importMbox } from './mbox.ts';
+import { importMbox, mailFraming } from './mbox.ts';
 import { importSlackExport, importSlackdump } from './slack.ts';
 import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
@@ -93,6 +93,8 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
+  // A LISTSERV notebook LOG file, or a single message (.eml, a Usenet article): read by the mail importer.
+  if (mailFraming(head)) return 'mbox';
   if (lines.length && lines.filter((l) => WHATSAPP_LINE.test(l)).length >= Math.ceil(lines.length / 2)) return 'whatsapp';
   if (lines.some((l) => IRC_LINE.test(l))) return 'irc';
   if (/\.mbox$/i.test(name) && /^From /.test(head)) return 'mbox';

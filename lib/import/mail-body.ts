@@ -1,5 +1,5 @@
 import type { QuoteInput } from '../model/thread.ts';
-import { splitQuoted, type FileRef } from './message-text.ts';
+import type { FileRef } from './message-text.ts';
 
 export interface MailBody {
   text: string;
@@ -8,46 +8,238 @@ export interface MailBody {
   files: FileRef[];
 }
 
+export interface MailBodyOptions {
+  /** The archive wrote addresses as "name at example.com" (Mailman's pipermail): such addresses leave the text. */
+  obfuscatedAddresses?: boolean;
+}
+
 // Mailman 2 replaces attachments with a note and a link to the archived copy.
 const SCRUBBED = /^-{5,} next part -{5,}\n(?:An? .*? (?:attachment|message|part) was scrubbed\.\.\.\n)?(?:(?:Name|Type|Size|Desc|Url|URL): ?.*\n?)*/gm;
-// The list's own footer ("_____\nFoo mailing list\nfoo@…\nhttps://…/listinfo/foo").
-const LIST_FOOTER = /\n_{20,}\n[^\n]*mailing list[\s\S]*$/i;
-// Outlook's top-posting: everything below is the message answered.
-const ORIGINAL = /^-{3,} ?(?:Original Message|Ursprüngliche Nachricht|Message d'origine) ?-{3,}\s*$/im;
+
+// What list software appends to every message; everything from the mark on is the list's, not the writer's.
+const FOOTERS: [string, RegExp][] = [
+  // Mailman: "_____\nfoo mailing list\nfoo@…\nhttps://…/listinfo/foo".
+  ['mailing list', /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i],
+  // LISTSERV: a "####" rule, then "To unsubscribe from the FOO list, click the following link:".
+  ['To unsubscribe from the ', /\n#{20,}[ \t]*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i],
+  ['To unsubscribe from the ', /(?:^|\n|[ \t])[ \t]*To unsubscribe from the \S+ list, click the following link:\s*\S+\s*(?:\n#{20,}\s*)?$/i],
+  // groups.io and Google Groups.
+  ['-=-=-=', /\n(?:-=){5,}-?\s*\n(?:Groups\.io Links|You receive all messages|View\/Reply Online)[\s\S]*$/i],
+  ['You received this message because you are subscribed to the Google Groups', /\n--[ \t]*\nYou received this message because you are subscribed to the Google Groups[\s\S]*$/i],
+];
+
+// Outlook's and other clients' separators before the message answered or forwarded, in the common UI languages.
+const ORIGINAL =
+  /^[ \t]*(?:-{2,}|_{2,})\s*(?:Original(?:e)? Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Opprinnelig melding|Oprindelig meddelelse|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht)\s*(?:-{2,}|_{2,})?[ \t]*$|^[ \t]*(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié)\s*:[ \t]*$/im;
+// "From: … / Sent: … / To: … / Subject: …" as Outlook writes it above the answered message, in its UI languages.
+const HEAD_FROM = /^[ \t]*\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä)[ \t]?\*?[ \t]?:\*?[ \t]*\S/i;
+const HEAD_OTHER =
+  /^[ \t]*\*?(?:Sent|Date|To|Cc|Subject|Reply-To|Gesendet|Datum|An|Betreff|Envoyé|Date|À|A|Objet|Enviado(?: el)?|Para|Asunto|Fecha|Inviato|Oggetto|Data|Verzonden|Aan|Onderwerp|Skickat|Till|Ämne|Sendt|Til|Emne|Wysłano|Do|Temat|Отправлено|Кому|Тема|Lähetetty|Vastaanottaja|Aihe)[ \t]?\*?[ \t]?:/i;
+
+const VERB = String.raw`(?:wrote|writes|schrieb|schreibt|hat geschrieben|a écrit|écrivait|escribió|ha scritto|scrisse|schreef|escreveu|skrev|kirjoitti|napisał\(a\)|napisała|napisał|пишет|написал\(а\)|написала|написал)`;
+// "On …, Name wrote:", "Name <addr> schrieb:", "Le …, Name a écrit :", "El …, Name escribió:", "Il … Name ha scritto:".
+const ATTR_VERB_LAST = new RegExp(String.raw`^.{0,300}(?:^|[\s,>)"'])${VERB}\s*:$`, 'i');
+// "Am … schrieb Name:", "Op … schreef Name:", "Den … skrev Name:", "On …, wrote Name:" (verb before the name).
+const ATTR_VERB_MID = new RegExp(String.raw`^(?:Am|Op|Den|On|Le|El|Il|Em|W dniu|Dne)\s.{0,200}\s(schrieb|schreef|skrev|wrote|napsal|napisał)\s(.{1,160}):$`, 'i');
+/** Gmail in some locales: "2015-11-15 23:43 GMT+01:00 Name <addr>:" */
+const ATTR_DATED = /^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}(?: GMT[+-]\d{1,2}:\d{2})? (.+?) <[^>]+>:$/;
+const ATTR_QUOTING = /^(?:Quoting|Zitat von|Citando|Citation de|Citando a)\s.{1,200}:$/i;
+/** The tail of an attribution a client wrapped onto a line of its own, which then starts with ">" ("> wrote:"). */
+const WRAPPED_TAIL = new RegExp(String.raw`^>\s*(?:[^\s>]*>\s*)?(?:${VERB}|[^\n]{0,80}\s${VERB})\s*:$`, 'i');
+
+// The marks left where a quote (or part of one) was cut: "[...]", "[…]", "[snip]", "<snip>".
+const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recortado)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.\s*snip\s*\.\.\.)\s*$/i;
+const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
+
+const QUOTED_LINE = /^[ \t]*>/m;
+const OBFUSCATED_ADDRESS = /\b[\w.+-]+ at [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi;
+
+function isAttribution(s: string): boolean {
+  return s.length < 400 && s.endsWith(':') && (ATTR_VERB_LAST.test(s) || ATTR_VERB_MID.test(s) || ATTR_DATED.test(s) || ATTR_QUOTING.test(s));
+}
+
+/** The name an attribution gives, without its address or date. */
+export function attributionName(a: string): string | null {
+  const dated = ATTR_DATED.exec(a);
+  if (dated) return cleanName(dated[1]!);
+  const mid = ATTR_VERB_MID.exec(a);
+  if (mid) return cleanName(mid[2]!);
+  const s = a
+    .replace(/<[^>]*>|\([^)]*@[^)]*\)|\([^)]* at [^)]*\)|\[mailto:[^\]]*\]/g, ' ')
+    .replace(new RegExp(String.raw`\s*${VERB}\s*:$`, 'i'), '')
+    .replace(/^(?:Quoting|Zitat von|Citando a|Citando|Citation de)\s+/i, '');
+  const seg = s.split(',').pop() ?? '';
+  // Date and time words before the name ("3 Mar 2020 10:00 John"), when no comma set it apart.
+  const name = seg.replace(/^\s*(?:On|Am|Le|El|Il|Op|Em|Den)\s+/i, '').replace(/^(?:\s*(?:\S*\d\S*|AM|PM|at|um|à|a las|alle|om|às|kl\.?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)(?=\s))+/i, '');
+  return cleanName(name);
+}
+
+function cleanName(n: string): string | null {
+  const s = n.replace(/<[^>]*>|\[mailto:[^\]]*\]/g, '').replace(/\S+@\S+|\S+ at \S+\.\S+/g, '').replace(/^\s*["']|["']\s*$/g, '').replace(/\s+/g, ' ').trim();
+  return s && s.length <= 80 ? s : null;
+}
+
+// First characters of the lines the answered-message search looks at, so most lines cost one comparison.
+const FROM_FIRST = new Set([...'FVDOLfvdolОо*'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
+const SEPARATOR_FIRST = new Set([...'-_BADbad'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
+
+/** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
+function answeredLine(lines: string[], body: string): number {
+  const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
+  const froms = body.includes(':');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const c = l.charCodeAt(0);
+    if (SEPARATOR_FIRST.has(c) && l.length > 12 && ORIGINAL.test(l)) return i;
+    if (froms && FROM_FIRST.has(c) && HEAD_FROM.test(l)) {
+      // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
+      for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
+        if (HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
+        if (!lines[k]!.trim() && k > i + 1) break;
+      }
+    }
+    if (inline) {
+      const m = ORIGINAL_INLINE.exec(l);
+      if (m) {
+        lines.splice(i, 1, l.slice(0, m.index), l.slice(m.index));
+        return i + 1;
+      }
+    }
+  }
+  return -1;
+}
+
+function blockAuthor(lines: string[]): string | null {
+  for (const l of lines.slice(0, 8)) {
+    const m = /(?:^|\s)\*?(?:From|Von|De|Van|Da|Fra|Från|Od|От|Lähettäjä|Sender)\s?\*?\s?:\*?\s*(.+)$/i.exec(l);
+    if (!m) continue;
+    // "From: the-list <list@…> On Behalf Of Jane Doe": the person, not the list that relayed her.
+    const v = /\b(?:on behalf of|im Auftrag von|de la part de|en nombre de|per conto di|namens)\s+(.+)$/i.exec(m[1]!)?.[1] ?? m[1]!;
+    return cleanName(v.replace(/<.*$|\[.*$/, ''));
+  }
+  return null;
+}
+
+// A separator a flattening archiver left in the middle of a line still starts the answered message.
+const ORIGINAL_HINT = /original|ursprüngliche|origine|oorspronkelijk|opprinnelig|oprindelig|alkuperäinen|oryginalna|исходное|forward|weitergeleitet|transféré|réexpédié|reenviado|inoltrato|doorgestuurd/i;
+const ORIGINAL_INLINE = /-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)\s*-{3,}/i;
 
 /**
- * A mail's plain-text body split into the writer's own words, what they quote (">" lines, an Outlook
- * "Original Message" tail), the signature after "-- ", and scrubbed attachments.
+ * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
+ * with the attribution before them, an answered or forwarded message below an Outlook-style header
+ * block), the signature after "-- ", the list's footer, the marks left where quotes were cut, and
+ * scrubbed attachments.
  */
-export function splitMailBody(raw: string): MailBody {
-  let body = raw.replace(/\r\n?/g, '\n');
+export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody {
+  let body = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   const files: FileRef[] = [];
-  body = body.replace(SCRUBBED, (block) => {
-    const url = /^URL: ?<?([^>\s]+)>?/im.exec(block)?.[1] ?? null;
-    const name = /^Name: ?(.+)$/im.exec(block)?.[1]?.trim() ?? (url ? url.split('/').pop()! : 'attachment');
-    files.push({ name, url });
-    return '';
-  });
-  body = body.replace(LIST_FOOTER, '');
-  const extraQuotes: QuoteInput[] = [];
-  const orig = ORIGINAL.exec(body);
-  if (orig) {
-    const tail = body.slice(orig.index + orig[0].length).trim();
-    body = body.slice(0, orig.index);
-    const from = /^From: *(.+?)\s*(?:<[^>]*>|\[[^\]]*\])?\s*$/m.exec(tail)?.[1]?.replace(/^"|"$/g, '') ?? null;
-    extraQuotes.push({ postId: null, author: from, text: tail });
+  if (body.includes(' next part ')) {
+    body = body.replace(SCRUBBED, (block) => {
+      const url = /^URL: ?<?([^>\s]+)>?/im.exec(block)?.[1] ?? null;
+      const name = /^Name: ?(.+)$/im.exec(block)?.[1]?.trim() ?? (url ? url.split('/').pop()! : 'attachment');
+      files.push({ name, url });
+      return '';
+    });
   }
-  const { text: ownWithSig, quotes } = splitQuoted(body);
-  let text = ownWithSig;
+  body = '\n' + body;
+  for (const [hint, re] of FOOTERS) {
+    // The footer's words are found first; its pattern is then tried only from a little before them.
+    const at = body.indexOf(hint);
+    if (at < 0) continue;
+    const from = Math.max(0, at - 400);
+    const m = re.exec(body.slice(from));
+    if (m) body = body.slice(0, from + m.index);
+  }
+  body = body.slice(1);
+  const quotes: QuoteInput[] = [];
+  const answered: QuoteInput[] = [];
+  let lines = body.split('\n');
+  const ob = answeredLine(lines, body);
+  if (ob >= 0) {
+    const tail = lines.slice(ob);
+    const text = tail.join('\n').trim();
+    if (text) answered.push({ postId: null, author: blockAuthor(tail.slice(0, 8)), text });
+    lines = lines.slice(0, ob);
+    body = lines.join('\n');
+  }
+  // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
+  const own: string[] = [];
+  let block: string[] | null = null;
+  let author: string | null = null;
+  let pending: { author: string | null; at: number } | null = null;
+  const endBlock = () => {
+    if (block) {
+      const q = block.join('\n').trim();
+      if (q) quotes.push({ postId: null, author, text: q });
+    }
+    block = null;
+    author = null;
+  };
+  /** Takes an attribution off the end of `own` (ending at most one blank line back); returns it, or null. */
+  const takeAttribution = (tail = ''): string | null => {
+    let k = own.length - 1;
+    if (k >= 0 && !own[k]!.trim()) k--;
+    for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
+      const parts = own.slice(k - n + 1, k + 1);
+      if (parts.some((p) => !p.trim())) break;
+      const joined = (parts.join(' ') + tail).replace(/\s+/g, ' ').trim();
+      if (isAttribution(joined)) {
+        own.length = k - n + 1;
+        return joined;
+      }
+    }
+    return null;
+  };
+  const anyQuoted = body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && QUOTED_LINE.test(body));
+  if (!anyQuoted) own.push(...lines);
+  for (let i = 0; anyQuoted && i < lines.length; i++) {
+    const line = lines[i]!;
+    const c = line.charCodeAt(0);
+    const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
+    if (quoted) {
+      if (!block) {
+        block = [];
+        const t = line.trim();
+        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(t) : null;
+        if (wrapped) {
+          // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
+          pending = { author: attributionName(wrapped), at: i };
+          block = null;
+          continue;
+        }
+        const a = takeAttribution();
+        if (a) author = attributionName(a);
+        else if (pending && i - pending.at <= 2) author = pending.author;
+        pending = null;
+      }
+      block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
+    } else {
+      endBlock();
+      own.push(line);
+    }
+  }
+  endBlock();
+  // An attribution left at the end, its quote cut away by the archive or the writer.
+  while (own.length && !own[own.length - 1]!.trim()) own.pop();
+  while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
+  takeAttribution();
+  let kept = own;
+  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || /<\s*snip/i.test(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   let signature: string | null = null;
-  const lines = ownWithSig.split('\n');
-  // The last "-- " line (RFC 3676), when near the end: a dash line early on is prose, not a signature.
-  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 15; i--) {
-    if (/^-- ?$/.test(lines[i]!)) {
-      signature = lines.slice(i + 1).join('\n').trim() || null;
-      text = lines.slice(0, i).join('\n').trim();
+  // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
+  for (let i = kept.length - 1; i > 0; i--) {
+    const l = kept[i]!;
+    if (l === '-- ' || (l === '--' && i >= kept.length - 15)) {
+      signature = kept.slice(i + 1).join('\n').trim() || null;
+      kept = kept.slice(0, i);
       break;
     }
   }
-  return { text, quotes: [...quotes, ...extraQuotes], signature, files };
+  let text = kept.join('\n');
+  if (/[ \t]\n/.test(text)) text = text.replace(/[ \t]+\n/g, '\n');
+  if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
+  text = text.trim();
+  if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
+  if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
+  return { text, quotes: [...quotes, ...answered], signature, files };
 }

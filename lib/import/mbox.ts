@@ -1,66 +1,295 @@
-import PostalMime from 'postal-mime';
+import { addressParser, decodeWords } from 'postal-mime';
 import { Thread } from '../model/thread.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { splitMailBody } from './mail-body.ts';
-import { textHtml, withFiles } from './message-text.ts';
+import { readMail, type MailMessage } from './mail-mime.ts';
+import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
-export type MailPlatform = 'mailman' | 'listserv' | 'mbox';
+export type MailPlatform = 'mailman' | 'listserv' | 'mbox' | 'nntp' | 'groupsio';
+
+/**
+ * How messages are laid end to end in the file: mbox "From " envelope lines (RFC 4155), a LISTSERV
+ * notebook (LISTNAME.LOGyymm[w]: L-Soft documents each message as following a line of exactly 73 "="
+ * signs, its header fields, padded with spaces, immediately after; any run of 40 or more followed by a
+ * header line is accepted, as hand-edited notebooks drift), or one message alone (an .eml, a Usenet article).
+ */
+export type MailFraming = 'mbox' | 'notebook' | 'single';
 
 // "From andy at example.com  Sat Nov 14 21:29:28 2015" (Mailman's obfuscated envelope) or "From MAILER-DAEMON Sat …".
 const ENVELOPE = /^From \S.*?\s+\w{3} \w{3} [ \d]\d \d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
+const NOTEBOOK_RULE = /^={40,}\s*$/;
+const HEADER_LINE = /^[!-9;-~]+:/;
 const OBFUSCATED = /^From \S+ at \S+ /m;
 
-function latin1(bytes: Uint8Array): string {
+/** Which framing a file's first lines show; null when none. */
+export function mailFraming(head: string): MailFraming | null {
+  const lines = head.replace(/^\ufeff/, '').split(/\r?\n/);
+  let i = 0;
+  while (i < lines.length - 1 && !lines[i]!.trim()) i++;
+  const first = lines[i] ?? '';
+  if (ENVELOPE.test(first)) return 'mbox';
+  if (NOTEBOOK_RULE.test(first) && HEADER_LINE.test(lines[i + 1] ?? '')) return 'notebook';
+  // A lone message: header fields up to the first empty line, among them who sent it and when or which.
+  if (!HEADER_LINE.test(first)) return null;
+  const block: string[] = [];
+  for (let k = i; k < lines.length && lines[k]!.trim(); k++) block.push(lines[k]!);
+  if (block.length === lines.length - i) return null;
+  const names = new Set(block.filter((l) => HEADER_LINE.test(l)).map((l) => l.slice(0, l.indexOf(':')).toLowerCase()));
+  const folded = block.filter((l) => !HEADER_LINE.test(l) && !/^[ \t]/.test(l)).length;
+  return !folded && names.has('from') && (names.has('date') || names.has('message-id')) && (names.has('subject') || names.has('newsgroups')) ? 'single' : null;
+}
+
+/** Which list software (or service) wrote the archive, from its own marks. */
+export function mailPlatform(text: string, framing: MailFraming = 'mbox'): MailPlatform {
+  if (framing === 'notebook') return 'listserv';
+  if (OBFUSCATED.test(text)) return 'mailman';
+  if (/^Archived-At: <https?:\/\/[^>]*wa\.exe/im.test(text) || /^sender: .*LISTSERV|@LIST\./im.test(text)) return 'listserv';
+  if (/^User-Agent: GROUPS\.IO\b|^Message-Id: <[^>]*@groups\.io>/im.test(text)) return 'groupsio';
+  if (framing === 'single' && /^Newsgroups: /im.test(text)) return 'nntp';
+  return 'mbox';
+}
+
+/** One message as cut from the file: its bytes (valid until the splitter is given more), where it starts, its number. */
+export interface MailRecord {
+  raw: Uint8Array;
+  offset: number;
+  index: number;
+  /** The file ended inside this message's last line. */
+  endsMidLine: boolean;
+}
+
+const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20];
+
+function ascii(b: Uint8Array, from: number, to: number): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
   return s;
 }
 
-/** Splits an mbox at its envelope lines, undoing ">From " escaping; bytes stay bytes (each mail names its charset). */
-export function splitMbox(bytes: Uint8Array): { raw: Uint8Array; line: number }[] {
-  // Latin-1 maps each byte to one char, so string offsets are byte offsets and nothing is lost.
-  const text = latin1(bytes);
-  const lines = text.split('\n');
-  const out: { raw: Uint8Array; line: number }[] = [];
-  let cur: string[] | null = null;
-  let start = 0;
-  const flush = () => {
-    if (cur) {
-      const s = cur.join('\n');
-      const raw = new Uint8Array(s.length);
-      for (let k = 0; k < s.length; k++) raw[k] = s.charCodeAt(k);
-      out.push({ raw, line: start });
+/**
+ * Cuts a mail archive into messages as its bytes arrive, holding only the message being read: the
+ * memory needed is that of the largest message plus one chunk, whatever the file's size.
+ */
+export class MailSplitter {
+  private buf = new Uint8Array(1 << 16);
+  private len = 0;
+  /** File offset of buf[0]. */
+  private base = 0;
+  /** Start of the current message in buf, or -1 before the first delimiter. */
+  private start = -1;
+  /** Next line start to examine. */
+  private scan = 0;
+  /** ">From " lines of the current message (buf positions of their first ">"), unescaped when it is cut. */
+  private escaped: number[] = [];
+  private index = 0;
+  private first = true;
+
+  constructor(readonly framing: MailFraming) {}
+
+  push(chunk: Uint8Array): MailRecord[] {
+    let c = chunk;
+    if (this.first && c.length) {
+      this.first = false;
+      if (c[0] === 0xef && c[1] === 0xbb && c[2] === 0xbf) {
+        c = c.subarray(3);
+        this.base = 3;
+      }
     }
-  };
-  lines.forEach((l, i) => {
-    if (ENVELOPE.test(l.replace(/\r$/, '')) && (i === 0 || lines[i - 1]!.replace(/\r$/, '') === '')) {
-      flush();
-      cur = [];
-      start = i + 1;
-    } else if (cur) cur.push(l.replace(/^>(>*From )/, '$1'));
-  });
-  flush();
-  return out;
+    this.append(c);
+    return this.cut(false);
+  }
+
+  end(): MailRecord[] {
+    return this.cut(true);
+  }
+
+  private append(c: Uint8Array): void {
+    const keep = this.start >= 0 ? this.start : Math.min(this.scan, this.len);
+    if (keep > 0) {
+      this.buf.copyWithin(0, keep, this.len);
+      this.len -= keep;
+      this.base += keep;
+      this.scan -= keep;
+      if (this.start >= 0) this.start -= keep;
+      for (let k = 0; k < this.escaped.length; k++) this.escaped[k]! -= keep;
+    }
+    if (this.len + c.length > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < this.len + c.length) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    this.buf.set(c, this.len);
+    this.len += c.length;
+  }
+
+  private record(from: number, to: number, endsMidLine: boolean): MailRecord {
+    const b = this.buf;
+    let raw: Uint8Array;
+    const esc = this.escaped.filter((p) => p < to);
+    if (!esc.length) raw = b.subarray(from, to);
+    else {
+      // mboxrd: one ">" is taken off every ">From " line (">>From " keeps one).
+      raw = new Uint8Array(to - from - esc.length);
+      let o = 0;
+      let at = from;
+      for (const p of esc) {
+        raw.set(b.subarray(at, p), o);
+        o += p - at;
+        at = p + 1;
+      }
+      raw.set(b.subarray(at, to), o);
+    }
+    this.escaped = [];
+    return { raw, offset: this.base + from, index: this.index++, endsMidLine };
+  }
+
+  private cut(final: boolean): MailRecord[] {
+    const out: MailRecord[] = [];
+    const b = this.buf;
+    if (this.framing === 'single') {
+      if (final && this.len) out.push(this.record(0, this.len, b[this.len - 1] !== 0x0a));
+      if (final) this.len = 0;
+      return out;
+    }
+    if (this.framing === 'mbox') return this.cutMbox(final, out);
+    let p = this.scan;
+    for (;;) {
+      // p is a line start; find its end.
+      const nl = b.indexOf(0x0a, p);
+      if (nl < 0 || nl >= this.len) {
+        if (!final) break;
+        if (this.start >= 0 && this.len > this.start) out.push(this.record(this.start, this.len, this.len > p));
+        this.start = -1;
+        this.len = 0;
+        p = 0;
+        break;
+      }
+      const delimiter = this.isDelimiter(p, nl, final);
+      if (delimiter === null) break; // needs the next line, not yet here
+      if (delimiter) {
+        if (this.start >= 0) {
+          // The empty line before a delimiter separates messages; it is not the message's.
+          let end = p;
+          if (end > this.start && b[end - 1] === 0x0a) end--;
+          if (end > this.start && b[end - 1] === 0x0d) end--;
+          out.push(this.record(this.start, end, false));
+        }
+        this.escaped = [];
+        this.start = nl + 1;
+      }
+      p = nl + 1;
+    }
+    this.scan = p;
+    return out;
+  }
+
+  /**
+   * mbox: only lines starting "From " (envelopes) or ">From " (mboxrd escapes) matter, so the scan jumps
+   * from one "F" byte to the next instead of visiting every line.
+   */
+  private cutMbox(final: boolean, out: MailRecord[]): MailRecord[] {
+    const b = this.buf;
+    const len = this.len;
+    let i = this.scan;
+    for (;;) {
+      const f = b.indexOf(0x46, i);
+      if (f < 0 || f >= len) {
+        i = len;
+        break;
+      }
+      if (f + 5 > len) {
+        i = final ? len : f;
+        break;
+      }
+      if (b[f + 1] !== 0x72 || b[f + 2] !== 0x6f || b[f + 3] !== 0x6d || b[f + 4] !== 0x20) {
+        i = f + 1;
+        continue;
+      }
+      let j = f;
+      while (j > 0 && b[j - 1] === 0x3e) j--;
+      if (j > 0 && b[j - 1] !== 0x0a) {
+        i = f + 1;
+        continue;
+      }
+      if (j < f) {
+        if (this.start >= 0 && j >= this.start) this.escaped.push(j);
+        i = f + 1;
+        continue;
+      }
+      const nl = b.indexOf(0x0a, f);
+      if (nl < 0 || nl >= len) {
+        i = final ? len : f;
+        break;
+      }
+      const delimiter = this.isDelimiter(f, nl, final);
+      if (delimiter === null) {
+        i = f;
+        break;
+      }
+      if (delimiter) {
+        if (this.start >= 0) {
+          let end = f;
+          if (end > this.start && b[end - 1] === 0x0a) end--;
+          if (end > this.start && b[end - 1] === 0x0d) end--;
+          out.push(this.record(this.start, end, false));
+        }
+        this.escaped = [];
+        this.start = nl + 1;
+        i = nl + 1;
+      } else i = f + 1;
+    }
+    this.scan = i;
+    if (final) {
+      // A file cut inside an envelope line: the message before it is whole, the one it began is lost.
+      const lastLine = b.lastIndexOf(0x0a, len - 1) + 1;
+      if (this.start >= 0 && b[len - 1] !== 0x0a && lastLine > this.start && FROM.every((ch, k) => lastLine + k >= len || b[lastLine + k] === ch)) {
+        let end = lastLine;
+        if (end > this.start && b[end - 1] === 0x0a) end--;
+        if (end > this.start && b[end - 1] === 0x0d) end--;
+        out.push(this.record(this.start, end, false));
+        this.start = lastLine;
+      }
+      if (this.start >= 0 && len > this.start) out.push(this.record(this.start, len, b[len - 1] !== 0x0a));
+      this.start = -1;
+      this.len = 0;
+      this.scan = 0;
+    }
+    return out;
+  }
+
+  /** Whether the line [p, nl) starts a message; null when that depends on a line not read yet. */
+  private isDelimiter(p: number, nl: number, final: boolean): boolean | null {
+    const b = this.buf;
+    if (this.framing === 'notebook') {
+      if (b[p] !== 0x3d || nl - p < 40) return false;
+      if (!NOTEBOOK_RULE.test(ascii(b, p, nl))) return false;
+      const next = b.indexOf(0x0a, nl + 1);
+      if (next < 0 || next >= this.len) return final ? false : null;
+      return HEADER_LINE.test(ascii(b, nl + 1, Math.min(next, nl + 200)));
+    }
+    if (b[p] !== 0x46 || !FROM.every((ch, j) => b[p + j] === ch)) return false;
+    if (!ENVELOPE.test(ascii(b, p, Math.min(nl, p + 400)))) return false;
+    if (this.start < 0 || p === this.start) return true;
+    // RFC 4155 puts an empty line before each envelope; without one, the next line must be a header field.
+    if (b[p - 2] === 0x0a || (b[p - 2] === 0x0d && b[p - 3] === 0x0a)) return true;
+    const next = b.indexOf(0x0a, nl + 1);
+    if (next < 0 || next >= this.len) return final ? false : null;
+    return HEADER_LINE.test(ascii(b, nl + 1, Math.min(next, nl + 200)));
+  }
 }
 
-/** Mailman archives write "andy at example.com (Andy Grunwald)"; give the parser a real address back. */
-function deobfuscateHeaders(raw: Uint8Array): Uint8Array {
-  const s = latin1(raw);
-  const end = s.search(/\r?\n\r?\n/);
-  const head = (end < 0 ? s : s.slice(0, end)).replace(/^(From|Reply-To|Sender|Cc|To):([^\n]*)/gim, (_all, h: string, v: string) =>
-    `${h}:${v.replace(/([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)/g, '$1@$2')}`,
-  );
-  const t = head + (end < 0 ? '' : s.slice(end));
-  const out = new Uint8Array(t.length);
-  for (let k = 0; k < t.length; k++) out[k] = t.charCodeAt(k);
-  return out;
+/** Mailman archives write "andy at example.com (Andy Grunwald)"; the address is read as one. */
+function deobfuscate(v: string): string {
+  return v.includes(' at ') ? v.replace(/([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)/g, '$1@$2') : v;
 }
 
 export function normaliseSubject(s: string): string {
   let t = s.trim().replace(/^'(.*)'$/, '$1').replace(/\s+/g, ' ');
   for (;;) {
-    const next = t.replace(/^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif)(?:\[\d+\])?\s*:\s*)/i, '');
+    const next = t.replace(/^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i, '');
     if (next === t) return t.toLowerCase();
     t = next;
   }
@@ -72,106 +301,414 @@ function cleanSubject(s: string): string {
 
 const ids = (s: string | undefined) => (s ?? '').match(/<[^<>\s]+>/g)?.map((x) => x.slice(1, -1)) ?? [];
 
+function words(v: string | undefined): string {
+  if (!v) return '';
+  return v.includes('=?') ? decodeWords(v) : v;
+}
+
+/** The sender's display name; an address is personal data and never stands in for one (its mailbox part does). */
+// The usual shapes of a From field, read without the full address-list parser: "Name <a@b>", "\"Name\" <a@b>", "a@b (Name)", "a@b".
+const FROM_ANGLE = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;()@]*?))\s*<([^<>\s,;]*)>\s*$/;
+const FROM_COMMENT = /^\s*([^\s<>(),;"]+@[^\s<>(),;"]+)\s*(?:\(([^()]*)\))?\s*$/;
+
+function authorName(from: string | undefined): string {
+  const raw = deobfuscate(from ?? '');
+  let name = '';
+  let address = '';
+  const angle = FROM_ANGLE.exec(raw);
+  const comment = angle ? null : FROM_COMMENT.exec(raw);
+  if (angle) {
+    name = words((angle[1] ?? angle[2] ?? '').replace(/\\(.)/g, '$1'));
+    address = angle[3] ?? '';
+  } else if (comment) {
+    name = words(comment[2] ?? '');
+    address = comment[1]!;
+  } else try {
+    const a = addressParser(raw)[0];
+    if (a) {
+      name = words(a.name ?? '').trim();
+      address = 'address' in a ? (a.address ?? '') : '';
+    }
+  } catch {
+    /* a malformed field: fall back to its words below */
+  }
+  name = name.replace(/^["']+|["']+$/g, '').replace(/\s+/g, ' ').trim();
+  if (/@|\S+ at \S+\.\S+/.test(name)) name = name.replace(/\s*\S+@\S+|\s*\S+ at \S+\.\S+/g, '').trim() || (name.match(/^([^@\s]+)(?:@| at )/)?.[1] ?? '');
+  return name || address.replace(/@.*$/, '') || 'Unknown';
+}
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+// RFC 5322's own form, which nearly every mail uses: "[Tue, ]15 Mar 2016 22:14:56 +0100".
+const RFC5322_DATE = /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/;
+
+function isoDate(v: string | undefined): string | null {
+  if (!v) return null;
+  const m = RFC5322_DATE.exec(v);
+  const mo = m ? MONTHS[m[2]!.toLowerCase()] : undefined;
+  if (m && mo !== undefined && (m[7] || /^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(m[0].length)))) {
+    const off = m[7] ? (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(3, 5))) : 0;
+    const t = Date.UTC(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - off * 60_000;
+    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return new Date(t).toISOString().replace('.000Z', 'Z');
+  }
+  const t = Date.parse(v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim());
+  if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(2200, 0, 1)) return null;
+  return new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+/** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
+function idHash(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
 interface Mail {
   id: string;
-  parentId: string | null;
-  refs: string[];
+  /** The writer's words before attachment notes, and the attachments: the HTML is made from them at hand-out. */
+  ownText: string;
+  files: FileRef[];
+  parentIds: string[];
   subject: string;
   time: number;
   order: number;
   archivedAt: string | null;
+  size: number;
   post: Thread['posts'][number];
 }
 
-/** Which list software wrote the archive, from its own marks. */
-export function mailPlatform(text: string): MailPlatform {
-  if (OBFUSCATED.test(text)) return 'mailman';
-  if (/^Archived-At: <https?:\/\/[^>]*wa\.exe/im.test(text) || /^sender: .*LISTSERV|@LIST\./im.test(text)) return 'listserv';
-  return 'mbox';
+interface Group {
+  mails: Mail[];
+  subjectKey: string;
+  bytes: number;
+  lastSeen: number;
+  truncated: boolean;
+}
+
+export interface MailThreadLimits {
+  /** Text held in conversations still open; past it, the longest-idle are completed. */
+  maxHeldBytes: number;
+  /** A conversation no message has joined for this many messages is complete. */
+  maxIdleMessages: number;
+}
+
+const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 16 << 20, maxIdleMessages: 5_000 };
+
+/**
+ * Groups messages into conversations as they are read: by In-Reply-To and References, then by
+ * normalised subject for replies whose parent is missing; a parent that arrives after its replies takes
+ * them in. Conversations are handed out once idle (see MailThreadLimits), so a huge archive never sits
+ * whole in memory; a small one (under the limits) comes out exactly as if read whole.
+ */
+export class MailThreads {
+  private readonly open = new Map<Group, true>();
+  /** Message id → its open conversation. */
+  private readonly groupOf = new Map<string, Group>();
+  /** Every message id read, as a 53-bit hash: repeats are recognised without keeping the ids of a huge archive. */
+  private readonly seenIds = new Set<number>();
+  /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
+  private readonly waitOrder: { seq: number; id: string }[] = [];
+  private waitHead = 0;
+  private readonly bySubject = new Map<string, Group>();
+  private readonly waiting = new Map<string, Group[]>();
+  private held = 0;
+  private seen = 0;
+
+  constructor(
+    private readonly platform: MailPlatform,
+    private readonly file: string,
+    private readonly limits: MailThreadLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Whether this message id was read before (and records it). */
+  repeated(id: string): boolean {
+    const h = idHash(id);
+    if (this.seenIds.has(h)) return true;
+    this.seenIds.add(h);
+    return false;
+  }
+
+  add(m: Mail): Thread[] {
+    const seq = ++this.seen;
+    let group: Group | null = null;
+    for (const pid of m.parentIds) {
+      const g = pid === m.id ? undefined : this.groupOf.get(pid);
+      if (g) {
+        group = g;
+        break;
+      }
+    }
+    if (!group) {
+      const key = normaliseSubject(m.subject);
+      // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
+      group = this.bySubject.get(key) ?? null;
+      if (!group) {
+        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false };
+        if (key) this.bySubject.set(key, group);
+      }
+      // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
+      for (const pid of m.parentIds.slice(0, 2)) {
+        if (this.seenIds.has(idHash(pid))) continue;
+        const list = this.waiting.get(pid);
+        if (list) list.push(group);
+        else this.waiting.set(pid, [group]);
+        this.waitOrder.push({ seq, id: pid });
+      }
+      while (this.waitHead < this.waitOrder.length && this.waitOrder[this.waitHead]!.seq < seq - this.limits.maxIdleMessages) this.waiting.delete(this.waitOrder[this.waitHead++]!.id);
+      if (this.waitHead > 4096 && this.waitHead * 2 > this.waitOrder.length) this.waitOrder.splice(0, this.waitHead), (this.waitHead = 0);
+    }
+    this.join(group, m, seq);
+    const waiters = this.waiting.get(m.id);
+    if (waiters) {
+      this.waiting.delete(m.id);
+      for (const w of waiters) if (w !== group && this.open.has(w)) this.merge(w, group);
+    }
+    return this.evict(seq);
+  }
+
+  /** The conversations still open, in order of their first message. */
+  finish(): Thread[] {
+    const rest = [...this.open.keys()];
+    return rest.map((g) => this.close(g));
+  }
+
+  private join(g: Group, m: Mail, seq: number): void {
+    g.mails.push(m);
+    g.bytes += m.size;
+    this.held += m.size;
+    this.groupOf.set(m.id, g);
+    g.lastSeen = seq;
+    this.open.delete(g);
+    this.open.set(g, true);
+  }
+
+  private merge(from: Group, into: Group): void {
+    for (const m of from.mails) {
+      into.mails.push(m);
+      this.groupOf.set(m.id, into);
+    }
+    into.bytes += from.bytes;
+    into.truncated ||= from.truncated;
+    this.open.delete(from);
+    if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
+  }
+
+  private evict(seq: number): Thread[] {
+    const out: Thread[] = [];
+    for (const g of this.open.keys()) {
+      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= seq - this.limits.maxIdleMessages) break;
+      out.push(this.close(g));
+    }
+    return out;
+  }
+
+  markTruncated(): boolean {
+    const last = [...this.open.keys()].pop();
+    if (last) last.truncated = true;
+    return !!last;
+  }
+
+  private close(g: Group): Thread {
+    this.open.delete(g);
+    this.held -= g.bytes;
+    if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
+    for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
+    const ms = g.mails.sort((a, b) => a.time - b.time || a.order - b.order);
+    // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
+    g.mails = [];
+    const here = new Map(ms.map((m) => [m.id, m]));
+    for (const m of ms) {
+      const pid = m.parentIds.find((p) => p !== m.id && here.has(p));
+      if (!pid) continue;
+      m.post.replyTo = pid;
+      const parent = here.get(pid);
+      if (parent) for (const q of m.post.quotes) if (q.postId === null && q.author === null) q.author = parent.post.author.name;
+    }
+    for (const m of ms) m.post.html = withFiles(m.ownText, textHtml(m.ownText), m.files).html;
+    const r = ms[0]!;
+    return Thread.parse({
+      platform: this.platform,
+      url: r.archivedAt ?? `mbox://${encodeURIComponent(this.file)}/${encodeURIComponent(r.id)}`,
+      title: cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
+      posts: ms.map((m) => m.post),
+      ...(g.truncated ? { truncated: true } : {}),
+    });
+  }
+}
+
+export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
+  const h = email.headers;
+  const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
+  const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
+  const files = [...body.files, ...email.files];
+  // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
+  const text = files.length ? withFiles(body.text, '', files).text : body.text;
+  const archivedAt = ids(h.get('archived-at'))[0] ?? null;
+  const date = isoDate(h.get('date'));
+  const inReplyTo = ids(h.get('in-reply-to'));
+  return {
+    id,
+    parentIds: [...inReplyTo.slice(0, 1), ...ids(h.get('references')).reverse()],
+    subject: words(h.get('subject')),
+    time: date ? Date.parse(date) : Number.MAX_SAFE_INTEGER,
+    order: rec.index,
+    archivedAt,
+    size: text.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
+    files,
+    ownText: body.text,
+    post: {
+      id,
+      author: { name: authorName(h.get('from')), url: null },
+      publishedAt: date,
+      text,
+      html: '',
+      permalink: archivedAt,
+      replyTo: null,
+      quotes: body.quotes.map((q) => ({ postId: q.postId ?? null, author: q.author ?? null, text: q.text })),
+      score: null,
+      ...(body.signature ? { signature: body.signature } : {}),
+    },
+  };
+}
+
+export interface MailImportOptions {
+  limits?: MailThreadLimits;
+  onProgress?: (p: { bytes: number; messages: number; threads: number }) => void;
+}
+
+const HEAD_BYTES = 1 << 16;
+
+/**
+ * A mail archive read as a stream (mbox of any flavour: Mailman/pipermail monthly archives, LISTSERV
+ * and groups.io mboxes; a LISTSERV notebook LOG file; a single message): conversations come out as
+ * they complete. Unreadable messages are skipped and counted; a file that ends inside its last message
+ * is said to be cut off, and the conversation holding that message carries `truncated`.
+ */
+export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ctx: ImportContext = importContext('archive.mbox'), opts: MailImportOptions = {}): AsyncGenerator<Thread> {
+  const file = baseName(ctx.file);
+  let splitter = null as MailSplitter | null;
+  let threads = null as MailThreads | null;
+  let headText = '';
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let platform: MailPlatform = 'mbox';
+  let bytes = 0;
+  let messages = 0;
+  let read = 0;
+  let emitted = 0;
+  let lastGood: MailRecord | null = null;
+  const skipped: string[] = [];
+  let skippedCount = 0;
+  let cut: { rec: MailRecord; kept: boolean } | null = null;
+
+  const start = (): void => {
+    const head = new Uint8Array(pendingBytes);
+    let o = 0;
+    for (const p of pending) {
+      head.set(p.subarray(0, Math.min(p.length, pendingBytes - o)), o);
+      o += p.length;
+      if (o >= pendingBytes) break;
+    }
+    headText = new TextDecoder('utf-8').decode(head.subarray(0, HEAD_BYTES));
+    const framing = mailFraming(headText);
+    if (!framing)
+      throw new ImportError('not a mail archive: it starts neither with an mbox "From " envelope line, nor with a LISTSERV notebook "=====" line, nor with a mail header block.', ctx.file, { offset: 0, line: 1, column: 1 });
+    platform = mailPlatform(headText, framing);
+    splitter = new MailSplitter(framing);
+    threads = new MailThreads(platform, file, opts.limits);
+  };
+
+  function* take(recs: MailRecord[], final: boolean): Generator<Thread> {
+    for (const rec of recs) {
+      read++;
+      const isLast = final && rec === recs[recs.length - 1];
+      const r = readMail(rec.raw);
+      if (!r.ok) {
+        if (isLast && (rec.endsMidLine || rec.raw.length < 40)) {
+          cut = { rec, kept: false };
+          continue;
+        }
+        skippedCount++;
+        if (skipped.length < 3) skipped.push(`message ${rec.index + 1} (byte ${rec.offset}): ${r.reason}`);
+        continue;
+      }
+      const incomplete = isLast && (rec.endsMidLine || !r.mail.complete);
+      if (incomplete) {
+        // Only the headers arrived: no words of the writer to keep.
+        const kept = r.mail.text.trim() !== '' || r.mail.files.length > 0;
+        cut = { rec, kept };
+        if (!kept) continue;
+      }
+      const m = toMail(r.mail, rec, file, platform === 'mailman');
+      if (threads!.repeated(m.id)) continue;
+      messages++;
+      lastGood = rec;
+      for (const t of threads!.add(m)) {
+        emitted++;
+        yield t;
+      }
+    }
+  }
+
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    if (!splitter) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < HEAD_BYTES) continue;
+      start();
+      for (const p of pending) yield* take(splitter!.push(p), false);
+      pending = [];
+    } else yield* take(splitter.push(chunk), false);
+    opts.onProgress?.({ bytes, messages, threads: emitted });
+  }
+  if (!splitter) {
+    if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
+    start();
+    for (const p of pending) yield* take(splitter!.push(p), false);
+  }
+  yield* take(splitter!.end(), true);
+  if (!messages) {
+    throw new ImportError(
+      skippedCount ? `no message could be read: ${skipped.join('; ')}.` : 'no message was found in this mail archive.',
+      ctx.file,
+      { offset: 0, line: null, column: null },
+    );
+  }
+  if (skippedCount)
+    ctx.warn(`${skippedCount} of ${read} messages could not be read and were skipped: ${skipped.join('; ')}${skippedCount > skipped.length ? '; …' : ''}.`);
+  const c = cut as { rec: MailRecord; kept: boolean } | null;
+  if (c) {
+    threads!.markTruncated();
+    ctx.warn(
+      `this file looks cut off after message ${c.rec.index}: message ${c.rec.index + 1} (byte ${c.rec.offset}) ends mid-way` +
+        (c.kept ? '; what arrived of it is kept, and its conversation is marked truncated.' : ' and was left out.') +
+        ' Download or export the archive again to get all of it.',
+    );
+  }
+  void lastGood;
+  for (const t of threads!.finish()) {
+    emitted++;
+    yield t;
+  }
+  opts.onProgress?.({ bytes, messages, threads: emitted });
 }
 
 /**
- * A mailbox (Mailman/pipermail monthly archive, LISTSERV mbox, any mbox): threads by In-Reply-To and
- * References, then by normalised subject for replies whose parent is missing. Quoted ">" lines become
- * quotes, the "-- " signature is kept apart, and Mailman's "x at y" addresses are read as addresses.
+ * A whole mail archive in memory (see importMboxStream): conversations in order of their first message.
+ * Quoted ">" lines and attributions become quotes, the "-- " signature is kept apart, list footers are
+ * dropped, and Mailman's "x at y" addresses are read as addresses.
  */
-export async function importMbox(bytes: Uint8Array, ctx: ImportContext = importContext('archive.mbox')): Promise<Thread[]> {
-  const head = latin1(bytes.subarray(0, 1 << 16));
-  const parts = splitMbox(bytes);
-  if (!parts.length) throw new ImportError('not an mbox mail archive: no "From " envelope line was found.', ctx.file, { offset: 0, line: 1, column: 1 });
-  const platform = mailPlatform(head);
-  const file = baseName(ctx.file);
-  const mails: Mail[] = [];
-  const seen = new Set<string>();
-  for (const [order, part] of parts.entries()) {
-    let email: Awaited<ReturnType<typeof PostalMime.parse>>;
-    try {
-      email = await PostalMime.parse(deobfuscateHeaders(part.raw));
-    } catch (e) {
-      ctx.warn(`message at line ${part.line} could not be parsed (${(e as Error).message}); skipped.`);
-      continue;
-    }
-    const id = ids(email.messageId)[0] ?? email.messageId?.trim() ?? `${file}#L${part.line}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const from = email.from && 'address' in email.from ? email.from : null;
-    const body = splitMailBody(email.text ?? '');
-    const { text, html } = withFiles(body.text, textHtml(body.text), body.files);
-    const archivedAt = ids(email.headers.find((h) => h.key === 'archived-at')?.value)[0] ?? null;
-    const date = email.date && !Number.isNaN(Date.parse(email.date)) ? new Date(email.date).toISOString().replace('.000Z', 'Z') : null;
-    mails.push({
-      id,
-      parentId: ids(email.inReplyTo)[0] ?? null,
-      refs: ids(email.references),
-      subject: email.subject ?? '',
-      time: date ? Date.parse(date) : Number.MAX_SAFE_INTEGER,
-      order,
-      archivedAt,
-      post: {
-        id,
-        // An address is personal data and travels into published datasets: the name stands alone, and
-        // without one only the mailbox name is kept.
-        author: { name: from?.name || from?.address?.replace(/@.*$/, '') || 'Unknown', url: null },
-        publishedAt: date,
-        text,
-        html,
-        permalink: archivedAt,
-        replyTo: null,
-        quotes: body.quotes.map((q) => ({ postId: q.postId ?? null, author: q.author ?? null, text: q.text })),
-        score: null,
-        ...(body.signature ? { signature: body.signature } : {}),
-      },
-    });
-  }
-  mails.sort((a, b) => a.time - b.time || a.order - b.order);
-  const byId = new Map(mails.map((m) => [m.id, m]));
-  const root = new Map<string, Mail>();
-  const bySubject = new Map<string, Mail>();
-  const groups = new Map<Mail, Mail[]>();
-  for (const m of mails) {
-    const parent = [m.parentId, ...[...m.refs].reverse()].map((x) => (x ? byId.get(x) : undefined)).find((p) => p && p !== m && root.has(p.id));
-    let r: Mail;
-    if (parent) {
-      m.post.replyTo = parent.id;
-      for (const q of m.post.quotes) if (q.postId === null && q.author === null) q.author = parent.post.author.name;
-      r = root.get(parent.id)!;
-    } else {
-      // A reply whose parent is not in this archive (or whose ids were rewritten) joins the thread of its subject.
-      r = bySubject.get(normaliseSubject(m.subject)) ?? m;
-    }
-    root.set(m.id, r);
-    if (r === m) {
-      groups.set(m, []);
-      if (!bySubject.has(normaliseSubject(m.subject))) bySubject.set(normaliseSubject(m.subject), m);
-    }
-    groups.get(r)!.push(m);
-  }
-  return [...groups].map(([r, ms]) =>
-    Thread.parse({
-      platform,
-      url: r.archivedAt ?? `mbox://${encodeURIComponent(file)}/${encodeURIComponent(r.id)}`,
-      title: cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
-      posts: ms.map((m) => m.post),
-    }),
-  );
+export async function importMbox(bytes: Uint8Array, ctx: ImportContext = importContext('archive.mbox'), opts: MailImportOptions = {}): Promise<Thread[]> {
+  const out: Thread[] = [];
+  const chunks = function* () {
+    for (let i = 0; i < bytes.length; i += 1 << 20) yield bytes.subarray(i, i + (1 << 20));
+  };
+  for await (const t of importMboxStream(chunks(), ctx, opts)) out.push(t);
+  const first = (t: Thread) => t.posts[0]!.publishedAt ?? '\uffff';
+  return out.map((t, i) => ({ t, i })).sort((a, b) => (first(a.t) < first(b.t) ? -1 : first(a.t) > first(b.t) ? 1 : a.i - b.i)).map((x) => x.t);
 }

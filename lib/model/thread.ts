@@ -100,6 +100,11 @@ export const Thread = z.object({
    * so a reader knows the thread is incomplete and by how much.
    */
   omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
+  /**
+   * The source ended mid-way (an archive whose last message was cut off): what is here is real, but
+   * something after it is missing.
+   */
+  truncated: z.boolean().optional(),
   optOut: OptOutCheck.optional(),
   /** The forum's terms page as read at capture (Discourse `/tos`), which decides its posts' licence. */
   terms: z.object({ url: z.string(), text: z.string().max(200_000) }).optional(),
