@@ -15,6 +15,7 @@ import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
+import { entryProblems } from '../lib/license/entry-checks.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -262,6 +263,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const errors: LimitIssue[] = [];
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
     if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
+    errors.push(...truthIssues(entry, c.get('contributor')));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
     return answer(c, s.id);
@@ -280,6 +282,17 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     return problem(c, 500, 'Internal error', 'The hub failed to handle this request. Nothing was stored; it is safe to retry.');
   });
   return app;
+}
+
+/**
+ * What an entry claims, checked with the curate view's own rules (licence recomputed from the sources,
+ * SPDX, language, times, addresses, passages' sources, attestation). An attestation is accepted only from
+ * a hub moderator: communities' own moderators are not yet registered one by one.
+ */
+function truthIssues(entry: Entry, who: Contributor): LimitIssue[] {
+  return entryProblems(entry, { now: new Date(), mayAttest: () => who.role === 'moderator' })
+    .slice(0, MAX_ISSUES_PER_ENTRY)
+    .map((p) => ({ pointer: `/${p.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, detail: p.message.slice(0, 500) }));
 }
 
 function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'new' }>) {
@@ -326,6 +339,11 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
       if ((await contentHash(parsed.data.messages)) !== parsed.data.contentSha256) {
         report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
+      }
+      const untrue = truthIssues(parsed.data, c.get('contributor'));
+      if (untrue.length) {
+        report(i, untrue);
+        return { invalid: describeLimitIssues(untrue), entryId };
       }
       return parsed.data;
     }),

@@ -93,18 +93,16 @@ export const Thread = z.object({
       reasons: z.array(z.object({ code: z.string(), message: z.string() })),
     })
     .optional(),
-  /** The file ended before its closing structure: what was read is kept, and said to be incomplete. */
+  /**
+   * The file ended before its closing structure (a page without its end, an archive whose last message
+   * was cut off): what is here is real and kept, but something after it is missing.
+   */
   truncated: z.boolean().optional(),
   /**
    * Replies the source names but did not include (Reddit "load more" stubs): counted, never invented,
    * so a reader knows the thread is incomplete and by how much.
    */
   omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
-  /**
-   * The source ended mid-way (an archive whose last message was cut off): what is here is real, but
-   * something after it is missing.
-   */
-  truncated: z.boolean().optional(),
   optOut: OptOutCheck.optional(),
   /** The forum's terms page as read at capture (Discourse `/tos`), which decides its posts' licence. */
   terms: z.object({ url: z.string(), text: z.string().max(200_000) }).optional(),

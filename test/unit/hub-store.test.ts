@@ -1,3 +1,4 @@
+import { entryProblems } from '../../lib/license/entry-checks.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IN_FLIGHT_TTL_MS } from '../../hub/store.ts';
 import { execFileSync } from 'node:child_process';
@@ -157,6 +158,15 @@ describe.each(backends)('store contract: %s', (backend, open) => {
         for (const k of issue.path.slice(0, -1)) (from = from[k as string]), (to = to[k as string]);
         to[issue.path.at(-1) as string] = from[issue.path.at(-1) as string];
       }
+      // Then those the hub's truth checks pin (language tag, instants, addresses), by the field each names.
+      for (const { field } of entryProblems(e, { now: new Date() })) {
+        const path = field.replace(/\[(\d+)\]/g, '.$1').split('.');
+        let from: any = base; // eslint-disable-line @typescript-eslint/no-explicit-any
+        let to: any = e; // eslint-disable-line @typescript-eslint/no-explicit-any
+        for (const k of path.slice(0, -1)) (from = from[k]), (to = to[k]);
+        to[path.at(-1)!] = from[path.at(-1)!];
+      }
+      expect(entryProblems(e, { now: new Date() })).toEqual([]);
       expect(e.title).toBe(base.title + payload);
       expect(e.sources[0]!.author.name).toBe(base.sources[0]!.author.name + payload);
       e.contentSha256 = await contentHash(e.messages);

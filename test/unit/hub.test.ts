@@ -119,6 +119,35 @@ describe('hub: submissions', () => {
   });
 });
 
+describe('hub: what an entry claims is checked, not trusted', () => {
+  const resealed = async (e: Awaited<ReturnType<typeof qaEntry>>) => ({ ...e, contentSha256: await contentHash(e.messages) });
+
+  it('refuses a licence its sources do not allow, naming the field and the rule', async () => {
+    const base = await qaEntry();
+    // Open-licence sources under ShareAlike, claimed as CC0: recomputed from the sources, refused.
+    const e = await resealed({
+      ...base,
+      sources: base.sources.map((s) => ({ ...s, license: 'CC-BY-SA-4.0' })),
+      license: 'CC0-1.0',
+      consent: { ...base.consent, basis: 'open_license', license: 'CC0-1.0' },
+    });
+    const res = await post({ entries: [e] });
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.errors).toEqual([{ pointer: '/entries/0/license', detail: expect.stringMatching(/ShareAlike|attribution/) }]);
+  });
+
+  it('refuses a contributor-supplied future date, a non-BCP-47 language and a plain contributor claiming an attestation', async () => {
+    const base = await qaEntry();
+    const attestation = { community: 'Tilt Forums', license: 'CC-BY-SA-4.0', termsUrl: 'https://tiltforums.com/tos', role: 'moderator', attestedAt: new Date().toISOString() };
+    const e = await resealed({ ...base, createdAt: '9999-12-31T00:00:00Z', language: 'english', consent: { ...base.consent, basis: 'moderator_attestation', attestation } });
+    const res = await post({ entries: [e] });
+    expect(res.status).toBe(422);
+    const pointers = (await res.json()).errors.map((x: { pointer: string }) => x.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/entries/0/createdAt', '/entries/0/language', '/entries/0/consent/basis']));
+  });
+});
+
 describe('hub: who submitted', () => {
   it('records the contributor from the token, never from fields in the body', async () => {
     const e = await qaEntry();
