@@ -6,6 +6,7 @@ import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
 import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
+import type { Entry } from '../lib/model/entry.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
@@ -122,7 +123,10 @@ async function main(argv: string[]): Promise<number> {
       // withdrawn or rejected meanwhile is never overwritten, and never in the files. Should writing fail,
       // running publish again writes the same release (it holds every published entry).
       const { release, entries, newlyPublished } = await store.publishAccepted((all) => values.release ?? releaseName(all));
-      const files = buildDataset(entries, { release, date: values.date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
+      // The release date is never a contributor's claim (an entry's createdAt): the option, or the day the
+      // newest of these entries was accepted, from the hub's own review history.
+      const date = values.date ?? (await acceptedDay(store, entries));
+      const files = buildDataset(entries, { release, date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
       const out = resolve(values.out!);
       rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
       for (const [path, text] of files) {
@@ -149,3 +153,14 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** The day (YYYY-MM-DD) the newest of `entries` was accepted, from the hub's review history. */
+async function acceptedDay(store: HubStore, entries: Entry[]): Promise<string> {
+  let newest = '1970-01-01';
+  for (const e of entries) {
+    const s = await store.entryStatus(e.id);
+    const at = s?.history.filter((h) => h.state === 'accepted').at(-1)?.at.slice(0, 10);
+    if (at && at > newest) newest = at;
+  }
+  return newest;
+}

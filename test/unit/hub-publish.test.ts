@@ -100,6 +100,18 @@ describe('publish', () => {
     }
   });
 
+  it('dates a release by when the hub accepted its entries, never by a date the contributor sent', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gleaner-release-'));
+    cli('publish', '--out', join(root, 'd'), '--release', 'v0');
+    const croissant = JSON.parse(readFileSync(join(root, 'd', 'croissant.json'), 'utf8'));
+    // The entries were built on 2026-11-20..22 (their createdAt) and accepted by the hub today.
+    const store = new SqliteHubStore(dbFile);
+    const acceptedOn = accepted.map((e) => store.entryStatus(e.id)!.history.filter((h) => h.state === 'accepted').at(-1)!.at.slice(0, 10)).sort().at(-1);
+    store.close();
+    expect(croissant.datePublished).toBe(acceptedOn);
+    expect(croissant.datePublished).not.toBe('2026-11-22');
+  });
+
   it('shards by size, stays independent of input order and of the clock', () => {
     const f1 = buildDataset(accepted, { release: 'x', shardSize: 2 });
     const f2 = buildDataset([...accepted].reverse(), { release: 'x', shardSize: 2 });
