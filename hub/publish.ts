@@ -39,10 +39,21 @@ export function datasetRecord(e: Entry) {
     domain: { hobby: e.domain.hobby, subject: e.domain.subject },
     sources: e.sources.map((s) => ({
       url: s.url, threadUrl: s.threadUrl, platform: s.platform, postId: s.postId, title: s.title,
-      author: { name: s.author.name, url: s.author.url }, postedAt: s.postedAt, license: s.license, role: s.role,
+      author: { name: s.author.name, url: s.author.url }, postedAt: s.postedAt, license: s.license,
+      licenseEvidence: s.licenseEvidence ? { url: s.licenseEvidence.url, how: s.licenseEvidence.how } : null, role: s.role,
     })),
     attribution: { text: e.attribution.text, modified: e.attribution.modified },
-    consent: { basis: e.consent.basis, license: e.consent.license, statementVersion: e.consent.statementVersion },
+    // The whole receipt, so anyone can audit why the entry may be shared; never the contributor's identity.
+    consent: {
+      basis: e.consent.basis,
+      license: e.consent.license,
+      statement: e.consent.statement,
+      statementVersion: e.consent.statementVersion,
+      at: e.consent.at,
+      attestation: e.consent.attestation
+        ? { community: e.consent.attestation.community, license: e.consent.attestation.license, termsUrl: e.consent.attestation.termsUrl, role: e.consent.attestation.role, attestedAt: e.consent.attestation.attestedAt }
+        : null,
+    },
     contentSha256: e.contentSha256,
     createdAt: e.createdAt,
   };
@@ -312,6 +323,11 @@ const RECORD_FIELDS: FieldSpec[] = [
       { name: 'author', description: 'The post author.', sub: [text('name', 'Their name as shown on the site.'), { name: 'url', description: 'Their profile, or null.', type: 'sc:URL' }] },
       text('postedAt', 'When the post was written (ISO 8601), or null.'),
       text('license', "The post's licence (SPDX), or null when the site states none."),
+      {
+        name: 'licenseEvidence',
+        description: 'Where and how the licence was determined, or null.',
+        sub: [{ name: 'url', description: 'The page that states the licence (the post, the site terms), or null.', type: 'sc:URL' }, text('how', 'How the licence was read, in words.')],
+      },
       text('role', '"question", "answer" or "context".'),
     ],
   },
@@ -319,7 +335,24 @@ const RECORD_FIELDS: FieldSpec[] = [
   {
     name: 'consent',
     description: "The contributor's consent terms (not their identity).",
-    sub: [text('basis', 'Why the entry may be shared: self, author_opt_in, moderator_attestation or open_license.'), text('license', 'The licence consented to (SPDX).'), text('statementVersion', 'The version of the consent statement agreed to.')],
+    sub: [
+      text('basis', 'Why the entry may be shared: self, author_opt_in, moderator_attestation or open_license.'),
+      text('license', 'The licence consented to (SPDX).'),
+      text('statement', 'The consent statement agreed to, word for word.'),
+      text('statementVersion', 'The version of the consent statement agreed to.'),
+      { name: 'at', description: 'When consent was given (ISO 8601).', type: 'sc:DateTime' },
+      {
+        name: 'attestation',
+        description: "With basis moderator_attestation: the moderator's statement of the community's terms, or null.",
+        sub: [
+          text('community', 'The community whose terms were attested.'),
+          text('license', 'The licence its terms grant.'),
+          { name: 'termsUrl', description: "The community's terms page.", type: 'sc:URL' },
+          text('role', "The attester's role in the community."),
+          { name: 'attestedAt', description: 'When the attestation was made (ISO 8601).', type: 'sc:DateTime' },
+        ],
+      },
+    ],
   },
   text('contentSha256', 'SHA-256 of the normalised messages: the entry as accepted.'),
   { name: 'createdAt', description: 'When the entry was built (ISO 8601).', type: 'sc:DateTime' },

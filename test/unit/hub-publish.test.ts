@@ -71,6 +71,10 @@ describe('publish', () => {
     expect(rows[0].messages).toEqual(accepted.find((e) => e.id === rows[0].id)!.messages);
     expect(rows[0].sources[0].author).toEqual({ name: 'techAPJ', url: expect.stringContaining('techAPJ') });
     expect(JSON.stringify(rows)).not.toContain('"who"'); // the contributor's identity stays on the hub
+    // The whole consent receipt and each source's licence evidence travel with the record.
+    const e0 = accepted.find((e) => e.id === rows[0].id)!;
+    expect(rows[0].consent).toEqual({ basis: e0.consent.basis, license: e0.consent.license, statement: e0.consent.statement, statementVersion: e0.consent.statementVersion, at: e0.consent.at, attestation: null });
+    expect(rows[0].sources.map((s: { licenseEvidence: unknown }) => s.licenseEvidence)).toEqual(e0.sources.map((s) => s.licenseEvidence));
 
     const card = readFileSync(join(root, 'a', 'README.md'), 'utf8');
     const front = card.split('---\n')[1]!;
