@@ -146,6 +146,15 @@ HTML quoted from the source posts: show them with a renderer that escapes or san
 ## Licences
 ${table(licences)}
 ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` lists them.\n'}
+## Consent bases
+Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, and
+when. \`open_license\`: every source post carries an open licence that allows the entry's licence (each
+source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post.
+\`author_opt_in\`: every author of a source post gave permission. \`moderator_attestation\`: a moderator of
+the community attested that its terms license members' posts (the record's \`consent.attestation\`).
+
+${table(counts(entries.map((e) => e.consent.basis)))}
+
 ## Kinds
 ${table(kinds)}
 
