@@ -1,0 +1,179 @@
+/**
+ * Text logs read as lines straight from bytes, chunk by chunk: no string of the whole file and no
+ * array of all its lines ever exists, so memory follows the longest line, not the file.
+ *
+ * Each block of whole lines is decoded as UTF-8 at once (the common case, and the fast one); a block
+ * that is not valid UTF-8 is decoded line by line, each line as UTF-8 when it is, else as
+ * Windows-1252, because old chat logs mix both as clients changed their charset over the years.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Node's TextDecoder('windows-1252') decodes as ISO-8859-1, losing š, €, “ ” in 0x80–0x9F: map them here.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function cp1252(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c);
+  return s;
+}
+
+/**
+ * One line: its text (without the line break), its 1-based number, and the byte offset where it
+ * starts (known for the first lines only, where errors about a file's format point; else -1).
+ */
+export type LineSink = (text: string, lineNo: number, offset: number) => void;
+
+/** Lines whose byte offset is tracked. */
+const OFFSET_LINES = 1000;
+
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 2; // a surrogate pair: 4 bytes for 2 code units
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into decoded lines. `\n`, `\r\n` and (when the first chunk has no `\n` at all)
+ * old Mac `\r` line ends are understood; a UTF-8 byte order mark is dropped.
+ */
+export class LineDecoder {
+  /** Lines that were not UTF-8 and were read as Windows-1252. */
+  fallbackLines = 0;
+  /** Bytes consumed so far. */
+  position = 0;
+  private carry: Uint8Array | null = null;
+  private lineNo = 0;
+  private sep = -1;
+  private first = true;
+  private offset = 0;
+
+  push(chunk: Uint8Array, sink: LineSink): void {
+    this.position += chunk.length;
+    if (this.sep < 0) this.sep = chunk.indexOf(NL) < 0 && chunk.indexOf(CR) >= 0 ? CR : NL;
+    let buf = chunk;
+    if (this.carry) {
+      buf = new Uint8Array(this.carry.length + chunk.length);
+      buf.set(this.carry);
+      buf.set(chunk, this.carry.length);
+      this.carry = null;
+    }
+    const last = buf.lastIndexOf(this.sep);
+    if (last < 0) {
+      this.carry = buf.slice();
+      return;
+    }
+    this.block(buf.subarray(0, last + 1), sink);
+    if (last + 1 < buf.length) this.carry = buf.slice(last + 1);
+  }
+
+  end(sink: LineSink): void {
+    if (this.carry && this.carry.length) this.block(this.carry, sink, true);
+    this.carry = null;
+  }
+
+  /** Byte offset of a line just cut from a decoded block, while offsets are tracked. */
+  private at(line: string, cr: number): number {
+    if (this.lineNo > OFFSET_LINES) return -1;
+    const at = this.offset;
+    this.offset += utf8Length(line) + cr + 1;
+    return at;
+  }
+
+  /** Whole lines (ending with the separator, except at the very end of the file). */
+  private block(b: Uint8Array, sink: LineSink, final = false): void {
+    let start = 0;
+    if (this.first) {
+      this.first = false;
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) start = 3;
+    }
+    this.offset += start;
+    const body = b.subarray(start, final && b[b.length - 1] !== this.sep ? b.length : b.length - 1);
+    let text: string | null = null;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      text = null;
+    }
+    const sepChar = this.sep === NL ? '\n' : '\r';
+    if (text !== null) {
+      let at = 0;
+      for (;;) {
+        const nl = text.indexOf(sepChar, at);
+        const end = nl < 0 ? text.length : nl;
+        let line = text.slice(at, end);
+        let cr = 0;
+        if (this.sep === NL && line.charCodeAt(line.length - 1) === CR) {
+          line = line.slice(0, -1);
+          cr = 1;
+        }
+        sink(line, ++this.lineNo, this.at(line, cr));
+        if (nl < 0) break;
+        at = nl + 1;
+      }
+      return;
+    }
+    let s = 0;
+    for (let i = 0; i <= body.length; i++) {
+      if (i < body.length && body[i] !== this.sep) continue;
+      let e = i;
+      if (this.sep === NL && e > s && body[e - 1] === CR) e--;
+      const raw = body.subarray(s, e);
+      let line: string;
+      try {
+        line = utf8.decode(raw);
+      } catch {
+        line = cp1252(raw);
+        this.fallbackLines++;
+      }
+      const lineNo = ++this.lineNo;
+      const offset = lineNo <= OFFSET_LINES ? this.offset : -1;
+      if (lineNo <= OFFSET_LINES) this.offset += i + 1 - s;
+      sink(line, lineNo, offset);
+      s = i + 1;
+    }
+  }
+}
+
+/** Every line of an in-memory file, through the same decoder the streaming readers use. */
+export function eachLine(bytes: Uint8Array, sink: LineSink, chunkSize = 1 << 20): LineDecoder {
+  const d = new LineDecoder();
+  for (let at = 0; at < bytes.length; at += chunkSize) d.push(bytes.subarray(at, at + chunkSize), sink);
+  d.end(sink);
+  return d;
+}
+
+/** A line as it may be shown in a message: control characters escaped, long lines cut. */
+export function quoteLine(line: string, max = 80): string {
+  const cut = line.length > max ? `${line.slice(0, max)}…` : line;
+  // JSON escapes quotes and C0 controls; C1 controls and direction overrides could still reorder or
+  // colour a terminal's output, so they are escaped too.
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Lines a reader could not read: counted, the first few kept to be quoted in a warning. */
+export class SkippedLines {
+  count = 0;
+  readonly first: { lineNo: number; text: string }[] = [];
+  constructor(private readonly keep = 3) {}
+
+  add(lineNo: number, text: string): void {
+    this.count++;
+    if (this.first.length < this.keep) this.first.push({ lineNo, text });
+  }
+
+  describe(): string {
+    const shown = this.first.map((l) => `line ${l.lineNo}: ${quoteLine(l.text)}`).join('; ');
+    return `${this.count} line(s) could not be read and were skipped (${shown}${this.count > this.first.length ? '; …' : ''}).`;
+  }
+}
