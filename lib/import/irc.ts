@@ -14,6 +14,9 @@ const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math
 // eslint-disable-next-line no-control-regex
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
 
+/** A timestamped line that is only a date (eggdrop at midnight); a topic that mentions a date is not one. */
+const DAY_LINE = /^-{2,3} (?:Day changed )?[^\s\d]{3,9},? (?:[^\s\d]{3,9}\.? +\d{1,2}|\d{1,2}\.? [^\s\d]{3,9}\.?),? \d{4}\s*$/;
+
 /** Counts a test or a caller can check: what each line of the log turned out to be. */
 export interface LineLogStats {
   posts: number;
@@ -119,7 +122,7 @@ export class IrcReader {
     if (kind === Kind.Event) {
       this.stats.events++;
       // eggdrop and others mark midnight with "--- Tue Jan  3 2018".
-      if (body.startsWith('---')) this.setDay(headerDate(body));
+      if (DAY_LINE.test(body)) this.setDay(headerDate(body));
       this.clock(st);
       return;
     }
