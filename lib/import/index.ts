@@ -4,14 +4,14 @@ import { importContext, type ImportContext, type ImportOptions } from './context
 import { ImportError } from './errors.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
-import { importIrc } from './irc.ts';
+import { importIrc, LOG_LINE_START } from './irc.ts';
 import { importMatrix } from './matrix.ts';
 import { importMattermost } from './mattermost.ts';
 import { importMbox } from './mbox.ts';
 import { importSlackExport, importSlackdump } from './slack.ts';
 import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
-import { importWhatsApp } from './whatsapp.ts';
+import { importWhatsApp, WHATSAPP_LINE } from './whatsapp.ts';
 import { isZip, unzipArchive } from './zip.ts';
 
 export { ImportError } from './errors.ts';
@@ -43,9 +43,10 @@ export interface ImportResult {
 const SNIFF = 1 << 16;
 const lenient = new TextDecoder('utf-8');
 
-const WHATSAPP_LINE = /^\u200e?\[?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},? \d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?(?:\] | - )/;
-const IRC_LINE =
-  /^(?:\[\d{1,2} [A-Za-z]{3} \d{2}:\d{2}(?::\d{2})?\] |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\s|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t|\[\d{2}:\d{2}(?::\d{2})?\] [<*]|\d{2}:\d{2}(?::\d{2})? (?:<|-!-| \*)|--- Log opened )/;
+// A WhatsApp message's first line in any locale, but not a bracketed-ISO IRC line ("[2018-01-02 12:34:56] <nick>").
+const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(l) && !/^[<*]|^-[!-]/.test(WHATSAPP_LINE.exec(l)![10]!) };
+// Any timestamp style or header the line-log reader knows; the reader itself refuses what no grammar fits, saying why.
+const IRC_LINE = LOG_LINE_START;
 const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
 
 function zipNames(bytes: Uint8Array): string[] {
@@ -89,7 +90,8 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   if (/<html/i.test(head) && /class="message (default|service)|chat_page/.test(head)) return 'telegram-html';
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30);
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
-  if (lines.length && lines.filter((l) => WHATSAPP_LINE.test(l)).length >= Math.ceil(lines.length / 2)) return 'whatsapp';
+  // The first message may run over many lines (issue 17): its first line is enough.
+  if (lines.length && (WHATSAPP_START.test(lines[0]!) || lines.filter((l) => WHATSAPP_START.test(l)).length >= Math.ceil(lines.length / 2))) return 'whatsapp';
   if (lines.some((l) => IRC_LINE.test(l))) return 'irc';
   if (/\.mbox$/i.test(name) && /^From /.test(head)) return 'mbox';
   return 'unknown';
