@@ -28,9 +28,16 @@ const MONTH_NAMES: Record<string, number> = {};
 
 /** 1–12 for a month name or abbreviation ("Jan", "January", "déc."), else 0. */
 export function monthNumber(name: string): number {
-  const s = name.toLowerCase().replace(/\.$/, '');
-  return MONTH_NAMES[s] ?? MONTH_NAMES[s.slice(0, 3)] ?? MONTH_NAMES[s.slice(0, 4)] ?? 0;
+  // Every line of a dircproxy or HexChat log names its month: the answer is kept per spelling.
+  let n = monthCache.get(name);
+  if (n === undefined) {
+    const s = name.toLowerCase().replace(/\.$/, '');
+    n = MONTH_NAMES[s] ?? MONTH_NAMES[s.slice(0, 3)] ?? MONTH_NAMES[s.slice(0, 4)] ?? 0;
+    if (monthCache.size < 1000) monthCache.set(name, n);
+  }
+  return n;
 }
+const monthCache = new Map<string, number>();
 
 /** What a line's timestamp says. Missing parts are null (a clock-only stamp has no date). */
 export interface Stamp {
