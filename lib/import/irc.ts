@@ -2,7 +2,7 @@ import type { Thread } from '../model/thread.ts';
 import { ConversationSplitter, conversationThread, conversationTitle, type ChatMessage } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { classify, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
+import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
 import { eachLine, LineDecoder, quoteLine, SkippedLines } from './lines.ts';
 import { textHtml } from './message-text.ts';
 
@@ -13,9 +13,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 // eslint-disable-next-line no-control-regex
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
-
-/** A timestamped line that is only a date (eggdrop at midnight); a topic that mentions a date is not one. */
-const DAY_LINE = /^-{2,3} (?:Day changed )?[^\s\d]{3,9},? (?:[^\s\d]{3,9}\.? +\d{1,2}|\d{1,2}\.? [^\s\d]{3,9}\.?),? \d{4}\s*$/;
 
 /** Counts a test or a caller can check: what each line of the log turned out to be. */
 export interface LineLogStats {
@@ -120,9 +117,13 @@ export class IrcReader {
     }
     const st = this.stamp;
     if (kind === Kind.Event) {
+      // eggdrop and others mark midnight with "--- Tue Jan  3 2018": a header, not an event.
+      if (DAY_LINE.test(body)) {
+        this.stats.headers++;
+        this.setDay(headerDate(body));
+        return;
+      }
       this.stats.events++;
-      // eggdrop and others mark midnight with "--- Tue Jan  3 2018".
-      if (DAY_LINE.test(body)) this.setDay(headerDate(body));
       this.clock(st);
       return;
     }

@@ -172,15 +172,16 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 /** The speaker and text of the last classified line (one object, reused: no allocation per line). */
 export const said = { nick: '', text: '' };
 
-const ANGLE = /^<[ @+%~&!]?([^>\s]+?)(?:![^>]*)?>[ \t]?(.*)$/s;
+// A nick never starts with '-' or a digit: "<->" and "<--" are markers.
+const ANGLE = /^<[ @+%~&!]?([^>\s\-\d][^>\s]*?)(?:![^>]*)?>[ \t]?(.*)$/s;
 const NOTICE = /^-([^\s\-()][^\s()]*?)(?:\([^)]*\))?-[ \t](.*)$/s;
 const ACTION = /^(?:\*{1,3}[ \t]*|Action: )([^\s*][^\s]*) (.*)$/s;
 const TAB = /^([^\t]{1,64})\t(.*)$/s;
 const COLON = /^([^\t:<>]{1,64}?): (.*)$/s;
 /** A client's marker for its own lines: irssi -!-, ZNC/supybot ***, WeeChat/HexChat -->, <--, --. */
-const MARKER = /^(?:-!-|\*\*\*|-->|<--|--|---|=!=|->|<-|!)(?:[ \t]|$)/;
+const MARKER = /^(?:-!-|\*\*\*|-->|<--|<->|--|---|=!=|->|<-|!)(?:[ \t]|$)/;
 const EVENT_WORDS =
-  'has joined|joined|has left|left|has quit|quit|has parted|parted|entered the room|left the room|is now known as|' +
+  'has joined|joined|has left|left|has quit|quit|Quit|has parted|parted|entered the room|left the room|is now known as|' +
   'changes topic to|changed the topic|has changed the topic|sets mode|set mode|was kicked|kicked|has been kicked|' +
   'has gone away|is no longer away|has become idle|is no longer idle|has signed on|has signed off|signed on|signed off|logged in|logged out|changes nick';
 /** Event wordings of clients that mark nothing (mIRC "* nick has joined", eggdrop, Pidgin, Konversation). */
@@ -255,6 +256,9 @@ export function classify(body: string, speaker: SpeakerStyle): Kind {
 }
 
 /** Lines that carry no message but may say the day: log openings, day changes, session starts. */
+/** A timestamped line that is only a date (eggdrop at midnight); a topic that mentions a date is not one. */
+export const DAY_LINE = /^-{2,3} (?:Day changed )?[^\s\d]{3,9},? (?:[^\s\d]{3,9}\.? +\d{1,2}|\d{1,2}\.? [^\s\d]{3,9}\.?),? \d{4}\s*$/;
+
 export const HEADER =
   /^(?:-{2,4} ?(?:Log opened|Log closed|Day changed|Logging started|Logging stopped)|\*{4} (?:BEGIN|ENDING) LOGGING AT|Session (?:Start|Close|Ident|Time):|Conversation with .+ at |Log (?:started|opened|closed)\b)/i;
 
