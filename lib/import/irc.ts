@@ -1,9 +1,9 @@
-import type { Thread } from '../model/thread.ts';
-import { ConversationSplitter, conversationThread, conversationTitle, type ChatMessage } from './conversations.ts';
+import type { PostInput, Thread } from '../model/thread.ts';
+import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
-import { eachLine, LineDecoder, quoteLine, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, logTitle, quoteLine, SkippedLines } from './lines.ts';
 import { textHtml } from './message-text.ts';
 
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
@@ -13,6 +13,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 // eslint-disable-next-line no-control-regex
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
+// eslint-disable-next-line no-control-regex
+const MIRC_CODE = /[\x02\x03\x0f\x16\x1d\x1e\x1f]/;
 
 /** Counts a test or a caller can check: what each line of the log turned out to be. */
 export interface LineLogStats {
@@ -37,8 +39,8 @@ export class IrcReader {
   private grammar: Grammar | null = null;
   private sample: { lineNo: number; text: string; offset: number }[] | null = [];
   private readonly skipped = new SkippedLines();
-  private readonly splitter: ConversationSplitter;
-  private readonly ready: ChatMessage[][] = [];
+  private readonly convs: GapConversations<PostInput>;
+  private readonly ready: PostInput[][] = [];
   private readonly stamp: Stamp = { y: null, mo: null, d: null, h: 0, mi: 0, s: 0, off: null };
   private readonly file: string;
   private readonly label: string;
@@ -51,9 +53,15 @@ export class IrcReader {
   private yearOffset = 0;
   private lastMonth = 0;
   private noYearWarned = false;
+  /** The time (ms) and publishedAt of the stamp clock() read last. */
+  private t = 0;
+  private at: string | null = null;
+  /** "2016-06-01T" for the day last written, kept while the day does not change. */
+  private dayKey = -1;
+  private dayText = '';
 
   constructor(private readonly ctx: ImportContext) {
-    this.splitter = new ConversationSplitter(ctx);
+    this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
     this.file = baseName(ctx.file);
     this.label = this.file.replace(/\.(log|txt)$/i, '');
     const fromName = /(\d{4})-?(\d{2})-?(\d{2})/.exec(this.file);
@@ -127,10 +135,10 @@ export class IrcReader {
       this.clock(st);
       return;
     }
-    const time = this.clock(st);
+    this.clock(st);
     let t = said.text;
     if (kind === Kind.Post && g.identifyMarks && !g.identifyMarks.unmarked.has(said.nick)) t = t.replace(/^[+-]/, '');
-    if (t.indexOf('\x03') >= 0 || /[\x02\x0f\x16\x1d\x1e\x1f]/.test(t)) t = t.replace(MIRC_CODES, '');
+    if (MIRC_CODE.test(t)) t = t.replace(MIRC_CODES, '');
     t = t.trim();
     if (!t) {
       this.stats.empty++;
@@ -140,11 +148,9 @@ export class IrcReader {
       this.stats.actions++;
       t = `/me ${t}`;
     } else this.stats.posts++;
-    const msg: ChatMessage = {
-      time: time.t,
-      post: { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: time.at, text: t, html: textHtml(t), permalink: null, replyTo: null, quotes: [], score: null },
-    };
-    for (const c of this.splitter.push(msg)) this.ready.push(c);
+    const post: PostInput = { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: this.at, text: t, html: textHtml(t), permalink: null, replyTo: null, quotes: [], score: null };
+    const closed = this.convs.add(post, this.t);
+    if (closed) this.ready.push(closed);
   }
 
   private setDay(day: { y: number; mo: number; d: number } | null): void {
@@ -155,8 +161,8 @@ export class IrcReader {
     this.lastClock = -1;
   }
 
-  /** The stamp as a time (ms) and as the post's publishedAt, filling the date from the log around it. */
-  private clock(st: Stamp): { t: number; at: string | null } {
+  /** The stamp as a time (ms, in this.t) and as the post's publishedAt (this.at), the date filled from the log around it. */
+  private clock(st: Stamp): void {
     const secs = st.h * 3600 + st.mi * 60 + st.s;
     let y = st.y;
     let mo = st.mo;
@@ -191,11 +197,23 @@ export class IrcReader {
     }
     this.lastClock = secs;
     const off = st.off ?? 0;
-    if (mo === null || d === null) return { t: Date.UTC(2000, 0, 1 + this.dayOffset, st.h, st.mi, st.s), at: null };
+    if (mo === null || d === null) {
+      this.t = Date.UTC(2000, 0, 1 + this.dayOffset, st.h, st.mi, st.s);
+      this.at = null;
+      return;
+    }
     // 2000 is a leap year: any "29 Feb" in a yearless log has a date to count from.
-    const t = Date.UTC(y ?? 2000 + this.yearOffset, mo - 1, d, st.h, st.mi, st.s) - off * 60_000;
-    const at = y === null ? null : `${y}-${pad(mo)}-${pad(d)}T${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`;
-    return { t, at };
+    this.t = Date.UTC(y ?? 2000 + this.yearOffset, mo - 1, d, st.h, st.mi, st.s) - off * 60_000;
+    if (y === null) {
+      this.at = null;
+      return;
+    }
+    const key = (y * 100 + mo) * 100 + d;
+    if (key !== this.dayKey) {
+      this.dayKey = key;
+      this.dayText = `${y}-${pad(mo)}-${pad(d)}T`;
+    }
+    this.at = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`;
   }
 
   /** Conversations that closed since the last call. */
@@ -208,14 +226,15 @@ export class IrcReader {
   /** The end of the log: the remaining conversations, and the warnings. */
   finish(fallbackLines: number): Thread[] {
     if (this.sample) this.learn();
-    for (const c of this.splitter.flush()) this.ready.push(c);
+    const last = this.convs.flush();
+    if (last) this.ready.push(last);
     if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
     if (this.skipped.count) this.ctx.warn(this.skipped.describe());
     return this.take();
   }
 
-  private thread(c: ChatMessage[]): Thread {
-    return conversationThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.post.id}`, conversationTitle(this.label, c), c);
+  private thread(c: PostInput[]): Thread {
+    return postsThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.id}`, logTitle(this.label, c), c);
   }
 }
 

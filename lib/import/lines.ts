@@ -1,3 +1,5 @@
+import type { PostInput } from '../model/thread.ts';
+
 /**
  * Text logs read as lines straight from bytes, chunk by chunk: no string of the whole file and no
  * array of all its lines ever exists, so memory follows the longest line, not the file.
@@ -57,8 +59,20 @@ export class LineDecoder {
   private sep = -1;
   private first = true;
   private offset = 0;
+  /** Set by stop(): no further line is handed out. */
+  private stopped = false;
+
+  /** Ends the reading early (a first pass that has learned enough). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get done(): boolean {
+    return this.stopped;
+  }
 
   push(chunk: Uint8Array, sink: LineSink): void {
+    if (this.stopped) return;
     this.position += chunk.length;
     if (this.sep < 0) this.sep = chunk.indexOf(NL) < 0 && chunk.indexOf(CR) >= 0 ? CR : NL;
     let buf = chunk;
@@ -78,6 +92,7 @@ export class LineDecoder {
   }
 
   end(sink: LineSink): void {
+    if (this.stopped) return;
     if (this.carry && this.carry.length) this.block(this.carry, sink, true);
     this.carry = null;
   }
@@ -118,7 +133,7 @@ export class LineDecoder {
           cr = 1;
         }
         sink(line, ++this.lineNo, this.at(line, cr));
-        if (nl < 0) break;
+        if (nl < 0 || this.stopped) break;
         at = nl + 1;
       }
       return;
@@ -140,15 +155,15 @@ export class LineDecoder {
       const offset = lineNo <= OFFSET_LINES ? this.offset : -1;
       if (lineNo <= OFFSET_LINES) this.offset += i + 1 - s;
       sink(line, lineNo, offset);
+      if (this.stopped) return;
       s = i + 1;
     }
   }
 }
 
 /** Every line of an in-memory file, through the same decoder the streaming readers use. */
-export function eachLine(bytes: Uint8Array, sink: LineSink, chunkSize = 1 << 20): LineDecoder {
-  const d = new LineDecoder();
-  for (let at = 0; at < bytes.length; at += chunkSize) d.push(bytes.subarray(at, at + chunkSize), sink);
+export function eachLine(bytes: Uint8Array, sink: LineSink, chunkSize = 1 << 20, d = new LineDecoder()): LineDecoder {
+  for (let at = 0; at < bytes.length && !d.done; at += chunkSize) d.push(bytes.subarray(at, at + chunkSize), sink);
   d.end(sink);
   return d;
 }
@@ -176,4 +191,42 @@ export class SkippedLines {
     const shown = this.first.map((l) => `line ${l.lineNo}: ${quoteLine(l.text)}`).join('; ');
     return `${this.count} line(s) could not be read and were skipped (${shown}${this.count > this.first.length ? '; …' : ''}).`;
   }
+}
+
+/**
+ * Conversations of a log without reply links (IRC, WhatsApp), cut where the channel was silent for
+ * longer than the gap: the same cut ConversationSplitter makes for such messages, but each
+ * conversation is handed out as soon as the next one starts, and no id map is kept, since line logs
+ * have no replies to look up.
+ */
+export class GapConversations<M> {
+  private current: M[] = [];
+  private last: number | null = null;
+
+  constructor(private readonly gap: number) {}
+
+  /** Adds a message at time t (ms); returns the conversation it closed, if any. */
+  add(m: M, t: number): M[] | null {
+    let closed: M[] | null = null;
+    // As the splitter: a message earlier than the last one (a clock set back) stays in the conversation.
+    if (this.current.length && this.last !== null && t - this.last > this.gap) {
+      closed = this.current;
+      this.current = [];
+    }
+    this.current.push(m);
+    this.last = t;
+    return closed;
+  }
+
+  flush(): M[] | null {
+    const c = this.current;
+    this.current = [];
+    return c.length ? c : null;
+  }
+}
+
+/** "label, 2016-06-01": where and when, as conversationTitle writes it. */
+export function logTitle(label: string, posts: PostInput[]): string {
+  const first = posts.find((p) => p.publishedAt)?.publishedAt;
+  return first ? `${label}, ${first.slice(0, 10)}` : label;
 }

@@ -1,8 +1,8 @@
-import type { Thread } from '../model/thread.ts';
-import { ConversationSplitter, conversationThread, conversationTitle, type ChatMessage } from './conversations.ts';
+import type { PostInput, Thread } from '../model/thread.ts';
+import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { eachLine, LineDecoder, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, logTitle, SkippedLines } from './lines.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /*
@@ -111,13 +111,25 @@ class Survey {
     if (h.ampm) this.words.add(h.ampm);
     const p = this.prev;
     if (p) {
-      const dm = (x: Head) => x.c * 10000 + x.b * 100 + x.a;
-      const md = (x: Head) => x.c * 10000 + x.a * 100 + x.b;
-      if (dm(h) < dm(p)) this.backDM++;
-      if (md(h) < md(p)) this.backMD++;
+      if (h.c * 10000 + h.b * 100 + h.a < p.c * 10000 + p.b * 100 + p.a) this.backDM++;
+      if (h.c * 10000 + h.a * 100 + h.b < p.c * 10000 + p.a * 100 + p.b) this.backMD++;
       if (p.ampm && h.ampm && p.ampm !== h.ampm && p.a === h.a && p.b === h.b && p.c === h.c) this.firstOfDay.set(p.ampm, (this.firstOfDay.get(p.ampm) ?? 0) + 1);
     }
     this.prev = h;
+  }
+
+  /**
+   * Whether the rest of the file can no longer change the outcome: the date order is certain (a year
+   * first, or a day over 12 in one field), and the clock is 24-hour or both its words are known ones.
+   * Until then the whole file is surveyed.
+   */
+  settled(): boolean {
+    if (this.headers < 50) return false;
+    const yearFirst = this.yFirst === this.headers;
+    if (!yearFirst && (this.yFirst > 0 || (this.aOver12 > 0) === (this.bOver12 > 0))) return false;
+    if (!this.words.size) return this.headers >= 1000;
+    const w = [...this.words];
+    return w.length === 2 && w.some((x) => AM_WORDS.has(x)) && w.some((x) => PM_WORDS.has(x));
   }
 
   order(ctx: ImportContext): 'ymd' | 'dmy' | 'mdy' {
@@ -165,8 +177,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** The second pass: every message read with the date order and clock words the first pass settled. */
 class WhatsAppReader {
   readonly stats: WhatsAppStats;
-  private readonly splitter: ConversationSplitter;
-  private readonly ready: ChatMessage[][] = [];
+  private readonly convs: GapConversations<PostInput>;
+  private readonly ready: PostInput[][] = [];
   private readonly skipped = new SkippedLines();
   private readonly pm: Set<string>;
   private readonly file: string;
@@ -181,7 +193,7 @@ class WhatsAppReader {
   ) {
     this.stats = { posts: 0, events: 0, media: 0, skipped: 0, order: survey.order(ctx) };
     this.pm = survey.pmWords();
-    this.splitter = new ConversationSplitter(ctx);
+    this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
     this.file = baseName(ctx.file);
     this.label = this.file.replace(/^(?:WhatsApp Chat (?:with|mit) |Chat de WhatsApp con |Discussion WhatsApp avec |Chat WhatsApp con )/i, '').replace(/\.txt$/i, '');
   }
@@ -258,22 +270,21 @@ class WhatsAppReader {
     const [y, mo, d] = this.date(h);
     const hh = this.hour(h);
     const publishedAt = `${y}-${pad(mo)}-${pad(d)}T${pad(hh)}:${pad(h.mi)}:${pad(h.s)}`;
-    const msg: ChatMessage = {
-      time: Date.UTC(y, mo - 1, d, hh, h.mi, h.s),
-      post: { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null },
-    };
-    for (const c of this.splitter.push(msg)) this.ready.push(c);
+    const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
+    const closed = this.convs.add(post, Date.UTC(y, mo - 1, d, hh, h.mi, h.s));
+    if (closed) this.ready.push(closed);
   }
 
   take(): Thread[] {
-    const out = this.ready.map((c) => conversationThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.post.id}`, conversationTitle(this.label, c), c));
+    const out = this.ready.map((c) => postsThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
     this.ready.length = 0;
     return out;
   }
 
   finish(fallbackLines: number): Thread[] {
     this.flush();
-    for (const c of this.splitter.flush()) this.ready.push(c);
+    const last = this.convs.flush();
+    if (last) this.ready.push(last);
     if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
     if (this.skipped.count) this.ctx.warn(`before the first message: ${this.skipped.describe()}`);
     return this.take();
@@ -296,10 +307,19 @@ export function importWhatsApp(bytes: Uint8Array, ctx: ImportContext = importCon
 /** importWhatsApp, with what the lines turned out to be. */
 export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importContext('chat.txt')): { threads: Thread[]; stats: WhatsAppStats } {
   const survey = new Survey();
-  eachLine(bytes, (text) => {
-    const h = head(text);
-    if (h) survey.add(h);
-  });
+  const first = new LineDecoder();
+  eachLine(
+    bytes,
+    (text) => {
+      const h = head(text);
+      if (h) {
+        survey.add(h);
+        if (survey.headers % 1000 === 0 && survey.settled()) first.stop();
+      }
+    },
+    undefined,
+    first,
+  );
   if (!survey.headers) throw notWhatsApp(ctx);
   const reader = new WhatsAppReader(survey, ctx);
   const dec = eachLine(bytes, (text, n) => reader.line(text, n));
@@ -316,11 +336,15 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
   const first = new LineDecoder();
   const scan = (text: string) => {
     const h = head(text);
-    if (h) survey.add(h);
+    if (h) {
+      survey.add(h);
+      if (survey.headers % 1000 === 0 && survey.settled()) first.stop();
+    }
   };
   for await (const chunk of open()) {
     first.push(chunk, scan);
     onBytes?.(first.position, 1);
+    if (first.done) break;
   }
   first.end(scan);
   if (!survey.headers) throw notWhatsApp(ctx);
