@@ -276,7 +276,14 @@ export async function* importIrcStream(chunks: AsyncIterable<Uint8Array>, ctx: I
   yield* reader.finish(dec.fallbackLines);
 }
 
-/** The timestamp styles the reader knows, for the format sniffer: a line that opens with one may be a log. */
+/** A line with a stamp of some kind and then a "<nick>": a chat log, even when its stamp is in no style the reader knows. */
+const SPEAKER_AFTER_STAMP = /^\S.{0,40}?\s<[^>\s]{1,40}>\s/;
+
+/**
+ * For the format sniffer: a line that opens with a timestamp style the reader knows, a log header, or
+ * an unknown stamp before a "<nick>" (so that the reader, not a generic message, says which lines and
+ * grammars did not fit).
+ */
 export const LOG_LINE_START = {
-  test: (line: string): boolean => HEADER.test(line) || TIME_STYLES.some((s) => s.re.test(line)),
+  test: (line: string): boolean => HEADER.test(line) || TIME_STYLES.some((s) => s.re.test(line)) || SPEAKER_AFTER_STAMP.test(line),
 };

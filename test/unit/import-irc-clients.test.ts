@@ -376,6 +376,7 @@ describe('unreadable lines', () => {
       .split('\n')
       .map((l) => l.replace(/^\[(\d\d):(\d\d):(\d\d)\]/, '$1h$2m$3s'));
     let err: unknown;
+    expect(detectFormat('odd.log', enc.encode(lines.join('\n')))).toBe('irc');
     try {
       readIrcLog(enc.encode(lines.join('\n')), importContext('odd.log'));
     } catch (e) {
