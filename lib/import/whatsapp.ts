@@ -248,18 +248,23 @@ class WhatsAppReader {
     let body = rest.slice(sep + 2);
     if (more.length) body = `${body}\n${more.join('\n')}`;
     const generated = body.charCodeAt(0) === 0x200e;
-    body = stripMarks(body).replace(EDITED, '').trim();
+    body = stripMarks(body);
+    // Most messages are plain words: the media and notice patterns are tried only where they could end.
+    const last = body.charCodeAt(body.length - 1);
+    if (last === 0x3e /* > */) body = body.replace(EDITED, '');
+    body = body.trim();
+    const tail = body.charCodeAt(body.length - 1);
     let files: FileRef[] = [];
     // A document's title may stand before its file ("PLUSWORD.xlsx <attached: 0001-PLUSWORD.xlsx>").
     let own = body;
-    const attached = ATTACHED.exec(body);
+    const attached = tail === 0x3e || tail === 0x29 /* ) */ ? ATTACHED.exec(body) : null;
     if (attached) {
       files = [{ name: (attached[1] ?? attached[2])!.trim(), url: null }];
       own = attached[1] !== undefined ? body.slice(0, attached.index).trim() : '';
-    } else if (OMITTED.test(body)) {
+    } else if (body.length < 60 && OMITTED.test(body)) {
       files = [{ name: 'media (not exported)', url: null }];
       own = '';
-    } else if ((generated && !POLL.test(body)) || GONE.test(body)) {
+    } else if ((generated && !POLL.test(body)) || (body.length < 80 && GONE.test(body))) {
       this.stats.events++;
       return;
     }
