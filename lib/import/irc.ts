@@ -9,7 +9,9 @@ import { textHtml } from './message-text.ts';
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
 const SAMPLE_LINES = 300;
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** "00" to "99": two-digit fields without a string built per line. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 // eslint-disable-next-line no-control-regex
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
@@ -59,6 +61,8 @@ export class IrcReader {
   /** "2016-06-01T" for the day last written, kept while the day does not change. */
   private dayKey = -1;
   private dayText = '';
+  /** Midnight UTC of that day (ms), before any offset. */
+  private dayMs = 0;
 
   constructor(private readonly ctx: ImportContext) {
     this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
@@ -203,15 +207,17 @@ export class IrcReader {
       return;
     }
     // 2000 is a leap year: any "29 Feb" in a yearless log has a date to count from.
-    this.t = Date.UTC(y ?? 2000 + this.yearOffset, mo - 1, d, st.h, st.mi, st.s) - off * 60_000;
+    const year = y ?? 2000 + this.yearOffset;
+    const key = (year * 100 + mo) * 100 + d;
+    if (key !== this.dayKey) {
+      this.dayKey = key;
+      this.dayMs = Date.UTC(year, mo - 1, d);
+      this.dayText = `${year}-${pad(mo)}-${pad(d)}T`;
+    }
+    this.t = this.dayMs + secs * 1000 - off * 60_000;
     if (y === null) {
       this.at = null;
       return;
-    }
-    const key = (y * 100 + mo) * 100 + d;
-    if (key !== this.dayKey) {
-      this.dayKey = key;
-      this.dayText = `${y}-${pad(mo)}-${pad(d)}T`;
     }
     this.at = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`;
   }

@@ -172,7 +172,9 @@ export interface WhatsAppStats {
   order: 'ymd' | 'dmy' | 'mdy';
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** "00" to "99": two-digit fields without a string built per message. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 
 /** The second pass: every message read with the date order and clock words the first pass settled. */
 class WhatsAppReader {
