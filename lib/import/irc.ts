@@ -13,9 +13,7 @@ const SAMPLE_LINES = 300;
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
-// eslint-disable-next-line no-control-regex
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
-// eslint-disable-next-line no-control-regex
 const MIRC_CODE = /[\x02\x03\x0f\x16\x1d\x1e\x1f]/;
 
 /** Counts a test or a caller can check: what each line of the log turned out to be. */

@@ -337,6 +337,16 @@ describe('line logs of every common client, built from the real ZNC log', () => 
     expect(postsInFileOrder(threads).map((p) => p.publishedAt!.slice(0, 13))).toEqual(['2016-06-01T23', '2016-06-01T23', '2016-06-02T00', '2016-06-02T00']);
   });
 
+  it('notices: "-nick-" lines are the nick\'s messages (three real ZNC messages written as notices)', () => {
+    // Latin-1 keeps every byte as one character, so the log's one Windows-1252 line stays as it is.
+    const lines = Buffer.from(corpusBytes(ZNC_FILE)).toString('latin1').split('\n');
+    const at = lines.map((l, k) => (/^\[[\d:]+\] <[^>]+> /.test(l) ? k : -1)).filter((k) => k >= 0).slice(10, 13);
+    for (const k of at) lines[k] = lines[k]!.replace(/^(\[[\d:]+\]) <([^>]+)> /, '$1 -$2- ');
+    const { threads, stats } = readIrcLog(Buffer.from(lines.join('\n'), 'latin1'), importContext(ZNC_FILE));
+    expect(stats.skipped).toBe(0);
+    expect(postsInFileOrder(threads).map((p) => [p.author.name, p.text])).toEqual(REAL_POSTS);
+  });
+
   it('streamed in small chunks: the same threads as read whole', async () => {
     const bytes = enc.encode(render(CLIENTS[3]!));
     const chunks = async function* () {
