@@ -189,7 +189,8 @@ const EVENT = new RegExp(
   `^(?:(?:Join|Part|Quit|Nick|Mode|Topic|Kick|Info|Away|Notify)\\t|` +
     `(?:Joins|Parts|Quits|Kicks|Nick change|Topic changed on \\S+ by \\S+|Topic change by \\S+ on \\S+)[: ]|` +
     `#\\S+: mode change |mode \\(|` +
-    `\\S+ (?:\\([^)]*\\) |\\[[^\\]]*\\] |<[^>]*> )?(?:${EVENT_WORDS})\\b|` +
+    // The subject never ends with ":", so "bob: left early" stays bob's message in "nick:" logs.
+    `\\S*[^\\s:] (?:\\([^)]*\\) |\\[[^\\]]*\\] |<[^>]*> )?(?:${EVENT_WORDS})\\b|` +
     `(?:You are now talking|Now talking|Topic for|Topic is|Set by|Disconnected|Connected|Retrieving|Users on|Ping reply))`,
 );
 
@@ -255,10 +256,10 @@ export function classify(body: string, speaker: SpeakerStyle): Kind {
   return Kind.Bad;
 }
 
-/** Lines that carry no message but may say the day: log openings, day changes, session starts. */
 /** A timestamped line that is only a date (eggdrop at midnight); a topic that mentions a date is not one. */
 export const DAY_LINE = /^-{2,3} (?:Day changed )?[^\s\d]{3,9},? (?:[^\s\d]{3,9}\.? +\d{1,2}|\d{1,2}\.? [^\s\d]{3,9}\.?),? \d{4}\s*$/;
 
+/** Lines that carry no message but may say the day: log openings, day changes, session starts. */
 export const HEADER =
   /^(?:-{2,4} ?(?:Log opened|Log closed|Day changed|Logging started|Logging stopped)|\*{4} (?:BEGIN|ENDING) LOGGING AT|Session (?:Start|Close|Ident|Time):|Conversation with .+ at |Log (?:started|opened|closed)\b)/i;
 

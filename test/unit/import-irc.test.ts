@@ -100,3 +100,21 @@ describe('IRC logs', () => {
     expect(err.position).toEqual({ offset: 0, line: 1, column: 1 });
   });
 });
+
+describe('line grammar: what a line body is', () => {
+  // Hand-written bodies, one per rule (not log excerpts).
+  it('events in common wordings, messages whose words merely look like them', async () => {
+    const { classify, Kind, said } = await import('../../lib/import/line-grammar.ts');
+    expect(classify('ann left the room (quit: bye).', 'colon')).toBe(Kind.Event);
+    expect(classify('ann: left my keys at home', 'colon')).toBe(Kind.Post);
+    expect(said).toEqual({ nick: 'ann', text: 'left my keys at home' });
+    expect(classify('* ann has joined #c', 'angle')).toBe(Kind.Event);
+    expect(classify('* ann is back', 'angle')).toBe(Kind.Action);
+    expect(classify('<-> ann is now known as bob', 'angle')).toBe(Kind.Event);
+    expect(classify('-ann- ping', 'angle')).toBe(Kind.Post);
+    expect(classify('Join\tann (~a@h) has joined this channel.', 'tab')).toBe(Kind.Event);
+    expect(classify('@ann\thello', 'tab')).toBe(Kind.Post);
+    expect(said.nick).toBe('ann');
+    expect(classify('hello there', 'angle')).toBe(Kind.Bad);
+  });
+});
