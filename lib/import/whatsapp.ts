@@ -16,8 +16,10 @@ import { textHtml, withFiles, type FileRef } from './message-text.ts';
  * without a date. Lines WhatsApp writes itself (joins, number changes, encryption notices, deleted
  * messages) are events, not posts: on iOS they carry a left-to-right mark (U+200E) before the text,
  * which is how they are told apart in any language; on Android they have no "Name:" or use a
- * known wording. The Android shapes are built from the real Android sample in the corpus and WhatsApp's
- * help pages on exporting chats; the locales' wordings are WhatsApp's own, as quoted in its exports.
+ * known wording. The Android shapes are built from the real Android sample in the corpus and the
+ * locales' standard (CLDR) short date and time patterns, which the phones use; English and German
+ * wordings are checked against the real exports, the other languages' are WhatsApp's usual ones, not
+ * checked against a sample (an unknown wording leaves a notice a post, or a placeholder a message).
  */
 
 const MARKS = '\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
@@ -40,8 +42,9 @@ const normWord = (w: string) => w.toLowerCase().replace(/[\s.\u202f\u00a0]/g, ''
 
 // AM and PM as exports write them (normalised: lower case, no dots or spaces). Unknown words are told
 // apart by the order they come in within a day.
-const AM_WORDS = new Set(['am', 'vorm', '午前', '오전', '上午', 'ص', 'πμ', 'sa', 'de', 'fm', 'ap', 'dop', 'öö', 'ק', 'முப', 'पूर्वाह्न', 'manhã']);
-const PM_WORDS = new Set(['pm', 'nachm', '午後', '오후', '下午', 'م', 'μμ', 'ch', 'du', 'em', 'ip', 'odp', 'ös', 'אחה', 'பிப', 'अपराह्न', 'tarde']);
+// (English, German, Japanese, Korean, Chinese, Arabic, Greek, Vietnamese, Hungarian, Swedish, Finnish, Czech, Turkish.)
+const AM_WORDS = new Set(['am', 'vorm', '午前', '오전', '上午', 'ص', 'πμ', 'sa', 'de', 'fm', 'ap', 'dop', 'öö']);
+const PM_WORDS = new Set(['pm', 'nachm', '午後', '오후', '下午', 'م', 'μμ', 'ch', 'du', 'em', 'ip', 'odp', 'ös']);
 
 /** Media left out of the export, in the common languages ("<Media omitted>", "image omitted", "Bild weggelassen"). */
 const OMITTED =
