@@ -44,9 +44,11 @@ const SNIFF = 1 << 16;
 const lenient = new TextDecoder('utf-8');
 
 // A WhatsApp message's first line in any locale, but not a bracketed-ISO IRC line ("[2018-01-02 12:34:56] <nick>").
-const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(l) && !/^[<*]|^-[!-]/.test(WHATSAPP_LINE.exec(l)![10]!) };
+// A UTF-16 log read as UTF-8 shows its ASCII with NULs between (and its byte order mark as U+FFFD): seen without them.
+const asText = (l: string) => (l.indexOf('\u0000') < 0 ? l : l.replace(/\u0000/g, '').replace(/^\ufffd+/, ''));
+const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(asText(l)) && !/^[<*]|^-[!-]/.test(WHATSAPP_LINE.exec(asText(l))![10]!) };
 // Any timestamp style or header the line-log reader knows; the reader itself refuses what no grammar fits, saying why.
-const IRC_LINE = LOG_LINE_START;
+const IRC_LINE = { test: (l: string) => LOG_LINE_START.test(asText(l)) };
 const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
 
 function zipNames(bytes: Uint8Array): string[] {

@@ -59,6 +59,9 @@ export class LineDecoder {
   private sep = -1;
   private first = true;
   private offset = 0;
+  private utf16: TextDecoder | null = null;
+  private textCarry = '';
+  private textSep = '';
   /** Set by stop(): no further line is handed out. */
   private stopped = false;
 
@@ -74,6 +77,16 @@ export class LineDecoder {
   push(chunk: Uint8Array, sink: LineSink): void {
     if (this.stopped) return;
     this.position += chunk.length;
+    if (this.first && !this.utf16 && chunk.length >= 2) {
+      // Windows editors re-save logs as UTF-16 with a byte order mark.
+      if (chunk[0] === 0xff && chunk[1] === 0xfe) this.utf16 = new TextDecoder('utf-16le');
+      else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.utf16 = new TextDecoder('utf-16be');
+    }
+    if (this.utf16) {
+      this.first = false;
+      this.text(this.utf16.decode(chunk, { stream: true }), sink, false);
+      return;
+    }
     if (this.sep < 0) this.sep = chunk.indexOf(NL) < 0 && chunk.indexOf(CR) >= 0 ? CR : NL;
     let buf = chunk;
     if (this.carry) {
@@ -93,8 +106,34 @@ export class LineDecoder {
 
   end(sink: LineSink): void {
     if (this.stopped) return;
+    if (this.utf16) {
+      this.text(this.utf16.decode(), sink, true);
+      return;
+    }
     if (this.carry && this.carry.length) this.block(this.carry, sink, true);
     this.carry = null;
+  }
+
+  /** Whether the file is UTF-16 (then read as text; byte offsets are not tracked). */
+  get isUtf16(): boolean {
+    return this.utf16 !== null;
+  }
+
+  /** UTF-16 text, already decoded: split into lines, the unfinished last one kept for the next call. */
+  private text(s: string, sink: LineSink, final: boolean): void {
+    s = this.textCarry + s;
+    if (!this.textSep) this.textSep = s.indexOf('\n') < 0 && s.indexOf('\r') >= 0 ? '\r' : '\n';
+    let at = 0;
+    for (;;) {
+      const nl = s.indexOf(this.textSep, at);
+      if (nl < 0) break;
+      const line = s.slice(at, nl);
+      sink(this.textSep === '\n' && line.endsWith('\r') ? line.slice(0, -1) : line, ++this.lineNo, -1);
+      at = nl + 1;
+      if (this.stopped) return;
+    }
+    this.textCarry = s.slice(at);
+    if (final && this.textCarry) sink(this.textCarry, ++this.lineNo, -1);
   }
 
   /** Byte offset of a line just cut from a decoded block, while offsets are tracked. */

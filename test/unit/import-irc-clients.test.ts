@@ -398,3 +398,28 @@ describe('unreadable lines', () => {
     expect(msg).toMatch(/Tried 24 timestamp × speaker grammars \(2019-10-17T05:19:01\(\+0000\) <nick>, .*\[12:34:56\] <nick>.*\(12:34:56 PM\) nick:/);
   });
 });
+
+describe('UTF-16 logs (as Windows editors re-save them)', () => {
+  it('the real ZNC log re-encoded as UTF-16LE with a byte order mark: recognised and read the same, streamed too', async () => {
+    // The log is UTF-8 but for one Windows-1252 line: each line decoded as such, then written as UTF-16.
+    const lines = Buffer.from(corpusBytes(ZNC_FILE)).toString('latin1').split('\n').map((l) => {
+      const raw = Buffer.from(l, 'latin1');
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      } catch {
+        return [...raw].map((b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b))).join('');
+      }
+    });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n'), 'utf16le')]);
+    expect(detectFormat('znc.log', utf16)).toBe('irc');
+    const { threads, stats } = readIrcLog(utf16, importContext(ZNC_FILE));
+    expect(stats.events).toBe(EVENTS);
+    expect(postsInFileOrder(threads).map((p) => [p.author.name, p.text])).toEqual(REAL_POSTS);
+    const streamed = [];
+    const chunks = async function* () {
+      for (let at = 0; at < utf16.length; at += 1001) yield utf16.subarray(at, at + 1001); // odd sizes split code units
+    };
+    for await (const t of importIrcStream(chunks(), importContext(ZNC_FILE))) streamed.push(t);
+    expect(streamed).toEqual(threads);
+  });
+});

@@ -167,3 +167,23 @@ describe('WhatsApp: inference over the whole file, long first messages, streamin
     expect(streamed).toEqual(readWhatsApp(bytes, importContext('c.txt')).threads);
   });
 });
+
+describe('WhatsApp export re-saved as UTF-16BE with a byte order mark', () => {
+  it('recognised and read as the real file', () => {
+    const file = FILES[0]!;
+    const text = new TextDecoder().decode(corpusBytes(file));
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.alloc(le.length + 2);
+    be[0] = 0xfe;
+    be[1] = 0xff;
+    for (let i = 0; i < le.length; i += 2) {
+      be[i + 2] = le[i + 1]!;
+      be[i + 3] = le[i]!;
+    }
+    expect(detectFormat('_chat.txt', be)).toBe('whatsapp');
+    const real = readWhatsApp(corpusBytes(file), importContext(file));
+    const { threads, stats } = readWhatsApp(be, importContext(file));
+    expect(stats).toEqual(real.stats);
+    expect(threads).toEqual(real.threads);
+  });
+});
