@@ -8,6 +8,8 @@ import { textHtml } from './message-text.ts';
 
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
 const SAMPLE_LINES = 300;
+/** How far the sample grows when it holds only events, looking for the first message. */
+const MAX_SAMPLE_LINES = 20_000;
 
 /** "00" to "99": two-digit fields without a string built per line. */
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
@@ -38,6 +40,7 @@ export class IrcReader {
   readonly stats: LineLogStats = { posts: 0, actions: 0, events: 0, headers: 0, skipped: 0, empty: 0, grammar: null };
   private grammar: Grammar | null = null;
   private sample: { lineNo: number; text: string; offset: number }[] | null = [];
+  private sampleLimit = SAMPLE_LINES;
   private readonly skipped = new SkippedLines();
   private readonly convs: GapConversations<PostInput>;
   private readonly ready: PostInput[][] = [];
@@ -77,16 +80,21 @@ export class IrcReader {
   line(text: string, lineNo: number, offset = -1): void {
     if (this.sample) {
       this.sample.push({ lineNo, text, offset });
-      if (this.sample.length >= SAMPLE_LINES) this.learn();
+      if (this.sample.length >= this.sampleLimit) this.learn(false);
       return;
     }
     this.read(text, lineNo);
   }
 
-  private learn(): void {
+  private learn(atEnd: boolean): void {
     const sample = this.sample!;
-    this.sample = null;
     const learned = learnGrammar(sample);
+    if (learned.eventsOnly && !atEnd && sample.length < MAX_SAMPLE_LINES) {
+      this.sampleLimit *= 2;
+      return;
+    }
+    this.sample = null;
+    if (!learned.grammar && learned.eventsOnly) learned.grammar = learned.eventsOnly;
     if (!learned.grammar) {
       if (!learned.lines) throw new ImportError('the log has no lines to read.', this.ctx.file, { offset: 0, line: 1, column: 1 });
       const bad = learned.unreadable.map((l) => `line ${l.lineNo}: ${quoteLine(l.text)}`).join('; ');
@@ -229,11 +237,12 @@ export class IrcReader {
 
   /** The end of the log: the remaining conversations, and the warnings. */
   finish(fallbackLines: number): Thread[] {
-    if (this.sample) this.learn();
+    if (this.sample) this.learn(true);
     const last = this.convs.flush();
     if (last) this.ready.push(last);
     if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
     if (this.skipped.count) this.ctx.warn(this.skipped.describe());
+    if (!this.stats.posts && !this.stats.actions) this.ctx.warn(`no messages found: ${this.stats.events} join, part and other event line(s) only.`);
     return this.take();
   }
 

@@ -297,6 +297,11 @@ export interface Learned<L> {
   lines: number;
   /** Sample lines the best grammar could not read. */
   unreadable: L[];
+  /**
+   * The best grammar reads the lines but finds only events (a log opening with hundreds of joins):
+   * a longer sample may find the first message; at the end of the log, it stands as it is.
+   */
+  eventsOnly: Grammar | null;
 }
 
 /**
@@ -325,13 +330,15 @@ export function learnGrammar<L extends { lineNo: number; text: string }>(sample:
           if (/^[+-]/.test(said.text)) marks++;
         }
       }
-      results.push({ time, speaker, read: posts ? read : 0, posts, marks });
+      results.push({ time, speaker, read, posts, marks });
     }
   }
-  const order = results.map((r, i) => ({ r, i })).sort((a, b) => b.r.read - a.r.read || a.i - b.i);
+  // Grammars that find messages rank first; among them (or among all, when none does) the most lines read.
+  const order = results.map((r, i) => ({ r, i })).sort((a, b) => Number(b.r.posts > 0) - Number(a.r.posts > 0) || b.r.read - a.r.read || a.i - b.i);
   const best = order[0]!.r;
   const tried = order.map(({ r }) => ({ name: grammarName(r), read: r.read }));
-  const ok = best.read > 0 && best.read * 2 >= content.length;
+  const readsEnough = best.read > 0 && best.read * 2 >= content.length;
+  const ok = readsEnough && best.posts > 0;
   // Lines opening with + or - are rare in talk; in half the lines they are the network's marks.
   const grammar: Grammar | null = ok ? { time: best.time, speaker: best.speaker, identifyMarks: best.posts >= 5 && best.marks * 2 >= best.posts ? unmarkedNicks(content, best) : null } : null;
   const unreadable: L[] = [];
@@ -340,5 +347,6 @@ export function learnGrammar<L extends { lineNo: number; text: string }>(sample:
     const m = best.time.re.exec(l.text);
     if (!m || !best.time.read(m, stamp) || classify(l.text.slice(m[0].length), best.speaker) === Kind.Bad) unreadable.push(l);
   }
-  return { grammar, tried, lines: content.length, unreadable };
+  const eventsOnly = readsEnough && !best.posts ? { time: best.time, speaker: best.speaker, identifyMarks: null } : null;
+  return { grammar, tried, lines: content.length, unreadable, eventsOnly };
 }

@@ -297,6 +297,7 @@ class WhatsAppReader {
     if (last) this.ready.push(last);
     if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
     if (this.skipped.count) this.ctx.warn(`before the first message: ${this.skipped.describe()}`);
+    if (!this.stats.posts) this.ctx.warn(`no messages found: ${this.stats.events} line(s) written by WhatsApp itself only.`);
     return this.take();
   }
 }

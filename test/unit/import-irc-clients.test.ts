@@ -358,6 +358,28 @@ describe('line logs of every common client, built from the real ZNC log', () => 
   });
 });
 
+describe('logs that open with many events', () => {
+  it('1,000 real join and quit lines before the first message: the grammar is still found, every message read', () => {
+    const lines = new TextDecoder().decode(corpusBytes(ZNC_FILE)).split('\n');
+    const events = lines.filter((l) => /^\[[\d:]+\] \*\*\* (Joins|Quits):/.test(l));
+    // The real event lines repeated (stamped at midnight) until a thousand come before the real log.
+    const opening = Array.from({ length: 1000 }, (_, k) => events[k % events.length]!.replace(/^\[[\d:]+\]/, '[00:00:00]'));
+    const bytes = enc.encode([...opening, ...lines].join('\n'));
+    const warnings: string[] = [];
+    const { threads, stats } = readIrcLog(bytes, importContext(ZNC_FILE, {}, warnings));
+    expect(stats.events).toBe(EVENTS + 1000);
+    expect(postsInFileOrder(threads).map((p) => p.author.name)).toEqual(REAL_POSTS.map(([name]) => name));
+  });
+
+  it('a log of events only: no threads, and a warning saying so', () => {
+    const lines = new TextDecoder().decode(corpusBytes(ZNC_FILE)).split('\n').filter((l) => /^\[[\d:]+\] \*\*\* /.test(l));
+    const warnings: string[] = [];
+    const { threads } = readIrcLog(enc.encode(lines.join('\n')), importContext('quiet.log', {}, warnings));
+    expect(threads).toEqual([]);
+    expect(warnings).toEqual([`quiet.log: no messages found: ${EVENTS} join, part and other event line(s) only.`]);
+  });
+});
+
 describe('unreadable lines', () => {
   it('a few damaged lines among the real ones: imported, counted and quoted with control characters escaped', () => {
     const real = corpusBytes(ZNC_FILE);
