@@ -3,7 +3,7 @@ import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
-import { eachLine, GapConversations, LineDecoder, logTitle, quoteLine, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, quoteLine, SkippedLines } from './lines.ts';
 import { textHtml } from './message-text.ts';
 
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
@@ -265,11 +265,13 @@ export function importIrc(bytes: Uint8Array, ctx: ImportContext = importContext(
 /** importIrc, with what each line turned out to be. */
 export function readIrcLog(bytes: Uint8Array, ctx: ImportContext = importContext('channel.log')): { threads: Thread[]; stats: LineLogStats } {
   const reader = new IrcReader(ctx);
-  const threads: Thread[] = [];
-  const dec = eachLine(bytes, (text, n, at) => reader.line(text, n, at));
-  // eachLine has delivered every line before the reader is drained: conversations are collected at the end.
-  threads.push(...reader.take(), ...reader.finish(dec.fallbackLines));
-  return { threads, stats: reader.stats };
+  try {
+    const dec = eachLine(bytes, (text, n, at) => reader.line(text, n, at));
+    // eachLine has delivered every line before the reader is drained: conversations are collected at the end.
+    return { threads: [...reader.take(), ...reader.finish(dec.fallbackLines)], stats: reader.stats };
+  } catch (e) {
+    throw lineError(e, ctx.file);
+  }
 }
 
 /**
@@ -280,12 +282,16 @@ export async function* importIrcStream(chunks: AsyncIterable<Uint8Array>, ctx: I
   const reader = new IrcReader(ctx);
   const dec = new LineDecoder();
   const sink = (text: string, n: number, at: number) => reader.line(text, n, at);
-  for await (const chunk of chunks) {
-    dec.push(chunk, sink);
-    yield* reader.take();
-    onBytes?.(dec.position);
+  try {
+    for await (const chunk of chunks) {
+      dec.push(chunk, sink);
+      yield* reader.take();
+      onBytes?.(dec.position);
+    }
+    dec.end(sink);
+  } catch (e) {
+    throw lineError(e, ctx.file);
   }
-  dec.end(sink);
   yield* reader.finish(dec.fallbackLines);
 }
 

@@ -1,4 +1,5 @@
 import type { PostInput } from '../model/thread.ts';
+import { ImportError } from './errors.ts';
 
 /**
  * Text logs read as lines straight from bytes, chunk by chunk: no string of the whole file and no
@@ -24,6 +25,35 @@ function cp1252(b: Uint8Array): string {
  * starts (known for the first lines only, where errors about a file's format point; else -1).
  */
 export type LineSink = (text: string, lineNo: number, offset: number) => void;
+
+/**
+ * A line longer than this is no chat message: the file is not a line log, or its line breaks are lost.
+ * Reading stops there instead of holding the rest of the file as one line.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Thrown when a line exceeds MAX_LINE_BYTES; the readers turn it into an ImportError naming the file. */
+export class LineTooLong extends Error {
+  constructor(readonly lineNo: number) {
+    super(`line ${lineNo} is longer than ${MAX_LINE_BYTES / 1048576} MB: this is not a line-per-message log, or its line breaks are lost.`);
+  }
+}
+
+/** A LineTooLong as the ImportError a person sees (naming the file); anything else unchanged. */
+export function lineError(e: unknown, file: string): unknown {
+  return e instanceof LineTooLong ? new ImportError(e.message, file) : e;
+}
+
+function join(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 /** Lines whose byte offset is tracked. */
 const OFFSET_LINES = 1000;
@@ -54,7 +84,9 @@ export class LineDecoder {
   fallbackLines = 0;
   /** Bytes consumed so far. */
   position = 0;
-  private carry: Uint8Array | null = null;
+  /** The unfinished last line, in the pieces it arrived in (joined once its end is seen). */
+  private carry: Uint8Array[] = [];
+  private carryLength = 0;
   private lineNo = 0;
   private sep = -1;
   private first = true;
@@ -77,7 +109,7 @@ export class LineDecoder {
   push(chunk: Uint8Array, sink: LineSink): void {
     if (this.stopped) return;
     this.position += chunk.length;
-    if (this.first && !this.utf16 && chunk.length >= 2) {
+    if (this.position === chunk.length && chunk.length >= 2) {
       // Windows editors re-save logs as UTF-16 with a byte order mark.
       if (chunk[0] === 0xff && chunk[1] === 0xfe) this.utf16 = new TextDecoder('utf-16le');
       else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.utf16 = new TextDecoder('utf-16be');
@@ -88,20 +120,25 @@ export class LineDecoder {
       return;
     }
     if (this.sep < 0) this.sep = chunk.indexOf(NL) < 0 && chunk.indexOf(CR) >= 0 ? CR : NL;
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-      this.carry = null;
-    }
-    const last = buf.lastIndexOf(this.sep);
+    const last = chunk.lastIndexOf(this.sep);
     if (last < 0) {
-      this.carry = buf.slice();
+      this.keep(chunk.slice());
       return;
     }
-    this.block(buf.subarray(0, last + 1), sink);
-    if (last + 1 < buf.length) this.carry = buf.slice(last + 1);
+    let head = chunk.subarray(0, last + 1);
+    if (this.carry.length) {
+      head = join([...this.carry, head], this.carryLength + head.length);
+      this.carry = [];
+      this.carryLength = 0;
+    }
+    this.block(head, sink);
+    if (last + 1 < chunk.length) this.keep(chunk.slice(last + 1));
+  }
+
+  private keep(piece: Uint8Array): void {
+    this.carry.push(piece);
+    this.carryLength += piece.length;
+    if (this.carryLength > MAX_LINE_BYTES) throw new LineTooLong(this.lineNo + 1);
   }
 
   end(sink: LineSink): void {
@@ -110,8 +147,9 @@ export class LineDecoder {
       this.text(this.utf16.decode(), sink, true);
       return;
     }
-    if (this.carry && this.carry.length) this.block(this.carry, sink, true);
-    this.carry = null;
+    if (this.carryLength) this.block(join(this.carry, this.carryLength), sink, true);
+    this.carry = [];
+    this.carryLength = 0;
   }
 
   /** Whether the file is UTF-16 (then read as text; byte offsets are not tracked). */
@@ -133,6 +171,7 @@ export class LineDecoder {
       if (this.stopped) return;
     }
     this.textCarry = s.slice(at);
+    if (this.textCarry.length > MAX_LINE_BYTES / 2) throw new LineTooLong(this.lineNo + 1);
     if (final && this.textCarry) sink(this.textCarry, ++this.lineNo, -1);
   }
 

@@ -2,7 +2,7 @@ import type { PostInput, Thread } from '../model/thread.ts';
 import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { eachLine, GapConversations, LineDecoder, logTitle, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, SkippedLines } from './lines.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /*
@@ -317,25 +317,27 @@ export function importWhatsApp(bytes: Uint8Array, ctx: ImportContext = importCon
 
 /** importWhatsApp, with what the lines turned out to be. */
 export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importContext('chat.txt')): { threads: Thread[]; stats: WhatsAppStats } {
-  const survey = new Survey();
-  const first = new LineDecoder();
-  eachLine(
-    bytes,
-    (text) => {
-      const h = head(text);
-      if (h) {
-        survey.add(h);
-        if (survey.headers % 1000 === 0 && survey.settled()) first.stop();
-      }
-    },
-    undefined,
-    first,
-  );
-  if (!survey.headers) throw notWhatsApp(ctx);
-  const reader = new WhatsAppReader(survey, ctx);
-  const dec = eachLine(bytes, (text, n) => reader.line(text, n));
-  const threads = [...reader.take(), ...reader.finish(dec.fallbackLines)];
-  return { threads, stats: reader.stats };
+  try {
+    const survey = new Survey();
+    const first = new LineDecoder();
+    eachLine(bytes, surveyLine(survey, first), undefined, first);
+    if (!survey.headers) throw notWhatsApp(ctx);
+    const reader = new WhatsAppReader(survey, ctx);
+    const dec = eachLine(bytes, (text, n) => reader.line(text, n));
+    return { threads: [...reader.take(), ...reader.finish(dec.fallbackLines)], stats: reader.stats };
+  } catch (e) {
+    throw lineError(e, ctx.file);
+  }
+}
+
+/** The first pass's handling of a line: headers surveyed, the pass stopped once nothing more can be learned. */
+function surveyLine(survey: Survey, dec: LineDecoder): (text: string) => void {
+  return (text) => {
+    const h = head(text);
+    if (!h) return;
+    survey.add(h);
+    if (survey.headers % 1000 === 0 && survey.settled()) dec.stop();
+  };
 }
 
 /**
@@ -345,28 +347,27 @@ export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importConte
 export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array>, ctx: ImportContext = importContext('chat.txt'), onBytes?: (n: number, pass: 1 | 2) => void): AsyncGenerator<Thread> {
   const survey = new Survey();
   const first = new LineDecoder();
-  const scan = (text: string) => {
-    const h = head(text);
-    if (h) {
-      survey.add(h);
-      if (survey.headers % 1000 === 0 && survey.settled()) first.stop();
-    }
-  };
-  for await (const chunk of open()) {
-    first.push(chunk, scan);
-    onBytes?.(first.position, 1);
-    if (first.done) break;
-  }
-  first.end(scan);
-  if (!survey.headers) throw notWhatsApp(ctx);
-  const reader = new WhatsAppReader(survey, ctx);
+  const scan = surveyLine(survey, first);
+  let reader: WhatsAppReader;
   const dec = new LineDecoder();
-  const sink = (text: string, n: number) => reader.line(text, n);
-  for await (const chunk of open()) {
-    dec.push(chunk, sink);
-    yield* reader.take();
-    onBytes?.(dec.position, 2);
+  try {
+    for await (const chunk of open()) {
+      first.push(chunk, scan);
+      onBytes?.(first.position, 1);
+      if (first.done) break;
+    }
+    first.end(scan);
+    if (!survey.headers) throw notWhatsApp(ctx);
+    reader = new WhatsAppReader(survey, ctx);
+    const sink = (text: string, n: number) => reader.line(text, n);
+    for await (const chunk of open()) {
+      dec.push(chunk, sink);
+      yield* reader.take();
+      onBytes?.(dec.position, 2);
+    }
+    dec.end(sink);
+  } catch (e) {
+    throw lineError(e, ctx.file);
   }
-  dec.end(sink);
   yield* reader.finish(dec.fallbackLines);
 }

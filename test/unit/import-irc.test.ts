@@ -118,3 +118,17 @@ describe('line grammar: what a line body is', () => {
     expect(classify('hello there', 'angle')).toBe(Kind.Bad);
   });
 });
+
+describe('a file with no line breaks', () => {
+  it('refused once a line passes 64 MB, naming the file, instead of holding the whole file as one line', async () => {
+    const { importIrcStream } = await import('../../lib/import/irc.ts');
+    const chunk = new Uint8Array(1 << 20).fill(0x61);
+    const chunks = async function* () {
+      for (let i = 0; i < 100; i++) yield chunk;
+    };
+    const run = async () => {
+      for await (const _ of importIrcStream(chunks(), importContext('blob.log'))) void _;
+    };
+    await expect(run()).rejects.toThrow(/^blob\.log: line 1 is longer than 64 MB/);
+  });
+});
