@@ -1,4 +1,5 @@
 import type { PostInput } from '../model/thread.ts';
+import { cp1252 } from './decode.ts';
 import { ImportError } from './errors.ts';
 
 /**
@@ -11,14 +12,6 @@ import { ImportError } from './errors.ts';
  */
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-// Node's TextDecoder('windows-1252') decodes as ISO-8859-1, losing š, €, “ ” in 0x80–0x9F: map them here.
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-
-function cp1252(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c);
-  return s;
-}
 
 /**
  * One line: its text (without the line break), its 1-based number, and the byte offset where it
