@@ -43,9 +43,9 @@ export interface ImportResult {
 const SNIFF = 1 << 16;
 const lenient = new TextDecoder('utf-8');
 
-// A WhatsApp message's first line in any locale, but not a bracketed-ISO IRC line ("[2018-01-02 12:34:56] <nick>").
 // A UTF-16 log read as UTF-8 shows its ASCII with NULs between (and its byte order mark as U+FFFD): seen without them.
 const asText = (l: string) => (l.indexOf('\u0000') < 0 ? l : l.replace(/\u0000/g, '').replace(/^\ufffd+/, ''));
+// A WhatsApp message's first line in any locale, but not a bracketed-ISO IRC line ("[2018-01-02 12:34:56] <nick>").
 const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(asText(l)) && !/^[<*]|^-[!-]/.test(WHATSAPP_LINE.exec(asText(l))![10]!) };
 // Any timestamp style or header the line-log reader knows; the reader itself refuses what no grammar fits, saying why.
 const IRC_LINE = { test: (l: string) => LOG_LINE_START.test(asText(l)) };
