@@ -299,10 +299,17 @@ export async function* importIrcStream(chunks: AsyncIterable<Uint8Array>, ctx: I
 const SPEAKER_AFTER_STAMP = /^\S.{0,40}?\s<[^>\s]{1,40}>\s/;
 
 /**
- * For the format sniffer: a line that opens with a timestamp style the reader knows, a log header, or
- * an unknown stamp before a "<nick>" (so that the reader, not a generic message, says which lines and
- * grammars did not fit).
+ * For the format sniffer: a line that opens with a timestamp style the reader knows followed by
+ * something a chat log holds (a speaker or an event, in any speaker style), a log header, or an unknown
+ * stamp before a "<nick>" (so that the reader, not a generic message, says which lines and grammars did
+ * not fit). A note file that merely starts with a time ("10:30 call the shop") is not taken for a log.
  */
 export const LOG_LINE_START = {
-  test: (line: string): boolean => HEADER.test(line) || TIME_STYLES.some((s) => s.re.test(line)) || SPEAKER_AFTER_STAMP.test(line),
+  test: (line: string): boolean =>
+    HEADER.test(line) ||
+    SPEAKER_AFTER_STAMP.test(line) ||
+    TIME_STYLES.some((s) => {
+      const m = s.re.exec(line);
+      return m !== null && (['angle', 'tab', 'colon'] as const).some((sp) => classify(line.slice(m[0].length), sp) !== Kind.Bad);
+    }),
 };

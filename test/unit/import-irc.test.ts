@@ -132,3 +132,12 @@ describe('a file with no line breaks', () => {
     await expect(run()).rejects.toThrow(/^blob\.log: line 1 is longer than 64 MB/);
   });
 });
+
+describe('format sniffing of line logs', () => {
+  it('a note that starts with a time is not a log; a timestamped speaker line is', async () => {
+    const { detectFormat } = await import('../../lib/import/index.ts');
+    expect(detectFormat('notes.txt', enc.encode('10:30 call the shop\n11:00 dentist\n'))).toBe('unknown');
+    expect(detectFormat('notes.txt', enc.encode('10:30 <ann> call the shop\n'))).toBe('irc');
+    expect(detectFormat('notes.txt', enc.encode('--- Log opened Sun Jan 09 02:05:04 2005\n'))).toBe('irc');
+  });
+});
