@@ -4,10 +4,14 @@
  * used), each imported by the streaming readers and by a plain JSON.parse of the same bytes; and a
  * ~200 MB mbox built at run time from the corpus's real mail archives (each copy with its own
  * Message-IDs and subjects, so conversations form and end as in a long list archive), read by the
- * streaming mail importer. BENCH_ONLY=mbox (or discord, slack; comma-separated) runs only those parts.
+ * streaming mail importer.
  *
  * Every measurement runs in a fresh Node process, so each peak memory (VmHWM on Linux) is its own.
- * Run: `npx tsx bench/import.bench.ts` (BENCH_DISCORD_MB, BENCH_SLACK_MESSAGES and BENCH_MBOX_MB make it smaller).
+ * Line logs: an IRC log (Limnoria's layout, with joins and quits) and a WhatsApp Android export of
+ * BENCH_LINES_MB each, read by the streaming line readers, beside JSON.parse of a JSON export of the same
+ * messages padded to the same size, in the same run.
+ * Run: `npx tsx bench/import.bench.ts` (BENCH_DISCORD_MB, BENCH_SLACK_MESSAGES, BENCH_MBOX_MB and
+ * BENCH_LINES_MB make it smaller; BENCH_ONLY=discord,slack,mbox,lines picks parts).
  * Temp files are removed at the end, also on failure.
  */
 import { execFile } from 'node:child_process';
@@ -23,14 +27,17 @@ import { importDiscordStream } from '../lib/import/discord-stream.ts';
 import { JsonArrayStream } from '../lib/import/json-stream.ts';
 import { importSlackZipStream } from '../lib/import/slack-stream.ts';
 import { importMboxStream } from '../lib/import/mbox.ts';
+import { importIrcStream } from '../lib/import/irc.ts';
+import { importWhatsAppStream } from '../lib/import/whatsapp.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(SELF, '../..');
 const DISCORD_MB = Number(process.env.BENCH_DISCORD_MB ?? 200);
 const SLACK_MESSAGES = Number(process.env.BENCH_SLACK_MESSAGES ?? 1_000_000);
 const MBOX_MB = Number(process.env.BENCH_MBOX_MB ?? 200);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'discord,slack,mbox').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'discord,slack,mbox,lines').split(',').map((x) => x.trim()));
 const CHUNK = 1 << 20;
+const LINES_MB = Number(process.env.BENCH_LINES_MB ?? 200);
 
 // ---------- generators ----------
 
@@ -170,6 +177,58 @@ export async function mboxFile(path: string, targetBytes: number): Promise<{ mes
   return { messages: copy * perCopy, bytes: statSync(path).size, largest };
 }
 
+/**
+ * A line log of about `targetBytes` (IRC in Limnoria's layout, or a WhatsApp Android export), and a JSON
+ * export of the same messages (each [timestamp, author, text], the most compact JSON a chat export could
+ * be) padded to the same size.
+ */
+export async function lineLogFiles(kind: 'irc' | 'whatsapp', path: string, jsonPath: string, targetBytes: number): Promise<{ messages: number; bytes: number }> {
+  const out = createWriteStream(path);
+  const json = createWriteStream(jsonPath);
+  await write(json, '{"messages":[\n');
+  let bytes = 0;
+  let jsonBytes = 15;
+  let i = 0;
+  let messages = 0;
+  let t = Date.parse('2019-01-01T00:00:00Z');
+  const batch: string[] = [];
+  const jbatch: string[] = [];
+  while (bytes < targetBytes) {
+    t += i % 200 === 0 ? 3 * 3600_000 : 20_000;
+    const d = new Date(t);
+    const nick = `player${i % 60}`;
+    const text = sentence(i, 6 + (i % 18));
+    let line: string;
+    if (kind === 'irc') {
+      const stamp = d.toISOString().slice(0, 19);
+      line = i % 25 === 0 ? `${stamp}  *** ${nick} <${nick}!~u@host.example> has joined #bench\n` : `${stamp}  <${nick}> ${text}\n`;
+    } else {
+      const stamp = `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}, ${d.toISOString().slice(11, 16)}`;
+      line = i % 25 === 0 ? `${stamp} - ${nick} joined using this group's invite link\n` : `${stamp} - ${nick}: ${text}${i % 10 === 0 ? `\n${sentence(i + 3, 8)}` : ''}\n`;
+    }
+    if (!line.includes('joined')) {
+      messages++;
+      const j = `${messages > 1 ? ',' : ''}["${d.toISOString().slice(0, 19)}","${nick}","${text}"]\n`;
+      jbatch.push(j);
+      jsonBytes += j.length;
+    }
+    batch.push(line);
+    bytes += line.length;
+    i++;
+    if (batch.length === 5000) {
+      await write(out, batch.splice(0).join(''));
+      await write(json, jbatch.splice(0).join(''));
+    }
+  }
+  await write(out, batch.join(''));
+  await write(json, jbatch.join(''));
+  // Padding keeps both files the same size, so MB/s compare like with like.
+  await write(json, `],"padding":"${' '.repeat(Math.max(0, bytes - jsonBytes - 16))}"}`);
+  await close(out);
+  await close(json);
+  return { messages, bytes: statSync(path).size };
+}
+
 // ---------- measurements (each in its own process) ----------
 
 interface Measure {
@@ -221,6 +280,19 @@ async function measure(mode: string, file: string): Promise<Omit<Measure, 'maxRs
       threads++;
       messages += t.posts.length;
     }
+  } else if (mode === 'irc-stream') {
+    for await (const th of importIrcStream(chunks(), importContext(file))) {
+      threads++;
+      messages += th.posts.length;
+    }
+  } else if (mode === 'whatsapp-stream') {
+    for await (const th of importWhatsAppStream(chunks, importContext(file))) {
+      threads++;
+      messages += th.posts.length;
+    }
+  } else if (mode === 'json-parse') {
+    const data = JSON.parse(new TextDecoder().decode(await readFile(file))) as { messages: unknown[] };
+    messages = data.messages.length;
   } else if (mode !== 'baseline') throw new Error(`unknown mode ${mode}`);
   const cpu = process.cpuUsage(c0);
   return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, messages, threads };
@@ -254,8 +326,8 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 
 function row(label: string, m: Measure, bytes: number, base?: Measure): string {
   const mbs = bytes / MB / (m.ms / 1000);
-  const ratio = base ? ` ${fmt(base.ms / m.ms, 2)}× JSON.parse` : '';
-  return `${label.padEnd(38)} ${fmt(m.ms / 1000, 2).padStart(7)} s ${fmt(mbs).padStart(7)} MB/s ${Math.round(m.messages / (m.ms / 1000)).toLocaleString('en').padStart(10)} msg/s  peak RSS ${fmt(m.maxRssMB, 0).padStart(5)} MB (${fmt((m.maxRssMB * MB) / bytes, 2)}× file), heap ≤ ${fmt(m.maxHeapMB, 0)} MB, buffers ≤ ${fmt(m.maxBuffersMB, 0)} MB${ratio}`;
+  const ratio = base ? ` ${fmt(base.ms / m.ms, 2)}× JSON.parse (CPU time: ${fmt(base.cpuMs / m.cpuMs, 2)}×)` : '';
+  return `${label.padEnd(38)} ${fmt(m.ms / 1000, 2).padStart(7)} s ${fmt(mbs).padStart(7)} MB/s ${Math.round(m.messages / (m.ms / 1000)).toLocaleString('en').padStart(10)} msg/s  peak RSS ${fmt(m.maxRssMB, 0).padStart(5)} MB (${fmt((m.maxRssMB * MB) / bytes, 2)}× file), heap ≤ ${fmt(m.maxHeapMB, 0)} MB, buffers ≤ ${fmt(m.maxBuffersMB, 0)} MB, CPU ${fmt(m.cpuMs / 1000, 2)} s = ${fmt(bytes / MB / (m.cpuMs / 1000))} MB/s${ratio}`;
 }
 
 export default async function main(): Promise<void> {
@@ -273,6 +345,20 @@ export default async function main(): Promise<void> {
       console.log(row(`mbox: streaming importer (${mStream.threads.toLocaleString('en')} threads)`, mStream, m.bytes));
       console.log(`mbox: ${fmt(m.bytes / MB / (mStream.cpuMs / 1000))} MB/s of process CPU time (goal ≥ 50 MB/s); ${mStream.messages.toLocaleString('en')} of ${m.messages.toLocaleString('en')} messages read (a Message-ID repeated in an archive counts once)`);
       rmSync(mPath);
+    }
+    for (const kind of ONLY.has('lines') ? (['irc', 'whatsapp'] as const) : []) {
+      const lPath = join(dir, `${kind}.txt`);
+      const jPath = join(dir, `${kind}.json`);
+      const tl = performance.now();
+      const l = await lineLogFiles(kind, lPath, jPath, LINES_MB * MB);
+      console.log(`Generated ${kind} log: ${fmt(l.bytes / MB)} MB, ${l.messages.toLocaleString('en')} messages, and a JSON export of them of ${fmt(statSync(jPath).size / MB)} MB (${fmt((performance.now() - tl) / 1000)} s)`);
+      const lStream = await child(`${kind}-stream`, lPath);
+      const jParse = await child('json-parse', jPath);
+      if (lStream.messages !== l.messages || jParse.messages !== l.messages) throw new Error(`message counts differ: ${JSON.stringify({ l, lStream, jParse })}`);
+      console.log(row(`${kind}: JSON.parse of the same as JSON`, jParse, statSync(jPath).size));
+      console.log(row(`${kind}: streaming reader (${lStream.threads.toLocaleString('en')} threads)`, lStream, l.bytes, jParse));
+      rmSync(lPath);
+      rmSync(jPath);
     }
     if (!ONLY.has('discord') && !ONLY.has('slack')) return;
     const dPath = join(dir, 'discord.json');

@@ -6,7 +6,8 @@ const utf8Lenient = new TextDecoder('utf-8');
 // Node's TextDecoder('windows-1252') decodes as ISO-8859-1, losing š, €, “ ” in 0x80–0x9F: map them here.
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
-function cp1252(b: Uint8Array): string {
+/** Windows-1252 bytes as text (the line readers' fallback for lines that are not UTF-8). */
+export function cp1252(b: Uint8Array): string {
   let s = '';
   for (const c of b) s += c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c);
   return s;

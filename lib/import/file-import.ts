@@ -6,6 +6,8 @@ import { detectFormat, importArchive } from './index.ts';
 import { importSlackZipStream, NotSlackExport, type ByteSource } from './slack-stream.ts';
 import { importMboxStream } from './mbox.ts';
 import { isZip } from './zip.ts';
+import { importIrcStream } from './irc.ts';
+import { importWhatsAppStream } from './whatsapp.ts';
 
 /** A file as the browser (File) or Node (a path opened on demand) offers it: size, name, random reads and a stream. */
 export interface ByteFile {
@@ -86,6 +88,28 @@ export async function* importByteFile(
     if (format === 'mbox') {
       // Mail archives (mbox, LISTSERV notebooks, single messages) are read message by message, whatever their size.
       yield* importMboxStream(file.stream(), ctx, { onProgress: (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }) });
+      return;
+    }
+    // Line logs are read from the stream line by line (WhatsApp twice: the first pass settles the date order).
+    if (format === 'irc' || format === 'whatsapp') {
+      let messages = 0;
+      let threads = 0;
+      let bytes = 0;
+      const total = format === 'whatsapp' ? file.size * 2 : file.size;
+      const source =
+        format === 'irc'
+          ? importIrcStream(file.stream(), ctx, (n) => (bytes = n))
+          : importWhatsAppStream(file.stream, ctx, (n, pass) => {
+              bytes = (pass === 2 ? file.size : 0) + n;
+              if (pass === 1) onProgress?.({ bytes, total, messages, threads });
+            });
+      for await (const t of source) {
+        messages += t.posts.length;
+        threads++;
+        onProgress?.({ bytes, total, messages, threads });
+        yield t;
+      }
+      onProgress?.({ bytes: total, total, messages, threads });
       return;
     }
   }

@@ -4,7 +4,7 @@ import { importContext, type ImportContext, type ImportOptions } from './context
 import { ImportError } from './errors.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
-import { importIrc } from './irc.ts';
+import { importIrc, LOG_LINE_START } from './irc.ts';
 import { importMatrix } from './matrix.ts';
 import { elementPageKey, importMatrixHtml } from './matrix-html.ts';
 import { importMattermost } from './mattermost.ts';
@@ -12,7 +12,7 @@ import { importMbox, mailFraming } from './mbox.ts';
 import { importSlackExport, importSlackdump } from './slack.ts';
 import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
-import { importWhatsApp } from './whatsapp.ts';
+import { importWhatsApp, WHATSAPP_LINE } from './whatsapp.ts';
 import { isZip, unzipArchive } from './zip.ts';
 
 export { ImportError } from './errors.ts';
@@ -45,9 +45,12 @@ export interface ImportResult {
 const SNIFF = 1 << 16;
 const lenient = new TextDecoder('utf-8');
 
-const WHATSAPP_LINE = /^\u200e?\[?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},? \d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?(?:\] | - )/;
-const IRC_LINE =
-  /^(?:\[\d{1,2} [A-Za-z]{3} \d{2}:\d{2}(?::\d{2})?\] |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\s|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t|\[\d{2}:\d{2}(?::\d{2})?\] [<*]|\d{2}:\d{2}(?::\d{2})? (?:<|-!-| \*)|--- Log opened )/;
+// A UTF-16 log read as UTF-8 shows its ASCII with NULs between (and its byte order mark as U+FFFD): seen without them.
+const asText = (l: string) => (l.indexOf('\u0000') < 0 ? l : l.replace(/\u0000/g, '').replace(/^\ufffd+/, ''));
+// A WhatsApp message's first line in any locale, but not a bracketed-ISO IRC line ("[2018-01-02 12:34:56] <nick>").
+const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(asText(l)) && !/^[<*]|^-[!-]/.test(WHATSAPP_LINE.exec(asText(l))![10]!) };
+// Any timestamp style or header the line-log reader knows; the reader itself refuses what no grammar fits, saying why.
+const IRC_LINE = { test: (l: string) => LOG_LINE_START.test(asText(l)) };
 const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
 
 function zipNames(bytes: Uint8Array): string[] {
@@ -95,7 +98,8 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   if (lines[0] && MBOX_FIRST.test(lines[0])) return 'mbox';
   // A LISTSERV notebook LOG file, or a single message (.eml, a Usenet article): read by the mail importer.
   if (mailFraming(head)) return 'mbox';
-  if (lines.length && lines.filter((l) => WHATSAPP_LINE.test(l)).length >= Math.ceil(lines.length / 2)) return 'whatsapp';
+  // The first message may run over many lines (issue 17): its first line is enough.
+  if (lines.length && (WHATSAPP_START.test(lines[0]!) || lines.filter((l) => WHATSAPP_START.test(l)).length >= Math.ceil(lines.length / 2))) return 'whatsapp';
   if (lines.some((l) => IRC_LINE.test(l))) return 'irc';
   if (/\.mbox$/i.test(name) && /^From /.test(head)) return 'mbox';
   return 'unknown';

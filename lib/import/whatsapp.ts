@@ -1,70 +1,373 @@
-import type { Thread } from '../model/thread.ts';
-import { conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
+import type { PostInput, Thread } from '../model/thread.ts';
+import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
-import { decodeUtf8 } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, SkippedLines } from './lines.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
-// Android: "12/9/20, 23:55 - Name: text"; iOS: "[12/09/2020, 23:55:01] Name: text". Either may use a
-// 12-hour clock ("9:05 PM") and carries invisible direction marks (U+200E) from the phone.
-const ANDROID = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([AaPp])\.?\s?[Mm]\.?)? - (.*)$/;
-const IOS = /^\[(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([AaPp])\.?\s?[Mm]\.?)?\] (.*)$/;
-const MEDIA = /^<(Media omitted|[^>]* omitted)>$|^(?:image|video|audio|sticker|GIF|document) omitted$|^(.+\.\w{2,5}) \((file attached|archivo adjunto|Datei angehängt)\)$|^<attached: (.+)>$/;
+/*
+ * WhatsApp's "Export chat" text, as the phones write it in any language:
+ *   Android: "12/9/20, 23:55 - Name: text", "13.01.22 14.14 - Name: text" (no comma, dot in the time),
+ *            "1/13/22, 9:05 PM - Name: text", "2020. 1. 13. 오후 9:05 - Name: text"
+ *   iOS:     "[07.06.23, 20:28:13] Name: text", "[1/13/22, 9:05:01 PM] Name: text"
+ * The date's order is the phone's locale (d/m/y, m/d/y or y-m-d), years have two or four digits, times
+ * use ":" or ".", 12-hour clocks write AM/PM in the export's language before or after the time, and
+ * narrow no-break spaces and direction marks sit around the parts. A message's further lines follow
+ * without a date. Lines WhatsApp writes itself (joins, number changes, encryption notices, deleted
+ * messages) are events, not posts: on iOS they carry a left-to-right mark (U+200E) before the text,
+ * which is how they are told apart in any language; on Android they have no "Name:" or use a
+ * known wording. The Android shapes are built from the real Android sample in the corpus and the
+ * locales' standard (CLDR) short date and time patterns, which the phones use; English and German
+ * wordings are checked against the real exports, the other languages' are WhatsApp's usual ones, not
+ * checked against a sample (an unknown wording leaves a notice a post, or a placeholder a message).
+ */
 
-interface Raw {
+const MARKS = '\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+const SP = '[\\s\\u202f\\u00a0]';
+/** An AM/PM word: letters and dots ("PM", "p. m.", "nachm.", "午後"), never digits or the separators. */
+const AMPM = `[^\\d\\s\\]\\-–:,${MARKS}][^\\d\\]\\-–:,${MARKS}]{0,9}?`;
+const HEADER = new RegExp(
+  `^[${MARKS}]*\\[?[${MARKS}]*(\\d{1,4})([./-]) ?(\\d{1,2})\\2 ?(\\d{1,4})\\.?,?${SP}+` +
+    `(?:(${AMPM})${SP}?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:${SP}?(${AMPM}))?` +
+    `[${MARKS}]*(?:\\]${SP}?|${SP}+[-–]${SP}+)(.*)$`,
+  's',
+);
+
+/** A line that opens a WhatsApp message, for the format sniffer. */
+export const WHATSAPP_LINE = HEADER;
+
+const STRIP_MARKS = new RegExp(`[${MARKS}]`, 'g');
+const stripMarks = (s: string) => (/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(s) ? s.replace(STRIP_MARKS, '') : s);
+const normWord = (w: string) => w.toLowerCase().replace(/[\s.\u202f\u00a0]/g, '');
+
+// AM and PM as exports write them (normalised: lower case, no dots or spaces). Unknown words are told
+// apart by the order they come in within a day.
+// (English, German, Japanese, Korean, Chinese, Arabic, Greek, Vietnamese, Hungarian, Swedish, Finnish, Czech, Turkish.)
+const AM_WORDS = new Set(['am', 'vorm', '午前', '오전', '上午', 'ص', 'πμ', 'sa', 'de', 'fm', 'ap', 'dop', 'öö']);
+const PM_WORDS = new Set(['pm', 'nachm', '午後', '오후', '下午', 'م', 'μμ', 'ch', 'du', 'em', 'ip', 'odp', 'ös']);
+
+/** Media left out of the export, in the common languages ("<Media omitted>", "image omitted", "Bild weggelassen"). */
+const OMITTED =
+  /^(?:<(?:Media omitted|[^<>:]{1,20} omitted|Medien ausgeschlossen|Multimedia omitido|Archivo omitido|Médias omis|Fichier omis|Media weggelaten|Mídia oculta|Arquivo de mídia oculto|Media omessi|Medya dahil edilmedi|Pominięto multimedia|Медиафайл отсутствует|Без медиафайлов)>|(?:image|video|audio|sticker|GIF|document|Contact card|vCard|bild|dokument|kontaktkarte|imagen|documento|vídeo|autocollant|immagine|afbeelding|imagem|áudio|figurinha)\s+(?:omitted|weggelassen|omitid[oa]|absente?|omess[oa]|weggelaten|ocultad?[oa]))$/i;
+/** A file named in the export: iOS "<attached: 0001-PHOTO.jpg>", Android "IMG-2020.jpg (file attached)". */
+const ATTACHED = /(?:^|\s)<[^<>:]{1,20}: ?([^<>]+)>$|^(.+?\.\w{2,5}) \((?:file attached|archivo adjunto|Datei angehängt|fichier joint|bestand bijgevoegd|arquivo anexado|file allegato)\)$/i;
+/** Deleted or not yet received messages on Android, where no mark tells them apart. */
+const GONE =
+  /^(?:This message was deleted|You deleted this message|Waiting for this message\b.*|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht|Warte auf diese Nachricht\b.*|Se eliminó este mensaje|Eliminaste este mensaje|Este mensaje fue eliminado|Ce message a été supprimé|Vous avez supprimé ce message|Questo messaggio è stato eliminato|Hai eliminato questo messaggio|Dit bericht is verwijderd|Je hebt dit bericht verwijderd|Essa mensagem foi apagada|Você apagou esta mensagem|Mensagem apagada|null)\.?$/i;
+/** Android's note after an edited message. */
+const EDITED = /\s*<(?:This message was edited|Diese Nachricht wurde bearbeitet|Se editó este mensaje\.?|Ce message a été modifié|Questo messaggio è stato modificato|Dit bericht is bewerkt|Mensagem editada)>$/;
+/** A poll: WhatsApp marks its lines too, but the question and options are the sender's words. */
+const POLL = /^\p{Lu}{3,}:\n/u;
+
+interface Head {
   a: number;
   b: number;
-  y: number;
+  c: number;
+  /** Whether the first field has four digits (year first). */
+  yFirst: boolean;
+  ampm: string | null;
   h: number;
   mi: number;
   s: number;
   rest: string;
-  lines: string[];
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+function head(line: string): Head | null {
+  const c0 = line.charCodeAt(0);
+  // Every header starts with a digit, "[" or a mark: most continuation lines are rejected without the regex.
+  if (!(c0 >= 0x30 && c0 <= 0x39) && c0 !== 0x5b && c0 !== 0x200e && c0 !== 0x200f && c0 !== 0xfeff && !(c0 >= 0x202a && c0 <= 0x202e) && !(c0 >= 0x2066 && c0 <= 0x2069)) return null;
+  const m = HEADER.exec(line);
+  if (!m) return null;
+  const word = m[5] ?? m[9];
+  return {
+    a: +m[1]!,
+    b: +m[3]!,
+    c: +m[4]!,
+    yFirst: m[1]!.length === 4,
+    ampm: word ? normWord(word) : null,
+    h: +m[6]!,
+    mi: +m[7]!,
+    s: +(m[8] ?? 0),
+    rest: m[10]!,
+  };
+}
 
-/**
- * A WhatsApp "Export chat" text file (without media). Lines that do not start with a date continue the
- * previous message. Lines with a date but no "Name:" are WhatsApp's own notices and are dropped.
- * Day/month order is not stated in the file: it is inferred from values above 12, else day first.
- */
-export function importWhatsApp(bytes: Uint8Array, ctx: ImportContext = importContext('chat.txt')): Thread[] {
-  const lines = decodeUtf8(bytes, ctx.file).replace(/[\u200e\u200f\u202a-\u202e]/g, '').split(/\r?\n/);
-  const raws: Raw[] = [];
-  for (const line of lines) {
-    const m = IOS.exec(line) ?? ANDROID.exec(line);
-    if (m) {
-      let h = Number(m[4]);
-      if (m[7]) h = (h % 12) + (/p/i.test(m[7]) ? 12 : 0);
-      const y = Number(m[3]);
-      raws.push({ a: Number(m[1]), b: Number(m[2]), y: y < 100 ? 2000 + y : y, h, mi: Number(m[5]), s: Number(m[6] ?? 0), rest: m[8]!, lines: [] });
-    } else if (raws.length) raws[raws.length - 1]!.lines.push(line);
+/** What the first pass learns from every header line of the file. */
+class Survey {
+  headers = 0;
+  yFirst = 0;
+  aOver12 = 0;
+  bOver12 = 0;
+  /** Steps backwards in date under each reading: a chat runs forwards, so the right order has fewer. */
+  backDM = 0;
+  backMD = 0;
+  private prev: Head | null = null;
+  /** For each AM/PM word, how often it came before another one the same day. */
+  readonly firstOfDay = new Map<string, number>();
+  readonly words = new Set<string>();
+
+  add(h: Head): void {
+    this.headers++;
+    if (h.yFirst) this.yFirst++;
+    if (h.a > 12) this.aOver12++;
+    if (h.b > 12) this.bOver12++;
+    if (h.ampm) this.words.add(h.ampm);
+    const p = this.prev;
+    if (p) {
+      if (h.c * 10000 + h.b * 100 + h.a < p.c * 10000 + p.b * 100 + p.a) this.backDM++;
+      if (h.c * 10000 + h.a * 100 + h.b < p.c * 10000 + p.a * 100 + p.b) this.backMD++;
+      if (p.ampm && h.ampm && p.ampm !== h.ampm && p.a === h.a && p.b === h.b && p.c === h.c) this.firstOfDay.set(p.ampm, (this.firstOfDay.get(p.ampm) ?? 0) + 1);
+    }
+    this.prev = h;
   }
-  if (!raws.length) throw new ImportError('not a WhatsApp chat export: no line starts with a date and time.', ctx.file, { offset: 0, line: 1, column: 1 });
-  const monthFirst = raws.some((r) => r.b > 12) && !raws.some((r) => r.a > 12);
-  if (!raws.some((r) => r.a > 12 || r.b > 12)) ctx.warn('the dates could be day/month or month/day; read as day/month.');
-  const msgs: ChatMessage[] = [];
-  raws.forEach((r, i) => {
-    const sep = r.rest.indexOf(': ');
-    if (sep <= 0) return; // "Alice created group …", encryption notice
-    const name = r.rest.slice(0, sep).trim();
-    const body = [r.rest.slice(sep + 2), ...r.lines].join('\n').trim();
-    const [d, mo] = monthFirst ? [r.b, r.a] : [r.a, r.b];
-    const publishedAt = `${r.y}-${pad(mo)}-${pad(d)}T${pad(r.h)}:${pad(r.mi)}:${pad(r.s)}`;
-    const media = MEDIA.exec(body);
-    const files: FileRef[] = media ? [{ name: media[2] ?? media[4] ?? 'media (not exported)', url: null }] : [];
-    const own = media ? '' : body;
+
+  /**
+   * Whether the rest of the file can no longer change the outcome: the date order is certain (a year
+   * first, or a day over 12 in one field), and the clock is 24-hour or both its words are known ones.
+   * Until then the whole file is surveyed.
+   */
+  settled(): boolean {
+    if (this.headers < 50) return false;
+    const yearFirst = this.yFirst === this.headers;
+    if (!yearFirst && (this.yFirst > 0 || (this.aOver12 > 0) === (this.bOver12 > 0))) return false;
+    if (!this.words.size) return this.headers >= 1000;
+    const w = [...this.words];
+    return w.length === 2 && w.some((x) => AM_WORDS.has(x)) && w.some((x) => PM_WORDS.has(x));
+  }
+
+  order(ctx: ImportContext): 'ymd' | 'dmy' | 'mdy' {
+    if (this.yFirst * 2 > this.headers) return 'ymd';
+    if (this.aOver12 && !this.bOver12) return 'dmy';
+    if (this.bOver12 && !this.aOver12) return 'mdy';
+    if (this.backMD < this.backDM) return 'mdy';
+    if (this.backDM < this.backMD) return 'dmy';
+    ctx.warn('the dates could be day/month or month/day; read as day/month.');
+    return 'dmy';
+  }
+
+  /** Which AM/PM words mean afternoon. */
+  pmWords(): Set<string> {
+    const pm = new Set<string>();
+    const unknown: string[] = [];
+    for (const w of this.words) {
+      if (PM_WORDS.has(w)) pm.add(w);
+      else if (!AM_WORDS.has(w)) unknown.push(w);
+    }
+    if (!unknown.length) return pm;
+    const hasAm = [...this.words].some((w) => AM_WORDS.has(w));
+    if (hasAm && !pm.size) unknown.forEach((w) => pm.add(w));
+    else if (!hasAm && !pm.size) {
+      // Neither word is known: the one that more often comes first within a day is the morning's.
+      const opener = [...unknown].sort((x, y) => (this.firstOfDay.get(y) ?? 0) - (this.firstOfDay.get(x) ?? 0))[0];
+      unknown.forEach((w) => w !== opener && pm.add(w));
+    }
+    return pm;
+  }
+}
+
+export interface WhatsAppStats {
+  posts: number;
+  /** Joins, leaves, number changes, encryption notices, deleted messages and other lines WhatsApp writes. */
+  events: number;
+  /** Messages that are only media left out of the export (kept as attachment notes). */
+  media: number;
+  skipped: number;
+  order: 'ymd' | 'dmy' | 'mdy';
+}
+
+/** "00" to "99": two-digit fields without a string built per message. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
+
+/** The second pass: every message read with the date order and clock words the first pass settled. */
+class WhatsAppReader {
+  readonly stats: WhatsAppStats;
+  private readonly convs: GapConversations<PostInput>;
+  private readonly ready: PostInput[][] = [];
+  private readonly skipped = new SkippedLines();
+  private readonly pm: Set<string>;
+  private readonly file: string;
+  private readonly label: string;
+  private cur: Head | null = null;
+  private curLines: string[] = [];
+  private n = 0;
+
+  constructor(
+    survey: Survey,
+    private readonly ctx: ImportContext,
+  ) {
+    this.stats = { posts: 0, events: 0, media: 0, skipped: 0, order: survey.order(ctx) };
+    this.pm = survey.pmWords();
+    this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
+    this.file = baseName(ctx.file);
+    this.label = this.file.replace(/^(?:WhatsApp Chat (?:with|mit) |Chat de WhatsApp con |Discussion WhatsApp avec |Chat WhatsApp con )/i, '').replace(/\.txt$/i, '');
+  }
+
+  line(text: string, lineNo: number): void {
+    const h = head(text);
+    if (h && this.valid(h)) {
+      this.flush();
+      this.cur = h;
+      this.n++;
+      return;
+    }
+    if (this.cur) this.curLines.push(text);
+    else if (text.trim()) {
+      this.stats.skipped++;
+      this.skipped.add(lineNo, text);
+    }
+  }
+
+  private date(h: Head): [number, number, number] {
+    const o = this.stats.order;
+    const [y, mo, d] = o === 'ymd' ? [h.a, h.b, h.c] : o === 'dmy' ? [h.c, h.b, h.a] : [h.c, h.a, h.b];
+    return [y < 100 ? 2000 + y : y, mo, d];
+  }
+
+  private hour(h: Head): number {
+    return h.ampm ? (h.h % 12) + (this.pm.has(h.ampm) ? 12 : 0) : h.h;
+  }
+
+  private valid(h: Head): boolean {
+    const [, mo, d] = this.date(h);
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && this.hour(h) < 24 && h.mi < 60 && h.s < 60;
+  }
+
+  /** The message being read is complete. */
+  private flush(): void {
+    const h = this.cur;
+    if (!h) return;
+    this.cur = null;
+    const more = this.curLines;
+    this.curLines = [];
+    const rest = h.rest;
+    // iOS: a mark right after the time is a line WhatsApp wrote about the group ("‎Ann added Bob").
+    const sep = rest.charCodeAt(0) === 0x200e ? -1 : rest.indexOf(': ');
+    const name = sep > 0 ? stripMarks(rest.slice(0, sep)).replace(/^~[\s\u202f\u00a0]*/, '').trim() : '';
+    // Android's notices have no "Name:"; one that quotes a subject or description with a colon in it
+    // shows quotation marks before the colon, which names never do here.
+    if (!name || name.length > 80 || /["“”„«»]/.test(name)) {
+      this.stats.events++;
+      return;
+    }
+    let body = rest.slice(sep + 2);
+    if (more.length) body = `${body}\n${more.join('\n')}`;
+    const generated = body.charCodeAt(0) === 0x200e;
+    body = stripMarks(body);
+    // Most messages are plain words: the media and notice patterns are tried only where they could end.
+    const last = body.charCodeAt(body.length - 1);
+    if (last === 0x3e /* > */) body = body.replace(EDITED, '');
+    body = body.trim();
+    const tail = body.charCodeAt(body.length - 1);
+    let files: FileRef[] = [];
+    // A document's title may stand before its file ("PLUSWORD.xlsx <attached: 0001-PLUSWORD.xlsx>").
+    let own = body;
+    const attached = tail === 0x3e || tail === 0x29 /* ) */ ? ATTACHED.exec(body) : null;
+    if (attached) {
+      files = [{ name: (attached[1] ?? attached[2])!.trim(), url: null }];
+      own = attached[1] !== undefined ? body.slice(0, attached.index).trim() : '';
+    } else if (body.length < 60 && OMITTED.test(body)) {
+      files = [{ name: 'media (not exported)', url: null }];
+      own = '';
+    } else if ((generated && !POLL.test(body)) || (body.length < 80 && GONE.test(body))) {
+      this.stats.events++;
+      return;
+    }
     const { text, html } = withFiles(own, textHtml(own), files);
     if (!text) return;
-    msgs.push({
-      time: Date.parse(`${publishedAt}Z`),
-      post: { id: String(i + 1), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null },
-    });
-  });
-  const file = baseName(ctx.file);
-  const label = file.replace(/^WhatsApp Chat with /i, '').replace(/\.txt$/i, '');
-  return splitConversations(msgs, ctx).map((c) =>
-    conversationThread('whatsapp', `whatsapp://${encodeURIComponent(file)}/${c[0]!.post.id}`, conversationTitle(label, c), c),
-  );
+    if (files.length) this.stats.media++;
+    this.stats.posts++;
+    const [y, mo, d] = this.date(h);
+    const hh = this.hour(h);
+    const publishedAt = `${y}-${pad(mo)}-${pad(d)}T${pad(hh)}:${pad(h.mi)}:${pad(h.s)}`;
+    const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
+    const closed = this.convs.add(post, Date.UTC(y, mo - 1, d, hh, h.mi, h.s));
+    if (closed) this.ready.push(closed);
+  }
+
+  take(): Thread[] {
+    const out = this.ready.map((c) => postsThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
+    this.ready.length = 0;
+    return out;
+  }
+
+  finish(fallbackLines: number): Thread[] {
+    this.flush();
+    const last = this.convs.flush();
+    if (last) this.ready.push(last);
+    if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
+    if (this.skipped.count) this.ctx.warn(`before the first message: ${this.skipped.describe()}`);
+    if (!this.stats.posts) this.ctx.warn(`no messages found: ${this.stats.events} line(s) written by WhatsApp itself only.`);
+    return this.take();
+  }
+}
+
+function notWhatsApp(ctx: ImportContext): ImportError {
+  return new ImportError('not a WhatsApp chat export: no line starts with a date and time followed by "] " or " - ".', ctx.file, { offset: 0, line: 1, column: 1 });
+}
+
+/**
+ * A WhatsApp "Export chat" text file (without media), from Android or iOS in any locale. Read twice:
+ * the first pass settles the date order and the AM/PM words from every message of the file; the
+ * second reads the messages. Lines that do not start with a date continue the previous message.
+ */
+export function importWhatsApp(bytes: Uint8Array, ctx: ImportContext = importContext('chat.txt')): Thread[] {
+  return readWhatsApp(bytes, ctx).threads;
+}
+
+/** importWhatsApp, with what the lines turned out to be. */
+export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importContext('chat.txt')): { threads: Thread[]; stats: WhatsAppStats } {
+  try {
+    const survey = new Survey();
+    const first = new LineDecoder();
+    eachLine(bytes, surveyLine(survey, first), undefined, first);
+    if (!survey.headers) throw notWhatsApp(ctx);
+    const reader = new WhatsAppReader(survey, ctx);
+    const dec = eachLine(bytes, (text, n) => reader.line(text, n));
+    return { threads: [...reader.take(), ...reader.finish(dec.fallbackLines)], stats: reader.stats };
+  } catch (e) {
+    throw lineError(e, ctx.file);
+  }
+}
+
+/** The first pass's handling of a line: headers surveyed, the pass stopped once nothing more can be learned. */
+function surveyLine(survey: Survey, dec: LineDecoder): (text: string) => void {
+  return (text) => {
+    const h = head(text);
+    if (!h) return;
+    survey.add(h);
+    if (survey.headers % 1000 === 0 && survey.settled()) dec.stop();
+  };
+}
+
+/**
+ * The same over a file read twice as a stream of chunks (`open` gives a fresh stream each time):
+ * memory stays bounded by the longest message and the open conversation.
+ */
+export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array>, ctx: ImportContext = importContext('chat.txt'), onBytes?: (n: number, pass: 1 | 2) => void): AsyncGenerator<Thread> {
+  const survey = new Survey();
+  const first = new LineDecoder();
+  const scan = surveyLine(survey, first);
+  let reader: WhatsAppReader;
+  const dec = new LineDecoder();
+  try {
+    for await (const chunk of open()) {
+      first.push(chunk, scan);
+      onBytes?.(first.position, 1);
+      if (first.done) break;
+    }
+    first.end(scan);
+    if (!survey.headers) throw notWhatsApp(ctx);
+    reader = new WhatsAppReader(survey, ctx);
+    const sink = (text: string, n: number) => reader.line(text, n);
+    for await (const chunk of open()) {
+      dec.push(chunk, sink);
+      yield* reader.take();
+      onBytes?.(dec.position, 2);
+    }
+    dec.end(sink);
+  } catch (e) {
+    throw lineError(e, ctx.file);
+  }
+  yield* reader.finish(dec.fallbackLines);
 }

@@ -100,3 +100,44 @@ describe('IRC logs', () => {
     expect(err.position).toEqual({ offset: 0, line: 1, column: 1 });
   });
 });
+
+describe('line grammar: what a line body is', () => {
+  // Hand-written bodies, one per rule (not log excerpts).
+  it('events in common wordings, messages whose words merely look like them', async () => {
+    const { classify, Kind, said } = await import('../../lib/import/line-grammar.ts');
+    expect(classify('ann left the room (quit: bye).', 'colon')).toBe(Kind.Event);
+    expect(classify('ann: left my keys at home', 'colon')).toBe(Kind.Post);
+    expect(said).toEqual({ nick: 'ann', text: 'left my keys at home' });
+    expect(classify('* ann has joined #c', 'angle')).toBe(Kind.Event);
+    expect(classify('* ann is back', 'angle')).toBe(Kind.Action);
+    expect(classify('<-> ann is now known as bob', 'angle')).toBe(Kind.Event);
+    expect(classify('-ann- ping', 'angle')).toBe(Kind.Post);
+    expect(classify('Join\tann (~a@h) has joined this channel.', 'tab')).toBe(Kind.Event);
+    expect(classify('@ann\thello', 'tab')).toBe(Kind.Post);
+    expect(said.nick).toBe('ann');
+    expect(classify('hello there', 'angle')).toBe(Kind.Bad);
+  });
+});
+
+describe('a file with no line breaks', () => {
+  it('refused once a line passes 64 MB, naming the file, instead of holding the whole file as one line', async () => {
+    const { importIrcStream } = await import('../../lib/import/irc.ts');
+    const chunk = new Uint8Array(1 << 20).fill(0x61);
+    const chunks = async function* () {
+      for (let i = 0; i < 100; i++) yield chunk;
+    };
+    const run = async () => {
+      for await (const _ of importIrcStream(chunks(), importContext('blob.log'))) void _;
+    };
+    await expect(run()).rejects.toThrow(/^blob\.log: line 1 is longer than 64 MB/);
+  });
+});
+
+describe('format sniffing of line logs', () => {
+  it('a note that starts with a time is not a log; a timestamped speaker line is', async () => {
+    const { detectFormat } = await import('../../lib/import/index.ts');
+    expect(detectFormat('notes.txt', enc.encode('10:30 call the shop\n11:00 dentist\n'))).toBe('unknown');
+    expect(detectFormat('notes.txt', enc.encode('10:30 <ann> call the shop\n'))).toBe('irc');
+    expect(detectFormat('notes.txt', enc.encode('--- Log opened Sun Jan 09 02:05:04 2005\n'))).toBe('irc');
+  });
+});
