@@ -4,6 +4,9 @@ import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { count, idLike, MAX_UNIX_SECONDS } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { isPlainParagraph, splitQuoted, textHtml, unquotedText, withFiles, type FileRef } from './message-text.ts';
 
 /** Subtypes that carry a person's words; joins, topic changes, bot posts and deleted stubs do not. */
@@ -107,8 +110,32 @@ interface SlackMessage {
   score: number | null;
 }
 
-function slackMessage(raw: unknown, users: Users): SlackMessage | null {
-  if (!isRecord(raw) || (str(raw.type) ?? 'message') !== 'message') return null;
+/** Slack's ts: Unix seconds written as text ("1577836800.000012"). */
+const SlackTs = z.string().refine((ts) => {
+  const n = tsSeconds(ts);
+  return Number.isFinite(n) && n >= 0 && n <= MAX_UNIX_SECONDS;
+}, { message: 'expected a Unix time in seconds, written as text, between 1970 and 9999' });
+
+/**
+ * A Slack message as far as it is read, checked before anything is built from it: a ts or reaction
+ * count no one could have written (1e400, a list) costs that message, not the import.
+ */
+const SlackRaw = z.looseObject({
+  type: z.string().nullish(),
+  subtype: z.string().nullish(),
+  ts: SlackTs.nullish(),
+  thread_ts: SlackTs.nullish(),
+  user: idLike.nullish(),
+  username: z.string().nullish(),
+  text: z.string().nullish(),
+  reactions: z.array(z.looseObject({ count: count.nullish() })).nullish(),
+  files: z.array(z.unknown()).nullish(),
+});
+
+function slackMessage(input: unknown, users: Users, check: ItemCheck | null, index: number, path: string): SlackMessage | null {
+  if (!isRecord(input) || (str(input.type) ?? 'message') !== 'message') return null;
+  const raw = check ? check.read(SlackRaw, input, () => `${path ? `${path} ` : ''}message ${index + 1}${str(input.ts) ? ` (ts ${str(input.ts)})` : ''}`) : input;
+  if (!raw) return null;
   const subtype = str(raw.subtype) ?? '';
   const ts = str(raw.ts);
   if (!SPOKEN.has(subtype) || !ts) return null;
@@ -238,6 +265,8 @@ export class SlackChannelReader {
   private readonly urlPrefix: string;
   private readonly label: string;
   messages = 0;
+  /** Messages skipped because a field was not as expected; reported once the channel ends. */
+  readonly check: ItemCheck;
 
   constructor(
     private readonly ctx: ImportContext,
@@ -249,6 +278,7 @@ export class SlackChannelReader {
     this.splitter = new ConversationSplitter<SlackMessage>({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS }, { timeFromId: true });
     this.urlPrefix = `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/`;
     this.label = `#${channel.name} (${workspace})`;
+    this.check = new ItemCheck(ctx, 'message');
   }
 
   /** A parsed day file (or any list of raw messages); returns the conversations that can no longer grow. */
@@ -259,7 +289,7 @@ export class SlackChannelReader {
     }
     const msgs: SlackMessage[] = [];
     for (let i = 0; i < arr.length; i++) {
-      const m = slackMessage(arr[i], this.users);
+      const m = slackMessage(arr[i], this.users, this.check, i, path);
       if (m) msgs.push(m);
     }
     this.messages += msgs.length;
@@ -274,6 +304,7 @@ export class SlackChannelReader {
   }
 
   end(): Thread[] {
+    this.check.report();
     return this.splitter.flush().map((c) => this.thread(c));
   }
 
@@ -368,5 +399,7 @@ export function importSlackdump(bytes: Uint8Array, ctx: ImportContext = importCo
   }
   const id = str(data.channel_id) ?? 'channel';
   const reader = new SlackChannelReader(ctx, 'slackdump', { id, name: str(data.name) ?? id }, new Map());
-  return [...reader.day(raws, ctx.file), ...reader.end()];
+  const threads = reader.day(raws, '');
+  reader.check.failIfAllSkipped(reader.messages);
+  return [...threads, ...reader.end()];
 }
