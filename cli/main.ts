@@ -5,6 +5,7 @@ import { extractThread, sourceFromText, decodePage, ExtractError } from '../lib/
 import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Thread } from '../lib/model/thread.ts';
 import { threadJson } from './thread-json.ts';
+import { cutOffMessage } from '../lib/extract/truncation.ts';
 
 const USAGE = `Usage:
   gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback] [--reader auto|generic]
@@ -68,6 +69,8 @@ async function extract(args: string[], io: Io): Promise<number> {
     const src = sourceFromText(decodePage(bytes), url ?? pathToFileURL(resolve(file)).href, linkedomKit);
     const thread = extractThread(src, { fallback, reader });
     io.out(format === 'markdown' ? threadMarkdown(thread) : JSON.stringify(threadJson(thread)) + '\n');
+    // What was read is printed (and marked "truncated" in the JSON); the exit status stays 0.
+    if (thread.truncated) io.err(`gleaner extract: ${file}: warning: ${cutOffMessage(thread.posts.length)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ExtractError) {
