@@ -1,4 +1,3 @@
-import { unzipSync } from 'fflate';
 import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
@@ -12,7 +11,7 @@ import { importSlackExport, importSlackdump } from './slack.ts';
 import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
 import { importWhatsApp } from './whatsapp.ts';
-import { isZip, unzipArchive } from './zip.ts';
+import { isZip, unzipArchive, zipMemberNames } from './zip.ts';
 
 export { ImportError } from './errors.ts';
 export { importDiscordStream } from './discord-stream.ts';
@@ -48,16 +47,6 @@ const IRC_LINE =
   /^(?:\[\d{1,2} [A-Za-z]{3} \d{2}:\d{2}(?::\d{2})?\] |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\s|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t|\[\d{2}:\d{2}(?::\d{2})?\] [<*]|\d{2}:\d{2}(?::\d{2})? (?:<|-!-| \*)|--- Log opened )/;
 const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
 
-function zipNames(bytes: Uint8Array): string[] {
-  const names: string[] = [];
-  try {
-    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
-  } catch {
-    /* a damaged ZIP is reported when it is actually read */
-  }
-  return names;
-}
-
 function detectFiles(paths: string[]): ArchiveFormat {
   if (paths.some((p) => /(^|\/)channels\.json$/.test(p)) || (paths.some((p) => /(^|\/)users\.json$/.test(p)) && paths.some((p) => /\/\d{4}-\d{2}-\d{2}\.json$/.test(p))))
     return 'slack-export';
@@ -70,7 +59,7 @@ function detectFiles(paths: string[]): ArchiveFormat {
  * file is still recognised, and a wrong extension does not mislead.
  */
 export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
-  if (isZip(bytes)) return detectFiles(zipNames(bytes));
+  if (isZip(bytes)) return detectFiles(zipMemberNames(bytes));
   const head = lenient.decode(bytes.subarray(0, SNIFF)).replace(/^\ufeff/, '').trimStart();
   // "[14 Jan 10:36]" opens a dircproxy log, not a JSON array.
   if (/^(\{|\[\s*[{\["\]])/.test(head)) {

@@ -350,6 +350,32 @@ export function slackWorkspace(file: string): string {
   return baseName(file).replace(/\.zip$/i, '');
 }
 
+/**
+ * Channel folders holding day files that no listing names (an export edited by hand, a listing cut
+ * short): read under the folder's name, with a warning, rather than dropped.
+ */
+export function unlistedChannels(paths: Iterable<string>, listed: Map<string, SlackChannel>, ctx: ImportContext): SlackChannel[] {
+  const counts = new Map<string, number>();
+  for (const p of paths) {
+    const m = SLACK_DAY.exec(p);
+    if (m && !listed.has(m[1]!)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  }
+  const out: SlackChannel[] = [];
+  for (const [folder, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    ctx.warn(`the channel folder "${folder}" (${n} day file${n === 1 ? '' : 's'}) is not listed in channels.json, groups.json, mpims.json or dms.json; it is imported under the folder's name.`);
+    out.push({ id: folder, name: folder });
+  }
+  return out;
+}
+
+/** An export in which no one said anything Gleaner can keep: an error, so an empty result is never silent. */
+export function noMessages(channels: number, folders: number, file: string): ImportError {
+  return new ImportError(
+    `no messages found: the export lists ${channels} channel${channels === 1 ? '' : 's'} and has day files for ${folders}, but none holds a message a person wrote (joins, topic changes and bot notices are not kept).`,
+    file,
+  );
+}
+
 export const USERS_MISSING = 'users.json is missing: authors are shown by their Slack user id (U…) instead of their names.';
 
 function json(files: Map<string, Uint8Array>, path: string, ctx: ImportContext): unknown {
@@ -375,14 +401,18 @@ export function importSlackExport(files: Map<string, Uint8Array>, ctx: ImportCon
   else ctx.warn(USERS_MISSING);
 
   const workspace = slackWorkspace(ctx.file);
-  const channels = slackChannels(SLACK_LISTINGS.filter((f) => rel.has(f)).map((f) => json(rel, f, ctx)));
+  const listed = slackChannels(SLACK_LISTINGS.filter((f) => rel.has(f)).map((f) => json(rel, f, ctx)));
+  const channels = [...listed, ...unlistedChannels(rel.keys(), new Map(listed.map((c) => [c.name, c])), ctx)];
   const out: Thread[] = [];
+  let messages = 0;
   for (const ch of channels) {
     const reader = new SlackChannelReader(ctx, workspace, ch, users);
     const days = [...rel.keys()].filter((p) => p.startsWith(`${ch.name}/`) && SLACK_DAY.test(p)).sort();
     for (const day of days) out.push(...reader.day(json(rel, day, ctx), day));
     out.push(...reader.end());
+    messages += reader.messages;
   }
+  if (!messages) throw noMessages(listed.length, channels.filter((c) => [...rel.keys()].some((p) => p.startsWith(`${c.name}/`))).length, ctx.file);
   return out;
 }
 
