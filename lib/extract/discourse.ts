@@ -144,7 +144,8 @@ function renderedPosts(doc: Document, url: string, tid: string | null): PostInpu
       {
         id: `${tid ?? el.getAttribute('data-topic-id') ?? 'topic'}/${n}`,
         author: { name: lineOf(nameLink) || nameLink?.getAttribute('data-user-card') || 'unknown', url: absUrl(nameLink?.getAttribute('href'), url) },
-        publishedAt: ms ? new Date(Number(ms)).toISOString() : null,
+        // A data-time that is not a time Date can write (damaged markup) is no time, not a RangeError.
+        publishedAt: ms && Math.abs(Number(ms)) <= 8.64e15 ? new Date(Number(ms)).toISOString() : null,
         text: textOf(body, NOT_OWN_TEXT),
         html: cleanHtml(body, url),
         permalink: `${url}/${n}`,

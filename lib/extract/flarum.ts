@@ -30,6 +30,8 @@ function isDiscussionDocument(d: unknown): d is ApiDocument {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** A post number as the document gives it: a number, or digits as text; anything else is none. */
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN);
 
 /** The forum root: the saved URL up to `/api/` or `/d/`, so permalinks follow Flarum's `/d/ID-slug/NUMBER`. */
 function forumRoot(url: string): string {
@@ -72,14 +74,14 @@ export function threadFromDocument(raw: unknown, url: string, parseHtml: ParseHt
   const ids = Array.isArray(order) ? order.map((p) => p.id) : [];
   const postsRes = (ids.length ? ids.map((id) => byKey.get(`posts:${id}`)) : (doc.included ?? []).filter((r) => r.type === 'posts'))
     .filter((p): p is Resource => !!p && str(p.attributes?.contentType) === 'comment')
-    .sort((a, b) => Number(a.attributes?.number ?? 0) - Number(b.attributes?.number ?? 0));
+    .sort((a, b) => (num(a.attributes?.number) || 0) - (num(b.attributes?.number) || 0));
   const posts: PostInput[] = postsRes.map((p) => {
     const userRef = p.relationships?.user?.data;
     const user = userRef && !Array.isArray(userRef) ? byKey.get(`users:${userRef.id}`) : undefined;
     const name = str(user?.attributes?.displayName) || str(user?.attributes?.username) || '[deleted]';
     const body = fragment(str(p.attributes?.contentHtml));
     const mention = body.querySelector('a.PostMention[data-id]');
-    const number = Number(p.attributes?.number) || null;
+    const number = num(p.attributes?.number) || null;
     return {
       id: p.id,
       author: { name, url: user ? absUrl(`${root}/u/${str(user.attributes?.slug) || str(user.attributes?.username) || user.id}`, root) : null },

@@ -33,7 +33,8 @@ export function importMattermost(bytes: Uint8Array, ctx: ImportContext = importC
     throw new ImportError('not a Mattermost posts response: "order" and "posts" are missing.', ctx.file);
   }
   const posts = data.posts;
-  const ids = [...new Set([...data.order.map(String), ...Object.keys(posts)])];
+  // Ids are strings; anything else in the order list (a number at most) is not followed into.
+  const ids = [...new Set([...data.order.flatMap((id) => (typeof id === 'string' || typeof id === 'number' ? [String(id)] : [])), ...Object.keys(posts)])];
   const msgs: ChatMessage[] = [];
   let channel = '';
   const check = new ItemCheck(ctx, 'post');

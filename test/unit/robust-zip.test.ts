@@ -51,7 +51,7 @@ function headers(zip: Uint8Array, name: string): { local: number; central: numbe
 async function streamed(zip: Uint8Array, name = 'ws.zip'): Promise<{ threads: Thread[]; warnings: string[] }> {
   const warnings: string[] = [];
   const threads: Thread[] = [];
-  for await (const t of importByteFile(blobFile(new Blob([zip]), name), {}, warnings)) threads.push(t);
+  for await (const t of importByteFile(blobFile(new Blob([new Uint8Array(zip)]), name), {}, warnings)) threads.push(t);
   return { threads, warnings };
 }
 
