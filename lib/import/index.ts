@@ -1,6 +1,7 @@
 import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
+import { normaliseTextFile } from './decode.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
 import { importIrc } from './irc.ts';
@@ -84,11 +85,16 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   return 'unknown';
 }
 
+/** Files an export folder carries beside the chat (media, styles): never read as text. */
+const MEDIA = /\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i;
+
 const FORMAT_HELP =
   'Gleaner reads DiscordChatExporter JSON/HTML, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
   'Element (Matrix) JSON, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
 
-async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
+async function importFile(name: string, raw: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
+  const { bytes, notes } = isZip(raw) ? { bytes: raw, notes: [] } : normaliseTextFile(raw);
+  for (const n of notes) ctx.warn(n);
   const format = detectFormat(name, bytes);
   switch (format) {
     case 'discord':
@@ -130,7 +136,18 @@ function discordHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportCo
   return importDiscordHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
 }
 
-async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
+async function importFiles(given: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
+  // UTF-16 and CR-only files made plain UTF-8 text first, so they are recognised like any other.
+  const files = new Map<string, Uint8Array>();
+  for (const [p, b] of given) {
+    if (isZip(b) || MEDIA.test(p)) {
+      files.set(p, b);
+      continue;
+    }
+    const { bytes, notes } = normaliseTextFile(b);
+    for (const n of notes) ctx.warn(`${p}: ${n}`);
+    files.set(p, bytes);
+  }
   const paths = [...files.keys()];
   const kind = detectFiles(paths);
   if (kind === 'slack-export') return importSlackExport(files, ctx);
@@ -156,7 +173,7 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
     const format = formats.get(p)!;
     const sub: ImportContext = { ...ctx, file: `${ctx.file}/${p}` };
     if (format === 'unknown') {
-      if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+      if (!/(^|\/)\./.test(p) && !MEDIA.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
       continue;
     }
     if (format === 'discord-html') {

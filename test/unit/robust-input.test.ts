@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError } from '../../lib/extract/index.ts';
+import { decodePageReport } from '../../lib/extract/decode-page.ts';
 import { looksCutOff } from '../../lib/extract/truncation.ts';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
@@ -246,4 +247,63 @@ describe('output hygiene', () => {
     expect(err).not.toMatch(/EPIPE|Error|at /);
     expect(code).toBe(141);
   }, 60_000);
+});
+
+describe('encodings: decided from a byte-order mark, the declaration, then the bytes', () => {
+  const XF = 'xenforo/katzen-forum.net-pepe.html';
+  const XF_URL = 'https://www.katzen-forum.net/threads/jede-nacht-verliert-pepe-soviel-dreck-aus-dem-fell.230143/';
+  const page = () => text(XF);
+  /** UTF-16 bytes of a string, with or without a byte-order mark. */
+  function utf16(s: string, bigEndian: boolean, bom: boolean): Uint8Array {
+    const out = new Uint8Array((s.length + (bom ? 1 : 0)) * 2);
+    let o = 0;
+    for (const c of (bom ? '\ufeff' : '') + s) {
+      for (let k = 0; k < c.length; k++) {
+        const u = c.charCodeAt(k);
+        out[o++] = bigEndian ? u >> 8 : u & 0xff;
+        out[o++] = bigEndian ? u & 0xff : u >> 8;
+      }
+    }
+    return out.subarray(0, o);
+  }
+
+  it('an undeclared UTF-8 page with one stray 0xFF byte stays UTF-8 (one replacement, reported), umlauts intact', () => {
+    const undeclared = once(page(), /<meta charset="utf-8" \/>/i, '');
+    const raw = bytes(undeclared);
+    const at = raw.indexOf(0x3e, raw.length >> 1) + 1; // just after some tag in the middle
+    const damaged = new Uint8Array([...raw.subarray(0, at), 0xff, ...raw.subarray(at)]);
+    const r = decodePageReport(damaged);
+    expect(r.encoding).toBe('utf-8');
+    expect(r.replaced).toBe(1);
+    expect(r.text).not.toMatch(/Ã[¤¶¼]/);
+    expect(r.text.replace('\ufffd', '')).toBe(undeclared);
+  });
+
+  it('a legacy page with no declaration and single-byte umlauts is still read as windows-1252', () => {
+    const undeclared = once(page(), /<meta charset="utf-8" \/>/i, '');
+    const latin = Uint8Array.from(undeclared, (c) => (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 0x3f));
+    const r = decodePageReport(latin);
+    expect(r.encoding).toBe('windows-1252');
+    expect(r.text).toContain('ä');
+  });
+
+  it('a page saved as UTF-16 (LE or BE, with or without a byte-order mark) gives the same thread', () => {
+    const want = extractText(page(), XF_URL);
+    for (const [be, bom] of [[false, true], [true, true], [false, false], [true, false]] as const) {
+      const t = extractText(decodePage(utf16(page(), be, bom)), XF_URL);
+      expect(t.posts.map((p) => p.text)).toEqual(want.posts.map((p) => p.text));
+    }
+  });
+
+  it('chat logs as UTF-16 without a byte-order mark, and with CR-only line ends, import as the original does', async () => {
+    for (const f of ['irc/irclog2html-dircproxy-example.log', 'whatsapp/mlomb_wa_4A_11M.txt']) {
+      const original = await importArchive({ name: f, bytes: corpusBytes(f) });
+      const posts = (r: { threads: Thread[] }) => r.threads.map((t) => t.posts.map((p) => p.text));
+      const s = text(f);
+      for (const variant of [utf16(s, false, false), utf16(s, true, true), bytes(s.replace(/\r?\n/g, '\r'))]) {
+        const r = await importArchive({ name: f, bytes: variant });
+        expect(posts(r)).toEqual(posts(original));
+      }
+    }
+  });
 });
