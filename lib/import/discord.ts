@@ -17,22 +17,22 @@ const REMEMBERED = 5000;
 
 type Json = Record<string, unknown>;
 
-const Named = z.looseObject({ id: idLike.nullish(), name: z.string().nullish(), nickname: z.string().nullish() });
+const Named = z.object({ id: idLike.nullish(), name: z.string().nullish(), nickname: z.string().nullish() });
 /**
  * A DiscordChatExporter message, as far as it is read: checked before anything is built from it, so a
  * count or time no one could have reached (1e400, a list where a number belongs) costs that message only.
  */
-const DiscordMessage = z.looseObject({
+const DiscordMessage = z.object({
   id: idLike.nullish(),
   type: z.string().nullish(),
   timestamp: dateText.nullish(),
   content: z.string().nullish(),
   author: Named.nullish(),
   mentions: z.array(z.unknown()).nullish(),
-  reference: z.looseObject({ messageId: idLike.nullish(), channelId: idLike.nullish() }).nullish(),
+  reference: z.object({ messageId: idLike.nullish(), channelId: idLike.nullish() }).nullish(),
   attachments: z.array(z.unknown()).nullish(),
   stickers: z.array(z.unknown()).nullish(),
-  reactions: z.array(z.looseObject({ count: count.nullish() })).nullish(),
+  reactions: z.array(z.object({ count: count.nullish() })).nullish(),
 });
 
 /**

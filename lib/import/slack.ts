@@ -120,7 +120,7 @@ const SlackTs = z.string().refine((ts) => {
  * A Slack message as far as it is read, checked before anything is built from it: a ts or reaction
  * count no one could have written (1e400, a list) costs that message, not the import.
  */
-const SlackRaw = z.looseObject({
+const SlackRaw = z.object({
   type: z.string().nullish(),
   subtype: z.string().nullish(),
   ts: SlackTs.nullish(),
@@ -128,8 +128,11 @@ const SlackRaw = z.looseObject({
   user: idLike.nullish(),
   username: z.string().nullish(),
   text: z.string().nullish(),
-  reactions: z.array(z.looseObject({ count: count.nullish() })).nullish(),
+  reactions: z.array(z.object({ count: count.nullish() })).nullish(),
   files: z.array(z.unknown()).nullish(),
+  file: z.unknown().optional(),
+  comment: z.unknown().optional(),
+  user_profile: z.unknown().optional(),
 });
 
 function slackMessage(input: unknown, users: Users, check: ItemCheck | null, index: number, path: string): SlackMessage | null {
