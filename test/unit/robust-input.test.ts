@@ -73,6 +73,22 @@ describe('chat exports: an impossible number costs its message, with a warning t
     expect(warnings.join('\n')).toMatch(/reactions\[0\]\.count/);
   });
 
+  it('DiscordChatExporter streamed: a member name with a raw control character or an invalid UTF-8 byte is an ImportError at its byte', async () => {
+    const s = text(DISCORD);
+    // Inside a top-level member name (the streaming reader reads those itself; nested ones go to JSON.parse).
+    expect(s.indexOf('"dateRange"')).toBeGreaterThan(0);
+    const at = s.indexOf('"dateRange"') + 3;
+    const raw = bytes(s);
+    for (const bad of [0x01, 0xff]) {
+      const damaged = new Uint8Array([...raw.subarray(0, at), bad, ...raw.subarray(at)]);
+      const err = await (async () => {
+        for await (const _ of importByteFile(blobFile(new Blob([damaged]), 'general.json'))) void _;
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(ImportError);
+      expect((err as Error).message).toMatch(/general\.json \(byte \d+\): a member name is not/);
+    }
+  });
+
   it('slackdump: one ts of 1e16 is skipped and said; every ts 1e400 is an ImportError naming the field', async () => {
     const one = await imported('dump.json', once(text(SLACKDUMP), /"ts": *"[^"]+"/, '"ts": "1e16"'));
     expect(one.threads.length).toBeGreaterThan(0);
