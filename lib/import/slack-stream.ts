@@ -199,7 +199,7 @@ export async function* importSlackZipStream(
   const tail = concat(tailChunks.length ? tailChunks : [new Uint8Array(0)]);
   tailChunks.length = 0;
   const tailAt = read - tail.length;
-  let dir: { offset: number; size: number };
+  let dir: { offset: number; size: number; count: number };
   try {
     dir = findDirectory(tail, tailAt, ctx.file);
   } catch (e) {
@@ -218,9 +218,17 @@ export async function* importSlackZipStream(
     );
   }
   // Every member checked before anything is used: encryption, methods, duplicate names, declared sizes.
-  const entries = parseDirectory(tail.subarray(dir.offset - tailAt, dir.offset - tailAt + dir.size), ctx.file);
+  const entries = parseDirectory(tail.subarray(dir.offset - tailAt, dir.offset - tailAt + dir.size), ctx.file, dir.count);
   checkEntries(entries, ctx.file, max);
   const byName = new Map(entries.map((e) => [e.name, e]));
+  // The members met on the way and the directory must agree, or which bytes are which member is unknown.
+  const stray = names.find((n) => !byName.has(n));
+  if (stray !== undefined || names.length !== entries.length) {
+    throw new ImportError(
+      `the ZIP archive is damaged: ${stray !== undefined ? `"${stray}" is not in its central directory` : `its central directory lists ${entries.length} members, the archive holds ${names.length}`}. Download the export again.`,
+      ctx.file,
+    );
+  }
   const meta = new Map<string, Uint8Array>();
   for (const [name, raw] of rawMeta) {
     const e = byName.get(name);

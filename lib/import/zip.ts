@@ -94,7 +94,7 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 /** The central directory's entries, refusing what Gleaner cannot read faithfully (see `checkEntries`). */
-export function parseDirectory(cd: Uint8Array, file: string): ZipEntry[] {
+export function parseDirectory(cd: Uint8Array, file: string, count?: number): ZipEntry[] {
   const out: ZipEntry[] = [];
   let i = 0;
   while (i + 46 <= cd.length && u32(cd, i) === CENTRAL) {
@@ -125,7 +125,13 @@ export function parseDirectory(cd: Uint8Array, file: string): ZipEntry[] {
     out.push({ name, flags, method: u16(cd, i + 10), crc: u32(cd, i + 16), compressedSize, size, offset });
     i = extraEnd + commentLen;
   }
-  if (i < cd.length && out.length === 0) throw new ImportError('the ZIP archive is damaged: its central directory cannot be read. Download the export again.', file);
+  // Entries that stop early (a damaged signature) would silently leave members out.
+  if ((count !== undefined && out.length !== count) || (count === undefined && i < cd.length && out.length === 0)) {
+    throw new ImportError(
+      `the ZIP archive is damaged: its central directory lists ${count ?? 'some'} members but ${out.length} can be read. Download the export again.`,
+      file,
+    );
+  }
   return out;
 }
 
@@ -226,7 +232,7 @@ export function unzipArchive(bytes: Uint8Array, file: string, maxBytes = DEFAULT
       column: null,
     });
   }
-  const entries = parseDirectory(bytes.subarray(dir.offset, dir.offset + dir.size), file);
+  const entries = parseDirectory(bytes.subarray(dir.offset, dir.offset + dir.size), file, dir.count);
   checkEntries(entries, file, maxBytes);
   const out = new Map<string, Uint8Array>();
   for (const e of entries) {
