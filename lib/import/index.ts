@@ -2,6 +2,7 @@ import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
 import { normaliseTextFile } from './decode.ts';
+import { looksCutOff } from '../extract/truncation.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
 import { importIrc } from './irc.ts';
@@ -128,12 +129,20 @@ async function importFile(name: string, raw: Uint8Array, ctx: ImportContext): Pr
 function telegramHtml(pages: Uint8Array[], ctx: ImportContext): Thread[] {
   // The caller brings the DOM (linkedom in Node, DOMParser in the extension), as for the extractors.
   if (!ctx.parseHtml) throw new ImportError('reading a Telegram HTML export needs an HTML parser (option "parseHtml").', ctx.file);
-  return importTelegramHtml(pages.map((p) => lenient.decode(p)), ctx.parseHtml, ctx);
+  const texts = pages.map((p) => lenient.decode(p));
+  return markCutOff(importTelegramHtml(texts, ctx.parseHtml, ctx), texts.at(-1)!);
+}
+
+/** An HTML export whose last page ends before its closing structure: its last conversation is marked truncated. */
+function markCutOff(threads: Thread[], lastPage: string): Thread[] {
+  if (threads.length && looksCutOff(lastPage, 'html')) threads[threads.length - 1] = { ...threads[threads.length - 1]!, truncated: true };
+  return threads;
 }
 
 function discordHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportContext): Thread[] {
   if (!ctx.parseHtml) throw new ImportError('reading a DiscordChatExporter HTML export needs an HTML parser (option "parseHtml").', ctx.file);
-  return importDiscordHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
+  const read = pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) }));
+  return markCutOff(importDiscordHtml(read, ctx.parseHtml, ctx), read.at(-1)!.html);
 }
 
 async function importFiles(given: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {

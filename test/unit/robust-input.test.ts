@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError } from '../../lib/extract/index.ts';
 import { decodePageReport } from '../../lib/extract/decode-page.ts';
 import { looksCutOff } from '../../lib/extract/truncation.ts';
+import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
 import type { Thread } from '../../lib/model/thread.ts';
@@ -217,6 +218,15 @@ describe('a file cut off is read as far as it goes, and said to be cut', () => {
       }
     }
     expect(flagged).toEqual([]);
+  });
+
+  it('a Telegram HTML export cut mid-way: its last conversation is marked truncated; the whole one is not', async () => {
+    const file = 'telegram/tdesktop-html-group-vkusvill-olympiad-messages.html';
+    const parseHtml = linkedomKit.parseHtml;
+    const whole = await importArchive({ name: 'messages.html', bytes: corpusBytes(file) }, { parseHtml });
+    expect(whole.threads.some((t) => t.truncated)).toBe(false);
+    const cut = await importArchive({ name: 'messages.html', bytes: corpusBytes(file).subarray(0, 100_000) }, { parseHtml });
+    expect(cut.threads.at(-1)!.truncated).toBe(true);
   });
 
   it('gleaner extract prints what it read and says where the file was cut (exit 0)', async () => {
