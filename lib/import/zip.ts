@@ -1,4 +1,4 @@
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { ImportError } from './errors.ts';
 
 /** Larger than any chat export we have seen unpacked in memory; a ZIP declaring more is refused. */
@@ -197,20 +197,45 @@ export function crcMismatch(name: string, file: string, expected: number, got: n
   );
 }
 
+/**
+ * Inflates into a buffer of the declared size, feeding the compressed bytes a few KiB at a time and
+ * stopping as soon as the output would pass it: a member that lies about its size (a bomb) costs the
+ * declared size and a little work, not its real size.
+ */
+function inflateBounded(data: Uint8Array, size: number): Uint8Array | null {
+  const out = new Uint8Array(size);
+  let got = 0;
+  let over = false;
+  const inflate = new Inflate((chunk) => {
+    if (over) return;
+    if (got + chunk.length > size) over = true;
+    else {
+      out.set(chunk, got);
+      got += chunk.length;
+    }
+  });
+  const STEP = 4096;
+  if (!data.length) inflate.push(data, true);
+  for (let o = 0; o < data.length && !over; o += STEP) inflate.push(data.subarray(o, o + STEP), o + STEP >= data.length);
+  return over ? null : out.subarray(0, got);
+}
+
 /** The member's bytes, inflated into a buffer of its declared size, its size and checksum verified. */
 export function inflateMember(e: ZipEntry, data: Uint8Array, file: string): Uint8Array {
-  let out: Uint8Array;
+  let out: Uint8Array | null;
   if (e.method === 0) out = data;
   else {
     try {
-      // One byte more than declared: a member that inflates past its declared size shows it.
-      out = inflateSync(data, { out: new Uint8Array(e.size + 1) });
+      out = inflateBounded(data, e.size);
     } catch (err) {
       throw new ImportError(`"${e.name}" is damaged (${(err as Error).message}). Download the export again.`, file);
     }
   }
-  if (out.length !== e.size) {
-    throw new ImportError(`"${e.name}" is damaged: it unpacks to ${out.length > e.size ? 'more than' : ''} ${out.length} bytes, not the ${e.size} the ZIP declares. Download the export again.`, file);
+  if (out === null || out.length !== e.size) {
+    throw new ImportError(
+      `"${e.name}" is damaged: it unpacks to ${out === null ? 'more than' : `${out.length} bytes, not`} the ${e.size} bytes the ZIP declares. Download the export again.`,
+      file,
+    );
   }
   const crc = crc32(out);
   if (crc !== e.crc) throw crcMismatch(e.name, file, e.crc, crc);
