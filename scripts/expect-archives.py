@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-An independent reading of the corpus's JSON chat archives, for test/expect-archives/: written from each
+An independent reading of the corpus's chat archives (JSON, and Telegram Desktop HTML), for test/expect-archives/: written from each
 exporter's documented format with Python's json module, sharing no code with Gleaner's readers, so a
 test comparing the two catches a reader that drops, invents or misattributes messages.
 
@@ -160,6 +160,8 @@ def main(corpus, dest):
         ('mattermost/mattermost-api-channel-posts-page1.json', mattermost),
     ]
     results = [fn(corpus / rel, rel) for rel, fn in jobs]
+    for rel in ['telegram/football_predictions_botchat_messages.html', 'telegram/tdesktop-html-group-vkusvill-olympiad-messages.html', 'telegram/tdesktop-html-channel-premium-house-tutors-messages5.html']:
+        results.append(telegram_html(corpus / rel, rel))
     with zipfile.ZipFile(corpus / 'slack/slack-export-viewer-testarchive.zip') as z:
         files = {n: z.read(n).decode('utf-8') for n in z.namelist() if not n.endswith('/')}
     results.append(slack_export(files, 'slack/slack-export-viewer-testarchive.zip'))
@@ -167,6 +169,100 @@ def main(corpus, dest):
         name = r['file'].replace('/', '--').rsplit('.', 1)[0] + '.json'
         (dest / name).write_text(json.dumps(r, indent=2, ensure_ascii=False) + '\n', 'utf-8')
         print(r['file'], r['messages'])
+
+
+
+# --- Telegram Desktop HTML: a small tree from html.parser, read by its documented markup ---------------
+from html.parser import HTMLParser
+
+VOID = {'br', 'img', 'hr', 'meta', 'link', 'input', 'source', 'wbr', 'area', 'base', 'col', 'embed', 'param', 'track'}
+
+class Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+    def cls(self):
+        return (self.attrs.get('class') or '').split()
+    def text(self):
+        out, stack = [], [self]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, str):
+                out.append(n)
+            elif n.tag == 'br':
+                out.append('\n')
+            else:
+                stack.extend(reversed(n.children))
+        return ''.join(out)
+
+class Tree(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node('#root', [], None)
+        self.at = self.root
+    def handle_starttag(self, tag, attrs):
+        n = Node(tag, attrs, self.at)
+        self.at.children.append(n)
+        if tag not in VOID:
+            self.at = n
+    def handle_endtag(self, tag):
+        n = self.at
+        while n is not self.root and n.tag != tag:
+            n = n.parent
+        if n is not self.root:
+            self.at = n.parent
+    def handle_data(self, data):
+        self.at.children.append(data)
+
+def walk(n):
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Node):
+            yield x
+            stack.extend(reversed([c for c in x.children if isinstance(c, Node)]))
+
+def telegram_html(path, rel):
+    t = Tree()
+    t.feed(Path(path).read_text('utf-8'))
+    out, sender = [], None
+    history = next(n for n in walk(t.root) if 'history' in n.cls())
+    for i, m in enumerate(c for c in history.children if isinstance(c, Node) and 'message' in c.cls()):
+        if 'default' not in m.cls():
+            continue
+        body = next((c for c in m.children if isinstance(c, Node) and 'body' in c.cls()), None)
+        if body is None:
+            continue
+        kids = [c for c in body.children if isinstance(c, Node)]
+        frm = next((c for c in kids if 'from_name' in c.cls()), None)
+        if frm is not None:
+            sender = re.sub(r'\s*via @\S+$', '', ' '.join(frm.text().split()))
+        elif 'joined' not in m.cls():
+            sender = None
+        textdiv = next((c for c in kids if 'text' in c.cls()), None)
+        text = own_words('\n'.join(' '.join(l.split()) for l in textdiv.text().split('\n')) if textdiv is not None else '')
+        files = []
+        for n in walk(body):
+            if any('media_wrap' in a.cls() for a in [p for p in [n.parent] if p]) or any('media_wrap' in x.cls() for x in ancestors(n)):
+                if n.tag == 'a' and n.attrs.get('href'):
+                    files.append(Path(n.attrs['href']).name)
+                elif 'title' in n.cls():
+                    files.append(' '.join(n.text().split()))
+        files = list(dict.fromkeys(f for f in files if f))
+        text = '\n'.join([x for x in [text] if x] + [f'[attachment: {f}]' for f in files])
+        if not text:
+            continue
+        date = next((n for n in walk(body) if 'date' in n.cls() and n.attrs.get('title')), None)
+        mm = re.search(r'(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-]\d{2}):?(\d{2}))?', date.attrs['title'] if date else '')
+        when = iso_ms(f'{mm[3]}-{mm[2]}-{mm[1]}T{mm[4]}:{mm[5]}:{mm[6]}' + (f'{mm[7]}:{mm[8]}' if mm[7] else 'Z')) if mm else float('inf')
+        out.append((when, i, sender or 'Unknown', text))
+    return record(out, rel, 'Telegram Desktop HTML: div.message.default in the history; sender from from_name, carried over by "joined" messages; words of div.text, files of .media_wrap')
+
+def ancestors(n):
+    p = n.parent
+    while p is not None:
+        yield p
+        p = p.parent
+
 
 if __name__ == '__main__':
     main(*sys.argv[1:3])

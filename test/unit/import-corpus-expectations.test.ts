@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importArchive } from '../../lib/import/index.ts';
+import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import type { Post } from '../../lib/model/thread.ts';
 import { corpusBytes, corpusPath } from '../support/corpus.ts';
 import { digest, firstWords } from '../support/digest.ts';
@@ -43,7 +44,7 @@ describe('chat archives read as an independent reading of the raw files reads th
   });
 
   it.each(EXPECTED.map((e) => [e.file, e] as const))('%s', async (file, e) => {
-    const { threads } = await importArchive({ name: file.split('/').pop()!, bytes: corpusBytes(file) });
+    const { threads } = await importArchive({ name: file.split('/').pop()!, bytes: corpusBytes(file) }, { parseHtml: linkedomKit.parseHtml });
     const posts = inTimeOrder(threads.flatMap((t) => t.posts));
     expect(posts.length).toBe(e.messages);
     const seen = (ps: Post[]) => ps.map((p) => ({ author: digest(p.author.name), start: digest(firstWords(p.text)) }));
