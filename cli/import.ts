@@ -6,6 +6,8 @@ import { importByteFile, type ByteFile } from '../lib/import/file-import.ts';
 import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Io } from './io.ts';
 import { threadJson } from './thread-json.ts';
+import { cutOffMessage } from '../lib/extract/truncation.ts';
+import type { Thread } from '../lib/model/thread.ts';
 
 const USAGE = `Usage: gleaner import FILE|ZIP|FOLDER [--gap-minutes N] [--year YYYY]
   Reads a chat or mail archive and prints one Thread per conversation as JSON Lines.
@@ -64,7 +66,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   const path = args[0]!;
   const opts: ImportOptions = { parseHtml: linkedomKit.parseHtml, ...(gap ? { gapMs: Number(gap) * 60_000 } : {}), ...(year ? { year: Number(year) } : {}) };
-  const write = (t: Parameters<typeof threadJson>[0]) => io.out(JSON.stringify(threadJson(t)) + '\n');
+  const cut: string[] = [];
+  const write = (t: Thread) => {
+    io.out(JSON.stringify(threadJson(t)) + '\n');
+    if (t.truncated) cut.push(`${t.url}: ${cutOffMessage(t.posts.length)}`);
+  };
+  const warn = (warnings: string[]) => {
+    for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
+    for (const c of cut) io.err(`gleaner import: warning: ${c}\n`);
+  };
   try {
     const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file or folder' : (e.code ?? e.message)}`);
@@ -74,12 +84,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // memory bounded whatever the size); other formats are read whole.
       const warnings: string[] = [];
       for await (const t of importByteFile(nodeFile(path, st.size), opts, warnings)) write(t);
-      for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
+      warn(warnings);
       return 0;
     }
     const { threads, warnings } = await importArchive({ name: path, files: await readFolder(path) }, opts);
     for (const t of threads) write(t);
-    for (const w of warnings) io.err(`gleaner import: warning: ${w}\n`);
+    warn(warnings);
     return 0;
   } catch (e) {
     if (e instanceof ImportError || (e instanceof Error && e.message.startsWith('cannot read'))) {

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFile } from 'node:fs/promises';
-import { extractThread, sourceFromText, decodePage, ExtractError } from '../lib/extract/index.ts';
+import { extractThread, sourceFromText, ExtractError } from '../lib/extract/index.ts';
+import { decodePageReport } from '../lib/extract/decode-page.ts';
 import { linkedomKit } from '../lib/extract/linkedom.ts';
 import type { Thread } from '../lib/model/thread.ts';
 import { threadJson } from './thread-json.ts';
+import { cutOffMessage } from '../lib/extract/truncation.ts';
 
 const USAGE = `Usage:
   gleaner extract FILE [--url ORIGINAL_URL] [--format json|markdown] [--fallback] [--reader auto|generic]
@@ -65,9 +67,15 @@ async function extract(args: string[], io: Io): Promise<number> {
     return 1;
   }
   try {
-    const src = sourceFromText(decodePage(bytes), url ?? pathToFileURL(resolve(file)).href, linkedomKit);
+    const decoded = decodePageReport(bytes);
+    if (decoded.replaced) {
+      io.err(`gleaner extract: ${file}: warning: ${decoded.replaced} place${decoded.replaced === 1 ? '' : 's'} in the file ${decoded.replaced === 1 ? 'is' : 'are'} not valid UTF-8 and read as "\ufffd"; the rest of the page is UTF-8.\n`);
+    }
+    const src = sourceFromText(decoded.text, url ?? pathToFileURL(resolve(file)).href, linkedomKit);
     const thread = extractThread(src, { fallback, reader });
     io.out(format === 'markdown' ? threadMarkdown(thread) : JSON.stringify(threadJson(thread)) + '\n');
+    // What was read is printed (and marked "truncated" in the JSON); the exit status stays 0.
+    if (thread.truncated) io.err(`gleaner extract: ${file}: warning: ${cutOffMessage(thread.posts.length)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ExtractError) {

@@ -68,7 +68,8 @@ const dayCodes: number[] = [];
  */
 export function fromUnix(sec: number | string | null | undefined): string | null {
   const n = Number(sec);
-  if (!Number.isFinite(n) || n <= 0) return null;
+  // Past year 9999 Date cannot write the time (RangeError); such a value is damage, not a date.
+  if (!Number.isFinite(n) || n <= 0 || n > 253_402_300_799) return null;
   // As the Date constructor does: milliseconds truncated to a whole number.
   const ms = Math.floor(n * 1000);
   if (ms >= FAST_LIMIT_MS) return new Date(n * 1000).toISOString().replace('.000Z', 'Z');

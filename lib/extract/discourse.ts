@@ -3,6 +3,8 @@ import type { PostInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, cleanHtml, fragmentParser, generator, lineOf, textOf } from './dom.ts';
 import { descendantsWith, earliest, hasClass, inClass, inside, insideAny, queryAllWhere, queryFirst, queryHas, signalsOf } from './page-signals.ts';
 import { isoDate } from './dates.ts';
+import { z } from 'zod';
+import { count, dateText, readShape } from './json-shape.ts';
 
 /** Not the author's words: quotes, and the file name / size caption Discourse puts under images. */
 const NOT_OWN_TEXT = 'aside.quote, .lightbox-wrapper .meta';
@@ -142,7 +144,8 @@ function renderedPosts(doc: Document, url: string, tid: string | null): PostInpu
       {
         id: `${tid ?? el.getAttribute('data-topic-id') ?? 'topic'}/${n}`,
         author: { name: lineOf(nameLink) || nameLink?.getAttribute('data-user-card') || 'unknown', url: absUrl(nameLink?.getAttribute('href'), url) },
-        publishedAt: ms ? new Date(Number(ms)).toISOString() : null,
+        // A data-time that is not a time Date can write (damaged markup) is no time, not a RangeError.
+        publishedAt: ms && Math.abs(Number(ms)) <= 8.64e15 ? new Date(Number(ms)).toISOString() : null,
         text: textOf(body, NOT_OWN_TEXT),
         html: cleanHtml(body, url),
         permalink: `${url}/${n}`,
@@ -153,28 +156,27 @@ function renderedPosts(doc: Document, url: string, tid: string | null): PostInpu
   });
 }
 
-interface DiscoursePost {
-  id: number;
-  post_number: number;
-  username?: string;
-  name?: string | null;
-  created_at?: string;
-  cooked?: string;
-  reply_to_post_number?: number | null;
-  like_count?: number;
-  actions_summary?: { id: number; count?: number }[];
-  accepted_answer?: boolean;
-  topic_id?: number;
-  topic_slug?: string;
-}
-interface DiscourseTopic {
-  id: number;
-  title?: string;
-  fancy_title?: string;
-  slug?: string;
-  posts_count?: number;
-  post_stream?: { posts?: DiscoursePost[]; stream?: number[] };
-}
+const DiscoursePost = z.object({
+  id: z.number().nullish(),
+  post_number: z.number(),
+  username: z.string().nullish(),
+  name: z.string().nullish(),
+  created_at: dateText.nullish(),
+  cooked: z.string().nullish(),
+  reply_to_post_number: z.number().nullish(),
+  like_count: count.nullish(),
+  actions_summary: z.array(z.object({ id: z.number().nullish(), count: count.nullish() })).nullish(),
+  accepted_answer: z.boolean().nullish(),
+});
+/** `/t/ID.json` as far as it is read: checked whole before any post is built. */
+const DiscourseTopic = z.object({
+  id: z.number(),
+  title: z.string().nullish(),
+  fancy_title: z.string().nullish(),
+  slug: z.string().nullish(),
+  post_stream: z.object({ posts: z.array(DiscoursePost), stream: z.array(z.number()).nullish() }),
+});
+type DiscourseTopic = z.infer<typeof DiscourseTopic>;
 
 function isTopicJson(data: unknown): data is DiscourseTopic {
   const d = data as DiscourseTopic;
@@ -191,7 +193,7 @@ export const discourseJson: Adapter = {
   detect: (src) => src.kind === 'json' && isTopicJson(src.data),
   extract(src) {
     if (src.kind !== 'json' || !isTopicJson(src.data)) return null;
-    const t = src.data;
+    const t = readShape(DiscourseTopic, src.data, 'Discourse topic JSON');
     // A saved response does not say which forum it came from: links are only made when the caller knows.
     const origin = originOf(src.url);
     const url = origin ? `${origin}/t/${t.slug ?? 'topic'}/${t.id}` : src.url;

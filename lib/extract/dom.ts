@@ -452,7 +452,30 @@ function tagInfo(tag: string): TagInfo {
  * walked for that one alone.
  */
 function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: ((x: Element) => boolean) | null, text: boolean, html: boolean, pre: boolean): void {
-  for (let c = parent.firstChild; c; c = c.nextSibling) {
+  // Iterative, with the way back up kept in parallel arrays: a post nested thousands of elements deep
+  // must not cost call depth. Each level saved is the next sibling to resume at, the level's own
+  // text/html/pre, and what closing the element writes (its end tag, a break after a block).
+  const resume: (Node | null)[] = [];
+  const modes: number[] = [];
+  const closes: (string | null)[] = [];
+  let c: Node | null = parent.firstChild;
+  for (;;) {
+    if (!c) {
+      const depth = resume.length;
+      if (!depth) return;
+      const mode = modes.pop()!;
+      const close = closes.pop()!;
+      c = resume.pop()!;
+      text = !!(mode & 1);
+      html = !!(mode & 2);
+      pre = !!(mode & 4);
+      if (close !== null) {
+        htmlParts.push(close);
+        htmlEndsInBreak = false;
+      }
+      if (mode & 8) textParts.push(pre ? KEEP_NL : BREAK);
+      continue;
+    }
     const type = c.nodeType;
     if (type === 3) {
       const v = c.nodeValue ?? '';
@@ -465,15 +488,22 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
         if (text) textParts.push(walkedText(v, pre));
         writeHtmlText(v.replace(TEXT_ESCAPES, escapeOne));
       }
+      c = c.nextSibling;
       continue;
     }
-    if (type !== 1) continue;
+    if (type !== 1) {
+      c = c.nextSibling;
+      continue;
+    }
     const x = c as Element;
     const info = tagInfo(x.localName);
     const kind = info.kind;
     let inText = text && !(kind & SKIPPED) && !skip?.has(x);
     const inHtml = html && !(kind & DROPPED) && !excluded?.(x);
-    if (!inText && !inHtml) continue;
+    if (!inText && !inHtml) {
+      c = c.nextSibling;
+      continue;
+    }
     if (inHtml) writeOpenTag(x, info, base);
     let block = false;
     let preformatted = pre;
@@ -493,12 +523,18 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
       }
     }
     const innerHtml = inHtml && !(kind & IS_VOID && !x.namespaceURI?.endsWith('/svg'));
-    if (inText || innerHtml) walkBoth(x, base, skip, excluded, inText, innerHtml, preformatted);
-    if (innerHtml) {
-      htmlParts.push(info.close);
-      htmlEndsInBreak = false;
+    if (inText || innerHtml) {
+      resume.push(c.nextSibling);
+      modes.push((text ? 1 : 0) | (html ? 2 : 0) | (pre ? 4 : 0) | (block ? 8 : 0));
+      closes.push(innerHtml ? info.close : null);
+      text = inText;
+      html = innerHtml;
+      pre = preformatted;
+      c = x.firstChild;
+      continue;
     }
     if (block) textParts.push(pre ? KEEP_NL : BREAK);
+    c = c.nextSibling;
   }
 }
 

@@ -3,6 +3,8 @@ import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, inertClone, lineOf, textOf } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
+import { z } from 'zod';
+import { readShape } from './json-shape.ts';
 
 /*
  * Flarum 1.x. Built from the engine's documented/current markup; no real sample in the corpus.
@@ -10,16 +12,17 @@ import { isoDate } from './dates.ts';
  * `flarum.core.app.load({... apiDocument ...})`) is preferred: it has post ids, numbers, times and
  * users. The server-rendered `<noscript id="flarum-content">` copy has names and bodies only.
  */
-interface Resource {
-  type: string;
-  id: string;
-  attributes?: Record<string, unknown>;
-  relationships?: Record<string, { data?: { type: string; id: string } | { type: string; id: string }[] | null }>;
-}
-interface ApiDocument {
-  data: Resource;
-  included?: Resource[];
-}
+const Ref = z.object({ type: z.string(), id: z.string() });
+/** A JSON:API resource object (https://jsonapi.org/format/#document-resource-objects), as far as it is read. */
+const Resource = z.object({
+  type: z.string(),
+  id: z.string(),
+  attributes: z.record(z.string(), z.unknown()).nullish(),
+  relationships: z.record(z.string(), z.object({ data: z.union([Ref, z.array(Ref)]).nullish() }).nullish()).nullish(),
+});
+type Resource = z.infer<typeof Resource>;
+const ApiDocument = z.object({ data: Resource, included: z.array(Resource).nullish() });
+type ApiDocument = z.infer<typeof ApiDocument>;
 
 function isDiscussionDocument(d: unknown): d is ApiDocument {
   const x = d as ApiDocument;
@@ -27,6 +30,8 @@ function isDiscussionDocument(d: unknown): d is ApiDocument {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** A post number as the document gives it: a number, or digits as text; anything else is none. */
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN);
 
 /** The forum root: the saved URL up to `/api/` or `/d/`, so permalinks follow Flarum's `/d/ID-slug/NUMBER`. */
 function forumRoot(url: string): string {
@@ -57,7 +62,8 @@ function ownText(body: Element): string {
   return textOf(copy, 'blockquote');
 }
 
-export function threadFromDocument(doc: ApiDocument, url: string, parseHtml: ParseHtml): ThreadInput | null {
+export function threadFromDocument(raw: unknown, url: string, parseHtml: ParseHtml): ThreadInput | null {
+  const doc = readShape(ApiDocument, raw, 'Flarum discussion JSON');
   const byKey = new Map<string, Resource>();
   for (const r of doc.included ?? []) byKey.set(`${r.type}:${r.id}`, r);
   const fragment = fragmentParser(parseHtml);
@@ -68,14 +74,14 @@ export function threadFromDocument(doc: ApiDocument, url: string, parseHtml: Par
   const ids = Array.isArray(order) ? order.map((p) => p.id) : [];
   const postsRes = (ids.length ? ids.map((id) => byKey.get(`posts:${id}`)) : (doc.included ?? []).filter((r) => r.type === 'posts'))
     .filter((p): p is Resource => !!p && str(p.attributes?.contentType) === 'comment')
-    .sort((a, b) => Number(a.attributes?.number ?? 0) - Number(b.attributes?.number ?? 0));
+    .sort((a, b) => (num(a.attributes?.number) || 0) - (num(b.attributes?.number) || 0));
   const posts: PostInput[] = postsRes.map((p) => {
     const userRef = p.relationships?.user?.data;
     const user = userRef && !Array.isArray(userRef) ? byKey.get(`users:${userRef.id}`) : undefined;
     const name = str(user?.attributes?.displayName) || str(user?.attributes?.username) || '[deleted]';
     const body = fragment(str(p.attributes?.contentHtml));
     const mention = body.querySelector('a.PostMention[data-id]');
-    const number = Number(p.attributes?.number) || null;
+    const number = num(p.attributes?.number) || null;
     return {
       id: p.id,
       author: { name, url: user ? absUrl(`${root}/u/${str(user.attributes?.slug) || str(user.attributes?.username) || user.id}`, root) : null },
@@ -85,7 +91,7 @@ export function threadFromDocument(doc: ApiDocument, url: string, parseHtml: Par
       permalink: number ? absUrl(`${root}/d/${slug}/${number}`, root) : null,
       replyTo: mention?.getAttribute('data-id') ?? null,
       quotes: quotesIn(body),
-      score: typeof p.attributes?.likesCount === 'number' ? (p.attributes.likesCount as number) : null,
+      score: typeof p.attributes?.likesCount === 'number' && Number.isSafeInteger(p.attributes.likesCount) ? p.attributes.likesCount : null,
     };
   });
   if (!posts.length) return null;

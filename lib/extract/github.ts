@@ -3,6 +3,8 @@ import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, lineOf, metaContent, textOf } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
+import { z } from 'zod';
+import { count, dateText, readShape } from './json-shape.ts';
 
 /*
  * GitHub issues, pull-request conversations and discussions (github.com and GitHub Enterprise), and the
@@ -63,28 +65,21 @@ export const githubHtml: Adapter = {
   },
 };
 
-interface ApiUser {
-  login?: string;
-  html_url?: string;
-}
-interface ApiComment {
-  id: number;
-  user?: ApiUser | null;
-  body?: string | null;
-  body_html?: string;
-  created_at?: string;
-  html_url?: string;
-  reactions?: { total_count?: number };
-}
-interface ApiIssue extends ApiComment {
-  number: number;
-  title: string;
-}
+const ApiComment = z.object({
+  id: z.number(),
+  user: z.object({ login: z.string().nullish(), html_url: z.string().nullish() }).nullish(),
+  body: z.string().nullish(),
+  body_html: z.string().nullish(),
+  created_at: dateText.nullish(),
+  html_url: z.string().nullish(),
+  reactions: z.object({ total_count: count.nullish() }).nullish(),
+});
+type ApiComment = z.infer<typeof ApiComment>;
+const ApiIssue = ApiComment.extend({ number: z.number(), title: z.string() });
+type ApiIssue = z.infer<typeof ApiIssue>;
 /** What the extension saves after fetching both: the issue and its comments, in the API's own shapes. */
-interface Bundle {
-  issue: ApiIssue;
-  comments: ApiComment[];
-}
+const Bundle = z.object({ issue: ApiIssue, comments: z.array(ApiComment) });
+type Bundle = z.infer<typeof Bundle>;
 
 const isComment = (c: unknown): c is ApiComment => {
   const x = c as ApiComment;
@@ -151,9 +146,12 @@ export const githubJson: Adapter = {
   extract(src) {
     if (src.kind !== 'json') return null;
     const d = src.data;
-    if (isBundle(d)) return fromApi(d.issue, d.comments, src.url, src.parseHtml);
-    if (isIssue(d)) return fromApi(d, [], src.url, src.parseHtml);
-    if (isCommentList(d)) return fromApi(null, d, src.url, src.parseHtml);
+    if (isBundle(d)) {
+      const b = readShape(Bundle, d, 'GitHub issue JSON');
+      return fromApi(b.issue, b.comments, src.url, src.parseHtml);
+    }
+    if (isIssue(d)) return fromApi(readShape(ApiIssue, d, 'GitHub issue JSON'), [], src.url, src.parseHtml);
+    if (isCommentList(d)) return fromApi(null, readShape(z.array(ApiComment), d, 'GitHub comments JSON'), src.url, src.parseHtml);
     return null;
   },
 };

@@ -3,6 +3,8 @@ import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, cleanHtml, cleanHtmlWhere, fragmentParser, lineOf, textOf, textSkipping, titlePostHtml } from './dom.ts';
 import { hasClass, inClass, inside, queryAllWhere, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
+import { z } from 'zod';
+import { count, readShape, unixSeconds } from './json-shape.ts';
 
 /**
  * Hacker News item pages (`/item?id=N`) in both layouts seen in the wild, and the Firebase API's item JSON.
@@ -181,20 +183,19 @@ function storyTextCell(story: Element): Element | null {
   return null;
 }
 
-interface FirebaseItem {
-  id: number;
-  type?: string;
-  by?: string;
-  time?: number;
-  title?: string;
-  text?: string;
-  url?: string;
-  score?: number;
-  kids?: number[];
-  descendants?: number;
-  deleted?: boolean;
-  dead?: boolean;
-}
+const FirebaseItem = z.object({
+  id: z.number(),
+  type: z.string().nullish(),
+  by: z.string().nullish(),
+  time: unixSeconds.nullish(),
+  title: z.string().nullish(),
+  text: z.string().nullish(),
+  url: z.string().nullish(),
+  score: count.nullish(),
+  kids: z.array(z.number()).nullish(),
+  deleted: z.boolean().nullish(),
+});
+type FirebaseItem = z.infer<typeof FirebaseItem>;
 
 function isFirebaseItem(d: unknown): d is FirebaseItem {
   const x = d as FirebaseItem;
@@ -211,7 +212,7 @@ export const hackerNewsFirebase: Adapter = {
   detect: (src) => src.kind === 'json' && isFirebaseItem(src.data),
   extract(src) {
     if (src.kind !== 'json' || !isFirebaseItem(src.data)) return null;
-    const it = src.data;
+    const it = readShape(FirebaseItem, src.data, 'Hacker News item JSON');
     if (it.deleted || !it.by) return null;
     const url = `${SITE}item?id=${it.id}`;
     const parse = fragmentParser(src.parseHtml);

@@ -24,6 +24,7 @@ import { readabilityThread } from './readability.ts';
 import { detectPageLicense } from '../license/detect.ts';
 import { honourStatedZone } from './dates.ts';
 import { withPageSignals } from './page-signals.ts';
+import { noteCutOff, wasCutOff } from './truncation.ts';
 
 export { ExtractError } from './types.ts';
 export { decodePage } from './decode-page.ts';
@@ -48,13 +49,13 @@ export function sourceFromText(text: string, url: string, dom: DomKit): Source {
     }
   }
   if (/^<\?xml/i.test(t) && !/<html[\s>]/i.test(t.slice(0, 2000))) {
-    return { kind: 'xml', doc: dom.parseXml(t), url, parseHtml: dom.parseHtml };
+    return { kind: 'xml', doc: noteCutOff(dom.parseXml(t), t, 'xml'), url, parseHtml: dom.parseHtml };
   }
   let doc = dom.parseHtml(t);
   // Text with no markup at all (an empty file, binary noise) gives linkedom a document without a root,
   // on which `doc.body` throws; a browser would have built html/body around it, so do the same.
   if (!doc.documentElement) doc = dom.parseHtml(`<!doctype html><html><head></head><body>${t.replace(/</g, '&lt;')}</body></html>`);
-  return { kind: 'html', doc, url, parseHtml: dom.parseHtml };
+  return { kind: 'html', doc: noteCutOff(doc, t, 'html'), url, parseHtml: dom.parseHtml };
 }
 
 export interface ExtractOptions {
@@ -102,6 +103,7 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
       'no-thread',
     );
   }
+  if (src.kind !== 'json' && wasCutOff(src.doc)) raw = { ...raw, truncated: true };
   // Times read from page text are local to the page unless its footer names the zone.
   if (src.kind === 'html') raw = honourStatedZone(raw, src.doc);
   const hints = raw.licenseHints ?? (src.kind === 'html' ? detectPageLicense(src.doc, src.url) : []);

@@ -3,6 +3,8 @@ import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, inertClone, lineOf, metaContent, textOf } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
+import { z } from 'zod';
+import { count, dateText, idLike, readShape, unixMillis } from './json-shape.ts';
 
 /*
  * NodeBB (Persona and Harmony themes, and `/api/topic/ID`). Built from the engine's documented/current
@@ -38,24 +40,25 @@ function ownText(body: Element): string {
   return textOf(copy, 'blockquote');
 }
 
-interface ApiPost {
-  pid: number;
-  uid?: number;
-  content?: string;
-  timestamp?: number;
-  timestampISO?: string;
-  votes?: number;
-  toPid?: number | string | null;
-  deleted?: boolean | number;
-  user?: { username?: string; displayname?: string; userslug?: string; signature?: string };
-}
-interface ApiTopic {
-  tid: number;
-  title: string;
-  slug?: string;
-  posts: ApiPost[];
-  pagination?: { currentPage?: number; pageCount?: number };
-}
+const ApiPost = z.object({
+  pid: z.number(),
+  content: z.string().nullish(),
+  timestamp: unixMillis.nullish(),
+  timestampISO: dateText.nullish(),
+  votes: count.nullish(),
+  toPid: idLike.nullish(),
+  deleted: z.union([z.boolean(), z.number()]).nullish(),
+  user: z.object({ username: z.string().nullish(), displayname: z.string().nullish(), userslug: z.string().nullish(), signature: z.string().nullish() }).nullish(),
+});
+/** `/api/topic/ID` as far as it is read (NodeBB's read API). */
+const ApiTopic = z.object({
+  tid: z.number(),
+  title: z.string(),
+  slug: z.string().nullish(),
+  posts: z.array(ApiPost),
+  pagination: z.object({ currentPage: z.number().int().positive().nullish(), pageCount: z.number().int().positive().nullish() }).nullish(),
+});
+type ApiTopic = z.infer<typeof ApiTopic>;
 
 function isApiTopic(d: unknown): d is ApiTopic {
   const t = d as ApiTopic;
@@ -104,7 +107,7 @@ export const nodebbJson: Adapter = {
   id: 'nodebb-api',
   accepts: 'json',
   detect: (src) => src.kind === 'json' && isApiTopic(src.data),
-  extract: (src) => (src.kind === 'json' && isApiTopic(src.data) ? fromApi(src.data, src.url, src.parseHtml) : null),
+  extract: (src) => (src.kind === 'json' && isApiTopic(src.data) ? fromApi(readShape(ApiTopic, src.data, 'NodeBB topic JSON'), src.url, src.parseHtml) : null),
 };
 
 export const nodebbHtml: Adapter = {

@@ -98,11 +98,27 @@ export function useElementScan(scan: ElementScan | null): void {
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
   const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
-  const walk = (parent: Element) => {
-    for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
+  // Iterative: a page nested thousands of elements deep must not cost call depth.
+  const walk = (root: Element) => {
+    const up: Element[] = [];
+    let el = root.firstElementChild;
+    for (;;) {
+      if (!el) {
+        const done = up.pop();
+        if (!done) return;
+        close(s, done);
+        el = done.nextElementSibling;
+        continue;
+      }
       record(s, el);
-      if (el.localName !== 'template') walk(el);
+      const first = el.localName !== 'template' ? el.firstElementChild : null;
+      if (first) {
+        up.push(el);
+        el = first;
+        continue;
+      }
       close(s, el);
+      el = el.nextElementSibling;
     }
   };
   const root = doc.documentElement;
@@ -207,29 +223,39 @@ export function textAroundPosts(doc: Document, root: Element): string {
   const { first, last, lastAt } = range;
   let out = '';
   let between = false; // from the first post body to the end of the last one
-  const walk = (node: Node) => {
-    for (let c = node.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === 3) {
-        if (!between) out += c.nodeValue ?? '';
-        continue;
-      }
-      if (c.nodeType !== 1) continue;
-      const el = c as Element;
-      if (el === first) between = true;
-      if (!between) {
-        walk(el);
-        continue;
-      }
-      if (el === last) {
-        between = false;
-        continue;
-      }
+  // Iterative (an explicit stack of siblings to resume at): deep nesting must not cost call depth.
+  const resume: (Node | null)[] = [];
+  let c: Node | null = root.firstChild;
+  for (;;) {
+    if (!c) {
+      if (!resume.length) break;
+      c = resume.pop()!;
+      continue;
+    }
+    const node: Node = c;
+    c = node.nextSibling;
+    if (node.nodeType === 3) {
+      if (!between) out += node.nodeValue ?? '';
+      continue;
+    }
+    if (node.nodeType !== 1) continue;
+    const el = node as Element;
+    if (el === first) between = true;
+    let descend = false;
+    if (!between) descend = true;
+    else if (el === last) {
+      between = false;
+      continue;
+    } else {
       // Between the posts only the way down to the last body is walked; any other subtree is skipped whole.
       const at = orderOf(s, el);
-      if (el !== first && at !== undefined && at < lastAt && (lastInside(s, el) ?? at) >= lastAt) walk(el);
+      descend = el !== first && at !== undefined && at < lastAt && (lastInside(s, el) ?? at) >= lastAt;
     }
-  };
-  walk(root);
+    if (descend) {
+      resume.push(c);
+      c = el.firstChild;
+    }
+  }
   return out;
 }
 

@@ -3,6 +3,8 @@ import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, cleanHtml, fragmentParser, lineOf, textOf, titlePostHtml } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { fromUnix } from './dates.ts';
+import { z } from 'zod';
+import { readShape, unixSeconds } from './json-shape.ts';
 
 /**
  * Reddit: the `/comments/ID.json` API response (`[Listing of the t3 post, Listing of the t1 tree]`) and
@@ -52,6 +54,27 @@ function isCommentsResponse(d: unknown): d is [Listing, Listing] {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** A post or comment's fields as read; `replies` is checked when the walk reaches it, so depth costs no recursion. */
+const ThingData = z.looseObject({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  title: z.string().nullish(),
+  author: z.string().nullish(),
+  body: z.string().nullish(),
+  body_html: z.string().nullish(),
+  selftext: z.string().nullish(),
+  selftext_html: z.string().nullish(),
+  permalink: z.string().nullish(),
+  url: z.string().nullish(),
+  parent_id: z.string().nullish(),
+  created_utc: unixSeconds.nullish(),
+  score: z.number().nullish(),
+  count: z.number().nullish(),
+  children: z.array(z.unknown()).nullish(),
+  replies: z.unknown().optional(),
+});
+const Thing = z.object({ kind: z.string(), data: ThingData });
 const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export const redditJson: Adapter = {
@@ -61,7 +84,7 @@ export const redditJson: Adapter = {
   extract(src) {
     if (src.kind !== 'json' || !isCommentsResponse(src.data)) return null;
     const [postListing, commentListing] = src.data;
-    const t3 = postListing.data.children[0]!.data;
+    const t3 = readShape(ThingData, postListing.data.children[0]!.data, 'Reddit post JSON (the first listing\'s post)');
     const parse = fragmentParser(src.parseHtml);
     const link = `t3_${str(t3.id)}`;
     const url = `${SITE}${str(t3.permalink) || `/comments/${str(t3.id)}/`}`;
@@ -88,38 +111,47 @@ export const redditJson: Adapter = {
     let moreStubs = 0;
     let continued = 0;
     // Depth-first, in the order the response gives, so a reply always follows the comment it answers.
-    const walk = (listing: unknown) => {
-      if (!isListing(listing)) return;
-      for (const child of listing.data.children) {
-        const d = child.data;
-        if (child.kind === 'more') {
-          moreStubs++;
-          const n = numOrNull(d.count) ?? 0;
-          // count 0 with no ids is "continue this thread": replies exist below, their number unknown.
-          if (n === 0 && !(d.children as unknown[] | undefined)?.length) continued++;
-          moreCount += n;
-          continue;
-        }
-        if (child.kind !== 't1') continue;
-        const name = str(d.author) || '[deleted]';
-        const raw = str(d.body);
-        const body = parse(unescapeHtml(parse, str(d.body_html)));
-        const gone = GONE.has(raw.trim());
-        posts.push({
-          id: str(d.name) || `t1_${str(d.id)}`,
-          author: { name, url: profile(name) },
-          publishedAt: fromUnix(numOrNull(d.created_utc)),
-          text: gone ? '' : textOf(body, QUOTE),
-          html: gone ? '' : cleanHtml(body, url),
-          permalink: str(d.permalink) ? `${SITE}${str(d.permalink)}` : `${url.replace(/\/?$/, '/')}${str(d.id)}/`,
-          replyTo: str(d.parent_id) || link,
-          quotes: gone ? [] : quotesIn(body),
-          score: d.score_hidden ? null : numOrNull(d.score),
-        });
-        walk(d.replies);
-      }
+    // An explicit stack of listings still to read: a reply chain thousands deep costs no call depth.
+    const pending: { children: RedditThing[]; at: number; path: string }[] = [];
+    const enter = (listing: unknown, path: string) => {
+      if (isListing(listing)) pending.push({ children: listing.data.children, at: 0, path });
     };
-    walk(commentListing);
+    enter(commentListing, 'the comment listing, item ');
+    while (pending.length) {
+      const top = pending[pending.length - 1]!;
+      if (top.at >= top.children.length) {
+        pending.pop();
+        continue;
+      }
+      const at = top.at++;
+      const child = readShape(Thing, top.children[at], `Reddit comments JSON (${top.path}${at + 1})`);
+      const d = child.data;
+      if (child.kind === 'more') {
+        moreStubs++;
+        const n = numOrNull(d.count) ?? 0;
+        // count 0 with no ids is "continue this thread": replies exist below, their number unknown.
+        if (n === 0 && !d.children?.length) continued++;
+        moreCount += n;
+        continue;
+      }
+      if (child.kind !== 't1') continue;
+      const name = str(d.author) || '[deleted]';
+      const raw = str(d.body);
+      const body = parse(unescapeHtml(parse, str(d.body_html)));
+      const gone = GONE.has(raw.trim());
+      posts.push({
+        id: str(d.name) || `t1_${str(d.id)}`,
+        author: { name, url: profile(name) },
+        publishedAt: fromUnix(numOrNull(d.created_utc)),
+        text: gone ? '' : textOf(body, QUOTE),
+        html: gone ? '' : cleanHtml(body, url),
+        permalink: str(d.permalink) ? `${SITE}${str(d.permalink)}` : `${url.replace(/\/?$/, '/')}${str(d.id)}/`,
+        replyTo: str(d.parent_id) || link,
+        quotes: gone ? [] : quotesIn(body),
+        score: d.score_hidden ? null : numOrNull(d.score),
+      });
+      enter(d.replies, `the replies to ${str(d.name) || str(d.id) || 'a comment'}, item `);
+    }
     const omitted =
       moreStubs > 0
         ? {

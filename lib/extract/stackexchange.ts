@@ -3,6 +3,8 @@ import type { PostInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, lineOf, textOf } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { fromUnix, isoDate } from './dates.ts';
+import { z } from 'zod';
+import { count, readShape, unixSeconds } from './json-shape.ts';
 
 /**
  * Stack Exchange (Stack Overflow and its sister sites): the question page, and the public API's
@@ -90,40 +92,39 @@ export const stackExchangeHtml: Adapter = {
 };
 
 /** The API's shapes (https://api.stackexchange.com/docs/types/question), as far as a thread needs them. */
-interface ApiUser {
-  display_name?: string;
-  link?: string;
-}
-interface ApiComment {
-  comment_id: number;
-  post_id?: number;
-  owner?: ApiUser;
-  creation_date?: number;
-  score?: number;
-  body?: string;
-  link?: string;
-}
-interface ApiAnswer {
-  answer_id: number;
-  owner?: ApiUser;
-  creation_date?: number;
-  score?: number;
-  is_accepted?: boolean;
-  body?: string;
-  link?: string;
-  comments?: ApiComment[];
-}
-interface ApiQuestion {
-  question_id: number;
-  title?: string;
-  link?: string;
-  owner?: ApiUser;
-  creation_date?: number;
-  score?: number;
-  body?: string;
-  answers?: ApiAnswer[];
-  comments?: ApiComment[];
-}
+const ApiUser = z.object({ display_name: z.string().nullish(), link: z.string().nullish() });
+type ApiUser = z.infer<typeof ApiUser>;
+const ApiComment = z.object({
+  comment_id: z.number(),
+  owner: ApiUser.nullish(),
+  creation_date: unixSeconds.nullish(),
+  score: count.nullish(),
+  body: z.string().nullish(),
+  link: z.string().nullish(),
+});
+type ApiComment = z.infer<typeof ApiComment>;
+const ApiAnswer = z.object({
+  answer_id: z.number(),
+  owner: ApiUser.nullish(),
+  creation_date: unixSeconds.nullish(),
+  score: count.nullish(),
+  is_accepted: z.boolean().nullish(),
+  body: z.string().nullish(),
+  link: z.string().nullish(),
+  comments: z.array(ApiComment).nullish(),
+});
+const ApiQuestion = z.object({
+  question_id: z.number(),
+  title: z.string().nullish(),
+  link: z.string().nullish(),
+  owner: ApiUser.nullish(),
+  creation_date: unixSeconds.nullish(),
+  score: count.nullish(),
+  body: z.string().nullish(),
+  answers: z.array(ApiAnswer).nullish(),
+  comments: z.array(ApiComment).nullish(),
+});
+type ApiQuestion = { question_id: number };
 
 function isApiResponse(data: unknown): data is { items: unknown[]; quota_max?: number } {
   const d = data as { items?: unknown; quota_max?: unknown; has_more?: unknown };
@@ -145,8 +146,9 @@ export const stackExchangeApi: Adapter = {
   detect: (src) => src.kind === 'json' && isApiResponse(src.data) && src.data.items.some(isQuestion),
   extract(src) {
     if (src.kind !== 'json' || !isApiResponse(src.data)) return null;
-    const q = src.data.items.find(isQuestion);
-    if (!q) return null;
+    const found = src.data.items.findIndex(isQuestion);
+    if (found < 0) return null;
+    const q = readShape(ApiQuestion, src.data.items[found], `Stack Exchange API response (items[${found}])`);
     if (typeof q.body !== 'string') {
       throw new ExtractError(
         `This Stack Exchange API response describes question ${q.question_id} but carries no post text (it was fetched without a body filter). Fetch it again with filter=withbody, or save the question page itself.`,
@@ -155,10 +157,10 @@ export const stackExchangeApi: Adapter = {
     }
     const url = q.link ?? src.url;
     const parse = fragmentParser(src.parseHtml);
-    const decode = (s: string | undefined) => lineOf(parse(s ?? ''));
+    const decode = (s: string | null | undefined) => lineOf(parse(s ?? ''));
     const qid = String(q.question_id);
-    const author = (u: ApiUser | undefined) => ({ name: decode(u?.display_name) || 'unknown', url: u?.link ?? null });
-    const comments = (list: ApiComment[] | undefined, parentId: string): PostInput[] =>
+    const author = (u: ApiUser | null | undefined) => ({ name: decode(u?.display_name) || 'unknown', url: u?.link ?? null });
+    const comments = (list: ApiComment[] | null | undefined, parentId: string): PostInput[] =>
       (list ?? []).map((c) => {
         const body = parse(c.body ?? '');
         return {

@@ -1,5 +1,6 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
 import { ImportError, positionInText } from './errors.ts';
+import { bomOf, utf16Sniff } from '../extract/decode-page.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
@@ -128,4 +129,26 @@ export function parseJson(text: string, file: string): unknown {
       positionInText(text, at, new TextEncoder().encode(text.slice(0, at)).length),
     );
   }
+}
+
+/**
+ * An export file as the readers expect its bytes: UTF-16 (with or without a byte-order mark, as some
+ * Windows tools save text) re-encoded as UTF-8, and line ends that are a lone CR (classic Mac OS, some
+ * log tools) made LF. Readers and format detection then see what they know; `notes` says what changed.
+ */
+export function normaliseTextFile(bytes: Uint8Array): { bytes: Uint8Array; notes: string[] } {
+  const notes: string[] = [];
+  const bom = bomOf(bytes);
+  const wide = bom && bom.encoding !== 'utf-8' ? bom.encoding : utf16Sniff(bytes);
+  let out = bytes;
+  if (wide) {
+    out = new TextEncoder().encode(new TextDecoder(wide).decode(bytes.subarray(bom && bom.encoding === wide ? 2 : 0)));
+    notes.push(`the file is ${wide.toUpperCase()} text; it was read as such.`);
+  }
+  // Only a file with CRs and no LF at all: a CR inside CRLF text, or inside a message, is left alone.
+  if (out.indexOf(0x0d) >= 0 && out.indexOf(0x0a) < 0) {
+    out = out.map((c) => (c === 0x0d ? 0x0a : c));
+    notes.push('its lines end with CR alone; they were read as line ends.');
+  }
+  return { bytes: out, notes };
 }

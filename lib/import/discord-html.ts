@@ -78,25 +78,30 @@ function child(el: Element | null | undefined, cls: string): Element | null {
   return null;
 }
 
-/** First descendant with the class, depth first; a walk rather than a selector (linkedom compiles each query). */
-function find(el: Element | null | undefined, cls: string): Element | null {
+/** First descendant passing the test, in document order; iterative, so nesting depth costs no call depth. */
+function firstDescendant(el: Element | null | undefined, test: (c: Element) => boolean): Element | null {
   if (!el) return null;
-  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-    if (c.classList.contains(cls)) return c;
-    const deep = find(c, cls);
-    if (deep) return deep;
+  let c: Element | null = el.firstElementChild;
+  while (c) {
+    if (test(c)) return c;
+    if (c.firstElementChild) {
+      c = c.firstElementChild;
+      continue;
+    }
+    while (c && c !== el && !c.nextElementSibling) c = c.parentElement;
+    if (!c || c === el) return null;
+    c = c.nextElementSibling;
   }
   return null;
 }
 
+/** First descendant with the class, depth first; a walk rather than a selector (linkedom compiles each query). */
+function find(el: Element | null | undefined, cls: string): Element | null {
+  return firstDescendant(el, (c) => c.classList.contains(cls));
+}
+
 function findTag(el: Element | null | undefined, tag: string): Element | null {
-  if (!el) return null;
-  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-    if (c.tagName.toLowerCase() === tag) return c;
-    const deep = findTag(c, tag);
-    if (deep) return deep;
-  }
-  return null;
+  return firstDescendant(el, (c) => c.tagName.toLowerCase() === tag);
 }
 
 /** An emoji image as text: Unicode emoji by their character (the alt), custom ones by their code (":name:"). */
@@ -116,29 +121,53 @@ function endLine(out: string[]): void {
  * A rendered message body back to chat text: whitespace as written (DCE keeps it, `pre-wrap`), quotes as
  * "> " lines so splitQuoted treats them as the JSON importer does, emoji as characters or codes.
  */
-function markdownText(node: Node, out: string[]): void {
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType === 3) {
-      out.push(c.nodeValue ?? '');
+function markdownText(node: Node, into: string[]): void {
+  // Iterative: each level saved is the sibling to resume at, the output it writes to, and what ending
+  // the element adds (a line end after a block, a quote's "> " lines).
+  const stack: { next: Node | null; out: string[]; finish: (() => void) | null }[] = [];
+  let out = into;
+  let c: Node | null = node.firstChild;
+  for (;;) {
+    if (!c) {
+      const f = stack.pop();
+      if (!f) return;
+      f.finish?.();
+      c = f.next;
+      out = f.out;
       continue;
     }
-    if (c.nodeType !== 1) continue;
-    const el = c as Element;
+    const n: Node = c;
+    c = n.nextSibling;
+    if (n.nodeType === 3) {
+      out.push(n.nodeValue ?? '');
+      continue;
+    }
+    if (n.nodeType !== 1) continue;
+    const el = n as Element;
     const tag = el.tagName.toLowerCase();
     if (INERT.has(tag) || el.classList.contains('chatlog__edited-timestamp')) continue;
     if (tag === 'br') out.push('\n');
     else if (tag === 'img') out.push(emojiText(el));
     else if (el.classList.contains('chatlog__markdown-quote')) {
       const inner: string[] = [];
-      markdownText(child(el, 'chatlog__markdown-quote-content') ?? el, inner);
-      endLine(out);
-      out.push(inner.join('').replace(/\n$/, '').split('\n').map((l) => `> ${l}`).join('\n') + '\n');
+      const outer = out;
+      stack.push({
+        next: c,
+        out: outer,
+        finish: () => {
+          endLine(outer);
+          outer.push(inner.join('').replace(/\n$/, '').split('\n').map((l) => `> ${l}`).join('\n') + '\n');
+        },
+      });
+      out = inner;
+      c = (child(el, 'chatlog__markdown-quote-content') ?? el).firstChild;
     } else {
       const block = BLOCK.has(tag) || el.classList.contains('chatlog__markdown-pre--multiline');
       if (block) endLine(out);
       if (tag === 'li') out.push('- ');
-      markdownText(el, out);
-      if (block) endLine(out);
+      const outer = out;
+      stack.push({ next: c, out: outer, finish: block ? () => endLine(outer) : null });
+      c = el.firstChild;
     }
   }
 }
@@ -155,29 +184,52 @@ function textOfMarkdown(el: Element | null): string {
  * breaks kept, DCE's formatting tags without their attributes, http(s) links; quotes (kept as quotes),
  * scripts, handlers, styles and images (emoji become their text) never pass.
  */
-function markdownHtml(node: Node, pre: boolean): string {
+function markdownHtml(node: Node, preformatted: boolean): string {
+  // Iterative: each level saved is the sibling to resume at, the HTML written before the element, its
+  // `pre`, and how the element's inner HTML is wrapped once it ends.
+  const stack: { next: Node | null; before: string; pre: boolean; wrap: (inner: string) => string }[] = [];
   let s = '';
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType === 3) {
-      const v = escapeHtml(c.nodeValue ?? '');
+  let pre = preformatted;
+  let c: Node | null = node.firstChild;
+  for (;;) {
+    if (!c) {
+      const f = stack.pop();
+      if (!f) return s;
+      s = f.before + f.wrap(s);
+      pre = f.pre;
+      c = f.next;
+      continue;
+    }
+    const n: Node = c;
+    c = n.nextSibling;
+    if (n.nodeType === 3) {
+      const v = escapeHtml(n.nodeValue ?? '');
       s += pre ? v : v.replace(/\r?\n/g, '<br>');
       continue;
     }
-    if (c.nodeType !== 1) continue;
-    const el = c as Element;
+    if (n.nodeType !== 1) continue;
+    const el = n as Element;
     const tag = el.tagName.toLowerCase();
     if (INERT.has(tag) || el.classList.contains('chatlog__edited-timestamp') || el.classList.contains('chatlog__markdown-quote')) continue;
     if (tag === 'br') s += pre ? '\n' : '<br>';
     else if (tag === 'img') s += escapeHtml(emojiText(el));
     else if (el.classList.contains('chatlog__markdown-pre--multiline')) s += `<pre><code>${escapeHtml(el.textContent ?? '')}</code></pre>`;
-    else if (tag === 'a') {
-      const href = absUrl(el.getAttribute('href'), 'about:blank');
-      const inner = markdownHtml(el, pre);
-      s += href ? `<a href="${escapeHtml(href)}">${inner}</a>` : inner;
-    } else if (KEPT.has(tag)) s += `<${tag}>${markdownHtml(el, pre || tag === 'code')}</${tag}>`;
-    else s += markdownHtml(el, pre);
+    else {
+      let wrap = (inner: string) => inner;
+      let innerPre = pre;
+      if (tag === 'a') {
+        const href = absUrl(el.getAttribute('href'), 'about:blank');
+        if (href) wrap = (inner) => `<a href="${escapeHtml(href)}">${inner}</a>`;
+      } else if (KEPT.has(tag)) {
+        wrap = (inner) => `<${tag}>${inner}</${tag}>`;
+        innerPre = pre || tag === 'code';
+      }
+      stack.push({ next: c, before: s, pre, wrap });
+      s = '';
+      pre = innerPre;
+      c = el.firstChild;
+    }
   }
-  return s;
 }
 
 function fileName(url: string | null): string {

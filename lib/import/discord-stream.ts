@@ -3,6 +3,7 @@ import { ConversationSplitter } from './conversations.ts';
 import { importContext, type ImportContext } from './context.ts';
 import { DiscordReader } from './discord.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
 import { JsonArrayStream, type JsonStreamItem } from './json-stream.ts';
 
 export interface StreamProgress {
@@ -24,6 +25,8 @@ export async function* importDiscordStream(
 ): AsyncGenerator<Thread> {
   const json = new JsonArrayStream('messages', ctx.file);
   const splitter = new ConversationSplitter(ctx);
+  const check = new ItemCheck(ctx, 'message');
+  let read = 0;
   let guild: unknown = null;
   let reader: DiscordReader | null = null;
   let messages = 0;
@@ -34,14 +37,16 @@ export async function* importDiscordStream(
   const take = (item: JsonStreamItem) => {
     if (item.kind === 'member') {
       if (item.key === 'guild') guild = item.value;
-      else if (item.key === 'channel') reader = new DiscordReader(guild, item.value);
+      else if (item.key === 'channel') reader = new DiscordReader(guild, item.value, check);
       return;
     }
     // DiscordChatExporter writes guild and channel first; without them, ids fall back to "unknown".
-    const r = (reader ??= new DiscordReader(guild, null));
+    const r = (reader ??= new DiscordReader(guild, null, check));
     messages++;
     const m = r.message(item.value);
-    if (m) for (const c of splitter.push(m)) ready.push(r.thread(c));
+    if (!m) return;
+    read++;
+    for (const c of splitter.push(m)) ready.push(r.thread(c));
   };
 
   for await (const chunk of chunks) {
@@ -55,6 +60,8 @@ export async function* importDiscordStream(
   json.end();
   if (!reader) throw new ImportError('not a DiscordChatExporter JSON export: there is no "messages" list.', ctx.file);
   const r: DiscordReader = reader;
+  check.failIfAllSkipped(read);
+  check.report();
   for (const c of splitter.flush()) ready.push(r.thread(c));
   while (ready.length) {
     threads++;

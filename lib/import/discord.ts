@@ -4,6 +4,9 @@ import { ConversationSplitter, conversationThread, conversationTitle, type ChatM
 import { importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { count, dateText, idLike } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { splitQuoted, textHtml, withFiles, escapeHtml, type FileRef } from './message-text.ts';
 
 /** Message types that are people talking; joins, pins, calls, renames and thread notices are not. */
@@ -13,6 +16,24 @@ const MENTION = /<@!?(\d+)>/g;
 const REMEMBERED = 5000;
 
 type Json = Record<string, unknown>;
+
+const Named = z.object({ id: idLike.nullish(), name: z.string().nullish(), nickname: z.string().nullish() });
+/**
+ * A DiscordChatExporter message, as far as it is read: checked before anything is built from it, so a
+ * count or time no one could have reached (1e400, a list where a number belongs) costs that message only.
+ */
+const DiscordMessage = z.object({
+  id: idLike.nullish(),
+  type: z.string().nullish(),
+  timestamp: dateText.nullish(),
+  content: z.string().nullish(),
+  author: Named.nullish(),
+  mentions: z.array(z.unknown()).nullish(),
+  reference: z.object({ messageId: idLike.nullish(), channelId: idLike.nullish() }).nullish(),
+  attachments: z.array(z.unknown()).nullish(),
+  stickers: z.array(z.unknown()).nullish(),
+  reactions: z.array(z.object({ count: count.nullish() })).nullish(),
+});
 
 /**
  * Turns DiscordChatExporter JSON messages into chat messages, one at a time, so the batch and the
@@ -32,7 +53,13 @@ export class DiscordReader {
   private readonly channelId: string;
   readonly label: string;
 
-  constructor(guild: unknown, channel: unknown) {
+  private seen = 0;
+
+  constructor(
+    guild: unknown,
+    channel: unknown,
+    private readonly check: ItemCheck | null = null,
+  ) {
     const g = isRecord(guild) ? guild : {};
     const c = isRecord(channel) ? channel : {};
     this.guildId = str(g.id) ?? '0';
@@ -42,8 +69,11 @@ export class DiscordReader {
     this.label = /^Guild/.test(str(c.type) ?? 'Guild') ? `#${cName} (${gName})` : `${cName} (${gName})`;
   }
 
-  message(raw: unknown): ChatMessage | null {
-    if (!isRecord(raw)) return null;
+  message(input: unknown): ChatMessage | null {
+    const index = this.seen++;
+    if (!isRecord(input)) return null;
+    const raw = this.check ? this.check.read(DiscordMessage, input, () => `message ${index + 1}${str(input.id) ? ` (id ${str(input.id)})` : ''}`) : input;
+    if (!raw) return null;
     const type = str(raw.type) ?? 'Default';
     const id = str(raw.id);
     if (!SPOKEN.has(type) || !id) return null;
@@ -122,13 +152,17 @@ export function importDiscord(bytes: Uint8Array, ctx: ImportContext = importCont
   if (!isRecord(data) || !Array.isArray(data.messages)) {
     throw new ImportError('not a DiscordChatExporter JSON export: there is no "messages" list. Export the channel as JSON.', ctx.file);
   }
-  const reader = new DiscordReader(data.guild, data.channel);
+  const check = new ItemCheck(ctx, 'message');
+  const reader = new DiscordReader(data.guild, data.channel, check);
   const splitter = new ConversationSplitter(ctx);
   const convs: ChatMessage[][] = [];
+  let read = 0;
   for (const raw of data.messages as Json[]) {
     const m = reader.message(raw);
-    if (m) convs.push(...splitter.push(m));
+    if (m) read++, convs.push(...splitter.push(m));
   }
   convs.push(...splitter.flush());
+  check.failIfAllSkipped(read);
+  check.report();
   return convs.map((c) => reader.thread(c));
 }

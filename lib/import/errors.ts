@@ -1,3 +1,5 @@
+import { escapeControls } from '../extract/json-shape.ts';
+
 /** Where in an export the reader stopped: byte offset, and line/column (1-based) when the file is text. */
 export interface ImportPosition {
   offset: number;
@@ -15,7 +17,8 @@ export class ImportError extends Error {
     readonly file: string,
     readonly position: ImportPosition | null = null,
   ) {
-    super(`${file}${position ? ` (${describePosition(position)})` : ''}: ${message}`);
+    // Messages quote file names and input: control characters (terminal escapes) are written visibly.
+    super(escapeControls(`${file}${position ? ` (${describePosition(position)})` : ''}: ${message}`));
     this.name = 'ImportError';
   }
 }

@@ -1,7 +1,8 @@
-import { unzipSync } from 'fflate';
 import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
+import { normaliseTextFile } from './decode.ts';
+import { looksCutOff } from '../extract/truncation.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
 import { importIrc, LOG_LINE_START } from './irc.ts';
@@ -13,7 +14,7 @@ import { importSlackExport, importSlackdump } from './slack.ts';
 import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
 import { importWhatsApp, WHATSAPP_LINE } from './whatsapp.ts';
-import { isZip, unzipArchive } from './zip.ts';
+import { isZip, unzipArchive, zipMemberNames } from './zip.ts';
 
 export { ImportError } from './errors.ts';
 export { importDiscordStream } from './discord-stream.ts';
@@ -53,16 +54,6 @@ const WHATSAPP_START = { test: (l: string) => WHATSAPP_LINE.test(asText(l)) && !
 const IRC_LINE = { test: (l: string) => LOG_LINE_START.test(asText(l)) };
 const MBOX_FIRST = /^From \S.*\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,4} )?\d{4}\s*$/;
 
-function zipNames(bytes: Uint8Array): string[] {
-  const names: string[] = [];
-  try {
-    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
-  } catch {
-    /* a damaged ZIP is reported when it is actually read */
-  }
-  return names;
-}
-
 function detectFiles(paths: string[]): ArchiveFormat {
   if (paths.some((p) => /(^|\/)channels\.json$/.test(p)) || (paths.some((p) => /(^|\/)users\.json$/.test(p)) && paths.some((p) => /\/\d{4}-\d{2}-\d{2}\.json$/.test(p))))
     return 'slack-export';
@@ -75,7 +66,7 @@ function detectFiles(paths: string[]): ArchiveFormat {
  * file is still recognised, and a wrong extension does not mislead.
  */
 export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
-  if (isZip(bytes)) return detectFiles(zipNames(bytes));
+  if (isZip(bytes)) return detectFiles(zipMemberNames(bytes));
   const head = lenient.decode(bytes.subarray(0, SNIFF)).replace(/^\ufeff/, '').trimStart();
   // "[14 Jan 10:36]" opens a dircproxy log, not a JSON array.
   if (/^(\{|\[\s*[{\["\]])/.test(head)) {
@@ -105,11 +96,16 @@ export function detectFormat(name: string, bytes: Uint8Array): ArchiveFormat {
   return 'unknown';
 }
 
+/** Files an export folder carries beside the chat (media, styles): never read as text. */
+const MEDIA = /\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i;
+
 const FORMAT_HELP =
   'Gleaner reads DiscordChatExporter JSON/HTML, Slack export ZIPs and slackdump dumps, Telegram Desktop JSON/HTML, ' +
   'Element (Matrix) JSON/HTML, Mattermost API posts, IRC logs, WhatsApp .txt exports and mbox mail archives.';
 
-async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
+async function importFile(name: string, raw: Uint8Array, ctx: ImportContext): Promise<Thread[]> {
+  const { bytes, notes } = isZip(raw) ? { bytes: raw, notes: [] } : normaliseTextFile(raw);
+  for (const n of notes) ctx.warn(n);
   const format = detectFormat(name, bytes);
   switch (format) {
     case 'discord':
@@ -145,12 +141,20 @@ async function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): 
 function telegramHtml(pages: Uint8Array[], ctx: ImportContext): Thread[] {
   // The caller brings the DOM (linkedom in Node, DOMParser in the extension), as for the extractors.
   if (!ctx.parseHtml) throw new ImportError('reading a Telegram HTML export needs an HTML parser (option "parseHtml").', ctx.file);
-  return importTelegramHtml(pages.map((p) => lenient.decode(p)), ctx.parseHtml, ctx);
+  const texts = pages.map((p) => lenient.decode(p));
+  return markCutOff(importTelegramHtml(texts, ctx.parseHtml, ctx), texts.at(-1)!);
+}
+
+/** An HTML export whose last page ends before its closing structure: its last conversation is marked truncated. */
+function markCutOff(threads: Thread[], lastPage: string): Thread[] {
+  if (threads.length && looksCutOff(lastPage, 'html')) threads[threads.length - 1] = { ...threads[threads.length - 1]!, truncated: true };
+  return threads;
 }
 
 function discordHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportContext): Thread[] {
   if (!ctx.parseHtml) throw new ImportError('reading a DiscordChatExporter HTML export needs an HTML parser (option "parseHtml").', ctx.file);
-  return importDiscordHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
+  const read = pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) }));
+  return markCutOff(importDiscordHtml(read, ctx.parseHtml, ctx), read.at(-1)!.html);
 }
 
 function matrixHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportContext): Thread[] {
@@ -158,7 +162,18 @@ function matrixHtml(pages: { name: string; bytes: Uint8Array }[], ctx: ImportCon
   return importMatrixHtml(pages.map((p) => ({ name: p.name, html: lenient.decode(p.bytes) })), ctx.parseHtml, ctx);
 }
 
-async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
+async function importFiles(given: Map<string, Uint8Array>, ctx: ImportContext): Promise<Thread[]> {
+  // UTF-16 and CR-only files made plain UTF-8 text first, so they are recognised like any other.
+  const files = new Map<string, Uint8Array>();
+  for (const [p, b] of given) {
+    if (isZip(b) || MEDIA.test(p)) {
+      files.set(p, b);
+      continue;
+    }
+    const { bytes, notes } = normaliseTextFile(b);
+    for (const n of notes) ctx.warn(`${p}: ${n}`);
+    files.set(p, bytes);
+  }
   const paths = [...files.keys()];
   const kind = detectFiles(paths);
   if (kind === 'slack-export') return importSlackExport(files, ctx);
@@ -185,7 +200,7 @@ async function importFiles(files: Map<string, Uint8Array>, ctx: ImportContext): 
     const format = formats.get(p)!;
     const sub: ImportContext = { ...ctx, file: `${ctx.file}/${p}` };
     if (format === 'unknown') {
-      if (!/(^|\/)\.|\.(png|jpe?g|gif|webp|bmp|svg|mp4|webm|mov|mp3|m4a|wav|css|js|woff2?|ttf|otf|ico|opus|ogg|pdf)$/i.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
+      if (!/(^|\/)\./.test(p) && !MEDIA.test(p)) ctx.warn(`${p}: not a chat or mail export; skipped.`);
       continue;
     }
     if (format === 'matrix-html') {

@@ -194,7 +194,7 @@ export class JsonArrayStream {
           if (this.scan.escape) this.scan.escape = false;
           else if (c === BACKSLASH) this.scan.escape = true;
           else if (c === QUOTE) {
-            this.key = JSON.parse(`"${utf8.decode(new Uint8Array(this.keyBytes))}"`) as string;
+            this.key = this.memberName(i);
             this.state = S.Colon;
             break;
           }
@@ -245,6 +245,22 @@ export class JsonArrayStream {
         this.file,
         { offset: this.offset, line: null, column: null },
       );
+    }
+  }
+
+  /** The member name just read; one that is not UTF-8 or not a JSON string is the file's damage, said where. */
+  private memberName(i: number): string {
+    const at = i - this.keyBytes.length - 1;
+    let raw: string;
+    try {
+      raw = utf8.decode(new Uint8Array(this.keyBytes));
+    } catch {
+      this.fail('a member name is not valid UTF-8. Re-export the file, or convert it to UTF-8 first.', at);
+    }
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch {
+      this.fail('a member name is not a valid JSON string (a control character or a bad escape in it).', at);
     }
   }
 

@@ -3,7 +3,20 @@ import { byTime, conversationThread, conversationTitle, splitConversations, type
 import { importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { unixMillis } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { splitQuoted, textHtml, withFiles, type FileRef } from './message-text.ts';
+
+/** A Matrix event as far as it is read (client-server spec, "ClientEvent"): times range-checked. */
+const MatrixEvent = z.looseObject({
+  type: z.string().nullish(),
+  event_id: z.string().nullish(),
+  sender: z.string().nullish(),
+  state_key: z.string().nullish(),
+  origin_server_ts: unixMillis.nullish(),
+  content: z.record(z.string(), z.unknown()).nullish(),
+});
 
 const FILE_TYPES = new Set(['m.image', 'm.file', 'm.video', 'm.audio']);
 
@@ -15,7 +28,12 @@ const FILE_TYPES = new Set(['m.image', 'm.file', 'm.video', 'm.audio']);
 export function importMatrix(bytes: Uint8Array, ctx: ImportContext = importContext('matrix.json')): Thread[] {
   const data = parseJson(decodeUtf8(bytes, ctx.file), ctx.file);
   if (!isRecord(data) || !Array.isArray(data.messages)) throw new ImportError('not an Element (Matrix) JSON export: there is no "messages" list.', ctx.file);
-  const events = data.messages.filter(isRecord);
+  const check = new ItemCheck(ctx, 'event');
+  const events = data.messages.flatMap((e, i) => {
+    if (!isRecord(e)) return [];
+    const ok = check.read(MatrixEvent, e, () => `event ${i + 1}${str(e.event_id) ? ` (${str(e.event_id)})` : ''}`);
+    return ok ? [ok] : [];
+  });
   const names = new Map<string, string>();
   for (const e of events) {
     const c = isRecord(e.content) ? e.content : {};
@@ -57,6 +75,8 @@ export function importMatrix(bytes: Uint8Array, ctx: ImportContext = importConte
       },
     });
   }
+  check.failIfAllSkipped(msgs.length);
+  check.report();
   const label = str(data.room_name) ?? roomId;
   return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? Infinity }).map((c) =>
     conversationThread('matrix', `https://matrix.to/#/${roomId}/${c[0]!.post.id}`, conversationTitle(label, c), c),

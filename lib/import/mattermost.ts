@@ -3,7 +3,24 @@ import { byTime, conversationThread, conversationTitle, splitConversations, type
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { unixMillis } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { splitQuoted, textHtml, withFiles } from './message-text.ts';
+
+/** A post of the API's posts response (Mattermost API reference, "Post"), as far as it is read. */
+const MattermostPost = z.looseObject({
+  type: z.string().nullish(),
+  message: z.string().nullish(),
+  user_id: z.string().nullish(),
+  channel_id: z.string().nullish(),
+  parent_id: z.string().nullish(),
+  root_id: z.string().nullish(),
+  create_at: unixMillis.nullish(),
+  delete_at: z.number().nullish(),
+  props: z.unknown().optional(),
+  metadata: z.unknown().optional(),
+});
 
 /**
  * A Mattermost API posts page (`GET /channels/{id}/posts`: `order[]` + `posts{}`). Replies name their
@@ -16,12 +33,16 @@ export function importMattermost(bytes: Uint8Array, ctx: ImportContext = importC
     throw new ImportError('not a Mattermost posts response: "order" and "posts" are missing.', ctx.file);
   }
   const posts = data.posts;
-  const ids = [...new Set([...data.order.map(String), ...Object.keys(posts)])];
+  // Ids are strings; anything else in the order list (a number at most) is not followed into.
+  const ids = [...new Set([...data.order.flatMap((id) => (typeof id === 'string' || typeof id === 'number' ? [String(id)] : [])), ...Object.keys(posts)])];
   const msgs: ChatMessage[] = [];
   let channel = '';
+  const check = new ItemCheck(ctx, 'post');
   for (const id of ids) {
-    const p = posts[id];
-    if (!isRecord(p) || Number(p.delete_at) > 0) continue;
+    const raw = posts[id];
+    if (!isRecord(raw)) continue;
+    const p = check.read(MattermostPost, raw, () => `post ${id}`);
+    if (!p || Number(p.delete_at) > 0) continue;
     // Typed posts (system_join_channel, system_header_change …) are the server talking, not a person.
     if (str(p.type)) continue;
     channel ||= str(p.channel_id) ?? '';
@@ -49,6 +70,8 @@ export function importMattermost(bytes: Uint8Array, ctx: ImportContext = importC
       },
     });
   }
+  check.failIfAllSkipped(msgs.length);
+  check.report();
   ctx.warn('Mattermost posts carry user ids only: authors are shown by id.');
   const file = baseName(ctx.file);
   return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? Infinity }).map((c) =>

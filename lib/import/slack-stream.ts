@@ -3,8 +3,8 @@ import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
-import { SLACK_DAY, SLACK_LISTINGS, SlackChannelReader, slackChannels, slackWorkspace, USERS_MISSING, userNames, type SlackChannel, type Users } from './slack.ts';
-import { DEFAULT_MAX_UNCOMPRESSED } from './zip.ts';
+import { noMessages, SLACK_DAY, SLACK_LISTINGS, SlackChannelReader, slackChannels, slackWorkspace, unlistedChannels, USERS_MISSING, userNames, type SlackChannel, type Users } from './slack.ts';
+import { checkEntries, crc32, crcMismatch, DEFAULT_MAX_UNCOMPRESSED, findDirectory, inflateMember, MAX_DIRECTORY_BYTES, MAX_MEMBER_BYTES, parseDirectory } from './zip.ts';
 
 /** Opens the archive from its start, each time it is called (a File's stream(), a read stream of a path). */
 export type ByteSource = () => AsyncIterable<Uint8Array>;
@@ -48,6 +48,7 @@ function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
       private readonly originalSize?: number,
     ) {
       this.sink = pick(name);
+      if (this.sink && originalSize && originalSize > MAX_MEMBER_BYTES) throw memberTooLarge(name, originalSize);
       // Without a declared size (data descriptors) inflate as the bytes come, so the size guard acts
       // early; with one, inflating the member in one call into a buffer of that size is much faster.
       if (this.sink && !(originalSize && originalSize > 0)) this.inflate = new Inflate((d, final) => this.sink!(d, final));
@@ -91,28 +92,59 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A member's bytes, whole, valid only during `onDone` (they may be the inflater's buffer): copy or decode them there. */
-function collector(onDone: (bytes: Uint8Array) => void, count: (n: number) => void): Sink {
+/**
+ * A member's bytes, whole, valid only during `onDone` (they may be the inflater's buffer): copy or decode
+ * them there. At most MAX_MEMBER_BYTES are gathered, whatever the member declared (a bomb that hides its
+ * size is stopped there), and with `crc` the bytes are checked against the directory's CRC-32.
+ */
+function collector(name: string, onDone: (bytes: Uint8Array) => void, count: (n: number) => void, crc?: number, file = ''): Sink {
   const parts: Uint8Array[] = [];
+  let size = 0;
+  let sum = 0;
   return (d, final) => {
     if (d.length) {
       count(d.length);
+      size += d.length;
+      if (size > MAX_MEMBER_BYTES) throw memberTooLarge(name, size);
+      if (crc !== undefined) sum = crc32(d, sum);
       // A member that arrives whole is handed on as it is; pieces are copied, the inflater reuses their buffer.
       parts.push(final && !parts.length ? d : d.slice());
     }
-    if (final) onDone(concat(parts));
+    if (final) {
+      if (crc !== undefined && sum !== crc) throw crcMismatch(name, file, crc, sum);
+      onDone(concat(parts));
+    }
   };
 }
 
-const EOCD = 0x06054b50;
-const SLICE = 16 * 1024;
-
-function hasEndRecord(tail: Uint8Array): boolean {
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if ((tail[i]! | (tail[i + 1]! << 8) | (tail[i + 2]! << 16) | (tail[i + 3]! << 24)) >>> 0 === EOCD) return true;
-  }
-  return false;
+function memberTooLarge(name: string, size: number): ImportError {
+  return new ImportError(
+    `"${name}" unpacks to more than ${MAX_MEMBER_BYTES / 1048576} MB (${Math.round(size / 1048576)} MB or more); one member is read whole, so Gleaner refuses it rather than run out of memory. Unpack the export and split that file.`,
+    '',
+  );
 }
+
+/** Pass 1 keeps the picked members compressed: they are inflated once the directory has said how (method, size, CRC). */
+function registerRaw(unzip: Unzip, pick: (name: string) => Sink | null): void {
+  const make = (compression: number) =>
+    class {
+      static compression = compression;
+      ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
+      private readonly sink: Sink | null;
+      constructor(name: string) {
+        this.sink = pick(name);
+      }
+      push(chunk: Uint8Array, final: boolean): void {
+        this.sink?.(chunk, final);
+        if (final) this.ondata(null, new Uint8Array(0), true);
+      }
+    };
+  unzip.register(make(8));
+  unzip.register(make(0));
+}
+
+const SLICE = 16 * 1024;
+const META = /(^|\/)(users|channels|groups|mpims|dms)\.json$/;
 
 /**
  * A Slack workspace export ZIP read as a stream, twice: first for the member names, users.json and
@@ -138,37 +170,74 @@ export async function* importSlackZipStream(
       ctx.file,
     );
 
-  // Pass 1: names, declared sizes, and the small files that say who and where.
+  // Pass 1: names, declared sizes, the small files that say who and where (kept compressed), and the
+  // archive's last bytes, where its central directory is.
   const names: string[] = [];
-  const meta = new Map<string, Uint8Array>();
+  const rawMeta = new Map<string, Uint8Array>();
   let declared = 0;
   const first = new Unzip();
-  register(first, (name) => (/(^|\/)(users|channels|groups|mpims|dms)\.json$/.test(name) ? collector((b) => meta.set(name, b.slice()), count) : null));
+  registerRaw(first, (name) => (META.test(name) ? collector(name, (b) => rawMeta.set(name, b.slice()), () => undefined) : null));
   first.onfile = (f: UnzipFile) => {
     names.push(f.name);
+    // Without this, fflate fails on the member with "ctr is not a constructor".
+    if (f.compression !== 0 && f.compression !== 8) checkEntries([{ name: f.name, flags: 0, method: f.compression, crc: 0, compressedSize: 0, size: 0, offset: 0 }], ctx.file, Infinity);
     declared += f.originalSize ?? 0;
     if (declared > max) throw bomb('declares that its members unpack');
     f.ondata = () => undefined;
     f.start();
   };
-  let tail = new Uint8Array(0);
+  // The last chunks, enough to hold the central directory (up to MAX_DIRECTORY_BYTES) and the end records.
+  const keep = MAX_DIRECTORY_BYTES + 65_558 + 20;
+  const tailChunks: Uint8Array[] = [];
+  let tailBytes = 0;
   const read = await pump(first, open(), ctx, (bytes, chunk) => {
-    // Keep the last 64 KiB + 22 bytes: the end-of-archive record is there, and a cut download lacks it.
-    const keep = 65_558;
-    const joined = new Uint8Array(Math.min(keep, tail.length + chunk.length));
-    const fromTail = joined.length - Math.min(chunk.length, joined.length);
-    joined.set(tail.subarray(tail.length - fromTail), 0);
-    joined.set(chunk.subarray(chunk.length - (joined.length - fromTail)), fromTail);
-    tail = joined;
+    tailChunks.push(chunk.slice());
+    tailBytes += chunk.length;
+    while (tailChunks.length > 1 && tailBytes - tailChunks[0]!.length >= keep) tailBytes -= tailChunks.shift()!.length;
     onProgress?.({ pass: 1, bytes, messages: 0, threads: 0 });
   });
-  if (!hasEndRecord(tail)) {
+  const tail = concat(tailChunks.length ? tailChunks : [new Uint8Array(0)]);
+  tailChunks.length = 0;
+  const tailAt = read - tail.length;
+  let dir: { offset: number; size: number; count: number };
+  try {
+    dir = findDirectory(tail, tailAt, ctx.file);
+  } catch (e) {
+    throw new ImportError(`the ZIP archive is truncated: its end-of-archive record is missing after ${read} bytes. Download the export again.`, ctx.file, {
+      offset: read,
+      line: null,
+      column: null,
+    });
+  }
+  if (dir.offset < tailAt || dir.offset + dir.size > read) {
     throw new ImportError(
-      `the ZIP archive is truncated: its end-of-archive record is missing after ${read} bytes. Download the export again.`,
+      dir.offset + dir.size > read
+        ? `the ZIP archive is truncated: its central directory lies past the end of the file (${read} bytes). Download the export again.`
+        : `the ZIP's central directory is larger than ${MAX_DIRECTORY_BYTES / 1048576} MB; Gleaner reads it whole and refuses it rather than run out of memory. Unpack the export and import the folder.`,
       ctx.file,
-      { offset: read, line: null, column: null },
     );
   }
+  // Every member checked before anything is used: encryption, methods, duplicate names, declared sizes.
+  const entries = parseDirectory(tail.subarray(dir.offset - tailAt, dir.offset - tailAt + dir.size), ctx.file, dir.count);
+  checkEntries(entries, ctx.file, max);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  // The members met on the way and the directory must agree, or which bytes are which member is unknown.
+  const stray = names.find((n) => !byName.has(n));
+  if (stray !== undefined || names.length !== entries.length) {
+    throw new ImportError(
+      `the ZIP archive is damaged: ${stray !== undefined ? `"${stray}" is not in its central directory` : `its central directory lists ${entries.length} members, the archive holds ${names.length}`}. Download the export again.`,
+      ctx.file,
+    );
+  }
+  const meta = new Map<string, Uint8Array>();
+  for (const [name, raw] of rawMeta) {
+    const e = byName.get(name);
+    if (!e) throw new ImportError(`the ZIP archive is damaged: "${name}" is not in its central directory. Download the export again.`, ctx.file);
+    if (e.size > MAX_MEMBER_BYTES) throw withFile(memberTooLarge(name, e.size), ctx.file);
+    count(e.size);
+    meta.set(name, inflateMember(e, raw, ctx.file));
+  }
+  rawMeta.clear();
 
   const listing = names.find((p) => /(^|\/)(channels|groups|dms|mpims)\.json$/.test(p));
   if (!listing) throw new NotSlackExport('not a Slack workspace export: channels.json is missing. Import the ZIP exactly as Slack produced it.', ctx.file);
@@ -182,6 +251,7 @@ export async function* importSlackZipStream(
 
   // Which day files each channel has, in date order: a channel ends when its last day is read.
   const byFolder = new Map<string, SlackChannel>(channels.map((c) => [c.name, c]));
+  for (const c of unlistedChannels(names.filter((n) => n.startsWith(root)).map((n) => n.slice(root.length)), byFolder, ctx)) byFolder.set(c.name, c);
   const days = new Map<string, string[]>();
   for (const n of names) {
     if (!n.startsWith(root)) continue;
@@ -241,7 +311,7 @@ export async function* importSlackZipStream(
     const m = SLACK_DAY.exec(name.slice(root.length));
     if (!m || !days.has(m[1]!)) return null;
     const path = name.slice(root.length);
-    return collector((b) => done.push({ path, text: dayText(b, `${ctx.file}/${root}${path}`) }), count);
+    return collector(name, (b) => done.push({ path, text: dayText(b, `${ctx.file}/${root}${path}`) }), count, byName.get(name)?.crc, ctx.file);
   });
   second.onfile = (f: UnzipFile) => {
     f.ondata = () => undefined;
@@ -291,6 +361,7 @@ export async function* importSlackZipStream(
     }
   }
   if (open_.size) throw new ImportError('the file changed while it was being read (day files went missing between two reads). Import it again.', ctx.file);
+  if (!messages) throw noMessages(channels.length, byFolder.size, ctx.file);
   while (ready.length) {
     threads++;
     yield ready.shift()!;
@@ -311,7 +382,7 @@ function dayText(bytes: Uint8Array, file: string): DayText {
 }
 
 function damaged(e: unknown, ctx: ImportContext, at: number, atEnd = false): ImportError {
-  if (e instanceof ImportError) return e;
+  if (e instanceof ImportError) return withFile(e, ctx.file);
   const msg = (e as Error).message;
   // fflate reports a stream that stops inside a member when told it is finished.
   const truncated = atEnd || /unexpected EOF/i.test(msg);
@@ -324,14 +395,24 @@ function damaged(e: unknown, ctx: ImportContext, at: number, atEnd = false): Imp
   );
 }
 
+/** An error raised where the file name was not at hand (a member too large), given the archive's name. */
+function withFile(e: ImportError, file: string): ImportError {
+  return e.file ? e : new ImportError(e.message.replace(/^: /, ''), file, e.position);
+}
+
 /** Pushes a whole stream through an Unzip; returns the byte count. */
 async function pump(unzip: Unzip, chunks: AsyncIterable<Uint8Array>, ctx: ImportContext, each: (bytes: number, chunk: Uint8Array) => void): Promise<number> {
   let bytes = 0;
   for await (const chunk of chunks) {
-    try {
-      unzip.push(chunk, false);
-    } catch (e) {
-      throw damaged(e, ctx, bytes);
+    // In slices: fflate's Unzip takes each member it finds in a pushed buffer with a recursive call, so
+    // a 1 MB chunk of thousands of small day files overflowed the stack ("Maximum call stack size
+    // exceeded" at about 3,000 members). A slice holds a few hundred members at most.
+    for (let o = 0; o < chunk.length; o += SLICE) {
+      try {
+        unzip.push(chunk.subarray(o, o + SLICE), false);
+      } catch (e) {
+        throw damaged(e, ctx, bytes + o);
+      }
     }
     bytes += chunk.length;
     each(bytes, chunk);

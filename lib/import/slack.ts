@@ -4,6 +4,9 @@ import { ConversationSplitter, postsThread } from './conversations.ts';
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { count, idLike, MAX_UNIX_SECONDS } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { isPlainParagraph, splitQuoted, textHtml, unquotedText, withFiles, type FileRef } from './message-text.ts';
 
 /** Subtypes that carry a person's words; joins, topic changes, bot posts and deleted stubs do not. */
@@ -107,8 +110,37 @@ interface SlackMessage {
   score: number | null;
 }
 
-function slackMessage(raw: unknown, users: Users): SlackMessage | null {
-  if (!isRecord(raw) || (str(raw.type) ?? 'message') !== 'message') return null;
+/** Slack's ts: Unix seconds written as text ("1577836800.000012"). */
+const SlackTs = z.string().refine((ts) => {
+  const n = tsSeconds(ts);
+  return Number.isFinite(n) && n >= 0 && n <= MAX_UNIX_SECONDS;
+}, { message: 'expected a Unix time in seconds, written as text, between 1970 and 9999' });
+
+/**
+ * A Slack message as far as it is read, checked before anything is built from it: a ts or reaction
+ * count no one could have written (1e400, a list) costs that message, not the import.
+ */
+const SlackRaw = z.object({
+  type: z.string().nullish(),
+  subtype: z.string().nullish(),
+  ts: SlackTs.nullish(),
+  thread_ts: SlackTs.nullish(),
+  user: idLike.nullish(),
+  username: z.string().nullish(),
+  text: z.string().nullish(),
+  reactions: z.array(z.object({ count: count.nullish() })).nullish(),
+  files: z.array(z.unknown()).nullish(),
+  file: z.unknown().optional(),
+  comment: z.unknown().optional(),
+  user_profile: z.unknown().optional(),
+  bot_id: z.unknown().optional(),
+  bot_profile: z.unknown().optional(),
+});
+
+function slackMessage(input: unknown, users: Users, check: ItemCheck | null, index: number, path: string): SlackMessage | null {
+  if (!isRecord(input) || (str(input.type) ?? 'message') !== 'message') return null;
+  const raw = check ? check.read(SlackRaw, input, () => `${path ? `${path} ` : ''}message ${index + 1}${str(input.ts) ? ` (ts ${str(input.ts)})` : ''}`) : input;
+  if (!raw) return null;
   const subtype = str(raw.subtype) ?? '';
   const ts = str(raw.ts);
   if (!SPOKEN.has(subtype) || !ts) return null;
@@ -240,6 +272,8 @@ export class SlackChannelReader {
   private readonly urlPrefix: string;
   private readonly label: string;
   messages = 0;
+  /** Messages skipped because a field was not as expected; reported once the channel ends. */
+  readonly check: ItemCheck;
 
   constructor(
     private readonly ctx: ImportContext,
@@ -251,6 +285,7 @@ export class SlackChannelReader {
     this.splitter = new ConversationSplitter<SlackMessage>({ ...ctx, replyWindowMs: ctx.replyWindowMs ?? SLACK_REPLY_WINDOW_MS }, { timeFromId: true });
     this.urlPrefix = `slack://${encodeURIComponent(workspace)}/${encodeURIComponent(channel.id)}/`;
     this.label = `#${channel.name} (${workspace})`;
+    this.check = new ItemCheck(ctx, 'message');
   }
 
   /** A parsed day file (or any list of raw messages); returns the conversations that can no longer grow. */
@@ -261,7 +296,7 @@ export class SlackChannelReader {
     }
     const msgs: SlackMessage[] = [];
     for (let i = 0; i < arr.length; i++) {
-      const m = slackMessage(arr[i], this.users);
+      const m = slackMessage(arr[i], this.users, this.check, i, path);
       if (m) msgs.push(m);
     }
     this.messages += msgs.length;
@@ -276,6 +311,7 @@ export class SlackChannelReader {
   }
 
   end(): Thread[] {
+    this.check.report();
     return this.splitter.flush().map((c) => this.thread(c));
   }
 
@@ -321,6 +357,32 @@ export function slackWorkspace(file: string): string {
   return baseName(file).replace(/\.zip$/i, '');
 }
 
+/**
+ * Channel folders holding day files that no listing names (an export edited by hand, a listing cut
+ * short): read under the folder's name, with a warning, rather than dropped.
+ */
+export function unlistedChannels(paths: Iterable<string>, listed: Map<string, SlackChannel>, ctx: ImportContext): SlackChannel[] {
+  const counts = new Map<string, number>();
+  for (const p of paths) {
+    const m = SLACK_DAY.exec(p);
+    if (m && !listed.has(m[1]!)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  }
+  const out: SlackChannel[] = [];
+  for (const [folder, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    ctx.warn(`the channel folder "${folder}" (${n} day file${n === 1 ? '' : 's'}) is not listed in channels.json, groups.json, mpims.json or dms.json; it is imported under the folder's name.`);
+    out.push({ id: folder, name: folder });
+  }
+  return out;
+}
+
+/** An export in which no one said anything Gleaner can keep: an error, so an empty result is never silent. */
+export function noMessages(channels: number, folders: number, file: string): ImportError {
+  return new ImportError(
+    `no messages found: the export lists ${channels} channel${channels === 1 ? '' : 's'} and has day files for ${folders}, but none holds a message a person wrote (joins, topic changes and bot notices are not kept).`,
+    file,
+  );
+}
+
 export const USERS_MISSING = 'users.json is missing: authors are shown by their Slack user id (U…) instead of their names.';
 
 function json(files: Map<string, Uint8Array>, path: string, ctx: ImportContext): unknown {
@@ -346,14 +408,18 @@ export function importSlackExport(files: Map<string, Uint8Array>, ctx: ImportCon
   else ctx.warn(USERS_MISSING);
 
   const workspace = slackWorkspace(ctx.file);
-  const channels = slackChannels(SLACK_LISTINGS.filter((f) => rel.has(f)).map((f) => json(rel, f, ctx)));
+  const listed = slackChannels(SLACK_LISTINGS.filter((f) => rel.has(f)).map((f) => json(rel, f, ctx)));
+  const channels = [...listed, ...unlistedChannels(rel.keys(), new Map(listed.map((c) => [c.name, c])), ctx)];
   const out: Thread[] = [];
+  let messages = 0;
   for (const ch of channels) {
     const reader = new SlackChannelReader(ctx, workspace, ch, users);
     const days = [...rel.keys()].filter((p) => p.startsWith(`${ch.name}/`) && SLACK_DAY.test(p)).sort();
     for (const day of days) out.push(...reader.day(json(rel, day, ctx), day));
     out.push(...reader.end());
+    messages += reader.messages;
   }
+  if (!messages) throw noMessages(listed.length, channels.filter((c) => [...rel.keys()].some((p) => p.startsWith(`${c.name}/`))).length, ctx.file);
   return out;
 }
 
@@ -370,5 +436,7 @@ export function importSlackdump(bytes: Uint8Array, ctx: ImportContext = importCo
   }
   const id = str(data.channel_id) ?? 'channel';
   const reader = new SlackChannelReader(ctx, 'slackdump', { id, name: str(data.name) ?? id }, new Map());
-  return [...reader.day(raws, ctx.file), ...reader.end()];
+  const threads = reader.day(raws, '');
+  reader.check.failIfAllSkipped(reader.messages);
+  return [...threads, ...reader.end()];
 }

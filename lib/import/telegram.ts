@@ -4,6 +4,9 @@ import { byTime, conversationThread, conversationTitle, splitConversations, type
 import { baseName, importContext, isRecord, str, type ImportContext } from './context.ts';
 import { decodeUtf8, parseJson } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { ItemCheck } from './validate.ts';
+import { dateText, idLike, MAX_UNIX_SECONDS } from '../extract/json-shape.ts';
+import { z } from 'zod';
 import { splitQuoted, textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /** Telegram's rich text: a string, or a list of strings and {type, text} entities. */
@@ -12,6 +15,23 @@ function plain(t: unknown): string {
   if (Array.isArray(t)) return t.map((p) => (typeof p === 'string' ? p : isRecord(p) ? (str(p.text) ?? '') : '')).join('');
   return '';
 }
+
+/** Unix seconds as Telegram Desktop writes them: digits in a string. */
+const UnixText = z.union([z.string(), z.number()]).refine((v) => {
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 && n <= MAX_UNIX_SECONDS;
+}, { message: 'expected a Unix time in seconds between 1970 and 9999' });
+
+/** A message of Telegram Desktop's JSON export, as far as it is read. */
+const TelegramMessage = z.looseObject({
+  id: idLike,
+  date: dateText.nullish(),
+  date_unixtime: UnixText.nullish(),
+  from: z.string().nullish(),
+  from_id: idLike.nullish(),
+  reply_to_message_id: idLike.nullish(),
+  text: z.union([z.string(), z.array(z.unknown())]).nullish(),
+});
 
 const NOT_INCLUDED = /^\(File not included/;
 
@@ -30,8 +50,13 @@ function chatThreads(chat: Record<string, unknown>, ctx: ImportContext): Thread[
   const chatId = str(chat.id) ?? 'chat';
   const chatName = str(chat.name) ?? chatId;
   const msgs: ChatMessage[] = [];
-  for (const m of Array.isArray(chat.messages) ? chat.messages : []) {
-    if (!isRecord(m) || str(m.type) !== 'message' || !str(m.id)) continue;
+  const check = new ItemCheck(ctx, 'message');
+  const list = Array.isArray(chat.messages) ? chat.messages : [];
+  for (let i = 0; i < list.length; i++) {
+    const input = list[i];
+    if (!isRecord(input) || str(input.type) !== 'message' || !str(input.id)) continue;
+    const m = check.read(TelegramMessage, input, () => `${chatName}: message ${i + 1} (id ${str(input.id)})`);
+    if (!m) continue;
     const { text: own, quotes } = splitQuoted(plain(m.text));
     const { text, html } = withFiles(own, textHtml(own), media(m));
     if (!text) continue;
@@ -53,6 +78,7 @@ function chatThreads(chat: Record<string, unknown>, ctx: ImportContext): Thread[
       },
     });
   }
+  check.report();
   const file = baseName(ctx.file);
   return splitConversations(byTime(msgs), { ...ctx, replyWindowMs: ctx.replyWindowMs ?? Infinity }).map((c) =>
     conversationThread('telegram', `telegram://${encodeURIComponent(file)}/${chatId}/${c[0]!.post.id}`, conversationTitle(chatName, c), c),
