@@ -63,6 +63,18 @@ function inField(t: EventTarget | null): boolean {
   return !!el && (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable);
 }
 
+/** Posts put in the page at a time; more follow as the person scrolls (a 3,000-post thread opens at once). */
+const POST_WINDOW = 100;
+
+/** Fragment links scroll but do not always move focus: the skip links move it, so typing continues there. */
+const skipTo = (id: string) => (e: MouseEvent) => {
+  const el = document.getElementById(id);
+  if (!el) return;
+  e.preventDefault();
+  el.focus({ preventScroll: true });
+  el.scrollIntoView({ block: 'start' });
+};
+
 /** Anything chosen or typed that "start the next entry" would throw away. */
 function hasWork(s: EditorState): boolean {
   return !!s.questionId || s.answerIds.length > 0 || s.strategyIds.length > 0 || Object.keys(s.texts).length > 0;
@@ -129,11 +141,43 @@ export function CuratePanel(props: Props) {
   const missing = missingForSubmit(state, { busy, piiBlocking: pii.block.length, piiUndecided: warnOpen });
   const allowed = missing.length === 0 && chosen;
 
+  // Big threads: only a window of posts is in the page, grown as the person scrolls or moves the cursor
+  // past its end. Post cards are memoised, so a key press re-renders the two posts that changed.
+  const [limit, setLimit] = useState(POST_WINDOW);
+  const shown = Math.min(thread.posts.length, Math.max(limit, cursor + 1));
+  const moreRef = useRef<HTMLParagraphElement>(null);
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    const el = moreRef.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((seen) => seen.some((x) => x.isIntersecting) && setLimit((l) => Math.max(l, shown) + POST_WINDOW), { rootMargin: '600px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [shown]);
+  useEffect(() => {
+    if (pendingFocus.current === null) return;
+    const i = pendingFocus.current;
+    pendingFocus.current = null;
+    const el = postEl(i);
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'nearest' });
+  });
+  // Post cards hold callbacks that read the latest state here, so a memoised card never acts on an old state.
+  const live = useRef({ focus: (_i: number) => {}, fold: (_id: string) => {}, role: (_id: string, _r: 'question' | 'answer' | 'use') => {} });
+  live.current = {
+    focus: (i) => {
+      if (cursorRef.current !== i) ((cursorRef.current = i), setCursor(i));
+    },
+    fold: (id) => setFolded({ ...folded, [id]: !(folded[id] ?? foldAll) }),
+    role: (id, r) => onChange(r === 'answer' ? toggleAnswerRanked(state, thread, id) : toggleRole(state, id, r)),
+  };
+
   const postEl = (i: number) => postsRef.current?.querySelector<HTMLElement>(`[data-testid="post"][data-index="${i}"]`) ?? null;
   const focusPost = (i: number) => {
     cursorRef.current = i;
     setCursor(i);
     const el = postEl(i);
+    if (!el) pendingFocus.current = i; // not rendered yet: focused once the window has grown to it
     el?.focus({ preventScroll: true });
     el?.scrollIntoView({ block: 'nearest' });
     const p = thread.posts[i];
@@ -228,10 +272,10 @@ export function CuratePanel(props: Props) {
         </p>
       </header>
       <nav class="skip" aria-label="Skip links">
-        <a href="#entry-editor" data-testid="skip-editor">
+        <a href="#entry-editor" data-testid="skip-editor" onClick={skipTo('entry-editor')}>
           Skip to the entry
         </a>{' '}
-        <a href="#entry-consent" data-testid="skip-consent">
+        <a href="#entry-consent" data-testid="skip-consent" onClick={skipTo('entry-consent')}>
           Skip to consent
         </a>
       </nav>
@@ -282,7 +326,7 @@ export function CuratePanel(props: Props) {
             {foldAll ? 'Show every post in full' : 'Fold every post to one line'}
           </button>
         </p>
-        {thread.posts.map((p, i) => (
+        {thread.posts.slice(0, shown).map((p, i) => (
           <PostCard
             key={p.id}
             post={p}
@@ -292,14 +336,19 @@ export function CuratePanel(props: Props) {
             current={i === cursor}
             used={used.has(p.id)}
             suggested={suggested.has(p.id)}
-            onFocus={() => {
-              if (cursorRef.current !== i) ((cursorRef.current = i), setCursor(i));
-            }}
+            onFocus={() => live.current.focus(i)}
             collapsed={folded[p.id] ?? foldAll}
-            onToggleCollapsed={() => setFolded({ ...folded, [p.id]: !(folded[p.id] ?? foldAll) })}
-            onRole={(r) => onChange(r === 'answer' ? toggleAnswerRanked(state, thread, p.id) : toggleRole(state, p.id, r))}
+            onToggleCollapsed={() => live.current.fold(p.id)}
+            onRole={(r) => live.current.role(p.id, r)}
           />
         ))}
+        {shown < thread.posts.length && (
+          <p class="posts__more" ref={moreRef}>
+            <button type="button" data-testid="more-posts" onClick={() => setLimit(shown + POST_WINDOW)}>
+              Show the next {Math.min(POST_WINDOW, thread.posts.length - shown)} posts ({thread.posts.length - shown} not shown yet)
+            </button>
+          </p>
+        )}
       </section>
 
       <section class="editor" aria-label="Entry" id="entry-editor" tabIndex={-1} role="tabpanel" aria-labelledby={`tab-${state.kind}`}>

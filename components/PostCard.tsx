@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import type { Post } from '../lib/model/thread.ts';
 import type { Role } from '../lib/curate/editor.ts';
 import { SafeHtml } from './SafeHtml.tsx';
@@ -28,7 +29,7 @@ function firstLine(text: string): string {
 
 const ROLE_WORDS: Record<Role, string> = { question: 'question', answer: 'answer', use: 'used in the strategy' };
 
-export function PostCard({ post, index, role, kind, onRole, current, used, suggested, onFocus, collapsed, onToggleCollapsed }: Props) {
+function PostCardView({ post, index, role, kind, onRole, current, used, suggested, onFocus, collapsed, onToggleCollapsed }: Props) {
   const cls = ['post', role ? `post--${role}` : '', current ? 'post--current' : '', used ? 'post--used' : '', collapsed ? 'post--collapsed' : ''].filter(Boolean).join(' ');
   return (
     // Roving focus: only the cursor's post is in the tab order; j/k and clicks move it (see CuratePanel).
@@ -98,3 +99,11 @@ export function PostCard({ post, index, role, kind, onRole, current, used, sugge
     </article>
   );
 }
+
+/**
+ * Re-rendered only when what it shows changes. The callbacks are ignored in the comparison: the curate
+ * view hands in callbacks that read its latest state when called (see CuratePanel's `live`).
+ */
+export const PostCard = memo(PostCardView, (a, b) =>
+  a.post === b.post && a.index === b.index && a.role === b.role && a.kind === b.kind && a.current === b.current && a.used === b.used && a.suggested === b.suggested && a.collapsed === b.collapsed,
+);

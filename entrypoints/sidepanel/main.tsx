@@ -69,7 +69,10 @@ function App() {
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Bumped on every submit: an autosave scheduled before it belongs to the submitted draft and must not run.
   const epoch = useRef(0);
-  const library = useLive(() => loadLibrary(db()), []);
+  // The library reads every stored thread: only when its list is open or a bulk job is being worked through.
+  const [rowJob, setRowJob] = useState<string | null>(null);
+  const library = useLive(() => (showLibrary || JOB || rowJob ? loadLibrary(db()) : Promise.resolve(undefined)), [showLibrary, !!(JOB || rowJob)]);
+  const threadCount = useLive(() => db().threads.count(), []);
 
   useEffect(() => {
     void getSettings().then((s) => setSingleKeys(s.singleKeys));
@@ -105,6 +108,7 @@ function App() {
       // A re-capture of the thread being edited refreshes its posts and keeps the work in progress.
       if (row?.id === r.id && state) return setRow(r);
       const draft = await db().drafts.get(r.id);
+      setRowJob((await db().jobItems.where('threadId').equals(r.id).first())?.jobId ?? null);
       setRow(r);
       setSubmitted(null);
       setErrors([]);
@@ -193,7 +197,7 @@ function App() {
 
   const fallback = () => void send<CaptureOutcome>({ type: 'capture', tabId: last?.tabId ?? undefined, fallback: true });
   const capture = () => void send<CaptureOutcome>({ type: 'capture', tabId: last?.tabId ?? undefined });
-  const jobId = JOB ?? library?.find((r) => r.id === row?.id)?.jobId ?? null;
+  const jobId = JOB ?? rowJob;
   const next = library && row && jobId ? nextToCurate(library, row.id, jobId) : null;
   const showCurate = !showLibrary && row && state && (ENTRY || PINNED_THREAD || picked || last?.outcome.ok);
 
@@ -202,7 +206,7 @@ function App() {
       <nav class="panel-nav" aria-label="Gleaner">
         {!ENTRY && !PINNED_THREAD && (
           <button type="button" class="link" data-testid="toggle-library" aria-expanded={showLibrary} onClick={() => setShowLibrary(!showLibrary)}>
-            {showLibrary ? 'Back to the thread' : `Captured threads${library ? ` (${library.length})` : ''}`}
+            {showLibrary ? 'Back to the thread' : `Captured threads${threadCount !== undefined ? ` (${threadCount})` : ''}`}
           </button>
         )}{' '}
         <a href={libraryHref()} target="_blank" data-testid="open-library">

@@ -194,4 +194,54 @@ describe('issue 20 journeys in Chromium', () => {
       await hub.stop();
     }
   });
+  it('n can be undone, posts fold to one line, skip links reach the editor and consent, single keys can be switched off', async () => {
+    const lib = await browser.context.newPage();
+    await lib.goto(browser.page('library.html'));
+    await lib.getByTestId('library-row').first().waitFor();
+    const href = (await lib.getByTestId('library-open').first().getAttribute('href'))!;
+    await lib.close();
+    const panel = await browser.context.newPage();
+    await panel.goto(href);
+    await panel.getByTestId('post').first().waitFor();
+    await panel.locator('[data-testid="post"][tabindex="0"]').focus();
+    await panel.keyboard.press('q');
+    await panel.keyboard.press('j');
+    await panel.keyboard.press('a');
+    expect(await panel.locator('.posts [aria-pressed="true"]').count()).toBe(2);
+    await panel.keyboard.press('n');
+    await panel.getByTestId('undo-next').waitFor();
+    expect(await panel.locator('.posts [aria-pressed="true"]').count()).toBe(0);
+    await panel.getByTestId('undo').click();
+    expect(await panel.locator('.posts [aria-pressed="true"]').count()).toBe(2);
+
+    await panel.getByTestId('fold-all').click();
+    expect(await panel.locator('.post--collapsed').count()).toBe(await panel.getByTestId('post').count());
+    expect(await panel.locator('.post__body').count()).toBe(0);
+    await panel.getByTestId('toggle-post').first().click();
+    expect(await panel.locator('.post__body').count()).toBe(1);
+
+    await panel.getByTestId('skip-consent').focus();
+    await panel.keyboard.press('Enter');
+    await panel.waitForFunction(() => document.activeElement?.id === 'entry-consent');
+    await panel.getByTestId('skip-editor').focus();
+    await panel.keyboard.press('Enter');
+    await panel.waitForFunction(() => document.activeElement?.id === 'entry-editor');
+
+    const opts = await browser.context.newPage();
+    await opts.goto(browser.page('options.html'));
+    await opts.getByTestId('single-keys').uncheck();
+    await opts.getByTestId('save').click();
+    await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+    await opts.close();
+    await panel.reload();
+    await panel.getByTestId('key-help').filter({ hasText: 'shortcuts are off' }).waitFor();
+    await panel.locator('[data-testid="post"][tabindex="0"]').focus();
+    const before = await panel.locator('.posts [aria-pressed="true"]').count();
+    await panel.keyboard.press('j');
+    await panel.keyboard.press('q');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await panel.locator('.posts [aria-pressed="true"]').count()).toBe(before);
+    expect(await panel.locator('[aria-current="true"]').getAttribute('data-index')).toBe('0');
+    await panel.close();
+  });
 });
