@@ -17,12 +17,10 @@ import {
   toggleStripped,
   type EditorState,
 } from '../lib/curate/editor.ts';
-import { entryLanguage } from '../lib/curate/language.ts';
-import { keepHandlesFor, piiVerdict } from '../lib/curate/privacy.ts';
 import { hasStripped } from '../lib/curate/quotes.ts';
 import { KEY_HELP, keyAction, keyTarget, moveCursor, wrongTabMessage } from '../lib/curate/keys.ts';
 import { PostCard } from './PostCard.tsx';
-import { EditorField } from './EditorField.tsx';
+import { useHeavy } from './useHeavy.ts';
 import { KindTabs } from './KindTabs.tsx';
 import { SummaryBar } from './SummaryBar.tsx';
 
@@ -65,6 +63,19 @@ function inField(t: EventTarget | null): boolean {
 
 /** Posts put in the page at a time; more follow as the person scrolls (a 3,000-post thread opens at once). */
 const POST_WINDOW = 100;
+
+/** Stands in for the full field (personal data, preview) for the moment its code is loading. */
+function PlainField({ label, value, onInput, testId, rows = 6, children }: { label: string; value: string; onInput: (t: string) => void; testId: string; rows?: number; children?: preact.ComponentChildren; keepHandles?: string[]; stripped?: unknown }) {
+  return (
+    <div class="field" data-testid={`${testId}-field`}>
+      <div class="field__head">
+        <label for={testId}>{label}</label>
+        {children}
+      </div>
+      <textarea id={testId} data-testid={testId} rows={rows} value={value} onInput={(e) => onInput(e.currentTarget.value)} />
+    </div>
+  );
+}
 
 /** Fragment links scroll but do not always move focus: the skip links move it, so typing continues there. */
 const skipTo = (id: string) => (e: MouseEvent) => {
@@ -115,7 +126,10 @@ export function CuratePanel(props: Props) {
   const sources = previewSources(state, thread);
   const statement = consentStatement(state.basis, state.grant);
   const chosen = state.kind === 'qa' ? !!state.questionId && state.answerIds.length > 0 : state.strategyIds.length > 0;
-  const keep = useMemo(() => keepHandlesFor(sources), [sources.map((s) => s.postId).join(',')]);
+  // Language and personal-data checks load after the first paint; until then a plain field takes the text.
+  const heavy = useHeavy();
+  const EditorField = heavy?.EditorField ?? PlainField;
+  const keep = useMemo(() => (heavy ? heavy.keepHandlesFor(sources) : []), [heavy, sources.map((s) => s.postId).join(',')]);
   const suggested = useMemo(() => suggestedAnswerIds(thread, state.questionId), [thread, state.questionId]);
   const used = new Set(usedPostIds);
 
@@ -128,7 +142,7 @@ export function CuratePanel(props: Props) {
       : state.strategyIds.length
         ? [{ label: 'The strategy', text: textFor(state, thread, 'strategy') }]
         : [];
-  const pii = piiVerdict(labelled, keep, false);
+  const pii = heavy ? heavy.piiVerdict(labelled, keep, false) : { block: [] as string[], warn: [] as string[] };
   const warnOpen = pii.warn.length > 0 && !state.keepPii;
   const verdict = sources.length
     ? effectiveLicense(
@@ -137,8 +151,8 @@ export function CuratePanel(props: Props) {
         state.basis,
       )
     : null;
-  const lang = labelled.length ? entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
-  const missing = missingForSubmit(state, { busy, piiBlocking: pii.block.length, piiUndecided: warnOpen });
+  const lang = heavy && labelled.length ? heavy.entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
+  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen });
   const allowed = missing.length === 0 && chosen;
 
   // Big threads: only a window of posts is in the page, grown as the person scrolls or moves the cursor

@@ -11,7 +11,6 @@ import { getSettings, hubConfig } from '../../lib/ext/settings.ts';
 import { send, type CaptureOutcome, type LastCapture } from '../../lib/ext/messages.ts';
 import { curateThreadHref, dashboardHref, libraryHref } from '../../lib/ext/pages.ts';
 import { draftOptions, nextEntryState, restoreState, stateFromEntry, toDraft, type EditorState } from '../../lib/curate/editor.ts';
-import { buildEntry } from '../../lib/curate/entry.ts';
 import { consentStatement } from '../../lib/license/statements.ts';
 import { enqueue } from '../../lib/store/outbox.ts';
 import { deleteThread, loadLibrary, nextToCurate } from '../../lib/store/library.ts';
@@ -159,6 +158,8 @@ function App() {
     try {
       const settings = await getSettings();
       const statement = consentStatement(state.basis, state.grant);
+      // Loaded on submit: it brings language and personal-data detection, which the first paint does without.
+      const { buildEntry } = await import('../../lib/curate/entry.ts');
       const result = await buildEntry(toDraft(state, row.thread), {
         ...draftOptions(state),
         thread: row.thread,
@@ -209,6 +210,7 @@ function App() {
             {showLibrary ? 'Back to the thread' : `Captured threads${threadCount !== undefined ? ` (${threadCount})` : ''}`}
           </button>
         )}{' '}
+        {!ENTRY && !PINNED_THREAD && '· '}
         <a href={libraryHref()} target="_blank" data-testid="open-library">
           Library
         </a>{' '}

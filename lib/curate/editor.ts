@@ -2,7 +2,8 @@ import type { Thread } from '../model/thread.ts';
 import type { Source } from '../model/entry.ts';
 import type { Post } from '../model/thread.ts';
 import { GRANT_CHOICES, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
-import { sourceFor, type QaDraft, type StrategyDraft } from './entry.ts';
+import type { QaDraft, StrategyDraft } from './entry.ts';
+import { sourceFor } from './source.ts';
 import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.ts';
 import { withQuotesAndSignature } from './quotes.ts';
 import { consentStatement } from '../license/statements.ts';
@@ -210,6 +211,8 @@ export function settleConsent(prev: EditorState, next: EditorState): EditorState
 
 export interface SubmitBlockers {
   busy?: boolean;
+  /** The checks (language, personal data) are still loading. */
+  loading?: boolean;
   /** Personal data that must be redacted before anything is sent. */
   piiBlocking?: number;
   /** Personal data flagged and not yet either redacted or explicitly kept. */
@@ -231,6 +234,7 @@ export function missingForSubmit(s: EditorState, b: SubmitBlockers = {}): string
   if (b.piiUndecided) out.push('Redact the personal data found, or tick “Keep the remaining personal data”.');
   if (!s.agreed) out.push('Tick the consent statement.');
   if (b.busy) out.push('Wait: the entry is being saved.');
+  if (b.loading && !b.busy) out.push('Wait a moment: the checks for language and personal data are loading.');
   return out;
 }
 

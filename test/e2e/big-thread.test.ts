@@ -91,6 +91,20 @@ describe('big threads in the curate view', () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="post"]').length > n, rendered);
     console.log(`big thread: ${POSTS} posts stored; first post on screen after ${openMs} ms (page load included); ${rendered} posts rendered at first; j median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms over ${times.length} presses`);
 
+    // A usual thread (20 posts): the side panel's first paint, and when the heavy checks (loaded after it) are ready.
+    await put(page, [{ id: 'SMALL', url: 'slack://bench/C2', capturedAt: at, thread: { schemaVersion: 1, platform: 'slack', url: 'slack://bench/C2', title: 'Small', posts: posts.slice(0, 20) } }]);
+    const small = await browser.context.newPage();
+    const s0 = Date.now();
+    await small.goto(browser.page('sidepanel.html?tab=1&thread=SMALL'));
+    await small.locator('[data-testid="post"][data-index="0"]').waitFor();
+    const firstPaintMs = Date.now() - s0;
+    const paintEntry = await small.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+    await small.getByTestId('post').first().getByTestId('mark-question').click();
+    await small.getByTestId('question-text-preview').waitFor();
+    const heavyMs = Date.now() - s0;
+    console.log(`side panel, 20-post thread: first post after ${firstPaintMs} ms from navigation (first contentful paint at ${paintEntry?.toFixed(0)} ms); editor with preview and checks after ${heavyMs} ms`);
+    await small.close();
+
     const broken = await browser.context.newPage();
     await broken.goto(browser.page('sidepanel.html?tab=1&thread=BROKEN'));
     expect(await broken.getByTestId('load-error').innerText()).toMatch(/“Broken capture” is damaged \(posts: .*\).*Capture https:\/\/forum\.invalid\/t\/1 again/);
