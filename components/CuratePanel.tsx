@@ -209,16 +209,25 @@ export function CuratePanel(props: Props) {
     if (missing.length) setBlocked(missing);
   };
 
-  // Ctrl+Enter works from anywhere on the page, fields included.
+  // A fresh view puts focus on the first post, so the keys work at once; never taken from elsewhere.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) postEl(cursorRef.current)?.focus({ preventScroll: true });
+  }, []);
+
+  // Ctrl+Enter works from anywhere on the page, fields included. The listener reads the latest render's
+  // submit through a ref: effects run after paint, so a listener re-added per render would lag behind a
+  // fast "tick consent, Ctrl+Enter".
+  const submitNow = useRef(trySubmit);
+  submitNow.current = trySubmit;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: true, inList: false, singleKeys: false }) !== 'submit') return;
       e.preventDefault();
-      trySubmit();
+      submitNow.current();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   // Single keys: only on the list of posts (focus inside it), acting on the focused post.
   const onListKey = (e: KeyboardEvent) => {
@@ -231,6 +240,7 @@ export function CuratePanel(props: Props) {
     if (at === null) return;
     if (action === 'next-post' || action === 'prev-post') return focusPost(moveCursor(at, action === 'next-post' ? 1 : -1, thread.posts.length));
     if (action === 'next-entry') return onNextEntry();
+    if (action === 'consent') return goToSubmit();
     const wrong = wrongTabMessage(action, state.kind);
     if (wrong) return setAnnounce(wrong);
     const post = thread.posts[at]!;

@@ -3,7 +3,7 @@
  * never fire while the person is typing, or anywhere else on the page) and can be switched off in the
  * options (WCAG 2.1.4 Character Key Shortcuts). Ctrl+Enter (⌘+Enter) submits from anywhere.
  */
-export type KeyAction = 'next-post' | 'prev-post' | 'question' | 'answer' | 'use' | 'next-entry' | 'submit';
+export type KeyAction = 'next-post' | 'prev-post' | 'question' | 'answer' | 'use' | 'next-entry' | 'consent' | 'submit';
 
 export const KEY_HELP: [string, string][] = [
   ['j / k', 'next / previous post'],
@@ -11,6 +11,7 @@ export const KEY_HELP: [string, string][] = [
   ['a', 'mark the focused post as an answer (Q&A)'],
   ['s', 'use the focused post in the strategy (Strategy tab)'],
   ['n', 'start the next entry (can be undone)'],
+  ['c', 'go to the consent statement (Space ticks it)'],
   ['Ctrl+Enter', 'submit, or say what is missing'],
 ];
 
@@ -27,7 +28,7 @@ export interface KeyInput {
   singleKeys: boolean;
 }
 
-const SINGLE: Record<string, KeyAction> = { j: 'next-post', k: 'prev-post', q: 'question', a: 'answer', s: 'use', n: 'next-entry' };
+const SINGLE: Record<string, KeyAction> = { j: 'next-post', k: 'prev-post', q: 'question', a: 'answer', s: 'use', n: 'next-entry', c: 'consent' };
 
 export function keyAction(e: KeyInput): KeyAction | null {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey) return 'submit';

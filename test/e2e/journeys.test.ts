@@ -60,7 +60,9 @@ describe('issue 20 journeys in Chromium', () => {
       const panel = await browser.context.newPage();
       await panel.goto(browser.page('sidepanel.html'));
       await panel.getByTestId('post').first().waitFor();
-      // Single keys do nothing with focus outside the list of posts.
+      // A fresh view puts focus on the first post; single keys do nothing with focus outside the list of posts.
+      await panel.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '0');
+      await panel.evaluate(() => (document.activeElement as HTMLElement).blur());
       await panel.keyboard.press('j');
       expect(await current(panel)).toBe('0');
       await panel.locator('[data-testid="post"][tabindex="0"]').focus();
@@ -243,5 +245,52 @@ describe('issue 20 journeys in Chromium', () => {
     expect(await panel.locator('.posts [aria-pressed="true"]').count()).toBe(before);
     expect(await panel.locator('[aria-current="true"]').getAttribute('data-index')).toBe('0');
     await panel.close();
+  });
+  it('a simple Q&A from a fresh capture takes at most 8 key presses, counted', async () => {
+    const hub = await startHubProcess(dbFile, await freePort());
+    try {
+      const opts = await browser.context.newPage();
+      await opts.goto(browser.page('options.html'));
+      await opts.getByTestId('hub-url').fill(hub.url);
+      await opts.getByTestId('hub-token').fill(token);
+      await opts.getByTestId('single-keys').check();
+      await opts.getByTestId('save').click();
+      await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+      await opts.close();
+      const tab = await browser.context.newPage();
+      await tab.goto(`${site.origin}${SE}`);
+      expect(await captureUrl(browser, `${site.origin}${SE}`)).toMatchObject({ ok: true });
+      const panel = await browser.context.newPage();
+      await panel.goto(browser.page('sidepanel.html'));
+      await panel.getByTestId('thread-title').filter({ hasText: 'wurde' }).waitFor();
+      await panel.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '0');
+      const ids = await panel.getByTestId('post').evaluateAll((els) => els.map((e) => e.getAttribute('data-post-id')));
+      let presses = 0;
+      const press = async (k: string) => {
+        presses++;
+        await panel.keyboard.press(k);
+      };
+      await press('q');
+      // The accepted answer, reached with j from the question.
+      for (let i = 0; i < ids.indexOf('10381'); i++) {
+        const before = await current(panel);
+        await press('j');
+        await panel.waitForFunction((b) => document.querySelector('[aria-current="true"]')?.getAttribute('data-index') !== b, before);
+      }
+      await press('a');
+      await press('c');
+      await panel.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'consent');
+      await press('Space');
+      await press('Control+Enter');
+      await panel.getByTestId('submitted').waitFor({ timeout: 10_000 }).catch(async (e) => {
+        const why = await panel.evaluate(() => [document.querySelector('[data-testid="submit-missing"]')?.textContent, document.querySelector('[data-testid="errors"]')?.textContent, document.querySelector('[data-testid="announce"]')?.textContent, (document.querySelector('[data-testid="consent"]') as HTMLInputElement | null)?.checked, document.activeElement?.outerHTML.slice(0, 120)].join(' | '));
+        throw new Error(`not submitted: ${why}; ${(e as Error).message}`);
+      });
+      console.log(`keyboard-only Q&A (question, accepted answer at index ${ids.indexOf('10381')}, consent, submit): ${presses} key presses`);
+      expect(presses).toBeLessThanOrEqual(8);
+      await Promise.all([panel.close(), tab.close()]);
+    } finally {
+      await hub.stop();
+    }
   });
 });

@@ -5,7 +5,7 @@ const k = (key: string, o: Partial<KeyInput> = {}) => keyAction({ key, inField: 
 
 describe('curate keyboard model', () => {
   it('maps j/k/q/a/s/n in the list of posts, and nothing else', () => {
-    expect(['j', 'k', 'q', 'a', 's', 'n', 'x'].map((c) => k(c))).toEqual(['next-post', 'prev-post', 'question', 'answer', 'use', 'next-entry', null]);
+    expect(['j', 'k', 'q', 'a', 's', 'n', 'c', 'x'].map((c) => k(c))).toEqual(['next-post', 'prev-post', 'question', 'answer', 'use', 'next-entry', 'consent', null]);
   });
 
   it('single keys do nothing outside the list of posts, while typing, with modifiers, or when switched off (WCAG 2.1.4)', () => {
