@@ -163,6 +163,19 @@ export function SubmissionList({
                   {sub.lastError && <span data-testid="submission-error">{sub.lastError}</span>}
                   {sub.reviewComment && <span data-testid="review-comment">Reviewer: {sub.reviewComment}</span>}
                   {sub.attempts > 0 && <span class="muted"> ({sub.attempts} attempt{sub.attempts === 1 ? '' : 's'})</span>}
+                  {sub.history.length > 1 && (
+                    <details class="history">
+                      <summary>History ({sub.history.length})</summary>
+                      <ol data-testid="submission-history">
+                        {sub.history.map((h, i) => (
+                          <li key={i}>
+                            {STATE_WORDS[h.state] ?? h.state} <span class="muted">{h.at.replace('T', ' ').slice(0, 16)}</span>
+                            {h.note && <span> — {h.note}</span>}
+                          </li>
+                        ))}
+                      </ol>
+                    </details>
+                  )}
                 </td>
                 <td class="muted">{sub.updatedAt.replace('T', ' ').slice(0, 19)}</td>
                 <td>

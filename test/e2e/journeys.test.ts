@@ -174,6 +174,9 @@ describe('issue 20 journeys in Chromium', () => {
       expect((await api(`/v1/entries/${entryId}/review`, mod, { method: 'POST', body: JSON.stringify({ state: 'accepted' }) })).status).toBe(200);
       await dash.getByTestId('refresh').click();
       await row.locator('[data-testid="submission-state"]', { hasText: 'accepted' }).waitFor();
+      // The row's history shows the review, the revision and the acceptance.
+      const history = await row.getByTestId('submission-history').textContent();
+      expect(history).toMatch(/needs changes.*Say which tense.*revised \(was revision \d+\).*accepted/s);
 
       // Withdraw, with a confirmation that says what it does.
       await row.getByTestId('withdraw').click();
