@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
 import { SOURCE_WORDS, filterLibrary, type LibraryFilter, type LibraryRow, type LibrarySource, type StateFilter } from '../lib/store/library.ts';
 
+/** A stable ref callback: focus lands on the safe choice once, when the question appears (not on every re-render). */
+const focusOnMount = (el: HTMLElement | null) => el?.focus();
+
 export const ENTRY_STATE_WORDS: Record<string, string> = {
   draft: 'draft in progress',
   ready: 'kept for submit all',
@@ -129,7 +132,7 @@ export function LibraryList({ rows, openHref, onOpen, onDelete, initial = {}, co
                   >
                     Delete the thread
                   </button>{' '}
-                  <button type="button" data-testid="delete-no" onClick={() => setAsking(null)} ref={(el) => el?.focus()}>
+                  <button type="button" data-testid="delete-no" onClick={() => setAsking(null)} ref={focusOnMount}>
                     Keep it
                   </button>
                 </div>

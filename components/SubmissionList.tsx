@@ -2,6 +2,9 @@ import { useState } from 'preact/hooks';
 import type { Submission } from '../lib/model/submission.ts';
 import { canWithdraw } from '../lib/hub/review-actions.ts';
 
+/** A stable ref callback: focus lands on the safe choice once, when the question appears (not on every re-render). */
+const focusOnMount = (el: HTMLElement | null) => el?.focus();
+
 export interface SubmissionView {
   sub: Submission;
   title: string;
@@ -63,7 +66,7 @@ function Actions({ sub, openHref, onWithdraw }: { sub: Submission; openHref: str
           >
             Withdraw the entry
           </button>{' '}
-          <button type="button" data-testid="withdraw-no" onClick={() => setAsking(false)} ref={(el) => el?.focus()}>
+          <button type="button" data-testid="withdraw-no" onClick={() => setAsking(false)} ref={focusOnMount}>
             Keep it
           </button>
         </div>

@@ -224,6 +224,12 @@ function App() {
         </a>
       </nav>
       {!ENTRY && !PINNED_THREAD && !picked && !showLibrary && <CaptureNotice last={last} onFallback={fallback} onCapture={capture} />}
+      {revising && revising.sub.state !== 'needs_changes' && !submitted && (
+        <p class="notice" data-testid="entry-state-note">
+          This entry is {revising.sub.state.replace('_', ' ')}. Only an entry a reviewer sent back with “needs changes” can be revised; the editor shows it as it was
+          submitted.
+        </p>
+      )}
       {loadError && (
         <p class="notice" role="alert" data-testid="load-error">
           {loadError}

@@ -186,6 +186,13 @@ describe('issue 20 journeys in Chromium', () => {
       await row.locator('[data-testid="submission-state"]', { hasText: 'withdrawn' }).waitFor();
       expect((await (await api(`/v1/entries/${entryId}`, token)).json()).state).toBe('withdrawn');
 
+      // Library and dashboard fit 360 px too.
+      for (const p of [lib, dash]) {
+        await p.setViewportSize({ width: 360, height: 800 });
+        expect(await p.evaluate(() => document.documentElement.scrollWidth), p.url()).toBeLessThanOrEqual(360);
+        await p.setViewportSize({ width: 900, height: 1100 });
+      }
+
       // Deleting the thread asks, and keeps the entry.
       await rowB.getByTestId('library-delete').click();
       expect(await rowB.getByTestId('delete-confirm').innerText()).toContain('Its 1 entry stays');
