@@ -165,12 +165,25 @@ describe('issue 20 journeys in Chromium', () => {
       await revise.getByTestId('entry-title').fill('"wurde" or "war" in the past tense?');
       await revise.getByTestId('consent').check();
       expect(await revise.getByTestId('submit').innerText()).toBe('Send the revision');
+      // The reviewer changes their comment meanwhile: the revision is refused with the reason, the text kept.
+      expect((await api(`/v1/entries/${entryId}/review`, mod, { method: 'POST', body: JSON.stringify({ state: 'in_review' }) })).status).toBe(200);
+      expect((await api(`/v1/entries/${entryId}/review`, mod, { method: 'POST', body: JSON.stringify({ state: 'needs_changes', comment: 'Say which tense the question is about, in the title.' }) })).status).toBe(200);
+      await revise.getByTestId('submit').click();
+      expect(await revise.getByTestId('errors').innerText()).toContain('changed their comment');
+      expect(await revise.getByTestId('entry-title').inputValue()).toBe('"wurde" or "war" in the past tense?');
+      // Refreshed, the new comment shows; the edit survived the reload (draft), and the revision goes through.
+      await dash.getByTestId('refresh').click();
+      await row.getByTestId('review-comment').filter({ hasText: 'in the title' }).waitFor();
+      await revise.reload();
+      await revise.getByTestId('review-comment').filter({ hasText: 'in the title' }).waitFor();
+      expect(await revise.getByTestId('entry-title').inputValue()).toBe('"wurde" or "war" in the past tense?');
+      await revise.getByTestId('consent').check();
       await revise.getByTestId('submit').click();
       await revise.getByTestId('submitted').waitFor();
       const status = await (await api(`/v1/entries/${entryId}`, token)).json();
       expect(status.state).toBe('received');
       expect(status.title).toBe('"wurde" or "war" in the past tense?');
-      expect(status.history.map((h: { state: string }) => h.state)).toEqual(['received', 'needs_changes', 'received']);
+      expect(status.history.map((h: { state: string }) => h.state)).toEqual(['received', 'needs_changes', 'in_review', 'needs_changes', 'received']);
       expect((await api(`/v1/entries/${entryId}/review`, mod, { method: 'POST', body: JSON.stringify({ state: 'accepted' }) })).status).toBe(200);
       await dash.getByTestId('refresh').click();
       await row.locator('[data-testid="submission-state"]', { hasText: 'accepted' }).waitFor();
