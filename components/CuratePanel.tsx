@@ -5,8 +5,10 @@ import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/lic
 import { consentStatement } from '../lib/license/statements.ts';
 import { attributionText } from '../lib/curate/attribution.ts';
 import {
+  missingForSubmit,
   moveAnswer,
   previewSources,
+  settleConsent,
   roleOf,
   suggestedAnswerIds,
   textFor,
@@ -15,12 +17,12 @@ import {
   toggleStripped,
   type EditorState,
 } from '../lib/curate/editor.ts';
-import { entryLanguage } from '../lib/curate/language.ts';
-import { keepHandlesFor, piiVerdict } from '../lib/curate/privacy.ts';
 import { hasStripped } from '../lib/curate/quotes.ts';
-import { KEY_HELP, keyAction } from '../lib/curate/keys.ts';
+import { KEY_HELP, keyAction, keyTarget, moveCursor, wrongTabMessage } from '../lib/curate/keys.ts';
 import { PostCard } from './PostCard.tsx';
-import { EditorField } from './EditorField.tsx';
+import { useHeavy } from './useHeavy.ts';
+import { KindTabs } from './KindTabs.tsx';
+import { SummaryBar } from './SummaryBar.tsx';
 
 interface Props {
   thread: Thread;
@@ -35,6 +37,16 @@ interface Props {
   usedPostIds: string[];
   /** The address of this view opened in a tab, or null when it already is one. */
   tabUrl: string | null;
+  /** Single-letter shortcuts on (the options can switch them off). */
+  singleKeys?: boolean;
+  /** The dashboard's address; the confirmation after a submit links to the entry there. */
+  dashboardUrl?: string;
+  /** Revising an entry a reviewer sent back: their comment is shown beside the fields. */
+  review?: { comment: string | null; state: string } | null;
+  /** The submit button's words when they differ (e.g. "Send the revision"). */
+  submitLabel?: string;
+  /** Below the editor: e.g. the next thread to curate in a bulk job. */
+  footer?: preact.ComponentChildren;
 }
 
 const BASIS_LABEL: Record<ConsentBasisId, string> = {
@@ -49,17 +61,75 @@ function inField(t: EventTarget | null): boolean {
   return !!el && (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable);
 }
 
-export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, errors, submitted, busy, usedPostIds, tabUrl }: Props) {
+/** Posts put in the page at a time; more follow as the person scrolls (a 3,000-post thread opens at once). */
+const POST_WINDOW = 100;
+
+/** Stands in for the full field (personal data, preview) for the moment its code is loading. */
+function PlainField({ label, value, onInput, testId, rows = 6, children }: { label: string; value: string; onInput: (t: string) => void; testId: string; rows?: number; children?: preact.ComponentChildren; keepHandles?: string[]; stripped?: unknown }) {
+  return (
+    <div class="field" data-testid={`${testId}-field`}>
+      <div class="field__head">
+        <label for={testId}>{label}</label>
+        {children}
+      </div>
+      <textarea id={testId} data-testid={testId} rows={rows} value={value} onInput={(e) => onInput(e.currentTarget.value)} />
+    </div>
+  );
+}
+
+/** Fragment links scroll but do not always move focus: the skip links move it, so typing continues there. */
+const skipTo = (id: string) => (e: MouseEvent) => {
+  const el = document.getElementById(id);
+  if (!el) return;
+  e.preventDefault();
+  el.focus({ preventScroll: true });
+  el.scrollIntoView({ block: 'start' });
+};
+
+/** Anything chosen or typed that "start the next entry" would throw away. */
+function hasWork(s: EditorState): boolean {
+  return !!s.questionId || s.answerIds.length > 0 || s.strategyIds.length > 0 || Object.keys(s.texts).length > 0;
+}
+
+/**
+ * The curate view. The parent remounts it (a `key`) for every new capture or opened thread, so the
+ * cursor, folds and undo never carry over from another thread.
+ */
+export function CuratePanel(props: Props) {
+  const { thread, state, onSubmit, errors, submitted, busy, usedPostIds, tabUrl, singleKeys = true, dashboardUrl = '/dashboard.html', review, submitLabel, footer } = props;
   const [cursor, setCursor] = useState(0);
   // Keys read and move the cursor through a ref: presses faster than a render must each count once.
   const cursorRef = useRef(0);
   cursorRef.current = Math.min(cursorRef.current, Math.max(0, thread.posts.length - 1));
+  const [announce, setAnnounce] = useState('');
+  const [blocked, setBlocked] = useState<string[]>([]);
+  const [undo, setUndo] = useState<EditorState | null>(null);
+  const [folded, setFolded] = useState<Record<string, boolean>>({});
+  const [foldAll, setFoldAll] = useState(false);
+  const postsRef = useRef<HTMLElement>(null);
+  const submitRef = useRef<HTMLDivElement>(null);
+  // Every change goes through the consent rule: agreement stays unless the statement's words change.
+  const onChange = (next: EditorState) => {
+    setBlocked([]);
+    props.onChange(settleConsent(state, next));
+  };
   const set = (patch: Partial<EditorState>) => onChange({ ...state, ...patch });
-  const setText = (key: string, text: string) => onChange({ ...state, agreed: false, texts: { ...state.texts, [key]: text } });
+  const setText = (key: string, text: string) => onChange({ ...state, texts: { ...state.texts, [key]: text } });
+  const onNextEntry = () => {
+    // Starting over throws the half-built entry away: keep it for Undo.
+    if (hasWork(state)) {
+      setUndo(state);
+      setAnnounce('Started the next entry. The previous choice can be brought back with Undo.');
+    }
+    props.onNextEntry();
+  };
   const sources = previewSources(state, thread);
   const statement = consentStatement(state.basis, state.grant);
   const chosen = state.kind === 'qa' ? !!state.questionId && state.answerIds.length > 0 : state.strategyIds.length > 0;
-  const keep = useMemo(() => keepHandlesFor(sources), [sources.map((s) => s.postId).join(',')]);
+  // Language and personal-data checks load after the first paint; until then a plain field takes the text.
+  const heavy = useHeavy();
+  const EditorField = heavy?.EditorField ?? PlainField;
+  const keep = useMemo(() => (heavy ? heavy.keepHandlesFor(sources) : []), [heavy, sources.map((s) => s.postId).join(',')]);
   const suggested = useMemo(() => suggestedAnswerIds(thread, state.questionId), [thread, state.questionId]);
   const used = new Set(usedPostIds);
 
@@ -72,7 +142,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
       : state.strategyIds.length
         ? [{ label: 'The strategy', text: textFor(state, thread, 'strategy') }]
         : [];
-  const pii = piiVerdict(labelled, keep, false);
+  const pii = heavy ? heavy.piiVerdict(labelled, keep, false) : { block: [] as string[], warn: [] as string[] };
   const warnOpen = pii.warn.length > 0 && !state.keepPii;
   const verdict = sources.length
     ? effectiveLicense(
@@ -81,35 +151,106 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
         state.basis,
       )
     : null;
-  const lang = labelled.length ? entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
-  const allowed = state.agreed && chosen && !busy && pii.block.length === 0 && !warnOpen;
+  const lang = heavy && labelled.length ? heavy.entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
+  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen });
+  const allowed = missing.length === 0 && chosen;
 
+  // Big threads: only a window of posts is in the page, grown as the person scrolls or moves the cursor
+  // past its end. Post cards are memoised, so a key press re-renders the two posts that changed.
+  const [limit, setLimit] = useState(POST_WINDOW);
+  const shown = Math.min(thread.posts.length, Math.max(limit, cursor + 1));
+  const moreRef = useRef<HTMLParagraphElement>(null);
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    const el = moreRef.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((seen) => seen.some((x) => x.isIntersecting) && setLimit((l) => Math.max(l, shown) + POST_WINDOW), { rootMargin: '600px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [shown]);
+  useEffect(() => {
+    if (pendingFocus.current === null) return;
+    const i = pendingFocus.current;
+    pendingFocus.current = null;
+    const el = postEl(i);
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'nearest' });
+  });
+  // Post cards hold callbacks that read the latest state here, so a memoised card never acts on an old state.
+  const live = useRef({ focus: (_i: number) => {}, fold: (_id: string) => {}, role: (_id: string, _r: 'question' | 'answer' | 'use') => {} });
+  live.current = {
+    focus: (i) => {
+      if (cursorRef.current !== i) ((cursorRef.current = i), setCursor(i));
+    },
+    fold: (id) => setFolded({ ...folded, [id]: !(folded[id] ?? foldAll) }),
+    role: (id, r) => onChange(r === 'answer' ? toggleAnswerRanked(state, thread, id) : toggleRole(state, id, r)),
+  };
+
+  const postEl = (i: number) => postsRef.current?.querySelector<HTMLElement>(`[data-testid="post"][data-index="${i}"]`) ?? null;
+  const focusPost = (i: number) => {
+    cursorRef.current = i;
+    setCursor(i);
+    const el = postEl(i);
+    if (!el) pendingFocus.current = i; // not rendered yet: focused once the window has grown to it
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'nearest' });
+    const p = thread.posts[i];
+    if (p) setAnnounce(`Post ${i + 1} of ${thread.posts.length}, by ${p.author.name}${roleOf(state, p.id) ? `, marked as ${roleOf(state, p.id)}` : ''}.`);
+  };
+  const trySubmit = () => {
+    if (allowed) return onSubmit();
+    // Never a silent no-op: say what is missing, where the submit button is.
+    setBlocked(missing);
+    setAnnounce(`Not submitted yet: ${missing.join(' ')}`);
+  };
+  const goToSubmit = () => {
+    submitRef.current?.scrollIntoView({ block: 'center' });
+    submitRef.current?.querySelector<HTMLElement>('[data-testid="consent"]')?.focus({ preventScroll: true });
+    if (missing.length) setBlocked(missing);
+  };
+
+  // A fresh view puts focus on the first post, so the keys work at once; never taken from elsewhere.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) postEl(cursorRef.current)?.focus({ preventScroll: true });
+  }, []);
+
+  // Ctrl+Enter works from anywhere on the page, fields included. The listener reads the latest render's
+  // submit through a ref: effects run after paint, so a listener re-added per render would lag behind a
+  // fast "tick consent, Ctrl+Enter".
+  const submitNow = useRef(trySubmit);
+  submitNow.current = trySubmit;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const action = keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: inField(e.target) });
-      if (!action) return;
+      if (keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: true, inList: false, singleKeys: false }) !== 'submit') return;
       e.preventDefault();
-      const move = (delta: number) => {
-        const i = Math.max(0, Math.min(thread.posts.length - 1, cursorRef.current + delta));
-        cursorRef.current = i;
-        setCursor(i);
-        document.querySelectorAll('[data-testid="post"]')[i]?.scrollIntoView({ block: 'nearest' });
-      };
-      const post = thread.posts[cursorRef.current];
-      if (action === 'next-post') move(1);
-      else if (action === 'prev-post') move(-1);
-      else if (action === 'submit') {
-        if (allowed) onSubmit();
-      } else if (action === 'next-entry') onNextEntry();
-      else if (post) {
-        if (action === 'question') onChange(toggleRole({ ...state, kind: 'qa' }, post.id, 'question'));
-        else if (action === 'answer') onChange(toggleAnswerRanked({ ...state, kind: 'qa' }, thread, post.id));
-        else if (action === 'use') onChange(toggleRole({ ...state, kind: 'strategy' }, post.id, 'use'));
-      }
+      submitNow.current();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
+
+  // Single keys: only on the list of posts (focus inside it), acting on the focused post.
+  const onListKey = (e: KeyboardEvent) => {
+    const action = keyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: inField(e.target), inList: true, singleKeys });
+    if (!action || action === 'submit') return;
+    e.preventDefault();
+    const host = (e.target as HTMLElement | null)?.closest?.('[data-testid="post"]');
+    const focused = host ? Number(host.getAttribute('data-index')) : null;
+    const at = keyTarget(focused, cursorRef.current, thread.posts.length);
+    if (at === null) return;
+    if (action === 'next-post' || action === 'prev-post') return focusPost(moveCursor(at, action === 'next-post' ? 1 : -1, thread.posts.length));
+    if (action === 'next-entry') return onNextEntry();
+    if (action === 'consent') return goToSubmit();
+    const wrong = wrongTabMessage(action, state.kind);
+    if (wrong) return setAnnounce(wrong);
+    const post = thread.posts[at]!;
+    cursorRef.current = at;
+    setCursor(at);
+    const next = action === 'question' ? toggleRole(state, post.id, 'question') : action === 'answer' ? toggleAnswerRanked(state, thread, post.id) : toggleRole(state, post.id, 'use');
+    onChange(next);
+    const role = roleOf(next, post.id);
+    setAnnounce(`Post ${at + 1} by ${post.author.name}: ${role ? `marked as ${role === 'use' ? 'used in the strategy' : role}` : 'unmarked'}.`);
+  };
 
   const strippedFor = (ids: string[]) => {
     const posts = ids.map((id) => thread.posts.find((p) => p.id === id)).filter((p) => p && hasStripped(p));
@@ -140,20 +281,13 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
             </>
           )}
         </p>
-        <div class="tabs" role="tablist">
-          <button role="tab" aria-selected={state.kind === 'qa'} onClick={() => set({ kind: 'qa', agreed: false })}>
-            Q&amp;A
-          </button>
-          <button role="tab" aria-selected={state.kind === 'strategy'} data-testid="kind-strategy" onClick={() => set({ kind: 'strategy', agreed: false })}>
-            Strategy
-          </button>
-        </div>
+        <KindTabs kind={state.kind} onKind={(kind) => set({ kind })} controls="entry-editor" />
         <p class="hint">
           {state.kind === 'qa' ? 'Mark the post that asks, then the posts that answer it.' : 'Mark the posts the strategy is written from.'}
         </p>
         <p class="hint keys" data-testid="key-help">
-          Keys:{' '}
-          {KEY_HELP.map(([k, what], i) => (
+          {singleKeys ? 'Keys, with focus in the list of posts:' : 'Single-key shortcuts are off (options); Ctrl+Enter still submits.'}{' '}
+          {KEY_HELP.filter(([k]) => singleKeys || k === 'Ctrl+Enter').map(([k, what], i) => (
             <span key={k}>
               {i > 0 && ' · '}
               <kbd>{k}</kbd> {what}
@@ -161,9 +295,62 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
           ))}
         </p>
       </header>
+      <nav class="skip" aria-label="Skip links">
+        <a href="#entry-editor" data-testid="skip-editor" onClick={skipTo('entry-editor')}>
+          Skip to the entry
+        </a>{' '}
+        <a href="#entry-consent" data-testid="skip-consent" onClick={skipTo('entry-consent')}>
+          Skip to consent
+        </a>
+      </nav>
+      <SummaryBar
+        kind={state.kind}
+        hasQuestion={!!state.questionId}
+        answers={state.answerIds.length}
+        strategyPosts={state.strategyIds.length}
+        licence={verdict ? (verdict.ok ? verdict.license : 'licence conflict') : null}
+        missing={missing}
+        onReview={goToSubmit}
+        submitted={submitted}
+        submittedHeld={!!state.hold}
+        dashboardUrl={dashboardUrl}
+        announce={announce}
+      />
+      {undo && (
+        <p class="notice" data-testid="undo-next">
+          A new entry was started.{' '}
+          <button
+            type="button"
+            data-testid="undo"
+            onClick={() => {
+              props.onChange(undo);
+              setUndo(null);
+              setAnnounce('The previous entry is back.');
+            }}
+          >
+            Undo
+          </button>{' '}
+          <button type="button" class="link" onClick={() => setUndo(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
 
-      <section class="posts" aria-label="Posts">
-        {thread.posts.map((p, i) => (
+      <section class="posts" aria-label="Posts" ref={postsRef} onKeyDown={onListKey}>
+        <p class="posts__tools">
+          <button
+            type="button"
+            class="link"
+            data-testid="fold-all"
+            onClick={() => {
+              setFoldAll(!foldAll);
+              setFolded({});
+            }}
+          >
+            {foldAll ? 'Show every post in full' : 'Fold every post to one line'}
+          </button>
+        </p>
+        {thread.posts.slice(0, shown).map((p, i) => (
           <PostCard
             key={p.id}
             post={p}
@@ -173,17 +360,33 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
             current={i === cursor}
             used={used.has(p.id)}
             suggested={suggested.has(p.id)}
-            onFocus={() => ((cursorRef.current = i), setCursor(i))}
-            onRole={(r) => onChange(r === 'answer' ? toggleAnswerRanked(state, thread, p.id) : toggleRole(state, p.id, r))}
+            onFocus={() => live.current.focus(i)}
+            collapsed={folded[p.id] ?? foldAll}
+            onToggleCollapsed={() => live.current.fold(p.id)}
+            onRole={(r) => live.current.role(p.id, r)}
           />
         ))}
+        {shown < thread.posts.length && (
+          <p class="posts__more" ref={moreRef}>
+            <button type="button" data-testid="more-posts" onClick={() => setLimit(shown + POST_WINDOW)}>
+              Show the next {Math.min(POST_WINDOW, thread.posts.length - shown)} posts ({thread.posts.length - shown} not shown yet)
+            </button>
+          </p>
+        )}
       </section>
 
-      <section class="editor" aria-label="Entry">
+      <section class="editor" aria-label="Entry" id="entry-editor" tabIndex={-1} role="tabpanel" aria-labelledby={`tab-${state.kind}`}>
         <h2>Entry</h2>
+        {review && (
+          <div class="review" role="note" data-testid="review-comment">
+            <h3>The reviewer asks for changes</h3>
+            <p>{review.comment ?? 'No comment was given.'}</p>
+            <p class="hint">Edit the entry below and send the revision; the hub keeps the earlier version and shows both in the history.</p>
+          </div>
+        )}
         <label>
           Title
-          <input data-testid="entry-title" value={state.title} onInput={(e) => set({ title: e.currentTarget.value, agreed: false })} />
+          <input data-testid="entry-title" value={state.title} onInput={(e) => set({ title: e.currentTarget.value })} />
         </label>
         {!chosen && <p class="hint">Nothing chosen yet.</p>}
         {state.kind === 'qa' && state.questionId && (
@@ -243,7 +446,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
           <legend>About the entry</legend>
           <label>
             Game or subject{state.kind === 'strategy' ? '' : ' (optional)'}
-            <input data-testid="strategy-topic" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value, agreed: false })} />
+            <input data-testid="strategy-topic" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value })} />
           </label>
           <label>
             Hobby
@@ -265,7 +468,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
               data-testid="language"
               value={state.language}
               placeholder={lang?.ok ? `${lang.language} (${lang.source === 'page' ? 'from the page' : 'detected'})` : 'e.g. en'}
-              onInput={(e) => set({ language: e.currentTarget.value, agreed: false })}
+              onInput={(e) => set({ language: e.currentTarget.value })}
             />
           </label>
           {lang && (
@@ -292,7 +495,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
                   ))}
                 </ul>
                 <label class="consent__agree">
-                  <input type="checkbox" data-testid="keep-pii" checked={state.keepPii} onChange={(e) => set({ keepPii: e.currentTarget.checked, agreed: false })} />
+                  <input type="checkbox" data-testid="keep-pii" checked={state.keepPii} onChange={(e) => set({ keepPii: e.currentTarget.checked })} />
                   <span>Keep the remaining personal data: it is meant to be public. The entry records how many items stayed.</span>
                 </label>
               </>
@@ -336,11 +539,12 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
           </div>
         )}
 
-        <fieldset class="consent">
+        <div ref={submitRef}>
+        <fieldset class="consent" id="entry-consent" tabIndex={-1}>
           <legend>Licence and consent</legend>
           <label>
             Licence you grant
-            <select data-testid="grant" value={state.grant} onChange={(e) => set({ grant: e.currentTarget.value, agreed: false })}>
+            <select data-testid="grant" value={state.grant} onChange={(e) => set({ grant: e.currentTarget.value })}>
               {GRANT_CHOICES.map((g) => (
                 <option key={g} value={g}>
                   {g}
@@ -350,7 +554,7 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
           </label>
           <label>
             Basis
-            <select data-testid="basis" value={state.basis} onChange={(e) => set({ basis: e.currentTarget.value as ConsentBasisId, agreed: false })}>
+            <select data-testid="basis" value={state.basis} onChange={(e) => set({ basis: e.currentTarget.value as ConsentBasisId })}>
               {(Object.keys(BASIS_LABEL) as ConsentBasisId[]).map((b) => (
                 <option key={b} value={b}>
                   {BASIS_LABEL[b]}
@@ -362,6 +566,11 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
             <input type="checkbox" data-testid="consent" checked={state.agreed} onChange={(e) => set({ agreed: e.currentTarget.checked })} />
             <span data-testid="consent-statement">{statement.text}</span>
           </label>
+          {state.consentCleared && !state.agreed && (
+            <p class="warn" role="alert" data-testid="consent-cleared">
+              {state.consentCleared}
+            </p>
+          )}
         </fieldset>
 
         {errors.length > 0 && (
@@ -371,23 +580,30 @@ export function CuratePanel({ thread, state, onChange, onSubmit, onNextEntry, er
             ))}
           </ul>
         )}
-        {submitted && (
-          <p class="ok" role="status" data-testid="submitted">
-            “{submitted.title}” is in the outbox{state.hold ? ', kept for “submit all” on the dashboard' : ' and will be sent to the hub'}. Follow it on the dashboard. The posts it used are marked; pick others for the next entry.
-          </p>
-        )}
         <label class="consent__agree">
           <input type="checkbox" data-testid="hold" checked={!!state.hold} onChange={(e) => onChange({ ...state, hold: e.currentTarget.checked })} />
           <span>Keep it for “submit all” on the dashboard (for reviewing many entries before sending them together)</span>
         </label>
         <div class="actions">
-          <button type="button" class="primary" data-testid="submit" disabled={!allowed} title="Ctrl+Enter" onClick={onSubmit}>
-            {state.hold ? 'Keep for submit all' : 'Submit'}
+          <button type="button" class="primary" data-testid="submit" disabled={!allowed} aria-describedby={allowed ? undefined : 'submit-missing'} title="Ctrl+Enter" onClick={onSubmit}>
+            {submitLabel ?? (state.hold ? 'Keep for submit all' : 'Submit')}
           </button>{' '}
           <button type="button" data-testid="next-entry" title="n" onClick={onNextEntry}>
             Start the next entry
           </button>
         </div>
+        {!allowed && (
+          <div id="submit-missing" class={blocked.length ? 'warn' : 'hint'} role={blocked.length ? 'alert' : undefined} data-testid="submit-missing">
+            <p>{blocked.length ? 'Not submitted yet. Still to do:' : 'Before you can submit:'}</p>
+            <ul>
+              {missing.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        </div>
+        {footer}
       </section>
     </div>
   );

@@ -53,6 +53,10 @@ export function OptionsForm({ initial, onSave, onTest, onPair }: Props) {
         Your name as a contributor (recorded in consent receipts)
         <input data-testid="display-name" value={s.displayName} onInput={field('displayName')} />
       </label>
+      <label class="consent__agree">
+        <input type="checkbox" data-testid="single-keys" checked={s.singleKeys} onChange={(e) => setS({ ...s, singleKeys: e.currentTarget.checked })} />
+        <span>Single-key shortcuts in the curate view (j, k, q, a, s, n; they work only while focus is in the list of posts)</span>
+      </label>
       <p class="hint">The token stays in this browser (storage.local); it is never synced.</p>
       <button type="submit" class="primary" data-testid="save">
         Save

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import type { Post } from '../lib/model/thread.ts';
 import type { Role } from '../lib/curate/editor.ts';
 import { SafeHtml } from './SafeHtml.tsx';
@@ -15,12 +16,36 @@ interface Props {
   /** Accepted or well-scored: worth suggesting as an answer. */
   suggested?: boolean;
   onFocus?: () => void;
+  /** Shown as one line (author, number, first words); the body is not rendered at all. */
+  collapsed?: boolean;
+  onToggleCollapsed?: () => void;
 }
 
-export function PostCard({ post, index, role, kind, onRole, current, used, suggested, onFocus }: Props) {
-  const cls = ['post', role ? `post--${role}` : '', current ? 'post--current' : '', used ? 'post--used' : ''].filter(Boolean).join(' ');
+/** The first words of a post, for its one-line collapsed form. */
+function firstLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 90 ? `${t.slice(0, 90)}…` : t;
+}
+
+const ROLE_WORDS: Record<Role, string> = { question: 'question', answer: 'answer', use: 'used in the strategy' };
+
+function PostCardView({ post, index, role, kind, onRole, current, used, suggested, onFocus, collapsed, onToggleCollapsed }: Props) {
+  const cls = ['post', role ? `post--${role}` : '', current ? 'post--current' : '', used ? 'post--used' : '', collapsed ? 'post--collapsed' : ''].filter(Boolean).join(' ');
   return (
-    <article class={cls} data-testid="post" data-post-id={post.id} data-current={current ? 'true' : undefined} data-used={used ? 'true' : undefined} onClick={onFocus}>
+    // Roving focus: only the cursor's post is in the tab order; j/k and clicks move it (see CuratePanel).
+    <article
+      class={cls}
+      data-testid="post"
+      data-post-id={post.id}
+      data-index={index}
+      data-current={current ? 'true' : undefined}
+      data-used={used ? 'true' : undefined}
+      aria-current={current ? 'true' : undefined}
+      aria-label={`Post ${index + 1} by ${post.author.name}${role ? `, ${ROLE_WORDS[role]}` : ''}`}
+      tabIndex={current ? 0 : -1}
+      onClick={onFocus}
+      onFocusIn={onFocus}
+    >
       <header class="post__head">
         <span class="post__num">#{index + 1}</span>
         {post.author.url ? (
@@ -43,8 +68,13 @@ export function PostCard({ post, index, role, kind, onRole, current, used, sugge
             used in a submitted entry
           </span>
         )}
+        {onToggleCollapsed && (
+          <button type="button" class="link post__fold" data-testid="toggle-post" aria-expanded={!collapsed} onClick={(e) => (e.stopPropagation(), onToggleCollapsed())}>
+            {collapsed ? 'Show' : 'Fold'}
+          </button>
+        )}
       </header>
-      <SafeHtml class="post__body" html={post.html} />
+      {collapsed ? <p class="post__line muted">{firstLine(post.text)}</p> : <SafeHtml class="post__body" html={post.html} />}
       <footer class="post__actions">
         {kind === 'qa' ? (
           <>
@@ -69,3 +99,11 @@ export function PostCard({ post, index, role, kind, onRole, current, used, sugge
     </article>
   );
 }
+
+/**
+ * Re-rendered only when what it shows changes. The callbacks are ignored in the comparison: the curate
+ * view hands in callbacks that read its latest state when called (see CuratePanel's `live`).
+ */
+export const PostCard = memo(PostCardView, (a, b) =>
+  a.post === b.post && a.index === b.index && a.role === b.role && a.kind === b.kind && a.current === b.current && a.used === b.used && a.suggested === b.suggested && a.collapsed === b.collapsed,
+);

@@ -1,4 +1,9 @@
+import { useState } from 'preact/hooks';
 import type { Submission } from '../lib/model/submission.ts';
+import { canWithdraw } from '../lib/hub/review-actions.ts';
+
+/** A stable ref callback: focus lands on the safe choice once, when the question appears (not on every re-render). */
+const focusOnMount = (el: HTMLElement | null) => el?.focus();
 
 export interface SubmissionView {
   sub: Submission;
@@ -22,6 +27,59 @@ const STATE_WORDS: Record<string, string> = {
 
 export type ExportChoice = 'jsonl' | 'markdown' | 'chat';
 
+/** What withdrawing does, said before the person confirms (the consent statements promise this right). */
+const WITHDRAW_WORDS =
+  'Withdrawing takes the entry out of review for good: the hub will never publish it in a dataset release, and it records that you withdrew it. An entry not yet sent is simply not sent. This cannot be undone: to contribute it again, make a new entry.';
+
+function Actions({ sub, openHref, onWithdraw }: { sub: Submission; openHref: string; onWithdraw?: (id: string) => Promise<{ ok: boolean; message: string }> }) {
+  const [asking, setAsking] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div class="row-actions">
+      <a href={openHref} target="_blank" data-testid={sub.state === 'needs_changes' ? 'revise' : 'open-entry'}>
+        {sub.state === 'needs_changes' ? 'Revise and resubmit' : 'Open'}
+      </a>
+      {onWithdraw && canWithdraw(sub.state) && !asking && (
+        <>
+          {' '}
+          <button type="button" class="link" data-testid="withdraw" onClick={() => (setAsking(true), setMsg(null))}>
+            Withdraw…
+          </button>
+        </>
+      )}
+      {asking && (
+        <div class="notice" role="alertdialog" aria-label="Withdraw this entry?" data-testid="withdraw-confirm">
+          <p>{WITHDRAW_WORDS}</p>
+          <button
+            type="button"
+            data-testid="withdraw-yes"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void onWithdraw!(sub.entryId).then((r) => {
+                setBusy(false);
+                setMsg(r);
+                if (r.ok) setAsking(false);
+              });
+            }}
+          >
+            Withdraw the entry
+          </button>{' '}
+          <button type="button" data-testid="withdraw-no" onClick={() => setAsking(false)} ref={focusOnMount}>
+            Keep it
+          </button>
+        </div>
+      )}
+      {msg && (
+        <p class={msg.ok ? 'ok' : 'warn'} role={msg.ok ? 'status' : 'alert'} data-testid="withdraw-result">
+          {msg.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function SubmissionList({
   rows,
   onRetry,
@@ -29,8 +87,13 @@ export function SubmissionList({
   status,
   onExport,
   onSubmitReady,
+  openHref = () => '#',
+  onWithdraw,
 }: {
   rows: SubmissionView[];
+  /** The entry in the curate view (to read it, or to revise it after "needs changes"). */
+  openHref?: (entryId: string) => string;
+  onWithdraw?: (entryId: string) => Promise<{ ok: boolean; message: string }>;
   onRetry: () => void;
   /** Sends every entry kept ready (reviewed during bulk work) at once. */
   onSubmitReady?: () => void;
@@ -84,23 +147,43 @@ export function SubmissionList({
               <th>State</th>
               <th>Details</th>
               <th>Updated</th>
+              <th>Actions</th>
             </tr>
           </thead>
           <tbody>
             {rows.map(({ sub, title, kind }) => (
-              <tr key={sub.entryId} data-testid="submission" data-state={sub.state}>
+              <tr key={sub.entryId} id={`entry-${sub.entryId}`} data-testid="submission" data-entry-id={sub.entryId} data-state={sub.state}>
                 <td>
-                  {title} <span class="muted">({kind === 'qa' ? 'Q&A' : 'strategy'})</span>
+                  <a href={openHref(sub.entryId)} target="_blank" data-testid="entry-link">
+                    {title}
+                  </a>{' '}
+                  <span class="muted">({kind === 'qa' ? 'Q&A' : 'strategy'})</span>
                 </td>
                 <td class={`state state--${sub.state}`} data-testid="submission-state">
                   {STATE_WORDS[sub.state] ?? sub.state}
                 </td>
                 <td>
                   {sub.lastError && <span data-testid="submission-error">{sub.lastError}</span>}
-                  {sub.reviewComment && <span>Reviewer: {sub.reviewComment}</span>}
+                  {sub.reviewComment && <span data-testid="review-comment">Reviewer: {sub.reviewComment}</span>}
                   {sub.attempts > 0 && <span class="muted"> ({sub.attempts} attempt{sub.attempts === 1 ? '' : 's'})</span>}
+                  {sub.history.length > 1 && (
+                    <details class="history">
+                      <summary>History ({sub.history.length})</summary>
+                      <ol data-testid="submission-history">
+                        {sub.history.map((h, i) => (
+                          <li key={i}>
+                            {STATE_WORDS[h.state] ?? h.state} <span class="muted">{h.at.replace('T', ' ').slice(0, 16)}</span>
+                            {h.note && <span> — {h.note}</span>}
+                          </li>
+                        ))}
+                      </ol>
+                    </details>
+                  )}
                 </td>
                 <td class="muted">{sub.updatedAt.replace('T', ' ').slice(0, 19)}</td>
+                <td>
+                  <Actions sub={sub} openHref={openHref(sub.entryId)} onWithdraw={onWithdraw} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -10,6 +10,8 @@ import { send } from '../../lib/ext/messages.ts';
 import { jobOrigins, type NewJob } from '../../lib/bulk/create.ts';
 import { jobProgress } from '../../lib/bulk/progress.ts';
 import type { JobCommand } from '../../lib/bulk/controls.ts';
+import { curateThreadHref, libraryHref } from '../../lib/ext/pages.ts';
+import { loadLibrary, nextToCurate } from '../../lib/store/library.ts';
 
 /** While this page is open it nudges the background every few seconds, so a stopped worker resumes at once. */
 const KICK_MS = 3000;
@@ -22,6 +24,46 @@ async function askHosts(origins: string[]): Promise<boolean> {
   // Already granted: no prompt (a request would open one anyway in some browsers).
   if (await browser.permissions.contains({ origins }).catch(() => false)) return true;
   return browser.permissions.request({ origins }).catch(() => false);
+}
+
+/** The job's captured threads, each opening straight in the curate view, and the way to work through them. */
+function JobThreads({ jobId, finished }: { jobId: string; finished: boolean }) {
+  const rows = useLive(async () => (await loadLibrary(db())).filter((r) => r.jobId === jobId), [jobId]) ?? [];
+  if (!rows.length) return null;
+  const next = nextToCurate(rows, null, jobId);
+  const curated = rows.filter((r) => Object.keys(r.states).length > 0).length;
+  return (
+    <section aria-label="Captured threads" data-testid="job-threads">
+      <h3>
+        Captured threads ({rows.length}, {curated} with an entry or draft)
+      </h3>
+      <p>
+        {next ? (
+          <a class="button primary" href={curateThreadHref(next.id, jobId)} target="_blank" data-testid="next-to-curate">
+            {curated ? 'Next thread to curate' : 'Curate the first thread'}: {next.title}
+          </a>
+        ) : (
+          'Every captured thread has an entry or a draft.'
+        )}{' '}
+        · <a href={libraryHref(jobId)} data-testid="job-library">
+          {finished ? 'Open the job\'s threads in the library' : 'The threads captured so far, in the library'}
+        </a>
+      </p>
+      <ul class="job-threads">
+        {rows.slice(0, 50).map((r) => (
+          <li key={r.id}>
+            <a href={curateThreadHref(r.id, jobId)} target="_blank" data-testid="job-thread">
+              {r.title}
+            </a>{' '}
+            <span class="muted">
+              ({r.posts} posts{Object.keys(r.states).length ? ', curated' : ''})
+            </span>
+          </li>
+        ))}
+      </ul>
+      {rows.length > 50 && <p class="muted">…and {rows.length - 50} more in the library.</p>}
+    </section>
+  );
 }
 
 function App() {
@@ -92,6 +134,7 @@ function App() {
             onRetry={(itemId) => void send({ type: 'bulk-retry', jobId: job.id, itemId })}
           />
           {error && <p class="warn">{error}</p>}
+          <JobThreads jobId={job.id} finished={job.state === 'done' || job.state === 'cancelled'} />
           <button name="new-job" onClick={() => setShowForm(true)}>
             New bulk capture
           </button>

@@ -8,6 +8,9 @@ import { db } from '../../lib/ext/db.ts';
 import { send } from '../../lib/ext/messages.ts';
 import { exportEntries } from '../../lib/curate/export.ts';
 import type { ExportChoice } from '../../components/SubmissionList.tsx';
+import { curateEntryHref, libraryHref } from '../../lib/ext/pages.ts';
+import { getSettings, hubConfig } from '../../lib/ext/settings.ts';
+import { withdrawSubmission } from '../../lib/hub/review-actions.ts';
 
 /** Every entry kept on this device, oldest first, downloaded through a Blob URL (nothing leaves the machine). */
 async function download(format: ExportChoice) {
@@ -46,6 +49,12 @@ function App() {
   return (
     <main class="page">
       <p>
+        <a href={libraryHref()} data-testid="open-library">
+          Library
+        </a>
+        : every captured thread, to curate.
+      </p>
+      <p>
         <a href="/bulk.html">Bulk capture</a>: bring in a whole board, sitemap or list of threads.
       </p>
       <p>
@@ -59,6 +68,11 @@ function App() {
         onRetry={() => void send({ type: 'retry-now' }).then(() => setStatus('Sent what was queued.'))}
         onSubmitReady={() => void send({ type: 'submit-ready' }).then(() => setStatus('Submitting every reviewed entry.'))}
         onExport={(f) => void download(f)}
+        openHref={curateEntryHref}
+        onWithdraw={async (id) => {
+          const r = await withdrawSubmission(db(), hubConfig(await getSettings()), id);
+          return r.ok ? { ok: true, message: r.message } : { ok: false, message: r.reason };
+        }}
       />
     </main>
   );

@@ -2,9 +2,12 @@ import type { Thread } from '../model/thread.ts';
 import type { Source } from '../model/entry.ts';
 import type { Post } from '../model/thread.ts';
 import { GRANT_CHOICES, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
-import { sourceFor, type QaDraft, type StrategyDraft } from './entry.ts';
+import type { QaDraft, StrategyDraft } from './entry.ts';
+import { sourceFor } from './source.ts';
 import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.ts';
 import { withQuotesAndSignature } from './quotes.ts';
+import { consentStatement } from '../license/statements.ts';
+import type { Entry } from '../model/entry.ts';
 
 /**
  * The curate view's state: plain data, saved as a draft on every change. Texts are keyed by post id so
@@ -33,6 +36,8 @@ export interface EditorState {
   keepPii: boolean;
   /** Keep the entry, reviewed, for "submit all" on the dashboard instead of sending it now (bulk work). */
   hold?: boolean;
+  /** Why consent was cleared by the last change (the statement's words changed), shown next to the box. */
+  consentCleared?: string | null;
 }
 
 export function initialState(thread: Thread): EditorState {
@@ -92,9 +97,9 @@ export function roleOf(s: EditorState, postId: string): Role | null {
   return s.answerIds.includes(postId) ? 'answer' : null;
 }
 
-/** Toggles a post's role; any change to what is chosen withdraws consent, which must be given for the final content. */
+/** Toggles a post's role. Consent is settled separately (settleConsent): choosing posts does not change the statement. */
 export function toggleRole(s: EditorState, postId: string, role: Role): EditorState {
-  const next = { ...s, agreed: false };
+  const next = { ...s };
   if (role === 'use') {
     next.strategyIds = s.strategyIds.includes(postId) ? s.strategyIds.filter((x) => x !== postId) : [...s.strategyIds, postId];
     return next;
@@ -126,7 +131,7 @@ export function moveAnswer(s: EditorState, postId: string, by: -1 | 1): EditorSt
   if (i < 0 || j < 0 || j >= s.answerIds.length) return s;
   const ids = [...s.answerIds];
   [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-  return { ...s, answerIds: ids, agreed: false };
+  return { ...s, answerIds: ids };
 }
 
 /** Puts a post's quotes and signature back, or strips them again; the passage's edits start over. */
@@ -134,7 +139,7 @@ export function toggleStripped(s: EditorState, postId: string): EditorState {
   const restored = s.restored.includes(postId) ? s.restored.filter((x) => x !== postId) : [...s.restored, postId];
   const texts = { ...s.texts };
   delete texts[postId];
-  return { ...s, restored, texts, agreed: false };
+  return { ...s, restored, texts };
 }
 
 function baseText(s: EditorState, post: Post | undefined): string {
@@ -185,4 +190,83 @@ export function draftOptions(s: EditorState): { language: string; keepPii: boole
     keepPii: s.keepPii,
     domain: { hobby: s.hobby.trim() || null, subject: s.topic.trim() || null, externalIds: parseExternalIds(s.externalIds) },
   };
+}
+
+/**
+ * Consent is agreement to a statement (basis + licence), so it stays given across edits to the entry's
+ * text, title or choice of posts. When the statement's words change, the old agreement no longer
+ * covers it: consent is cleared and the reason kept for the view to show.
+ */
+export function settleConsent(prev: EditorState, next: EditorState): EditorState {
+  const before = consentStatement(prev.basis, prev.grant);
+  const after = consentStatement(next.basis, next.grant);
+  if (before.text === after.text && before.version === after.version) {
+    // Ticking the box again answers the earlier notice.
+    return next.agreed && next.consentCleared ? { ...next, consentCleared: null } : next;
+  }
+  if (!prev.agreed && !next.agreed) return next;
+  const what = prev.basis !== next.basis ? 'the basis' : 'the licence you grant';
+  return { ...next, agreed: false, consentCleared: `Consent was cleared because ${what} changed, and with it the statement you agree to. Read it again and tick the box.` };
+}
+
+export interface SubmitBlockers {
+  busy?: boolean;
+  /** The checks (language, personal data) are still loading. */
+  loading?: boolean;
+  /** Personal data that must be redacted before anything is sent. */
+  piiBlocking?: number;
+  /** Personal data flagged and not yet either redacted or explicitly kept. */
+  piiUndecided?: boolean;
+}
+
+/** Everything that stops the entry from being submitted, in the order the user meets them on screen. */
+export function missingForSubmit(s: EditorState, b: SubmitBlockers = {}): string[] {
+  const out: string[] = [];
+  if (s.kind === 'qa') {
+    if (!s.questionId) out.push('Mark the post that asks the question.');
+    if (!s.answerIds.length) out.push('Mark at least one answer.');
+  } else {
+    if (!s.strategyIds.length) out.push('Mark the posts the strategy is written from.');
+    if (!s.topic.trim()) out.push('Name the game or subject the strategy is about.');
+  }
+  if (!s.title.trim()) out.push('Give the entry a title.');
+  if (b.piiBlocking) out.push(`Redact the personal data that cannot be published (${b.piiBlocking} item${b.piiBlocking === 1 ? '' : 's'}).`);
+  if (b.piiUndecided) out.push('Redact the personal data found, or tick “Keep the remaining personal data”.');
+  if (!s.agreed) out.push('Tick the consent statement.');
+  if (b.busy) out.push('Wait: the entry is being saved.');
+  if (b.loading && !b.busy) out.push('Wait a moment: the checks for language and personal data are loading.');
+  return out;
+}
+
+/**
+ * The editor state an entry was made from, for revising it after a review: the posts come back from
+ * the entry's passages, the texts as they were submitted (with their edits), the licence and basis as
+ * agreed. Consent starts unticked: a revision is agreed to anew.
+ */
+export function stateFromEntry(entry: Entry, thread: Thread): EditorState {
+  const base = initialState(thread);
+  const texts: Record<string, string> = {};
+  const common = {
+    ...base,
+    title: entry.title,
+    grant: entry.consent.license,
+    basis: entry.consent.basis,
+    language: entry.languageSource === 'manual' ? entry.language : '',
+    hobby: entry.domain.hobby ?? '',
+    externalIds: formatExternalIds(entry.domain.externalIds),
+    keepPii: Object.values(entry.pii?.kept ?? {}).some((n) => n > 0),
+  };
+  if (entry.kind === 'qa') {
+    const q = entry.qa.question.sourcePostIds[0] ?? null;
+    if (q) texts[q] = entry.qa.question.text;
+    const answers = [...entry.qa.answers].sort((a, b) => a.rank - b.rank);
+    for (const a of answers) if (a.sourcePostIds[0]) texts[a.sourcePostIds[0]] = a.text;
+    return { ...common, kind: 'qa', questionId: q, answerIds: answers.flatMap((a) => a.sourcePostIds.slice(0, 1)), texts, topic: entry.domain.subject ?? '' };
+  }
+  const passages = entry.strategy.passages ?? [{ text: entry.strategy.body.text, sourcePostIds: entry.strategy.body.sourcePostIds }];
+  const ids = passages.flatMap((p) => p.sourcePostIds.slice(0, 1));
+  passages.forEach((p) => p.sourcePostIds[0] && (texts[p.sourcePostIds[0]] = p.text));
+  // One passage covering several posts (older entries): the body text stands for them all.
+  if (!entry.strategy.passages) texts.strategy = entry.strategy.body.text;
+  return { ...common, kind: 'strategy', strategyIds: entry.strategy.body.sourcePostIds.length ? entry.strategy.body.sourcePostIds : ids, texts, topic: entry.strategy.topic, tags: entry.strategy.tags.join(', ') };
 }

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { Entry, ENTRY_SCHEMA_VERSION, type Consent, type Source } from '../model/entry.ts';
 import type { Post, Thread } from '../model/thread.ts';
-import { effectiveLicense, optOutRefusal, postLicense, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
+import { effectiveLicense, optOutRefusal, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
 import type { Attestation } from '../model/attestation.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
@@ -9,6 +9,10 @@ import { domainFromThread, type Domain } from './domain.ts';
 import { entryLanguage } from './language.ts';
 import { keepHandlesFor, piiVerdict, submittedPiiReport } from './privacy.ts';
 import { onlyQuotes } from './quotes.ts';
+import { sourceFor } from './source.ts';
+
+// Kept here too for callers that build entries; the curate view imports it from source.ts without the heavy parts.
+export { sourceFor };
 
 export interface PassageDraft {
   text: string;
@@ -63,25 +67,6 @@ export type BuildResult = { ok: true; entry: Entry } | { ok: false; errors: stri
 
 function postById(thread: Thread, id: string): Post | undefined {
   return thread.posts.find((p) => p.id === id);
-}
-
-/** One source post with its own licence: Stack Exchange posts of different years carry different ones. */
-export function sourceFor(thread: Thread, post: Post, role: Source['role'], licenseContext?: LicenseContext): Source {
-  // The terms read at capture decide a forum's licence unless the caller brings its own reading.
-  const ctx = licenseContext ?? (thread.terms ? { tosText: thread.terms.text, tosUrl: thread.terms.url } : {});
-  const lic = postLicense(thread, post, ctx);
-  return {
-    url: post.permalink ?? thread.url,
-    threadUrl: thread.url,
-    platform: thread.platform,
-    postId: post.id,
-    title: thread.title,
-    author: post.author,
-    postedAt: post.publishedAt,
-    license: lic.license,
-    licenseEvidence: lic.evidence,
-    role,
-  };
 }
 
 /** True when the contributor changed the words: attribution must then say "modified". */

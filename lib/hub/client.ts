@@ -1,4 +1,4 @@
-import { HubEntryList, Problem, SubmissionResponse, type Entry, type HubEntryStatus } from '../model/index.ts';
+import { HubEntryList, Problem, SubmissionResponse, type Entry, HubEntryStatus } from '../model/index.ts';
 
 export interface HubConfig {
   url: string;
@@ -134,4 +134,57 @@ export async function pairWithCode(hubUrl: string, code: string, fetchImpl: Fetc
     return { ok: false, reason: `Too many attempts. Wait ${wait !== null ? Math.ceil(wait / 1000) : 60} s and try again.` };
   }
   return { ok: false, reason: `The hub refused pairing (HTTP ${res.status}: ${await problemText(res)}).` };
+}
+
+/** The outcome of an action on an entry already at the hub (withdraw, revise): what the user reads. */
+export type EntryActionResult = { ok: true; status: HubEntryStatus; etag: string | null } | { ok: false; status: number | null; reason: string };
+
+async function entryRequest(cfg: HubConfig, id: string, init: RequestInit, what: string, fetchImpl: Fetch): Promise<EntryActionResult> {
+  let res: Response;
+  try {
+    res = await fetchImpl(endpoint(cfg, `v1/entries/${encodeURIComponent(id)}${init.method === 'POST' ? '/withdraw' : ''}`), {
+      ...init,
+      headers: { authorization: `Bearer ${cfg.token}`, ...(init.headers as Record<string, string>) },
+    });
+  } catch (e) {
+    return { ok: false, status: null, reason: `The hub at ${cfg.url} could not be reached (${(e as Error).message}), so nothing was ${what}. Check the connection and try again; your text is kept.` };
+  }
+  if (res.ok) {
+    const parsed = HubEntryStatus.safeParse(await res.json().catch(() => null));
+    if (parsed.success) return { ok: true, status: parsed.data, etag: res.headers.get('etag') };
+    return { ok: false, status: res.status, reason: 'The hub answered with something Gleaner does not understand. Refresh the states on the dashboard to see where the entry stands.' };
+  }
+  const why = await problemText(res);
+  switch (res.status) {
+    case 401:
+    case 403:
+      return { ok: false, status: res.status, reason: `The hub did not accept your token (HTTP ${res.status}: ${why}). Pair with the hub again in Gleaner's options; nothing was ${what}.` };
+    case 404:
+      return { ok: false, status: 404, reason: `The hub has no entry of yours with this id (${why}).` };
+    case 409:
+      return { ok: false, status: 409, reason: `The hub did not allow this in the entry's present state (${why}). Refresh the states on the dashboard: a moderator may have moved it.` };
+    case 412:
+      return { ok: false, status: 412, reason: `The entry changed at the hub since you last saw it (${why}). Refresh the states on the dashboard, read the new review, and try again; your text is kept.` };
+    case 422:
+      return { ok: false, status: 422, reason: `The hub refused the revised entry as invalid: ${why}. Fix it and send it again; your text is kept.` };
+    case 429:
+      return { ok: false, status: 429, reason: `The hub asked Gleaner to slow down (HTTP 429). Wait a minute and try again; nothing was ${what}.` };
+    default:
+      return { ok: false, status: res.status, reason: `The hub answered HTTP ${res.status}: ${why}. Nothing was ${what}.` };
+  }
+}
+
+/** The entry as the hub has it now, with its ETag (`"rN"`) for a following If-Match. */
+export async function fetchEntryStatus(cfg: HubConfig, id: string, fetchImpl: Fetch = fetch): Promise<EntryActionResult> {
+  return entryRequest(cfg, id, { method: 'GET' }, 'changed', fetchImpl);
+}
+
+/** Withdraws an entry (the contributor's right under every consent statement). `etag` pins the revision seen. */
+export async function withdrawEntry(cfg: HubConfig, id: string, etag: string | null = null, fetchImpl: Fetch = fetch): Promise<EntryActionResult> {
+  return entryRequest(cfg, id, { method: 'POST', headers: etag ? { 'if-match': etag } : {} }, 'withdrawn', fetchImpl);
+}
+
+/** Sends a revision of an entry the hub marked "needs changes": the whole entry, same id, with If-Match. */
+export async function reviseEntry(cfg: HubConfig, entry: Entry, etag: string, fetchImpl: Fetch = fetch): Promise<EntryActionResult> {
+  return entryRequest(cfg, entry.id, { method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': etag }, body: JSON.stringify(entry) }, 'sent', fetchImpl);
 }

@@ -34,9 +34,10 @@ function hubRecords() {
 }
 
 
-/** Moves the keyboard cursor to a post with j/k only, from wherever it is. */
+/** Moves the keyboard cursor to a post with j/k only, from wherever it is (single keys work with focus in the list of posts). */
 async function cursorTo(panel: Page, postId: string) {
-  await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // Tab into the list: only the cursor's post is in the tab order.
+  await panel.locator('[data-testid="post"][tabindex="0"]').focus();
   const ids = await panel.getByTestId('post').evaluateAll((els) => els.map((e) => e.getAttribute('data-post-id')));
   const target = ids.indexOf(postId);
   expect(target, `post ${postId} on the page`).toBeGreaterThanOrEqual(0);

@@ -14,7 +14,6 @@ import {
   toggleStripped,
   type EditorState,
 } from '../../lib/curate/editor.ts';
-import { keyAction } from '../../lib/curate/keys.ts';
 import { markdownToHtml, markFindings } from '../../lib/curate/markdown.ts';
 import { findingsIn, keepHandlesFor, piiVerdict, redactAll, redactFinding, submittedPiiReport } from '../../lib/curate/privacy.ts';
 import { onlyQuotes } from '../../lib/curate/quotes.ts';
@@ -98,18 +97,6 @@ describe('editor state', () => {
     const t = extractCorpus('bgg/bggclient_thread_3208373.xml', 'https://boardgamegeek.com/xmlapi2/thread?id=3208373');
     const s = initialState(t);
     expect([s.hobby, s.externalIds]).toEqual(['board games', 'bggThread=3208373']);
-  });
-});
-
-describe('keyboard', () => {
-  it('maps j/k/q/a/s/n and Ctrl+Enter, and ignores plain keys while typing', () => {
-    const k = (key: string, o: Partial<Parameters<typeof keyAction>[0]> = {}) => keyAction({ key, inField: false, ...o });
-    expect(['j', 'k', 'q', 'a', 's', 'n', 'x'].map((c) => k(c))).toEqual(['next-post', 'prev-post', 'question', 'answer', 'use', 'next-entry', null]);
-    expect(k('q', { inField: true })).toBeNull();
-    expect(k('Enter', { ctrlKey: true, inField: true })).toBe('submit');
-    expect(k('Enter', { metaKey: true })).toBe('submit');
-    expect(k('Enter')).toBeNull();
-    expect(k('a', { ctrlKey: true })).toBeNull();
   });
 });
 

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, missingForSubmit, moveAnswer, settleConsent, stateFromEntry, toDraft, toggleRole, toggleStripped, type EditorState } from '../../lib/curate/editor.ts';
+import { discourseThread, qaEntry } from '../support/entries.ts';
+
+const base = discourseThread();
+// A third post (the corpus topic has two) so an answer can be added and ranked.
+const t = { ...base, posts: [...base.posts, { ...base.posts[1]!, id: `${base.posts[1]!.id}-b` }] };
+const [q, a1, a2] = t.posts;
+
+function agreedQa(): EditorState {
+  let s = toggleRole(initialState(t), q!.id, 'question');
+  s = toggleRole(s, a1!.id, 'answer');
+  return { ...s, agreed: true };
+}
+
+describe('consent stays given across edits', () => {
+  it('edits to the text, title, posts, ranking and quotes keep the agreement', () => {
+    const s = agreedQa();
+    const edits: EditorState[] = [
+      { ...s, title: 'Another title' },
+      { ...s, texts: { [a1!.id]: 'edited answer' } },
+      toggleRole(s, a2!.id, 'answer'),
+      moveAnswer(toggleRole(s, a2!.id, 'answer'), a2!.id, -1),
+      toggleStripped(s, a1!.id),
+      { ...s, kind: 'strategy' },
+      { ...s, language: 'de', keepPii: true },
+    ];
+    for (const e of edits) {
+      const r = settleConsent(s, e);
+      expect(r.agreed, JSON.stringify(Object.keys(e))).toBe(true);
+      expect(r.consentCleared ?? null).toBeNull();
+    }
+  });
+
+  it('a change of licence or basis (the statement) clears it and says why', () => {
+    const s = agreedQa();
+    const byGrant = settleConsent(s, { ...s, grant: 'CC-BY-4.0' });
+    expect(byGrant.agreed).toBe(false);
+    expect(byGrant.consentCleared).toMatch(/licence you grant changed/);
+    const byBasis = settleConsent(s, { ...s, basis: 'self' });
+    expect(byBasis.agreed).toBe(false);
+    expect(byBasis.consentCleared).toMatch(/basis changed/);
+    // Ticking the box again answers the notice.
+    expect(settleConsent(byBasis, { ...byBasis, agreed: true }).consentCleared).toBeNull();
+  });
+
+  it('no notice when there was no agreement to clear', () => {
+    const s = { ...agreedQa(), agreed: false };
+    expect(settleConsent(s, { ...s, grant: 'CC-BY-4.0' }).consentCleared ?? null).toBeNull();
+  });
+});
+
+describe('submit says what is missing', () => {
+  it('lists every missing step for an empty Q&A, and nothing for a complete one', () => {
+    expect(missingForSubmit(initialState(t))).toEqual(['Mark the post that asks the question.', 'Mark at least one answer.', 'Tick the consent statement.']);
+    expect(missingForSubmit(agreedQa())).toEqual([]);
+  });
+
+  it('names the title, personal data and the busy state', () => {
+    const m = missingForSubmit({ ...agreedQa(), title: ' ' }, { piiBlocking: 2, piiUndecided: true, busy: true });
+    expect(m).toEqual([
+      'Give the entry a title.',
+      'Redact the personal data that cannot be published (2 items).',
+      'Redact the personal data found, or tick “Keep the remaining personal data”.',
+      'Wait: the entry is being saved.',
+    ]);
+  });
+
+  it('a strategy needs its posts and its subject', () => {
+    const s: EditorState = { ...initialState(t), kind: 'strategy', agreed: true };
+    expect(missingForSubmit(s)).toEqual(['Mark the posts the strategy is written from.', 'Name the game or subject the strategy is about.']);
+  });
+});
+
+describe('revising a submitted entry', () => {
+  it('the editor state comes back from the entry: posts, texts, licence and basis; consent to be given again', async () => {
+    const e = await qaEntry(t, { title: 'Octoverse stars' });
+    const s = stateFromEntry(e, t);
+    expect([s.kind, s.title, s.questionId, s.answerIds, s.grant, s.basis, s.agreed]).toEqual(['qa', 'Octoverse stars', q!.id, [a1!.id], 'CC-BY-SA-4.0', 'author_opt_in', false]);
+    const d = toDraft(s, t);
+    if (d.kind !== 'qa' || e.kind !== 'qa') throw new Error('expected a Q&A');
+    expect([d.question.text, d.answers.map((x) => x.text)]).toEqual([e.qa.question.text, e.qa.answers.map((x) => x.text)]);
+  });
+});
