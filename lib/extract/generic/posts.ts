@@ -177,20 +177,32 @@ export class PostReader {
         }
       }
     }
-    let body = this.bodyOf(m, nested, author, time);
+    // An author named by the block's own attribute: the element showing that name (the user panel's
+    // link) is what the body must steer around.
+    let authorEl = author;
+    if (author === m) {
+      authorEl = -1;
+      for (const list of [ix.authors, ix.hints]) {
+        for (let k = lowerBound(list, m + 1); k < list.length && list[k]! <= end && authorEl < 0; k++) {
+          const a = list[k]!;
+          if (own(a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
+        }
+      }
+    }
+    let body = this.bodyOf(m, nested, authorEl, time);
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
     // then the body is that container without the byline.
     if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
       const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
-      if (holds(p, author) || holds(p, time)) {
+      if (holds(p, authorEl) || holds(p, time)) {
         let extra = 0;
         const left: number[] = [];
         for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
           if (c === body) continue;
           const f = ix.flags[c]!;
-          if (holds(c, author) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
           else extra += ix.text[c]! - ix.skip[c]!;
         }
         // Text written straight into the container, between the elements, counts too.

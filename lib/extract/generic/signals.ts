@@ -58,7 +58,11 @@ export function isAuthorClass(cls: string): boolean {
 
 /** Quote containers without blockquote markup (vBulletin `bbcode_quote`, Invision `ipsQuote`, SMF `quoteheader`). */
 export function isQuoteClass(cls: string): boolean {
-  return /(?:^|\s)[\w-]*quote(?:content|_container|box|block|text|header)?(?:\s|$)/i.test(cls) && !/(?:multi|button|btn|action|link|reply)/i.test(cls);
+  // Script hooks (`js-selectToQuote` on XenForo's message body) name what a click does, not a quote.
+  for (const c of cls.split(/\s+/)) {
+    if (/^[\w-]*quote(?:content|_container|box|block|text|header)?$/i.test(c) && !/^js-|select|toquote|multi|button|btn|action|link|reply/i.test(c)) return true;
+  }
+  return false;
 }
 
 /** Signature blocks: the author's standing text under each post, not part of what they wrote in it. */
