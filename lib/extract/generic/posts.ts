@@ -62,7 +62,8 @@ const NOT_NAME =
 function cleanName(raw: string): string {
   let s = raw.replace(/\s+/g, ' ').trim();
   s = s.replace(/^(?:by|von|par|posted by|written by|de|di|door|av|autor:?|author:?)\s+/i, '').replace(/^@/, '');
-  s = s.replace(/\s*(?:wrote|said|says|schrieb|a écrit|escribió|ha scritto)\s*:?$/i, '').replace(/\s*:$/, '');
+  // The verb comment templates put after the name ("Anna says:", WordPress in every locale).
+  s = s.replace(/\s*(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
   return s.trim();
 }
 
@@ -189,6 +190,8 @@ export class PostReader {
         }
       }
     }
+    // The visible name is the author element from now on: a nested set reading the same panel is no reply.
+    if (authorEl >= 0) author = authorEl;
     let body = this.bodyOf(m, nested, authorEl, time);
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
@@ -276,10 +279,10 @@ export function candidateGroups(ix: PageIndex): Group[] {
       i = ix.last[i]!;
       continue;
     }
-    const authorish = ix.nAuthor[i]! > 0 || f & F_AUTHOR_CLASS;
+    const authorish = ix.nAuthor[i]! > 0 || ix.nHint[i]! > 0;
     if (!authorish && !(ix.nTime[i]! > 0 && ix.nPerma[i]! > 0) && !(f & F_POST_TYPE)) {
       // Nothing below can be a post either.
-      if (ix.nAuthor[i] === 0 && ix.nTime[i] === 0 && ix.nPerma[i] === 0) i = ix.last[i]!;
+      if (ix.nAuthor[i] === 0 && ix.nHint[i] === 0 && ix.nTime[i] === 0 && ix.nPerma[i] === 0) i = ix.last[i]!;
       continue;
     }
     if (ix.text[i]! - ix.link[i]! < 2) continue;
@@ -300,7 +303,7 @@ export function quickScore(ix: PageIndex, g: Group): number {
   let withPerma = 0;
   let prose = 0;
   for (const m of g.members) {
-    if (ix.nAuthor[m]! > 0 || ix.flags[m]! & F_AUTHOR_CLASS) withAuthor++;
+    if (ix.nAuthor[m]! > 0 || ix.nHint[m]! > 0) withAuthor++;
     if (ix.nTime[m]! > 0) withTime++;
     if (ix.nPerma[m]! > 0) withPerma++;
     if (ix.text[m]! - ix.link[m]! - ix.skip[m]! >= 20) prose++;
@@ -373,7 +376,8 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   const titled = titledLinks(ix, found);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
-    for (const f of found) listingRows.push(f.block);
+    // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
+    if (n >= 4) for (const f of found) listingRows.push(f.block);
     return why('titled links');
   }
   // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.

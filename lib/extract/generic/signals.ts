@@ -50,6 +50,8 @@ const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|count|posts|joined|loc
 export function isAuthorClass(cls: string): boolean {
   for (const c of cls.split(/\s+/)) {
     if (!c) continue;
+    // WordPress marks a whole comment with who wrote it (`comment-author-anna`, `bypostauthor`).
+    if (/^comment-author-(?!name$|link$|info$)|^bypostauthor$|^byuser$/i.test(c)) continue;
     if (AUTHOR_WORD.test(c)) return true;
     if (/author|username|poster/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
   }

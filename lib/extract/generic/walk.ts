@@ -66,6 +66,8 @@ export interface PageIndex {
   skip: number[];
   /** Subtree counts outside quotes. */
   nAuthor: number[];
+  /** Subtree count of author hints (class or `rel` saying "author") outside quotes. */
+  nHint: number[];
   nTime: number[];
   nPerma: number[];
   /** Class attribute (or '') and id (or ''). */
@@ -108,7 +110,7 @@ const classMarks = new Map<string, number>();
 
 export function buildIndex(doc: Document): PageIndex {
   const ix: PageIndex = {
-    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nTime: [], nPerma: [],
+    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nTime: [], nPerma: [],
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
   const root = doc.body ?? doc.documentElement;
@@ -131,6 +133,7 @@ export function buildIndex(doc: Document): PageIndex {
     ix.link.push(0);
     ix.skip.push(0);
     ix.nAuthor.push(0);
+    ix.nHint.push(0);
     ix.nTime.push(0);
     ix.nPerma.push(0);
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
@@ -217,6 +220,7 @@ export function buildIndex(doc: Document): PageIndex {
     if (f & F_QUOTE) quoteDepth--;
     if (f & (F_CHROME | F_SIG)) chromeDepth--;
     if (f & (F_AUTHOR_LINK | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR)) ix.nAuthor[i]!++;
+    else if (f & F_AUTHOR_CLASS && !(f & F_IN_QUOTE)) ix.nHint[i]!++;
     if (f & F_TIME) ix.nTime[i]!++;
     if (f & (F_PERMA | F_POST_ID)) ix.nPerma[i]!++;
     // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
@@ -231,6 +235,7 @@ export function buildIndex(doc: Document): PageIndex {
       ix.link[p]! += ix.link[i]!;
       ix.skip[p]! += ix.skip[i]!;
       ix.nAuthor[p]! += ix.nAuthor[i]!;
+      ix.nHint[p]! += ix.nHint[i]!;
       ix.nTime[p]! += ix.nTime[i]!;
       ix.nPerma[p]! += ix.nPerma[i]!;
     }
