@@ -193,6 +193,7 @@ export class PostReader {
     // The visible name is the author element from now on: a nested set reading the same panel is no reply.
     if (authorEl >= 0) author = authorEl;
     let body = this.bodyOf(m, nested, authorEl, time);
+    if (body >= 0 && !nested.length) body = this.message(body);
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
@@ -219,6 +220,38 @@ export class PostReader {
       }
     }
     return { block: m, author, name, href, time, body, omit, perma, nested };
+  }
+
+  /**
+   * The message inside a body that also holds a short tool or date row ("[report] Sunday 8th March",
+   * "Sep 9, 2017 #1"): the child with nearly all the words, when what is left beside it is a few words
+   * outside any paragraph. A quote is never the message, and neither is one paragraph among others.
+   */
+  message(body: number): number {
+    const { ix } = this;
+    const words = (i: number) => ix.text[i]! - ix.skip[i]!;
+    for (;;) {
+      const total = words(body);
+      let inner = -1;
+      let inElements = 0;
+      for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
+        inElements += ix.text[c]!;
+        // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
+        const quote = ix.flags[c]! & F_QUOTE && words(c) < total;
+        if (words(c) >= 0.8 * total && !quote && !(ix.flags[c]! & (F_CHROME | F_SIG)) && BODY_TAGS.has(ix.tag[c]!) && ix.tag[c] !== 'p') inner = c;
+      }
+      if (inner < 0 || ix.text[body]! > inElements) return body;
+      let rest = 0;
+      let prose = false;
+      for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
+        // A subject line over the message ("Re: …") is a heading, not the post's words.
+        if (c === inner || words(c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
+        rest += words(c) - ix.link[c]!;
+        if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) prose = true;
+      }
+      if (prose || rest > 40) return body;
+      body = inner;
+    }
   }
 
   /**
