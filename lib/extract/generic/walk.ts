@@ -175,9 +175,13 @@ export function buildIndex(doc: Document): PageIndex {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
           }
-        } else if (TIME_ATTRS.includes(n) && !ix.stamps.has(i)) {
+        } else if (TIME_ATTRS.includes(n)) {
+          // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
+          // beside `datetime="…T14:53:34"`), whichever comes first.
+          const had = ix.stamps.get(i);
+          if (had && (had.strength > 2 || n === 'title')) continue;
           const s = stampOf(n, attr(name) ?? '', tag);
-          if (s) {
+          if (s && (!had || s.strength >= had.strength)) {
             f |= F_TIME;
             ix.stamps.set(i, s);
           }
@@ -226,6 +230,8 @@ export function buildIndex(doc: Document): PageIndex {
     // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
+    // A form around a whole post or page (ASP.NET pages, like buttons wired as forms) is no reply box.
+    if (ix.tag[i] === 'form' && (ix.nAuthor[i]! > 0 || ix.text[i]! - ix.link[i]! - ix.skip[i]! > 200)) ix.flags[i] = ix.flags[i]! & ~F_FURNITURE;
     // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
     // over whole paragraphs, is not one.
     if (ix.tag[i] === 'a' && ix.text[i]! <= 200) ix.link[i] = ix.text[i]!;
