@@ -68,7 +68,7 @@ function cleanName(raw: string): string {
 }
 
 function validName(s: string): boolean {
-  return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s);
+  return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s) && /[\p{L}\p{N}]/u.test(s) && !/\d:\d\d|\b\d{4}\b/.test(s);
 }
 
 /** The reader that turns a candidate group into posts; each call reads within one block. */
@@ -103,7 +103,7 @@ export class PostReader {
    * Reads block `m` (its nested blocks `nested` left out) as a post; null when it names no author.
    * `slot`: where other blocks of the template keep the author, for blocks whose author is not linked.
    */
-  read(m: number, nested: number[], slot: string | null): Found | null {
+  read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
     // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
@@ -126,7 +126,7 @@ export class PostReader {
         const a = ix.authors[k]!;
         if (!own(a)) continue;
         const n = this.nameAt(a);
-        if (!validName(n)) continue;
+        if (!validName(n) || banned?.has(n)) continue;
         author = a;
         name = n;
         href = ix.hrefs.get(a) ?? null;
@@ -138,7 +138,7 @@ export class PostReader {
         const a = ix.hints[k]!;
         if (!own(a) || ix.flags[a]! & F_IN_QUOTE) continue;
         const n = this.nameAt(a);
-        if (!validName(n)) continue;
+        if (!validName(n) || banned?.has(n)) continue;
         author = a;
         name = n;
         break;
@@ -194,6 +194,10 @@ export class PostReader {
     if (authorEl >= 0) author = authorEl;
     let body = this.bodyOf(m, nested, authorEl, time);
     if (body >= 0 && !nested.length) body = this.message(body);
+    if (!nested.length) {
+      const paired = this.pairedBody(m, body);
+      if (paired >= 0) return { block: m, author, name, href, time, body: paired, omit: [], perma, nested };
+    }
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
@@ -220,6 +224,30 @@ export class PostReader {
       }
     }
     return { block: m, author, name, href, time, body, omit, perma, nested };
+  }
+
+  /**
+   * Header and message in sibling rows (an old table layout's name-and-date row, then the text row;
+   * a byline div, then the message div): when the block holds no more than a subject line, the next
+   * sibling that names no author and is not page furniture, a list of links or a heading, and has more
+   * words than the block's own body, is its message.
+   */
+  pairedBody(m: number, body: number): number {
+    const { ix } = this;
+    const prose = (i: number) => (i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!);
+    const own = prose(body);
+    if (own >= 150) return -1;
+    const parent = ix.parent[m]!;
+    let s = ix.last[m]! + 1;
+    for (let step = 0; step < 3 && s < ix.els.length && ix.parent[s] === parent; step++, s = ix.last[s]! + 1) {
+      const f = ix.flags[s]!;
+      if (ix.nAuthor[s]! > 0 || ix.nHint[s]! > 0 || f & (F_POST_ID | F_POST_TYPE)) return -1;
+      if (prose(s) <= 0 || f & F_CHROME) continue;
+      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || prose(s) <= own) return -1;
+      const inner = this.bodyOf(s, [], -1, -1);
+      return inner >= 0 && prose(inner) * 10 >= prose(s) * 9 ? this.message(inner) : s;
+    }
+    return -1;
   }
 
   /**
@@ -374,9 +402,17 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
   const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // The same words on (nearly) every block of a long set, taken from a link, are a tool's label
+  // ("Post History", "Profile" in another language), not one person writing every post.
+  const counts = new Map<string, number>();
+  for (const f of first) if (f) counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
+  const banned = new Set<string>();
+  if (g.members.length >= 5) for (const [name, c] of counts) if (c >= g.members.length * 0.8) banned.add(name);
   const found: Found[] = [];
   for (let k = 0; k < g.members.length; k++) {
-    const f = first[k] ?? (slot ? reader.read(g.members[k]!, nest.get(g.members[k]!)!, slot) : null);
+    const m = g.members[k]!;
+    let f = first[k] ?? (slot ? reader.read(m, nest.get(m)!, slot) : null);
+    if (f && banned.has(f.name)) f = reader.read(m, nest.get(m)!, slot, banned) ?? f;
     if (f) found.push(f);
   }
   if (!found.length) return null;
@@ -474,7 +510,8 @@ export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): bo
   const blocks = outer.map((f) => f.block);
   const outerSet = new Set(blocks);
   for (const f of inner) {
-    if (outerSet.has(f.block) || authors.has(f.author)) return false;
+    // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
+    if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     const at = lowerBound(blocks, f.block + 1) - 1;
     const o = blocks[at];
     if (o === undefined || ix.last[o]! < f.block) return false;

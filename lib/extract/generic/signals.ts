@@ -12,7 +12,7 @@
  * Stack Exchange `/users/`, Askbot `/users/12/name/`, Blogger `/profile/`, Vanilla `/profile/`.
  */
 const PROFILE_HREF =
-  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|userinfo|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|\/user-\d|\/user\.php/i;
+  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|userinfo|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|[?&](?:user_?profile|userid|memberid|user_?id)=\d|\/user-\d|\/user\.php/i;
 /** Links that carry a profile word but are the reader's own account or a list, never an author. */
 const NOT_PROFILE = /ucp\.php|[?&]mode=(?:register|login|group)|\/(?:login|logout|register|signup|sign_up|signin|account\/|settings|preferences)\b|memberlist\.php(?:\?(?:mode=(?:leaders|team|searchuser)|first_char)|$)|action=(?:register|login)|\/members\/?$|\/users\/?$|\/u\/?$|mailto:|[?&](?:sort|order)=/i;
 
@@ -53,7 +53,7 @@ export function isAuthorClass(cls: string): boolean {
     // WordPress marks a whole comment with who wrote it (`comment-author-anna`, `bypostauthor`).
     if (/^comment-author-(?!name$|link$|info$)|^bypostauthor$|^byuser$/i.test(c)) continue;
     if (AUTHOR_WORD.test(c)) return true;
-    if (/author|username|poster/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
+    if (/author|username|poster|(?:user|account|member|nick|comment|profile)[-_]?name/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
   }
   return false;
 }
