@@ -408,13 +408,15 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   for (const f of first) if (f) counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
   const banned = new Set<string>();
   if (g.members.length >= 5) for (const [name, c] of counts) if (c >= g.members.length * 0.8) banned.add(name);
-  const found: Found[] = [];
-  for (let k = 0; k < g.members.length; k++) {
-    const m = g.members[k]!;
-    let f = first[k] ?? (slot ? reader.read(m, nest.get(m)!, slot) : null);
-    if (f && banned.has(f.name)) f = reader.read(m, nest.get(m)!, slot, banned) ?? f;
-    if (f) found.push(f);
+  let readings = g.members.map((m, k) => first[k] ?? (slot ? reader.read(m, nest.get(m)!, slot) : null));
+  if (banned.size) {
+    // Only when the blocks name someone else in another slot, and not one person throughout (a
+    // single author's thread stays theirs).
+    const alt = readings.map((f, k) => (f && banned.has(f.name) ? reader.read(g.members[k]!, nest.get(g.members[k]!)!, slot, banned) : f));
+    const named = alt.filter((f) => f && !banned.has(f.name));
+    if (named.length >= g.members.length * 0.8 && new Set(named.map((f) => f!.name)).size >= 2) readings = alt;
   }
+  const found = readings.filter((f): f is Found => !!f);
   if (!found.length) return null;
   const k = g.members.length;
   // Nearly every block must read as a post; a template where many do not is not understood.

@@ -103,7 +103,8 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
   const iso = isoDate(first) ?? isoDate(t) ?? (name === 'title' || name === 'data-date' ? parseForumDate(t) : null);
   if (!iso) return null;
   if (name === 'title' && NOT_POST_DATE.test(t)) return null;
-  return { iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
+  // .NET writes seven zero digits of fraction ("…T14:53:34.0000000"): the same second.
+  return { iso: iso.replace(/\.0+(?=$|Z|[+-]\d)/, ''), strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
 const classMarks = new Map<string, number>();
