@@ -83,6 +83,16 @@ export class PostReader {
     const { ix } = this;
     if (ix.flags[i]! & F_AUTHOR_ATTR) return cleanName(ix.attrNames.get(i) ?? '');
     if (ix.text[i]! <= 80) {
+      // A name slot that also holds a user title ("Django8 Inventar"): the name is the marked-up part.
+      const end = ix.last[i]!;
+      for (let k = i + 1; k <= end; k++) {
+        const t = ix.tag[k]!;
+        if (ix.text[k]! === 0 || ix.text[k] === ix.text[i]) continue;
+        if (t === 'a' || t === 'strong' || t === 'b' || t === 'cite' || ix.flags[k]! & F_AUTHOR_CLASS) {
+          const n = cleanName(this.lineOf(ix.els[k]!));
+          if (validName(n)) return n;
+        }
+      }
       const n = cleanName(this.lineOf(ix.els[i]!));
       if (validName(n)) return n;
     }

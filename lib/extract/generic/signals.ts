@@ -45,7 +45,7 @@ export const POST_TYPE = /schema\.org\/(?:Comment|DiscussionForumPosting|Answer|
 /** Class or id words that say "this is the author's name" in every engine's own dialect. */
 const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername)$/i;
 /** Class words that contain an author word but mark a panel, a title or a count, not a name. */
-const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
+const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|(?<!ac)count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
 
 export function isAuthorClass(cls: string): boolean {
   for (const c of cls.split(/\s+/)) {
@@ -53,7 +53,7 @@ export function isAuthorClass(cls: string): boolean {
     // WordPress marks a whole comment with who wrote it (`comment-author-anna`, `bypostauthor`).
     if (/^comment-author-(?!name$|link$|info$)|^bypostauthor$|^byuser$/i.test(c)) continue;
     if (AUTHOR_WORD.test(c)) return true;
-    if (/author|username|poster|(?:user|account|member|nick|comment|profile)[-_]?name/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
+    if (/author|username|poster|(?:user|account|member|nick|comment|profile)[-_]?name|profile[-_]?box|postprofile|user[-_]?box/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
   }
   return false;
 }
