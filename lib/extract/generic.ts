@@ -83,7 +83,9 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   const end = ix.last[body]!;
   for (let i = body + 1; i <= end; i++) {
     const f = ix.flags[i]!;
-    if (f & F_QUOTE && !(f & F_IN_QUOTE)) {
+    // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
+    // body that is itself a blockquote (XenForo 1's blockquote.messageText) is marked in-quote too.
+    if (f & F_QUOTE) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
       i = ix.last[i]!;

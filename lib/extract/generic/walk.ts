@@ -114,7 +114,9 @@ export function buildIndex(doc: Document): PageIndex {
     els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nTime: [], nPerma: [],
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
-  const root = doc.body ?? doc.documentElement;
+  // A page with two <body> tags (one empty, from a template include) keeps its content in the second:
+  // then the whole document is walked.
+  const root = doc.body?.firstChild ? doc.body : doc.documentElement;
   if (!root) return ix;
   const stack: number[] = [];
   let quoteDepth = 0;
