@@ -62,17 +62,43 @@ export function readPosts(ix: PageIndex): Found[] | null {
   if (!readings.length) return null;
   // Best score first; between readings of the same blocks at two levels, the inner (smaller) one.
   readings.sort((a, b) => b.score - a.score || ix.text[a.found[0]!.block]! - ix.text[b.found[0]!.block]!);
-  const best = readings[0]!;
+  let best = readings[0]!;
+  // Comments under posts (Stack Exchange, Askbot) can outnumber the posts and outscore them: when the
+  // best set lies inside the blocks of another good set, that one is the thread and these are its replies.
+  let outer: Reading | null = null;
+  for (const r of readings.slice(1)) {
+    if (r.found.length < 2 || r.score < best.score * 0.4 || !isInnerThread(ix, r.found, best.found)) continue;
+    if (!outer || r.score > outer.score) outer = r;
+  }
+  if (outer) {
+    readings.splice(readings.indexOf(outer), 1);
+    readings.unshift(outer);
+    best = outer;
+  }
   let found = best.found;
   for (const r of readings.slice(1)) {
     if (r.found.length < 2 || !isInnerThread(ix, found, r.found)) continue;
     const blocks = new Set(found.map((f) => f.block));
     const extra = r.found.filter((f) => !blocks.has(f.block));
-    // The outer posts lose the nested ones' words.
-    const merged = [...found.map((f) => ({ ...f })), ...extra].sort((a, b) => a.block - b.block);
-    found = merged;
+    // The outer posts are read again around the nested ones: their words, author and time are their own.
+    const outerPosts = found.map((f) => {
+      const inside = topLevel(ix, [...f.nested, ...extra.map((e) => e.block)].filter((b) => b > f.block && b <= ix.last[f.block]!));
+      if (!inside.length) return f;
+      return reader.read(f.block, inside, null) ?? { ...f, nested: inside };
+    });
+    found = [...outerPosts, ...extra].sort((a, b) => a.block - b.block);
   }
   return found;
+}
+
+/** The blocks of a list not inside another of them, in document order. */
+function topLevel(ix: PageIndex, blocks: number[]): number[] {
+  const out: number[] = [];
+  for (const b of [...new Set(blocks)].sort((x, y) => x - y)) {
+    const prev = out[out.length - 1];
+    if (prev === undefined || b > ix.last[prev]!) out.push(b);
+  }
+  return out;
 }
 
 /** Elements of the body left out of its text: quotes, signatures, chrome. */
