@@ -14,6 +14,8 @@ import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, re
  * than none: when no set reads as a discussion it returns null.
  */
 
+const LEADING_VERB = /^\s*(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:\s*/i;
+
 /** How many candidate sets are read in full: the rest are ranked out by their subtree sums. */
 const READ_GROUPS = 10;
 const DEBUG = typeof process !== 'undefined' && !!process.env?.GLEANER_DEBUG_GENERIC;
@@ -138,7 +140,8 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
     }
     for (const n of nestedEls) skip.add(n);
     const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
-    text = parts.text;
+    // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
+    text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
   }

@@ -208,6 +208,19 @@ export class PostReader {
       const paired = this.pairedBody(m, body);
       if (paired >= 0) return { block: m, author, name, href, time, body: paired, omit: [], perma, nested };
     }
+    if (body < 0 && !nested.length && time !== m && author !== m) {
+      // The words written straight into the block, between its byline elements ("<strong>Vega</strong>
+      // Says: <time>…</time> The only one…"): the block is the body, less the byline's elements.
+      let inElements = 0;
+      const left: number[] = [];
+      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
+      for (let c = m + 1; c <= end; c = ix.last[c]! + 1) {
+        inElements += ix.text[c]!;
+        const f = ix.flags[c]!;
+        if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
+      }
+      if (ix.text[m]! - inElements >= 20) return { block: m, author, name, href, time, body: m, omit: left, perma, nested };
+    }
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):

@@ -47,6 +47,11 @@ const CONTROL = new Set(['button', 'input', 'label']);
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
 const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
 
+/** The verb after a commenter's name written as plain text ("<strong>Vega</strong> Says:", "X schrieb:"). */
+const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
+/** Elements a name is set in. */
+const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
+
 export interface Stamp {
   iso: string;
   /** 3 a `<time datetime>`, 2 another machine stamp (title, data-time), 1 a text date with a clock, 0 a date alone. */
@@ -119,6 +124,7 @@ export function buildIndex(doc: Document): PageIndex {
   const root = doc.body?.firstChild ? doc.body : doc.documentElement;
   if (!root) return ix;
   const stack: number[] = [];
+  let hintsUnsorted = false;
   let quoteDepth = 0;
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
@@ -233,6 +239,7 @@ export function buildIndex(doc: Document): PageIndex {
     // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
+    lastClosed = i;
     // A form around a whole post or page (ASP.NET pages, like buttons wired as forms) is no reply box.
     if (ix.tag[i] === 'form' && (ix.nAuthor[i]! > 0 || ix.text[i]! - ix.link[i]! - ix.skip[i]! > 200)) ix.flags[i] = ix.flags[i]! & ~F_FURNITURE;
     // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
@@ -250,10 +257,22 @@ export function buildIndex(doc: Document): PageIndex {
     }
   };
 
+  /** The element closed last, for a name followed by its verb in the text after it ("<b>Anna</b> says:"). */
+  let lastClosed = -1;
   const addText = (v: string, at: number) => {
     const t = v.trim();
     if (!t) return;
     const n = t.length;
+    if (n <= 12 && lastClosed > at && ix.parent[lastClosed] === at && SAYS.test(t) && quoteDepth === 0) {
+      const e = lastClosed;
+      if (NAME_TAGS.has(ix.tag[e]!) && ix.text[e]! > 0 && ix.text[e]! <= 40 && !(ix.flags[e]! & (F_AUTHOR_CLASS | F_AUTHOR_LINK | F_AUTHOR_ATTR))) {
+        ix.flags[e] = ix.flags[e]! | F_AUTHOR_CLASS;
+        ix.hints.push(e);
+        hintsUnsorted = true;
+        ix.nHint[e]!++;
+        ix.nHint[at]!++;
+      }
+    }
     ix.text[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
@@ -296,6 +315,7 @@ export function buildIndex(doc: Document): PageIndex {
   }
   // Times found in text were marked after their element opened; keep `times` in document order.
   ix.times.sort((a, b) => a - b);
+  if (hintsUnsorted) ix.hints.sort((a, b) => a - b);
   return ix;
 }
 
