@@ -283,26 +283,36 @@ export class PostReader {
     const words = (i: number) => ix.text[i]! - ix.skip[i]!;
     for (;;) {
       const total = words(body);
+      const prose = (i: number) => words(i) - ix.link[i]!;
       let inner = -1;
       let inElements = 0;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         inElements += ix.text[c]!;
         // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
         const quote = ix.flags[c]! & F_QUOTE && words(c) < total;
-        if (words(c) >= 0.8 * total && !quote && !(ix.flags[c]! & (F_CHROME | F_SIG)) && BODY_TAGS.has(ix.tag[c]!) && ix.tag[c] !== 'p') inner = c;
+        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !BODY_TAGS.has(ix.tag[c]!) || ix.tag[c] === 'p') continue;
+        if (prose(c) > 0 && (inner < 0 || prose(c) > prose(inner)) && !this.holdsFurniture(c)) inner = c;
       }
       if (inner < 0 || ix.text[body]! > inElements) return body;
       let rest = 0;
-      let prose = false;
+      let paragraph = false;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         // A subject line over the message ("Re: …") is a heading, not the post's words.
         if (c === inner || words(c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
-        rest += words(c) - ix.link[c]!;
-        if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) prose = true;
+        rest += Math.max(0, prose(c));
+        if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) paragraph = true;
       }
-      if (prose || rest > 40) return body;
+      // Links-only rows (likes, tools) weigh nothing; a few words beside many more are a date or a label.
+      if (paragraph || rest > 40 || prose(inner) < 2 * rest) return body;
       body = inner;
     }
+  }
+
+  /** Whether a form, nav or aside lies in element `i` (a hidden reply box beside a short message). */
+  holdsFurniture(i: number): boolean {
+    const { ix } = this;
+    for (let k = i; k <= ix.last[i]!; k++) if (ix.flags[k]! & F_FURNITURE) return true;
+    return false;
   }
 
   /**
