@@ -126,6 +126,29 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   return { skip, quotes, chrome };
 }
 
+/**
+ * Plain-text quoting, where a site has no quote markup (Hacker News, mail archives, plain forums): a
+ * line starting with ">" quotes someone. Those lines are quotes (whose, the page does not say) and left
+ * out of the post's own words.
+ */
+function plainQuotes(text: string): { text: string; quotes: PostInput['quotes'] } {
+  const own: string[] = [];
+  const quotes: PostInput['quotes'] = [];
+  let open = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('>')) {
+      const q = line.replace(/^>+\s?/, '');
+      if (open && quotes.length) quotes[quotes.length - 1]!.text += `\n${q}`;
+      else quotes.push({ postId: null, author: null, text: q });
+      open = true;
+    } else {
+      if (line.trim()) open = false;
+      own.push(line);
+    }
+  }
+  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
+}
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
 function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
   const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
@@ -144,6 +167,11 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
     text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+    if (/^>/m.test(text)) {
+      const split = plainQuotes(text);
+      text = split.text;
+      quotes = [...quotes, ...split.quotes];
+    }
   }
   const blockEl = ix.els[f.block]!;
   const ownId = ix.id[f.block] || (f.perma >= 0 ? ix.id[f.perma] || ix.els[f.perma]!.getAttribute('name') || ix.els[f.perma]!.getAttribute('href') || '' : '');
