@@ -339,6 +339,11 @@ export class PostReader {
         continue;
       }
       if (!BODY_TAGS.has(ix.tag[i]!) || holds(i, author) || holds(i, time)) continue;
+      // A user panel of "Joined: … Messages: …" pairs is about the member, not a message.
+      if (ix.nLabel[i]! >= 3 && ix.text[i]! < ix.nLabel[i]! * 50) {
+        i = ix.last[i]!;
+        continue;
+      }
       if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
       const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
       if (score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i))) {

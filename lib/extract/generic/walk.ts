@@ -49,6 +49,8 @@ const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|e
 
 /** The verb after a commenter's name written as plain text ("<strong>Vega</strong> Says:", "X schrieb:"). */
 const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
+/** The line a quote box opens with, when the box has no quote markup of its own. */
+const ORIGINALLY = /^(?:originally posted by|zitat von|ursprünglich (?:geschrieben|gepostet) von|message d'origine (?:de|par)|cita de|originalmente (?:escrito|publicado) por|originariamente inviato da|citaat van)\b/i;
 /** Elements a name is set in. */
 const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
 
@@ -73,6 +75,8 @@ export interface PageIndex {
   nAuthor: number[];
   /** Subtree count of author hints (class or `rel` saying "author") outside quotes. */
   nHint: number[];
+  /** Subtree count of short "Label:" texts ("Joined:", "Messages:"), which fill a user panel. */
+  nLabel: number[];
   nTime: number[];
   nPerma: number[];
   /** Class attribute (or '') and id (or ''). */
@@ -116,7 +120,7 @@ const classMarks = new Map<string, number>();
 
 export function buildIndex(doc: Document): PageIndex {
   const ix: PageIndex = {
-    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nTime: [], nPerma: [],
+    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nLabel: [], nTime: [], nPerma: [],
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
   // A page with two <body> tags (one empty, from a template include) keeps its content in the second:
@@ -143,6 +147,7 @@ export function buildIndex(doc: Document): PageIndex {
     ix.skip.push(0);
     ix.nAuthor.push(0);
     ix.nHint.push(0);
+    ix.nLabel.push(0);
     ix.nTime.push(0);
     ix.nPerma.push(0);
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
@@ -252,6 +257,7 @@ export function buildIndex(doc: Document): PageIndex {
       ix.skip[p]! += ix.skip[i]!;
       ix.nAuthor[p]! += ix.nAuthor[i]!;
       ix.nHint[p]! += ix.nHint[i]!;
+      ix.nLabel[p]! += ix.nLabel[i]!;
       ix.nTime[p]! += ix.nTime[i]!;
       ix.nPerma[p]! += ix.nPerma[i]!;
     }
@@ -263,6 +269,24 @@ export function buildIndex(doc: Document): PageIndex {
     const t = v.trim();
     if (!t) return;
     const n = t.length;
+    if (n <= 25 && t.endsWith(':')) ix.nLabel[at]!++;
+    if (quoteDepth === 0 && n <= 200 && ORIGINALLY.test(t)) {
+      // A quote box without quote markup (vBulletin 3: a table holding "Originally Posted by X" and the
+      // words): the nearest table or blockquote around the line, else the line's own container, is the quote.
+      let q = -1;
+      for (let k = stack.length - 1, up = 0; k > 0 && up < 5; k--, up++) {
+        const e = stack[k]!;
+        if (ix.tag[e] === 'table' || ix.tag[e] === 'blockquote') {
+          q = e;
+          break;
+        }
+      }
+      if (q < 0 && ix.text[at]! === 0 && stack.length > 1) q = ix.parent[at]!;
+      if (q > 0 && !(ix.flags[q]! & F_QUOTE)) {
+        ix.flags[q] = ix.flags[q]! | F_QUOTE;
+        quoteDepth++;
+      }
+    }
     if (n <= 12 && lastClosed > at && ix.parent[lastClosed] === at && SAYS.test(t) && quoteDepth === 0) {
       const e = lastClosed;
       if (NAME_TAGS.has(ix.tag[e]!) && ix.text[e]! > 0 && ix.text[e]! <= 40 && !(ix.flags[e]! & (F_AUTHOR_CLASS | F_AUTHOR_LINK | F_AUTHOR_ATTR))) {
