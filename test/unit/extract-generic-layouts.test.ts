@@ -112,6 +112,30 @@ describe('generic reader: layouts read by structure', () => {
     expect(t?.posts.map((p) => p.author.name)).toEqual([...NAMES, ...NAMES.slice(0, 2)]);
   });
 
+  it('leaves out a quote box that has no quote markup, only its "Originally Posted by" line', () => {
+    const items = NAMES.map(
+      (n, i) =>
+        `<div id="post${1000 + i}"><a class="bigusername" href="/member.php?u=${i + 5}">${n}</a> <span>Apr 11, 2020, 1:0${i} PM</span><div id="post_message_${1000 + i}">` +
+        (i ? `<div style="margin:20px"><div class="smallfont">Quote:</div><table><tr><td class="alt2"><div>Originally Posted by <strong>${NAMES[i - 1]}</strong></div><div>${WORDS[i - 1]}</div></td></tr></table></div>` : '') +
+        `${WORDS[i]}</div></div>`,
+    );
+    const t = read(`<div id="posts">${items.join('')}</div>`);
+    expect(t?.posts.map((p) => p.text)).toEqual(WORDS);
+    expect(t?.posts.map((p) => p.quotes.length)).toEqual([0, 1, 1, 1]);
+  });
+
+  it('never takes a user panel of "Label:" pairs for a short post', () => {
+    const short = ['Aldo, and it is not even close.', 'Undisputed and untainted, the best.', 'Jones, easily, whatever the rest say.', 'Too early to say, ask me next year.'];
+    const items = NAMES.map(
+      (n, i) =>
+        `<li class="message" id="post-${1100 + i}" data-author="${n}"><div class="userinfo"><a class="username" href="/members/${i}/">${n}</a>` +
+        `<dl><dt>Joined:</dt><dd>Jul 12, 2018</dd><dt>Messages:</dt><dd>2,445</dd><dt>Likes Received:</dt><dd>10</dd><dt>Location:</dt><dd>Somewhere far away</dd></dl></div>` +
+        `<div class="messageInfo"><div class="text">${short[i]}</div><a href="/posts/${1100 + i}/"><span title="Feb 23, 2019 at 11:2${i} AM">Feb 23, 2019</span></a></div></li>`,
+    );
+    const t = read(`<ol>${items.join('')}</ol>`);
+    expect(t?.posts.map((p) => p.text)).toEqual(short);
+  });
+
   it('walks a page whose first <body> is empty and whose content follows in a second one', () => {
     const items = NAMES.map((n, i) => `<div class="post" id="p${900 + i}"><a href="/memberlist.php?mode=viewprofile&u=${i + 2}">${n}</a> <span>Tue Dec 3${i % 2}, 2019 2:2${i} pm</span><div class="content">${WORDS[i]}</div></div>`);
     const html = `<!doctype html><html><head><title>T</title></head><body></body><body class="node">${items.join('')}</body></html>`;
