@@ -131,9 +131,9 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
  * line starting with ">" quotes someone. Those lines are quotes (whose, the page does not say) and left
  * out of the post's own words.
  */
-function plainQuotes(text: string): { text: string; quotes: PostInput['quotes'] } {
+function plainQuotes(text: string): { text: string; quotes: NonNullable<PostInput['quotes']> } {
   const own: string[] = [];
-  const quotes: PostInput['quotes'] = [];
+  const quotes: NonNullable<PostInput['quotes']> = [];
   let open = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('>')) {
@@ -154,7 +154,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
   const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
   let text = '';
   let html = '';
-  let quotes: PostInput['quotes'] = [];
+  let quotes: NonNullable<PostInput['quotes']> = [];
   if (bodyEl) {
     const { skip, quotes: qs, chrome } = skipped(ix, f.body);
     for (const o of f.omit) {
