@@ -491,6 +491,9 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   }
   // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
   if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return why(`prose ${prose} linkHeavy ${linkHeavy} bodyless ${bodyless} of ${n}`);
+  // Two or three blocks are as likely the page's own regions (its header and main column): each must
+  // read as a post with words of its own.
+  if (n <= 3 && (prose < n || bodyless)) return why(`a short set with ${n - prose} blocks without prose`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
   const top = Math.max(...names.values());
   const sameAuthor = n >= 4 && top === n;
