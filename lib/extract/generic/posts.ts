@@ -201,7 +201,10 @@ export class PostReader {
       }
     }
     // The visible name is the author element from now on: a nested set reading the same panel is no reply.
-    if (authorEl >= 0) author = authorEl;
+    if (authorEl >= 0) {
+      author = authorEl;
+      href ??= ix.hrefs.get(authorEl) ?? null;
+    }
     let body = this.bodyOf(m, nested, authorEl, time);
     if (body >= 0 && !nested.length) body = this.message(body);
     if (!nested.length) {

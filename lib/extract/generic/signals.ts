@@ -12,7 +12,7 @@
  * Stack Exchange `/users/`, Askbot `/users/12/name/`, Blogger `/profile/`, Vanilla `/profile/`.
  */
 const PROFILE_HREF =
-  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|user_?info|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|[?&](?:user_?profile|userid|memberid|user_?id)=\d|\/user-\d|\/user\.php/i;
+  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|user_?info|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|[?&]user_?profile=\d|\/user-\d|\/user\.php/i;
 /** Links that carry a profile word but are the reader's own account or a list, never an author. */
 const NOT_PROFILE = /ucp\.php|[?&]mode=(?:register|login|group)|\/(?:login|logout|register|signup|sign_up|signin|account\/|settings|preferences)\b|memberlist\.php(?:\?(?:mode=(?:leaders|team|searchuser)|first_char)|$)|action=(?:register|login)|\/members\/?$|\/users\/?$|\/u\/?$|mailto:|[?&](?:sort|order)=/i;
 
