@@ -55,6 +55,8 @@ export function classKey(cls: string): string {
 
 const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
 
+const EDIT_NOTICE = /^(?:last )?edited\b|^zuletzt (?:bearbeitet|geändert)|^dernière (?:modification|édition)|^modifié|^editado|^modificato/i;
+
 /** Words that are never a person's name, though they sit in profile links and name slots. */
 const NOT_NAME =
   /^(?:profile|view profile|user profile|pm|send pm|private message|message|send message|website|www|homepage|e-?mail|find|find posts|find all posts|posts|search|follow|ignore|report|quote|reply|avatar|offline|online|more|members?|users?|guest|anonymous user|view|log ?in|sign ?in|register|\d+ (?:posts?|comments?|replies))$/i;
@@ -211,7 +213,8 @@ export class PostReader {
       const paired = this.pairedBody(m, body);
       if (paired >= 0) return { block: m, author, name, href, time, body: paired, omit: [], perma, nested };
     }
-    if (body < 0 && !nested.length && time !== m && author !== m) {
+    // An edit notice ("Last edited by X on …, edited 2 times") names someone beside loose words: no post.
+    if (body < 0 && !nested.length && time !== m && author !== m && !(ix.text[m]! <= 300 && EDIT_NOTICE.test(this.lineOf(ix.els[m]!)))) {
       // The words written straight into the block, between its byline elements ("<strong>Vega</strong>
       // Says: <time>…</time> The only one…"): the block is the body, less the byline's elements.
       let inElements = 0;

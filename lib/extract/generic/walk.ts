@@ -51,6 +51,8 @@ const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|e
 const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
 /** The line a quote box opens with, when the box has no quote markup of its own. */
 const ORIGINALLY = /^(?:originally posted by|zitat von|ursprünglich (?:geschrieben|gepostet) von|message d'origine (?:de|par)|cita de|originalmente (?:escrito|publicado) por|originariamente inviato da|citaat van)\b/i;
+/** A date told as the time of an edit ("Last edited: …", "fucked around with this message at …"), not of the post. */
+const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
 /** Elements a name is set in. */
 const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
 
@@ -301,7 +303,7 @@ export function buildIndex(doc: Document): PageIndex {
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
       const iso = parseForumDate(t);
-      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t)) {
+      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t) && !EDITED.test(t) && !EDITED.test(prevText)) {
         ix.flags[at]! |= F_TIME;
         ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(t) ? 1 : 0 });
         ix.times.push(at);
