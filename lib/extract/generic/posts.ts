@@ -95,7 +95,7 @@ export class PostReader {
           if (validName(n)) return n;
         }
       }
-      const n = cleanName(this.lineOf(ix.els[i]!));
+      const n = cleanName(this.withoutMarks(i));
       if (validName(n)) return n;
     }
     // A panel or a byline: its first link, strong or name-marked element with a short text.
@@ -109,6 +109,26 @@ export class PostReader {
       }
     }
     return '';
+  }
+
+  /**
+   * An element's words without the marks set beside a name in elements of their own: a reputation count
+   * ("Alex 5"), a subscriber or status sign ("+Human.Online").
+   */
+  withoutMarks(i: number): string {
+    const { ix } = this;
+    let s = this.lineOf(ix.els[i]!);
+    const end = ix.last[i]!;
+    for (let k = i + 1; k <= end; k++) {
+      const n = ix.text[k]!;
+      if (n === 0 || n > 12) continue;
+      const t = this.lineOf(ix.els[k]!);
+      if (!/^(?:[+\-•*†]|[+\-]?[\d.,]+[kKmM]?)$/.test(t)) continue;
+      if (s.endsWith(t)) s = s.slice(0, -t.length).trim();
+      else if (s.startsWith(t)) s = s.slice(t.length).trim();
+      k = ix.last[k]!;
+    }
+    return s;
   }
 
   /**
