@@ -2,7 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
 import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -90,7 +90,62 @@ export function readPosts(ix: PageIndex): Found[] | null {
     });
     found = [...outerPosts, ...extra].sort((a, b) => a.block - b.block);
   }
-  return found;
+  const opening = openingPost(ix, reader, found);
+  return opening ? [opening, ...found] : found;
+}
+
+/** The most frequent value of a list, or null. */
+function commonest(values: string[]): string | null {
+  const n = new Map<string, number>();
+  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [v, c] of n) if (best === null || c > n.get(best)!) best = v;
+  return best;
+}
+
+/**
+ * The opening post, when it is built from another template than the replies (a discussion's first
+ * message, a question above its answers): the nearest element before the first reply whose tag and
+ * class are those of the replies' bodies, with an author of its own in a container that holds no reply.
+ */
+function openingPost(ix: PageIndex, reader: PostReader, found: Found[]): Found | null {
+  if (found.length < 2) return null;
+  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const bodySig = commonest(found.filter((f) => f.body >= 0 && ix.cls[f.body]).map((f) => sig(f.body)));
+  if (!bodySig || bodySig.endsWith('.')) return null;
+  const first = found[0]!.block;
+  let body = -1;
+  for (let i = first - 1; i > 0; i--) {
+    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || sig(i) !== bodySig) continue;
+    if (ix.text[i]! - ix.skip[i]! - ix.link[i]! >= 20) body = i;
+    break;
+  }
+  if (body < 0) return null;
+  const outside = (k: number) => k < body || k > ix.last[body]!;
+  for (let a = ix.parent[body]!, up = 0; a > 0 && up < 6 && ix.last[a]! < first; a = ix.parent[a]!, up++) {
+    for (const list of [ix.authors, ix.hints]) {
+      for (let k = lowerBound(list, a); k < list.length && list[k]! <= ix.last[a]!; k++) {
+        const at = list[k]!;
+        if (!outside(at) || ix.flags[at]! & F_IN_QUOTE) continue;
+        const name = reader.nameAt(at);
+        if (!name || name.length > 60) continue;
+        let time = -1;
+        let best = -1;
+        for (let t = lowerBound(ix.times, a); t < ix.times.length && ix.times[t]! <= ix.last[a]!; t++) {
+          const x = ix.times[t]!;
+          const st = ix.stamps.get(x)!.strength;
+          if (outside(x) && !(ix.flags[x]! & F_IN_QUOTE) && st > best) {
+            best = st;
+            time = x;
+          }
+        }
+        const pk = lowerBound(ix.permas, a);
+        const perma = pk < ix.permas.length && ix.permas[pk]! <= ix.last[a]! ? ix.permas[pk]! : -1;
+        return { block: a, author: at, name, href: ix.hrefs.get(at) ?? null, time, body, omit: [], perma, nested: [] };
+      }
+    }
+  }
+  return null;
 }
 
 /** The blocks of a list not inside another of them, in document order. */

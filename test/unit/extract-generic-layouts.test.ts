@@ -136,6 +136,21 @@ describe('generic reader: layouts read by structure', () => {
     expect(t?.posts.map((p) => p.text)).toEqual(short);
   });
 
+  it('reads the opening post built from another template than the replies, by its body like theirs', () => {
+    const opening =
+      `<div class="Discussion"><h1>Pump pressure</h1><div class="DiscussionMeta"><span class="Author"><a href="/profile/${NAMES[3]}">${NAMES[3]}</a></span>` +
+      `<time datetime="2019-05-01T08:00:00+00:00">May 1</time></div><div class="Message userContent">${WORDS[3]}</div></div>`;
+    const replies = NAMES.slice(0, 3).map(
+      (n, i) =>
+        `<li class="ItemComment" id="Comment_${1200 + i}"><div class="Meta"><a class="Username" href="/profile/${n}">${n}</a>` +
+        `<time datetime="2019-05-0${i + 2}T08:00:00+00:00">May ${i + 2}</time></div><div class="Message userContent">${WORDS[i]}</div></li>`,
+    );
+    const t = read(`${opening}<ul class="Comments">${replies.join('')}</ul>`);
+    expect(t?.posts.map((p) => p.author.name)).toEqual([NAMES[3], ...NAMES.slice(0, 3)]);
+    expect(t?.posts.map((p) => p.text)).toEqual([WORDS[3], ...WORDS.slice(0, 3)]);
+    expect(t?.posts[0]!.publishedAt).toBe('2019-05-01T08:00:00+00:00');
+  });
+
   it('walks a page whose first <body> is empty and whose content follows in a second one', () => {
     const items = NAMES.map((n, i) => `<div class="post" id="p${900 + i}"><a href="/memberlist.php?mode=viewprofile&u=${i + 2}">${n}</a> <span>Tue Dec 3${i % 2}, 2019 2:2${i} pm</span><div class="content">${WORDS[i]}</div></div>`);
     const html = `<!doctype html><html><head><title>T</title></head><body></body><body class="node">${items.join('')}</body></html>`;
