@@ -2,7 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
 import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -13,6 +13,8 @@ import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, re
  * (generic/posts.ts). A wrong thread (a topic list read as posts, a sidebar read as replies) is worse
  * than none: when no set reads as a discussion it returns null.
  */
+
+const LEADING_VERB = /^\s*(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:\s*/i;
 
 /** How many candidate sets are read in full: the rest are ranked out by their subtree sums. */
 const READ_GROUPS = 10;
@@ -62,17 +64,98 @@ export function readPosts(ix: PageIndex): Found[] | null {
   if (!readings.length) return null;
   // Best score first; between readings of the same blocks at two levels, the inner (smaller) one.
   readings.sort((a, b) => b.score - a.score || ix.text[a.found[0]!.block]! - ix.text[b.found[0]!.block]!);
-  const best = readings[0]!;
+  let best = readings[0]!;
+  // Comments under posts (Stack Exchange, Askbot) can outnumber the posts and outscore them: when the
+  // best set lies inside the blocks of another good set, that one is the thread and these are its replies.
+  let outer: Reading | null = null;
+  for (const r of readings.slice(1)) {
+    if (r.found.length < 2 || r.score < best.score * 0.4 || !isInnerThread(ix, r.found, best.found)) continue;
+    if (!outer || r.score > outer.score) outer = r;
+  }
+  if (outer) {
+    readings.splice(readings.indexOf(outer), 1);
+    readings.unshift(outer);
+    best = outer;
+  }
   let found = best.found;
   for (const r of readings.slice(1)) {
     if (r.found.length < 2 || !isInnerThread(ix, found, r.found)) continue;
     const blocks = new Set(found.map((f) => f.block));
     const extra = r.found.filter((f) => !blocks.has(f.block));
-    // The outer posts lose the nested ones' words.
-    const merged = [...found.map((f) => ({ ...f })), ...extra].sort((a, b) => a.block - b.block);
-    found = merged;
+    // The outer posts are read again around the nested ones: their words, author and time are their own.
+    const outerPosts = found.map((f) => {
+      const inside = topLevel(ix, [...f.nested, ...extra.map((e) => e.block)].filter((b) => b > f.block && b <= ix.last[f.block]!));
+      if (!inside.length) return f;
+      return reader.read(f.block, inside, null) ?? { ...f, nested: inside };
+    });
+    found = [...outerPosts, ...extra].sort((a, b) => a.block - b.block);
   }
-  return found;
+  const opening = openingPost(ix, reader, found);
+  return opening ? [opening, ...found] : found;
+}
+
+/** The most frequent value of a list, or null. */
+function commonest(values: string[]): string | null {
+  const n = new Map<string, number>();
+  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [v, c] of n) if (best === null || c > n.get(best)!) best = v;
+  return best;
+}
+
+/**
+ * The opening post, when it is built from another template than the replies (a discussion's first
+ * message, a question above its answers): the nearest element before the first reply whose tag and
+ * class are those of the replies' bodies, with an author of its own in a container that holds no reply.
+ */
+function openingPost(ix: PageIndex, reader: PostReader, found: Found[]): Found | null {
+  if (found.length < 2) return null;
+  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const bodySig = commonest(found.filter((f) => f.body >= 0 && ix.cls[f.body]).map((f) => sig(f.body)));
+  if (!bodySig || bodySig.endsWith('.')) return null;
+  const first = found[0]!.block;
+  let body = -1;
+  for (let i = first - 1; i > 0; i--) {
+    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || sig(i) !== bodySig) continue;
+    if (ix.text[i]! - ix.skip[i]! - ix.link[i]! >= 20) body = i;
+    break;
+  }
+  if (body < 0) return null;
+  const outside = (k: number) => k < body || k > ix.last[body]!;
+  for (let a = ix.parent[body]!, up = 0; a > 0 && up < 6 && ix.last[a]! < first; a = ix.parent[a]!, up++) {
+    for (const list of [ix.authors, ix.hints]) {
+      for (let k = lowerBound(list, a); k < list.length && list[k]! <= ix.last[a]!; k++) {
+        const at = list[k]!;
+        if (!outside(at) || ix.flags[at]! & F_IN_QUOTE) continue;
+        const name = reader.nameAt(at);
+        if (!name || name.length > 60) continue;
+        let time = -1;
+        let best = -1;
+        for (let t = lowerBound(ix.times, a); t < ix.times.length && ix.times[t]! <= ix.last[a]!; t++) {
+          const x = ix.times[t]!;
+          const st = ix.stamps.get(x)!.strength;
+          if (outside(x) && !(ix.flags[x]! & F_IN_QUOTE) && st > best) {
+            best = st;
+            time = x;
+          }
+        }
+        const pk = lowerBound(ix.permas, a);
+        const perma = pk < ix.permas.length && ix.permas[pk]! <= ix.last[a]! ? ix.permas[pk]! : -1;
+        return { block: a, author: at, name, href: ix.hrefs.get(at) ?? null, time, body, omit: [], perma, nested: [] };
+      }
+    }
+  }
+  return null;
+}
+
+/** The blocks of a list not inside another of them, in document order. */
+function topLevel(ix: PageIndex, blocks: number[]): number[] {
+  const out: number[] = [];
+  for (const b of [...new Set(blocks)].sort((x, y) => x - y)) {
+    const prev = out[out.length - 1];
+    if (prev === undefined || b > ix.last[prev]!) out.push(b);
+  }
+  return out;
 }
 
 /** Elements of the body left out of its text: quotes, signatures, chrome. */
@@ -83,7 +166,9 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   const end = ix.last[body]!;
   for (let i = body + 1; i <= end; i++) {
     const f = ix.flags[i]!;
-    if (f & F_QUOTE && !(f & F_IN_QUOTE)) {
+    // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
+    // body that is itself a blockquote (XenForo 1's blockquote.messageText) is marked in-quote too.
+    if (f & F_QUOTE) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
       i = ix.last[i]!;
@@ -96,12 +181,35 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   return { skip, quotes, chrome };
 }
 
+/**
+ * Plain-text quoting, where a site has no quote markup (Hacker News, mail archives, plain forums): a
+ * line starting with ">" quotes someone. Those lines are quotes (whose, the page does not say) and left
+ * out of the post's own words.
+ */
+function plainQuotes(text: string): { text: string; quotes: NonNullable<PostInput['quotes']> } {
+  const own: string[] = [];
+  const quotes: NonNullable<PostInput['quotes']> = [];
+  let open = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('>')) {
+      const q = line.replace(/^>+\s?/, '');
+      if (open && quotes.length) quotes[quotes.length - 1]!.text += `\n${q}`;
+      else quotes.push({ postId: null, author: null, text: q });
+      open = true;
+    } else {
+      if (line.trim()) open = false;
+      own.push(line);
+    }
+  }
+  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
+}
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
 function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
   const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
   let text = '';
   let html = '';
-  let quotes: PostInput['quotes'] = [];
+  let quotes: NonNullable<PostInput['quotes']> = [];
   if (bodyEl) {
     const { skip, quotes: qs, chrome } = skipped(ix, f.body);
     for (const o of f.omit) {
@@ -110,9 +218,15 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
     }
     for (const n of nestedEls) skip.add(n);
     const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
-    text = parts.text;
+    // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
+    text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+    if (/^>/m.test(text)) {
+      const split = plainQuotes(text);
+      text = split.text;
+      quotes = [...quotes, ...split.quotes];
+    }
   }
   const blockEl = ix.els[f.block]!;
   const ownId = ix.id[f.block] || (f.perma >= 0 ? ix.id[f.perma] || ix.els[f.perma]!.getAttribute('name') || ix.els[f.perma]!.getAttribute('href') || '' : '');

@@ -55,6 +55,8 @@ export function classKey(cls: string): string {
 
 const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
 
+const EDIT_NOTICE = /^(?:last )?edited\b|^zuletzt (?:bearbeitet|geändert)|^dernière (?:modification|édition)|^modifié|^editado|^modificato/i;
+
 /** Words that are never a person's name, though they sit in profile links and name slots. */
 const NOT_NAME =
   /^(?:profile|view profile|user profile|pm|send pm|private message|message|send message|website|www|homepage|e-?mail|find|find posts|find all posts|posts|search|follow|ignore|report|quote|reply|avatar|offline|online|more|members?|users?|guest|anonymous user|view|log ?in|sign ?in|register|\d+ (?:posts?|comments?|replies))$/i;
@@ -62,12 +64,13 @@ const NOT_NAME =
 function cleanName(raw: string): string {
   let s = raw.replace(/\s+/g, ' ').trim();
   s = s.replace(/^(?:by|von|par|posted by|written by|de|di|door|av|autor:?|author:?)\s+/i, '').replace(/^@/, '');
-  s = s.replace(/\s*(?:wrote|said|says|schrieb|a écrit|escribió|ha scritto)\s*:?$/i, '').replace(/\s*:$/, '');
+  // The verb comment templates put after the name ("Anna says:", WordPress in every locale).
+  s = s.replace(/\s*(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
   return s.trim();
 }
 
 function validName(s: string): boolean {
-  return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s);
+  return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s) && /[\p{L}\p{N}]/u.test(s) && !/\d:\d\d|\b\d{4}\b/.test(s);
 }
 
 /** The reader that turns a candidate group into posts; each call reads within one block. */
@@ -82,7 +85,17 @@ export class PostReader {
     const { ix } = this;
     if (ix.flags[i]! & F_AUTHOR_ATTR) return cleanName(ix.attrNames.get(i) ?? '');
     if (ix.text[i]! <= 80) {
-      const n = cleanName(this.lineOf(ix.els[i]!));
+      // A name slot that also holds a user title ("Django8 Inventar"): the name is the marked-up part.
+      const end = ix.last[i]!;
+      for (let k = i + 1; k <= end; k++) {
+        const t = ix.tag[k]!;
+        if (ix.text[k]! === 0 || ix.text[k] === ix.text[i]) continue;
+        if (t === 'a' || t === 'strong' || t === 'b' || t === 'cite' || ix.flags[k]! & F_AUTHOR_CLASS) {
+          const n = cleanName(this.lineOf(ix.els[k]!));
+          if (validName(n)) return n;
+        }
+      }
+      const n = cleanName(this.withoutMarks(i));
       if (validName(n)) return n;
     }
     // A panel or a byline: its first link, strong or name-marked element with a short text.
@@ -99,10 +112,30 @@ export class PostReader {
   }
 
   /**
+   * An element's words without the marks set beside a name in elements of their own: a reputation count
+   * ("Alex 5"), a subscriber or status sign ("+Human.Online").
+   */
+  withoutMarks(i: number): string {
+    const { ix } = this;
+    let s = this.lineOf(ix.els[i]!);
+    const end = ix.last[i]!;
+    for (let k = i + 1; k <= end; k++) {
+      const n = ix.text[k]!;
+      if (n === 0 || n > 12) continue;
+      const t = this.lineOf(ix.els[k]!);
+      if (!/^(?:[+\-•*†]|[+\-]?[\d.,]+[kKmM]?)$/.test(t)) continue;
+      if (s.endsWith(t)) s = s.slice(0, -t.length).trim();
+      else if (s.startsWith(t)) s = s.slice(t.length).trim();
+      k = ix.last[k]!;
+    }
+    return s;
+  }
+
+  /**
    * Reads block `m` (its nested blocks `nested` left out) as a post; null when it names no author.
    * `slot`: where other blocks of the template keep the author, for blocks whose author is not linked.
    */
-  read(m: number, nested: number[], slot: string | null): Found | null {
+  read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
     // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
@@ -125,7 +158,7 @@ export class PostReader {
         const a = ix.authors[k]!;
         if (!own(a)) continue;
         const n = this.nameAt(a);
-        if (!validName(n)) continue;
+        if (!validName(n) || banned?.has(n)) continue;
         author = a;
         name = n;
         href = ix.hrefs.get(a) ?? null;
@@ -137,7 +170,7 @@ export class PostReader {
         const a = ix.hints[k]!;
         if (!own(a) || ix.flags[a]! & F_IN_QUOTE) continue;
         const n = this.nameAt(a);
-        if (!validName(n)) continue;
+        if (!validName(n) || banned?.has(n)) continue;
         author = a;
         name = n;
         break;
@@ -177,20 +210,56 @@ export class PostReader {
         }
       }
     }
-    let body = this.bodyOf(m, nested, author, time);
+    // An author named by the block's own attribute: the element showing that name (the user panel's
+    // link) is what the body must steer around.
+    let authorEl = author;
+    if (author === m) {
+      authorEl = -1;
+      for (const list of [ix.authors, ix.hints]) {
+        for (let k = lowerBound(list, m + 1); k < list.length && list[k]! <= end && authorEl < 0; k++) {
+          const a = list[k]!;
+          if (own(a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
+        }
+      }
+    }
+    // The visible name is the author element from now on: a nested set reading the same panel is no reply.
+    if (authorEl >= 0) {
+      author = authorEl;
+      href ??= ix.hrefs.get(authorEl) ?? null;
+    }
+    let body = this.bodyOf(m, nested, authorEl, time);
+    if (body >= 0 && !nested.length) body = this.message(body);
+    if (!nested.length) {
+      const paired = this.pairedBody(m, body);
+      if (paired >= 0) return { block: m, author, name, href, time, body: paired, omit: [], perma, nested };
+    }
+    // An edit notice ("Last edited by X on …, edited 2 times") names someone beside loose words: no post.
+    if (body < 0 && !nested.length && time !== m && author !== m && !(ix.text[m]! <= 300 && EDIT_NOTICE.test(this.lineOf(ix.els[m]!)))) {
+      // The words written straight into the block, between its byline elements ("<strong>Vega</strong>
+      // Says: <time>…</time> The only one…"): the block is the body, less the byline's elements.
+      let inElements = 0;
+      const left: number[] = [];
+      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
+      for (let c = m + 1; c <= end; c = ix.last[c]! + 1) {
+        inElements += ix.text[c]!;
+        const f = ix.flags[c]!;
+        if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
+      }
+      if (ix.text[m]! - inElements >= 20) return { block: m, author, name, href, time, body: m, omit: left, perma, nested };
+    }
     let omit: number[] = [];
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
     // then the body is that container without the byline.
     if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
       const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
-      if (holds(p, author) || holds(p, time)) {
+      if (holds(p, authorEl) || holds(p, time)) {
         let extra = 0;
         const left: number[] = [];
         for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
           if (c === body) continue;
           const f = ix.flags[c]!;
-          if (holds(c, author) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
           else extra += ix.text[c]! - ix.skip[c]!;
         }
         // Text written straight into the container, between the elements, counts too.
@@ -204,6 +273,72 @@ export class PostReader {
       }
     }
     return { block: m, author, name, href, time, body, omit, perma, nested };
+  }
+
+  /**
+   * Header and message in sibling rows (an old table layout's name-and-date row, then the text row;
+   * a byline div, then the message div): when the block holds no more than a subject line, the next
+   * sibling that names no author and is not page furniture, a list of links or a heading, and has more
+   * words than the block's own body, is its message.
+   */
+  pairedBody(m: number, body: number): number {
+    const { ix } = this;
+    const prose = (i: number) => (i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!);
+    const own = prose(body);
+    if (own >= 150) return -1;
+    const parent = ix.parent[m]!;
+    let s = ix.last[m]! + 1;
+    for (let step = 0; step < 3 && s < ix.els.length && ix.parent[s] === parent; step++, s = ix.last[s]! + 1) {
+      const f = ix.flags[s]!;
+      if (ix.nAuthor[s]! > 0 || ix.nHint[s]! > 0 || f & (F_POST_ID | F_POST_TYPE)) return -1;
+      if (prose(s) <= 0 || f & F_CHROME) continue;
+      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || prose(s) <= own) return -1;
+      const inner = this.bodyOf(s, [], -1, -1);
+      return inner >= 0 && prose(inner) * 10 >= prose(s) * 9 ? this.message(inner) : s;
+    }
+    return -1;
+  }
+
+  /**
+   * The message inside a body that also holds a short tool or date row ("[report] Sunday 8th March",
+   * "Sep 9, 2017 #1"): the child with nearly all the words, when what is left beside it is a few words
+   * outside any paragraph. A quote is never the message, and neither is one paragraph among others.
+   */
+  message(body: number): number {
+    const { ix } = this;
+    const words = (i: number) => ix.text[i]! - ix.skip[i]!;
+    for (;;) {
+      const total = words(body);
+      const prose = (i: number) => words(i) - ix.link[i]!;
+      let inner = -1;
+      let inElements = 0;
+      for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
+        inElements += ix.text[c]!;
+        // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
+        const quote = ix.flags[c]! & F_QUOTE && words(c) < total;
+        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !BODY_TAGS.has(ix.tag[c]!) || ix.tag[c] === 'p') continue;
+        if (prose(c) > 0 && (inner < 0 || prose(c) > prose(inner)) && !this.holdsFurniture(c)) inner = c;
+      }
+      if (inner < 0 || ix.text[body]! > inElements) return body;
+      let rest = 0;
+      let paragraph = false;
+      for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
+        // A subject line over the message ("Re: …") is a heading, not the post's words.
+        if (c === inner || words(c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
+        rest += Math.max(0, prose(c));
+        if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) paragraph = true;
+      }
+      // Links-only rows (likes, tools) weigh nothing; a few words beside many more are a date or a label.
+      if (paragraph || rest > 40 || prose(inner) < 2 * rest) return body;
+      body = inner;
+    }
+  }
+
+  /** Whether a form, nav or aside lies in element `i` (a hidden reply box beside a short message). */
+  holdsFurniture(i: number): boolean {
+    const { ix } = this;
+    for (let k = i; k <= ix.last[i]!; k++) if (ix.flags[k]! & F_FURNITURE) return true;
+    return false;
   }
 
   /**
@@ -230,6 +365,11 @@ export class PostReader {
         continue;
       }
       if (!BODY_TAGS.has(ix.tag[i]!) || holds(i, author) || holds(i, time)) continue;
+      // A user panel of "Joined: … Messages: …" pairs is about the member, not a message.
+      if (ix.nLabel[i]! >= 3 && ix.text[i]! < ix.nLabel[i]! * 50) {
+        i = ix.last[i]!;
+        continue;
+      }
       if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
       const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
       if (score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i))) {
@@ -264,10 +404,10 @@ export function candidateGroups(ix: PageIndex): Group[] {
       i = ix.last[i]!;
       continue;
     }
-    const authorish = ix.nAuthor[i]! > 0 || f & F_AUTHOR_CLASS;
+    const authorish = ix.nAuthor[i]! > 0 || ix.nHint[i]! > 0;
     if (!authorish && !(ix.nTime[i]! > 0 && ix.nPerma[i]! > 0) && !(f & F_POST_TYPE)) {
       // Nothing below can be a post either.
-      if (ix.nAuthor[i] === 0 && ix.nTime[i] === 0 && ix.nPerma[i] === 0) i = ix.last[i]!;
+      if (ix.nAuthor[i] === 0 && ix.nHint[i] === 0 && ix.nTime[i] === 0 && ix.nPerma[i] === 0) i = ix.last[i]!;
       continue;
     }
     if (ix.text[i]! - ix.link[i]! < 2) continue;
@@ -288,7 +428,7 @@ export function quickScore(ix: PageIndex, g: Group): number {
   let withPerma = 0;
   let prose = 0;
   for (const m of g.members) {
-    if (ix.nAuthor[m]! > 0 || ix.flags[m]! & F_AUTHOR_CLASS) withAuthor++;
+    if (ix.nAuthor[m]! > 0 || ix.nHint[m]! > 0) withAuthor++;
     if (ix.nTime[m]! > 0) withTime++;
     if (ix.nPerma[m]! > 0) withPerma++;
     if (ix.text[m]! - ix.link[m]! - ix.skip[m]! >= 20) prose++;
@@ -326,11 +466,21 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
   const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const found: Found[] = [];
-  for (let k = 0; k < g.members.length; k++) {
-    const f = first[k] ?? (slot ? reader.read(g.members[k]!, nest.get(g.members[k]!)!, slot) : null);
-    if (f) found.push(f);
+  // The same words on (nearly) every block of a long set, taken from a link, are a tool's label
+  // ("Post History", "Profile" in another language), not one person writing every post.
+  const counts = new Map<string, number>();
+  for (const f of first) if (f) counts.set(f.name, (counts.get(f.name) ?? 0) + 1);
+  const banned = new Set<string>();
+  if (g.members.length >= 5) for (const [name, c] of counts) if (c >= g.members.length * 0.8) banned.add(name);
+  let readings = g.members.map((m, k) => first[k] ?? (slot ? reader.read(m, nest.get(m)!, slot) : null));
+  if (banned.size) {
+    // Only when the blocks name someone else in another slot, and not one person throughout (a
+    // single author's thread stays theirs).
+    const alt = readings.map((f, k) => (f && banned.has(f.name) ? reader.read(g.members[k]!, nest.get(g.members[k]!)!, slot, banned) : f));
+    const named = alt.filter((f) => f && !banned.has(f.name));
+    if (named.length >= g.members.length * 0.8 && new Set(named.map((f) => f!.name)).size >= 2) readings = alt;
   }
+  const found = readings.filter((f): f is Found => !!f);
   if (!found.length) return null;
   const k = g.members.length;
   // Nearly every block must read as a post; a template where many do not is not understood.
@@ -361,11 +511,15 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   const titled = titledLinks(ix, found);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
-    for (const f of found) listingRows.push(f.block);
+    // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
+    if (n >= 4) for (const f of found) listingRows.push(f.block);
     return why('titled links');
   }
   // Topic lists also repeat author + date: their "bodies" are titles, short and mostly link text.
   if (prose * 2.5 < n || linkHeavy * 2 > n || bodyless * 2 > n) return why(`prose ${prose} linkHeavy ${linkHeavy} bodyless ${bodyless} of ${n}`);
+  // Two or three blocks are as likely the page's own regions (its header and main column): each must
+  // read as a post with words of its own.
+  if (n <= 3 && (prose < n || bodyless)) return why(`a short set with ${n - prose} blocks without prose`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
   const top = Math.max(...names.values());
   const sameAuthor = n >= 4 && top === n;
@@ -425,7 +579,8 @@ export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): bo
   const blocks = outer.map((f) => f.block);
   const outerSet = new Set(blocks);
   for (const f of inner) {
-    if (outerSet.has(f.block) || authors.has(f.author)) return false;
+    // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
+    if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     const at = lowerBound(blocks, f.block + 1) - 1;
     const o = blocks[at];
     if (o === undefined || ix.last[o]! < f.block) return false;

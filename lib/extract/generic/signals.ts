@@ -12,7 +12,7 @@
  * Stack Exchange `/users/`, Askbot `/users/12/name/`, Blogger `/profile/`, Vanilla `/profile/`.
  */
 const PROFILE_HREF =
-  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|userinfo|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|\/user-\d|\/user\.php/i;
+  /memberlist\.php\?[^#]*mode=viewprofile|member\.php|\/members?\/|\/u\/[^/?#]|\/users?\/[^/?#]|\/profiles?(?:\/|\.php|\?)|showuser=|[?&;]u=\d|[?&;]action=profile|\buser\?id=|\/author\/|user_?info|\/people\/|\/benutzer\/|\/mitglieder\/|\/utilisateur|viewprofile|[?&]user_?profile=\d|\/user-\d|\/user\.php/i;
 /** Links that carry a profile word but are the reader's own account or a list, never an author. */
 const NOT_PROFILE = /ucp\.php|[?&]mode=(?:register|login|group)|\/(?:login|logout|register|signup|sign_up|signin|account\/|settings|preferences)\b|memberlist\.php(?:\?(?:mode=(?:leaders|team|searchuser)|first_char)|$)|action=(?:register|login)|\/members\/?$|\/users\/?$|\/u\/?$|mailto:|[?&](?:sort|order)=/i;
 
@@ -45,20 +45,26 @@ export const POST_TYPE = /schema\.org\/(?:Comment|DiscussionForumPosting|Answer|
 /** Class or id words that say "this is the author's name" in every engine's own dialect. */
 const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername)$/i;
 /** Class words that contain an author word but mark a panel, a title or a count, not a name. */
-const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
+const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|(?<!ac)count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
 
 export function isAuthorClass(cls: string): boolean {
   for (const c of cls.split(/\s+/)) {
     if (!c) continue;
+    // WordPress marks a whole comment with who wrote it (`comment-author-anna`, `bypostauthor`).
+    if (/^comment-author-(?!name$|link$|info$)|^bypostauthor$|^byuser$/i.test(c)) continue;
     if (AUTHOR_WORD.test(c)) return true;
-    if (/author|username|poster/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
+    if (/author|username|poster|(?:user|account|member|nick|comment|profile)[-_]?name|profile[-_]?box|postprofile|user[-_]?box/i.test(c) && !NOT_AUTHOR_WORD.test(c)) return true;
   }
   return false;
 }
 
 /** Quote containers without blockquote markup (vBulletin `bbcode_quote`, Invision `ipsQuote`, SMF `quoteheader`). */
 export function isQuoteClass(cls: string): boolean {
-  return /(?:^|\s)[\w-]*quote(?:content|_container|box|block|text|header)?(?:\s|$)/i.test(cls) && !/(?:multi|button|btn|action|link|reply)/i.test(cls);
+  // Script hooks (`js-selectToQuote` on XenForo's message body) name what a click does, not a quote.
+  for (const c of cls.split(/\s+/)) {
+    if (/^[\w-]*quote(?:content|_container|box|block|text|header)?$/i.test(c) && !/^js-|select|toquote|multi|button|btn|action|link|reply/i.test(c)) return true;
+  }
+  return false;
 }
 
 /** Signature blocks: the author's standing text under each post, not part of what they wrote in it. */
@@ -71,7 +77,7 @@ export function isSignatureClass(cls: string): boolean {
  * text node, so a post that says "Thanks" in a sentence keeps it.
  */
 export const CHROME_TEXT =
-  /^(?:[#№]\s?\d+|\d+\s*(?:likes?|replies|points?|votes?)|reply(?: with quote)?|quote|multi-?quote|like|unlike|report|share|permalink|link|edit|delete|top|back to top|nach oben|antworten|zitieren|melden|gefällt mir|teilen|répondre|citer|signaler|responder|citar|reportar|rispondi|cita|segnala|flag|save|hide|give award|award|thanks|thank|helpful|upvote|downvote|vote up|vote down|\[[-+]\]|\|)$/i;
+  /^(?:[#№]\s?\d+|\d+\s*(?:likes?|replies|points?|votes?)|reply(?: with quote)?|quote:?|multi-?quote|like|unlike|report|share|permalink|link|edit|delete|top|back to top|nach oben|antworten|zitieren|zitat:?|mit zitat antworten|citation\s?:|melden|gefällt mir|teilen|répondre|citer|signaler|responder|citar|reportar|rispondi|cita|segnala|flag|save|hide|give award|award|thanks|thank|helpful|upvote|downvote|vote up|vote down|\[[-+]\]|\|)$/i;
 
 /** Labels of a user panel, whose dates and numbers are about the member, not the post. */
 export const PANEL_LABEL = /(?:joined|registered|regist|member since|since|posts|beiträge|dabei seit|registriert|mitglied seit|inscrit|inscription|messages|mensajes|registrado|iscritto|location|ort|wohnort|reputation|age|birth|reg\.?)\s*:?\s*$/i;

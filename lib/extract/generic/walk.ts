@@ -47,6 +47,15 @@ const CONTROL = new Set(['button', 'input', 'label']);
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
 const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
 
+/** The verb after a commenter's name written as plain text ("<strong>Vega</strong> Says:", "X schrieb:"). */
+const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
+/** The line a quote box opens with, when the box has no quote markup of its own. */
+const ORIGINALLY = /^(?:originally posted by|zitat von|ursprünglich (?:geschrieben|gepostet) von|message d'origine (?:de|par)|cita de|originalmente (?:escrito|publicado) por|originariamente inviato da|citaat van)\b/i;
+/** A date told as the time of an edit ("Last edited: …", "fucked around with this message at …"), not of the post. */
+const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
+/** Elements a name is set in. */
+const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
+
 export interface Stamp {
   iso: string;
   /** 3 a `<time datetime>`, 2 another machine stamp (title, data-time), 1 a text date with a clock, 0 a date alone. */
@@ -66,6 +75,10 @@ export interface PageIndex {
   skip: number[];
   /** Subtree counts outside quotes. */
   nAuthor: number[];
+  /** Subtree count of author hints (class or `rel` saying "author") outside quotes. */
+  nHint: number[];
+  /** Subtree count of short "Label:" texts ("Joined:", "Messages:"), which fill a user panel. */
+  nLabel: number[];
   nTime: number[];
   nPerma: number[];
   /** Class attribute (or '') and id (or ''). */
@@ -101,19 +114,23 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
   const iso = isoDate(first) ?? isoDate(t) ?? (name === 'title' || name === 'data-date' ? parseForumDate(t) : null);
   if (!iso) return null;
   if (name === 'title' && NOT_POST_DATE.test(t)) return null;
-  return { iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
+  // .NET writes seven zero digits of fraction ("…T14:53:34.0000000"): the same second.
+  return { iso: iso.replace(/\.0+(?=$|Z|[+-]\d)/, ''), strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
 const classMarks = new Map<string, number>();
 
 export function buildIndex(doc: Document): PageIndex {
   const ix: PageIndex = {
-    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nTime: [], nPerma: [],
+    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nLabel: [], nTime: [], nPerma: [],
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
-  const root = doc.body ?? doc.documentElement;
+  // A page with two <body> tags (one empty, from a template include) keeps its content in the second:
+  // then the whole document is walked.
+  const root = doc.body?.firstChild ? doc.body : doc.documentElement;
   if (!root) return ix;
   const stack: number[] = [];
+  let hintsUnsorted = false;
   let quoteDepth = 0;
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
@@ -131,6 +148,8 @@ export function buildIndex(doc: Document): PageIndex {
     ix.link.push(0);
     ix.skip.push(0);
     ix.nAuthor.push(0);
+    ix.nHint.push(0);
+    ix.nLabel.push(0);
     ix.nTime.push(0);
     ix.nPerma.push(0);
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
@@ -172,9 +191,13 @@ export function buildIndex(doc: Document): PageIndex {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
           }
-        } else if (TIME_ATTRS.includes(n) && !ix.stamps.has(i)) {
+        } else if (TIME_ATTRS.includes(n)) {
+          // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
+          // beside `datetime="…T14:53:34"`), whichever comes first.
+          const had = ix.stamps.get(i);
+          if (had && (had.strength > 2 || n === 'title')) continue;
           const s = stampOf(n, attr(name) ?? '', tag);
-          if (s) {
+          if (s && (!had || s.strength >= had.strength)) {
             f |= F_TIME;
             ix.stamps.set(i, s);
           }
@@ -217,11 +240,15 @@ export function buildIndex(doc: Document): PageIndex {
     if (f & F_QUOTE) quoteDepth--;
     if (f & (F_CHROME | F_SIG)) chromeDepth--;
     if (f & (F_AUTHOR_LINK | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR)) ix.nAuthor[i]!++;
+    else if (f & F_AUTHOR_CLASS && !(f & F_IN_QUOTE)) ix.nHint[i]!++;
     if (f & F_TIME) ix.nTime[i]!++;
     if (f & (F_PERMA | F_POST_ID)) ix.nPerma[i]!++;
     // A short element whose every word is chrome (a "Reply · Quote" bar) is chrome as a whole.
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
+    lastClosed = i;
+    // A form around a whole post or page (ASP.NET pages, like buttons wired as forms) is no reply box.
+    if (ix.tag[i] === 'form' && (ix.nAuthor[i]! > 0 || ix.text[i]! - ix.link[i]! - ix.skip[i]! > 200)) ix.flags[i] = ix.flags[i]! & ~F_FURNITURE;
     // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
     // over whole paragraphs, is not one.
     if (ix.tag[i] === 'a' && ix.text[i]! <= 200) ix.link[i] = ix.text[i]!;
@@ -231,20 +258,52 @@ export function buildIndex(doc: Document): PageIndex {
       ix.link[p]! += ix.link[i]!;
       ix.skip[p]! += ix.skip[i]!;
       ix.nAuthor[p]! += ix.nAuthor[i]!;
+      ix.nHint[p]! += ix.nHint[i]!;
+      ix.nLabel[p]! += ix.nLabel[i]!;
       ix.nTime[p]! += ix.nTime[i]!;
       ix.nPerma[p]! += ix.nPerma[i]!;
     }
   };
 
+  /** The element closed last, for a name followed by its verb in the text after it ("<b>Anna</b> says:"). */
+  let lastClosed = -1;
   const addText = (v: string, at: number) => {
     const t = v.trim();
     if (!t) return;
     const n = t.length;
+    if (n <= 25 && t.endsWith(':')) ix.nLabel[at]!++;
+    if (quoteDepth === 0 && n <= 200 && ORIGINALLY.test(t)) {
+      // A quote box without quote markup (vBulletin 3: a table holding "Originally Posted by X" and the
+      // words): the nearest table or blockquote around the line, else the line's own container, is the quote.
+      let q = -1;
+      for (let k = stack.length - 1, up = 0; k > 0 && up < 5; k--, up++) {
+        const e = stack[k]!;
+        if (ix.tag[e] === 'table' || ix.tag[e] === 'blockquote') {
+          q = e;
+          break;
+        }
+      }
+      if (q < 0 && ix.text[at]! === 0 && stack.length > 1) q = ix.parent[at]!;
+      if (q > 0 && !(ix.flags[q]! & F_QUOTE)) {
+        ix.flags[q] = ix.flags[q]! | F_QUOTE;
+        quoteDepth++;
+      }
+    }
+    if (n <= 12 && lastClosed > at && ix.parent[lastClosed] === at && SAYS.test(t) && quoteDepth === 0) {
+      const e = lastClosed;
+      if (NAME_TAGS.has(ix.tag[e]!) && ix.text[e]! > 0 && ix.text[e]! <= 40 && !(ix.flags[e]! & (F_AUTHOR_CLASS | F_AUTHOR_LINK | F_AUTHOR_ATTR))) {
+        ix.flags[e] = ix.flags[e]! | F_AUTHOR_CLASS;
+        ix.hints.push(e);
+        hintsUnsorted = true;
+        ix.nHint[e]!++;
+        ix.nHint[at]!++;
+      }
+    }
     ix.text[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
       const iso = parseForumDate(t);
-      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t)) {
+      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t) && !EDITED.test(t) && !EDITED.test(prevText)) {
         ix.flags[at]! |= F_TIME;
         ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(t) ? 1 : 0 });
         ix.times.push(at);
@@ -282,6 +341,7 @@ export function buildIndex(doc: Document): PageIndex {
   }
   // Times found in text were marked after their element opened; keep `times` in document order.
   ix.times.sort((a, b) => a - b);
+  if (hintsUnsorted) ix.hints.sort((a, b) => a - b);
   return ix;
 }
 
