@@ -7,18 +7,18 @@ import { queryAroundPosts, textAroundPosts } from './page-signals.ts';
 
 const MONTHS: Record<string, number> = {};
 const MONTH_NAMES: string[][] = [
-  ['jan', 'january', 'januar', 'janvier', 'gennaio', 'enero', 'jänner', 'janeiro'],
-  ['feb', 'february', 'februar', 'février', 'fevrier', 'febbraio', 'febrero', 'fevereiro'],
+  ['jan', 'january', 'januar', 'janvier', 'gennaio', 'enero', 'jänner', 'janeiro', 'janv'],
+  ['feb', 'february', 'februar', 'février', 'fevrier', 'febbraio', 'febrero', 'fevereiro', 'févr', 'fevr'],
   ['mar', 'march', 'märz', 'maerz', 'mars', 'marzo', 'mär', 'março', 'marco'],
-  ['apr', 'april', 'avril', 'aprile', 'abril'],
+  ['apr', 'april', 'avril', 'aprile', 'abril', 'avr'],
   ['may', 'mai', 'maggio', 'mayo', 'maio'],
   ['jun', 'june', 'juni', 'juin', 'giugno', 'junio', 'junho'],
-  ['jul', 'july', 'juli', 'juillet', 'luglio', 'julio', 'julho'],
+  ['jul', 'july', 'juli', 'juillet', 'luglio', 'julio', 'julho', 'juil'],
   ['aug', 'august', 'août', 'aout', 'agosto'],
   ['sep', 'sept', 'september', 'septembre', 'settembre', 'septiembre', 'setembro'],
   ['oct', 'october', 'oktober', 'okt', 'octobre', 'ottobre', 'octubre', 'outubro'],
   ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
-  ['dec', 'december', 'dezember', 'dez', 'décembre', 'decembre', 'dicembre', 'diciembre', 'dezembro'],
+  ['dec', 'december', 'dezember', 'dez', 'décembre', 'decembre', 'dicembre', 'diciembre', 'dezembro', 'déc'],
 ];
 MONTH_NAMES.forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
 
