@@ -528,3 +528,12 @@ export function firstMatch(s: string, re: RegExp): string | null {
 export function fragmentParser(parseHtml: (html: string) => Document): (html: string) => Element {
   return (html: string) => parseHtml(`<!doctype html><html><body><div>${html}</div></body></html>`).body.firstElementChild!;
 }
+
+/**
+ * The address the page's relative links resolve against: its `<base href>` when it has one (XenForo 1
+ * and vBulletin print every link relative to the forum root), else the address given.
+ */
+export function linkBase(doc: Document, url: string): string {
+  const base = queryFirst(doc, 'base[href]', ['base'], (b) => b.hasAttribute('href'))?.getAttribute('href');
+  return (base && absUrl(base, url)) || url;
+}

@@ -2,7 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
 import { inTag, queryByIdPrefix } from './page-signals.ts';
-import { all, closest, first, firstWithin, within } from './select.ts';
+import { all, closest, first, firstWithin, pick, within } from './select.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /*
@@ -66,11 +66,7 @@ const TIME_TEXT = ['p.author, .author', '.timestamp, .timepost, .post-date, .pos
 const DATE_WORDS = /(?:Posted|Verfasst|Posté|Inviato|Enviado|Geschrieben|Wysłany|Добавлено):?/i;
 
 function author3(post: Element, body: Element): Element | null {
-  for (const selector of AUTHOR) {
-    const hit = within(post, selector).find((a) => !body.contains(a) && lineOf(a));
-    if (hit) return hit;
-  }
-  return null;
+  return pick(post, AUTHOR, (a) => !body.contains(a) && !!lineOf(a));
 }
 
 function time3(post: Element, body: Element): string | null {

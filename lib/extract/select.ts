@@ -226,3 +226,15 @@ function collectKeys(s: PageSignals, m: Matcher, list: (key: string) => Element[
   for (const k of m.keys) for (const el of list(k)) if (!seen.has(el) && m.test(el)) seen.add(el);
   return sortedByPosition(s, Array.from(seen));
 }
+
+/**
+ * The first element below `root` matching the earliest of `selectors` that has one (a list of
+ * fallbacks, most specific first), among those `accept` takes.
+ */
+export function pick(root: Element, selectors: readonly string[], accept: (el: Element) => boolean = () => true): Element | null {
+  for (const selector of selectors) {
+    const hit = within(root, selector).find(accept);
+    if (hit) return hit;
+  }
+  return null;
+}
