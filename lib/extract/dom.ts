@@ -483,7 +483,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
         inText = false;
       } else if (kind & IS_IMG) {
         const alt = x.getAttribute('alt');
-        if (alt && /^:[\w+-]+:$/.test(alt)) textParts.push(alt);
+        if (alt && isSmileyAlt(alt)) textParts.push(alt);
         inText = false;
       } else {
         preformatted = pre || !!(kind & PREFORMATTED);
@@ -536,4 +536,16 @@ export function fragmentParser(parseHtml: (html: string) => Document): (html: st
 export function linkBase(doc: Document, url: string): string {
   const base = queryFirst(doc, 'base[href]', ['base'], (b) => b.hasAttribute('href'))?.getAttribute('href');
   return (base && absUrl(base, url)) || url;
+}
+
+/**
+ * Whether an image's alt text is a smiley the author typed: a `:name:` code, an emoticon (":)", ";-)",
+ * ":D", "8-)") or emoji. Those are the author's words; other alt texts (a photo's description, "Image")
+ * are not part of the post's text.
+ */
+function isSmileyAlt(alt: string): boolean {
+  const a = alt.trim();
+  if (/^:[\w+-]+:$/.test(a)) return true;
+  if (/^[:;8=xXB>][-'^o]?[()DPpOo03|\\/*@[\]{}<>$Ss]{1,2}$/.test(a) || /^[(^<][-_.^]?[)^>]$/.test(a)) return true;
+  return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
 }

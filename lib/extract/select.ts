@@ -238,3 +238,9 @@ export function pick(root: Element, selectors: readonly string[], accept: (el: E
   }
   return null;
 }
+
+/** The element with id `id`: from the page index while an extraction runs (no selector compiled per post). */
+export function byId(doc: Document, id: string): Element | null {
+  const s = active(doc);
+  return s ? (s.byId.get(id)?.[0] ?? null) : doc.getElementById(id);
+}

@@ -13,7 +13,7 @@ import { fromUnix, isoDate, parseForumDate } from './dates.ts';
 const POST = 'article.message--post, .message[data-content^="post-"], li.message[id^="post-"]';
 const BODY = '.bbWrapper, .messageText';
 /** XF2 quotes, then XF1's. */
-const QUOTE = 'blockquote.bbCodeBlock--quote, div.bbCodeQuote';
+const QUOTE = '.bbCodeBlock--quote, div.bbCodeQuote';
 
 function isXenforo(doc: Document): boolean {
   if (!first(doc, `${POST}, ${BODY}`)) return false;
