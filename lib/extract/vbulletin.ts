@@ -28,6 +28,22 @@ function isVb(doc: Document): boolean {
   return marked && queryByIdPrefix(doc, `[id^="${BODY_PREFIX}"]`, BODY_PREFIX, () => true).length > 0;
 }
 
+/**
+ * What of vB4's quote containers is the quote: the quote box and its "Quote:" label. Not the whole
+ * container: a page saved through a serializer that wrote `<div class="bbcode_quote_container"/>` self-closed
+ * (which HTML parses as an open div) has the post's own words after the quote inside the container.
+ * Containers without a quote box (code blocks) are left out whole, as before.
+ */
+function quoteParts4(body: Element): Element[] {
+  const out: Element[] = [];
+  for (const box of within(body, QUOTE4)) {
+    const parts = Array.from(box.children).filter((c) => is(c, '.bbcode_quote, .bbcode_description'));
+    if (parts.some((c) => is(c, '.bbcode_quote'))) out.push(...parts);
+    else out.push(box);
+  }
+  return out;
+}
+
 /** vB3 quote boxes: the "Quote:" heading's parent, which holds the quoted post's table. */
 function quoteBoxes3(body: Element): Element[] {
   return within(body, 'div.smallfont')
@@ -113,7 +129,7 @@ export const vbulletin: Adapter = {
       const link = nameEl?.localName === 'a' ? nameEl : nameEl && firstWithin(nameEl, 'a[href*="member.php"], a[href*="/members/"]');
       const counter = firstWithin(post, 'a.postcounter[href], a[id^="postcount"][href]')?.getAttribute('href');
       const sig = firstWithin(post, SIGNATURE);
-      const skip = new Set<Node>([...within(body, `${QUOTE4}, ${SIGNATURE}`), ...quoteBoxes3(body)]);
+      const skip = new Set<Node>([...quoteParts4(body), ...within(body, SIGNATURE), ...quoteBoxes3(body)]);
       const own = bodyParts(body, base, skip, (x) => is(x, SIGNATURE));
       posts.push({
         id,
