@@ -549,3 +549,17 @@ function isSmileyAlt(alt: string): boolean {
   if (/^[:;8=xXB>][-'^o]?[()DPpOo03|\\/*@[\]{}<>$Ss]{1,2}$/.test(a) || /^[(^<][-_.^]?[)^>]$/.test(a)) return true;
   return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
 }
+
+/**
+ * A post body whose markup was escaped into the page as text ("&lt;p&gt;Hi!&lt;/p&gt;", as a forum
+ * migrated from another engine may show it): the browser shows the tags literally, but the author
+ * wrote the HTML they describe. Such a body is parsed again, inertly, and that reading returned; any
+ * other body is returned as it is.
+ */
+export function unescapedBody(body: Element, parseHtml: (html: string) => Document): Element {
+  const raw = body.textContent ?? '';
+  if (!raw.trimStart().startsWith('<')) return body;
+  // Escaped from its first character and closing a block it opened: markup, not a post that talks about tags.
+  if (!/^\s*<(p|div|blockquote|ul|ol)\b[^<>]*>/i.test(raw) || !/<\/(p|div|blockquote|ul|ol)>\s*$/i.test(raw)) return body;
+  return parseHtml(`<!doctype html><html><body>${raw}</body></html>`).body ?? body;
+}

@@ -31,7 +31,11 @@ function isPhpbb2(doc: Document): boolean {
 }
 
 function topicTitle(doc: Document): string {
-  return lineOf(first(doc, 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle')) || doc.title.replace(/^.*?::\s*(View topic - )?/i, '').trim();
+  const marked = lineOf(first(doc, 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle'));
+  if (marked) return marked;
+  // prosilver styles without the class keep the topic in an h2 (the board's name is the h1), and the <title> repeats it.
+  const inTitle = all(doc, 'h2').map(lineOf).find((h) => h.length > 2 && doc.title.includes(h));
+  return inTitle || doc.title.replace(/^.*?::\s*(View topic - )?/i, '').replace(/\s+[-–|•]\s+(Page|Seite|Pagina|Página|Strona)\s+\d+(\s+[-–|•]\s+.*)?$/i, '').trim();
 }
 
 function paginationOf(doc: Document, url: string) {
