@@ -73,7 +73,7 @@ function author3(post: Element, body: Element): Element | null {
   return pick(post, AUTHOR, (a) => !body.contains(a) && !!lineOf(a));
 }
 
-function time3(post: Element, body: Element): string | null {
+function time3(post: Element, body: Element, id: string): string | null {
   const stamp = within(post, 'time[datetime]').find((t) => !body.contains(t));
   if (stamp) return isoDate(stamp.getAttribute('datetime'));
   for (const selector of TIME_TEXT) {
@@ -82,6 +82,12 @@ function time3(post: Element, body: Element): string | null {
       const when = parseForumDate(lineOf(el).split('»').pop());
       if (when) return when;
     }
+  }
+  // The byline of any style links the post to itself (an icon before "by NAME » date"): its line holds the date.
+  for (const a of within(post, 'a[href*="#p"]')) {
+    if (body.contains(a) || !(a.getAttribute('href') ?? '').endsWith(`#p${id}`)) continue;
+    const when = a.parentElement && parseForumDate(lineOf(a.parentElement).split('»').pop());
+    if (when) return when;
   }
   // subsilver2 and home-made styles: "Posted: January 9th, 2016, 2:30 am" somewhere in the post's header.
   for (const el of within(post, '.gensmall, .postdetails, td, div')) {
@@ -118,7 +124,7 @@ export const phpbb3: Adapter = {
       posts.push({
         id,
         author: { name: lineOf(authorEl) || 'Guest', url: absUrl(link?.getAttribute('href'), url) },
-        publishedAt: time3(post, body),
+        publishedAt: time3(post, body, id),
         text: own.text,
         html: own.html,
         permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),

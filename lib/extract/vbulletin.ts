@@ -81,7 +81,7 @@ function dateOf(text: string, dayFirst: boolean): string | null {
 
 /** The shown post date: vB4's `span.date` (some skins move it into the user panel's stats), vB3's header row. */
 function postDate(post: Element, body: Element, dayFirst: boolean): string | null {
-  for (const c of within(post, '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate, td.thead')) {
+  for (const c of within(post, '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate, td.thead, div.posthead')) {
     if (body.contains(c)) continue;
     const d = dateOf(lineOf(c), dayFirst);
     if (d) return d;
@@ -125,7 +125,13 @@ export const vbulletin: Adapter = {
       seen.add(id);
       const body = firstWithin(holder, 'blockquote.postcontent') ?? holder;
       const post = postOf(doc, id, holder);
-      const nameEl = pick(post, ['.username_container .username, a.username, .username', 'a.bigusername'], (x) => !body.contains(x) && !!lineOf(x)) ?? byId(doc, `postmenu_${id}`);
+      // vB3's user menu holds the name (a link for members, text for guests) and the script that registers the menu.
+      const menu = byId(doc, `postmenu_${id}`);
+      const nameEl =
+        pick(post, ['.username_container .username, a.username, .username', 'a.bigusername'], (x) => !body.contains(x) && !!lineOf(x)) ??
+        (menu && (firstWithin(menu, 'a[href]') ?? menu)) ??
+        pick(post, ['a[href*="member.php"], a[href*="/members/"]'], (x) => !body.contains(x) && !!lineOf(x));
+      const name = nameEl && nameEl === menu ? textOf(menu, 'script').replace(/\s+/g, ' ').trim() : lineOf(nameEl);
       const link = nameEl?.localName === 'a' ? nameEl : nameEl && firstWithin(nameEl, 'a[href*="member.php"], a[href*="/members/"]');
       const counter = firstWithin(post, 'a.postcounter[href], a[id^="postcount"][href]')?.getAttribute('href');
       const sig = firstWithin(post, SIGNATURE);
@@ -133,7 +139,7 @@ export const vbulletin: Adapter = {
       const own = bodyParts(body, base, skip, (x) => is(x, SIGNATURE));
       posts.push({
         id,
-        author: { name: lineOf(nameEl) || 'Guest', url: absUrl(link?.getAttribute('href'), base) },
+        author: { name: name || 'Guest', url: absUrl(link?.getAttribute('href'), base) },
         publishedAt: postDate(post, body, dayFirst),
         text: own.text,
         html: own.html,
