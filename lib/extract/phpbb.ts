@@ -39,9 +39,14 @@ function topicTitle(doc: Document): string {
 }
 
 function paginationOf(doc: Document, url: string) {
-  const next = first(doc, 'a[rel="next"], .pagination a.next, .pagination li.next a');
-  const current = Number(lineOf(first(doc, '.pagination li.active span, .pagination strong'))) || null;
-  return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
+  const box = first(doc, '.pagination');
+  const current = Number(lineOf(first(doc, '.pagination li.active span, .pagination span strong, .pagination strong'))) || null;
+  // phpBB 3.0 marks no next link: it is the page number after the current one.
+  const next =
+    first(doc, 'a[rel="next"], .pagination a.next, .pagination li.next a') ??
+    (box && current ? (within(box, 'a[href]').find((a) => lineOf(a) === String(current + 1)) ?? null) : null);
+  const of = /(\d+)\D+?(\d+)\s*$/.exec(lineOf(box && firstWithin(box, 'a[onclick*="jumpto"]')) || '');
+  return { page: current ?? 1, pageCount: of ? Number(of[2]) : null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite); `blockquotes` are the body's. */
