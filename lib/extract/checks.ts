@@ -56,7 +56,8 @@ function sharedLine(posts: readonly PostInput[]): string | null {
 
 /**
  * The page's own statement of how many posts it holds on this page, when it makes one: "Page 1 of 4"
- * with "1-10 of 25" / "Showing posts 1 to 10 of 25" / "25 posts"/"25 replies". Returns the posts the
+ * with "1-10 of 25" / "Showing posts 1 to 10 of 25". ("238 replies" is not read: on the corpus it came
+ * from lists of other threads beside the posts as often as from the thread.) Returns the posts the
  * page says are on this page, or null when it says nothing usable.
  */
 export function statedCount(pageText: string): { onPage: number; total: number | null } | null {
@@ -68,9 +69,6 @@ export function statedCount(pageText: string): { onPage: number; total: number |
     const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (from >= 1 && to >= from && to <= total && to - from < 500) return { onPage: to - from + 1, total };
   }
-  // "12 replies" on a page of one: the opening post and its replies. Profile boxes say "Posts: 75", never "75 replies".
-  const replies = /\b(\d{1,4})\s+(?:replies|antworten|réponses|respuestas|risposte)\b/i.exec(text);
-  if (replies && !statedPages(text)) return { onPage: Number(replies[1]) + 1, total: Number(replies[1]) + 1 };
   return null;
 }
 

@@ -93,8 +93,14 @@ function paginationOf(doc: Document, base: string) {
   // "Page 34 of 40" / "Seite 34 von 40": the popup control (vB4) or the page nav's label (vB3) states both numbers.
   const m = /(\d+)\D+(\d+)/.exec(lineOf(first(doc, '.pagination .popupctrl, .pagenav td.vbmenu_control')));
   const selected = Number(lineOf(first(doc, '.pagination span.selected, .pagenav td.alt2 strong'))) || null;
-  const next = first(doc, 'link[rel="next"], .pagination a[rel="next"], .pagenav a[rel="next"], .pagenav a[title^="Next"], .pagenav a[title^="Nächste"], .pagenav a[title^="Suivant"]')?.getAttribute('href');
-  return { page: selected ?? (m ? Number(m[1]) : 1), pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next, base) };
+  const page = selected ?? (m ? Number(m[1]) : 1);
+  const box = first(doc, '.pagination, .pagenav');
+  // Without a marked next link, the next page is the one numbered after this one.
+  const next =
+    // rel=next wherever a theme put its page links (msworld's form.forum-pagination).
+    first(doc, 'link[rel="next"], a[rel="next"], .pagenav a[title^="Next"], .pagenav a[title^="Nächste"], .pagenav a[title^="Suivant"]') ??
+    (box ? (within(box, 'a[href]').find((a) => lineOf(a) === String(page + 1)) ?? null) : null);
+  return { page, pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next?.getAttribute('href'), base) };
 }
 
 /** The post a body belongs to: vB4's `li#post_ID`, vB3's `table#postID` or `div#edit_ID`, else the body's parent. */
