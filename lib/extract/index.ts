@@ -138,7 +138,7 @@ function noThreadMessage(src: Source): string {
 
 /** How forums word "you must sign in to read this", in the languages of the corpus. */
 const WALL_WORDS =
-  /(must|need to|have to) (be )?(log(ged)? ?in|sign(ed)? ?in|register(ed)?)( first)?,? (to|before you can|in order to) (view|read|see|access)|(log ?in|sign ?in|register) to (view|read|see|access) (this|the)|members[- ]only (area|forum|board|content|section)|only (visible|available) to (registered |logged[- ]in )?members|not (authori[sz]ed|permitted) to (view|read|access)|do not have permission to (view|read|access)|keine berechtigung|(müssen|musst) (dich|sie) (anmelden|einloggen|registrieren),? um|vous devez (vous )?(être )?(connecté|inscrit|identifié) pour (voir|lire|accéder)|debes (iniciar sesión|registrarte) para (ver|leer)/i;
+  /(must|need to|have to) (be )?(log(ged)? ?in|sign(ed)? ?in|register(ed)?)( first)?,? (to|before you can|in order to) (view|read|see|access)|(registered|logged in|signed in) to (view|read|see|access) this|(log ?in|sign ?in|register) to (view|read|see|access) (this|the)|members[- ]only (area|forum|board|content|section)|only (visible|available) to (registered |logged[- ]in )?members|not (authori[sz]ed|permitted) to (view|read|access)|do not have permission to (view|read|access)|keine berechtigung|(müssen|musst) (dich|sie) (anmelden|einloggen|registrieren),? um|vous devez (vous )?(être )?(connecté|inscrit|identifié) pour (voir|lire|accéder)|debes (iniciar sesión|registrarte) para (ver|leer)/i;
 
 /**
  * A login wall, not a page with a sign-in box in its header: a password field outside the header and

@@ -72,7 +72,8 @@ describe('truncated pages', () => {
   for (const p of pages) {
     it(`${p.file} cut at several points: a thread or a clear error`, () => {
       const text = page(p.file);
-      for (const frac of [0.05, 0.3, 0.55, 0.8, 0.97]) {
+      // Three cuts per page: the corpus has grown to ~120 pages, and each cut is a full extraction.
+      for (const frac of [0.05, 0.55, 0.97]) {
         const r = outcome(text.slice(0, Math.floor(text.length * frac)), p.url);
         if (r instanceof ExtractError) expect(['no-thread', 'unreadable', 'invalid']).toContain(r.code);
         else expect(r.posts).toBeGreaterThan(0);
