@@ -38,7 +38,10 @@ export function looksWrong(posts: readonly PostInput[]): boolean {
  * byline read as part of each post. Lines that are only punctuation or a few characters are ignored:
  * "Thanks!" from several people is a reply, not chrome, so short lines need more posts agreeing.
  */
-function sharedLine(posts: readonly PostInput[]): string | null {
+function sharedLine(all: readonly PostInput[]): string | null {
+  // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
+  // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately.
+  const posts = [...new Map(all.map((p) => [p.text, p])).values()];
   if (posts.length < 3) return null;
   const seen = new Map<string, number>();
   for (const p of posts) {
@@ -100,6 +103,11 @@ export function findDoubts({ posts, pageText = '', pagination, now = new Date() 
   const line = sharedLine(posts);
   if (line) {
     doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: most posts contain the same line ("${line.slice(0, 60)}"), which is likely page decoration rather than what the authors wrote.` });
+  }
+  const distinct = new Set(posts.map((p) => p.text.trim()).filter(Boolean)).size;
+  const worded = posts.filter((p) => p.text.trim()).length;
+  if (!line && worded >= 5 && distinct <= worded / 2) {
+    doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: only ${distinct} different texts among ${worded} posts.` });
   }
   const empty = posts.filter((p) => !p.text.trim()).length;
   if (posts.length >= 3 && empty / posts.length > 0.5) {

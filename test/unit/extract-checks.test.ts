@@ -140,3 +140,11 @@ describe('login walls', () => {
     expect(noThread(`<html><body><header>${signInBox}</header><ul>${rows}</ul></body></html>`)).toMatch(/list of threads/);
   });
 });
+
+describe('copies are not chrome', () => {
+  it('posts repeating one text are doubted but not handed over as chrome', () => {
+    const copies = Array.from({ length: 10 }, (_, i) => post(i, { text: 'Same pasted message.\nWith a second line.' }));
+    expect(looksWrong(copies)).toBe(false);
+    expect(findDoubts({ posts: copies, now: NOW }).map((d) => d.code)).toContain('repeated-text');
+  });
+});
