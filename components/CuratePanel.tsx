@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Thread } from '../lib/model/thread.ts';
+import { LOW_CONFIDENCE } from '../lib/extract/checks.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/license/index.ts';
 import { consentStatement } from '../lib/license/statements.ts';
@@ -281,6 +282,7 @@ export function CuratePanel(props: Props) {
             </>
           )}
         </p>
+        <ConfidenceNotice thread={thread} />
         <KindTabs kind={state.kind} onKind={(kind) => set({ kind })} controls="entry-editor" />
         <p class="hint">
           {state.kind === 'qa' ? 'Mark the post that asks, then the posts that answer it.' : 'Mark the posts the strategy is written from.'}
@@ -605,6 +607,23 @@ export function CuratePanel(props: Props) {
         </div>
         {footer}
       </section>
+    </div>
+  );
+}
+
+/**
+ * What Gleaner doubts about this reading, in its own words, when the checks run on every capture
+ * (lib/extract/checks.ts) put the score below the line: a doubtful reading is shown as doubtful.
+ */
+function ConfidenceNotice({ thread }: { thread: Thread }) {
+  const c = thread.confidence;
+  if (!c || c.score >= LOW_CONFIDENCE || !c.reasons.length) return null;
+  return (
+    <div class="notice" role="status" data-testid="low-confidence">
+      {c.reasons.map((r) => (
+        <p key={r.code}>{r.message}</p>
+      ))}
+      {thread.reader === 'generic' && <p class="hint">This page was read by Gleaner's general reader, not one made for its forum software.</p>}
     </div>
   );
 }

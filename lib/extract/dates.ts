@@ -7,18 +7,18 @@ import { queryAroundPosts, textAroundPosts } from './page-signals.ts';
 
 const MONTHS: Record<string, number> = {};
 const MONTH_NAMES: string[][] = [
-  ['jan', 'january', 'januar', 'janvier', 'gennaio', 'enero', 'jänner', 'janeiro'],
-  ['feb', 'february', 'februar', 'février', 'fevrier', 'febbraio', 'febrero', 'fevereiro'],
+  ['jan', 'january', 'januar', 'janvier', 'gennaio', 'enero', 'jänner', 'janeiro', 'janv'],
+  ['feb', 'february', 'februar', 'février', 'fevrier', 'febbraio', 'febrero', 'fevereiro', 'févr', 'fevr'],
   ['mar', 'march', 'märz', 'maerz', 'mars', 'marzo', 'mär', 'março', 'marco'],
-  ['apr', 'april', 'avril', 'aprile', 'abril'],
+  ['apr', 'april', 'avril', 'aprile', 'abril', 'avr'],
   ['may', 'mai', 'maggio', 'mayo', 'maio'],
   ['jun', 'june', 'juni', 'juin', 'giugno', 'junio', 'junho'],
-  ['jul', 'july', 'juli', 'juillet', 'luglio', 'julio', 'julho'],
+  ['jul', 'july', 'juli', 'juillet', 'luglio', 'julio', 'julho', 'juil'],
   ['aug', 'august', 'août', 'aout', 'agosto'],
   ['sep', 'sept', 'september', 'septembre', 'settembre', 'septiembre', 'setembro'],
   ['oct', 'october', 'oktober', 'okt', 'octobre', 'ottobre', 'octubre', 'outubro'],
   ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
-  ['dec', 'december', 'dezember', 'dez', 'décembre', 'decembre', 'dicembre', 'diciembre', 'dezembro'],
+  ['dec', 'december', 'dezember', 'dez', 'décembre', 'decembre', 'dicembre', 'diciembre', 'dezembro', 'déc'],
 ];
 MONTH_NAMES.forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
 
@@ -137,11 +137,11 @@ export function parseForumDate(raw: string | null | undefined): string | null {
  * because the offset is today's and old posts may fall on the other side of a DST change.
  */
 const ZONE_LEAD =
-  /(?:All times are|Alle Zeiten sind|Alle Zeitangaben in|Toutes les heures sont(?: au format)?|Tutti gli orari sono|Todas las horas son|Alle tijden zijn)\s*(?:UTC|GMT|WEZ)\s*(?:(?:([+\-\u2212])\s*(\d{1,2})(?:([:.])(\d{1,2}))?(?:\s*(?:hours?|Stunden?|heures?|ore|horas?|uur))?)?)(\s*\[\s*(?:DST|Sommerzeit|heure d'été)\s*\])?/i;
+  /(?:All times are|Alle Zeiten sind|Alle Zeitangaben in|Fuseau horaire|Toutes les heures sont(?: au format)?|Tutti gli orari sono|Todas las horas son|Alle tijden zijn)\s*(?:UTC|GMT|WEZ)\s*(?:(?:([+\-\u2212])\s*(\d{1,2})(?:([:.])(\d{1,2}))?(?:\s*(?:hours?|Stunden?|heures?|ore|horas?|uur))?)?)(\s*\[\s*(?:DST|Sommerzeit|heure d'été)\s*\])?/i;
 // vBulletin writes half-hour zones as decimals ("GMT +5.5"); phpBB as minutes ("UTC+05:30").
 
 /** ZONE_LEAD's opening phrases, lower-cased: found with indexOf, far faster than the regex over a long page. */
-const ZONE_PHRASES = ['all times are', 'alle zeiten sind', 'alle zeitangaben in', 'toutes les heures sont', 'tutti gli orari sono', 'todas las horas son', 'alle tijden zijn'];
+const ZONE_PHRASES = ['all times are', 'fuseau horaire', 'alle zeiten sind', 'alle zeitangaben in', 'toutes les heures sont', 'tutti gli orari sono', 'todas las horas son', 'alle tijden zijn'];
 const ZONE_AT = new RegExp(ZONE_LEAD.source, 'iy');
 
 /** The first place in the (lower-cased) page text where ZONE_LEAD matches, as ZONE_LEAD.exec would find it. */

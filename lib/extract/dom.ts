@@ -513,7 +513,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
         inText = false;
       } else if (kind & IS_IMG) {
         const alt = x.getAttribute('alt');
-        if (alt && /^:[\w+-]+:$/.test(alt)) textParts.push(alt);
+        if (alt && isSmileyAlt(alt)) textParts.push(alt);
         inText = false;
       } else {
         preformatted = pre || !!(kind & PREFORMATTED);
@@ -563,4 +563,39 @@ export function firstMatch(s: string, re: RegExp): string | null {
 /** An HTML fragment (an API's post body) as an element of an inert, never-rendered document. */
 export function fragmentParser(parseHtml: (html: string) => Document): (html: string) => Element {
   return (html: string) => parseHtml(`<!doctype html><html><body><div>${html}</div></body></html>`).body.firstElementChild!;
+}
+
+/**
+ * The address the page's relative links resolve against: its `<base href>` when it has one (XenForo 1
+ * and vBulletin print every link relative to the forum root), else the address given.
+ */
+export function linkBase(doc: Document, url: string): string {
+  const base = queryFirst(doc, 'base[href]', ['base'], (b) => b.hasAttribute('href'))?.getAttribute('href');
+  return (base && absUrl(base, url)) || url;
+}
+
+/**
+ * Whether an image's alt text is a smiley the author typed: a `:name:` code, an emoticon (":)", ";-)",
+ * ":D", "8-)") or emoji. Those are the author's words; other alt texts (a photo's description, "Image")
+ * are not part of the post's text.
+ */
+function isSmileyAlt(alt: string): boolean {
+  const a = alt.trim();
+  if (/^:[\w+-]+:$/.test(a)) return true;
+  if (/^[:;8=xXB>][-'^o]?[()DPpOo03|\\/*@[\]{}<>$Ss]{1,2}$/.test(a) || /^[(^<][-_.^]?[)^>]$/.test(a)) return true;
+  return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
+}
+
+/**
+ * A post body whose markup was escaped into the page as text ("&lt;p&gt;Hi!&lt;/p&gt;", as a forum
+ * migrated from another engine may show it): the browser shows the tags literally, but the author
+ * wrote the HTML they describe. Such a body is parsed again, inertly, and that reading returned; any
+ * other body is returned as it is.
+ */
+export function unescapedBody(body: Element, parseHtml: (html: string) => Document): Element {
+  const raw = body.textContent ?? '';
+  if (!raw.trimStart().startsWith('<')) return body;
+  // Escaped from its first character and closing a block it opened: markup, not a post that talks about tags.
+  if (!/^\s*<(p|div|blockquote|ul|ol)\b[^<>]*>/i.test(raw) || !/<\/(p|div|blockquote|ul|ol)>\s*$/i.test(raw)) return body;
+  return parseHtml(`<!doctype html><html><body>${raw}</body></html>`).body ?? body;
 }

@@ -23,8 +23,9 @@ import { githubHtml, githubJson } from './github.ts';
 import { readabilityThread } from './readability.ts';
 import { detectPageLicense } from '../license/detect.ts';
 import { honourStatedZone } from './dates.ts';
-import { withPageSignals } from './page-signals.ts';
+import { textAroundPosts, withPageSignals } from './page-signals.ts';
 import { noteCutOff, wasCutOff } from './truncation.ts';
+import { confidenceOf, findDoubts, looksWrong, withoutNotices } from './checks.ts';
 
 export { ExtractError } from './types.ts';
 export { decodePage } from './decode-page.ts';
@@ -83,25 +84,28 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   const adapters = opts.reader === 'generic' ? [generic] : ADAPTERS;
   for (const a of adapters) {
     if (a.accepts !== src.kind || !a.detect(src)) continue;
-    raw = a.extract(src);
-    if (raw) {
-      raw = { ...raw, reader: a === generic ? 'generic' : 'adapter' };
-      break;
-    }
+    const found = a.extract(src);
+    if (!found) continue;
+    if (a !== generic && src.kind === 'html' && looksWrong(found.posts)) {
+      // Posts without authors or with the same chrome in every text: the engine's markup was not what the
+      // adapter knows (a theme renamed it). The generic reader reads structure instead; when it finds
+      // nothing better, the adapter's reading stands and the checks below say what is doubtful.
+      const other = generic.extract(src);
+      raw = other && other.posts.length && !looksWrong(other.posts) ? { ...other, reader: 'generic' } : { ...found, reader: 'adapter' };
+    } else raw = { ...found, reader: a === generic ? 'generic' : 'adapter' };
+    break;
   }
   if (!raw && opts.fallback && src.kind === 'html') {
     const article = readabilityThread(src.doc, src.url, src.parseHtml);
     raw = article && { ...article, reader: 'article' };
   }
-  if (!raw) {
-    throw new ExtractError(
-      src.kind !== 'html'
-        ? `No discussion thread found in this ${src.kind.toUpperCase()} document: it is not a response format Gleaner reads.`
-        : asksToSignIn(src.doc)
-          ? 'No discussion thread found on this page. It shows a sign-in form, so the thread may be visible only to members: sign in to the forum in your browser, open the thread again and capture it then.'
-          : 'No discussion thread found on this page: no supported forum engine recognised and no repeated posts with authors. Use the article fallback to keep the main text as one post.',
-      'no-thread',
-    );
+  if (!raw) throw new ExtractError(noThreadMessage(src), 'no-thread');
+  if (raw.reader !== 'article') {
+    // Site notices ("This thread is archived") are the site speaking, not the author.
+    raw = { ...raw, posts: raw.posts.map((p) => ({ ...p, text: withoutNotices(p.text) })) };
+    const pageText = src.kind === 'html' && src.doc.body ? textAroundPosts(src.doc, src.doc.body).slice(0, 200_000) : '';
+    const doubts = findDoubts({ posts: raw.posts, pageText, pagination: raw.pagination });
+    if (doubts.length || !raw.confidence) raw = { ...raw, confidence: mergeConfidence(raw.confidence, confidenceOf(doubts)) };
   }
   if (src.kind !== 'json' && wasCutOff(src.doc)) raw = { ...raw, truncated: true };
   // Times read from page text are local to the page unless its footer names the zone.
@@ -114,7 +118,48 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   return parsed.data;
 }
 
-/** A login wall: a password field, or a form posting to a login/sign-in address. */
-function asksToSignIn(doc: Document): boolean {
-  return !!doc.querySelector('input[type="password" i], form[action*="login" i], form[action*="signin" i], form[action*="sign_in" i], form[action*="ucp.php?mode=login" i]');
+type Confidence = NonNullable<ThreadInput['confidence']>;
+
+/** A reader may have stated doubts of its own (an API response cut short): both lists count. */
+function mergeConfidence(own: Confidence | undefined, checked: Confidence): Confidence {
+  if (!own) return checked;
+  const reasons = [...own.reasons, ...checked.reasons.filter((r) => !own.reasons.some((o) => o.code === r.code))];
+  return { score: Math.round(Math.max(0.05, Math.min(own.score, checked.score) - (1 - Math.max(own.score, checked.score))) * 100) / 100, reasons };
+}
+
+function noThreadMessage(src: Source): string {
+  if (src.kind !== 'html') return `No discussion thread found in this ${src.kind.toUpperCase()} document: it is not a response format Gleaner reads.`;
+  const wall = 'No discussion thread found on this page, and it asks you to sign in: the thread may be visible only to members. Sign in to the forum in your browser, open the thread again and capture it then.';
+  const text = (src.doc.body?.textContent ?? '').replace(/\s+/g, ' ');
+  if (WALL_WORDS.test(text.slice(0, 50_000))) return wall;
+  if (threadLinks(src.doc) >= 8) {
+    return 'No discussion thread found on this page: it looks like a list of threads (a board or category page). Open one of its threads and capture that, or use bulk capture to read them all.';
+  }
+  if (signInIsTheContent(src.doc, text)) return wall;
+  return 'No discussion thread found on this page: no supported forum engine recognised and no repeated posts with authors. Use the article fallback to keep the main text as one post.';
+}
+
+/** How forums word "you must sign in to read this", in the languages of the corpus. */
+const WALL_WORDS =
+  /(must|need to|have to) (be )?(log(ged)? ?in|sign(ed)? ?in|register(ed)?)( first)?,? (to|before you can|in order to) (view|read|see|access)|(registered|logged in|signed in) to (view|read|see|access) this|(log ?in|sign ?in|register) to (view|read|see|access) (this|the)|members[- ]only (area|forum|board|content|section)|only (visible|available) to (registered |logged[- ]in )?members|not (authori[sz]ed|permitted) to (view|read|access)|do not have permission to (view|read|access)|keine berechtigung|(müssen|musst) (dich|sie) (anmelden|einloggen|registrieren),? um|vous devez (vous )?(être )?(connecté|inscrit|identifié) pour (voir|lire|accéder)|debes (iniciar sesión|registrarte) para (ver|leer)/i;
+
+/**
+ * A login wall, not a page with a sign-in box in its header: a password field outside the header and
+ * navigation, with little else to read. (A page that says a sign-in is needed is a wall too: WALL_WORDS.)
+ */
+function signInIsTheContent(doc: Document, text: string): boolean {
+  const field = Array.from(doc.querySelectorAll('input[type="password" i]')).find((f) => !f.closest('header, nav, aside, [role="banner"], [role="navigation"], [hidden], [aria-hidden="true"], [class*="dropdown" i], [class*="modal" i], [class*="popup" i], [id*="login" i][style*="none"]'));
+  return !!field && text.length < 4000;
+}
+
+/** Links shaped like forum thread addresses: many of them make a board or category page. */
+function threadLinks(doc: Document): number {
+  const shapes = /viewtopic\.php\?.*\bt=\d|showthread\.php|\/threads\/[^/]|[?&]topic=\d|\/t\/[^/]+\/\d|\/discussion\/\d|\/topic\/\d|thread\.jspa|read\.php\?\d/i;
+  const seen = new Set<string>();
+  for (const a of Array.from(doc.querySelectorAll('a[href]'))) {
+    const href = a.getAttribute('href') ?? '';
+    if (shapes.test(href)) seen.add(href.replace(/[#&?](p|page|start|sid)=?.*$/, ''));
+    if (seen.size >= 8) break;
+  }
+  return seen.size;
 }

@@ -2,6 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
 import { queryHas } from './page-signals.ts';
+import { pick } from './select.ts';
 import { fromUnix, isoDate } from './dates.ts';
 
 /*
@@ -13,6 +14,8 @@ import { fromUnix, isoDate } from './dates.ts';
 const POST = 'article[id^="elComment_"]';
 const QUOTE = 'blockquote.ipsQuote';
 const SIGNATURE = '[data-role="memberSignature"]';
+// Neowin prints a subscriber's name as "<b>+</b>Raze": the mark is the group's, not the name's.
+const BADGES = 'button, .ipsRepBadge, .ipsResponsive_showPhone, .ipsBadge, [class*="group-subscriber"] > b';
 
 interface QuoteData {
   username?: string;
@@ -54,8 +57,10 @@ export const invision: Adapter = {
       const body = el.querySelector('[data-role="commentContent"]');
       if (!id || !body) continue;
       const qd = quoteData(el);
-      const nameLink = el.querySelector('.cAuthorPane_author a, .ipsEntry__username a, [data-role="commentAuthor"] a, h3 a[href*="/profile/"]');
-      const name = lineOf(nameLink) || qd.username || lineOf(el.querySelector('.cAuthorPane_author, .ipsEntry__username')) || 'Guest';
+      const nameLink = pick(el, ['.cAuthorPane_author a[href*="/profile/"], .ipsEntry__username a, [data-role="commentAuthor"] a', 'h3 a[href*="/profile/"]', '.cAuthorPane_author a'], (a) => !!lineOf(a));
+      // A theme's author pane without a link (Neowin's) holds badges beside the name: an "OP" button, a reputation count.
+      const pane = nameLink ?? pick(el, ['.cAuthorPane_author [itemprop="name"]', '.cAuthorPane_author strong', '.cAuthorPane_author, .ipsEntry__username']);
+      const name = (nameLink ? lineOf(nameLink) : pane ? textOf(pane, BADGES).replace(/\s+/g, ' ').trim() : '') || qd.username || 'Guest';
       const time = el.querySelector('.ipsComment_meta time[datetime], time[datetime]')?.getAttribute('datetime');
       const own = el.querySelector(`a[href*="comment=${id}"]`)?.getAttribute('href');
       const sig = el.querySelector(SIGNATURE);

@@ -45,7 +45,7 @@ export interface PageSignals {
   last: Map<Element, number>;
 }
 
-const active = new WeakMap<Document, PageSignals>();
+const activeIndexes = new WeakMap<Document, PageSignals>();
 
 /*
  * Each element's position in document order is written on the element itself, under a symbol no page
@@ -194,19 +194,19 @@ function close(s: PageSignals, el: Element): void {
 
 /** Runs `fn` (one extraction) with the page's index available to every detector and adapter. */
 export function withPageSignals<T>(doc: Document, fn: () => T): T {
-  if (active.has(doc)) return fn();
-  active.set(doc, buildPageSignals(doc));
+  if (activeIndexes.has(doc)) return fn();
+  activeIndexes.set(doc, buildPageSignals(doc));
   try {
     return fn();
   } finally {
-    active.delete(doc);
+    activeIndexes.delete(doc);
   }
 }
 
 /** Notes that `el` is a post's body, while an extraction runs (see `textAroundPosts`). */
 export function markPostBody(el: Element): void {
   const doc = el.ownerDocument;
-  if (doc) active.get(doc)?.postBodies.add(el);
+  if (doc) activeIndexes.get(doc)?.postBodies.add(el);
 }
 
 /**
@@ -217,7 +217,7 @@ export function markPostBody(el: Element): void {
  * active index, or before any post body was read, the whole text.
  */
 export function textAroundPosts(doc: Document, root: Element): string {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   const range = s && postsRange(s);
   if (!s || !range) return root.textContent ?? '';
   const { first, last, lastAt } = range;
@@ -281,7 +281,7 @@ function postsRange(s: PageSignals): { first: Element; last: Element; firstAt: n
  * any post body was read, the whole page.
  */
 export function queryAroundPosts(doc: Document, selector: string, keys: string[], test: (el: Element) => boolean): Element[] {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   const range = s && postsRange(s);
   if (!s || !range) return queryAllWhere(doc, selector, keys, test);
   return collect(s, keys, test, { from: range.firstAt, to: lastInside(s, range.last) ?? range.lastAt });
@@ -338,7 +338,7 @@ function candidates(s: PageSignals, key: string): Element[] {
  * selector written as code, which spares linkedom compiling the selector once per candidate.
  */
 export function queryFirst(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): Element | null {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return doc.querySelector(selector);
   const is = test ?? ((el: Element) => el.matches(selector));
   let best: Element[] = [];
@@ -354,7 +354,7 @@ export function queryFirst(doc: Document, selector: string, keys: string[], test
 
 /** `doc.querySelectorAll(selector)` in document order, from the index when one is active. */
 export function queryAll(doc: Document, selector: string, keys: string[]): Element[] {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
   return collect(s, keys, (el) => el.matches(selector));
 }
@@ -365,7 +365,7 @@ export function queryAll(doc: Document, selector: string, keys: string[]): Eleme
  * pagination block, a footer) is searched on its own, not the whole page.
  */
 export function queryFirstWithin(doc: Document, container: string, inner: string): Element | null {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return doc.querySelector(inner.split(',').map((alt) => `${container} ${alt.trim()}`).join(', '));
   return earliest(doc, candidates(s, container).map((box) => box.querySelector(inner)));
 }
@@ -374,7 +374,7 @@ export function queryFirstWithin(doc: Document, container: string, inner: string
 export function earliest(doc: Document, els: (Element | null | undefined)[]): Element | null {
   const found = els.filter((e): e is Element => !!e);
   if (found.length < 2) return found[0] ?? null;
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (s && found.every((e) => orderOf(s, e) !== undefined)) return sortInDocumentOrder(s, found)[0]!;
   return found.reduce((a, b) => (a.compareDocumentPosition(b) & 2 ? b : a));
 }
@@ -384,7 +384,7 @@ export function earliest(doc: Document, els: (Element | null | undefined)[]): El
  * condition to check before a real query. True when no index is active.
  */
 export function mayHave(doc: Document, keys: string[]): boolean {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   return !s || keys.some((k) => candidates(s, k).length > 0);
 }
 
@@ -393,13 +393,13 @@ export function mayHave(doc: Document, keys: string[]): boolean {
  * candidates under `keys` are not each matched against a freshly compiled selector.
  */
 export function queryAllWhere(doc: Document, selector: string, keys: string[], test: (el: Element) => boolean): Element[] {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
   return collect(s, keys, test);
 }
 
 export function queryHas(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): boolean {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return !!doc.querySelector(selector);
   const is = test ?? ((el: Element) => el.matches(selector));
   return keys.some((k) => candidates(s, k).some(is));
@@ -415,7 +415,7 @@ function sortInDocumentOrder(s: PageSignals, els: Element[]): Element[] {
  * against a selector would cost more than the scan it replaces.
  */
 export function someTagged(doc: Document, tag: string, test: (el: Element) => boolean, selector: string): boolean {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return !!doc.querySelector(selector);
   return (s.byTag.get(tag) ?? []).some(test);
 }
@@ -425,7 +425,7 @@ export function someTagged(doc: Document, tag: string, test: (el: Element) => bo
  * `extractThread` (not kept, for the reason given at the top).
  */
 export function signalsOf(doc: Document): PageSignals {
-  return active.get(doc) ?? buildPageSignals(doc);
+  return activeIndexes.get(doc) ?? buildPageSignals(doc);
 }
 
 /**
@@ -460,7 +460,7 @@ function firstAfter(s: PageSignals, list: Element[], at: number): number {
  * `test` being the rest of the selector as code.
  */
 export function queryByIdPrefix(doc: Document, selector: string, prefix: string, test: (el: Element) => boolean): Element[] {
-  const s = active.get(doc);
+  const s = activeIndexes.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
   const out: Element[] = [];
   for (const [id, els] of s.byId) if (id.startsWith(prefix)) for (const el of els) if (test(el)) out.push(el);
@@ -469,7 +469,7 @@ export function queryByIdPrefix(doc: Document, selector: string, prefix: string,
 
 /** `inside` with the active index of `root`'s page, or `root.querySelectorAll(key)` when none is active. */
 export function descendantsWith(root: Element, key: string): Element[] {
-  const s = root.ownerDocument ? active.get(root.ownerDocument) : undefined;
+  const s = root.ownerDocument ? activeIndexes.get(root.ownerDocument) : undefined;
   return s ? inside(s, root, key) : Array.from(root.querySelectorAll(key));
 }
 
@@ -512,4 +512,19 @@ export function hasClass(el: Element, cls: string): boolean {
 export function inClass(el: Element | null, cls: string): boolean {
   for (let e = el; e; e = e.parentElement) if (hasClass(e, cls)) return true;
   return false;
+}
+
+/** The index of `doc` while an extraction runs, else undefined (select.ts reads it). */
+export function active(doc: Document): PageSignals | undefined {
+  return activeIndexes.get(doc);
+}
+
+/** The indexed elements carrying `key` (`.class`, `#id`, `[attr]` or a tag), in document order. */
+export function candidatesOf(s: PageSignals, key: string): Element[] {
+  return candidates(s, key);
+}
+
+/** `els` (indexed elements) sorted into document order. */
+export function sortedByPosition(s: PageSignals, els: Element[]): Element[] {
+  return sortInDocumentOrder(s, els);
 }

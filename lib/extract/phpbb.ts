@@ -1,61 +1,106 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, cleanHtml, lineOf, normaliseText, textOf, textSkipping } from './dom.ts';
-import { earliest, hasClass, inClass, inside, inTag, inTagClass, mayHave, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
+import { inTag, queryByIdPrefix } from './page-signals.ts';
+import { all, closest, first, firstWithin, pick, within } from './select.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
-/** phpBB 3 (prosilver and themes derived from it) marks each post `div.post` with id `p<ID>`. */
+/*
+ * phpBB 3, whatever the style. What a theme keeps: each post's permalink anchor `p<ID>` (an id on the post
+ * or an `<a id|name>` inside it), a `.postbody`, `memberlist.php?mode=viewprofile` author links and
+ * `posting.php` reply links; prosilver and its derivatives also mark `body#phpbb`. Fields are read
+ * through fallbacks that cover prosilver, prosilver-derived styles (Bootstrap skins, airliners.net,
+ * ebaumsworld) and subsilver2 tables (3.0).
+ */
+const POST_ANCHOR = /^p(\d+)$/;
+
+/** The post permalink anchors, in document order: `#p123` ids and, in subsilver2, `<a name="p123">`. */
+function postAnchors(doc: Document): Element[] {
+  const ids = queryByIdPrefix(doc, '[id^="p"]', 'p', (el) => POST_ANCHOR.test(el.id));
+  return ids.length ? ids : all(doc, 'a[name^="p"]').filter((a) => POST_ANCHOR.test(a.getAttribute('name') ?? ''));
+}
+
 function isPhpbb3(doc: Document): boolean {
-  const inPost = (el: Element) => {
-    for (let e = el.parentElement; e; e = e.parentElement) if (e.localName === 'div' && e.id.startsWith('p') && hasClass(e, 'post')) return true;
-    return false;
-  };
-  // The selector as code: vBulletin and others also use .postbody, and each candidate would cost a compile.
-  const marker = (el: Element) => (hasClass(el, 'postbody') && inPost(el)) || (el.localName === 'body' && el.id === 'phpbb');
-  return queryHas(doc, 'div.post[id^="p"] .postbody, body#phpbb', ['.postbody', '#phpbb'], marker);
+  if (first(doc, 'body#phpbb, div.post[id^="p"] .postbody') && first(doc, '.postbody')) return true;
+  // Other styles: a post body, and the engine's own addresses next to the posts' anchors.
+  return !!first(doc, '.postbody') && !!first(doc, 'a[href*="posting.php?mode=quote"], a[href*="memberlist.php?mode=viewprofile"], form[action*="posting.php"]') && postAnchors(doc).length > 0;
 }
 /** phpBB 2 (subSilver and its many copies): a table row per post with `span.name > a[name]` and `td.postbody`. */
 function isPhpbb2(doc: Document): boolean {
-  return mayHave(doc, ['.name']) && mayHave(doc, ['.postbody']) && !!doc.querySelector('span.name a[name], span.name a[id]') && !!doc.querySelector('.postbody');
-}
-
-/** 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle' as code. */
-function isTopicTitle(el: Element): boolean {
-  if (hasClass(el, 'maintitle')) return true;
-  if (el.localName === 'a') return (el.getAttribute('href') ?? '').includes('viewtopic') && inTag(el.parentElement, 'h2');
-  return el.localName === 'h2' && hasClass(el, 'topic-title');
+  return !!first(doc, 'span.name a[name], span.name a[id]') && !!first(doc, '.postbody');
 }
 
 function topicTitle(doc: Document): string {
-  return (
-    lineOf(queryFirst(doc, 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle', ['.topic-title', 'a', '.maintitle'], isTopicTitle)) ||
-    doc.title.replace(/^.*?::\s*(View topic - )?/i, '').trim()
-  );
+  const marked = lineOf(first(doc, 'h2.topic-title, h2 a[href*="viewtopic"], .maintitle'));
+  if (marked) return marked;
+  // prosilver styles without the class keep the topic in an h2 (the board's name is the h1), and the <title> repeats it.
+  const inTitle = all(doc, 'h2').map(lineOf).find((h) => h.length > 2 && doc.title.includes(h));
+  return inTitle || doc.title.replace(/^.*?::\s*(View topic - )?/i, '').replace(/\s+[-–|•]\s+(Page|Seite|Pagina|Página|Strona)\s+\d+(\s+[-–|•]\s+.*)?$/i, '').trim();
 }
 
 function paginationOf(doc: Document, url: string) {
-  // 'a[rel="next"], .pagination a.next, .pagination li.next a'
-  const relNext = (a: Element) => a.localName === 'a' && a.getAttribute('rel') === 'next';
-  const next = earliest(doc, [queryFirst(doc, 'a[rel="next"]', ['[rel]'], relNext), queryFirstWithin(doc, '.pagination', 'a.next, li.next a')]);
-  const current = Number(lineOf(queryFirstWithin(doc, '.pagination', 'li.active span, strong'))) || null;
-  return { page: current ?? 1, pageCount: null, nextUrl: absUrl(next?.getAttribute('href'), url) };
-}
-
-function toPost(a: Element): boolean {
-  return (a.getAttribute('href') ?? '').includes('p=');
+  const box = first(doc, '.pagination');
+  const current = Number(lineOf(first(doc, '.pagination li.active span, .pagination span strong, .pagination strong'))) || null;
+  // phpBB 3.0 marks no next link: it is the page number after the current one.
+  const next =
+    first(doc, 'a[rel="next"], .pagination a.next, .pagination li.next a') ??
+    (box && current ? (within(box, 'a[href]').find((a) => lineOf(a) === String(current + 1)) ?? null) : null);
+  const of = /(\d+)\D+?(\d+)\s*$/.exec(lineOf(box && firstWithin(box, 'a[onclick*="jumpto"]')) || '');
+  return { page: current ?? 1, pageCount: of ? Number(of[2]) : null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite); `blockquotes` are the body's. */
-function quotes3(s: PageSignals, blockquotes: Element[]): QuoteInput[] {
+function quotes3(blockquotes: Element[]): QuoteInput[] {
   return blockquotes.filter((q) => !inTag(q.parentElement, 'blockquote')).map((q) => {
-    const cites = inside(s, q, 'cite');
+    const cites = within(q, 'cite');
     const cite = cites[0];
-    // 'a[href*="p="]' and 'a:not([href*="p="])' within the cite
-    const links = cite ? inside(s, cite, 'a') : [];
+    const links = cite ? within(cite, 'a') : [];
+    const toPost = (a: Element) => (a.getAttribute('href') ?? '').includes('p=');
     const link = links.find(toPost)?.getAttribute('href') ?? '';
     const author = cite ? lineOf(links.find((a) => !toPost(a)) ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
     return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textSkipping(q, new Set<Node>(cites)) };
   });
+}
+
+/** The post around an anchor: the anchor itself or its nearest ancestor holding a post body (a subsilver2 table). */
+function postAround(anchor: Element): Element | null {
+  for (let e: Element | null = anchor; e && e.localName !== 'body'; e = e.parentElement) if (firstWithin(e, '.postbody, .content')) return e;
+  return null;
+}
+
+/** Author fallbacks, most specific first: prosilver's profile column and byline, then any profile link with a name. */
+const AUTHOR = ['.postprofile a.username, .postprofile a.username-coloured, .postprofile .username', 'p.author a.username, p.author strong a, .author .username', '.postauthor, a.username, a.username-coloured, span.username', 'a[href*="mode=viewprofile"], a[href*="/member"]'];
+/** Where a post's time is printed, most specific first. */
+const TIME_TEXT = ['p.author, .author', '.timestamp, .timepost, .post-date, .postdate, .date'];
+const DATE_WORDS = /(?:Posted|Verfasst|Posté|Inviato|Enviado|Geschrieben|Wysłany|Добавлено):?/i;
+
+function author3(post: Element, body: Element): Element | null {
+  return pick(post, AUTHOR, (a) => !body.contains(a) && !!lineOf(a));
+}
+
+function time3(post: Element, body: Element, id: string): string | null {
+  const stamp = within(post, 'time[datetime]').find((t) => !body.contains(t));
+  if (stamp) return isoDate(stamp.getAttribute('datetime'));
+  for (const selector of TIME_TEXT) {
+    for (const el of within(post, selector)) {
+      if (body.contains(el)) continue;
+      const when = parseForumDate(lineOf(el).split('»').pop());
+      if (when) return when;
+    }
+  }
+  // The byline of any style links the post to itself (an icon before "by NAME » date"): its line holds the date.
+  for (const a of within(post, 'a[href*="#p"]')) {
+    if (body.contains(a) || !(a.getAttribute('href') ?? '').endsWith(`#p${id}`)) continue;
+    const when = a.parentElement && parseForumDate(lineOf(a.parentElement).split('»').pop());
+    if (when) return when;
+  }
+  // subsilver2 and home-made styles: "Posted: January 9th, 2016, 2:30 am" somewhere in the post's header.
+  for (const el of within(post, '.gensmall, .postdetails, td, div')) {
+    if (el.contains(body) || body.contains(el) || el.firstElementChild?.localName === 'table') continue;
+    const line = lineOf(el);
+    if (DATE_WORDS.test(line)) return parseForumDate(line.slice(line.search(DATE_WORDS)));
+  }
+  return null;
 }
 
 export const phpbb3: Adapter = {
@@ -67,41 +112,29 @@ export const phpbb3: Adapter = {
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
     const posts: PostInput[] = [];
-    /*
-     * Per-post lookups read the page index (page-signals.ts) and test tags and classes in code: each
-     * stands for the selector in its comment, which linkedom would compile again for every post.
-     */
-    const s = signalsOf(doc);
-    const isPost = (d: Element) => d.localName === 'div' && d.id.startsWith('p');
-    for (const el of queryAllWhere(doc, 'div.post[id^="p"]', ['.post'], isPost)) {
-      const id = /^p(\d+)$/.exec(el.id)?.[1];
-      const body = inside(s, el, '.content')[0];
-      if (!id || !body) continue;
-      // '.postprofile a.username, .postprofile a.username-coloured, p.author a.username, p.author strong a'
-      const authorLink = inside(s, el, 'a').find((a) => {
-        const user = hasClass(a, 'username');
-        if ((user || hasClass(a, 'username-coloured')) && inClass(a.parentElement, 'postprofile')) return true;
-        if (user && inTagClass(a.parentElement, 'p', 'author')) return true;
-        for (let e = a.parentElement; e; e = e.parentElement) if (e.localName === 'strong' && inTagClass(e.parentElement, 'p', 'author')) return true;
-        return false;
-      });
-      const name = lineOf(authorLink) || lineOf(el.querySelector('.postprofile .username, p.author strong'));
-      // 'p.author'
-      const authorLine = inside(s, el, '.author').find((p) => p.localName === 'p');
-      const time = (authorLine ? inside(s, authorLine, 'time').find((t) => t.hasAttribute('datetime')) : undefined)?.getAttribute('datetime');
-      const shown = authorLine ? lineOf(authorLine).split('»').pop() : null;
-      const sig = inside(s, el, '.signature')[0];
-      const blockquotes = inside(s, body, 'blockquote');
-      const own = bodyParts(body, url, new Set<Node>(blockquotes));
+    const seen = new Set<Element>();
+    for (const anchor of postAnchors(doc)) {
+      const id = POST_ANCHOR.exec(anchor.id || (anchor.getAttribute('name') ?? ''))![1]!;
+      const post = postAround(anchor);
+      if (!post || seen.has(post)) continue;
+      seen.add(post);
+      // prosilver's text sits in `.content` inside `.postbody`; subsilver2's `.postbody` is the text.
+      const body = firstWithin(post, '.postbody .content, div.content') ?? firstWithin(post, '.postbody');
+      if (!body) continue;
+      const authorEl = author3(post, body);
+      const link = authorEl?.localName === 'a' ? authorEl : authorEl ? closest(authorEl, 'a') ?? firstWithin(authorEl, 'a') ?? within(post, 'a[href*="mode=viewprofile"]').find((a) => !body.contains(a)) : null;
+      const sig = within(post, '.signature').find((x) => !body.contains(x));
+      const blockquotes = within(body, 'blockquote');
+      const own = bodyParts(body, url, new Set<Node>([...blockquotes, ...within(body, '.signature')]));
       posts.push({
         id,
-        author: { name: name || 'Guest', url: absUrl(authorLink?.getAttribute('href'), url) },
-        publishedAt: isoDate(time) ?? parseForumDate(shown),
+        author: { name: lineOf(authorEl) || 'Guest', url: absUrl(link?.getAttribute('href'), url) },
+        publishedAt: time3(post, body, id),
         text: own.text,
         html: own.html,
         permalink: absUrl(`./viewtopic.php?p=${id}#p${id}`, url),
         replyTo: null,
-        quotes: quotes3(s, blockquotes),
+        quotes: quotes3(blockquotes),
         signature: sig ? textOf(sig) : undefined,
       });
     }

@@ -3,6 +3,7 @@ import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { bodyParts, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
 import { earliest, hasClass, inClass, inside, insideAny, inTag, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
+import * as sel from './select.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
@@ -56,8 +57,9 @@ function within(e: Element | null, id: string): boolean {
  * first colon and the " on "/" am " that introduces the date.
  */
 function quoteParts(s: PageSignals, body: Element): { block: Element; header: Element | null }[] {
-  return inside(s, body, 'blockquote')
-    .filter((b) => !inTag(b.parentElement, 'blockquote'))
+  // SMF 1.1 writes the quote as `div.quote` after its `div.quoteheader`.
+  return sel.within(body, 'blockquote, div.quote')
+    .filter((b) => !sel.closest(b.parentElement, 'blockquote, div.quote'))
     .map((block) => {
       const prev = block.previousElementSibling;
       return { block, header: prev && hasClass(prev, 'quoteheader') ? prev : (inside(s, block, 'cite')[0] ?? null) };
@@ -85,6 +87,43 @@ function title(doc: Document): string {
     .replace(/^[^:]{1,20}:\s*/, '')
     .replace(/\s*\([^)]*\d[^)]*\)\s*$/, '');
   return top || doc.title.trim();
+}
+
+/**
+ * SMF 1.1 (default theme and its copies): no `msg_ID` bodies; each post is a table holding the poster's
+ * profile link, `div#subject_ID` with the date in the `div.smalltext` after it ("« on: April 04, 2020,
+ * 09:22:51 AM »"), and the body `div.post`.
+ */
+function smf1Posts(doc: Document, url: string): PostInput[] {
+  const s = signalsOf(doc);
+  const posts: PostInput[] = [];
+  for (const subject of queryByIdPrefix(doc, 'div[id^="subject_"]', 'subject_', (d) => d.localName === 'div')) {
+    const id = /^subject_(\d+)$/.exec(subject.id)?.[1];
+    let box: Element | null = subject.parentElement;
+    // Up to the block that holds the body and the poster's column.
+    while (box && !(sel.firstWithin(box, 'div.post') && sel.firstWithin(box, 'a[href*="action=profile"]'))) box = box.parentElement;
+    const body = box && sel.firstWithin(box, 'div.post');
+    if (!id || !box || !body) continue;
+    const nameLink = sel.pick(box, ['a[href*="action=profile"]'], (a) => !body.contains(a) && !!lineOf(a));
+    const info = subject.nextElementSibling && sel.is(subject.nextElementSibling, '.smalltext') ? subject.nextElementSibling : null;
+    const quotes = quoteParts(s, body);
+    const skip = new Set<Node>(sel.within(body, '.quoteheader, .quotefooter'));
+    for (const { block } of quotes) skip.add(block);
+    const own = bodyParts(body, url, skip);
+    const sig = sel.firstWithin(box, '.signature');
+    posts.push({
+      id,
+      author: { name: lineOf(nameLink) || 'Guest', url: smfUrl(nameLink?.getAttribute('href'), url) },
+      publishedAt: parseForumDate(lineOf(info).replace(/[«»]/g, '').replace(/^[^:]*:\s*/, '')),
+      text: own.text,
+      html: own.html,
+      permalink: smfUrl(sel.firstWithin(subject, 'a[href]')?.getAttribute('href') ?? `#msg${id}`, url),
+      replyTo: null,
+      quotes: quotesIn(s, quotes),
+      signature: sig ? textOf(sig) || undefined : undefined,
+    });
+  }
+  return posts;
 }
 
 export const smf: Adapter = {
@@ -144,6 +183,7 @@ export const smf: Adapter = {
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }
+    if (!posts.length) posts.push(...smf1Posts(doc, url));
     if (!posts.length) return null;
     const next = smfNextPage(doc, src.url);
     const current = Number(lineOf(queryFirstWithin(doc, '.pagelinks', 'strong, .current_page'))) || 1;

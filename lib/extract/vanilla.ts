@@ -1,6 +1,6 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
+import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf, unescapedBody } from './dom.ts';
 import { queryHas } from './page-signals.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
@@ -12,7 +12,8 @@ import { isoDate, parseForumDate } from './dates.ts';
  * `blockquote.UserQuote` (author in `.QuoteAuthor` or the first `.blockquote-content` link).
  */
 const ITEM = '.ItemDiscussion, .ItemComment, .Item.Comment';
-const QUOTE = 'blockquote.UserQuote, blockquote.Quote';
+// `blockquote.ipsQuote`: bodies imported from Invision keep its quote markup.
+const QUOTE = 'blockquote.UserQuote, blockquote.Quote, blockquote.ipsQuote';
 
 function quotesIn(body: Element): QuoteInput[] {
   return Array.from(body.querySelectorAll(QUOTE))
@@ -20,7 +21,7 @@ function quotesIn(body: Element): QuoteInput[] {
     .map((q) => {
       const contents = Array.from(q.children).filter((c) => c.classList.contains('blockquote-content'));
       const head = q.querySelector('.QuoteAuthor') ?? (contents.length > 1 ? contents[0]! : null);
-      const who = lineOf(head?.querySelector('a[href*="/profile"]') ?? head).replace(/\s*(said|wrote|a écrit|schrieb):?.*$/i, '');
+      const who = (q.getAttribute('data-ipsquote-username') ?? '') || lineOf(head?.querySelector('a[href*="/profile"]') ?? head).replace(/\s*(said|wrote|a écrit|schrieb):?.*$/i, '');
       const link = head?.querySelector('a[href*="/comment/"], a[href*="Comment_"]')?.getAttribute('href') ?? '';
       const text = q.querySelector('.QuoteText') ?? (contents.length > 1 ? contents[contents.length - 1]! : null);
       return { postId: /(?:comment\/|Comment_)(\d+)/.exec(link)?.[1] ?? null, author: who || null, text: text ? textOf(text) : textOf(q, '.QuoteAuthor') };
@@ -45,8 +46,9 @@ export const vanilla: Adapter = {
     const seen = new Set<string>();
     for (const el of Array.from(doc.querySelectorAll(ITEM))) {
       const id = idOf(el);
-      const body = el.querySelector('.Message.userContent, .Message');
-      if (!id || !body || seen.has(id)) continue;
+      const shown = el.querySelector('.Message.userContent, .Message');
+      if (!id || !shown || seen.has(id)) continue;
+      const body = unescapedBody(shown, src.parseHtml);
       seen.add(id);
       const nameLink = el.querySelector('.Item-Header a.Username, .Author a.Username, a.Username');
       const time = el.querySelector('.DateCreated time[datetime], time[datetime]');

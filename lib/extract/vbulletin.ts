@@ -1,118 +1,167 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, bodyParts, canonicalUrl, cleanHtml, generator, lineOf, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
-import { earliest, hasClass, inClass, inside, insideAny, inTagClass, queryAllWhere, queryFirst, queryFirstWithin, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
+import { absUrl, bodyParts, canonicalUrl, cleanHtml, generator, lineOf, linkBase, metaContent, textOf, textSkipping, inertClone } from './dom.ts';
+import { queryByIdPrefix, queryHas } from './page-signals.ts';
+import { byId, first, firstWithin, is, pick, within } from './select.ts';
 import { parseForumDate } from './dates.ts';
 
 /**
- * vBulletin 4: posts are `li.postcontainer#post_ID` with the body in `#post_message_ID`. Recognised by the
- * page's own markers (`html#vbulletin_html`, the `vb_meta_bburl` meta, a vBulletin generator), so a
- * board on any domain and with any skin is found.
+ * vBulletin 3 and 4, any skin. Recognised by the page's own markers (`html#vbulletin_html`, the
+ * `vb_meta_bburl` meta, a vBulletin generator, vB3's `div#postmenu_ID` user menus) together
+ * with post bodies `#post_message_ID`, which every vB3/vB4 template keeps because its scripts use them.
+ * Each body's post is `li#post_ID` (vB4) or `table#postID` (vB3 postbit, `div#edit_ID` around it); the
+ * fields are read with fallbacks: vB4's `.username`, vB3's `a.bigusername` or `#postmenu_ID`; vB4's
+ * `span.date`, vB3's date in the post's `td.thead`.
  */
-const POST4 = 'li.postcontainer[id^="post_"], li.postbit[id^="post_"]';
-/* Quote boxes are `.bbcode_container`; signatures `.signature, blockquote.signature, .tapatalkSignatur`. */
+const BODY_PREFIX = 'post_message_';
+const SIGNATURE = '.signature, .tapatalkSignatur';
+/** vB4 quote boxes, and vB3's: a `div.smallfont` "Quote:" heading whose parent holds the quoted table. */
+const QUOTE4 = '.bbcode_container';
 
-function isVb4(doc: Document): boolean {
+function isVb(doc: Document): boolean {
   const marked =
-    doc.documentElement?.id === 'vbulletin_html' || /vBulletin/i.test(generator(doc)) || queryHas(doc, 'meta[name="vb_meta_bburl"]', ['meta'], (m) => m.getAttribute('name') === 'vb_meta_bburl');
-  return marked && !!doc.querySelector(`${POST4}, [id^="post_message_"]`);
+    doc.documentElement?.id === 'vbulletin_html' ||
+    /vBulletin/i.test(generator(doc)) ||
+    !!first(doc, 'meta[name="vb_meta_bburl"]') ||
+    // vB3 templates give each post's user menu the id `postmenu_ID`, which the engine's menu script needs.
+    queryByIdPrefix(doc, 'div[id^="postmenu_"]', 'postmenu_', (d) => d.localName === 'div').length > 0;
+  return marked && queryByIdPrefix(doc, `[id^="${BODY_PREFIX}"]`, BODY_PREFIX, () => true).length > 0;
 }
 
-/*
- * Per-post lookups of vB4 read the page index (page-signals.ts) and test tags and classes in code: each
- * stands for the selector in its comment, which linkedom would compile again for every post.
+/**
+ * What of vB4's quote containers is the quote: the quote box and its "Quote:" label. Not the whole
+ * container: a page saved through a serializer that wrote `<div class="bbcode_quote_container"/>` self-closed
+ * (which HTML parses as an open div) has the post's own words after the quote inside the container.
+ * Containers without a quote box (code blocks) are left out whole, as before.
  */
+function quoteParts4(body: Element): Element[] {
+  const out: Element[] = [];
+  for (const box of within(body, QUOTE4)) {
+    const parts = Array.from(box.children).filter((c) => is(c, '.bbcode_quote, .bbcode_description'));
+    if (parts.some((c) => is(c, '.bbcode_quote'))) out.push(...parts);
+    else out.push(box);
+  }
+  return out;
+}
 
-/** '.signature, blockquote.signature, .tapatalkSignatur' as code. */
-const isSig4 = (x: Element) => hasClass(x, 'signature') || hasClass(x, 'tapatalkSignatur');
+/** vB3 quote boxes: the "Quote:" heading's parent, which holds the quoted post's table. */
+function quoteBoxes3(body: Element): Element[] {
+  return within(body, 'div.smallfont')
+    .filter((h) => /^(quote|zitat|citation|cita|citazione|citaat):?$/i.test(lineOf(h)) && h.parentElement && h.parentElement !== body)
+    .map((h) => h.parentElement!);
+}
 
-/** vB4 quote boxes: `.bbcode_quote` with "Quote from <strong>NAME</strong>" and a link to `postNNN`. */
-function quotes4(s: PageSignals, body: Element): QuoteInput[] {
-  // '.bbcode_container .bbcode_quote'
-  return inside(s, body, '.bbcode_quote').filter((q) => inClass(q.parentElement, 'bbcode_container')).map((q) => {
-    const by = inside(s, q, '.bbcode_postedby')[0];
-    // 'a[href]'
-    const link = (by ? inside(s, by, 'a').find((a) => a.hasAttribute('href')) : undefined)?.getAttribute('href') ?? '';
-    const message = inside(s, q, '.message')[0] ?? q;
+function quotesOf(body: Element): QuoteInput[] {
+  const vb4 = within(body, '.bbcode_container .bbcode_quote').map((q) => {
+    const by = firstWithin(q, '.bbcode_postedby');
+    const link = (by && firstWithin(by, 'a[href]'))?.getAttribute('href') ?? '';
+    const message = firstWithin(q, '.message') ?? q;
     return {
       postId: /post(\d+)/.exec(link)?.[1] ?? /[?&]p=(\d+)/.exec(link)?.[1] ?? null,
-      author: lineOf(by ? inside(s, by, 'strong')[0] : null) || null,
-      text: textSkipping(message, new Set<Node>(inside(s, message, '.bbcode_postedby'))),
+      author: lineOf(by && firstWithin(by, 'strong')) || null,
+      text: textSkipping(message, new Set<Node>(within(message, '.bbcode_postedby'))),
     };
   });
+  const vb3 = quoteBoxes3(body).map((box) => {
+    const cell = firstWithin(box, 'td.alt2') ?? box;
+    const link = firstWithin(cell, 'a[href*="#post"]')?.getAttribute('href') ?? '';
+    const by = /Originally Posted by/i.test(lineOf(cell)) ? firstWithin(cell, 'strong') : null;
+    const said = within(cell, 'div').find((d) => /italic/.test(d.getAttribute('style') ?? '')) ?? cell;
+    return { postId: /#post(\d+)/.exec(link)?.[1] ?? null, author: lineOf(by) || null, text: textOf(said) };
+  });
+  return [...vb4, ...vb3];
 }
 
-/** '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate' as code. */
-function isDate4(c: Element): boolean {
-  return (
-    hasClass(c, 'postdate') ||
-    (hasClass(c, 'date') && (c.localName === 'span' || inClass(c.parentElement, 'postdate') || inClass(c.parentElement, 'posthead'))) ||
-    (c.localName === 'dd' && inTagClass(c.parentElement, 'dl', 'userstats'))
-  );
+/** Dates as vBulletin prints them in the board's language: "10/05/2006, 13h16" is day first in French. */
+function dateOf(text: string, dayFirst: boolean): string | null {
+  let t = text.replace(/\b(\d{1,2})h(\d{2})\b/, '$1:$2');
+  if (dayFirst) t = t.replace(/\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/, '$1.$2.$3');
+  return parseForumDate(t);
 }
 
-/** The shown post date: vB4 prints `span.date`; some skins move it into the user panel's stats list. */
-function date4(s: PageSignals, el: Element): string | null {
-  for (const c of insideAny(s, el, ['.date', 'dd', '.postdate']).filter(isDate4)) {
-    const d = parseForumDate(lineOf(c));
+/** The shown post date: vB4's `span.date` (some skins move it into the user panel's stats), vB3's header row. */
+function postDate(post: Element, body: Element, dayFirst: boolean): string | null {
+  for (const c of within(post, '.postdate .date, span.date, .posthead .date, dl.userstats dd, .postdate, td.thead, div.posthead')) {
+    if (body.contains(c)) continue;
+    const d = dateOf(lineOf(c), dayFirst);
     if (d) return d;
   }
   return null;
 }
 
-function pagination4(doc: Document, base: string) {
-  // "Page 34 of 40" / "Seite 34 von 40": the popup control states both numbers in the board's language.
-  const m = /(\d+)\D+(\d+)/.exec(lineOf(queryFirstWithin(doc, '.pagination', '.popupctrl')));
-  const selected = Number(lineOf(queryFirstWithin(doc, '.pagination', 'span.selected'))) || null;
-  // 'link[rel="next"], .pagination a[rel="next"]'
-  const relNext = (l: Element) => l.localName === 'link' && l.getAttribute('rel') === 'next';
-  const next = earliest(doc, [queryFirst(doc, 'link[rel="next"]', ['[rel]'], relNext), queryFirstWithin(doc, '.pagination', 'a[rel="next"]')])?.getAttribute('href');
-  return { page: selected ?? (m ? Number(m[1]) : 1), pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next, base) };
+function paginationOf(doc: Document, base: string) {
+  // "Page 34 of 40" / "Seite 34 von 40": the popup control (vB4) or the page nav's label (vB3) states both numbers.
+  const m = /(\d+)\D+(\d+)/.exec(lineOf(first(doc, '.pagination .popupctrl, .pagenav td.vbmenu_control')));
+  const selected = Number(lineOf(first(doc, '.pagination span.selected, .pagenav td.alt2 strong'))) || null;
+  const page = selected ?? (m ? Number(m[1]) : 1);
+  const box = first(doc, '.pagination, .pagenav');
+  // Without a marked next link, the next page is the one numbered after this one.
+  const next =
+    // rel=next wherever a theme put its page links (msworld's form.forum-pagination).
+    first(doc, 'link[rel="next"], a[rel="next"], .pagenav a[title^="Next"], .pagenav a[title^="Nächste"], .pagenav a[title^="Suivant"]') ??
+    (box ? (within(box, 'a[href]').find((a) => lineOf(a) === String(page + 1)) ?? null) : null);
+  return { page, pageCount: m ? Number(m[2]) : null, nextUrl: absUrl(next?.getAttribute('href'), base) };
+}
+
+/** The post a body belongs to: vB4's `li#post_ID`, vB3's `table#postID` or `div#edit_ID`, else the body's parent. */
+function postOf(doc: Document, id: string, body: Element): Element {
+  for (const key of [`post_${id}`, `post${id}`, `edit${id}`]) {
+    const el = byId(doc, key);
+    if (el && el.contains(body)) return el;
+  }
+  return body.parentElement ?? body;
 }
 
 export const vbulletin: Adapter = {
   id: 'vbulletin',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && isVb4(src.doc),
+  detect: (src) => src.kind === 'html' && isVb(src.doc),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
+    const base = linkBase(doc, url);
+    const dayFirst = !/^en(-us)?$/i.test(doc.documentElement?.getAttribute('lang') ?? 'en');
     const posts: PostInput[] = [];
-    const s = signalsOf(doc);
-    const isPost = (li: Element) => li.localName === 'li' && (hasClass(li, 'postcontainer') || hasClass(li, 'postbit')) && li.id.startsWith('post_');
-    for (const el of queryAllWhere(doc, POST4, ['.postcontainer', '.postbit'], isPost)) {
-      const id = /^post_(\d+)$/.exec(el.id)?.[1];
-      const holder = id ? inside(s, el, `#post_message_${id}`)[0] : undefined;
-      // 'blockquote.postcontent'
-      const body = (holder ? inside(s, holder, '.postcontent').find((b) => b.localName === 'blockquote') : undefined) ?? holder;
-      if (!id || !body) continue;
-      // '.username_container .username, a.username, .username': the first .username either way.
-      const nameEl = inside(s, el, '.username')[0];
-      // 'a.postcounter[href]'
-      const counter = inside(s, el, '.postcounter').find((a) => a.localName === 'a' && a.hasAttribute('href'))?.getAttribute('href');
-      // '.signature, blockquote.signature, .tapatalkSignatur'
-      const sig = insideAny(s, el, ['.signature', '.tapatalkSignatur'])[0];
-      // '.bbcode_container, .signature, blockquote.signature, .tapatalkSignatur' left out of the text
-      const own = bodyParts(body, url, new Set<Node>(insideAny(s, body, ['.bbcode_container', '.signature', '.tapatalkSignatur'])), isSig4);
+    const seen = new Set<string>();
+    for (const holder of queryByIdPrefix(doc, `[id^="${BODY_PREFIX}"]`, BODY_PREFIX, () => true)) {
+      const id = /^post_message_(\d+)$/.exec(holder.id)?.[1];
+      // Ad blocks dressed as posts reuse a real post's id: the first block with an id is the post.
+      if (!id || seen.has(id)) continue;
+      seen.add(id);
+      const body = firstWithin(holder, 'blockquote.postcontent') ?? holder;
+      const post = postOf(doc, id, holder);
+      // vB3's user menu holds the name (a link for members, text for guests) and the script that registers the menu.
+      const menu = byId(doc, `postmenu_${id}`);
+      const nameEl =
+        pick(post, ['.username_container .username, a.username, .username', 'a.bigusername'], (x) => !body.contains(x) && !!lineOf(x)) ??
+        (menu && (firstWithin(menu, 'a[href]') ?? menu)) ??
+        pick(post, ['a[href*="member.php"], a[href*="/members/"]'], (x) => !body.contains(x) && !!lineOf(x));
+      const name = nameEl && nameEl === menu ? textOf(menu, 'script').replace(/\s+/g, ' ').trim() : lineOf(nameEl);
+      const link = nameEl?.localName === 'a' ? nameEl : nameEl && firstWithin(nameEl, 'a[href*="member.php"], a[href*="/members/"]');
+      const counter = firstWithin(post, 'a.postcounter[href], a[id^="postcount"][href]')?.getAttribute('href');
+      const sig = firstWithin(post, SIGNATURE);
+      const skip = new Set<Node>([...quoteParts4(body), ...within(body, SIGNATURE), ...quoteBoxes3(body)]);
+      const own = bodyParts(body, base, skip, (x) => is(x, SIGNATURE));
       posts.push({
         id,
-        author: { name: lineOf(nameEl) || 'Guest', url: nameEl?.tagName === 'A' ? absUrl(nameEl.getAttribute('href'), url) : null },
-        publishedAt: date4(s, el),
+        author: { name: name || 'Guest', url: absUrl(link?.getAttribute('href'), base) },
+        publishedAt: postDate(post, body, dayFirst),
         text: own.text,
         html: own.html,
-        permalink: absUrl(counter ?? `showthread.php?p=${id}#post${id}`, url),
+        permalink: absUrl(counter ?? `showthread.php?p=${id}#post${id}`, base),
         replyTo: null,
-        quotes: quotes4(s, body),
+        quotes: quotesOf(body),
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }
     if (!posts.length) return null;
+    const heading = first(doc, '.threadtitle a, span.threadtitle, #pagetitle h1, .rel_thread_head h1');
     const title =
-      lineOf(doc.querySelector('.threadtitle a, span.threadtitle, #pagetitle h1, .rel_thread_head h1')) ||
+      lineOf(heading).replace(/^(Thread|Thema|Discussion|Sujet|Discussione|Tema):\s*/i, '') ||
       metaContent(doc, 'meta[property="og:title"]') ||
-      doc.title.replace(/\s*-\s*(Page|Seite|Pagina|Página)\s+\d+\s*$/i, '').trim();
-    return { platform: 'vbulletin', url, title, posts, pagination: pagination4(doc, url), extractor: 'vbulletin' };
+      doc.title.replace(/\s*-\s*(Page|Seite|Pagina|Página)\s+\d+\s*$/i, '').replace(/\s+-\s+[^-]+$/, '').trim();
+    return { platform: 'vbulletin', url, title, posts, pagination: paginationOf(doc, base), extractor: 'vbulletin' };
   },
 };
 

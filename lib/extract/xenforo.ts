@@ -1,25 +1,24 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
-import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textOf } from './dom.ts';
-import { hasClass, inClass, inside, queryAll, queryAllWhere, queryFirst, queryHas, signalsOf, type PageSignals } from './page-signals.ts';
-import { fromUnix, isoDate } from './dates.ts';
+import { absUrl, bodyParts, canonicalUrl, generator, lineOf, linkBase, metaContent, textOf } from './dom.ts';
+import { all, closest, first, firstWithin, is, pick, within } from './select.ts';
+import { fromUnix, isoDate, parseForumDate } from './dates.ts';
 
 /**
- * XenForo 2. It prints no generator meta by default, so the page is recognised by what every XF2 style
- * keeps: `<html id="XF">` or `data-xf-init` hooks, and posts as `.message--post` with a `.bbWrapper` body.
+ * XenForo 2 and 1. Neither prints a generator meta by default; what every style keeps is the root
+ * `<html id="XF">` (XF2) or `<html id="XenForo">` (XF1), `data-xf-init` hooks, and post ids: XF2's
+ * `article.message--post` with `data-content="post-123"` and a `.bbWrapper` body, XF1's
+ * `li.message#post-123` with `data-author` and a `blockquote.messageText` body.
  */
-const POST = 'article.message--post, .message[data-content^="post-"]';
-/* Quotes are `blockquote.bbCodeBlock--quote`, found by quoteBlocks below. */
+const POST = 'article.message--post, .message[data-content^="post-"], li.message[id^="post-"]';
+const BODY = '.bbWrapper, .messageText';
+/** XF2 quotes, then XF1's. */
+const QUOTE = '.bbCodeBlock--quote, div.bbCodeQuote';
 
 function isXenforo(doc: Document): boolean {
-  // Post markup first: the class index answers it at once, while the attribute test reads the whole page.
-  // The selector as code: other engines' `.message` elements (vBulletin quotes) would each cost a compile.
-  const postLike = (el: Element) =>
-    (el.localName === 'article' && hasClass(el, 'message--post')) ||
-    (hasClass(el, 'message') && (el.getAttribute('data-content') ?? '').startsWith('post-')) ||
-    hasClass(el, 'bbWrapper');
-  if (!queryHas(doc, `${POST}, .bbWrapper`, ['.message--post', '.message', '.bbWrapper'], postLike)) return false;
-  return doc.documentElement?.id === 'XF' || /xenforo/i.test(generator(doc)) || queryHas(doc, '[data-xf-init]', ['[data-xf-init]']);
+  if (!first(doc, `${POST}, ${BODY}`)) return false;
+  const root = doc.documentElement?.id;
+  return root === 'XF' || root === 'XenForo' || /xenforo/i.test(generator(doc)) || !!first(doc, '[data-xf-init]');
 }
 
 function postId(el: Element): string | null {
@@ -31,53 +30,49 @@ function postId(el: Element): string | null {
   );
 }
 
-/** `data-source="post: 123"` names the quoted post, `data-quote` its author. */
-function quotesIn(s: PageSignals, body: Element): QuoteInput[] {
-  return quoteBlocks(s, body)
-    .filter((q) => !insideQuote(q.parentElement))
+/** `data-source="post: 123"` names the quoted post (XF2), `data-quote` (XF2) or `data-author` (XF1) its author. */
+function quotesIn(body: Element): QuoteInput[] {
+  return within(body, QUOTE)
+    .filter((q) => !closest(q.parentElement, QUOTE))
     .map((q) => {
-      const content = q.querySelector('.bbCodeBlock-expandContent, .bbCodeBlock-content') ?? q;
+      const content = firstWithin(q, '.bbCodeBlock-expandContent, .bbCodeBlock-content, .quote') ?? q;
       return {
         postId: /post:\s*(\d+)/.exec(q.getAttribute('data-source') ?? '')?.[1] ?? null,
-        author: q.getAttribute('data-quote') || lineOf(q.querySelector('.bbCodeBlock-title')).replace(/\s*(said|hat gesagt|a dit)\.?:?$/i, '') || null,
-        text: textOf(content, '.bbCodeBlock-expandLink, .bbCodeBlock-title'),
+        author: q.getAttribute('data-quote') || q.getAttribute('data-author') || lineOf(firstWithin(q, '.bbCodeBlock-title, .attribution')).replace(/\s*(said|hat gesagt|a dit)\.?:?$/i, '') || null,
+        text: textOf(content, '.bbCodeBlock-expandLink, .bbCodeBlock-title, .quoteExpand'),
       };
     });
 }
 
-/*
- * Per-post lookups below read the page index (page-signals.ts) and test classes and attributes in code:
- * each stands for the selector in its comment, which linkedom would compile again for every post.
- */
-
-/** `body.querySelectorAll('blockquote.bbCodeBlock--quote')` */
-function quoteBlocks(s: PageSignals, body: Element): Element[] {
-  return inside(s, body, '.bbCodeBlock--quote').filter((q) => q.localName === 'blockquote');
-}
-
-/** `el.closest('blockquote.bbCodeBlock--quote')` */
-function insideQuote(el: Element | null): boolean {
-  for (let e = el; e; e = e.parentElement) if (e.localName === 'blockquote' && hasClass(e, 'bbCodeBlock--quote')) return true;
-  return false;
+/** The post's time: XF2's `<time datetime>`, XF1's `abbr.DateTime[data-time]` (unix) or `span.DateTime[title]`. */
+function timeOf(post: Element, body: Element): string | null {
+  const outside = (x: Element) => !body.contains(x);
+  const stamp = within(post, 'time[datetime]').find(outside);
+  if (stamp) return isoDate(stamp.getAttribute('datetime')) ?? fromUnix(stamp.getAttribute('data-time'));
+  // The permalink's stamp before any other: an edit note ("Last edited: …") carries one too.
+  const dt = pick(post, ['.datePermalink .DateTime, .messageMeta .DateTime', '.DateTime'], (x) => outside(x) && !closest(x, '.editDate'));
+  if (!dt) return null;
+  return fromUnix(dt.getAttribute('data-time')) ?? parseForumDate((dt.getAttribute('title') || lineOf(dt)).replace(/\s+at\s+/i, ' '));
 }
 
 /**
  * Reactions bar: "<bdi>A</bdi>, <bdi>B</bdi> and 3 others". Each named person and the "others" count
  * are one reaction; null when the bar is absent or empty, so "no reactions shown" is not read as 0.
  */
-function reactionCount(s: PageSignals, el: Element): number | null {
-  const link = inside(s, el, '.reactionsBar-link')[0];
+function reactionCount(el: Element): number | null {
+  const link = firstWithin(el, '.reactionsBar-link');
   if (!link) return null;
-  const named = inside(s, link, 'bdi').length;
+  const named = within(link, 'bdi').length;
   const others = /(\d[\d.,]*)\s+(?:others?|weitere|autres|otros|altri)/i.exec(lineOf(link))?.[1];
   const n = named + (others ? Number(others.replace(/[.,]/g, '')) : 0);
   return n > 0 ? n : null;
 }
 
 function pagination(doc: Document, base: string) {
-  const current = Number(lineOf(queryFirst(doc, '.pageNav-page--current', ['.pageNav-page--current']))) || 1;
-  const pages = queryAll(doc, '.pageNav-page', ['.pageNav-page']).map((p) => Number(lineOf(p))).filter((n) => n > 0);
-  const next = queryFirst(doc, 'a.pageNav-jump--next, link[rel="next"]', ['.pageNav-jump--next', 'link'])?.getAttribute('href');
+  // XF2 `.pageNav-page--current`, XF1 `.PageNav a.currentPage`
+  const current = Number(lineOf(first(doc, '.pageNav-page--current, .PageNav a.currentPage'))) || 1;
+  const pages = all(doc, '.pageNav-page, .PageNav nav > a').map((p) => Number(lineOf(p))).filter((n) => n > 0);
+  const next = first(doc, 'a.pageNav-jump--next, link[rel="next"], .PageNav a.text[rel="next"]')?.getAttribute('href');
   return { page: current, pageCount: pages.length ? Math.max(current, ...pages) : 1, nextUrl: absUrl(next, base) };
 }
 
@@ -89,48 +84,39 @@ export const xenforo: Adapter = {
     if (src.kind !== 'html') return null;
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
+    const base = linkBase(doc, url);
     const posts: PostInput[] = [];
     const seen = new Set<string>();
-    const s = signalsOf(doc);
-    const isPost = (m: Element) =>
-      (m.localName === 'article' && hasClass(m, 'message--post')) || (hasClass(m, 'message') && (m.getAttribute('data-content') ?? '').startsWith('post-'));
-    for (const el of queryAllWhere(doc, POST, ['.message--post', '.message'], isPost)) {
+    for (const el of all(doc, POST)) {
       const id = postId(el);
-      // '.message-body .bbWrapper, .bbWrapper': the first .bbWrapper either way.
-      const body = inside(s, el, '.bbWrapper')[0];
+      const body = firstWithin(el, BODY);
       if (!id || !body || seen.has(id)) continue;
       seen.add(id);
-      // '.message-name a.username, .message-name .username, a.username[data-user-id]'
-      const nameLink = inside(s, el, '.username').find((u) => inClass(u.parentElement, 'message-name') || (u.localName === 'a' && u.hasAttribute('data-user-id')));
+      const nameLink = firstWithin(el, '.message-name .username, a.username[data-user-id], .messageUserInfo a.username, .userText .username');
       const name = el.getAttribute('data-author') || lineOf(nameLink);
-      // '.message-attribution time[datetime], time.u-dt[datetime], time[datetime]': the first time[datetime].
-      const time = inside(s, el, 'time').find((t) => t.hasAttribute('datetime'));
-      // `.message-attribution a[href*="post-ID"], a[href*="/posts/ID/"]:not([href$="/share"])`
-      const ownLink = inside(s, el, 'a').find((a) => {
-        const href = a.getAttribute('href');
-        if (href === null) return false;
-        return (href.includes(`post-${id}`) && inClass(a.parentElement, 'message-attribution')) || (href.includes(`/posts/${id}/`) && !href.endsWith('/share'));
+      const ownLink = within(el, '.message-attribution a[href*="post-"], a[href*="/posts/"], a.datePermalink').find((a) => {
+        const href = a.getAttribute('href') ?? '';
+        return (href.includes(`post-${id}`) || href.includes(`/posts/${id}/`)) && !href.endsWith('/share');
       });
-      const sig = inside(s, el, '.message-signature')[0];
-      // The post's own words: quotes and the "click to expand" marker skipped, as if removed from a copy.
-      const skip = new Set<Node>([...quoteBlocks(s, body), ...inside(s, body, '.js-selectToQuoteEnd')]);
-      // '.js-selectToQuoteEnd, .bbCodeBlock-expandLink' left out of the HTML
-      const own = bodyParts(body, url, skip, (x) => hasClass(x, 'js-selectToQuoteEnd') || hasClass(x, 'bbCodeBlock-expandLink'));
+      const sig = firstWithin(el, '.message-signature, .signature');
+      // The post's own words: quotes and the "click to expand" markers skipped, as if removed from a copy.
+      const skip = new Set<Node>([...within(body, QUOTE), ...within(body, '.js-selectToQuoteEnd, .messageTextEndMarker')]);
+      const own = bodyParts(body, base, skip, (x) => is(x, '.js-selectToQuoteEnd, .bbCodeBlock-expandLink, .messageTextEndMarker, .quoteExpand'));
       posts.push({
         id,
-        author: { name: name || 'Guest', url: nameLink?.tagName === 'A' ? absUrl(nameLink.getAttribute('href'), url) : null },
-        publishedAt: isoDate(time?.getAttribute('datetime')) ?? fromUnix(time?.getAttribute('data-time')),
+        author: { name: name || 'Guest', url: nameLink?.localName === 'a' ? absUrl(nameLink.getAttribute('href'), base) : null },
+        publishedAt: timeOf(el, body),
         text: own.text,
         html: own.html,
-        permalink: absUrl(ownLink?.getAttribute('href') ?? `/posts/${id}/`, url),
+        permalink: absUrl(ownLink?.getAttribute('href') ?? `/posts/${id}/`, base),
         replyTo: null,
-        quotes: quotesIn(s, body),
-        score: reactionCount(s, el),
+        quotes: quotesIn(body),
+        score: reactionCount(el),
         signature: sig ? textOf(sig) || undefined : undefined,
       });
     }
     if (!posts.length) return null;
-    const title = lineOf(queryFirst(doc, 'h1.p-title-value', ['.p-title-value'])) || metaContent(doc, 'meta[property="og:title"]') || doc.title.replace(/\s*\|[^|]*$/, '');
-    return { platform: 'xenforo', url, title, posts, pagination: pagination(doc, url), extractor: 'xenforo' };
+    const title = lineOf(first(doc, 'h1.p-title-value, .titleBar h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title.replace(/\s*\|[^|]*$/, '');
+    return { platform: 'xenforo', url, title, posts, pagination: pagination(doc, base), extractor: 'xenforo' };
   },
 };

@@ -167,13 +167,15 @@ function corpusSources(): { rel: string; src: Source }[] {
   return out;
 }
 
-describe('detectors built without samples stay quiet on every real page', () => {
+describe('detectors built from documented markup fire only on their own engine\'s real pages', () => {
   const sources = corpusSources();
   const adapters = [oldReddit, invision, mybb, flarumHtml, flarumJson, nodebbHtml, nodebbJson, vanilla, githubHtml, githubJson];
   it('has corpus pages to check', () => expect(sources.length).toBeGreaterThan(40));
   for (const a of adapters) {
     it(`${a.id} fires on no corpus file`, () => {
-      const fired = sources.filter(({ src }) => a.accepts === src.kind && a.detect(src)).map(({ rel }) => rel);
+      // Invision and Vanilla now have real samples in the corpus: those, and only those, may fire.
+      const own = a.id.replace(/-(html|json)$/, '');
+      const fired = sources.filter(({ rel, src }) => !rel.startsWith(`${own}/`) && a.accepts === src.kind && a.detect(src)).map(({ rel }) => rel);
       expect(fired).toEqual([]);
     });
   }

@@ -1,0 +1,156 @@
+import type { PostInput, ThreadInput } from '../model/thread.ts';
+
+/**
+ * Doubts about a reading, looked for on every result whichever reader produced it. Each doubt lowers
+ * the confidence score and is said in words, so the side panel can tell the person what to check
+ * instead of handing over a confident wrong answer.
+ */
+export interface Doubt {
+  code: 'authors-missing' | 'repeated-text' | 'count-mismatch' | 'pages-mismatch' | 'future-times' | 'midnight-times' | 'texts-empty';
+  message: string;
+  /** How much the doubt takes off a score of 1. */
+  weight: number;
+}
+
+/** Below this the side panel shows the reasons. */
+export const LOW_CONFIDENCE = 0.75;
+
+/** Names engines print when a post has no known author: a post carrying one has no author as far as a reader is concerned. */
+const NO_AUTHOR = /^(guest|gast|invité|invitado|ospite|anonymous|anonym|unknown|unbekannt|\[deleted\]|deleted|)$/i;
+
+export function hasNoAuthor(p: Pick<PostInput, 'author'>): boolean {
+  return NO_AUTHOR.test(p.author.name.trim());
+}
+
+/**
+ * Whether a reading looks like page chrome rather than posts: most posts without an author, or most
+ * texts sharing the same line (a "Reply · Like · #2" bar read as the post). An adapter result that
+ * fails this is handed to the generic reader (index.ts).
+ */
+export function looksWrong(posts: readonly PostInput[]): boolean {
+  if (posts.length < 2) return false;
+  const anonymous = posts.filter(hasNoAuthor).length;
+  return anonymous / posts.length > 0.5 || sharedLine(posts) !== null;
+}
+
+/**
+ * A line found in most posts' texts (≥ 60% of them, at least 3 posts): chrome such as a button bar or a
+ * byline read as part of each post. Lines that are only punctuation or a few characters are ignored:
+ * "Thanks!" from several people is a reply, not chrome, so short lines need more posts agreeing.
+ */
+function sharedLine(all: readonly PostInput[]): string | null {
+  // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
+  // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately.
+  const posts = [...new Map(all.map((p) => [p.text, p])).values()];
+  if (posts.length < 3) return null;
+  const seen = new Map<string, number>();
+  for (const p of posts) {
+    const lines = new Set(
+      p.text
+        .split('\n')
+        .map((l) => l.replace(/\s+/g, ' ').replace(/#?\d+/g, '#').trim())
+        .filter((l) => l.length >= 4 && /\p{L}/u.test(l)),
+    );
+    for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
+  }
+  for (const [line, n] of seen) if (n >= 3 && n / posts.length >= 0.6 && line.length >= 8) return line;
+  return null;
+}
+
+/**
+ * The page's own statement of how many posts it holds on this page, when it makes one: "Page 1 of 4"
+ * with "1-10 of 25" / "Showing posts 1 to 10 of 25". ("238 replies" is not read: on the corpus it came
+ * from lists of other threads beside the posts as often as from the thread.) Returns the posts the
+ * page says are on this page, or null when it says nothing usable.
+ */
+export function statedCount(pageText: string): { onPage: number; total: number | null } | null {
+  const text = pageText.replace(/\s+/g, ' ');
+  // A statement of the page's size, as forums print it above or below the posts.
+  // "1–10 of 25", "Showing results 11 to 20 of 25", "Beiträge 1 bis 10 von 25"
+  const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(text);
+  if (range) {
+    const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (from >= 1 && to >= from && to <= total && to - from < 500) return { onPage: to - from + 1, total };
+  }
+  return null;
+}
+
+/** "Page 2 of 4", "Seite 2 von 4", "Page 2 sur 4": where this page sits among the thread's pages. */
+export function statedPages(pageText: string): { page: number; of: number } | null {
+  const m = /\b(?:page|seite|pagina|página|strona)\s+(\d{1,5})\s*(?:of|von|sur|de|di|z|\/)\s*(\d{1,5})\b/i.exec(pageText);
+  if (!m) return null;
+  const [page, of] = [Number(m[1]), Number(m[2])];
+  return page >= 1 && page <= of ? { page, of } : null;
+}
+
+export interface CheckInput {
+  posts: readonly PostInput[];
+  /** The page's text outside the posts, where it states its own counts; empty for API responses. */
+  pageText?: string;
+  /** What the reader saw of the pagination. */
+  pagination?: ThreadInput['pagination'];
+  now?: Date;
+}
+
+/** Every doubt found about a reading. */
+export function findDoubts({ posts, pageText = '', pagination, now = new Date() }: CheckInput): Doubt[] {
+  const doubts: Doubt[] = [];
+  if (!posts.length) return doubts;
+  const anonymous = posts.filter(hasNoAuthor).length;
+  if (posts.length >= 2 && anonymous / posts.length > 0.5) {
+    doubts.push({ code: 'authors-missing', weight: 0.4, message: `Gleaner is not sure about the authors on this page: ${anonymous} of ${posts.length} posts have no author name. Check the authors before you submit.` });
+  }
+  const line = sharedLine(posts);
+  if (line) {
+    doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: most posts contain the same line ("${line.slice(0, 60)}"), which is likely page decoration rather than what the authors wrote.` });
+  }
+  const distinct = new Set(posts.map((p) => p.text.trim()).filter(Boolean)).size;
+  const worded = posts.filter((p) => p.text.trim()).length;
+  if (!line && worded >= 5 && distinct <= worded / 2) {
+    doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: only ${distinct} different texts among ${worded} posts.` });
+  }
+  const empty = posts.filter((p) => !p.text.trim()).length;
+  if (posts.length >= 3 && empty / posts.length > 0.5) {
+    doubts.push({ code: 'texts-empty', weight: 0.3, message: `Gleaner found no text in ${empty} of ${posts.length} posts: the page may load its posts later, or hold them where Gleaner does not look.` });
+  }
+  const stated = statedCount(pageText);
+  // A page may list fewer posts than its range says when some were deleted or hidden: only a reading that
+  // found clearly fewer (under two thirds) or more than the page says is doubted.
+  if (stated && (posts.length < Math.floor((stated.onPage * 2) / 3) || posts.length > stated.onPage + 1)) {
+    doubts.push({ code: 'count-mismatch', weight: 0.3, message: `Gleaner is not sure it found every post: the page says it shows ${stated.onPage} posts here, Gleaner read ${posts.length}.` });
+  }
+  const pages = statedPages(pageText.replace(/\s+/g, ' '));
+  if (pages && pages.page < pages.of && pagination && !pagination.nextUrl) {
+    doubts.push({ code: 'pages-mismatch', weight: 0.15, message: `The page says it is page ${pages.page} of ${pages.of}, but Gleaner found no link to the next page: "capture the whole thread" may stop here.` });
+  }
+  const times = posts.map((p) => p.publishedAt).filter((t): t is string => !!t);
+  const soon = now.getTime() + 36 * 3600_000; // a page's local time without zone can read up to a day ahead
+  const future = times.filter((t) => Date.parse(t) > soon).length;
+  if (future) {
+    doubts.push({ code: 'future-times', weight: 0.3, message: `Gleaner is not sure about the dates on this page: ${future} of ${posts.length} posts are dated in the future.` });
+  }
+  if (times.length >= 3 && times.every((t) => /T00:00(:00(\.0+)?)?(Z|[+-]00:?00)?$/.test(t))) {
+    doubts.push({ code: 'midnight-times', weight: 0.15, message: 'Gleaner read only the day of each post, not its time: every post is dated at midnight.' });
+  }
+  return doubts;
+}
+
+/** The confidence stored in the Thread: 1 less each doubt's weight, never below 0.05. */
+export function confidenceOf(doubts: readonly Doubt[]): NonNullable<ThreadInput['confidence']> {
+  const score = Math.max(0.05, 1 - doubts.reduce((s, d) => s + d.weight, 0));
+  return { score: Math.round(score * 100) / 100, reasons: doubts.map(({ code, message }) => ({ code, message })) };
+}
+
+/**
+ * Site notices that some engines print inside or right beside a post ("Want to improve this post?",
+ * "This thread is archived", a cookie banner): a whole line of a post's text that is one of them is the
+ * site speaking, not the author.
+ */
+const NOTICE =
+  /^(want to improve this (post|answer|question)\?.*|this (thread|topic|post|discussion) (is|has been|was) (archived|locked|closed)\b.*|archived post\. new comments cannot be posted.*|new comments cannot be posted and votes cannot be cast.*|this topic was automatically closed .*|(we|this (site|website)) uses? cookies\b.*|diese (website|webseite|seite) (verwendet|nutzt) cookies\b.*|ce site utilise des cookies\b.*)$/i;
+
+export function withoutNotices(text: string): string {
+  if (!text.includes('\n') && !NOTICE.test(text.trim())) return text;
+  const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
+  return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
