@@ -3,6 +3,7 @@ import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
 import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
+import { plainTextQuotes } from './plain-quotes.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -181,28 +182,6 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   return { skip, quotes, chrome };
 }
 
-/**
- * Plain-text quoting, where a site has no quote markup (Hacker News, mail archives, plain forums): a
- * line starting with ">" quotes someone. Those lines are quotes (whose, the page does not say) and left
- * out of the post's own words.
- */
-function plainQuotes(text: string): { text: string; quotes: NonNullable<PostInput['quotes']> } {
-  const own: string[] = [];
-  const quotes: NonNullable<PostInput['quotes']> = [];
-  let open = false;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('>')) {
-      const q = line.replace(/^>+\s?/, '');
-      if (open && quotes.length) quotes[quotes.length - 1]!.text += `\n${q}`;
-      else quotes.push({ postId: null, author: null, text: q });
-      open = true;
-    } else {
-      if (line.trim()) open = false;
-      own.push(line);
-    }
-  }
-  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
-}
 
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
 function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
@@ -223,7 +202,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
     if (/^>/m.test(text)) {
-      const split = plainQuotes(text);
+      const split = plainTextQuotes(text);
       text = split.text;
       quotes = [...quotes, ...split.quotes];
     }

@@ -5,6 +5,7 @@ import { hasClass, inClass, inside, queryAllWhere, queryHas, signalsOf, someTagg
 import { fromUnix, isoDate } from './dates.ts';
 import { z } from 'zod';
 import { count, readShape, unixSeconds } from './json-shape.ts';
+import { plainTextQuotes } from './plain-quotes.ts';
 
 /**
  * Hacker News item pages (`/item?id=N`) in both layouts seen in the wild, and the Firebase API's item JSON.
@@ -126,7 +127,7 @@ export const hackerNewsHtml: Adapter = {
       // Deleted and flagged comments keep their place in the tree but have no author and no words of theirs.
       const gone = !user;
       const skip = body ? new Set<Node>([...inside(s, body, 'form'), ...inside(s, body, '.reply'), ...inside(s, body, '.navs')]) : null;
-      const words = gone ? { text: '', quotes: [] } : splitQuotes(textSkipping(body, skip));
+      const words = gone ? { text: '', quotes: [] } : plainTextQuotes(textSkipping(body, skip));
       posts.push({
         id,
         author: { name: lineOf(user) || (gone ? '[deleted]' : 'unknown'), url: absUrl(user?.getAttribute('href'), base) },
@@ -144,27 +145,6 @@ export const hackerNewsHtml: Adapter = {
   },
 };
 
-/**
- * HN has no quote markup: by convention a paragraph starting with ">" quotes someone. Those paragraphs
- * are kept as quotes (whose, the page does not say) and left out of the post's own words.
- */
-function splitQuotes(text: string): { text: string; quotes: QuoteInput[] } {
-  const own: string[] = [];
-  const quotes: QuoteInput[] = [];
-  let open = false;
-  for (const line of text.split('\n')) {
-    if (/^>/.test(line)) {
-      const q = line.replace(/^>+\s?/, '');
-      if (open && quotes.length) quotes[quotes.length - 1]!.text += `\n${q}`;
-      else quotes.push({ postId: null, author: null, text: q });
-      open = true;
-    } else {
-      if (line.trim()) open = false;
-      own.push(line);
-    }
-  }
-  return { text: own.join('\n').replace(/\n{3,}/g, '\n\n').trim(), quotes };
-}
 
 function scoreOf(sub: Element | null | undefined): number | null {
   const m = /(-?\d+)\s+points?/.exec(lineOf(sub?.querySelector('.score')));

@@ -5,7 +5,7 @@ import { parseForumDate } from '../extract/dates.ts';
 import { byTime, conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { escapeHtml, splitQuoted, withFiles, type FileRef } from './message-text.ts';
+import { escapeHtml, fileNameOf, splitQuoted, withFiles, type FileRef } from './message-text.ts';
 
 /*
  * DiscordChatExporter's HTML exports: the "HtmlDark" and "HtmlLight" formats, which differ only in
@@ -232,15 +232,6 @@ function markdownHtml(node: Node, preformatted: boolean): string {
   }
 }
 
-function fileName(url: string | null): string {
-  const path = (url ?? '').split(/[?#]/)[0] ?? '';
-  const last = path.split(/[\\/]/).filter(Boolean).pop() ?? '';
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
 
 /** An attachment's file name and, when it is a web address (not a downloaded copy), its link. */
 function attachment(att: Element): FileRef | null {
@@ -258,7 +249,7 @@ function attachment(att: Element): FileRef | null {
     href = a?.getAttribute('href') ?? null;
     name = lineOf(a ?? generic);
   }
-  name ||= fileName(href);
+  name ||= fileNameOf(href);
   if (!name && !href) return null;
   const url = absUrl(href, 'about:blank');
   return { name: name || 'attachment', url };

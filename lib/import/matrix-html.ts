@@ -4,7 +4,7 @@ import { absUrl, cleanHtmlWhere, lineOf } from '../extract/dom.ts';
 import { byTime, conversationThread, conversationTitle, splitConversations, type ChatMessage } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { splitQuoted, withFiles, type FileRef } from './message-text.ts';
+import { fileNameOf, splitQuoted, withFiles, type FileRef } from './message-text.ts';
 
 /*
  * Element's "Export chat" as HTML: a ZIP holding messages.html, messages2.html, … (a page per 1,000
@@ -121,15 +121,6 @@ function textOfBody(body: Element): string {
     .trim();
 }
 
-function fileName(url: string | null): string {
-  const path = (url ?? '').split(/[?#]/)[0] ?? '';
-  const last = path.split(/[\\/]/).filter(Boolean).pop() ?? '';
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
 
 const webUrl = (href: string | null): string | null => (href && /^https?:\/\//i.test(href) ? absUrl(href, 'about:blank') : null);
 
@@ -138,7 +129,7 @@ function mediaFiles(line: Element): FileRef[] {
   const files: FileRef[] = [];
   const seen = new Set<string>();
   const add = (name: string, href: string | null) => {
-    const n = name.trim() || fileName(href);
+    const n = name.trim() || fileNameOf(href);
     if (!n || seen.has(n)) return;
     seen.add(n);
     files.push({ name: n, url: webUrl(href) });

@@ -117,3 +117,14 @@ function attributionName(a: string): string | null {
   const name = m?.[1]?.replace(/^["']|["']$/g, '').trim();
   return name || null;
 }
+
+/** The file name at the end of an attachment's address (decoded when it can be), for its note. */
+export function fileNameOf(url: string | null): string {
+  const path = (url ?? '').split(/[?#]/)[0] ?? '';
+  const last = path.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
