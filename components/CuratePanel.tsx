@@ -5,7 +5,9 @@ import type { Entry } from '../lib/model/entry.ts';
 import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/license/index.ts';
 import { consentStatement } from '../lib/license/statements.ts';
 import { attributionText } from '../lib/curate/attribution.ts';
+import { AuthorPermissions } from './AuthorPermissions.tsx';
 import {
+  NO_BASIS_REASON,
   missingForSubmit,
   moveAnswer,
   previewSources,
@@ -52,7 +54,7 @@ interface Props {
 
 const BASIS_LABEL: Record<ConsentBasisId, string> = {
   self: 'I wrote every post used here',
-  author_opt_in: 'Every author has agreed (opt-in recorded)',
+  author_opt_in: 'Each author gave permission (their post marked below)',
   moderator_attestation: 'Moderator attestation for this community',
   open_license: 'The source is openly licensed',
 };
@@ -153,7 +155,7 @@ export function CuratePanel(props: Props) {
       )
     : null;
   const lang = heavy && labelled.length ? heavy.entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
-  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen });
+  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen, thread });
   const allowed = missing.length === 0 && chosen;
 
   // Big threads: only a window of posts is in the page, grown as the person scrolls or moves the cursor
@@ -556,7 +558,10 @@ export function CuratePanel(props: Props) {
           </label>
           <label>
             Basis
-            <select data-testid="basis" value={state.basis} onChange={(e) => set({ basis: e.currentTarget.value as ConsentBasisId })}>
+            <select data-testid="basis" value={state.basis ?? ''} onChange={(e) => set({ basis: (e.currentTarget.value || null) as ConsentBasisId | null })}>
+              <option value="" disabled>
+                Choose a basis…
+              </option>
               {(Object.keys(BASIS_LABEL) as ConsentBasisId[]).map((b) => (
                 <option key={b} value={b}>
                   {BASIS_LABEL[b]}
@@ -564,10 +569,20 @@ export function CuratePanel(props: Props) {
               ))}
             </select>
           </label>
-          <label class="consent__agree">
-            <input type="checkbox" data-testid="consent" checked={state.agreed} onChange={(e) => set({ agreed: e.currentTarget.checked })} />
-            <span data-testid="consent-statement">{statement.text}</span>
-          </label>
+          {!state.basis && (
+            <p class="warn" data-testid="basis-missing">
+              {NO_BASIS_REASON}
+            </p>
+          )}
+          {state.basis === 'author_opt_in' && (
+            <AuthorPermissions thread={thread} sources={sources} marked={state.permissionPostIds ?? []} onChange={(permissionPostIds) => set({ permissionPostIds })} />
+          )}
+          {statement && (
+            <label class="consent__agree">
+              <input type="checkbox" data-testid="consent" checked={state.agreed} onChange={(e) => set({ agreed: e.currentTarget.checked })} />
+              <span data-testid="consent-statement">{statement.text}</span>
+            </label>
+          )}
           {state.consentCleared && !state.agreed && (
             <p class="warn" role="alert" data-testid="consent-cleared">
               {state.consentCleared}

@@ -165,7 +165,15 @@ function App() {
         thread: row.thread,
         now: new Date(),
         extensionVersion: browser.runtime.getManifest().version,
-        consent: { grant: state.grant, basis: state.basis, statement: statement.text, statementVersion: statement.version, who: settings.displayName || 'anonymous contributor', agreed: state.agreed },
+        consent: {
+          grant: state.grant,
+          basis: state.basis,
+          permissionPostIds: state.permissionPostIds ?? [],
+          statement: statement?.text ?? '',
+          statementVersion: statement?.version ?? '',
+          who: settings.displayName || 'anonymous contributor',
+          agreed: state.agreed,
+        },
         attestation: await attestationForThread(db(), row.id),
         ...(revising ? { id: revising.entry.id } : {}),
       });

@@ -2,6 +2,7 @@ import type { Thread } from '../model/thread.ts';
 import type { Source } from '../model/entry.ts';
 import type { Post } from '../model/thread.ts';
 import { GRANT_CHOICES, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
+import { authorsWithoutPermission } from '../license/permissions.ts';
 import type { QaDraft, StrategyDraft } from './entry.ts';
 import { sourceFor } from './source.ts';
 import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.ts';
@@ -23,7 +24,10 @@ export interface EditorState {
   topic: string;
   tags: string;
   grant: string;
-  basis: ConsentBasisId;
+  /** Null until the contributor chooses one: only an open licence covering the sources is pre-selected. */
+  basis: ConsentBasisId | null;
+  /** With basis author_opt_in: posts the contributor marked as granting permission for their author. */
+  permissionPostIds?: string[];
   agreed: boolean;
   /** BCP-47 tag typed by the contributor; empty: detected from the text. */
   language: string;
@@ -52,7 +56,9 @@ export function initialState(thread: Thread): EditorState {
     topic: '',
     tags: '',
     grant: GRANT_CHOICES[0],
-    basis: sourceLicenseOf(thread).license ? 'open_license' : 'author_opt_in',
+    // Any other basis rests on evidence only the contributor can bring, so none is chosen for them.
+    basis: sourceLicenseOf(thread).license ? 'open_license' : null,
+    permissionPostIds: [],
     agreed: false,
     language: '',
     hobby: domain.hobby ?? '',
@@ -72,7 +78,7 @@ export function restoreState(saved: Partial<EditorState> | undefined, thread: Th
  * basis, language and subject usually stay the same within one thread, so they are kept.
  */
 export function nextEntryState(s: EditorState, thread: Thread): EditorState {
-  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
+  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, permissionPostIds: s.permissionPostIds ?? [], language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
 }
 
 /** Accepted first, then by score (high first), then in thread order: the answers to suggest. */
@@ -198,13 +204,15 @@ export function draftOptions(s: EditorState): { language: string; keepPii: boole
  * covers it: consent is cleared and the reason kept for the view to show.
  */
 export function settleConsent(prev: EditorState, next: EditorState): EditorState {
-  const before = consentStatement(prev.basis, prev.grant);
+  // No basis, no statement: there is nothing to agree to.
+  if (!next.basis) return next.agreed ? { ...next, agreed: false } : next;
+  const before = prev.basis ? consentStatement(prev.basis, prev.grant) : null;
   const after = consentStatement(next.basis, next.grant);
-  if (before.text === after.text && before.version === after.version) {
+  if (before && before.text === after.text && before.version === after.version) {
     // Ticking the box again answers the earlier notice.
     return next.agreed && next.consentCleared ? { ...next, consentCleared: null } : next;
   }
-  if (!prev.agreed && !next.agreed) return next;
+  if (!before || (!prev.agreed && !next.agreed)) return next;
   const what = prev.basis !== next.basis ? 'the basis' : 'the licence you grant';
   return { ...next, agreed: false, consentCleared: `Consent was cleared because ${what} changed, and with it the statement you agree to. Read it again and tick the box.` };
 }
@@ -217,6 +225,22 @@ export interface SubmitBlockers {
   piiBlocking?: number;
   /** Personal data flagged and not yet either redacted or explicitly kept. */
   piiUndecided?: boolean;
+  /** The captured thread: with it, authors lacking a permission record are named. */
+  thread?: Thread;
+}
+
+/** Why no basis lets the entry in yet, and what would: shown while no basis is chosen. */
+export const NO_BASIS_REASON =
+  'These posts carry no open licence, so the entry cannot go in on its own. Choose a basis: you can submit them if you wrote them (“I wrote every post”), if each author gave permission (mark the post in which each grants it), or if you moderate this community (bulk capture with an attestation).';
+
+/** Names of the source posts' authors without a post marked as granting permission. */
+export function authorsLackingPermission(s: EditorState, thread: Thread): string[] {
+  const byId = new Map(thread.posts.map((p) => [p.id, p]));
+  const permissions = (s.permissionPostIds ?? []).flatMap((id) => {
+    const p = byId.get(id);
+    return p ? [{ author: p.author }] : [];
+  });
+  return authorsWithoutPermission(previewSources(s, thread).map((x) => x.author), permissions).map((a) => a.name);
 }
 
 /** Everything that stops the entry from being submitted, in the order the user meets them on screen. */
@@ -232,6 +256,11 @@ export function missingForSubmit(s: EditorState, b: SubmitBlockers = {}): string
   if (!s.title.trim()) out.push('Give the entry a title.');
   if (b.piiBlocking) out.push(`Redact the personal data that cannot be published (${b.piiBlocking} item${b.piiBlocking === 1 ? '' : 's'}).`);
   if (b.piiUndecided) out.push('Redact the personal data found, or tick “Keep the remaining personal data”.');
+  if (!s.basis) out.push(`Choose a basis for consent. ${NO_BASIS_REASON}`);
+  else if (s.basis === 'author_opt_in' && b.thread) {
+    const lacking = authorsLackingPermission(s, b.thread);
+    if (lacking.length) out.push(`Mark the post in which each author grants permission; none is marked for ${lacking.join(', ')}.`);
+  }
   if (!s.agreed) out.push('Tick the consent statement.');
   if (b.busy) out.push('Wait: the entry is being saved.');
   if (b.loading && !b.busy) out.push('Wait a moment: the checks for language and personal data are loading.');
@@ -251,6 +280,7 @@ export function stateFromEntry(entry: Entry, thread: Thread): EditorState {
     title: entry.title,
     grant: entry.consent.license,
     basis: entry.consent.basis,
+    permissionPostIds: (entry.consent.permissions ?? []).flatMap((p) => (p.post ? [p.post.postId] : [])),
     language: entry.languageSource === 'manual' ? entry.language : '',
     hobby: entry.domain.hobby ?? '',
     externalIds: formatExternalIds(entry.domain.externalIds),

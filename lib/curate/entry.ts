@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
-import { Entry, ENTRY_SCHEMA_VERSION, type Consent, type Source } from '../model/entry.ts';
+import { Entry, ENTRY_SCHEMA_VERSION, type AuthorPermission, type Consent, type Source } from '../model/entry.ts';
 import type { Post, Thread } from '../model/thread.ts';
 import { effectiveLicense, optOutRefusal, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
+import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from '../license/permissions.ts';
 import type { Attestation } from '../model/attestation.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
@@ -38,7 +39,10 @@ export interface StrategyDraft {
 
 export interface ConsentDraft {
   grant: string;
-  basis: ConsentBasisId;
+  /** Null when the contributor has chosen none: the entry is refused with the reason. */
+  basis: ConsentBasisId | null;
+  /** With basis author_opt_in: the captured posts in which authors grant permission, one or more per author. */
+  permissionPostIds?: string[];
   statement: string;
   statementVersion: string;
   who: string;
@@ -79,6 +83,32 @@ function edited(thread: Thread, p: PassageDraft): boolean {
 /** Hash of the captured thread's posts (ids and texts), so a reviewer can tell which capture an entry came from. */
 export function pageHash(thread: Thread): Promise<string> {
   return sha256Hex(JSON.stringify(thread.posts.map((p) => [p.id, p.text])));
+}
+
+/**
+ * The permission records for the posts the contributor marked as granting permission: each post's
+ * own words as captured, its address and hash. A post by someone else cannot grant for an author,
+ * since the record is keyed on the post's own author.
+ */
+async function permissionRecords(thread: Thread, postIds: string[], errors: string[]): Promise<AuthorPermission[]> {
+  const out: AuthorPermission[] = [];
+  for (const id of [...new Set(postIds)]) {
+    const post = postById(thread, id);
+    if (!post) {
+      errors.push(`The post marked as granting permission (${id}) is not in the captured thread: mark it again.`);
+      continue;
+    }
+    const text = post.text.trim();
+    if (!text) {
+      errors.push(`The post by ${post.author.name} marked as granting permission has no words of its own: mark the post in which they grant it.`);
+      continue;
+    }
+    out.push({
+      author: post.author,
+      post: { url: sourceFor(thread, post, 'context').url, postId: post.id, author: post.author, text, sha256: await sha256Hex(text), capturedAt: thread.capturedAt ?? null },
+    });
+  }
+  return out;
 }
 
 function authorOf(thread: Thread, ids: string[]): string {
@@ -124,11 +154,20 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
   for (const p of passages) for (const id of p.postIds) if (!postById(thread, id)) errors.push(`Post ${id} is not in the captured thread.`);
   if (errors.length) return { ok: false, errors };
 
+  const basis = consent.basis;
+  if (!basis) {
+    return {
+      ok: false,
+      errors: [
+        'Choose a basis for consent: these posts carry no open licence that covers them. You can submit them if you wrote every post yourself, if each author gave permission (mark the post in which each grants it), or if you moderate this community (bulk capture with an attestation).',
+      ],
+    };
+  }
   const roleOf = (id: string): Source['role'] =>
     draft.kind === 'qa' ? (draft.question.postIds.includes(id) ? 'question' : 'answer') : 'context';
   const ids = [...new Set(passages.flatMap((p) => p.postIds))];
-  const attested = consent.basis === 'moderator_attestation' ? ctx.attestation ?? null : null;
-  if (consent.basis === 'moderator_attestation' && !attested) {
+  const attested = basis === 'moderator_attestation' ? ctx.attestation ?? null : null;
+  if (basis === 'moderator_attestation' && !attested) {
     errors.push('No moderator attestation covers this thread. Capture the community\'s archive with Bulk capture and record the attestation there, or choose another basis.');
   }
   // Under an attestation, posts with no licence of their own carry the one the community's terms grant.
@@ -138,14 +177,20 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
       ? { ...s, license: attested.license, licenseEvidence: { url: attested.termsUrl, how: `the community's terms, as attested by its ${attested.role} for ${attested.community}` } }
       : s;
   });
+  const permissions = basis === 'author_opt_in' ? await permissionRecords(thread, consent.permissionPostIds ?? [], errors) : [];
+  if (basis === 'author_opt_in') {
+    // Only permissions for authors of this entry's sources are kept: the receipt names no bystander.
+    const missing = authorsWithoutPermission(sources.map((s) => s.author), permissions);
+    if (missing.length) errors.push(missingPermissionMessage(missing));
+  }
   if (thread.optOut) {
-    const refusal = optOutRefusal(thread.optOut, consent.basis);
+    const refusal = optOutRefusal(thread.optOut, basis);
     if (refusal) errors.push(refusal);
   }
   const verdict = effectiveLicense(
     sources.map((s) => ({ license: s.license, evidence: s.licenseEvidence, who: { postId: s.postId, author: s.author.name, url: s.url } })),
     consent.grant,
-    consent.basis,
+    basis,
   );
   if (!verdict.ok) errors.push(verdict.fix ? `${verdict.reason} ${verdict.fix}` : verdict.reason);
 
@@ -183,13 +228,16 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
           { role: 'assistant' as const, content: draft.body.text.trim() },
         ];
   const receipt: Consent = {
-    basis: consent.basis,
+    basis,
     license: consent.grant,
     statement: consent.statement,
     statementVersion: consent.statementVersion,
     who: consent.who,
     at: ctx.now.toISOString(),
     ...(attested ? { attestation: attested } : {}),
+    ...(basis === 'author_opt_in' ? { permissions: permissions.filter((p) => sources.some((s) => sameAuthor(s.author, p.author))) } : {}),
+    // No proven forum identities exist yet: an empty list says so in the record, rather than silence.
+    ...(basis === 'self' ? { identityProofs: [] } : {}),
   };
   const common = {
     schemaVersion: ENTRY_SCHEMA_VERSION,

@@ -120,8 +120,9 @@ export interface EffectiveLicenseOptions {
  * The entry's effective licence: the most restrictive of the sources and the contributor's grant.
  * With basis `self` (the contributor wrote every post) or `author_opt_in` (every author opted in) the
  * grant stands on its own; otherwise every source must carry an open licence that allows the grant.
+ * With no basis chosen yet (null), only the sources' own licences can carry the entry.
  */
-export function effectiveLicense(sources: SourceLicense[], grant: string, basis: ConsentBasisId, opts: EffectiveLicenseOptions = {}): LicenseVerdict {
+export function effectiveLicense(sources: SourceLicense[], grant: string, basis: ConsentBasisId | null, opts: EffectiveLicenseOptions = {}): LicenseVerdict {
   const g = isSpdxId(grant) ? ccTerms(grant) : null;
   if (!g || g.nd || g.id === 'CC-PDM-1.0' || (!g.zero && (g.version !== 4 || g.port))) {
     return {
@@ -208,7 +209,7 @@ export function effectiveLicense(sources: SourceLicense[], grant: string, basis:
   return { ok: false, reason: `The sources do not allow publishing this entry under ${grant}: ${problems.join('; ')}.`, fix };
 }
 
-function notesFor(sources: SourceLicense[], grant: CcTerms, chosen: CcTerms, basis: ConsentBasisId, opts: EffectiveLicenseOptions): string[] {
+function notesFor(sources: SourceLicense[], grant: CcTerms, chosen: CcTerms, basis: ConsentBasisId | null, opts: EffectiveLicenseOptions): string[] {
   const notes: string[] = [];
   const leafTerms = sources.flatMap((s) => (leavesOf(s.license!) ?? []).map((l) => ccTerms(l.replace(/\+$/, '')))).filter((t): t is CcTerms => t !== null);
   if (chosen.id !== grant.id) {

@@ -1,6 +1,7 @@
 import parseSpdx from 'spdx-expression-parse';
 import type { Entry } from '../model/entry.ts';
 import { effectiveLicense } from './combine.ts';
+import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from './permissions.ts';
 
 /**
  * The checks the hub runs on every entry it is sent, with the same licence rules the curate view uses
@@ -108,6 +109,7 @@ export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProbl
     if (!a) add('consent.attestation', 'the basis is a moderator attestation, but the entry carries none');
     else if (!opts.mayAttest?.(a.community)) add('consent.basis', `this account is not registered as a moderator of "${a.community}", so it cannot rest entries on that community's terms`);
   }
+  if (basis === 'author_opt_in') permissionProblems(entry, add);
   if (out.some((p) => /license$/.test(p.field))) return out;
 
   // The licence is recomputed from the sources and the grant, never taken on trust.
@@ -121,4 +123,31 @@ export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProbl
     add('license', `the entry says ${entry.license}, but its sources and the ${entry.consent.license} grant give ${verdict.license}`);
   }
   return out;
+}
+
+/**
+ * Basis author_opt_in rests on each author's own permission: every author of a source needs a record,
+ * and each record must point at a web post by that same author, with a hash of the words it keeps.
+ */
+function permissionProblems(entry: Entry, add: (field: string, message: string | null) => void): void {
+  const permissions = entry.consent.permissions ?? [];
+  permissions.forEach((p, i) => {
+    const at = `consent.permissions[${i}]`;
+    if (!p.post) return; // a hub grant: checked by the hub that issued it
+    let scheme = '';
+    try {
+      scheme = new URL(p.post.url).protocol;
+    } catch {
+      scheme = '';
+    }
+    if (scheme !== 'http:' && scheme !== 'https:') add(`${at}.post.url`, `"${p.post.url.slice(0, 200)}" is not a web address (http or https) of the post granting permission`);
+    if (!/^[0-9a-f]{64}$/.test(p.post.sha256)) add(`${at}.post.sha256`, 'is not a SHA-256 hash (64 lowercase hex characters) of the permission post\'s text');
+    if (!sameAuthor(p.post.author, p.author)) {
+      add(`${at}.post.author`, `the post was written by ${p.post.author.name}, so it cannot grant permission for ${p.author.name}`);
+    }
+  });
+  // A record whose post is by someone else covers nobody.
+  const valid = permissions.filter((p) => !p.post || sameAuthor(p.post.author, p.author));
+  const missing = authorsWithoutPermission(entry.sources.map((s) => s.author), valid);
+  if (missing.length) add('consent.permissions', missingPermissionMessage(missing));
 }

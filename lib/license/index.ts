@@ -14,6 +14,7 @@ export type { SitePolicy, PolicyRule, TosLicense } from './policies.ts';
 export { ccTerms, ccUrlToSpdx, ccTextToSpdx, ccName, isSpdxId } from './cc.ts';
 export type { CcTerms } from './cc.ts';
 export { consentStatement } from './statements.ts';
+export { sameAuthor, distinctAuthors, authorsWithoutPermission, missingPermissionMessage, nameList } from './permissions.ts';
 export type { ConsentStatement } from './statements.ts';
 export { AI_AGENTS, optOutVerdict, optOutRefusal, parseTdmrep, tdmRuleFor, robotsAiBlocks } from './optout.ts';
 export type { OptOutInput, OptOutVerdict, TdmRule, HeaderBag } from './optout.ts';

@@ -16,14 +16,16 @@ const PUBLISH =
 
 const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: string) => string }> = {
   self: {
-    version: 'self/1',
+    version: 'self/2',
+    // No proven forum identity exists yet: the receipt must not read as if one had been checked.
     text: (l) =>
-      `I wrote every post used in this entry myself. I license this entry, and my posts as used in it, under ${l}. ${PUBLISH}`,
+      `I wrote every post used in this entry myself. No proof that I am their author is recorded with this entry: it rests on my word. ` +
+      `I license this entry, and my posts as used in it, under ${l}. ${PUBLISH}`,
   },
   author_opt_in: {
-    version: 'author_opt_in/1',
+    version: 'author_opt_in/2',
     text: (l) =>
-      `Every person whose words appear in this entry has told me, in a reply recorded with this entry, that they agree to their posts being used and published under ${l}. ` +
+      `Every person whose words appear in this entry has granted permission, in a post of their own recorded with this entry (its address, text and hash), for their posts to be used and published under ${l}. ` +
       `I have not changed what they agreed to, and I license my own rewriting under ${l} too. ${PUBLISH}`,
   },
   moderator_attestation: {
@@ -41,7 +43,11 @@ const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: stri
 };
 
 /** The statement for a basis with the licence named in full: "CC BY-SA 4.0 International (CC-BY-SA-4.0, https://…)". */
-export function consentStatement(basis: ConsentBasisId, license: string): ConsentStatement {
+export function consentStatement(basis: ConsentBasisId, license: string): ConsentStatement;
+/** No basis chosen: there is no statement to agree to. */
+export function consentStatement(basis: ConsentBasisId | null, license: string): ConsentStatement | null;
+export function consentStatement(basis: ConsentBasisId | null, license: string): ConsentStatement | null {
+  if (!basis) return null;
   const s = STATEMENTS[basis];
   const { name, url } = ccName(license);
   const named = name === license ? license : `${name} (${license}${url ? `, ${url}` : ''})`;

@@ -48,6 +48,52 @@ export type StrategyBody = z.infer<typeof StrategyBody>;
 
 export const ConsentBasis = z.enum(['self', 'author_opt_in', 'moderator_attestation', 'open_license']);
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash (64 lowercase hex characters)');
+
+/** A post, as captured by Gleaner, in which an author grants permission to use their posts. */
+export const PermissionPost = z.object({
+  url: z.string().min(1),
+  postId: z.string().min(1),
+  /** The post's author as the page names them: must be the author the permission is for. */
+  author: Author,
+  /** The post's own words as captured, so the grant can be read without the forum. */
+  text: z.string().min(1, 'has no text'),
+  /** SHA-256 of `text`, so a later change to the record shows. */
+  sha256: Sha256Hex,
+  capturedAt: z.string().nullable(),
+});
+export type PermissionPost = z.infer<typeof PermissionPost>;
+
+/** A grant an author made on the hub after proving their identity. Issued by the hub; not yet built. */
+export const HubConsentGrant = z.object({
+  hub: z.string().min(1),
+  grantId: z.string().min(1),
+  license: SpdxId,
+  grantedAt: z.string().datetime({ offset: true }),
+});
+export type HubConsentGrant = z.infer<typeof HubConsentGrant>;
+
+/** With basis author_opt_in: one author's permission, resting on their own post or on a hub grant. */
+export const AuthorPermission = z
+  .object({
+    author: Author,
+    post: PermissionPost.optional(),
+    hubGrant: HubConsentGrant.optional(),
+  })
+  .refine((p) => !!p.post || !!p.hubGrant, { message: 'a permission needs the author\'s post or a hub grant', path: ['post'] });
+export type AuthorPermission = z.infer<typeof AuthorPermission>;
+
+/** A forum identity the hub checked: the page it fetched itself and the code it found there. Not yet built. */
+export const IdentityProof = z.object({
+  forum: z.string().min(1),
+  name: z.string().min(1),
+  profileUrl: z.string().nullable(),
+  proofUrl: z.string().min(1),
+  sha256: Sha256Hex,
+  checkedAt: z.string().datetime({ offset: true }),
+});
+export type IdentityProof = z.infer<typeof IdentityProof>;
+
 /** A receipt: what the contributor agreed to, word for word, and when. */
 export const Consent = z.object({
   basis: ConsentBasis,
@@ -58,6 +104,13 @@ export const Consent = z.object({
   at: z.string().datetime({ offset: true }),
   /** With basis moderator_attestation: the attestation the entry rests on. */
   attestation: Attestation.optional(),
+  /** With basis author_opt_in: one permission per author of the sources. Absent in older entries. */
+  permissions: z.array(AuthorPermission).optional(),
+  /**
+   * With basis self: the proofs that the contributor is each source post's author. Empty until proven
+   * identities exist: the receipt then rests on the contributor's word, and its statement says so.
+   */
+  identityProofs: z.array(IdentityProof).optional(),
 });
 export type Consent = z.infer<typeof Consent>;
 

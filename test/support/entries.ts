@@ -20,7 +20,8 @@ export async function qaEntry(thread: Thread = discourseThread(), opts: { title?
       thread,
       now: opts.now ?? new Date(),
       extensionVersion: 'test',
-      consent: { grant: 'CC-BY-SA-4.0', basis: 'author_opt_in', statement: statement.text, statementVersion: statement.version, who: 'tester', agreed: true },
+      // The fixture's permission records are the authors' own source posts: enough for a valid receipt.
+      consent: { grant: 'CC-BY-SA-4.0', basis: 'author_opt_in', permissionPostIds: [q!.id, a!.id], statement: statement.text, statementVersion: statement.version, who: 'tester', agreed: true },
     },
   );
   if (!r.ok) throw new Error(r.errors.join('; '));

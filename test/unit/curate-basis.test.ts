@@ -8,7 +8,7 @@ import { discourseThread } from '../support/entries.ts';
 
 function ctx(thread: Thread, basis: ConsentBasisId, extra: Partial<BuildContext> = {}): BuildContext {
   const s = consentStatement(basis, 'CC-BY-SA-4.0');
-  return { thread, now: new Date('2026-11-25T08:00:00Z'), extensionVersion: 'test', consent: { grant: 'CC-BY-SA-4.0', basis, statement: s.text, statementVersion: s.version, who: 'tester', agreed: true }, ...extra };
+  return { thread, now: new Date('2026-11-25T08:00:00Z'), extensionVersion: 'test', consent: { grant: 'CC-BY-SA-4.0', basis, permissionPostIds: basis === 'author_opt_in' ? thread.posts.filter((p) => p.text.trim()).map((p) => p.id) : [], statement: s.text, statementVersion: s.version, who: 'tester', agreed: true }, ...extra };
 }
 function qa(t: Thread): QaDraft {
   const [q, a] = t.posts;

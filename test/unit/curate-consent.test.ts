@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, missingForSubmit, moveAnswer, settleConsent, stateFromEntry, toDraft, toggleRole, toggleStripped, type EditorState } from '../../lib/curate/editor.ts';
+import { NO_BASIS_REASON, authorsLackingPermission, initialState, missingForSubmit, moveAnswer, settleConsent, stateFromEntry, toDraft, toggleRole, toggleStripped, type EditorState } from '../../lib/curate/editor.ts';
 import { discourseThread, qaEntry } from '../support/entries.ts';
 
 const base = discourseThread();
@@ -10,7 +10,7 @@ const [q, a1, a2] = t.posts;
 function agreedQa(): EditorState {
   let s = toggleRole(initialState(t), q!.id, 'question');
   s = toggleRole(s, a1!.id, 'answer');
-  return { ...s, agreed: true };
+  return { ...s, basis: 'self', agreed: true };
 }
 
 describe('consent stays given across edits', () => {
@@ -37,7 +37,7 @@ describe('consent stays given across edits', () => {
     const byGrant = settleConsent(s, { ...s, grant: 'CC-BY-4.0' });
     expect(byGrant.agreed).toBe(false);
     expect(byGrant.consentCleared).toMatch(/licence you grant changed/);
-    const byBasis = settleConsent(s, { ...s, basis: 'self' });
+    const byBasis = settleConsent(s, { ...s, basis: 'author_opt_in' });
     expect(byBasis.agreed).toBe(false);
     expect(byBasis.consentCleared).toMatch(/basis changed/);
     // Ticking the box again answers the notice.
@@ -52,7 +52,12 @@ describe('consent stays given across edits', () => {
 
 describe('submit says what is missing', () => {
   it('lists every missing step for an empty Q&A, and nothing for a complete one', () => {
-    expect(missingForSubmit(initialState(t))).toEqual(['Mark the post that asks the question.', 'Mark at least one answer.', 'Tick the consent statement.']);
+    expect(missingForSubmit(initialState(t))).toEqual([
+      'Mark the post that asks the question.',
+      'Mark at least one answer.',
+      `Choose a basis for consent. ${NO_BASIS_REASON}`,
+      'Tick the consent statement.',
+    ]);
     expect(missingForSubmit(agreedQa())).toEqual([]);
   });
 
@@ -67,8 +72,36 @@ describe('submit says what is missing', () => {
   });
 
   it('a strategy needs its posts and its subject', () => {
-    const s: EditorState = { ...initialState(t), kind: 'strategy', agreed: true };
+    const s: EditorState = { ...initialState(t), kind: 'strategy', basis: 'self', agreed: true };
     expect(missingForSubmit(s)).toEqual(['Mark the posts the strategy is written from.', 'Name the game or subject the strategy is about.']);
+  });
+});
+
+describe('no basis without evidence', () => {
+  it('pre-selects no basis when no open licence covers the sources, and says why and what would let it in', () => {
+    const s = initialState(t);
+    expect(s.basis).toBeNull();
+    expect(NO_BASIS_REASON).toMatch(/no open licence/);
+    expect(NO_BASIS_REASON).toMatch(/if you wrote them/);
+    expect(NO_BASIS_REASON).toMatch(/if each author gave permission/);
+    expect(NO_BASIS_REASON).toMatch(/if you moderate this community/);
+    // No basis, no statement to agree to: a tick cannot stand.
+    expect(settleConsent(s, { ...s, agreed: true }).agreed).toBe(false);
+  });
+
+  it('pre-selects the open licence when one covers the sources', () => {
+    const licensed = { ...t, licenseHints: [{ license: 'CC-BY-SA-4.0', evidence: 'a rel="license" link' }] };
+    expect(initialState(licensed).basis).toBe('open_license');
+  });
+
+  it('on author opt-in, names the authors of the chosen posts who have no post marked as granting permission', () => {
+    const s: EditorState = { ...agreedQa(), basis: 'author_opt_in' };
+    expect(authorsLackingPermission(s, t)).toEqual([q!.author.name, a1!.author.name]);
+    const m = missingForSubmit(s, { thread: t });
+    expect(m).toEqual([`Mark the post in which each author grants permission; none is marked for ${q!.author.name}, ${a1!.author.name}.`]);
+    // The question's author grants in their own post; the answer's author still lacks one.
+    expect(authorsLackingPermission({ ...s, permissionPostIds: [q!.id] }, t)).toEqual([a1!.author.name]);
+    expect(missingForSubmit({ ...s, permissionPostIds: [q!.id, a1!.id] }, { thread: t })).toEqual([]);
   });
 });
 

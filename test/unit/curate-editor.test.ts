@@ -158,7 +158,7 @@ describe('strategy passages keep their sources', () => {
       now: new Date('2026-11-25T08:00:00Z'),
       extensionVersion: 'test',
       language: 'en',
-      consent: { grant: 'CC-BY-SA-4.0', basis: 'author_opt_in', statement: st.text, statementVersion: st.version, who: 'tester', agreed: true },
+      consent: { grant: 'CC-BY-SA-4.0', basis: 'author_opt_in', permissionPostIds: [a.id, b.id], statement: st.text, statementVersion: st.version, who: 'tester', agreed: true },
     });
     expect(r.ok, r.ok ? '' : r.errors.join('\n')).toBe(true);
     if (!r.ok || r.entry.kind !== 'strategy') return;

@@ -19,7 +19,7 @@ function ctx(thread: Thread, basis: ConsentBasisId, grant = 'CC-BY-SA-4.0', extr
     thread,
     now: new Date('2026-11-25T08:00:00Z'),
     extensionVersion: 'test',
-    consent: { grant, basis, statement: s.text, statementVersion: s.version, who: 'tester', agreed: true },
+    consent: { grant, basis, permissionPostIds: basis === 'author_opt_in' ? thread.posts.filter((p) => p.text.trim()).map((p) => p.id) : [], statement: s.text, statementVersion: s.version, who: 'tester', agreed: true },
     ...extra,
   };
 }

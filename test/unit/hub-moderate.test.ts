@@ -31,6 +31,12 @@ beforeAll(async () => {
     attribution: { ...e.attribution, text: `<b onmouseover="window.__pwned=6">bold</b> ${e.attribution.text}` },
     sources: e.sources.map((s, i) => (i === 0 ? { ...s, author: { name: `<i>${s.author.name}</i>`, url: 'javascript:window.__pwned=7' } } : s)),
   };
+  // The hostile author's permission record names them the same way, so the entry passes the hub's checks and is rendered.
+  const hostileAuthor = hostile.sources[0]!.author;
+  const permissions = e.consent.permissions!.map((p) =>
+    p.post?.postId === e.sources[0]!.postId ? { ...p, author: hostileAuthor, post: { ...p.post, author: hostileAuthor } } : p,
+  );
+  hostile = { ...hostile, consent: { ...hostile.consent, permissions } };
   const res = await fetch(`${hub.url}/v1/submissions`, { method: 'POST', headers: authed(alice, { 'idempotency-key': 'hostile-0001' }), body: JSON.stringify({ entries: [hostile] }) });
   expect(res.status).toBe(202);
 });
