@@ -143,7 +143,7 @@ describe('acting on review against the real hub', () => {
       now: new Date(),
       extensionVersion: 'test',
       id: e.id,
-      consent: { grant: st.license, basis: st.basis, statement: st.statement, statementVersion: st.statementVersion, who: 'tester', agreed: true },
+      consent: { grant: st.license, basis: st.basis, permissionPostIds: (st.permissions ?? []).flatMap((p) => (p.post ? [p.post.postId] : [])), statement: st.statement, statementVersion: st.statementVersion, who: 'tester', agreed: true },
     });
     if (!r.ok) throw new Error(r.errors.join('; '));
     return r.entry;
