@@ -53,6 +53,15 @@ export function datasetRecord(e: Entry) {
       attestation: e.consent.attestation
         ? { community: e.consent.attestation.community, license: e.consent.attestation.license, termsUrl: e.consent.attestation.termsUrl, role: e.consent.attestation.role, attestedAt: e.consent.attestation.attestedAt }
         : null,
+      // The evidence behind the basis, field by field, so no private field of a later schema leaks through.
+      permissions: (e.consent.permissions ?? []).map((p) => ({
+        author: { name: p.author.name, url: p.author.url },
+        post: p.post
+          ? { url: p.post.url, postId: p.post.postId, author: { name: p.post.author.name, url: p.post.author.url }, text: p.post.text, sha256: p.post.sha256, capturedAt: p.post.capturedAt }
+          : null,
+        hubGrant: p.hubGrant ? { hub: p.hubGrant.hub, grantId: p.hubGrant.grantId, license: p.hubGrant.license, grantedAt: p.hubGrant.grantedAt } : null,
+      })),
+      identityProofs: (e.consent.identityProofs ?? []).map((x) => ({ forum: x.forum, name: x.name, profileUrl: x.profileUrl, proofUrl: x.proofUrl, sha256: x.sha256, checkedAt: x.checkedAt })),
     },
     contentSha256: e.contentSha256,
     createdAt: e.createdAt,
@@ -149,8 +158,9 @@ ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` list
 ## Consent bases
 Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, and
 when. \`open_license\`: every source post carries an open licence that allows the entry's licence (each
-source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post.
-\`author_opt_in\`: every author of a source post gave permission. \`moderator_attestation\`: a moderator of
+source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post (on their word: \`consent.identityProofs\` is empty until
+proven forum identities exist). \`author_opt_in\`: every author of a source post gave permission, each in a
+post of their own recorded in \`consent.permissions\` (its address, captured words and SHA-256). \`moderator_attestation\`: a moderator of
 the community attested that its terms license members' posts (the record's \`consent.attestation\`).
 
 ${table(counts(entries.map((e) => e.consent.basis)))}
@@ -359,6 +369,49 @@ const RECORD_FIELDS: FieldSpec[] = [
           { name: 'termsUrl', description: "The community's terms page.", type: 'sc:URL' },
           text('role', "The attester's role in the community."),
           { name: 'attestedAt', description: 'When the attestation was made (ISO 8601).', type: 'sc:DateTime' },
+        ],
+      },
+      {
+        name: 'permissions',
+        description: 'With basis author_opt_in: one permission per author of the sources (empty otherwise).',
+        repeated: true,
+        sub: [
+          { name: 'author', description: 'The author who gave permission.', sub: [text('name', 'Their name as shown on the site.'), { name: 'url', description: 'Their profile, or null.', type: 'sc:URL' }] },
+          {
+            name: 'post',
+            description: "The author's own post granting permission, as captured, or null when the permission is a hub grant.",
+            sub: [
+              { name: 'url', description: 'The post granting permission.', type: 'sc:URL' },
+              text('postId', 'The post id on its site.'),
+              { name: 'author', description: "The post's author as the page names them.", sub: [text('name', 'Their name as shown on the site.'), { name: 'url', description: 'Their profile, or null.', type: 'sc:URL' }] },
+              text('text', "The post's words as captured."),
+              text('sha256', 'SHA-256 of the captured words.'),
+              { name: 'capturedAt', description: 'When the post was captured (ISO 8601), or null.', type: 'sc:DateTime' },
+            ],
+          },
+          {
+            name: 'hubGrant',
+            description: 'A grant the author made on the hub after proving their identity, or null.',
+            sub: [
+              { name: 'hub', description: 'The hub that holds the grant.', type: 'sc:URL' },
+              text('grantId', 'The grant on that hub.'),
+              text('license', 'The licence granted (SPDX).'),
+              { name: 'grantedAt', description: 'When the grant was made (ISO 8601).', type: 'sc:DateTime' },
+            ],
+          },
+        ],
+      },
+      {
+        name: 'identityProofs',
+        description: 'With basis self: the checked proofs that the contributor is the posts\' author. Empty while no proof exists; the statement then says the entry rests on their word.',
+        repeated: true,
+        sub: [
+          text('forum', 'The forum the identity is on.'),
+          text('name', 'The name proven.'),
+          { name: 'profileUrl', description: 'The profile proven, or null.', type: 'sc:URL' },
+          { name: 'proofUrl', description: 'The page the hub fetched to check the proof.', type: 'sc:URL' },
+          text('sha256', 'SHA-256 of the proof page as read.'),
+          { name: 'checkedAt', description: 'When the hub checked the proof (ISO 8601).', type: 'sc:DateTime' },
         ],
       },
     ],

@@ -73,7 +73,12 @@ describe('publish', () => {
     expect(JSON.stringify(rows)).not.toContain('"who"'); // the contributor's identity stays on the hub
     // The whole consent receipt and each source's licence evidence travel with the record.
     const e0 = accepted.find((e) => e.id === rows[0].id)!;
-    expect(rows[0].consent).toEqual({ basis: e0.consent.basis, license: e0.consent.license, statement: e0.consent.statement, statementVersion: e0.consent.statementVersion, at: e0.consent.at, attestation: null });
+    expect(rows[0].consent).toEqual({ basis: e0.consent.basis, license: e0.consent.license, statement: e0.consent.statement, statementVersion: e0.consent.statementVersion, at: e0.consent.at, attestation: null, permissions: expect.any(Array), identityProofs: [] });
+    // Each author's permission post travels with the record: its address, words and hash.
+    expect(rows[0].consent.permissions).toEqual(
+      e0.consent.permissions!.map((p) => ({ author: p.author, post: { url: p.post!.url, postId: p.post!.postId, author: p.post!.author, text: p.post!.text, sha256: p.post!.sha256, capturedAt: p.post!.capturedAt }, hubGrant: null })),
+    );
+    expect(rows[0].consent.permissions.length).toBeGreaterThan(0);
     expect(rows[0].sources.map((s: { licenseEvidence: unknown }) => s.licenseEvidence)).toEqual(e0.sources.map((s) => s.licenseEvidence));
 
     const card = readFileSync(join(root, 'a', 'README.md'), 'utf8');
