@@ -110,6 +110,9 @@ describe('curate view in real Chromium', () => {
       expect(await answer.inputValue()).toContain(EMAIL);
       await panel.locator('[data-testid="pii-finding"][data-pii="EMAIL"]').waitFor();
       expect(await panel.locator('[data-testid="answer-text-preview"] mark.pii[data-pii="EMAIL"]').innerText()).toBe(EMAIL);
+      // An open licence covers these posts: it is the one basis pre-selected.
+      expect(await panel.getByTestId('basis').inputValue()).toBe('open_license');
+      await panel.getByTestId('basis').selectOption('open_license');
       await panel.getByTestId('consent').check();
       expect(await panel.getByTestId('submit').isDisabled()).toBe(true);
       await panel.locator('[data-testid="pii-finding"][data-pii="EMAIL"] [data-testid="redact-one"]').click();
@@ -119,6 +122,7 @@ describe('curate view in real Chromium', () => {
       expect(await panel.getByTestId('language-status').innerText()).toContain('Language: en');
 
       await panel.getByTestId('entry-title').fill('"wurde" or "war" for "I was robbed"?');
+      await panel.getByTestId('basis').selectOption('open_license');
       await panel.getByTestId('consent').check();
       await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await panel.keyboard.press('Control+Enter');
@@ -153,6 +157,7 @@ describe('curate view in real Chromium', () => {
       expect(site.log.some((r) => r.path === '/pixel.png')).toBe(false);
 
       await panel.getByTestId('entry-title').fill('Passive voice: "wurde ausgeraubt"');
+      await panel.getByTestId('basis').selectOption('open_license');
       await panel.getByTestId('consent').check();
       await panel.getByTestId('submit').click();
       await panel.getByTestId('submitted').filter({ hasText: 'Passive voice' }).waitFor();

@@ -94,6 +94,7 @@ describe('issue 20 journeys in Chromium', () => {
       expect(await missing.innerText()).toContain('Tick the consent statement.');
 
       await panel.locator('[data-post-id="10381"] [data-testid="mark-answer"]').click();
+      await panel.getByTestId('basis').selectOption('open_license');
       await panel.getByTestId('consent').check();
       // Consent stays given across edits to the entry…
       await panel.getByTestId('entry-title').fill('"wurde" or "war"?');

@@ -68,7 +68,18 @@ async function curateQa(panel: Page, title: string) {
   await panel.getByTestId('entry-title').fill(title);
   await panel.getByTestId('grant').selectOption('CC-BY-SA-4.0');
   await expect(panel.getByTestId('submit')).toBeDisabledSoon();
+  // No open licence covers these posts: no basis is chosen for the contributor, and the view says why.
+  expect(await panel.getByTestId('basis').inputValue()).toBe('');
+  expect(await panel.getByTestId('basis-missing').innerText()).toContain('These posts carry no open licence');
+  expect(await panel.getByTestId('consent').count()).toBe(0);
+  await panel.getByTestId('basis').selectOption('author_opt_in');
+  // Each author's permission is a post of theirs in the thread; until marked, their names are listed.
+  expect(await panel.getByTestId('permission-missing').innerText()).toContain('techAPJ, codinghorror');
   await panel.getByTestId('consent').check();
+  await expect(panel.getByTestId('submit')).toBeDisabledSoon();
+  await panel.getByTestId('permission-0').selectOption({ index: 1 });
+  await panel.getByTestId('permission-1').selectOption({ index: 1 });
+  expect(await panel.getByTestId('permission-missing').count()).toBe(0);
 }
 
 // A tiny matcher helper: Playwright's expect is not used, so poll the DOM state directly.
@@ -129,6 +140,11 @@ describe('walking skeleton in real Chromium', () => {
       ]);
       expect(record.consent).toMatchObject({ basis: 'author_opt_in', license: 'CC-BY-SA-4.0', who: 'E2E Contributor' });
       expect(record.consent.statement).toContain('CC-BY-SA-4.0');
+      expect(record.consent.statementVersion).toBe('author_opt_in/2');
+      expect(record.consent.permissions.map((p: { author: { name: string }; post: { sha256: string } }) => [p.author.name, /^[0-9a-f]{64}$/.test(p.post.sha256)])).toEqual([
+        ['techAPJ', true],
+        ['codinghorror', true],
+      ]);
 
       const dash = await browser.context.newPage();
       await dash.goto(browser.page('dashboard.html'));
