@@ -39,8 +39,10 @@ export default defineBackground(() => {
     return changes.length;
   }
 
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener((details) => {
     browser.contextMenus.create({ id: MENU_ID, title: 'Capture this thread with Gleaner', contexts: ['page', 'selection', 'link'] });
+    // A fresh install walks through pairing and a first capture; updates and reloads never open it.
+    if (details?.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
   });
   browser.alarms.create('outbox-poll', { periodInMinutes: POLL_MINUTES });
 
