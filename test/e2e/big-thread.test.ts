@@ -112,7 +112,7 @@ describe('big threads in the curate view', () => {
     // Scrolling back to the top draws the first posts where they were.
     await page.evaluate(() => (window.scrollTo(0, 0), (document.querySelector<HTMLElement>('section.posts')!.scrollTop = 0)));
     await page.locator('[data-testid="post"][data-index="0"]').waitFor();
-    console.log(`big thread: ${POSTS} posts stored; first post on screen after ${openMs} ms (page load included); ${rendered} posts drawn at first, ${atEnd} at the end; j median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms over ${times.length} presses`);
+    console.log(`big thread: ${POSTS} posts stored; first post on screen after ${openMs} ms (page load included); ${rendered} posts drawn at first, ${atEnd} at the end; j median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (press ${times.indexOf(Math.max(...times)) + 1}) over ${times.length} presses`);
 
     // A usual thread (20 posts): the side panel's first paint, and when the heavy checks (loaded after it) are ready.
     await put(page, [{ id: 'SMALL', url: 'slack://bench/C2', capturedAt: at, thread: { schemaVersion: 1, platform: 'slack', url: 'slack://bench/C2', title: 'Small', posts: posts.slice(0, 20) } }]);
