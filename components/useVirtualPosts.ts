@@ -57,6 +57,8 @@ export function rangeAt(count: number, top: number, bottom: number, heights: Arr
     }
     y += h;
   }
+  // Beyond the end (the list just shrank under a scrolled view): the last post, never nothing at all.
+  if (start === count && count > 0) start = count - 1;
   let end = start;
   for (; end < count && y < bottom; end++) y += heights[end] || mean;
   return [start, Math.max(end, Math.min(count, start + 1))];
