@@ -11,6 +11,8 @@ export default defineConfig({
   outDir: process.env.GLEANER_OUT_DIR ?? (e2e ? '.output-e2e' : '.output'),
   vite: () => ({
     plugins: [preact()],
+    // Lets the test build differ where automation needs it (see entrypoints/background.ts, the welcome tab).
+    define: { 'import.meta.env.E2E': JSON.stringify(e2e) },
     // Every character past ASCII written as an escape: Chrome refuses to inject a script file that holds
     // a Unicode noncharacter (Dexie's bundle holds U+FFFF) as "not UTF-8 encoded".
     esbuild: { charset: 'ascii' },

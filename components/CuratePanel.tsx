@@ -23,6 +23,7 @@ import {
 import { hasStripped } from '../lib/curate/quotes.ts';
 import { KEY_HELP, keyAction, keyTarget, moveCursor, wrongTabMessage } from '../lib/curate/keys.ts';
 import { PostCard } from './PostCard.tsx';
+import { useVirtualPosts } from './useVirtualPosts.ts';
 import { useHeavy } from './useHeavy.ts';
 import { KindTabs } from './KindTabs.tsx';
 import { SummaryBar } from './SummaryBar.tsx';
@@ -63,9 +64,6 @@ function inField(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
   return !!el && (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable);
 }
-
-/** Posts put in the page at a time; more follow as the person scrolls (a 3,000-post thread opens at once). */
-const POST_WINDOW = 100;
 
 /** Stands in for the full field (personal data, preview) for the moment its code is loading. */
 function PlainField({ label, value, onInput, testId, rows = 6, children }: { label: string; value: string; onInput: (t: string) => void; testId: string; rows?: number; children?: preact.ComponentChildren; keepHandles?: string[]; stripped?: unknown }) {
@@ -158,19 +156,11 @@ export function CuratePanel(props: Props) {
   const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen, thread });
   const allowed = missing.length === 0 && chosen;
 
-  // Big threads: only a window of posts is in the page, grown as the person scrolls or moves the cursor
-  // past its end. Post cards are memoised, so a key press re-renders the two posts that changed.
-  const [limit, setLimit] = useState(POST_WINDOW);
-  const shown = Math.min(thread.posts.length, Math.max(limit, cursor + 1));
-  const moreRef = useRef<HTMLParagraphElement>(null);
+  // Big threads: a virtual list draws only the posts on screen (and the cursor's), with gaps of the right
+  // height for the rest. Post cards are memoised, so a key press re-renders the two posts that changed.
+  const listRef = useRef<HTMLDivElement>(null);
+  const slotsNow = useVirtualPosts(listRef, thread.posts.length, cursor, foldAll);
   const pendingFocus = useRef<number | null>(null);
-  useEffect(() => {
-    const el = moreRef.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((seen) => seen.some((x) => x.isIntersecting) && setLimit((l) => Math.max(l, shown) + POST_WINDOW), { rootMargin: '600px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [shown]);
   useEffect(() => {
     if (pendingFocus.current === null) return;
     const i = pendingFocus.current;
@@ -253,6 +243,26 @@ export function CuratePanel(props: Props) {
     onChange(next);
     const role = roleOf(next, post.id);
     setAnnounce(`Post ${at + 1} by ${post.author.name}: ${role ? `marked as ${role === 'use' ? 'used in the strategy' : role}` : 'unmarked'}.`);
+  };
+
+  const card = (i: number) => {
+    const p = thread.posts[i]!;
+    return (
+      <PostCard
+        key={p.id}
+        post={p}
+        index={i}
+        kind={state.kind}
+        role={roleOf(state, p.id)}
+        current={i === cursor}
+        used={used.has(p.id)}
+        suggested={suggested.has(p.id)}
+        onFocus={() => live.current.focus(i)}
+        collapsed={folded[p.id] ?? foldAll}
+        onToggleCollapsed={() => live.current.fold(p.id)}
+        onRole={(r) => live.current.role(p.id, r)}
+      />
+    );
   };
 
   const strippedFor = (ids: string[]) => {
@@ -354,29 +364,11 @@ export function CuratePanel(props: Props) {
             {foldAll ? 'Show every post in full' : 'Fold every post to one line'}
           </button>
         </p>
-        {thread.posts.slice(0, shown).map((p, i) => (
-          <PostCard
-            key={p.id}
-            post={p}
-            index={i}
-            kind={state.kind}
-            role={roleOf(state, p.id)}
-            current={i === cursor}
-            used={used.has(p.id)}
-            suggested={suggested.has(p.id)}
-            onFocus={() => live.current.focus(i)}
-            collapsed={folded[p.id] ?? foldAll}
-            onToggleCollapsed={() => live.current.fold(p.id)}
-            onRole={(r) => live.current.role(p.id, r)}
-          />
-        ))}
-        {shown < thread.posts.length && (
-          <p class="posts__more" ref={moreRef}>
-            <button type="button" data-testid="more-posts" onClick={() => setLimit(shown + POST_WINDOW)}>
-              Show the next {Math.min(POST_WINDOW, thread.posts.length - shown)} posts ({thread.posts.length - shown} not shown yet)
-            </button>
-          </p>
-        )}
+        <div class="posts__list" ref={listRef}>
+          {slotsNow
+            ? slotsNow.map((s) => (s.kind === 'gap' ? <div key={`gap${s.from}`} class="posts__gap" aria-hidden="true" style={{ height: `${s.height}px` }} /> : card(s.from)))
+            : thread.posts.map((_p, i) => card(i))}
+        </div>
       </section>
 
       <section class="editor" aria-label="Entry" id="entry-editor" tabIndex={-1} role="tabpanel" aria-labelledby={`tab-${state.kind}`}>

@@ -38,8 +38,12 @@ function Progress({ p }: { p: FileImportProgress }) {
 }
 
 export function ImportPage(props: ImportPageProps) {
-  const { phase, progress, rows, found } = props;
+  const { phase, progress, found } = props;
   const [over, setOver] = useState(false);
+  // One-message conversations (a lone question, a join notice) are rarely worth curating in a big archive.
+  const [hideSingles, setHideSingles] = useState(false);
+  const rows = hideSingles ? props.rows.filter((r) => r.messages > 1) : props.rows;
+  const singles = props.rows.length - props.rows.filter((r) => r.messages > 1).length;
   const pick = (files: FileList | null | undefined) => {
     const f = files?.[0];
     if (f) props.onFile(f);
@@ -119,13 +123,17 @@ export function ImportPage(props: ImportPageProps) {
             Search conversations (channel, people, words)
             <input type="search" data-testid="import-search" value={props.query} onInput={(e) => props.onQuery(e.currentTarget.value)} />
           </label>
+          <label>
+            <input type="checkbox" data-testid="hide-singles" checked={hideSingles} onChange={(e) => setHideSingles(e.currentTarget.checked)} /> Hide one-message
+            conversations{singles ? ` (${singles.toLocaleString('en')})` : ''}
+          </label>
           <p class="muted" role="status" data-testid="import-status">
             {props.status}
           </p>
           <table class="subs" data-testid="conversations">
             <thead>
               <tr>
-                <th>Channel</th>
+                <th>Conversation</th>
                 <th>From – to</th>
                 <th>Participants</th>
                 <th>Messages</th>
@@ -135,11 +143,18 @@ export function ImportPage(props: ImportPageProps) {
             <tbody>
               {rows.slice(0, SHOWN).map((r) => (
                 <tr key={r.index} data-testid="conversation">
-                  <td data-testid="conversation-channel">{r.channel}</td>
+                  <td>
+                    <span data-testid="conversation-channel">{r.channel}</span>
+                    {r.firstWords && (
+                      <span class="conversation__first muted" data-testid="conversation-first">
+                        {r.firstWords}
+                      </span>
+                    )}
+                  </td>
                   <td class="muted">
                     {day(r.from)} – {day(r.to)}
                   </td>
-                  <td>
+                  <td data-testid="conversation-participants">
                     {r.participants.slice(0, 5).join(', ')}
                     {r.participants.length > 5 ? ` and ${r.participants.length - 5} more` : ''}
                   </td>
@@ -158,7 +173,7 @@ export function ImportPage(props: ImportPageProps) {
               {(rows.length - SHOWN).toLocaleString('en')} more match; narrow the search to see them.
             </p>
           )}
-          {rows.length === 0 && <p class="hint">No conversation matches this search.</p>}
+          {rows.length === 0 && <p class="hint">{hideSingles && props.rows.length ? 'Only one-message conversations match; untick “Hide one-message conversations” to see them.' : 'No conversation matches this search.'}</p>}
         </div>
       )}
     </section>

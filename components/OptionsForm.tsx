@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Settings } from '../lib/ext/settings.ts';
+import { hostOf } from './FirstRun.tsx';
 
 interface Props {
   initial: Settings;
@@ -13,11 +14,14 @@ export function OptionsForm({ initial, onSave, onTest, onPair }: Props) {
   const [s, setS] = useState(initial);
   const [code, setCode] = useState('');
   const [status, setStatus] = useState('');
+  // What is saved, not what is being typed: "connected" holds across reloads until the token is changed.
+  const [saved, setSaved] = useState(initial);
   const field = (k: keyof Settings) => (e: { currentTarget: HTMLInputElement }) => setS({ ...s, [k]: e.currentTarget.value });
   const pair = async () => {
     const r = await onPair(s, code);
     if ('error' in r) return setStatus(r.error);
     setS(r.settings);
+    setSaved(r.settings);
     setCode('');
     setStatus(r.message);
   };
@@ -26,10 +30,19 @@ export function OptionsForm({ initial, onSave, onTest, onPair }: Props) {
       class="options"
       onSubmit={(e) => {
         e.preventDefault();
-        void onSave(s).then(() => setStatus('Saved. Queued entries are being sent.'));
+        void onSave(s).then(() => (setSaved(s), setStatus('Saved. Queued entries are being sent.')));
       }}
     >
       <h1>Gleaner — hub settings</h1>
+      {saved.hubUrl && saved.token ? (
+        <p class="ok" data-testid="hub-connected">
+          Connected to {hostOf(saved.hubUrl)} as {saved.displayName || 'a contributor'}.
+        </p>
+      ) : (
+        <p class="notice" data-testid="hub-not-connected">
+          Not connected to a hub: entries wait in a queue until you pair below.
+        </p>
+      )}
       <label>
         Hub URL
         <input data-testid="hub-url" type="url" placeholder="http://127.0.0.1:8787" value={s.hubUrl} onInput={field('hubUrl')} required />

@@ -39,8 +39,12 @@ export default defineBackground(() => {
     return changes.length;
   }
 
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener((details) => {
     browser.contextMenus.create({ id: MENU_ID, title: 'Capture this thread with Gleaner', contexts: ['page', 'selection', 'link'] });
+    // A fresh install walks through pairing and a first capture; updates and reloads never open it.
+    // The test build opens it behind: a tab brought forward in the window of the page under test stops that
+    // page's frames (requestAnimationFrame), which would skew every timing and scroll-driven test.
+    if (details?.reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html'), active: !import.meta.env.E2E });
   });
   browser.alarms.create('outbox-poll', { periodInMinutes: POLL_MINUTES });
 

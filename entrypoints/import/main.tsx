@@ -15,6 +15,7 @@ import ImportWorker from './worker.ts?worker';
 
 function App() {
   const worker = useRef<Worker | null>(null);
+  const curateTab = useRef<number | null>(null);
   const [phase, setPhase] = useState<ImportPhase>('idle');
   const [fileName, setFileName] = useState<string | null>(null);
   const [progress, setProgress] = useState<FileImportProgress | null>(null);
@@ -50,7 +51,11 @@ function App() {
     // The curate view shows the last capture; an imported conversation becomes one.
     const last: LastCapture = { at: new Date().toISOString(), tabId: null, url: m.thread.url, outcome: { ok: true, threadId: row.id, posts: row.thread.posts.length } };
     await browser.storage.local.set({ lastCapture: last });
-    await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html') });
+    // One curate tab for the whole import: each conversation opened replaces the last there (and the tab is
+    // brought forward) instead of piling up a tab per click; this page keeps the list.
+    const url = browser.runtime.getURL(`/sidepanel.html?thread=${encodeURIComponent(row.id)}`);
+    const reused = curateTab.current !== null ? await browser.tabs.update(curateTab.current, { url, active: true }).catch(() => null) : null;
+    if (!reused) curateTab.current = (await browser.tabs.create({ url })).id ?? null;
     setStatus(`Opened "${m.thread.title}" in the curate view (${row.thread.posts.length} posts saved).`);
   };
 

@@ -4,7 +4,12 @@
 import { h, render } from '/moderate/preact.js';
 
 const TOKEN_KEY = 'gleaner-moderator-token';
-const state = { token: sessionStorage.getItem(TOKEN_KEY), items: [], error: null, busy: false, comments: {} };
+/** Accept and reject wait this long before they are sent, so a slip of the finger can be undone. */
+const UNDO_MS = 5000;
+// pending: decisions not sent yet (id -> { move, revision, comment, timer }); itemErrors: a failed
+// decision's reason, shown on the entry it was about, where the reviewer's eyes and focus are.
+const state = { token: sessionStorage.getItem(TOKEN_KEY), items: [], error: null, busy: false, comments: {}, pending: {}, itemErrors: {} };
+const WORDS = { accepted: 'Accepted', rejected: 'Rejected', needs_changes: 'Sent back for changes' };
 
 function safeHref(url) {
   try {
@@ -48,17 +53,60 @@ async function load() {
   update();
 }
 
-async function review(id, revision, move) {
-  const comment = (state.comments[id] ?? '').trim() || null;
-  try {
-    await api(`/v1/entries/${encodeURIComponent(id)}/review`, { method: 'POST', headers: { 'if-match': `"r${revision}"` }, body: JSON.stringify({ state: move, comment }) });
-    delete state.comments[id];
-    await load();
-  } catch (e) {
-    state.error = e.message;
-    update();
-  }
+function focusLater(selector) {
+  setTimeout(() => document.querySelector(selector)?.focus(), 0);
 }
+
+async function send(id, revision, move, comment, keepalive = false) {
+  return api(`/v1/entries/${encodeURIComponent(id)}/review`, { method: 'POST', keepalive, headers: { 'if-match': `"r${revision}"` }, body: JSON.stringify({ state: move, comment }) });
+}
+
+async function commit(id) {
+  const p = state.pending[id];
+  if (!p) return;
+  delete state.pending[id];
+  try {
+    await send(id, p.revision, p.move, p.comment);
+    delete state.comments[id];
+    // Removed in place rather than reloading the queue: the entries the reviewer is reading do not move.
+    state.items = state.items.filter((i) => i.status.id !== id);
+  } catch (e) {
+    state.itemErrors[id] = `Not recorded (${WORDS[p.move].toLowerCase()}): ${e.message} Refresh to see the entry as the hub has it now.`;
+    focusLater(`[data-entry-id="${CSS.escape(id)}"] [data-testid="item-error"]`);
+  }
+  update();
+}
+
+function review(id, revision, move) {
+  const comment = (state.comments[id] ?? '').trim() || null;
+  delete state.itemErrors[id];
+  if (move === 'needs_changes') {
+    // Sent at once: the contributor can act on it, and the entry comes back as a revision anyway.
+    state.pending[id] = { move, revision, comment, timer: null };
+    return commit(id);
+  }
+  state.pending[id] = { move, revision, comment, timer: setTimeout(() => commit(id), UNDO_MS) };
+  update();
+  focusLater(`[data-entry-id="${CSS.escape(id)}"] [data-action="undo"]`);
+}
+
+function undo(id) {
+  const p = state.pending[id];
+  if (!p) return;
+  clearTimeout(p.timer);
+  delete state.pending[id];
+  update();
+  focusLater(`[data-entry-id="${CSS.escape(id)}"] [data-action="${p.move === 'accepted' ? 'accept' : 'reject'}"]`);
+}
+
+// Leaving the page sends what is waiting: closing the tab is not an undo.
+addEventListener('pagehide', () => {
+  for (const [id, p] of Object.entries(state.pending)) {
+    clearTimeout(p.timer);
+    send(id, p.revision, p.move, p.comment, true).catch(() => {});
+  }
+  state.pending = {};
+});
 
 function Login() {
   const submit = (ev) => {
@@ -91,7 +139,15 @@ function Item({ item }) {
   const { status, entry, contributor } = item;
   const id = status.id;
   const c = entry.consent;
+  const pending = state.pending[id];
+  if (pending && pending.timer)
+    return h('article', { class: 'entry entry--pending', 'data-entry-id': id, 'aria-label': entry.title }, [
+      h('p', { role: 'status', 'data-testid': 'pending' }, `${WORDS[pending.move]}: “${entry.title}”. Sent in ${UNDO_MS / 1000} s unless you undo.`),
+      h('button', { onClick: () => undo(id), 'data-action': 'undo' }, 'Undo'),
+    ]);
+  const err = state.itemErrors[id];
   return h('article', { class: 'entry', 'data-entry-id': id }, [
+    err ? h('p', { class: 'error', role: 'alert', tabindex: '-1', 'data-testid': 'item-error' }, err) : null,
     h('h2', { class: 'title' }, entry.title),
     h('p', { class: 'meta' }, `${entry.kind} · ${status.state} · from ${contributor} · received ${status.receivedAt}${status.revisionOf ? ` · revision of r${status.revisionOf.revision}` : ''}`),
     ...entry.messages.map((m) => h('div', { class: `msg ${m.role}` }, [h('strong', null, `${m.role}: `), m.content])),
@@ -102,6 +158,7 @@ function Item({ item }) {
       h('dt', null, 'Sources'), h('dd', null, h('ul', null, entry.sources.map((s) => h(Source, { s })))),
     ]),
     h('textarea', {
+      'aria-label': `Comment for the contributor on “${entry.title}”`,
       placeholder: 'Comment for the contributor (required for “needs changes”)',
       value: state.comments[id] ?? '',
       onInput: (ev) => (state.comments[id] = ev.currentTarget.value),

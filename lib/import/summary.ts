@@ -13,6 +13,20 @@ export interface ConversationSummary {
   /** Authors in order of first post. */
   participants: string[];
   messages: number;
+  /** The first words of the conversation (its first post with text), so a row can be recognised without opening it. */
+  firstWords?: string;
+}
+
+/** Characters of the first post shown in a row: about a line in the import table. */
+const FIRST_WORDS = 120;
+
+function firstWordsOf(thread: Thread): string {
+  const text = thread.posts.map((p) => p.text.replace(/\s+/g, ' ').trim()).find(Boolean) ?? '';
+  if (text.length <= FIRST_WORDS) return text;
+  // Cut at a word boundary so the row never ends mid-word.
+  const cut = text.slice(0, FIRST_WORDS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > FIRST_WORDS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 export function conversationSummary(thread: Thread, index: number): ConversationSummary {
@@ -27,6 +41,7 @@ export function conversationSummary(thread: Thread, index: number): Conversation
     to: dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : null,
     participants,
     messages: thread.posts.length,
+    firstWords: firstWordsOf(thread),
   };
 }
 

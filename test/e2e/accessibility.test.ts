@@ -51,7 +51,7 @@ describe('accessibility (axe-core) in Chromium', () => {
     expect(await captureUrl(browser, `${site.origin}${SE}`)).toMatchObject({ ok: true });
 
     const found: Record<string, string[]> = {};
-    for (const name of ['sidepanel.html', 'library.html', 'dashboard.html', 'options.html', 'import.html', 'bulk.html']) {
+    for (const name of ['sidepanel.html', 'library.html', 'dashboard.html', 'options.html', 'import.html', 'bulk.html', 'welcome.html']) {
       const page = await browser.context.newPage();
       await page.goto(browser.page(name));
       await page.waitForLoadState('load');

@@ -29,6 +29,16 @@ describe('Import an archive (Chromium)', () => {
     expect(await page.getByTestId('conversation').count()).toBe(17);
     expect(await page.getByTestId('import-error').count()).toBe(0);
 
+    // One-message conversations can be hidden; the rows left all hold more than one message.
+    const counts = (await page.getByTestId('conversation-messages').allTextContents()).map(Number);
+    const singles = counts.filter((n) => n === 1).length;
+    expect(singles).toBeGreaterThan(0);
+    await page.getByTestId('hide-singles').check();
+    expect(await page.getByTestId('conversation').count()).toBe(17 - singles);
+    expect((await page.getByTestId('conversation-messages').allTextContents()).every((n) => Number(n) > 1)).toBe(true);
+    await page.getByTestId('hide-singles').uncheck();
+    expect(await page.getByTestId('conversation').count()).toBe(17);
+
     // Words inside a post are searched too: the shared file's name is in one conversation only.
     await page.getByTestId('import-search').fill('100_cities');
     await page.getByTestId('import-status').filter({ hasText: '1 of 17 conversations match.' }).waitFor();
@@ -38,16 +48,34 @@ describe('Import an archive (Chromium)', () => {
     const posts = Number(await row.getByTestId('conversation-messages').textContent());
     expect(posts).toBeGreaterThan(1);
 
+    const first = await row.getByTestId('conversation-first').textContent();
+    const people = await row.getByTestId('conversation-participants').textContent();
     const [panel] = await Promise.all([browser.context.waitForEvent('page'), row.getByTestId('open-conversation').click()]);
     await panel.waitForLoadState();
-    expect(panel.url()).toBe(browser.page('sidepanel.html'));
+    expect(panel.url()).toMatch(new RegExp(`^${browser.page('sidepanel.html').replace(/[.?]/g, '\\$&')}\\?thread=`));
     await panel.getByTestId('post').first().waitFor();
     expect(await panel.getByTestId('post').count()).toBe(posts);
+    // The row's first words are the opening of the first post, its participants the posts' authors.
+    const firstPost = ((await panel.getByTestId('post').first().locator('.post__body').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    expect(first!.replace(/…$/, '').length).toBeGreaterThan(10);
+    expect(firstPost).toContain(first!.split(' ').slice(0, 3).join(' '));
+    const authors = new Set(await panel.locator('[data-testid="post"] .post__author').allTextContents());
+    expect(people!.split(', ').every((n) => authors.has(n))).toBe(true);
     expect(await panel.getByTestId('thread-title').textContent()).toMatch(/^#traveling-sailor \(slack-export-viewer-testarchive\), 2016-\d\d-\d\d$/);
     // The shared file stays a link with its name in the rendered post.
     const links = panel.getByTestId('post').locator('a[href="https://mesos-magellan.slack.com/files/U0BMS113R/F0VNAKDE2/100_cities.js"]');
     expect(await links.filter({ hasText: /^100_cities\.js$/ }).count()).toBe(1);
     if (process.env.IMPORT_SCREENSHOTS) await page.screenshot({ path: `${process.env.IMPORT_SCREENSHOTS}/import-page.png`, fullPage: true });
+
+    // A second conversation opens in the same curate tab: no new tab, the panel now shows it.
+    await page.getByTestId('import-search').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation"]').length === 17);
+    const other = page.getByTestId('conversation').filter({ hasNotText: '#traveling-sailor' }).first();
+    const otherChannel = (await other.getByTestId('conversation-channel').textContent())!;
+    const pagesBefore = browser.context.pages().length;
+    await other.getByTestId('open-conversation').click();
+    await panel.getByTestId('thread-title').filter({ hasText: otherChannel }).waitFor();
+    expect(browser.context.pages().length).toBe(pagesBefore);
     await panel.close();
     await page.close();
   });

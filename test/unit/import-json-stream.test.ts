@@ -107,7 +107,16 @@ describe('importByteFile: the import page reads a File through the same readers'
       to: threads[0]!.posts.at(-1)!.publishedAt,
       participants: [...new Set(threads[0]!.posts.map((p) => p.author.name))],
       messages: threads[0]!.posts.length,
+      firstWords: expect.any(String),
     });
+    // The first words are the opening of the first post with text, whitespace folded, cut at a word.
+    const opening = threads[0]!.posts.map((p) => p.text.replace(/\s+/g, ' ').trim()).find(Boolean)!;
+    expect(s.firstWords!.length).toBeGreaterThan(0);
+    expect(opening.startsWith(s.firstWords!.replace(/…$/, ''))).toBe(true);
+    const long = { ...threads[0]!, posts: [{ ...threads[0]!.posts[0]!, text: '' }, { ...threads[0]!.posts[0]!, text: `${'word '.repeat(40)}\n tail` }] };
+    const cut = conversationSummary(long, 0).firstWords!;
+    expect(cut).toMatch(/^word( word)+…$/);
+    expect(cut.length).toBeLessThanOrEqual(121);
     expect(threads.filter((t) => threadMatches(t, '100_CITIES')).map((t) => t.title)).toEqual(['#traveling-sailor (slack-export-viewer-testarchive), 2016-03-27']);
     // Every word must match somewhere: a name and a channel together narrow the list.
     const both = threads.filter((t) => threadMatches(t, 'doubledeez #traveling-sailor'));
