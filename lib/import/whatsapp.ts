@@ -189,7 +189,10 @@ class WhatsAppReader {
   private readonly file: string;
   private readonly label: string;
   private cur: Head | null = null;
-  private curLines: string[] = [];
+  private readonly curLines: string[] = [];
+  private dayKey = -1;
+  private dayText = '';
+  private dayMs = 0;
   private n = 0;
 
   constructor(
@@ -218,10 +221,16 @@ class WhatsAppReader {
     }
   }
 
-  private date(h: Head): [number, number, number] {
+  /** The header's year, month and day in the file's order, left in y, mo and d (no array per message). */
+  private y = 0;
+  private mo = 0;
+  private d = 0;
+  private date(h: Head): void {
     const o = this.stats.order;
-    const [y, mo, d] = o === 'ymd' ? [h.a, h.b, h.c] : o === 'dmy' ? [h.c, h.b, h.a] : [h.c, h.a, h.b];
-    return [y < 100 ? 2000 + y : y, mo, d];
+    const y = o === 'ymd' ? h.a : h.c;
+    this.y = y < 100 ? 2000 + y : y;
+    this.mo = o === 'mdy' ? h.a : h.b;
+    this.d = o === 'ymd' ? h.c : o === 'dmy' ? h.a : h.b;
   }
 
   private hour(h: Head): number {
@@ -229,7 +238,8 @@ class WhatsAppReader {
   }
 
   private valid(h: Head): boolean {
-    const [, mo, d] = this.date(h);
+    this.date(h);
+    const { mo, d } = this;
     return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && this.hour(h) < 24 && h.mi < 60 && h.s < 60;
   }
 
@@ -239,11 +249,16 @@ class WhatsAppReader {
     if (!h) return;
     this.cur = null;
     const more = this.curLines;
-    this.curLines = [];
+    // The further lines are joined now, so one array serves every message.
+    const moreText = more.length ? more.join('\n') : null;
+    more.length = 0;
     const rest = h.rest;
     // iOS: a mark right after the time is a line WhatsApp wrote about the group ("‎Ann added Bob").
     const sep = rest.charCodeAt(0) === 0x200e ? -1 : rest.indexOf(': ');
-    const name = sep > 0 ? stripMarks(rest.slice(0, sep)).replace(/^~[\s\u202f\u00a0]*/, '').trim() : '';
+    let name = sep > 0 ? stripMarks(rest.slice(0, sep)) : '';
+    // "~ Name": a sender not in the phone's contacts.
+    if (name.charCodeAt(0) === 0x7e) name = name.replace(/^~[\s\u202f\u00a0]*/, '');
+    name = name.trim();
     // Android's notices have no "Name:"; one that quotes a subject or description with a colon in it
     // shows quotation marks before the colon, which names never do here.
     if (!name || name.length > 80 || /["“”„«»]/.test(name)) {
@@ -251,7 +266,7 @@ class WhatsAppReader {
       return;
     }
     let body = rest.slice(sep + 2);
-    if (more.length) body = `${body}\n${more.join('\n')}`;
+    if (moreText !== null) body = `${body}\n${moreText}`;
     const generated = body.charCodeAt(0) === 0x200e;
     body = stripMarks(body);
     // Most messages are plain words: the media and notice patterns are tried only where they could end.
@@ -273,15 +288,26 @@ class WhatsAppReader {
       this.stats.events++;
       return;
     }
-    const { text, html } = withFiles(own, textHtml(own), files);
+    let text = own;
+    let html: string;
+    if (files.length) ({ text, html } = withFiles(own, textHtml(own), files));
+    else html = textHtml(own);
     if (!text) return;
     if (files.length) this.stats.media++;
     this.stats.posts++;
-    const [y, mo, d] = this.date(h);
+    this.date(h);
+    const { y, mo, d } = this;
     const hh = this.hour(h);
-    const publishedAt = `${y}-${pad(mo)}-${pad(d)}T${pad(hh)}:${pad(h.mi)}:${pad(h.s)}`;
+    const key = (y * 100 + mo) * 100 + d;
+    if (key !== this.dayKey) {
+      // Messages come day by day: the date part and midnight are worked out once per day.
+      this.dayKey = key;
+      this.dayMs = Date.UTC(y, mo - 1, d);
+      this.dayText = `${y}-${pad(mo)}-${pad(d)}T`;
+    }
+    const publishedAt = `${this.dayText}${pad(hh)}:${pad(h.mi)}:${pad(h.s)}`;
     const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
-    const closed = this.convs.add(post, Date.UTC(y, mo - 1, d, hh, h.mi, h.s));
+    const closed = this.convs.add(post, this.dayMs + ((hh * 60 + h.mi) * 60 + h.s) * 1000);
     if (closed) this.ready.push(closed);
   }
 
