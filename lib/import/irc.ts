@@ -114,8 +114,13 @@ export class IrcReader {
 
   private read(text: string, lineNo: number): void {
     const g = this.grammar!;
-    const m = g.time.re.exec(text);
-    if (!m || !g.time.read(m, this.stamp)) {
+    let len = -1;
+    if (g.time.scan) len = g.time.scan(text, this.stamp);
+    else {
+      const m = g.time.re.exec(text);
+      if (m && g.time.read(m, this.stamp)) len = m[0].length;
+    }
+    if (len < 0) {
       if (!text.trim()) return;
       if (HEADER.test(text)) {
         this.stats.headers++;
@@ -126,7 +131,7 @@ export class IrcReader {
       this.skipped.add(lineNo, text);
       return;
     }
-    const body = text.slice(m[0].length);
+    const body = text.slice(len);
     const kind = classify(body, g.speaker);
     if (kind === Kind.Bad) {
       this.stats.skipped++;
