@@ -64,6 +64,12 @@ export class IrcReader {
   private dayText = '';
   /** Midnight UTC of that day (ms), before any offset. */
   private dayMs = 0;
+  /** "2016-06-01T12:34:" for the minute last written. */
+  private minuteKey = -1;
+  private minuteText = '';
+  /** ":ss" and the offset, for every second, under the offset last written. */
+  private tailOff: number | null = null;
+  private tails: string[] = [];
 
   constructor(private readonly ctx: ImportContext) {
     this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
@@ -230,7 +236,18 @@ export class IrcReader {
       this.at = null;
       return;
     }
-    this.at = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`;
+    // Lines come minute by minute with the same offset: the text is two pieces, each built once.
+    const minute = key * 1440 + st.h * 60 + st.mi;
+    if (minute !== this.minuteKey) {
+      this.minuteKey = minute;
+      this.minuteText = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:`;
+    }
+    if (st.off !== this.tailOff || !this.tails.length) {
+      this.tailOff = st.off;
+      const off = st.off === null ? '' : offsetText(st.off);
+      this.tails = TWO.slice(0, 61).map((ss) => ss + off);
+    }
+    this.at = this.minuteText + (this.tails[st.s] ?? `${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`);
   }
 
   /** Conversations that closed since the last call. */

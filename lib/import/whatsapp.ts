@@ -193,6 +193,8 @@ class WhatsAppReader {
   private dayKey = -1;
   private dayText = '';
   private dayMs = 0;
+  private minuteKey = -1;
+  private minuteText = '';
   private n = 0;
 
   constructor(
@@ -305,7 +307,12 @@ class WhatsAppReader {
       this.dayMs = Date.UTC(y, mo - 1, d);
       this.dayText = `${y}-${pad(mo)}-${pad(d)}T`;
     }
-    const publishedAt = `${this.dayText}${pad(hh)}:${pad(h.mi)}:${pad(h.s)}`;
+    const minute = key * 1440 + hh * 60 + h.mi;
+    if (minute !== this.minuteKey) {
+      this.minuteKey = minute;
+      this.minuteText = `${this.dayText}${pad(hh)}:${pad(h.mi)}:`;
+    }
+    const publishedAt = this.minuteText + pad(h.s);
     const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
     const closed = this.convs.add(post, this.dayMs + ((hh * 60 + h.mi) * 60 + h.s) * 1000);
     if (closed) this.ready.push(closed);
