@@ -59,7 +59,7 @@ const EDITED = /\s*<(?:This message was edited|Diese Nachricht wurde bearbeitet|
 /** A poll: WhatsApp marks its lines too, but the question and options are the sender's words. */
 const POLL = /^\p{Lu}{3,}:\n/u;
 
-interface Head {
+export interface Head {
   a: number;
   b: number;
   c: number;
@@ -72,10 +72,87 @@ interface Head {
   rest: string;
 }
 
-function head(line: string): Head | null {
+/** The run of ASCII digits at i: its value in `run.n`, its length returned. */
+const run = { n: 0 };
+function digits(s: string, i: number): number {
+  let n = 0;
+  let k = i;
+  for (let c = s.charCodeAt(k) - 0x30; c >= 0 && c <= 9; c = s.charCodeAt(++k) - 0x30) n = n * 10 + c;
+  run.n = n;
+  return k - i;
+}
+
+/**
+ * HEADER's match for the 24-hour shapes most exports have ("12/9/20, 23:55 - ", "[07.06.23, 20:28:13] "),
+ * read without the regex; undefined (leaving the line to the regex) at anything else: marks, AM/PM
+ * words, other blanks, a field longer than the regex takes. Where it answers, it has taken at each step
+ * the choice the regex tries first, so the regex's match is the same.
+ */
+function headFast(line: string): Head | null | undefined {
+  let i = line.charCodeAt(0) === 0x5b ? 1 : 0;
+  let len = digits(line, i);
+  if (len < 1 || len > 4) return undefined;
+  const a = run.n;
+  const yFirst = len === 4;
+  i += len;
+  const sep = line.charCodeAt(i);
+  if (sep !== 0x2e && sep !== 0x2f && sep !== 0x2d) return undefined;
+  if (line.charCodeAt(++i) === 0x20) i++;
+  len = digits(line, i);
+  if (len < 1 || len > 2) return undefined;
+  const b = run.n;
+  i += len;
+  if (line.charCodeAt(i) !== sep) return undefined;
+  if (line.charCodeAt(++i) === 0x20) i++;
+  len = digits(line, i);
+  if (len < 1 || len > 4) return undefined;
+  const c = run.n;
+  i += len;
+  if (line.charCodeAt(i) === 0x2e) i++;
+  if (line.charCodeAt(i) === 0x2c) i++;
+  if (line.charCodeAt(i) !== 0x20) return undefined;
+  while (line.charCodeAt(i) === 0x20) i++;
+  len = digits(line, i);
+  if (len < 1 || len > 2) return undefined;
+  const h = run.n;
+  i += len;
+  let t = line.charCodeAt(i);
+  if (t !== 0x3a && t !== 0x2e) return undefined;
+  if (digits(line, ++i) !== 2) return undefined;
+  const mi = run.n;
+  i += 2;
+  let sec = 0;
+  t = line.charCodeAt(i);
+  if (t === 0x3a || t === 0x2e) {
+    if (digits(line, ++i) !== 2) return undefined;
+    sec = run.n;
+    i += 2;
+    t = line.charCodeAt(i);
+  }
+  if (t === 0x5d /* ] */) {
+    t = line.charCodeAt(++i);
+    if (t === 0x20) i++;
+    else if (t < 0x21 || t >= 0x7f) return undefined; // another blank the regex would take
+  } else if (t === 0x20) {
+    t = line.charCodeAt(++i);
+    if (t !== 0x2d && t !== 0x2013) return undefined;
+    if (line.charCodeAt(++i) !== 0x20) return undefined;
+    while (line.charCodeAt(i) === 0x20) i++;
+    t = line.charCodeAt(i);
+    if (t < 0x21 || (t >= 0x7f && t <= 0xa0) || t === 0x202f || (t >= 0x2000 && t <= 0x200a) || t === 0x1680 || t === 0x2028 || t === 0x2029 || t === 0x205f || t === 0x3000 || t === 0xfeff) return undefined;
+  } else return undefined;
+  return { a, b, c, yFirst, ampm: null, h, mi, s: sec, rest: line.slice(i) };
+}
+
+/** A message's first line read (exported for the test that holds the quick path to the regex). */
+export function head(line: string, fast = true): Head | null {
   const c0 = line.charCodeAt(0);
   // Every header starts with a digit, "[" or a mark: most continuation lines are rejected without the regex.
   if (!(c0 >= 0x30 && c0 <= 0x39) && c0 !== 0x5b && c0 !== 0x200e && c0 !== 0x200f && c0 !== 0xfeff && !(c0 >= 0x202a && c0 <= 0x202e) && !(c0 >= 0x2066 && c0 <= 0x2069)) return null;
+  if (fast) {
+    const quick = headFast(line);
+    if (quick !== undefined) return quick;
+  }
   const m = HEADER.exec(line);
   if (!m) return null;
   const word = m[5] ?? m[9];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANGLE, classify, Kind, said, TIME_STYLES, type Stamp } from '../../lib/import/line-grammar.ts';
+import { head } from '../../lib/import/whatsapp.ts';
 
 /** A small seeded generator, so a failure names a case that can be run again. */
 function rng(seed: number): () => number {
@@ -73,5 +74,25 @@ describe('hand-written scans agree with the regexes they stand for', () => {
       } else expect([body, kind === Kind.Post && body.startsWith('<')]).toEqual([body, false]);
     }
     expect(posts).toBeGreaterThan(1000);
+  });
+
+  it('the WhatsApp header quick path gives the regex result on near-miss lines', () => {
+    const bases = [
+      '12/9/20, 23:55 - nick: words here',
+      '13.01.22 14.14 - nick: x',
+      '[07.06.23, 20:28:13] nick: y',
+      '2020-01-13, 9:05 – nick: z',
+      '1/13/22, 9:05\u202fPM - nick: w',
+      '[1/13/22, 9:05:01 PM] nick: v',
+      '12/9/2020,  23:55 -  nick',
+    ];
+    let quick = 0;
+    for (const line of variants(bases, '0123456789./-:, []–\u202f\u00a0\u200e\tPMx', 20000, 41)) {
+      const want = head(line, false);
+      const got = head(line, true);
+      expect([line, got]).toEqual([line, want]);
+      if (want) quick++;
+    }
+    expect(quick).toBeGreaterThan(1000);
   });
 });
