@@ -64,6 +64,12 @@ export class IrcReader {
   private dayText = '';
   /** Midnight UTC of that day (ms), before any offset. */
   private dayMs = 0;
+  /** "2016-06-01T12:34:" for the minute last written. */
+  private minuteKey = -1;
+  private minuteText = '';
+  /** ":ss" and the offset, for every second, under the offset last written. */
+  private tailOff: number | null = null;
+  private tails: string[] = [];
 
   constructor(private readonly ctx: ImportContext) {
     this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
@@ -114,8 +120,13 @@ export class IrcReader {
 
   private read(text: string, lineNo: number): void {
     const g = this.grammar!;
-    const m = g.time.re.exec(text);
-    if (!m || !g.time.read(m, this.stamp)) {
+    let len = -1;
+    if (g.time.scan) len = g.time.scan(text, this.stamp);
+    else {
+      const m = g.time.re.exec(text);
+      if (m && g.time.read(m, this.stamp)) len = m[0].length;
+    }
+    if (len < 0) {
       if (!text.trim()) return;
       if (HEADER.test(text)) {
         this.stats.headers++;
@@ -126,7 +137,7 @@ export class IrcReader {
       this.skipped.add(lineNo, text);
       return;
     }
-    const body = text.slice(m[0].length);
+    const body = text.slice(len);
     const kind = classify(body, g.speaker);
     if (kind === Kind.Bad) {
       this.stats.skipped++;
@@ -225,7 +236,18 @@ export class IrcReader {
       this.at = null;
       return;
     }
-    this.at = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`;
+    // Lines come minute by minute with the same offset: the text is two pieces, each built once.
+    const minute = key * 1440 + st.h * 60 + st.mi;
+    if (minute !== this.minuteKey) {
+      this.minuteKey = minute;
+      this.minuteText = `${this.dayText}${pad(st.h)}:${pad(st.mi)}:`;
+    }
+    if (st.off !== this.tailOff || !this.tails.length) {
+      this.tailOff = st.off;
+      const off = st.off === null ? '' : offsetText(st.off);
+      this.tails = TWO.slice(0, 61).map((ss) => ss + off);
+    }
+    this.at = this.minuteText + (this.tails[st.s] ?? `${pad(st.s)}${st.off === null ? '' : offsetText(st.off)}`);
   }
 
   /** Conversations that closed since the last call. */

@@ -58,6 +58,78 @@ export interface TimeStyle {
   /** The stamp and the blanks after it, at the start of a line. */
   re: RegExp;
   read(m: RegExpExecArray, out: Stamp): boolean;
+  /**
+   * The same as `re` and `read` together, by hand, for styles whole logs are written in: the length
+   * of the stamp and the blanks after it, or -1 where `re` fails or `read` refuses.
+   */
+  scan?(line: string, out: Stamp): number;
+}
+
+/** The digit at i as a number, or -1 (also past the end). */
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 0x30;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+const two = (s: string, i: number): number => {
+  const a = digit(s, i);
+  const b = a < 0 ? -1 : digit(s, i + 1);
+  return b < 0 ? -1 : a * 10 + b;
+};
+const isDateSep = (c: number) => c === 0x2d || c === 0x2f || c === 0x2e; // - / .
+
+/**
+ * The 'iso' style's regex, scanned without a match array: each optional part of the regex either
+ * matches in full or leaves a character that nothing after it accepts, so reading left to right
+ * without backtracking finds the same match, or none.
+ */
+function scanIso(s: string, o: Stamp): number {
+  let i = s.charCodeAt(0) === 0x5b /* [ */ ? 1 : 0;
+  const y1 = two(s, i);
+  const y2 = y1 < 0 ? -1 : two(s, i + 2);
+  if (y2 < 0 || !isDateSep(s.charCodeAt(i + 4))) return -1;
+  const mo = two(s, i + 5);
+  if (mo < 0 || !isDateSep(s.charCodeAt(i + 7))) return -1;
+  const d = two(s, i + 8);
+  const t = s.charCodeAt(i + 10);
+  if (d < 0 || (t !== 0x54 /* T */ && t !== 0x20)) return -1;
+  const h = two(s, i + 11);
+  if (h < 0 || s.charCodeAt(i + 13) !== 0x3a /* : */) return -1;
+  const mi = two(s, i + 14);
+  if (mi < 0) return -1;
+  i += 16;
+  let sec = 0;
+  if (s.charCodeAt(i) === 0x3a) {
+    sec = two(s, i + 1);
+    if (sec < 0) return -1;
+    i += 3;
+  }
+  let c = s.charCodeAt(i);
+  if (c === 0x2e || c === 0x2c) {
+    if (digit(s, i + 1) < 0) return -1;
+    i += 2;
+    while (digit(s, i) >= 0) i++;
+    c = s.charCodeAt(i);
+  }
+  let off: number | null = null;
+  if (c === 0x5a /* Z */) {
+    off = 0;
+    c = s.charCodeAt(++i);
+  } else if (c === 0x2b || c === 0x2d) {
+    const oh = two(s, i + 1);
+    if (oh < 0) return -1;
+    let j = i + 3;
+    if (s.charCodeAt(j) === 0x3a) j++;
+    const om = two(s, j);
+    if (om < 0) return -1;
+    off = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
+    i = j + 2;
+    c = s.charCodeAt(i);
+  }
+  if (c === 0x5d /* ] */) c = s.charCodeAt(++i);
+  if (c !== 0x20 && c !== 0x09) return -1;
+  do c = s.charCodeAt(++i);
+  while (c === 0x20 || c === 0x09);
+  return fill(o, y1 * 100 + y2, mo, d, h, mi, sec, off) ? i : -1;
 }
 
 const hour12 = (h: number, ampm: string | undefined) => (ampm ? (h % 12) + (/^[Pp]/.test(ampm) ? 12 : 0) : h);
@@ -85,6 +157,8 @@ export const TIME_STYLES: TimeStyle[] = [
     shape: '2019-10-17T05:19:01(+0000)',
     re: /^\[?(\d{4})[-/.](\d{2})[-/.](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?\]?[ \t]+/,
     read: (m, o) => fill(o, +m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), offset(m[7])),
+
+    scan: scanIso,
   },
   {
     // Konversation: "[Tue Jan 2 2018] [12:34:56]" (built from its documented log layout; no real sample).
@@ -173,7 +247,8 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 export const said = { nick: '', text: '' };
 
 // A nick never starts with '-' or a digit: "<->" and "<--" are markers.
-const ANGLE = /^<[ @+%~&!]?([^>\s\-\d][^>\s]*?)(?:![^>]*)?>[ \t]?(.*)$/s;
+/** The "<nick> text" speaker (exported for the test that holds angleFast to it). */
+export const ANGLE = /^<[ @+%~&!]?([^>\s\-\d][^>\s]*?)(?:![^>]*)?>[ \t]?(.*)$/s;
 const NOTICE = /^-([^\s\-()][^\s()]*?)(?:\([^)]*\))?-[ \t](.*)$/s;
 const ACTION = /^(?:\*{1,3}[ \t]*|Action: )([^\s*][^\s]*) (.*)$/s;
 const TAB = /^([^\t]{1,64})\t(.*)$/s;
@@ -194,6 +269,31 @@ const EVENT = new RegExp(
     `(?:You are now talking|Now talking|Topic for|Topic is|Set by|Disconnected|Connected|Retrieving|Users on|Ping reply))`,
 );
 
+/** A nick character the quick path takes: printable ASCII other than ">" and "!" (so never a blank). */
+const plainNickChar = (c: number) => c > 0x20 && c < 0x7f && c !== 0x3e && c !== 0x21;
+
+/**
+ * ANGLE's match for the common "<nick> text" and "<@nick> text", found without the regex; false
+ * (leaving the line to the regex) at anything else, such as "!" or a non-ASCII character in the nick.
+ * Where it answers, the regex's first match is the same: the prefix taken, then the nick's shortest
+ * extension to a ">".
+ */
+function angleFast(body: string): boolean {
+  let i = 1;
+  let c = body.charCodeAt(1);
+  if (c === 0x20 || c === 0x40 || c === 0x2b || c === 0x25 || c === 0x7e || c === 0x26 || c === 0x21) c = body.charCodeAt(++i); // [ @+%~&!]
+  // The nick's first character: not "-" or a digit either.
+  if (!plainNickChar(c) || c === 0x2d || (c >= 0x30 && c <= 0x39)) return false;
+  const start = i;
+  do c = body.charCodeAt(++i);
+  while (plainNickChar(c));
+  if (c !== 0x3e) return false;
+  said.nick = body.slice(start, i);
+  c = body.charCodeAt(++i);
+  said.text = body.slice(c === 0x20 || c === 0x09 ? i + 1 : i);
+  return true;
+}
+
 /**
  * What a line's body (after its timestamp) is: a post, an action, an event, or unreadable under this
  * speaker style. A post's or action's speaker and text are left in `said`.
@@ -201,6 +301,7 @@ const EVENT = new RegExp(
 export function classify(body: string, speaker: SpeakerStyle): Kind {
   const c = body.charCodeAt(0);
   if (c === 0x3c /* < */) {
+    if (angleFast(body)) return Kind.Post;
     const m = ANGLE.exec(body);
     if (m) {
       said.nick = m[1]!;

@@ -118,13 +118,19 @@ export class LineDecoder {
       this.keep(chunk.slice());
       return;
     }
-    let head = chunk.subarray(0, last + 1);
+    let from = 0;
     if (this.carry.length) {
-      head = join([...this.carry, head], this.carryLength + head.length);
+      // Only the line the carry belongs to is joined, not the whole chunk: a chunk-sized copy per chunk
+      // cost more than decoding that one line apart (lines are read one by one either way).
+      const nl = chunk.indexOf(this.sep);
+      this.carry.push(chunk.subarray(0, nl + 1));
+      this.block(join(this.carry, this.carryLength + nl + 1), sink);
       this.carry = [];
       this.carryLength = 0;
+      from = nl + 1;
+      if (this.stopped) return;
     }
-    this.block(head, sink);
+    if (from <= last) this.block(chunk.subarray(from, last + 1), sink);
     if (last + 1 < chunk.length) this.keep(chunk.slice(last + 1));
   }
 
