@@ -47,6 +47,9 @@ export function BulkProgress({
         </a>{' '}
         (attested by a {job.attestation.role})
       </p>
+      {p.found > 0 && (
+        <progress class="bulk__bar" data-testid="bulk-bar" max={p.found} value={p.done + p.failed + p.skipped} aria-label={`${p.done + p.failed + p.skipped} of ${p.found} threads handled`} />
+      )}
       <dl class="meta">
         <dt>Threads found</dt>
         <dd data-k="found">{p.found}</dd>

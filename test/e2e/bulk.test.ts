@@ -121,6 +121,8 @@ describe('bulk capture in Chromium', () => {
     expect(await count(page, 'done')).toBe(39);
     expect(await count(page, 'skipped')).toBe(1);
     expect(await count(page, 'failed')).toBe(0);
+    // The bar shows the same: every thread found has been handled.
+    expect(await page.getByTestId('bulk-bar').evaluate((el: HTMLProgressElement) => [el.value, el.max])).toEqual([40, 40]);
 
     const threads = await readTable<{ url: string; thread: { posts: unknown[] } }>(page, 'threads');
     const allowed = forum.topics.filter((t) => t !== forum.disallowed);
