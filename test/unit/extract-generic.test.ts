@@ -122,6 +122,18 @@ describe('generic reader: signals', () => {
     expect(t!.posts[0]!.author.name).toBe(first);
   });
 
+  it('reads the name from a user panel written as a definition list, and only from a panel', () => {
+    // FluxBB: <dl><dt><strong>name</strong></dt><dd>Registered: …</dd><dd>Posts: …</dd></dl>, no profile link.
+    const e = exp('fluxbb/archlinux-bbs-viewtopic-249553.html');
+    const t = readGeneric(page(e.file), e.url);
+    expect(t!.posts.map((p) => p.author.name)).toEqual(e.posts.map((p) => p.author));
+    // Without the member's labels the term is any term: no name comes from it.
+    const doc = linkedomKit.parseHtml(page(e.file));
+    for (const dd of Array.from(doc.querySelectorAll('.postleft dd'))) dd.textContent = 'Member';
+    const names = readGeneric(doc.toString(), e.url)?.posts.map((p) => p.author.name) ?? [];
+    expect(names.filter((n) => e.posts.some((p) => p.author === n))).toEqual([]);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

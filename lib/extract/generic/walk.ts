@@ -247,6 +247,7 @@ export function buildIndex(doc: Document): PageIndex {
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
     lastClosed = i;
+    if (ix.tag[i] === 'dl' && !(f & F_IN_QUOTE) && ix.nAuthor[i] === 0 && ix.nHint[i] === 0) panelName(i);
     // A form around a whole post or page (ASP.NET pages, like buttons wired as forms) is no reply box.
     if (ix.tag[i] === 'form' && (ix.nAuthor[i]! > 0 || ix.text[i]! - ix.link[i]! - ix.skip[i]! > 200)) ix.flags[i] = ix.flags[i]! & ~F_FURNITURE;
     // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
@@ -263,6 +264,28 @@ export function buildIndex(doc: Document): PageIndex {
       ix.nTime[p]! += ix.nTime[i]!;
       ix.nPerma[p]! += ix.nPerma[i]!;
     }
+  };
+
+  /**
+   * A user panel written as a definition list (FluxBB and PunBB `dl` with `<dt><strong>name</strong></dt>`
+   * then `<dd>Registered: …</dd><dd>Posts: …</dd>`): the term is the member's name when no link or class
+   * says so and the details are the labels of a member's standing.
+   */
+  const panelName = (dl: number) => {
+    const dt = dl + 1;
+    if (ix.parent[dt] !== dl || ix.tag[dt] !== 'dt' || ix.text[dt]! === 0 || ix.text[dt]! > 40) return;
+    let labels = 0;
+    for (let k = dt + 1; k <= ix.last[dl]!; k = ix.last[k]! + 1) {
+      if (ix.tag[k] !== 'dd') continue;
+      const label = /^\s*([^:\n]{2,24}:)/.exec(ix.els[k]!.textContent ?? '')?.[1];
+      if (label && PANEL_LABEL.test(label)) labels++;
+    }
+    if (!labels) return;
+    ix.flags[dt] = ix.flags[dt]! | F_AUTHOR_CLASS;
+    ix.hints.push(dt);
+    hintsUnsorted = true;
+    ix.nHint[dt]!++;
+    ix.nHint[dl]!++;
   };
 
   /** The element closed last, for a name followed by its verb in the text after it ("<b>Anna</b> says:"). */
