@@ -43,7 +43,7 @@ export function isPostId(id: string): boolean {
 export const POST_TYPE = /schema\.org\/(?:Comment|DiscussionForumPosting|Answer|Question|SocialMediaPosting|UserComments|Reply)\b/i;
 
 /** Class or id words that say "this is the author's name" in every engine's own dialect. */
-const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername)$/i;
+const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername|post-?user)$/i;
 /** Class words that contain an author word but mark a panel, a title or a count, not a name. */
 const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|(?<!ac)count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
 
