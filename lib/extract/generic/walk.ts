@@ -324,11 +324,17 @@ export function buildIndex(doc: Document): PageIndex {
     }
     ix.text[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
-    if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
-      const iso = parseForumDate(t);
-      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t) && !EDITED.test(t) && !EDITED.test(prevText)) {
+    // Source indentation inside a text node (a date, then its edit note on another line) is no length.
+    const w = quoteDepth === 0 && n >= 6 && n <= 200 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME) ? (n <= 80 ? t : t.replace(/\s+/g, ' ')) : '';
+    if (w && w.length <= 80) {
+      // A posting time followed by its edit note in the same words ("20. April 2020 11:17 (zuletzt
+      // bearbeitet: 21. April …)", "May 3, 2020 10:12, edited May 4"): the time before the note is the post's.
+      const edit = EDITED.exec(w);
+      const d = edit && edit.index >= 6 ? w.slice(0, edit.index).replace(/[\s(\[,;–-]*(?:last|zuletzt|dernière|ultima|última)?\s*$/i, '') : w;
+      const iso = parseForumDate(d);
+      if (iso && !NOT_POST_DATE.test(d) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(d) && (d !== w || !edit) && !EDITED.test(prevText)) {
         ix.flags[at]! |= F_TIME;
-        ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(t) ? 1 : 0 });
+        ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(d) ? 1 : 0 });
         ix.times.push(at);
         // The element was opened before its text was seen: its time is counted as it closes.
       }
