@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
-import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
+import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 
@@ -172,6 +172,12 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
     if (f & F_QUOTE) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
+      // Its attribution in a line of its own above it, split over links ("<a>Anna</a> <a>schrieb</a>:").
+      const lead = ix.els[i]!.previousElementSibling;
+      if (lead && lead !== ix.els[body] && !skip.has(lead) && !lead.querySelector('blockquote')) {
+        const line = lineOf(lead);
+        if (line.length <= 80 && QUOTE_LEAD.test(line)) skip.add(lead);
+      }
       i = ix.last[i]!;
     } else if (f & (F_SIG | F_CHROME)) {
       skip.add(ix.els[i]!);

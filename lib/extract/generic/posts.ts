@@ -16,6 +16,7 @@ import {
   lowerBound,
   type PageIndex,
 } from './walk.ts';
+import { PANEL_LABEL } from './signals.ts';
 
 /**
  * Finding the posts: candidate sets of blocks built from one template, each read for an author, a time
@@ -334,6 +335,12 @@ export class PostReader {
     }
   }
 
+  /** Whether element `i` reads as one line of a user panel: a member's label ("Posts:", "Location:") and its value. */
+  panelLine(i: number): boolean {
+    const label = /^\s*([^:\n]{2,24}:)/.exec(this.ix.els[i]!.textContent ?? '')?.[1];
+    return !!label && PANEL_LABEL.test(label);
+  }
+
   /** Whether a form, nav or aside lies in element `i` (a hidden reply box beside a short message). */
   holdsFurniture(i: number): boolean {
     const { ix } = this;
@@ -372,7 +379,13 @@ export class PostReader {
       }
       if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
       const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
-      if (score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i))) {
+      const better = score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i));
+      // One "Label: value" line of a member's panel ("Wohnort: …", "Beiträge: 8143") beside a one-word message.
+      if (better && ix.text[i]! <= 60 && this.panelLine(i)) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (better) {
         if (score > bestScore) bestScore = score;
         best = i;
       }

@@ -45,7 +45,7 @@ const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'ifr
 const CONTROL = new Set(['button', 'input', 'label']);
 
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
-const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
+export const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
 
 /** The verb after a commenter's name written as plain text ("<strong>Vega</strong> Says:", "X schrieb:"). */
 const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
