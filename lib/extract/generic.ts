@@ -1,9 +1,10 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
-import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
+import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
+import { isQuoteClass } from './generic/signals.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -189,8 +190,71 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
 }
 
 
+/**
+ * The engine's message frame marked up as a quote (vBulletin 4 `blockquote.postcontent`) inside a body
+ * that also holds the subject heading or attachments: a quote with no attribution that holds nearly all
+ * the words beside headings is the message, not a quote of another post. -1 when there is none.
+ */
+function messageFrame(ix: PageIndex, body: number): number {
+  const prose = (i: number) => ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+  let frame = -1;
+  let quoted = 0;
+  /** Words beside the message that are none of its own: the subject heading, edit notes. */
+  let headings = 0;
+  for (let i = body + 1; i <= ix.last[body]!; i++) {
+    const fl = ix.flags[i]!;
+    if (fl & F_QUOTE) {
+      // An edit note set in a quote box ("Geändert von X (…) Grund: …") is no quote of anyone.
+      if (ix.text[i]! <= 200 && EDITED.test(lineOf(ix.els[i]!).slice(0, 40))) {
+        headings += Math.max(0, prose(i));
+        i = ix.last[i]!;
+        continue;
+      }
+      quoted += Math.max(0, prose(i));
+      if (frame < 0 || prose(i) > prose(frame)) frame = i;
+      i = ix.last[i]!;
+    } else if (fl & F_HEADING) {
+      headings += Math.max(0, prose(i));
+      i = ix.last[i]!;
+    }
+  }
+  // Only a blockquote whose class does not say "quote" can be a frame: a class that says so means it.
+  if (frame < 0 || prose(frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
+  const outside = prose(body) - quoted - headings;
+  if (outside * 4 > prose(frame) || prose(frame) * 10 < quoted * 9) return -1;
+  // The frame sits alone in its containers: a reply written beside a quote shares its parent with it.
+  const note = (c: number) => ix.flags[c]! & F_QUOTE && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
+  const aside = (c: number) => {
+    if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(c) <= 0) return true;
+    let notes = 0;
+    for (let k = c; k <= ix.last[c]!; k++) {
+      if (ix.flags[k]! & F_HEADING || note(k)) {
+        notes += Math.max(0, prose(k));
+        k = ix.last[k]!;
+      }
+    }
+    return prose(c) - notes <= 0;
+  };
+  for (let a = frame; a !== body; a = ix.parent[a]!) {
+    const p = ix.parent[a]!;
+    let inElements = 0;
+    for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
+      inElements += ix.text[c]!;
+      if (c !== a && !aside(c)) return -1;
+    }
+    if (ix.text[p]! - inElements > 0) return -1;
+  }
+  const el = ix.els[frame]!;
+  if (el.querySelector('cite') || QUOTE_LEAD.test(lineOf(el).slice(0, 120).split('\n')[0]!.replace(/:.*$/, ':'))) return -1;
+  return frame;
+}
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
 function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
+  if (f.body >= 0 && !f.nested.length) {
+    const frame = messageFrame(ix, f.body);
+    if (frame >= 0) f = { ...f, body: frame, omit: [] };
+  }
   const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
   let text = '';
   let html = '';

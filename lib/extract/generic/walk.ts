@@ -52,7 +52,7 @@ const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió
 /** The line a quote box opens with, when the box has no quote markup of its own. */
 const ORIGINALLY = /^(?:originally posted by|zitat von|ursprünglich (?:geschrieben|gepostet) von|message d'origine (?:de|par)|cita de|originalmente (?:escrito|publicado) por|originariamente inviato da|citaat van)\b/i;
 /** A date told as the time of an edit ("Last edited: …", "fucked around with this message at …"), not of the post. */
-const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
+export const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
 /** Elements a name is set in. */
 const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
 
