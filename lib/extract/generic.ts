@@ -195,6 +195,8 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
  * that also holds the subject heading or attachments: a quote with no attribution that holds nearly all
  * the words beside headings is the message, not a quote of another post. -1 when there is none.
  */
+const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
+
 function messageFrame(ix: PageIndex, body: number): number {
   const prose = (i: number) => ix.text[i]! - ix.skip[i]! - ix.link[i]!;
   let frame = -1;
@@ -240,7 +242,9 @@ function messageFrame(ix: PageIndex, body: number): number {
     let inElements = 0;
     for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
       inElements += ix.text[c]!;
-      if (c !== a && !aside(c)) return -1;
+      // Attachments under the message ("Attached thumbnails") are a block after it, of a few words.
+      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(c) <= 60;
+      if (c !== a && !aside(c) && !attached) return -1;
     }
     if (ix.text[p]! - inElements > 0) return -1;
   }

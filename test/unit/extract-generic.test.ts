@@ -134,6 +134,23 @@ describe('generic reader: signals', () => {
     expect(names.filter((n) => e.posts.some((p) => p.author === n))).toEqual([]);
   });
 
+  it('reads a message framed in a blockquote as the message, and a quote beside a reply as a quote', () => {
+    // vBulletin 4: div#post_message_N > blockquote.postcontent holds the message, beside the subject heading.
+    const e = exp('vbulletin/drwindows-16340-zufall-entdeckte-problemloesungen-de.html');
+    const t = readGeneric(page(e.file), e.url);
+    // Post 13: a short message in its frame, the subject heading and an edit note beside it.
+    expect(t!.posts[12]!.text.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${e.posts[12]!.start.slice(0, 9)}`));
+    // The same frame with a reply written beside it is a quote of something else.
+    const doc = linkedomKit.parseHtml(page(e.file));
+    const frame = doc.querySelectorAll('[id^="post_message_"] > blockquote')[12]!;
+    const reply = doc.createElement('p');
+    reply.textContent = 'A reply written beside the framed words, long enough to be a message of its own.';
+    frame.parentNode!.appendChild(reply);
+    const u = readGeneric(doc.toString(), e.url);
+    expect(u!.posts[12]!.text).toContain('A reply written beside');
+    expect(u!.posts[12]!.text).not.toContain('Guckst');
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;
