@@ -1,6 +1,6 @@
-import type { Adapter } from './types.ts';
+import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
-import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
+import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
 import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
@@ -253,8 +253,14 @@ function messageFrame(ix: PageIndex, body: number): number {
   return frame;
 }
 
+/** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */
+function holdsQuote(ix: PageIndex, b: number): boolean {
+  for (let i = b + 1; i <= ix.last[b]!; i++) if (ix.flags[i]! & F_QUOTE) return true;
+  return false;
+}
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
-function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
+function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, parseHtml: ParseHtml | null): PostInput {
   if (f.body >= 0 && !f.nested.length) {
     const frame = messageFrame(ix, f.body);
     if (frame >= 0) f = { ...f, body: frame, omit: [] };
@@ -270,11 +276,23 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
       chrome.add(ix.els[o]!);
     }
     for (const n of nestedEls) skip.add(n);
-    const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
+    // A body whose markup was escaped into the page as text is read from that markup, parsed again.
+    const escaped = parseHtml && ix.text[f.body]! > 0 && !f.nested.length && !holdsQuote(ix, f.body) ? unescapedBody(bodyEl, parseHtml) : bodyEl;
+    const parts = escaped !== bodyEl ? bodyParts(escaped, url, new Set(), () => false) : bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
     // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
     text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+    if (escaped !== bodyEl) {
+      // Quotes of the escaped markup are set apart like any other.
+      const inner = Array.from(escaped.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote'));
+      if (inner.length) {
+        const again = bodyParts(escaped, url, new Set<Node>(inner), () => false);
+        text = again.text;
+        html = again.html;
+        quotes = inner.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+      }
+    }
     if (/^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;
@@ -298,7 +316,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
   };
 }
 
-export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
+export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml | null = null): ThreadInput | null {
   const t0 = DEBUG ? performance.now() : 0;
   const ix = buildIndex(doc);
   if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
@@ -308,7 +326,7 @@ export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
   const posts = found.map((f) => {
     const nestedEls = new Set<Element>();
     for (const n of f.nested) nestedEls.add(ix.els[n]!);
-    return postOf(ix, f, url, nestedEls);
+    return postOf(ix, f, url, nestedEls, parseHtml);
   });
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
@@ -324,6 +342,6 @@ export const generic: Adapter = {
   detect: (src) => src.kind === 'html' && !!src.doc.body,
   extract(src) {
     if (src.kind !== 'html') return null;
-    return readThread(src.doc, src.url);
+    return readThread(src.doc, src.url, src.parseHtml);
   },
 };

@@ -151,6 +151,14 @@ describe('generic reader: signals', () => {
     expect(u!.posts[12]!.text).not.toContain('Guckst');
   });
 
+  it('reads a body whose markup was escaped into the page as text from that markup', () => {
+    // Vanilla (bitdefender): div.Message holds "&lt;p&gt;Hi!&lt;/p&gt;…", shown literally by the browser.
+    const e = exp('vanilla/bitdefender-community-discussion-81455.html');
+    const t = readGeneric(page(e.file), e.url);
+    expect(t!.posts.filter((p) => /^\s*</.test(p.text))).toEqual([]);
+    expect(t!.posts[0]!.text.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${e.posts[0]!.start.slice(0, 12)}`));
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;
