@@ -166,6 +166,16 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   const quotes: Element[] = [];
   const chrome = new Set<Element>();
   const end = ix.last[body]!;
+  // A subject line heading the body, before any words of the message ("<h3>Re: …</h3><p>…"), is no part of it.
+  const first = body + 1;
+  if (first <= end && ix.parent[first] === body && /^h[1-6]$/.test(ix.tag[first]!) && ix.text[first]! <= 100 && ix.text[body]! > ix.text[first]! * 2) {
+    const lead = ix.els[body]!.firstChild;
+    const before = lead && lead !== ix.els[first] && lead.nodeType === 3 ? (lead.nodeValue ?? '').trim() : '';
+    if (!before) {
+      skip.add(ix.els[first]!);
+      chrome.add(ix.els[first]!);
+    }
+  }
   for (let i = body + 1; i <= end; i++) {
     const f = ix.flags[i]!;
     // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
