@@ -159,6 +159,15 @@ describe('generic reader: signals', () => {
     expect(t!.posts[0]!.text.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${e.posts[0]!.start.slice(0, 12)}`));
   });
 
+  it('strips a byline verb after a name only when it is a word of its own', () => {
+    // "kool maudit" ends in the letters of the French "dit" ("Anna dit :"), but it is the whole name.
+    const e = exp('vbulletin/skyscraperpage-showthread-242327.html');
+    const t = readGeneric(page(e.file), e.url);
+    const names = new Set(t!.posts.map((p) => p.author.name));
+    expect(e.posts.some((p) => p.author === 'kool maudit')).toBe(true);
+    expect(names.has('kool maudit')).toBe(true);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

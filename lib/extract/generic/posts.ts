@@ -66,7 +66,8 @@ function cleanName(raw: string): string {
   let s = raw.replace(/\s+/g, ' ').trim();
   s = s.replace(/^(?:by|von|par|posted by|written by|de|di|door|av|autor:?|author:?)\s+/i, '').replace(/^@/, '');
   // The verb comment templates put after the name ("Anna says:", WordPress in every locale).
-  s = s.replace(/\s*(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
+  // A word of its own: "kool maudit" does not end in the verb "dit".
+  s = s.replace(/\s+(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
   return s.trim();
 }
 
