@@ -1,9 +1,10 @@
-import type { Adapter } from './types.ts';
+import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
-import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping } from './dom.ts';
-import { buildIndex, F_CHROME, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, type PageIndex } from './generic/walk.ts';
+import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
+import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
+import { isQuoteClass } from './generic/signals.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -165,6 +166,16 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
   const quotes: Element[] = [];
   const chrome = new Set<Element>();
   const end = ix.last[body]!;
+  // A subject line heading the body, before any words of the message ("<h3>Re: …</h3><p>…"), is no part of it.
+  const first = body + 1;
+  if (first <= end && ix.parent[first] === body && /^h[1-6]$/.test(ix.tag[first]!) && ix.text[first]! <= 100 && ix.text[body]! > ix.text[first]! * 2) {
+    const lead = ix.els[body]!.firstChild;
+    const before = lead && lead !== ix.els[first] && lead.nodeType === 3 ? (lead.nodeValue ?? '').trim() : '';
+    if (!before) {
+      skip.add(ix.els[first]!);
+      chrome.add(ix.els[first]!);
+    }
+  }
   for (let i = body + 1; i <= end; i++) {
     const f = ix.flags[i]!;
     // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
@@ -172,6 +183,12 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
     if (f & F_QUOTE) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
+      // Its attribution in a line of its own above it, split over links ("<a>Anna</a> <a>schrieb</a>:").
+      const lead = ix.els[i]!.previousElementSibling;
+      if (lead && lead !== ix.els[body] && !skip.has(lead) && !lead.querySelector('blockquote')) {
+        const line = lineOf(lead);
+        if (line.length <= 80 && QUOTE_LEAD.test(line)) skip.add(lead);
+      }
       i = ix.last[i]!;
     } else if (f & (F_SIG | F_CHROME)) {
       skip.add(ix.els[i]!);
@@ -183,8 +200,81 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
 }
 
 
+/**
+ * The engine's message frame marked up as a quote (vBulletin 4 `blockquote.postcontent`) inside a body
+ * that also holds the subject heading or attachments: a quote with no attribution that holds nearly all
+ * the words beside headings is the message, not a quote of another post. -1 when there is none.
+ */
+const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
+
+function messageFrame(ix: PageIndex, body: number): number {
+  const prose = (i: number) => ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+  let frame = -1;
+  let quoted = 0;
+  /** Words beside the message that are none of its own: the subject heading, edit notes. */
+  let headings = 0;
+  for (let i = body + 1; i <= ix.last[body]!; i++) {
+    const fl = ix.flags[i]!;
+    if (fl & F_QUOTE) {
+      // An edit note set in a quote box ("Geändert von X (…) Grund: …") is no quote of anyone.
+      if (ix.text[i]! <= 200 && EDITED.test(lineOf(ix.els[i]!).slice(0, 40))) {
+        headings += Math.max(0, prose(i));
+        i = ix.last[i]!;
+        continue;
+      }
+      quoted += Math.max(0, prose(i));
+      if (frame < 0 || prose(i) > prose(frame)) frame = i;
+      i = ix.last[i]!;
+    } else if (fl & F_HEADING) {
+      headings += Math.max(0, prose(i));
+      i = ix.last[i]!;
+    }
+  }
+  // Only a blockquote whose class does not say "quote" can be a frame: a class that says so means it.
+  if (frame < 0 || prose(frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
+  const outside = prose(body) - quoted - headings;
+  if (outside * 4 > prose(frame) || prose(frame) * 10 < quoted * 9) return -1;
+  // The frame sits alone in its containers: a reply written beside a quote shares its parent with it.
+  const note = (c: number) => ix.flags[c]! & F_QUOTE && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
+  const aside = (c: number) => {
+    if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(c) <= 0) return true;
+    let notes = 0;
+    for (let k = c; k <= ix.last[c]!; k++) {
+      if (ix.flags[k]! & F_HEADING || note(k)) {
+        notes += Math.max(0, prose(k));
+        k = ix.last[k]!;
+      }
+    }
+    return prose(c) - notes <= 0;
+  };
+  for (let a = frame; a !== body; a = ix.parent[a]!) {
+    const p = ix.parent[a]!;
+    let inElements = 0;
+    for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
+      inElements += ix.text[c]!;
+      // Attachments under the message ("Attached thumbnails") are a block after it, of a few words.
+      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(c) <= 60;
+      if (c !== a && !aside(c) && !attached) return -1;
+    }
+    if (ix.text[p]! - inElements > 0) return -1;
+  }
+  const el = ix.els[frame]!;
+  if (el.querySelector('cite') || QUOTE_LEAD.test(lineOf(el).slice(0, 120).split('\n')[0]!.replace(/:.*$/, ':'))) return -1;
+  return frame;
+}
+
+/** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */
+function holdsQuote(ix: PageIndex, b: number): boolean {
+  for (let i = b + 1; i <= ix.last[b]!; i++) if (ix.flags[i]! & F_QUOTE) return true;
+  return false;
+}
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
-function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): PostInput {
+function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, parseHtml: ParseHtml | null): PostInput {
+  if (f.body >= 0 && !f.nested.length) {
+    const frame = messageFrame(ix, f.body);
+    if (frame >= 0) f = { ...f, body: frame, omit: [] };
+  }
   const bodyEl = f.body >= 0 ? ix.els[f.body]! : null;
   let text = '';
   let html = '';
@@ -196,11 +286,23 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
       chrome.add(ix.els[o]!);
     }
     for (const n of nestedEls) skip.add(n);
-    const parts = bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
+    // A body whose markup was escaped into the page as text is read from that markup, parsed again.
+    const escaped = parseHtml && ix.text[f.body]! > 0 && !f.nested.length && !holdsQuote(ix, f.body) ? unescapedBody(bodyEl, parseHtml) : bodyEl;
+    const parts = escaped !== bodyEl ? bodyParts(escaped, url, new Set(), () => false) : bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
     // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
     text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
     quotes = qs.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+    if (escaped !== bodyEl) {
+      // Quotes of the escaped markup are set apart like any other.
+      const inner = Array.from(escaped.querySelectorAll('blockquote')).filter((q) => !q.parentElement?.closest('blockquote'));
+      if (inner.length) {
+        const again = bodyParts(escaped, url, new Set<Node>(inner), () => false);
+        text = again.text;
+        html = again.html;
+        quotes = inner.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
+      }
+    }
     if (/^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;
@@ -224,7 +326,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>): 
   };
 }
 
-export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
+export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml | null = null): ThreadInput | null {
   const t0 = DEBUG ? performance.now() : 0;
   const ix = buildIndex(doc);
   if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
@@ -234,7 +336,7 @@ export function readThread(doc: Document, pageUrl: string): ThreadInput | null {
   const posts = found.map((f) => {
     const nestedEls = new Set<Element>();
     for (const n of f.nested) nestedEls.add(ix.els[n]!);
-    return postOf(ix, f, url, nestedEls);
+    return postOf(ix, f, url, nestedEls, parseHtml);
   });
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
@@ -250,6 +352,6 @@ export const generic: Adapter = {
   detect: (src) => src.kind === 'html' && !!src.doc.body,
   extract(src) {
     if (src.kind !== 'html') return null;
-    return readThread(src.doc, src.url);
+    return readThread(src.doc, src.url, src.parseHtml);
   },
 };

@@ -122,6 +122,52 @@ describe('generic reader: signals', () => {
     expect(t!.posts[0]!.author.name).toBe(first);
   });
 
+  it('reads the name from a user panel written as a definition list, and only from a panel', () => {
+    // FluxBB: <dl><dt><strong>name</strong></dt><dd>Registered: …</dd><dd>Posts: …</dd></dl>, no profile link.
+    const e = exp('fluxbb/archlinux-bbs-viewtopic-249553.html');
+    const t = readGeneric(page(e.file), e.url);
+    expect(t!.posts.map((p) => p.author.name)).toEqual(e.posts.map((p) => p.author));
+    // Without the member's labels the term is any term: no name comes from it.
+    const doc = linkedomKit.parseHtml(page(e.file));
+    for (const dd of Array.from(doc.querySelectorAll('.postleft dd'))) dd.textContent = 'Member';
+    const names = readGeneric(doc.toString(), e.url)?.posts.map((p) => p.author.name) ?? [];
+    expect(names.filter((n) => e.posts.some((p) => p.author === n))).toEqual([]);
+  });
+
+  it('reads a message framed in a blockquote as the message, and a quote beside a reply as a quote', () => {
+    // vBulletin 4: div#post_message_N > blockquote.postcontent holds the message, beside the subject heading.
+    const e = exp('vbulletin/drwindows-16340-zufall-entdeckte-problemloesungen-de.html');
+    const t = readGeneric(page(e.file), e.url);
+    // Post 13: a short message in its frame, the subject heading and an edit note beside it.
+    expect(t!.posts[12]!.text.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${e.posts[12]!.start.slice(0, 9)}`));
+    // The same frame with a reply written beside it is a quote of something else.
+    const doc = linkedomKit.parseHtml(page(e.file));
+    const frame = doc.querySelectorAll('[id^="post_message_"] > blockquote')[12]!;
+    const reply = doc.createElement('p');
+    reply.textContent = 'A reply written beside the framed words, long enough to be a message of its own.';
+    frame.parentNode!.appendChild(reply);
+    const u = readGeneric(doc.toString(), e.url);
+    expect(u!.posts[12]!.text).toContain('A reply written beside');
+    expect(u!.posts[12]!.text).not.toContain('Guckst');
+  });
+
+  it('reads a body whose markup was escaped into the page as text from that markup', () => {
+    // Vanilla (bitdefender): div.Message holds "&lt;p&gt;Hi!&lt;/p&gt;…", shown literally by the browser.
+    const e = exp('vanilla/bitdefender-community-discussion-81455.html');
+    const t = readGeneric(page(e.file), e.url);
+    expect(t!.posts.filter((p) => /^\s*</.test(p.text))).toEqual([]);
+    expect(t!.posts[0]!.text.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${e.posts[0]!.start.slice(0, 12)}`));
+  });
+
+  it('strips a byline verb after a name only when it is a word of its own', () => {
+    // "kool maudit" ends in the letters of the French "dit" ("Anna dit :"), but it is the whole name.
+    const e = exp('vbulletin/skyscraperpage-showthread-242327.html');
+    const t = readGeneric(page(e.file), e.url);
+    const names = new Set(t!.posts.map((p) => p.author.name));
+    expect(e.posts.some((p) => p.author === 'kool maudit')).toBe(true);
+    expect(names.has('kool maudit')).toBe(true);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

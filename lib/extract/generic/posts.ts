@@ -16,6 +16,7 @@ import {
   lowerBound,
   type PageIndex,
 } from './walk.ts';
+import { PANEL_LABEL } from './signals.ts';
 
 /**
  * Finding the posts: candidate sets of blocks built from one template, each read for an author, a time
@@ -65,7 +66,8 @@ function cleanName(raw: string): string {
   let s = raw.replace(/\s+/g, ' ').trim();
   s = s.replace(/^(?:by|von|par|posted by|written by|de|di|door|av|autor:?|author:?)\s+/i, '').replace(/^@/, '');
   // The verb comment templates put after the name ("Anna says:", WordPress in every locale).
-  s = s.replace(/\s*(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
+  // A word of its own: "kool maudit" does not end in the verb "dit".
+  s = s.replace(/\s+(?:wrote|said|says|schrieb|sagt|meint|a écrit|dit|escribió|dice|ha scritto|disse|diz|zegt|schreef|skrev|skriver|sier|napisał|pisze|пишет|написал|kirjoitti|yazdı)\s*:?$/i, '').replace(/\s*:$/, '');
   return s.trim();
 }
 
@@ -334,6 +336,12 @@ export class PostReader {
     }
   }
 
+  /** Whether element `i` reads as one line of a user panel: a member's label ("Posts:", "Location:") and its value. */
+  panelLine(i: number): boolean {
+    const label = /^\s*([^:\n]{2,24}:)/.exec(this.ix.els[i]!.textContent ?? '')?.[1];
+    return !!label && PANEL_LABEL.test(label);
+  }
+
   /** Whether a form, nav or aside lies in element `i` (a hidden reply box beside a short message). */
   holdsFurniture(i: number): boolean {
     const { ix } = this;
@@ -372,7 +380,13 @@ export class PostReader {
       }
       if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
       const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
-      if (score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i))) {
+      const better = score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i));
+      // One "Label: value" line of a member's panel ("Wohnort: …", "Beiträge: 8143") beside a one-word message.
+      if (better && ix.text[i]! <= 60 && this.panelLine(i)) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (better) {
         if (score > bestScore) bestScore = score;
         best = i;
       }

@@ -43,7 +43,7 @@ export function isPostId(id: string): boolean {
 export const POST_TYPE = /schema\.org\/(?:Comment|DiscussionForumPosting|Answer|Question|SocialMediaPosting|UserComments|Reply)\b/i;
 
 /** Class or id words that say "this is the author's name" in every engine's own dialect. */
-const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername)$/i;
+const AUTHOR_WORD = /^(?:author|username|user-?name|poster|postauthor|post-?author|byline|commenter|comment-author|nick|nickname|membername|member-name|uname|screen-?name|hnuser|fn|user|name|by|postername|autor|posterName|author-name|comment-user|comment-author-name|user-link|userlink|user-details|mb-username|bigusername|post-?user)$/i;
 /** Class words that contain an author word but mark a panel, a title or a count, not a name. */
 const NOT_AUTHOR_WORD = /(?:title|avatar|info|stats?|rank|(?<!ac)count|posts|joined|location|online|status|signature|badge|flair|role|group|pic|image|img|tooltip|menu|card|list)/i;
 
@@ -80,7 +80,7 @@ export const CHROME_TEXT =
   /^(?:[#№]\s?\d+|\d+\s*(?:likes?|replies|points?|votes?)|reply(?: with quote)?|quote:?|multi-?quote|like|unlike|report|share|permalink|link|edit|delete|top|back to top|nach oben|antworten|zitieren|zitat:?|mit zitat antworten|citation\s?:|melden|gefällt mir|teilen|répondre|citer|signaler|responder|citar|reportar|rispondi|cita|segnala|flag|save|hide|give award|award|thanks|thank|helpful|upvote|downvote|vote up|vote down|\[[-+]\]|\|)$/i;
 
 /** Labels of a user panel, whose dates and numbers are about the member, not the post. */
-export const PANEL_LABEL = /(?:joined|registered|regist|member since|since|posts|beiträge|dabei seit|registriert|mitglied seit|inscrit|inscription|messages|mensajes|registrado|iscritto|location|ort|wohnort|reputation|age|birth|reg\.?)\s*:?\s*$/i;
+export const PANEL_LABEL = /(?:joined|registered|regist|member since|since|posts|beiträge|dabei seit|registriert|anmeldungsdatum|registrierungsdatum|mitglied seit|inscrit|inscription|messages|mensajes|registrado|iscritto|location|ort|wohnort|reputation|age|birth|reg\.?)\s*:?\s*$/i;
 
 /** A date-looking text that is about the member (joined, registered), not the post. */
 export const NOT_POST_DATE = /(?:regist|join|since|member|birth|seit|inscri|dabei|mitglied)/i;

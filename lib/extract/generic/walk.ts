@@ -45,14 +45,14 @@ const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'ifr
 const CONTROL = new Set(['button', 'input', 'label']);
 
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
-const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
+export const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
 
 /** The verb after a commenter's name written as plain text ("<strong>Vega</strong> Says:", "X schrieb:"). */
 const SAYS = /^(?:says|said|wrote|sagt|schrieb|meint|dit|a écrit|dice|escribió|zegt|skrev)\s*:?$/i;
 /** The line a quote box opens with, when the box has no quote markup of its own. */
 const ORIGINALLY = /^(?:originally posted by|zitat von|ursprünglich (?:geschrieben|gepostet) von|message d'origine (?:de|par)|cita de|originalmente (?:escrito|publicado) por|originariamente inviato da|citaat van)\b/i;
 /** A date told as the time of an edit ("Last edited: …", "fucked around with this message at …"), not of the post. */
-const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
+export const EDITED = /edit|bearbeitet|geändert|modifi|changed|fucked around/i;
 /** Elements a name is set in. */
 const NAME_TAGS = new Set(['strong', 'b', 'a', 'span', 'cite', 'em', 'font']);
 
@@ -247,6 +247,7 @@ export function buildIndex(doc: Document): PageIndex {
     if (!(f & F_CHROME) && ix.text[i]! > 0 && ix.skip[i] === ix.text[i] && ix.text[i]! <= 80) ix.flags[i] = f | F_CHROME;
     ix.last[i] = ix.els.length - 1;
     lastClosed = i;
+    if (ix.tag[i] === 'dl' && !(f & F_IN_QUOTE) && ix.nAuthor[i] === 0 && ix.nHint[i] === 0) panelName(i);
     // A form around a whole post or page (ASP.NET pages, like buttons wired as forms) is no reply box.
     if (ix.tag[i] === 'form' && (ix.nAuthor[i]! > 0 || ix.text[i]! - ix.link[i]! - ix.skip[i]! > 200)) ix.flags[i] = ix.flags[i]! & ~F_FURNITURE;
     // A link's words are link text; but a link left open by broken markup (`<a/>`), which parsers carry
@@ -263,6 +264,28 @@ export function buildIndex(doc: Document): PageIndex {
       ix.nTime[p]! += ix.nTime[i]!;
       ix.nPerma[p]! += ix.nPerma[i]!;
     }
+  };
+
+  /**
+   * A user panel written as a definition list (FluxBB and PunBB `dl` with `<dt><strong>name</strong></dt>`
+   * then `<dd>Registered: …</dd><dd>Posts: …</dd>`): the term is the member's name when no link or class
+   * says so and the details are the labels of a member's standing.
+   */
+  const panelName = (dl: number) => {
+    const dt = dl + 1;
+    if (ix.parent[dt] !== dl || ix.tag[dt] !== 'dt' || ix.text[dt]! === 0 || ix.text[dt]! > 40) return;
+    let labels = 0;
+    for (let k = dt + 1; k <= ix.last[dl]!; k = ix.last[k]! + 1) {
+      if (ix.tag[k] !== 'dd') continue;
+      const label = /^\s*([^:\n]{2,24}:)/.exec(ix.els[k]!.textContent ?? '')?.[1];
+      if (label && PANEL_LABEL.test(label)) labels++;
+    }
+    if (!labels) return;
+    ix.flags[dt] = ix.flags[dt]! | F_AUTHOR_CLASS;
+    ix.hints.push(dt);
+    hintsUnsorted = true;
+    ix.nHint[dt]!++;
+    ix.nHint[dl]!++;
   };
 
   /** The element closed last, for a name followed by its verb in the text after it ("<b>Anna</b> says:"). */
@@ -301,11 +324,17 @@ export function buildIndex(doc: Document): PageIndex {
     }
     ix.text[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
-    if (quoteDepth === 0 && n >= 6 && n <= 80 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME)) {
-      const iso = parseForumDate(t);
-      if (iso && !NOT_POST_DATE.test(t) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(t) && !EDITED.test(t) && !EDITED.test(prevText)) {
+    // Source indentation inside a text node (a date, then its edit note on another line) is no length.
+    const w = quoteDepth === 0 && n >= 6 && n <= 200 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME) ? (n <= 80 ? t : t.replace(/\s+/g, ' ')) : '';
+    if (w && w.length <= 80) {
+      // A posting time followed by its edit note in the same words ("20. April 2020 11:17 (zuletzt
+      // bearbeitet: 21. April …)", "May 3, 2020 10:12, edited May 4"): the time before the note is the post's.
+      const edit = EDITED.exec(w);
+      const d = edit && edit.index >= 6 ? w.slice(0, edit.index).replace(/[\s(\[,;–-]*(?:last|zuletzt|dernière|ultima|última)?\s*$/i, '') : w;
+      const iso = parseForumDate(d);
+      if (iso && !NOT_POST_DATE.test(d) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(d) && (d !== w || !edit) && !EDITED.test(prevText)) {
         ix.flags[at]! |= F_TIME;
-        ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(t) ? 1 : 0 });
+        ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(d) ? 1 : 0 });
         ix.times.push(at);
         // The element was opened before its text was seen: its time is counted as it closes.
       }
