@@ -61,6 +61,16 @@ describe('Firefox ESR', () => {
     expect(posts).toHaveLength(2);
     await (await posts[0]!.$('[data-testid="mark-question"]'))!.click();
     await (await posts[1]!.$('[data-testid="mark-answer"]'))!.click();
+    // No open licence covers these posts: the contributor chooses the basis, and marks each author's
+    // permission post, as in Chromium (walking-skeleton.test.ts).
+    await panel.select('[data-testid="basis"]', 'author_opt_in');
+    for (const i of [0, 1]) {
+      const sel = `[data-testid="permission-${i}"]`;
+      await panel.waitForSelector(sel);
+      const value = await panel.$eval(sel, (s) => (s as HTMLSelectElement).options[1]!.value);
+      await panel.select(sel, value);
+    }
+    await panel.waitForSelector('[data-testid="consent"]');
     await panel.click('[data-testid="consent"]');
     await panel.click('[data-testid="submit"]');
     await panel.waitForSelector('[data-testid="submitted"]');
