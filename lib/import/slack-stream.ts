@@ -68,20 +68,8 @@ function register(unzip: Unzip, pick: (name: string) => Sink | null): void {
       if (final) this.ondata(null, new Uint8Array(0), true);
     }
   }
-  class Stored {
-    static compression = 0;
-    ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
-    private readonly sink: Sink | null;
-    constructor(name: string) {
-      this.sink = pick(name);
-    }
-    push(chunk: Uint8Array, final: boolean): void {
-      this.sink?.(chunk, final);
-      if (final) this.ondata(null, new Uint8Array(0), true);
-    }
-  }
   unzip.register(Deflated);
-  unzip.register(Stored);
+  unzip.register(passThrough(0, pick));
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -125,22 +113,25 @@ function memberTooLarge(name: string, size: number): ImportError {
 }
 
 /** Pass 1 keeps the picked members compressed: they are inflated once the directory has said how (method, size, CRC). */
+/** A decoder that hands a member's bytes to its sink as they are (stored members, or raw compressed bytes). */
+function passThrough(compression: number, pick: (name: string) => Sink | null) {
+  return class {
+    static compression = compression;
+    ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
+    private readonly sink: Sink | null;
+    constructor(name: string) {
+      this.sink = pick(name);
+    }
+    push(chunk: Uint8Array, final: boolean): void {
+      this.sink?.(chunk, final);
+      if (final) this.ondata(null, new Uint8Array(0), true);
+    }
+  };
+}
+
 function registerRaw(unzip: Unzip, pick: (name: string) => Sink | null): void {
-  const make = (compression: number) =>
-    class {
-      static compression = compression;
-      ondata: (err: Error | null, data: Uint8Array, final: boolean) => void = () => undefined;
-      private readonly sink: Sink | null;
-      constructor(name: string) {
-        this.sink = pick(name);
-      }
-      push(chunk: Uint8Array, final: boolean): void {
-        this.sink?.(chunk, final);
-        if (final) this.ondata(null, new Uint8Array(0), true);
-      }
-    };
-  unzip.register(make(8));
-  unzip.register(make(0));
+  unzip.register(passThrough(8, pick));
+  unzip.register(passThrough(0, pick));
 }
 
 const SLICE = 16 * 1024;
