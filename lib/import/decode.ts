@@ -56,33 +56,6 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 }
 
 /**
- * Text logs written by clients that changed charset over the years (IRC): each line is UTF-8 when it
- * decodes as such, else Windows-1252 (a superset of Latin-1 that also covers the 0x80–0x9F range).
- */
-export function decodeLinesMixed(bytes: Uint8Array): { lines: string[]; fallbackLines: number } {
-  const lines: string[] = [];
-  let fallbackLines = 0;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
-      let end = i;
-      if (end > start && bytes[end - 1] === 0x0d) end--;
-      const raw = bytes.subarray(start, end);
-      try {
-        lines.push(utf8.decode(raw));
-      } catch {
-        lines.push(cp1252(raw));
-        fallbackLines++;
-      }
-      start = i + 1;
-    }
-  }
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (lines[0]) lines[0] = stripBom(lines[0]);
-  return { lines, fallbackLines };
-}
-
-/**
  * Where JSON stops being valid. V8's messages do not always say ("… is not valid JSON"), so a streaming
  * tokenizer walks the text to find the character; null when it only ran out of text.
  */
