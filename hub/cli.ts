@@ -1,11 +1,12 @@
 import { serve } from '@hono/node-server';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
 import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
+import { Changes, Manifest, previousFrom } from './release-layout.ts';
 import type { Entry } from '../lib/model/entry.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
@@ -15,9 +16,10 @@ const USAGE = `Usage:
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
   npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
-  npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
+  npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--previous DIR] [--db …]
 --allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
+publish compares with the previous release in --previous DIR (its manifest.json), else with the one already in --out.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
 `;
 
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       url: { type: 'string' },
       'hf-repo': { type: 'string' },
+      previous: { type: 'string' },
       'write-rate': { type: 'string' },
       'extension-origin': { type: 'string', multiple: true },
       'allow-self-review': { type: 'boolean', default: false },
@@ -126,9 +129,11 @@ async function main(argv: string[]): Promise<number> {
       // The release date is never a contributor's claim (an entry's createdAt): the option, or the day the
       // newest of these entries was accepted, from the hub's own review history.
       const date = values.date ?? (await acceptedDay(store, entries));
-      const files = buildDataset(entries, { release, date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
       const out = resolve(values.out!);
-      rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
+      const previous = previousManifest(values.previous ? resolve(values.previous) : null, out, release);
+      const files = buildDataset(entries, { release, date, previous, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
+      // Stale shards of a bigger release must not linger.
+      for (const dir of ['data', 'sft', 'preference']) rmSync(join(out, dir), { recursive: true, force: true });
       for (const [path, text] of files) {
         mkdirSync(dirname(join(out, path)), { recursive: true });
         writeFileSync(join(out, path), text);
@@ -153,6 +158,26 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/**
+ * The release this one is compared with: `--previous DIR`'s manifest; else the release already in the
+ * output folder, or, when that is this same release published again, the one it was compared with then
+ * (so publishing twice writes the same bytes).
+ */
+function previousManifest(dir: string | null, out: string, release: string): Manifest | null {
+  const read = <T>(path: string, schema: { parse(v: unknown): T }): T => {
+    try {
+      return schema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    } catch (e) {
+      throw new Error(`${path} is not a release's ${path.endsWith('changes.json') ? 'changes' : 'manifest'} file (${(e as Error).message.split('\n')[0]})`);
+    }
+  };
+  if (dir) return read(join(dir, 'manifest.json'), Manifest);
+  if (!existsSync(join(out, 'manifest.json'))) return null;
+  const there = read(join(out, 'manifest.json'), Manifest);
+  if (there.release !== release) return there;
+  return existsSync(join(out, 'changes.json')) ? previousFrom(there, read(join(out, 'changes.json'), Changes)) : null;
+}
 
 /** The day (YYYY-MM-DD) the newest of `entries` was accepted, from the hub's review history. */
 async function acceptedDay(store: HubStore, entries: Entry[]): Promise<string> {

@@ -3,6 +3,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import type { Entry } from '../lib/model/entry.ts';
 import { bcp47, cardLanguage, hfLicenceId } from './hf-card.ts';
 import { mdInline, mdUrl } from '../lib/curate/markdown-safe.ts';
+import { cardConfigs, changesSince, groupEntries, manifestOf, preferencePairs, sftRow, SUBJECT_CONFIG_MIN, type Manifest } from './release-layout.ts';
 
 /**
  * A dataset release as files (path → text), built only from the entries and the options: no clock, no
@@ -18,6 +19,10 @@ export interface PublishOptions {
   creator?: string;
   /** Entries per JSONL shard. */
   shardSize?: number;
+  /** Subjects with at least this many entries get a config of their own (default SUBJECT_CONFIG_MIN). */
+  subjectConfigMin?: number;
+  /** The previous release's manifest: `changes.json` and the card list what was added, revised and removed since. */
+  previous?: Manifest | null;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -41,6 +46,7 @@ export function datasetRecord(e: Entry) {
       url: s.url, threadUrl: s.threadUrl, platform: s.platform, postId: s.postId, title: s.title,
       author: { name: s.author.name, url: s.author.url }, postedAt: s.postedAt, license: s.license,
       licenseEvidence: s.licenseEvidence ? { url: s.licenseEvidence.url, how: s.licenseEvidence.how } : null, role: s.role,
+      score: s.score ?? null, accepted: s.accepted ?? false,
     })),
     attribution: { text: e.attribution.text, modified: e.attribution.modified },
     // The whole receipt, so anyone can audit why the entry may be shared; never the contributor's identity.
@@ -91,13 +97,25 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
   const shardSize = Math.max(1, opts.shardSize ?? 1000);
   const files = new Map<string, string>();
 
-  const shards = Math.max(1, Math.ceil(entries.length / shardSize));
+  // Shards grouped by hobby and subject, so a config per hobby or subject is a glob over folders.
   const shardPaths: string[] = [];
-  for (let i = 0; i < shards; i++) {
-    const path = `data/train-${pad5(i)}-of-${pad5(shards)}.jsonl`;
-    shardPaths.push(path);
-    files.set(path, entries.slice(i * shardSize, (i + 1) * shardSize).map((e) => JSON.stringify(datasetRecord(e)) + '\n').join(''));
-  }
+  const writeShards = (dir: string, rows: unknown[]) => {
+    const n = Math.max(1, Math.ceil(rows.length / shardSize));
+    for (let i = 0; i < n; i++) {
+      const path = `${dir}/train-${pad5(i)}-of-${pad5(n)}.jsonl`;
+      shardPaths.push(path);
+      files.set(path, rows.slice(i * shardSize, (i + 1) * shardSize).map((r) => JSON.stringify(r) + '\n').join(''));
+    }
+  };
+  const groups = groupEntries(entries);
+  for (const g of groups) writeShards(`data/${g.hobby}/${g.subject}`, g.entries.map(datasetRecord));
+  writeShards('sft', entries.map(sftRow));
+  const pairs = entries.flatMap(preferencePairs);
+  if (pairs.length) writeShards('preference', pairs);
+  const manifest = manifestOf(entries, opts.release, date);
+  const changes = changesSince(opts.previous ?? null, manifest);
+  files.set('manifest.json', JSON.stringify(manifest, null, 1) + '\n');
+  files.set('changes.json', JSON.stringify(changes, null, 1) + '\n');
 
   const licences = counts(entries.map((e) => e.license));
   const kinds = counts(entries.map((e) => e.kind));
@@ -117,11 +135,17 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
     ...(cardLanguages.length ? { language: cardLanguages } : {}),
     task_categories: taskCategories,
     size_categories: [sizeCategory(entries.length)],
-    configs: [{ config_name: 'default', data_files: [{ split: 'train', path: 'data/train-*.jsonl' }] }],
+    configs: cardConfigs(groups, opts.subjectConfigMin ?? SUBJECT_CONFIG_MIN, pairs.length > 0),
     pretty_name: name,
     source_datasets: ['original'],
     tags: ['gleaner', 'attribution'],
   };
+  const subjectMin = opts.subjectConfigMin ?? SUBJECT_CONFIG_MIN;
+  const configRows = (meta.configs as { config_name: string; data_files: { path: string }[] }[]).map((c) => {
+    const rows = [...files.keys()].filter((p) => globMatch(c.data_files[0]!.path, p)).reduce((n, p) => n + lineCount(files.get(p)!), 0);
+    return `| \`${c.config_name}\` | \`${c.data_files[0]!.path}\` | ${rows} |`;
+  });
+  const configTable = ['| config | files | rows |', '|---|---|---|', ...configRows].join('\n');
   const front = ['---', stringifyYaml(meta, { indentSeq: false, lineWidth: 0 }).trimEnd(), '---'];
   const cell = (v: string) => mdInline(v).replace(/\n/g, ' ');
   const table = (rows: [string, number][]) => ['| value | entries |', '|---|---|', ...rows.map(([k, n]) => `| ${cell(k)} | ${n} |`)].join('\n');
@@ -148,6 +172,20 @@ licence) and the contributor's consent terms; \`ATTRIBUTION.md\` lists every aut
 
 Each row has chat-style \`messages\` (user/assistant) and, for Q&A entries, the \`question\` and ranked
 \`answers\` they were written from.
+
+## Configs
+${configTable}
+
+\`default\` holds every entry, in folders by hobby and subject (\`data/HOBBY/SUBJECT/\`); each hobby, and
+each subject with at least ${subjectMin} entries, is a config of its own. \`sft\` is every entry in the chat
+format supervised fine-tuning takes (\`messages\`, with licence and attribution). \`preference\` holds
+pairs of answers to one question as \`prompt\`, \`chosen\`, \`rejected\`, only where the community's own
+signals ordered them (an accepted answer over another, or a higher score) the same way the contributor
+ranked them; each side carries the attribution of the posts it was written from.
+
+## Changes since ${changes.previous === null ? 'the first release' : `\`${mdInline(changes.previous)}\``}
+${changes.previous === null ? `The first release: ${changes.added.length} entries.` : `${changes.added.length} added, ${changes.revised.length} revised, ${changes.removed.length} removed.`} \`changes.json\` lists them by entry id,
+\`manifest.json\` lists every entry of this release with its content hash.
 
 Text fields are Markdown exactly as accepted (\`contentSha256\` verifies the messages), so they can hold
 HTML quoted from the source posts: show them with a renderer that escapes or sanitises HTML.
@@ -251,7 +289,11 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
             encodingFormat: 'application/jsonlines',
             sha256: sha256(files.get(p)!),
           })),
-          { '@type': 'cr:FileSet', '@id': 'jsonl-shards', name: 'jsonl-shards', description: 'Every data shard of the train split.', encodingFormat: 'application/jsonlines', includes: 'data/train-*.jsonl' },
+          { '@type': 'cr:FileSet', '@id': 'jsonl-shards', name: 'jsonl-shards', description: 'Every entry shard, in folders by hobby and subject.', encodingFormat: 'application/jsonlines', includes: 'data/*/*/train-*.jsonl' },
+          { '@type': 'cr:FileSet', '@id': 'sft-shards', name: 'sft-shards', description: 'The entries in chat format for supervised fine-tuning.', encodingFormat: 'application/jsonlines', includes: 'sft/train-*.jsonl' },
+          ...(pairs.length
+            ? [{ '@type': 'cr:FileSet', '@id': 'preference-shards', name: 'preference-shards', description: 'Preference pairs of answers the communities ordered.', encodingFormat: 'application/jsonlines', includes: 'preference/train-*.jsonl' }]
+            : []),
         ],
         recordSet: [
           {
@@ -260,8 +302,28 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
             name: 'entries',
             description: 'One record per published entry.',
             key: { '@id': 'entries/id' },
-            field: RECORD_FIELDS.map((f) => croissantField(f, 'entries', '$')),
+            field: RECORD_FIELDS.map((f) => croissantField(f, 'entries', '$', 'jsonl-shards')),
           },
+          {
+            '@type': 'cr:RecordSet',
+            '@id': 'sft',
+            name: 'sft',
+            description: 'One chat per published entry, for supervised fine-tuning.',
+            key: { '@id': 'sft/id' },
+            field: SFT_FIELDS.map((f) => croissantField(f, 'sft', '$', 'sft-shards')),
+          },
+          ...(pairs.length
+            ? [
+                {
+                  '@type': 'cr:RecordSet',
+                  '@id': 'preference',
+                  name: 'preference',
+                  description: 'Two answers to one question, the one the community preferred first.',
+                  key: { '@id': 'preference/id' },
+                  field: PREFERENCE_FIELDS.map((f) => croissantField(f, 'preference', '$', 'preference-shards')),
+                },
+              ]
+            : []),
         ],
       },
       null,
@@ -302,6 +364,13 @@ ${lines.join('\n')}
   );
   return new Map([...files.entries()].sort((a, b) => cmp(a[0], b[0])));
 }
+
+/** Whether a card's data_files glob (`*` within one path segment) names a path. */
+function globMatch(glob: string, path: string): boolean {
+  const re = new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  return re.test(path);
+}
+const lineCount = (text: string) => (text ? text.split('\n').length - 1 : 0);
 
 const bibtex = (s: string) => s.replace(/[{}\\]/g, '');
 
@@ -348,6 +417,8 @@ const RECORD_FIELDS: FieldSpec[] = [
         sub: [{ name: 'url', description: 'The page that states the licence (the post, the site terms), or null.', type: 'sc:URL' }, text('how', 'How the licence was read, in words.')],
       },
       text('role', '"question", "answer" or "context".'),
+      { name: 'score', description: "The post's votes or likes as its page showed them when captured, or null.", type: 'sc:Float' },
+      { name: 'accepted', description: 'True when the thread marks the post as the accepted answer.', type: 'sc:Boolean' },
     ],
   },
   { name: 'attribution', description: 'The attribution statement.', sub: [text('text', 'Title, author, source and licence of every source.'), { name: 'modified', description: 'True when the text was edited from the posts.', type: 'sc:Boolean' }] },
@@ -420,7 +491,52 @@ const RECORD_FIELDS: FieldSpec[] = [
   { name: 'createdAt', description: 'When the entry was built (ISO 8601).', type: 'sc:DateTime' },
 ];
 
-function croissantField(f: FieldSpec, parent: string, path: string): Record<string, unknown> {
+const MESSAGE_FIELDS = (name: string, description: string): FieldSpec => ({
+  name,
+  description,
+  repeated: true,
+  sub: [text('role', '"user" or "assistant".'), text('content', 'The turn, as Markdown.')],
+});
+
+/** Every field `sftRow` writes. */
+const SFT_FIELDS: FieldSpec[] = [
+  text('id', 'The entry id.'),
+  MESSAGE_FIELDS('messages', 'The entry as a chat: user and assistant turns.'),
+  text('license', "The entry's licence, an SPDX identifier or expression."),
+  text('language', 'The language of the text, a BCP 47 tag.'),
+  text('attribution', 'Title, author, source and licence of every source post.'),
+];
+
+const ANSWER_ATTRIBUTION = (name: string, description: string): FieldSpec => ({
+  name,
+  description,
+  repeated: true,
+  sub: [
+    text('author', 'The author of a post the answer was written from.'),
+    { name: 'authorUrl', description: 'Their profile, or null.', type: 'sc:URL' },
+    { name: 'url', description: 'The post.', type: 'sc:URL' },
+    text('license', "The post's licence (SPDX), or null."),
+    { name: 'score', description: "The post's votes or likes when captured, or null.", type: 'sc:Float' },
+    { name: 'accepted', description: 'True when the thread marks the post as the accepted answer.', type: 'sc:Boolean' },
+  ],
+});
+
+/** Every field `preferencePairs` writes. */
+const PREFERENCE_FIELDS: FieldSpec[] = [
+  text('id', 'The pair: the entry id and the two answers\' ranks.'),
+  text('entryId', 'The entry the pair comes from.'),
+  MESSAGE_FIELDS('prompt', 'The question, as a user turn.'),
+  MESSAGE_FIELDS('chosen', 'The answer the community preferred, as an assistant turn.'),
+  MESSAGE_FIELDS('rejected', 'The other answer, as an assistant turn.'),
+  text('orderedBy', '"accepted" (the chosen answer is the accepted one) or "score" (it has the higher score).'),
+  ANSWER_ATTRIBUTION('chosenAttribution', 'The posts the chosen answer was written from.'),
+  ANSWER_ATTRIBUTION('rejectedAttribution', 'The posts the rejected answer was written from.'),
+  text('license', "The entry's licence, an SPDX identifier or expression."),
+  text('language', 'The language of the text, a BCP 47 tag.'),
+  { name: 'domain', description: 'The hobby and subject the entry is about.', sub: [text('hobby', 'The hobby, or null.'), text('subject', 'The subject within it, or null.')] },
+];
+
+function croissantField(f: FieldSpec, parent: string, path: string, fileSet: string): Record<string, unknown> {
   const id = `${parent}/${f.name}`;
   const here = `${path}.${f.name}${f.repeated ? '[*]' : ''}`;
   return {
@@ -430,8 +546,8 @@ function croissantField(f: FieldSpec, parent: string, path: string): Record<stri
     description: f.description,
     ...(f.type ? { dataType: f.type } : {}),
     ...(f.repeated ? { repeated: true } : {}),
-    source: { fileSet: { '@id': 'jsonl-shards' }, extract: { jsonPath: f.sub || !f.repeated ? `${path}.${f.name}` : here } },
-    ...(f.sub ? { subField: f.sub.map((s) => croissantField(s, id, here)) } : {}),
+    source: { fileSet: { '@id': fileSet }, extract: { jsonPath: f.sub || !f.repeated ? `${path}.${f.name}` : here } },
+    ...(f.sub ? { subField: f.sub.map((s) => croissantField(s, id, here, fileSet)) } : {}),
   };
 }
 

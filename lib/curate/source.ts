@@ -18,5 +18,8 @@ export function sourceFor(thread: Thread, post: Post, role: Source['role'], lice
     license: lic.license,
     licenseEvidence: lic.evidence,
     role,
+    // The community's own ranking signals travel with the source: releases order answers by them.
+    ...(post.score !== null && Number.isFinite(post.score) ? { score: post.score } : {}),
+    ...(post.accepted ? { accepted: true } : {}),
   };
 }

@@ -21,6 +21,10 @@ export const Source = z.object({
   license: SpdxId.nullable(),
   licenseEvidence: z.object({ url: z.string().nullable(), how: z.string() }).nullable(),
   role: SourceRole,
+  /** The post's votes or likes as the page showed them at capture; absent where the page shows none. */
+  score: z.number().finite().nullable().optional(),
+  /** The thread marks this post as the accepted answer (Q&A sites). */
+  accepted: z.boolean().optional(),
 });
 export type Source = z.infer<typeof Source>;
 

@@ -58,7 +58,8 @@ describe('publish', () => {
     // The second run finds the same entries (now published): a release is cumulative.
     cli('publish', '--out', join(root, 'b'), '--release', 'v1', '--date', '2026-11-25');
     const a = tree(join(root, 'a'));
-    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00001.jsonl']);
+    // Entries with no hobby or subject go to the folder no named hobby can take; one answer each: no preference pairs.
+    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'changes.json', 'croissant.json', 'data/_unsorted/_general/train-00000-of-00001.jsonl', 'manifest.json', 'sft/train-00000-of-00001.jsonl']);
     expect(tree(join(root, 'b'))).toEqual(a);
 
     const store = new SqliteHubStore(dbFile);
@@ -66,7 +67,7 @@ describe('publish', () => {
     expect(store.entryStatus(rejected.id)?.state).toBe('rejected');
     store.close();
 
-    const rows = readFileSync(join(root, 'a', 'data/train-00000-of-00001.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(join(root, 'a', 'data/_unsorted/_general/train-00000-of-00001.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((r) => r.id)).toEqual(accepted.map((e) => e.id).sort());
     expect(rows[0].messages).toEqual(accepted.find((e) => e.id === rows[0].id)!.messages);
     expect(rows[0].sources[0].author).toEqual({ name: 'techAPJ', url: expect.stringContaining('techAPJ') });
@@ -87,7 +88,8 @@ describe('publish', () => {
     expect(front).toContain('language:\n- en\n');
     expect(front).toContain('task_categories:\n- question-answering\n');
     expect(front).toContain('size_categories:\n- n<1K\n');
-    expect(front).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*.jsonl\n');
+    expect(front).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/*/*/train-*.jsonl\n  default: true\n- config_name: _unsorted\n');
+    expect(front).toContain('- config_name: sft\n  data_files:\n  - split: train\n    path: sft/train-*.jsonl\n');
     expect(front).toMatch(/pretty_name: .+\nsource_datasets:\n- original\n/);
 
     const cr = JSON.parse(readFileSync(join(root, 'a', 'croissant.json'), 'utf8'));
@@ -96,8 +98,10 @@ describe('publish', () => {
     expect(cr.datePublished).toBe('2026-11-25');
     expect(cr.license).toEqual(['https://spdx.org/licenses/CC-BY-SA-4.0.html']);
     expect(cr.distribution).toEqual([
-      expect.objectContaining({ '@type': 'cr:FileObject', contentUrl: 'data/train-00000-of-00001.jsonl', encodingFormat: 'application/jsonlines', sha256: a['data/train-00000-of-00001.jsonl'] }),
-      expect.objectContaining({ '@type': 'cr:FileSet', includes: 'data/train-*.jsonl' }),
+      expect.objectContaining({ '@type': 'cr:FileObject', contentUrl: 'data/_unsorted/_general/train-00000-of-00001.jsonl', encodingFormat: 'application/jsonlines', sha256: a['data/_unsorted/_general/train-00000-of-00001.jsonl'] }),
+      expect.objectContaining({ '@type': 'cr:FileObject', contentUrl: 'sft/train-00000-of-00001.jsonl', sha256: a['sft/train-00000-of-00001.jsonl'] }),
+      expect.objectContaining({ '@type': 'cr:FileSet', includes: 'data/*/*/train-*.jsonl' }),
+      expect.objectContaining({ '@type': 'cr:FileSet', includes: 'sft/train-*.jsonl' }),
     ]);
     expect(cr.recordSet[0].field.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['id', 'messages', 'sources', 'license']));
     for (const k of ['rai:dataCollection', 'rai:dataBiases', 'rai:personalSensitiveInformation', 'rai:dataUseCases', 'rai:dataLimitations']) expect(cr[k]).toEqual(expect.any(String));
@@ -124,7 +128,7 @@ describe('publish', () => {
   it('shards by size, stays independent of input order and of the clock', () => {
     const f1 = buildDataset(accepted, { release: 'x', shardSize: 2 });
     const f2 = buildDataset([...accepted].reverse(), { release: 'x', shardSize: 2 });
-    expect([...f1.keys()]).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00002.jsonl', 'data/train-00001-of-00002.jsonl']);
+    expect([...f1.keys()].filter((k) => k.startsWith('data/'))).toEqual(['data/_unsorted/_general/train-00000-of-00002.jsonl', 'data/_unsorted/_general/train-00001-of-00002.jsonl']);
     expect([...f2.entries()]).toEqual([...f1.entries()]);
     expect(JSON.parse(f1.get('croissant.json')!).datePublished).toBe('2026-11-22'); // the newest entry's day, not today
     // Hostile text is data: escaped in Markdown, a plain JSON string in the shards.
@@ -153,7 +157,8 @@ describe('release metadata against what Hugging Face and Croissant accept', () =
     expect(meta.license).toBe('cc-by-sa-4.0');
     expect(meta.language).toEqual(['en', 'pt']);
     expect(meta.pretty_name).toBe('x: y\nlicense: mit');
-    expect((meta.configs as unknown[]).length).toBe(1);
+    // default, the one (unnamed) hobby, sft: no value of an entry adds a config.
+    expect((meta.configs as { config_name: string }[]).map((c) => c.config_name)).toEqual(['default', '_unsorted', 'sft']);
 
     for (const [spdx, id] of [['GPL-3.0-or-later', 'gpl-3.0'], ['MIT', 'mit'], ['CC0-1.0', 'cc0-1.0'], ['CC-BY-4.0', 'cc-by-4.0']] as const) {
       const files = buildDataset([withLicence(accepted[0]!, spdx)], { release: 'v1' });
@@ -182,7 +187,7 @@ describe('release metadata against what Hugging Face and Croissant accept', () =
     for (const k of ['@context', '@type', 'dct:conformsTo', 'name', 'description', 'license', 'url', 'creator', 'datePublished', 'version', 'citeAs', 'distribution', 'recordSet']) expect(cr, k).toHaveProperty([k]);
     expect(cr.citeAs).toMatch(/^@misc\{/);
     const fileSet = cr.distribution.find((d: { '@type': string }) => d['@type'] === 'cr:FileSet');
-    expect(fileSet).toMatchObject({ '@id': expect.any(String), encodingFormat: 'application/jsonlines', includes: 'data/train-*.jsonl' });
+    expect(fileSet).toMatchObject({ '@id': expect.any(String), encodingFormat: 'application/jsonlines', includes: 'data/*/*/train-*.jsonl' });
     type Field = { '@type': string; name: string; description?: string; dataType?: string; repeated?: boolean; subField?: Field[]; source: { fileSet?: { '@id': string }; extract: { jsonPath: string } } };
     const fields: Field[] = cr.recordSet[0].field;
     const check = (f: Field) => {
@@ -205,7 +210,7 @@ describe('release metadata against what Hugging Face and Croissant accept', () =
         expect(f!.subField, where).toBeDefined();
         for (const [k, v] of Object.entries(value)) covers(v, f!.subField!.find((s) => s.name === k), `${where}.${k}`);
       } else if (value !== null) {
-        expect(f!.dataType, where).toEqual(typeof value === 'number' ? 'sc:Integer' : typeof value === 'boolean' ? 'sc:Boolean' : expect.stringMatching(/^sc:(Text|URL|DateTime)$/));
+        expect(f!.dataType, where).toEqual(typeof value === 'number' ? expect.stringMatching(Number.isInteger(value) ? /^sc:(Integer|Float)$/ : /^sc:Float$/) : typeof value === 'boolean' ? 'sc:Boolean' : expect.stringMatching(/^sc:(Text|URL|DateTime)$/));
       }
     };
     for (const row of rows) for (const [k, v] of Object.entries(row)) covers(v, fields.find((f) => f.name === k), k);
