@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { FieldFrame, type FieldProps } from './FieldFrame.tsx';
 import type { Thread } from '../lib/model/thread.ts';
 import { LOW_CONFIDENCE } from '../lib/extract/checks.ts';
 import type { Entry } from '../lib/model/entry.ts';
@@ -66,17 +67,7 @@ function inField(t: EventTarget | null): boolean {
 }
 
 /** Stands in for the full field (personal data, preview) for the moment its code is loading. */
-function PlainField({ label, value, onInput, testId, rows = 6, children }: { label: string; value: string; onInput: (t: string) => void; testId: string; rows?: number; children?: preact.ComponentChildren; keepHandles?: string[]; stripped?: unknown }) {
-  return (
-    <div class="field" data-testid={`${testId}-field`}>
-      <div class="field__head">
-        <label for={testId}>{label}</label>
-        {children}
-      </div>
-      <textarea id={testId} data-testid={testId} rows={rows} value={value} onInput={(e) => onInput(e.currentTarget.value)} />
-    </div>
-  );
-}
+const PlainField = (props: FieldProps & { keepHandles?: string[] }) => <FieldFrame {...props} />;
 
 /** Fragment links scroll but do not always move focus: the skip links move it, so typing continues there. */
 const skipTo = (id: string) => (e: MouseEvent) => {

@@ -1,18 +1,10 @@
 import { useMemo } from 'preact/hooks';
 import { BLOCKING, findingsIn, piiLabel, redactAll, redactFinding } from '../lib/curate/privacy.ts';
 import { PreviewMarkdown } from './PreviewMarkdown.tsx';
+import { FieldFrame, type FieldProps } from './FieldFrame.tsx';
 
-interface Props {
-  label: string;
-  value: string;
-  onInput: (text: string) => void;
+interface Props extends FieldProps {
   keepHandles: string[];
-  testId: string;
-  rows?: number;
-  /** Shown when the posts behind this passage had quotes or a signature. */
-  stripped?: { restored: boolean; onToggle: () => void } | null;
-  /** Up/down ranking controls for answers. */
-  children?: preact.ComponentChildren;
 }
 
 const context = (text: string, start: number, end: number) => {
@@ -22,23 +14,11 @@ const context = (text: string, start: number, end: number) => {
 };
 
 /** One passage: Markdown textarea, its personal-data findings with redaction, and a sanitized live preview. */
-export function EditorField({ label, value, onInput, keepHandles, testId, rows = 6, stripped, children }: Props) {
+export function EditorField({ keepHandles, children, ...field }: Props) {
+  const { value, onInput, testId } = field;
   const findings = useMemo(() => findingsIn(value, keepHandles), [value, keepHandles.join('\n')]);
-  return (
-    <div class="field" data-testid={`${testId}-field`}>
-      <div class="field__head">
-        <label for={testId}>{label}</label>
-        {children}
-      </div>
-      <textarea id={testId} data-testid={testId} rows={rows} value={value} onInput={(e) => onInput(e.currentTarget.value)} />
-      {stripped && (
-        <p class="hint">
-          {stripped.restored ? 'Quoted text and signature are included.' : 'Quoted text and signature were left out.'}{' '}
-          <button type="button" class="link" data-testid="toggle-quotes" onClick={stripped.onToggle}>
-            {stripped.restored ? 'Strip them again' : 'Restore them'}
-          </button>
-        </p>
-      )}
+  const checks = (
+    <>
       {findings.length > 0 && (
         <div class="pii" data-testid="pii-findings">
           <p>
@@ -66,6 +46,11 @@ export function EditorField({ label, value, onInput, keepHandles, testId, rows =
         </div>
       )}
       <PreviewMarkdown markdown={value} findings={findings} testId={`${testId}-preview`} />
-    </div>
+    </>
+  );
+  return (
+    <FieldFrame {...field} after={checks}>
+      {children}
+    </FieldFrame>
   );
 }
