@@ -23,5 +23,6 @@ export function threadJson(t: Thread) {
     ...(t.reader ? { reader: t.reader } : {}),
     ...(t.confidence ? { confidence: t.confidence } : {}),
     ...(t.truncated ? { truncated: true } : {}),
+    ...(t.breadcrumbs?.length ? { breadcrumbs: t.breadcrumbs } : {}),
   };
 }

@@ -22,6 +22,7 @@ import {
   type EditorState,
 } from '../lib/curate/editor.ts';
 import { hasStripped } from '../lib/curate/quotes.ts';
+import { domainSuggestions } from '../lib/curate/domain.ts';
 import { KEY_HELP, keyAction, keyTarget, moveCursor, wrongTabMessage } from '../lib/curate/keys.ts';
 import { PostCard } from './PostCard.tsx';
 import { useVirtualPosts } from './useVirtualPosts.ts';
@@ -123,6 +124,8 @@ export function CuratePanel(props: Props) {
   const EditorField = heavy?.EditorField ?? PlainField;
   const keep = useMemo(() => (heavy ? heavy.keepHandlesFor(sources) : []), [heavy, sources.map((s) => s.postId).join(',')]);
   const suggested = useMemo(() => suggestedAnswerIds(thread, state.questionId), [thread, state.questionId]);
+  const suggestions = useMemo(() => domainSuggestions(thread), [thread]);
+  const trail = thread.breadcrumbs ?? [];
   const used = new Set(usedPostIds);
 
   const labelled =
@@ -431,14 +434,29 @@ export function CuratePanel(props: Props) {
 
         <fieldset class="meta">
           <legend>About the entry</legend>
+          {trail.length > 0 && (
+            <p class="hint" data-testid="page-trail">
+              Where the page sits: {trail.map((c) => c.name).join(' › ')}
+            </p>
+          )}
           <label>
             Game or subject{state.kind === 'strategy' ? '' : ' (optional)'}
-            <input data-testid="strategy-topic" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value })} />
+            <input data-testid="strategy-topic" list="subject-suggestions" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value })} />
           </label>
+          <datalist id="subject-suggestions" data-testid="subject-suggestions">
+            {suggestions.subjects.map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
           <label>
             Hobby
-            <input data-testid="hobby" value={state.hobby} placeholder="e.g. board games" onInput={(e) => set({ hobby: e.currentTarget.value })} />
+            <input data-testid="hobby" list="hobby-suggestions" value={state.hobby} placeholder="e.g. board games" onInput={(e) => set({ hobby: e.currentTarget.value })} />
           </label>
+          <datalist id="hobby-suggestions">
+            {suggestions.hobbies.map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
           <label>
             External ids
             <input data-testid="external-ids" value={state.externalIds} placeholder="bgg=342942" onInput={(e) => set({ externalIds: e.currentTarget.value })} />

@@ -44,3 +44,26 @@ export function formatExternalIds(ids: Record<string, string>): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
+
+const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/**
+ * Names the page offers for the entry's subject and hobby, from the forum's trail above the thread:
+ * subjects most specific first (the board the thread is in), hobbies broadest first. The thread's own
+ * title is not a place, and the trail's first crumb is the site's home when it links to the site's root
+ * or opens a trail of three or more. Suggestions only: the contributor chooses.
+ */
+export function domainSuggestions(thread: Pick<Thread, 'title' | 'breadcrumbs'>): { subjects: string[]; hobbies: string[] } {
+  const title = norm(thread.title);
+  let trail = (thread.breadcrumbs ?? []).filter((c) => norm(c.name) && norm(c.name) !== title);
+  const root = (url: string | null) => {
+    try {
+      return !!url && /^\/?(index\.(php|html?))?$/.test(new URL(url).pathname);
+    } catch {
+      return false;
+    }
+  };
+  if (trail.length >= 3 || (trail.length >= 2 && root(trail[0]!.url))) trail = trail.slice(1);
+  const names = [...new Set(trail.map((c) => c.name))];
+  return { subjects: [...names].reverse(), hobbies: names };
+}

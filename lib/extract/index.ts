@@ -1,3 +1,4 @@
+import { readBreadcrumbs } from './breadcrumbs.ts';
 import { Thread, type ThreadInput } from '../model/thread.ts';
 import { ExtractError, type Adapter, type ParseHtml, type Source } from './types.ts';
 import { discourseHtml, discourseJson } from './discourse.ts';
@@ -110,6 +111,10 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   if (src.kind !== 'json' && wasCutOff(src.doc)) raw = { ...raw, truncated: true };
   // Times read from page text are local to the page unless its footer names the zone.
   if (src.kind === 'html') raw = honourStatedZone(raw, src.doc);
+  if (src.kind === 'html' && !raw.breadcrumbs) {
+    const trail = readBreadcrumbs(src.doc, src.url);
+    if (trail.length) raw = { ...raw, breadcrumbs: trail };
+  }
   const hints = raw.licenseHints ?? (src.kind === 'html' ? detectPageLicense(src.doc, src.url) : []);
   const parsed = Thread.safeParse({ ...raw, capturedAt: opts.capturedAt ?? raw.capturedAt, ...(hints.length ? { licenseHints: hints } : {}) });
   if (!parsed.success) {

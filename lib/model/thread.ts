@@ -103,6 +103,11 @@ export const Thread = z.object({
    * so a reader knows the thread is incomplete and by how much.
    */
   omitted: z.object({ count: z.number().int().nonnegative(), reason: z.string() }).optional(),
+  /**
+   * The forum's navigation trail above the thread, outermost first (Board index › Strategy games › Chess):
+   * where the thread sits in its community, offered as the entry's hobby and subject.
+   */
+  breadcrumbs: z.array(z.object({ name: z.string().min(1).max(200), url: z.string().nullable() })).max(12).optional(),
   optOut: OptOutCheck.optional(),
   /** The forum's terms page as read at capture (Discourse `/tos`), which decides its posts' licence. */
   terms: z.object({ url: z.string(), text: z.string().max(200_000) }).optional(),
