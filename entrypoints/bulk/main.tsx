@@ -86,7 +86,7 @@ function App() {
 
   const count = async (req: NewJob) => {
     setError('');
-    const origins = jobOrigins(req.source);
+    const origins = jobOrigins(req.source, req.attestation.termsUrl);
     if (req.notify) await browser.permissions.request({ permissions: ['notifications'] }).catch(() => false);
     if (origins.length && !(await askHosts(origins))) {
       setError(`Gleaner needs to read ${origins.map((o) => o.replace('/*', '')).join(', ')} to fetch the threads of this job (one page at a time, at the pace you set). It asks for this site only; without it nothing is fetched.`);
