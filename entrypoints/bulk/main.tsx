@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import '../../components/style.css';
 import { BulkForm } from '../../components/BulkForm.tsx';
 import { BulkProgress } from '../../components/BulkProgress.tsx';
+import { AttestationSummary } from '../../components/AttestationSummary.tsx';
 import { useLive } from '../../components/useLive.ts';
 import { db } from '../../lib/ext/db.ts';
 import { send } from '../../lib/ext/messages.ts';
@@ -134,6 +135,7 @@ function App() {
             onRetry={(itemId) => void send({ type: 'bulk-retry', jobId: job.id, itemId })}
           />
           {error && <p class="warn">{error}</p>}
+          <AttestationSummary attestation={job.attestation} />
           <JobThreads jobId={job.id} finished={job.state === 'done' || job.state === 'cancelled'} />
           <button name="new-job" onClick={() => setShowForm(true)}>
             New bulk capture

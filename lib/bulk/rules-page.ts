@@ -85,6 +85,7 @@ export function licenceExcerpt(text: string, license: string): string | null {
  */
 export async function readRulesPage(url: string, license: string, deps: RulesDeps): Promise<{ ok: true; page: RulesPage } | { ok: false; error: string }> {
   const where = url.slice(0, 200);
+  if (!/^https?:\/\//i.test(url.trim())) return { ok: false, error: `"${where}" is not a web address: link to the community's terms page (https://…).` };
   let res: Response;
   try {
     res = await deps.fetch(url, { credentials: 'omit', redirect: 'follow' });

@@ -44,6 +44,7 @@ describe('the rules page behind an attestation', () => {
     expect(gone).toEqual({ ok: false, error: expect.stringContaining('answered 404') });
     const pdf = await readRulesPage(URL_, 'CC-BY-SA-4.0', serve('%PDF', { headers: { 'content-type': 'application/pdf' } }));
     expect(pdf).toEqual({ ok: false, error: expect.stringContaining('is not a web page (application/pdf)') });
+    expect(await readRulesPage('data:text/html,licence', 'CC-BY-4.0', serve(''))).toEqual({ ok: false, error: expect.stringContaining('is not a web address') });
     const down = await readRulesPage(URL_, 'CC-BY-SA-4.0', { ...serve(''), fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
     expect(down).toEqual({ ok: false, error: expect.stringContaining('Could not read the community\'s rules page at https://forum.example/rules (Failed to fetch)') });
   });
