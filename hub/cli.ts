@@ -4,21 +4,21 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
+import { vouchCommand } from './vouch-cli.ts';
 import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
 import type { Entry } from '../lib/model/entry.ts';
-import { vouchCommand } from './vouch-cli.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
   npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
-  npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
-  npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- vouch NAME --community HOST[/PATH] [--note TEXT] [--db …]   (NAME's attestations then count for that community's posts)
   npm run hub -- unvouch NAME --community HOST[/PATH] [--db …]
   npm run hub -- vouches [--db …]                              (every active vouch)
+  npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
+  npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
 --allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
