@@ -112,8 +112,10 @@ describe.each(backends)('evidence behind consent, over %s', (_backend, open) => 
       const altered = { ...a, rulesPage: { ...a.rulesPage!, text: a.rulesPage!.text.replace('Be kind.', 'Anything goes.') } };
       const errors = await refused(carol, await entryOn('moderator_attestation', { attestation: altered }));
       expect(errors).toEqual([{ pointer: '/entries/0/consent/attestation/rulesPage/sha256', detail: expect.stringMatching(/hash of the rules page \(https:\/\/meta\.discourse\.org\/tos\) does not match the text/) }]);
+      // As an older extension would send it (the curate view itself refuses to build it).
       const { rulesPage: _, ...bare } = a;
-      const missing = await refused(carol, await entryOn('moderator_attestation', { attestation: bare }));
+      const full = await entryOn('moderator_attestation', { attestation: a });
+      const missing = await refused(carol, { ...full, consent: { ...full.consent, attestation: bare } });
       expect(missing).toEqual([{ pointer: '/entries/0/consent/attestation/rulesPage', detail: expect.stringMatching(/does not carry the community's rules page as read: create the bulk job again/) }]);
     });
 
