@@ -1,7 +1,7 @@
 import type { Attestation } from '../lib/model/attestation.ts';
 
 /** What the job's attestation rests on: the rules page as read, so the moderator sees what was recorded. */
-export function AttestationSummary({ attestation }: { attestation: Attestation }) {
+export function AttestationSummary({ attestation, vouch }: { attestation: Attestation; vouch?: string | null }) {
   const page = attestation.rulesPage;
   return (
     <section aria-label="Attestation" data-testid="attestation-summary">
@@ -16,6 +16,11 @@ export function AttestationSummary({ attestation }: { attestation: Attestation }
         </p>
       ) : (
         <p class="warn">This job was created before Gleaner read the community's rules page: the hub accepts no entry resting on it. Create the job again.</p>
+      )}
+      {vouch && (
+        <p class="muted" data-testid="vouch-status">
+          {vouch}
+        </p>
       )}
     </section>
   );

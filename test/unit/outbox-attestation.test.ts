@@ -34,3 +34,21 @@ describe('an attestation the hub refuses, seen from the extension', () => {
     expect((await db.outbox.get(e.id))!.state).toBe('received');
   });
 });
+
+describe('the bulk page asks the hub whether it vouched for the moderator', () => {
+  it('says vouched, not vouched (naming the host and what to do), or unknown with why', async () => {
+    const { vouchStatus, vouchSentence } = await import('../../lib/hub/vouches.ts');
+    const cfg = { url: hub.url, token: hub.store.addContributor('erin').token };
+    const forum = 'https://forum.example/board/1';
+    expect(await vouchStatus(cfg, forum)).toEqual({ kind: 'not-vouched', host: 'forum.example', others: [] });
+    await (await vouchesOf(hub.store)).vouch('erin', 'other.example', 'hub operator', null);
+    const other = await vouchStatus(cfg, forum);
+    expect(vouchSentence(other)).toBe(
+      'The hub has not vouched for you as a moderator of forum.example (only of other.example), so it will refuse entries resting on this attestation. Ask a moderator of the hub to vouch for you for forum.example; until then, choose another basis for these threads.',
+    );
+    await (await vouchesOf(hub.store)).vouch('erin', 'forum.example/board', 'hub operator', null);
+    expect(await vouchStatus(cfg, forum)).toEqual({ kind: 'vouched', community: 'forum.example/board' });
+    expect(await vouchStatus(null, forum)).toEqual({ kind: 'unknown', reason: 'no hub is set up in the options' });
+    expect(await vouchStatus({ ...cfg, token: 'wrong' }, forum)).toEqual({ kind: 'unknown', reason: 'the hub answered HTTP 401' });
+  });
+});
