@@ -1,9 +1,12 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { licenceExcerpt, readRulesPage, readableText } from '../../lib/bulk/rules-page.ts';
 import { sha256Hex } from '../../lib/curate/hash.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { Attestation, RULES_TEXT_CHARS } from '../../lib/model/attestation.ts';
 import { RULES_PAGE } from '../support/bulk-forum.ts';
+import { createJob } from '../../lib/bulk/create.ts';
+import { openDb } from '../../lib/store/db.ts';
 
 /** No real rules page is in the corpus: these are built in the usual shape (see test/support/bulk-forum.ts). */
 const URL_ = 'https://forum.example/rules';
@@ -62,5 +65,20 @@ describe('the rules page behind an attestation', () => {
   it('reads a deeply nested page without overflowing', () => {
     const deep = `<body>${'<div>'.repeat(20000)}licence${'</div>'.repeat(20000)}</body>`;
     expect(readableText(linkedomKit.parseHtml(deep))).toBe('licence');
+  });
+});
+
+describe('a bulk job keeps the rules page with its attestation', () => {
+  it('stores it as read and refuses a malformed one in words', async () => {
+    const r = await readRulesPage(URL_, 'CC-BY-SA-4.0', serve(RULES_PAGE));
+    if (!r.ok) throw new Error(r.error);
+    const db = openDb('rules-page-job');
+    await db.open();
+    const attestation = { community: 'Forum', license: 'CC-BY-SA-4.0', termsUrl: URL_, role: 'moderator', rulesPage: r.page };
+    const made = await createJob(db, { source: { kind: 'urls', text: 'https://forum.example/t/1' }, attestation });
+    if (!made.ok) throw new Error(made.error);
+    expect((await db.jobs.get(made.jobId))!.attestation.rulesPage).toEqual(r.page);
+    const bad = await createJob(db, { source: { kind: 'urls', text: 'https://forum.example/t/1' }, attestation: { ...attestation, rulesPage: { ...r.page, sha256: 'nope' } } });
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining('a SHA-256 hash (64 lowercase hex characters)') });
   });
 });
