@@ -273,7 +273,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   });
 
   mountModeration(app);
-  mountVouches(app, store);
+  mountVouches(app, store, fourEyes);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {

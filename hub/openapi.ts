@@ -188,7 +188,7 @@ export function openApiDocument(version: string) {
             '200': json('Already vouched for; unchanged', 'Vouch'),
             '201': json('Vouched for', 'Vouch'),
             ...unauthorized,
-            '403': problem('Not a moderator of this hub'),
+            '403': problem('Not a moderator of this hub, or the four-eyes rule: vouching for yourself'),
             '404': problem('No account of that name'),
             ...tooLarge,
             '422': problem('Malformed body, or the community is not a web host'),

@@ -11,7 +11,7 @@ import { vouchesOf } from './vouch-store.ts';
  * made from that community's posts (lib/license/attestation-checks.ts). Being a hub moderator says
  * nothing about moderating a forum, so a hub moderator's own attestations need a vouch too.
  */
-export function mountVouches(app: Hono<{ Variables: { contributor: Contributor } }>, store: HubStore): void {
+export function mountVouches(app: Hono<{ Variables: { contributor: Contributor } }>, store: HubStore, fourEyes = true): void {
   const onlyModerators = (c: Context) => problem(c, 403, 'Forbidden', 'Only moderators of this hub vouch for community moderators.');
   const community = (c: Context, raw: string) => {
     const n = normaliseCommunity(raw);
@@ -32,6 +32,10 @@ export function mountVouches(app: Hono<{ Variables: { contributor: Contributor }
     if (!body.success) return problem(c, 422, 'Invalid vouch', 'Send {"contributor": "NAME", "community": "forum.example", "note": "…"} with the account\'s name on this hub and the community\'s host.');
     const where = community(c, body.data.community);
     if (where instanceof Response) return where;
+    // The four-eyes rule again: your own word that you moderate a forum is what a vouch is there to check.
+    if (fourEyes && body.data.contributor === me.name) {
+      return problem(c, 403, 'Four-eyes rule', 'Another moderator of this hub must vouch for you. (A hub run by one person vouches on its command line: npm run hub -- vouch NAME --community HOST.)');
+    }
     const r = await (await vouchesOf(store)).vouch(body.data.contributor, where, me.name, body.data.note ?? null);
     if (r === 'no-account') return problem(c, 404, 'Not found', `No account is called "${body.data.contributor.slice(0, 200)}" on this hub. Create or pair it first.`);
     return c.json(r.vouch, r.created ? 201 : 200);

@@ -65,6 +65,9 @@ describe.each(backends)('evidence behind consent, over %s', (_backend, open) => 
   describe('vouching', () => {
     it('lets hub moderators alone vouch, once per community, and lists vouches by who may see them', async () => {
       expect((await vouch(alice, { contributor: 'alice', community: 'meta.discourse.org' })).status).toBe(403);
+      const self = await vouch(mo, { contributor: 'mo', community: 'meta.discourse.org' });
+      expect(self.status).toBe(403);
+      expect(((await self.json()) as { detail: string }).detail).toMatch(/^Another moderator of this hub must vouch for you/);
       const first = await vouch(mo, { contributor: 'carol', community: 'https://Meta.Discourse.org/', note: 'listed on /about as a moderator' });
       expect(first.status).toBe(201);
       expect(await first.json()).toMatchObject({ contributor: 'carol', community: 'meta.discourse.org', vouchedBy: 'mo', note: 'listed on /about as a moderator' });
