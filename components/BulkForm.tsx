@@ -49,7 +49,11 @@ export function BulkForm({ busy, error, onCount }: { busy: boolean; error: strin
         field(kind === 'sitemap' ? 'Sitemap address' : 'Board or category address', url, setUrl, 'url', 'url')
       )}
       <h2>Your attestation</h2>
-      <p class="muted">Recorded once for this job and carried by every thread it captures. Each entry made from them is still reviewed one by one.</p>
+      <p class="muted">
+        Recorded once for this job and carried by every thread it captures. Each entry made from them is still reviewed one by one. Gleaner reads the terms page
+        when you count the threads and keeps its text, a hash of it and the passage about licensing with the attestation, so anyone can check what it said. The
+        hub accepts entries resting on your attestation once one of its moderators has vouched for you as a moderator of this forum.
+      </p>
       {field('Community', community, setCommunity, 'community')}
       {field("Licence the community's terms grant (e.g. CC-BY-SA-4.0)", license, setLicense, 'license')}
       {field("Link to the community's terms", termsUrl, setTermsUrl, 'termsUrl', 'url')}

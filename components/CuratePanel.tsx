@@ -7,6 +7,8 @@ import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/lic
 import { consentStatement } from '../lib/license/statements.ts';
 import { attributionText } from '../lib/curate/attribution.ts';
 import { AuthorPermissions } from './AuthorPermissions.tsx';
+import type { Attestation } from '../lib/model/attestation.ts';
+import { attestationVouchNote } from '../lib/curate/attestation-notes.ts';
 import {
   NO_BASIS_REASON,
   missingForSubmit,
@@ -32,6 +34,8 @@ import { SummaryBar } from './SummaryBar.tsx';
 
 interface Props {
   thread: Thread;
+  /** The bulk job's attestation covering the thread (null: none); undefined while not looked up. */
+  attestation?: Attestation | null;
   state: EditorState;
   onChange: (s: EditorState) => void;
   onSubmit: () => void;
@@ -147,7 +151,7 @@ export function CuratePanel(props: Props) {
       )
     : null;
   const lang = heavy && labelled.length ? heavy.entryLanguage(labelled.map((l) => l.text).join('\n\n'), { manual: state.language, pageLang: thread.language }) : null;
-  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen, thread });
+  const missing = missingForSubmit(state, { busy, loading: !heavy, piiBlocking: pii.block.length, piiUndecided: warnOpen, thread, attestation: props.attestation });
   const allowed = missing.length === 0 && chosen;
 
   // Big threads: a virtual list draws only the posts on screen (and the cursor's), with gaps of the right
@@ -573,6 +577,11 @@ export function CuratePanel(props: Props) {
           {!state.basis && (
             <p class="warn" data-testid="basis-missing">
               {NO_BASIS_REASON}
+            </p>
+          )}
+          {state.basis === 'moderator_attestation' && (
+            <p class="muted" data-testid="attestation-note">
+              {attestationVouchNote(thread, props.attestation)}
             </p>
           )}
           {state.basis === 'author_opt_in' && (

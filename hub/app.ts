@@ -16,6 +16,9 @@ import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
+// Evidence behind consent: vouched community moderators, re-hashed rules pages and permission posts.
+import { mountVouches, vouchedCommunities } from './vouch.ts';
+import { evidenceProblems } from './evidence.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -263,13 +266,14 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const errors: LimitIssue[] = [];
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
     if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
-    errors.push(...truthIssues(entry, c.get('contributor')));
+    errors.push(...(await truthIssues(entry, () => vouchedCommunities(store, c.get('contributor')))));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
     return answer(c, s.id);
   });
 
   mountModeration(app);
+  mountVouches(app, store, fourEyes);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {
@@ -286,11 +290,13 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
 
 /**
  * What an entry claims, checked with the curate view's own rules (licence recomputed from the sources,
- * SPDX, language, times, addresses, passages' sources, attestation). An attestation is accepted only from
- * a hub moderator: communities' own moderators are not yet registered one by one.
+ * SPDX, language, times, addresses, passages' sources, attestation) and its evidence re-hashed. An
+ * attestation is accepted only from an account vouched for as a moderator of the sources' community
+ * (hub/vouch.ts); the vouches are read only for an entry that rests on one.
  */
-function truthIssues(entry: Entry, who: Contributor): LimitIssue[] {
-  return entryProblems(entry, { now: new Date(), mayAttest: () => who.role === 'moderator' })
+async function truthIssues(entry: Entry, vouched: () => Promise<string[]>): Promise<LimitIssue[]> {
+  const communities = entry.consent.basis === 'moderator_attestation' ? await vouched() : [];
+  return [...entryProblems(entry, { now: new Date(), vouchedCommunities: communities }), ...(await evidenceProblems(entry))]
     .slice(0, MAX_ISSUES_PER_ENTRY)
     .map((p) => ({ pointer: `/${p.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, detail: p.message.slice(0, 500) }));
 }
@@ -321,6 +327,8 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
   const report = (i: number, issues: LimitIssue[]) => {
     for (const x of issues) if (errors.length < MAX_ERRORS_PER_RESPONSE) errors.push({ pointer: `/entries/${i}${x.pointer}`, detail: x.detail });
   };
+  let vouchedOnce: Promise<string[]> | null = null;
+  const vouched = () => (vouchedOnce ??= vouchedCommunities(store, c.get('contributor')));
   const checked: BatchItem[] = await Promise.all(
     list.map(async (e: unknown, i: number): Promise<BatchItem> => {
       const rawId = (e as { id?: unknown } | null)?.id;
@@ -340,7 +348,7 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
         report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
       }
-      const untrue = truthIssues(parsed.data, c.get('contributor'));
+      const untrue = await truthIssues(parsed.data, vouched);
       if (untrue.length) {
         report(i, untrue);
         return { invalid: describeLimitIssues(untrue), entryId };

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
+import { vouchCommand } from './vouch-cli.ts';
 import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
 import { Changes, Manifest, previousFrom } from './release-layout.ts';
@@ -14,6 +15,9 @@ const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
   npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
+  npm run hub -- vouch NAME --community HOST[/PATH] [--note TEXT] [--db …]   (NAME's attestations then count for that community's posts)
+  npm run hub -- unvouch NAME --community HOST[/PATH] [--db …]
+  npm run hub -- vouches [--db …]                              (every active vouch)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
   npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--previous DIR] [--db …]
@@ -43,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       'write-rate': { type: 'string' },
       'extension-origin': { type: 'string', multiple: true },
       'allow-self-review': { type: 'boolean', default: false },
+      community: { type: 'string' },
+      note: { type: 'string' },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -106,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     });
   }
+  if (cmd === 'vouch' || cmd === 'unvouch' || cmd === 'vouches') return withStore((store) => vouchCommand(cmd, positionals[0], values, store, where));
   if (cmd === 'publish') {
     if (!values.out) {
       process.stderr.write(`hub: publish needs --out DIR\n${USAGE}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
+import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -54,6 +55,10 @@ export function openApiDocument(version: string) {
         PairRequest: schema(HubPairRequest),
         PairResponse: schema(HubPairResponse),
         Problem: schema(Problem),
+        Vouch: schema(HubVouch),
+        VouchList: schema(HubVouchList),
+        VouchRequest: schema(HubVouchRequest),
+        UnvouchRequest: schema(HubUnvouchRequest),
       },
     },
     security: [{ bearer: [] }],
@@ -166,6 +171,45 @@ export function openApiDocument(version: string) {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
           ],
           responses: { '200': json('A page of the queue', 'QueuePage'), '400': problem('Unknown state, or a malformed cursor or limit'), ...unauthorized, '403': problem('Not a moderator') },
+        },
+      },
+      // Vouching (hub/vouch.ts): community moderators registered by hub moderators.
+      '/v1/vouches': {
+        get: {
+          operationId: 'listVouches',
+          summary: 'Community moderators vouched for: every one for hub moderators, your own otherwise',
+          responses: { '200': json('Active vouches', 'VouchList'), ...unauthorized },
+        },
+        post: {
+          operationId: 'vouch',
+          summary: 'Hub moderators: register an account as a moderator of a community (host, or host and path prefix), so its attestations count for that community',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('VouchRequest') } } },
+          responses: {
+            '200': json('Already vouched for; unchanged', 'Vouch'),
+            '201': json('Vouched for', 'Vouch'),
+            ...unauthorized,
+            '403': problem('Not a moderator of this hub, or the four-eyes rule: vouching for yourself'),
+            '404': problem('No account of that name'),
+            ...tooLarge,
+            '422': problem('Malformed body, or the community is not a web host'),
+            ...writeLimits,
+          },
+        },
+      },
+      '/v1/vouches/revoke': {
+        post: {
+          operationId: 'unvouch',
+          summary: 'Hub moderators: end a vouch; the account can no longer attest for that community',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UnvouchRequest') } } },
+          responses: {
+            '200': { description: 'Ended', content: { 'application/json': { schema: { type: 'object', properties: { revoked: { type: 'integer' } }, required: ['revoked'] } } } },
+            ...unauthorized,
+            '403': problem('Not a moderator of this hub'),
+            '404': problem('No such active vouch'),
+            ...tooLarge,
+            '422': problem('Malformed body, or the community is not a web host'),
+            ...writeLimits,
+          },
         },
       },
       '/v1/pair': {

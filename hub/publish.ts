@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
 import type { Entry } from '../lib/model/entry.ts';
 import { bcp47, cardLanguage, hfLicenceId } from './hf-card.ts';
+import { basisSection } from './card-bases.ts';
 import { mdInline, mdUrl } from '../lib/curate/markdown-safe.ts';
 import { cardConfigs, changesSince, groupEntries, manifestOf, preferencePairs, sftRow, SUBJECT_CONFIG_MIN, type Manifest } from './release-layout.ts';
 
@@ -30,6 +31,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const pad5 = (n: number) => String(n).padStart(5, '0');
 
 /** One dataset row: provenance kept, the contributor's identity left out (only the consent terms). */
+/** The rules page as published: where, its hash and the licensing passage; the page's whole text stays on the hub. */
+function rulesPageRecord(e: Entry) {
+  const p = e.consent.attestation?.rulesPage;
+  return p ? { url: p.url, sha256: p.sha256, excerpt: p.excerpt, readAt: p.readAt } : null;
+}
+
 export function datasetRecord(e: Entry) {
   return {
     id: e.id,
@@ -57,7 +64,7 @@ export function datasetRecord(e: Entry) {
       statementVersion: e.consent.statementVersion,
       at: e.consent.at,
       attestation: e.consent.attestation
-        ? { community: e.consent.attestation.community, license: e.consent.attestation.license, termsUrl: e.consent.attestation.termsUrl, role: e.consent.attestation.role, attestedAt: e.consent.attestation.attestedAt }
+        ? { community: e.consent.attestation.community, license: e.consent.attestation.license, termsUrl: e.consent.attestation.termsUrl, role: e.consent.attestation.role, attestedAt: e.consent.attestation.attestedAt, rulesPage: rulesPageRecord(e) }
         : null,
       // The evidence behind the basis, field by field, so no private field of a later schema leaks through.
       permissions: (e.consent.permissions ?? []).map((p) => ({
@@ -193,16 +200,7 @@ HTML quoted from the source posts: show them with a renderer that escapes or san
 ## Licences
 ${table(licences)}
 ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` lists them.\n'}
-## Consent bases
-Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, and
-when. \`open_license\`: every source post carries an open licence that allows the entry's licence (each
-source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post (on their word: \`consent.identityProofs\` is empty until
-proven forum identities exist). \`author_opt_in\`: every author of a source post gave permission, each in a
-post of their own recorded in \`consent.permissions\` (its address, captured words and SHA-256). \`moderator_attestation\`: a moderator of
-the community attested that its terms license members' posts (the record's \`consent.attestation\`).
-
-${table(counts(entries.map((e) => e.consent.basis)))}
-
+${basisSection(entries, table)}
 ## Kinds
 ${table(kinds)}
 
@@ -440,6 +438,16 @@ const RECORD_FIELDS: FieldSpec[] = [
           { name: 'termsUrl', description: "The community's terms page.", type: 'sc:URL' },
           text('role', "The attester's role in the community."),
           { name: 'attestedAt', description: 'When the attestation was made (ISO 8601).', type: 'sc:DateTime' },
+          {
+            name: 'rulesPage',
+            description: "The community's rules page as read when the attestation was made, or null (older entries).",
+            sub: [
+              { name: 'url', description: 'The page read.', type: 'sc:URL' },
+              text('sha256', "SHA-256 of the page's readable text as read (recomputed by the hub)."),
+              text('excerpt', 'The passage about licensing.'),
+              { name: 'readAt', description: 'When it was read (ISO 8601).', type: 'sc:DateTime' },
+            ],
+          },
         ],
       },
       {

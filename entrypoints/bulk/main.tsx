@@ -4,6 +4,9 @@ import { browser } from 'wxt/browser';
 import '../../components/style.css';
 import { BulkForm } from '../../components/BulkForm.tsx';
 import { BulkProgress } from '../../components/BulkProgress.tsx';
+import { AttestationSummary } from '../../components/AttestationSummary.tsx';
+import { vouchSentence, vouchStatus } from '../../lib/hub/vouches.ts';
+import { getSettings, hubConfig } from '../../lib/ext/settings.ts';
 import { useLive } from '../../components/useLive.ts';
 import { db } from '../../lib/ext/db.ts';
 import { send } from '../../lib/ext/messages.ts';
@@ -75,6 +78,20 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [showForm, setShowForm] = useState(false);
+  // Asked once per job shown: whether the hub will take entries resting on this job's attestation.
+  const [vouch, setVouch] = useState<string | null>(null);
+  const forumUrl = job ? (job.source.kind === 'urls' ? job.source.text.split(/\s+/).find((u) => /^https?:\/\//.test(u)) ?? '' : job.source.url) : '';
+  useEffect(() => {
+    setVouch(null);
+    if (!forumUrl) return;
+    let live = true;
+    void getSettings()
+      .then((s) => vouchStatus(hubConfig(s), forumUrl))
+      .then((st) => live && setVouch(vouchSentence(st)));
+    return () => {
+      live = false;
+    };
+  }, [job?.id, forumUrl]);
 
   const active = job && (job.state === 'running' || job.state === 'discovering');
   useEffect(() => {
@@ -86,7 +103,7 @@ function App() {
 
   const count = async (req: NewJob) => {
     setError('');
-    const origins = jobOrigins(req.source);
+    const origins = jobOrigins(req.source, req.attestation.termsUrl);
     if (req.notify) await browser.permissions.request({ permissions: ['notifications'] }).catch(() => false);
     if (origins.length && !(await askHosts(origins))) {
       setError(`Gleaner needs to read ${origins.map((o) => o.replace('/*', '')).join(', ')} to fetch the threads of this job (one page at a time, at the pace you set). It asks for this site only; without it nothing is fetched.`);
@@ -134,6 +151,7 @@ function App() {
             onRetry={(itemId) => void send({ type: 'bulk-retry', jobId: job.id, itemId })}
           />
           {error && <p class="warn">{error}</p>}
+          <AttestationSummary attestation={job.attestation} vouch={vouch} />
           <JobThreads jobId={job.id} finished={job.state === 'done' || job.state === 'cancelled'} />
           <button name="new-job" onClick={() => setShowForm(true)}>
             New bulk capture

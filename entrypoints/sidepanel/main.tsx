@@ -72,6 +72,8 @@ function App() {
   const [rowJob, setRowJob] = useState<string | null>(null);
   const library = useLive(() => (showLibrary || JOB || rowJob ? loadLibrary(db()) : Promise.resolve(undefined)), [showLibrary, !!(JOB || rowJob)]);
   const threadCount = useLive(() => db().threads.count(), []);
+  // The bulk job's attestation for this thread, so the curate view can say up front whether it can carry an entry.
+  const attestation = useLive(() => (row ? attestationForThread(db(), row.id) : Promise.resolve(null)), [row?.id]);
 
   useEffect(() => {
     void getSettings().then((s) => setSingleKeys(s.singleKeys));
@@ -262,6 +264,7 @@ function App() {
         <CuratePanel
           key={`${row!.id}|${last?.at ?? ''}|${ENTRY ?? ''}`}
           thread={row!.thread}
+          attestation={attestation}
           state={state!}
           onChange={change}
           onSubmit={() => void submit()}

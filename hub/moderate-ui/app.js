@@ -155,6 +155,7 @@ function Item({ item }) {
       h('dt', null, 'Licence'), h('dd', null, entry.license),
       h('dt', null, 'Attribution'), h('dd', { class: 'attribution' }, entry.attribution.text + (entry.attribution.modified ? ' (modified)' : '')),
       h('dt', null, 'Consent'), h('dd', { class: 'consent' }, `${c.basis}, ${c.license}, by ${c.who} at ${c.at} (statement ${c.statementVersion}): “${c.statement}”`),
+      ...evidence(c),
       h('dt', null, 'Sources'), h('dd', null, h('ul', null, entry.sources.map((s) => h(Source, { s })))),
     ]),
     h('textarea', {
@@ -191,3 +192,22 @@ function update() {
 
 update();
 if (state.token) load();
+
+/** The evidence behind the basis, already checked by the hub on receipt (hashes recomputed, vouch looked up). */
+function evidence(c) {
+  const a = c.attestation;
+  if (c.basis === 'moderator_attestation' && a) {
+    const page = a.rulesPage;
+    return [
+      h('dt', null, 'Attestation'),
+      h('dd', { 'data-testid': 'attestation' }, `${a.community}, ${a.license}, attested as ${a.role} at ${a.attestedAt}` + (page ? `; rules page ${page.url} read at ${page.readAt}: “${page.excerpt}”` : '; no rules page recorded')),
+    ];
+  }
+  if (c.basis === 'author_opt_in' && c.permissions && c.permissions.length) {
+    return [
+      h('dt', null, 'Permissions'),
+      h('dd', null, h('ul', null, c.permissions.map((p) => h('li', null, p.post ? `${p.author.name}: ${p.post.url} — “${p.post.text.slice(0, 300)}”` : `${p.author.name}: hub grant ${p.hubGrant ? p.hubGrant.grantId : ''}`)))),
+    ];
+  }
+  return [];
+}

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { db } from '../ext/db.ts';
 import { linkedomKit } from '../extract/linkedom.ts';
 import { createJob } from './create.ts';
+import { readRulesPage } from './rules-page.ts';
 import { commandJob, retryFailed } from './controls.ts';
 import { runJob, type RunnerDeps } from './runner.ts';
 import { jobProgress } from './progress.ts';
@@ -68,7 +69,10 @@ export async function resumeJobs(): Promise<number> {
 async function handle(req: BulkRequest): Promise<unknown> {
   switch (req.type) {
     case 'bulk-create': {
-      const r = await createJob(db(), req.job);
+      // The attestation records the community's rules page as it reads now (host access was asked with the job's sites).
+      const rules = await readRulesPage(req.job.attestation.termsUrl, req.job.attestation.license, { fetch: (u, i) => fetch(u, i), dom: linkedomKit, now: () => Date.now() });
+      if (!rules.ok) return rules;
+      const r = await createJob(db(), { ...req.job, attestation: { ...req.job.attestation, rulesPage: rules.page } });
       if (r.ok) await resumeJobs();
       return r;
     }

@@ -95,9 +95,13 @@ export async function createJob(db: GleanerDb, req: NewJob, now = new Date()): P
   return { ok: true, jobId, rejected };
 }
 
-/** The sites a job will read, as optional-permission patterns: the only host access it asks for. */
-export function jobOrigins(source: JobSource): string[] {
+/**
+ * The sites a job will read, as optional-permission patterns: the only host access it asks for. With the
+ * attestation's terms address, its site too: the rules page is read when the job is created.
+ */
+export function jobOrigins(source: JobSource, termsUrl?: string): string[] {
   const urls = source.kind === 'urls' ? readUrlList(source.text).threads.map((t) => t.fetchUrl) : [source.url];
+  if (termsUrl) urls.push(termsUrl);
   const out = new Set<string>();
   for (const u of urls) {
     try {

@@ -9,6 +9,8 @@ import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.
 import { withQuotesAndSignature } from './quotes.ts';
 import { consentStatement } from '../license/statements.ts';
 import type { Entry } from '../model/entry.ts';
+import type { Attestation } from '../model/attestation.ts';
+import { attestationBlocker } from './attestation-notes.ts';
 
 /**
  * The curate view's state: plain data, saved as a draft on every change. Texts are keyed by post id so
@@ -227,6 +229,8 @@ export interface SubmitBlockers {
   piiUndecided?: boolean;
   /** The captured thread: with it, authors lacking a permission record are named. */
   thread?: Thread;
+  /** The bulk job's attestation covering the thread (null: none); undefined when not looked up. */
+  attestation?: Attestation | null;
 }
 
 /** Why no basis lets the entry in yet, and what would: shown while no basis is chosen. */
@@ -260,6 +264,9 @@ export function missingForSubmit(s: EditorState, b: SubmitBlockers = {}): string
   else if (s.basis === 'author_opt_in' && b.thread) {
     const lacking = authorsLackingPermission(s, b.thread);
     if (lacking.length) out.push(`Mark the post in which each author grants permission; none is marked for ${lacking.join(', ')}.`);
+  } else if (s.basis === 'moderator_attestation' && b.attestation !== undefined) {
+    const blocker = attestationBlocker(b.attestation);
+    if (blocker) out.push(blocker);
   }
   if (!s.agreed) out.push('Tick the consent statement.');
   if (b.busy) out.push('Wait: the entry is being saved.');

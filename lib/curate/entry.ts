@@ -6,6 +6,7 @@ import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from '
 import type { Attestation } from '../model/attestation.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
+import { attestationBlocker } from './attestation-notes.ts';
 import { domainFromThread, type Domain } from './domain.ts';
 import { entryLanguage } from './language.ts';
 import { keepHandlesFor, piiVerdict, submittedPiiReport } from './privacy.ts';
@@ -167,8 +168,9 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     draft.kind === 'qa' ? (draft.question.postIds.includes(id) ? 'question' : 'answer') : 'context';
   const ids = [...new Set(passages.flatMap((p) => p.postIds))];
   const attested = basis === 'moderator_attestation' ? ctx.attestation ?? null : null;
-  if (basis === 'moderator_attestation' && !attested) {
-    errors.push('No moderator attestation covers this thread. Capture the community\'s archive with Bulk capture and record the attestation there, or choose another basis.');
+  if (basis === 'moderator_attestation') {
+    const blocker = attestationBlocker(attested);
+    if (blocker) errors.push(blocker);
   }
   // Under an attestation, posts with no licence of their own carry the one the community's terms grant.
   const sources = ids.map((id) => {

@@ -1,6 +1,7 @@
 import parseSpdx from 'spdx-expression-parse';
 import type { Entry } from '../model/entry.ts';
 import { effectiveLicense } from './combine.ts';
+import { attestationProblems } from './attestation-checks.ts';
 import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from './permissions.ts';
 
 /**
@@ -22,10 +23,11 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export interface EntryCheckOptions {
   now: Date;
   /**
-   * Whether the submitting account may rest entries on a moderator's attestation for `community`. The hub
-   * answers from its own records; absent, no attestation is accepted.
+   * The communities (host, or host and path) the submitting account is registered as a moderator of, from
+   * the hub's own records (`hub/vouch.ts`). An attestation is accepted only for sources inside them; absent,
+   * no attestation is accepted.
    */
-  mayAttest?: (community: string) => boolean;
+  vouchedCommunities?: readonly string[];
 }
 
 function spdxProblem(expr: string): string | null {
@@ -104,11 +106,7 @@ export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProbl
   }
 
   const { basis } = entry.consent;
-  if (basis === 'moderator_attestation') {
-    const a = entry.consent.attestation;
-    if (!a) add('consent.attestation', 'the basis is a moderator attestation, but the entry carries none');
-    else if (!opts.mayAttest?.(a.community)) add('consent.basis', `this account is not registered as a moderator of "${a.community}", so it cannot rest entries on that community's terms`);
-  }
+  if (basis === 'moderator_attestation') attestationProblems(entry, opts.vouchedCommunities ?? [], add);
   if (basis === 'author_opt_in') permissionProblems(entry, add);
   if (out.some((p) => /license$/.test(p.field))) return out;
 
@@ -140,8 +138,8 @@ function permissionProblems(entry: Entry, add: (field: string, message: string |
     } catch {
       scheme = '';
     }
-    if (scheme !== 'http:' && scheme !== 'https:') add(`${at}.post.url`, `"${p.post.url.slice(0, 200)}" is not a web address (http or https) of the post granting permission`);
-    if (!/^[0-9a-f]{64}$/.test(p.post.sha256)) add(`${at}.post.sha256`, 'is not a SHA-256 hash (64 lowercase hex characters) of the permission post\'s text');
+    if (scheme !== 'http:' && scheme !== 'https:') add(`${at}.post.url`, `"${p.post.url.slice(0, 200)}" is not a web address (http or https), so it cannot be ${p.author.name}'s post granting permission`);
+    if (!/^[0-9a-f]{64}$/.test(p.post.sha256)) add(`${at}.post.sha256`, `is not a SHA-256 hash (64 lowercase hex characters) of ${p.author.name}'s permission post`);
     if (!sameAuthor(p.post.author, p.author)) {
       add(`${at}.post.author`, `the post was written by ${p.post.author.name}, so it cannot grant permission for ${p.author.name}`);
     }

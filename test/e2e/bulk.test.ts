@@ -84,7 +84,7 @@ describe('bulk capture in Chromium', () => {
     await page.locator('input[name="url"]').fill(forum.boardUrl);
     await page.locator('input[name="community"]').fill('Contribs forum');
     await page.locator('input[name="license"]').fill('CC-BY-SA-4.0');
-    await page.locator('input[name="termsUrl"]').fill('http://127.0.0.1/terms');
+    await page.locator('input[name="termsUrl"]').fill(forum.termsUrl);
     await page.locator('input[name="seconds"]').fill(String(INTERVAL_MS / 1000));
     await page.locator('button[name="count"]').click();
 

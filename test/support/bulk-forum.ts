@@ -19,10 +19,15 @@ export interface BulkForum {
   multiPage: string[];
   flaky: string;
   disallowed: string;
+  /** The forum's rules page, read when a job is created with an attestation. */
+  termsUrl: string;
   route(path: string): ForumRoute | null;
 }
 
 const OLD = 'http://forums.contribs.org/';
+export const RULES_PAGE =
+  '<!doctype html><html><head><title>Forum rules</title><script>var x = 1;</script></head><body><nav>Home · Rules</nav><main><h1>Forum rules</h1>' +
+  '<p>Be civil.</p><p>Posts you make on this forum are licensed to everyone under <a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>.</p></main></body></html>';
 const latin = (rel: string) => new TextDecoder('utf-8').decode(corpusBytes(rel));
 
 function pagesDiv(links: string): string {
@@ -67,7 +72,10 @@ export function buildForum(origin: string): BulkForum {
     multiPage: [...multi].map((id) => topicUrl(id)),
     flaky: topicUrl(flakyId),
     disallowed: topicUrl(disallowedId),
+    termsUrl: `${origin}/terms`,
     route(path) {
+      // No real rules page is in the corpus: a short one in the usual shape (title, rules, a licence clause).
+      if (path === '/terms') return ok(RULES_PAGE);
       if (path === '/robots.txt') return ok(`User-agent: *\nDisallow: /index.php/topic,${disallowedId}.\n`, 'text/plain');
       const b = /^\/index\.php\/board,9\.(\d+)\.html$/.exec(path);
       if (b && (b[1] === '0' || b[1] === '20')) return ok(boardPage(Number(b[1]) / 20));

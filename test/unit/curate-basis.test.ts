@@ -18,7 +18,8 @@ const blocked = (t: Thread): Thread => ({
   ...t,
   optOut: { blocked: true, reasons: ['robots.txt disallows this page for AI crawlers: GPTBot.'], notes: [], checkedAt: '2026-11-25T08:00:00Z', tdmrep: false, robotsAi: true, meta: false },
 });
-const attestation: Attestation = { community: 'Discourse Meta', license: 'CC-BY-SA-4.0', termsUrl: 'https://meta.discourse.org/tos', role: 'moderator', attestedAt: '2026-11-20T10:00:00Z' };
+const rulesPage = { url: 'https://meta.discourse.org/tos', text: 'Posts are licensed under CC BY-SA 4.0.', truncated: false, sha256: '0'.repeat(64), excerpt: 'Posts are licensed under CC BY-SA 4.0.', readAt: '2026-11-20T10:00:00Z' };
+const attestation: Attestation = { community: 'Discourse Meta', license: 'CC-BY-SA-4.0', termsUrl: 'https://meta.discourse.org/tos', role: 'moderator', attestedAt: '2026-11-20T10:00:00Z', rulesPage };
 
 describe('opt-out signals at submit', () => {
   it('refuses an opted-out source on an open-licence or attestation basis, naming the signal', async () => {
@@ -43,6 +44,14 @@ describe('moderator attestation basis', () => {
     const r = await buildEntry(qa(t), ctx(t, 'moderator_attestation'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.join('\n')).toMatch(/No moderator attestation covers this thread/);
+  });
+
+  it('refuses an attestation recorded before the rules page was read, saying what to do', async () => {
+    const t = discourseThread();
+    const { rulesPage: _, ...old } = attestation;
+    const r = await buildEntry(qa(t), ctx(t, 'moderator_attestation', { attestation: old }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([expect.stringMatching(/created before Gleaner read the community's rules page \(https:\/\/meta\.discourse\.org\/tos\).*Create the bulk job again/)]);
   });
 
   it("licenses unlicensed posts under the community's attested terms and records the attestation in the receipt", async () => {

@@ -115,3 +115,27 @@ describe('revising a submitted entry', () => {
     expect([d.question.text, d.answers.map((x) => x.text)]).toEqual([e.qa.question.text, e.qa.answers.map((x) => x.text)]);
   });
 });
+
+describe('the attestation basis says why it cannot carry the entry yet', () => {
+  const rulesPage = { url: 'https://meta.discourse.org/tos', text: 'Posts are licensed under CC BY-SA 4.0.', truncated: false, sha256: '0'.repeat(64), excerpt: 'Posts are licensed under CC BY-SA 4.0.', readAt: '2026-11-20T10:00:00Z' };
+  const attestation = { community: 'Discourse Meta', license: 'CC-BY-SA-4.0', termsUrl: rulesPage.url, role: 'moderator', attestedAt: '2026-11-20T10:00:00Z', rulesPage };
+  const s = { ...agreedQa(), basis: 'moderator_attestation' as const };
+
+  it('without a bulk job attestation, or with one recorded before the rules page was read', () => {
+    expect(missingForSubmit(s, { attestation: null })).toEqual([expect.stringMatching(/^No moderator attestation covers this thread: .*Bulk capture, or choose another basis\.$/)]);
+    const { rulesPage: _, ...old } = attestation;
+    expect(missingForSubmit(s, { attestation: old })).toEqual([expect.stringMatching(/created before Gleaner read the community's rules page .*Create the bulk job again/)]);
+  });
+
+  it('lets a complete attestation through (the hub decides on vouching) and waits while it is looked up', () => {
+    expect(missingForSubmit(s, { attestation })).toEqual([]);
+    expect(missingForSubmit(s, {})).toEqual([]);
+  });
+
+  it('tells, before submitting, that the hub needs a vouch for this forum and what the rules page said', async () => {
+    const { attestationVouchNote } = await import('../../lib/curate/attestation-notes.ts');
+    expect(attestationVouchNote(t, attestation)).toBe(
+      'The hub accepts this basis only once one of its moderators has vouched for you as a moderator of meta.discourse.org; otherwise it refuses the entry, says why on your dashboard, and your draft stays here. It rests on the rules page as read on 2026-11-20: “Posts are licensed under CC BY-SA 4.0.”',
+    );
+  });
+});

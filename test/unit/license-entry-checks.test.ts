@@ -25,7 +25,8 @@ async function seEntry(grant = 'CC-BY-SA-4.0'): Promise<Entry> {
   return r.entry;
 }
 
-const fields = (e: Entry, mayAttest?: (c: string) => boolean) => entryProblems(e, { now: NOW, mayAttest }).map((p) => p.field);
+const fields = (e: Entry, vouchedCommunities?: string[]) => entryProblems(e, { now: NOW, vouchedCommunities }).map((p) => p.field);
+const problems = (e: Entry, vouchedCommunities?: string[]) => entryProblems(e, { now: NOW, vouchedCommunities });
 
 describe('the hub re-checks what an entry claims', () => {
   it('an entry the curate view built passes every check', async () => {
@@ -84,18 +85,45 @@ describe('the hub re-checks what an entry claims', () => {
     expect(fields(bad)).toEqual(['qa.answers[0].sourcePostIds']);
   });
 
-  it('a moderator attestation needs an account the hub registered for that community', async () => {
+  it('a moderator attestation needs an account the hub vouched for as a moderator of the sources\' community', async () => {
     const e = await seEntry();
-    const attested = {
-      ...e,
-      consent: {
-        ...e.consent,
-        basis: 'moderator_attestation' as const,
-        attestation: { community: 'German Language SE', license: 'CC-BY-SA-4.0', termsUrl: 'https://stackoverflow.com/legal/terms-of-service', role: 'moderator', attestedAt: NOW.toISOString() },
-      },
-    };
+    const rulesText = 'Terms of Service. Subscriber Content is licensed under CC BY-SA. Be nice.';
+    const rulesPage = { url: 'https://stackoverflow.com/legal/terms-of-service', text: rulesText, truncated: false, sha256: 'a'.repeat(64), excerpt: 'Subscriber Content is licensed under CC BY-SA.', readAt: NOW.toISOString() };
+    const attestation = { community: 'German Language SE', license: 'CC-BY-SA-4.0', termsUrl: rulesPage.url, role: 'moderator', attestedAt: NOW.toISOString(), rulesPage };
+    const attested = { ...e, consent: { ...e.consent, basis: 'moderator_attestation' as const, attestation } };
     expect(fields(attested)).toEqual(['consent.basis']);
-    expect(fields(attested, (c) => c === 'German Language SE')).toEqual([]);
-    expect(fields({ ...attested, consent: { ...attested.consent, attestation: undefined } }, () => true)).toEqual(['consent.attestation']);
+    expect(problems(attested)[0]!.message).toMatch(/^this account is not registered as a moderator of german\.stackexchange\.com, .*vouch for you/);
+    expect(fields(attested, ['german.stackexchange.com'])).toEqual([]);
+    expect(fields(attested, ['https://German.StackExchange.com/'])).toEqual([]);
+    // Vouched for another community (or another part of the same host): refused, naming both.
+    expect(problems(attested, ['english.stackexchange.com'])).toEqual([
+      { field: 'consent.basis', message: expect.stringMatching(/registered as a moderator of english\.stackexchange\.com, not of german\.stackexchange\.com, where post 10376 by/) },
+    ]);
+    expect(fields(attested, ['german.stackexchange.com/users'])).toEqual(['consent.basis']);
+    expect(fields(attested, ['german.stackexchange.com.evil.example'])).toEqual(['consent.basis']);
+    expect(fields({ ...attested, consent: { ...attested.consent, attestation: undefined } }, ['german.stackexchange.com'])).toEqual(['consent.attestation']);
+    // Without the rules page as read, or with an excerpt that is not part of it.
+    const { rulesPage: _, ...bare } = attestation;
+    expect(fields({ ...attested, consent: { ...attested.consent, attestation: bare } }, ['german.stackexchange.com'])).toEqual(['consent.attestation.rulesPage']);
+    const forged = { ...attestation, rulesPage: { ...rulesPage, excerpt: 'Anyone may reuse anything.' } };
+    expect(fields({ ...attested, consent: { ...attested.consent, attestation: forged } }, ['german.stackexchange.com'])).toEqual(['consent.attestation.rulesPage.excerpt']);
+  });
+});
+
+describe('communities for the attestation basis', () => {
+  it('normalises a host, host and path, or address, and covers only pages under it', async () => {
+    const { normaliseCommunity, communityCovers } = await import('../../lib/license/community.ts');
+    expect(normaliseCommunity('Forum.Example')).toBe('forum.example');
+    expect(normaliseCommunity('https://example.org/Forum/')).toBe('example.org/Forum');
+    expect(normaliseCommunity('example.org:8080/board')).toBe('example.org:8080/board');
+    expect(normaliseCommunity('not a host')).toBeNull();
+    expect(normaliseCommunity('ftp://example.org')).toBeNull();
+    expect(normaliseCommunity('localpart')).toBeNull();
+    expect(communityCovers('example.org/forum', 'https://example.org/forum/t/1')).toBe(true);
+    expect(communityCovers('example.org/forum', 'https://example.org/forum')).toBe(true);
+    expect(communityCovers('example.org/forum', 'https://example.org/forums-old/t/1')).toBe(false);
+    expect(communityCovers('example.org', 'http://EXAMPLE.org/x')).toBe(true);
+    expect(communityCovers('example.org', 'https://sub.example.org/x')).toBe(false);
+    expect(communityCovers('example.org', 'irc-log://example.org/chan')).toBe(false);
   });
 });

@@ -1,0 +1,31 @@
+import type { Entry } from '../lib/model/entry.ts';
+import { ConsentBasis } from '../lib/model/entry.ts';
+
+/**
+ * The dataset card's section on consent: what each basis means and the evidence its records carry, and
+ * how many entries of the release rest on each (every basis listed, none left out for being zero, so a
+ * reader sees at a glance that, say, no entry rests on a moderator's word).
+ */
+const MEANING: Record<Entry['consent']['basis'], string> = {
+  open_license:
+    "every source post carries an open licence that allows the entry's licence; each source's `license` and `licenseEvidence` say which and where it was read.",
+  self: "the contributor wrote every source post. `consent.identityProofs` holds the hub's checks of their forum identity; while it is empty the entry rests on the contributor's word, and its statement says so.",
+  author_opt_in:
+    "every author of a source post gave permission. `consent.permissions` holds one record per author: the author's own post granting it (address, captured words and their SHA-256, which the hub recomputed on receipt, on the forum the posts come from) or a grant the author made on the hub.",
+  moderator_attestation:
+    "a moderator of the community attested that its terms license members' posts. `consent.attestation.rulesPage` holds the community's rules page as read (address, SHA-256 of its text, which the hub recomputed, the passage about licensing, and when), and the hub accepted it only from an account one of its moderators had vouched for as a moderator of that forum.",
+};
+
+export function basisSection(entries: Entry[], table: (rows: [string, number][]) => string): string {
+  const n = new Map<string, number>();
+  for (const e of entries) n.set(e.consent.basis, (n.get(e.consent.basis) ?? 0) + 1);
+  const rows = ConsentBasis.options.map((b): [string, number] => [b, n.get(b) ?? 0]);
+  return `## Consent bases
+Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, when,
+and the evidence behind it:
+
+${ConsentBasis.options.map((b) => `- \`${b}\`: ${MEANING[b]}`).join('\n')}
+
+${table(rows)}
+`;
+}
