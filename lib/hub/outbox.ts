@@ -1,4 +1,6 @@
 import type { Submission } from '../model/submission.ts';
+import type { Entry } from '../model/entry.ts';
+import { HUB_BODY_BYTES } from '../model/limits.ts';
 import type { GleanerDb } from '../store/db.ts';
 import { withState } from '../store/outbox.ts';
 import { sha256Hex } from '../curate/hash.ts';
@@ -53,39 +55,67 @@ export async function flushOutbox(db: GleanerDb, cfg: HubConfig | null, deps: Fl
     return report;
   }
   for (let i = 0; i < due.length; i += BATCH_SIZE) {
-    const batch = await claim(db, due.slice(i, i + BATCH_SIZE), cfg.url, now());
-    if (batch.length === 0) continue;
-    const rows = await db.entries.bulkGet(batch.map((s) => s.entryId));
-    const entries = rows.flatMap((r) => (r ? [r.entry] : []));
-    // One key per batch composition: a retry of the same rows is recognised by the hub as the same request.
-    const key = `batch-${(await sha256Hex(batch.map((s) => s.idempotencyKey).sort().join('\n'))).slice(0, 32)}`;
-    const outcome = await sendBatch(cfg, entries, key, deps.fetch);
-    report.sent += batch.length;
-    for (const s0 of batch) {
-      const s = { ...s0, hub: cfg.url, attempts: s0.attempts + 1 };
-      if (outcome.kind === 'accepted') {
-        const r = outcome.response.results.find((x) => x.entryId === s.entryId);
-        if (r && r.status !== 'invalid') {
-          await db.outbox.put({ ...withState(s, r.state ?? 'received', now()), lastError: null, nextAttemptAt: null, hubResponse: { submissionId: outcome.response.submissionId, ...r } });
-          report.received++;
-        } else {
-          await db.outbox.put({ ...withState(s, 'held', now(), r?.problem ?? null), lastError: `The hub refused this entry: ${r?.problem ?? 'it was missing from the hub\'s answer'}. Fix it and submit again.`, nextAttemptAt: null, hubResponse: r ?? null });
-          report.held++;
-        }
-      } else if (outcome.kind === 'retry') {
-        // One clock reading for both: the wait is counted from the moment the row records.
-        const failedAt = now();
-        const at = failedAt.getTime() + backoffMs(s.attempts, deps.random, outcome.retryAfterMs);
-        await db.outbox.put({ ...withState(s, 'queued', failedAt), lastError: outcome.reason, nextAttemptAt: at });
-        report.retrying++;
-        report.nextAttemptAt = Math.min(report.nextAttemptAt ?? Infinity, at);
-      } else {
-        await db.outbox.put({ ...withState(s, 'held', now()), lastError: outcome.reason, nextAttemptAt: null });
-        report.held++;
-      }
-    }
+    const claimed = await claim(db, due.slice(i, i + BATCH_SIZE), cfg.url, now());
+    if (claimed.length === 0) continue;
+    const rows = await db.entries.bulkGet(claimed.map((s) => s.entryId));
+    for (const group of bySize(claimed, rows.map((r) => r?.entry ?? null))) await sendGroup(db, cfg, group, deps, report, now);
   }
   return report;
+}
+
+/** Request bytes left for the entries: the hub refuses a body over HUB_BODY_BYTES (413). */
+const BODY_BUDGET = HUB_BODY_BYTES - 4096;
+
+/**
+ * Claimed rows in groups whose request body stays under the hub's limit, in order: entries carrying a
+ * community's rules page or long threads can make 20 of them too big for one request. An entry too big
+ * on its own goes alone, and the hub's answer says why.
+ */
+function bySize(rows: Submission[], entries: (Entry | null)[]): { rows: Submission[]; entries: Entry[] }[] {
+  const groups: { rows: Submission[]; entries: Entry[]; bytes: number }[] = [];
+  const encoder = new TextEncoder();
+  rows.forEach((row, i) => {
+    const entry = entries[i];
+    const bytes = entry ? encoder.encode(JSON.stringify(entry)).length + 1 : 0;
+    const last = groups.at(-1);
+    if (last && last.bytes + bytes <= BODY_BUDGET) {
+      last.rows.push(row);
+      if (entry) last.entries.push(entry);
+      last.bytes += bytes;
+    } else groups.push({ rows: [row], entries: entry ? [entry] : [], bytes });
+  });
+  return groups;
+}
+
+async function sendGroup(db: GleanerDb, cfg: HubConfig, group: { rows: Submission[]; entries: Entry[] }, deps: FlushDeps, report: FlushReport, now: () => Date): Promise<void> {
+  const { rows: batch, entries } = group;
+  // One key per batch composition: a retry of the same rows is recognised by the hub as the same request.
+  const key = `batch-${(await sha256Hex(batch.map((s) => s.idempotencyKey).sort().join('\n'))).slice(0, 32)}`;
+  const outcome = await sendBatch(cfg, entries, key, deps.fetch);
+  report.sent += batch.length;
+  for (const s0 of batch) {
+    const s = { ...s0, hub: cfg.url, attempts: s0.attempts + 1 };
+    if (outcome.kind === 'accepted') {
+      const r = outcome.response.results.find((x) => x.entryId === s.entryId);
+      if (r && r.status !== 'invalid') {
+        await db.outbox.put({ ...withState(s, r.state ?? 'received', now()), lastError: null, nextAttemptAt: null, hubResponse: { submissionId: outcome.response.submissionId, ...r } });
+        report.received++;
+      } else {
+        await db.outbox.put({ ...withState(s, 'held', now(), r?.problem ?? null), lastError: `The hub refused this entry: ${r?.problem ?? 'it was missing from the hub\'s answer'}. Fix it and submit again.`, nextAttemptAt: null, hubResponse: r ?? null });
+        report.held++;
+      }
+    } else if (outcome.kind === 'retry') {
+      // One clock reading for both: the wait is counted from the moment the row records.
+      const failedAt = now();
+      const at = failedAt.getTime() + backoffMs(s.attempts, deps.random, outcome.retryAfterMs);
+      await db.outbox.put({ ...withState(s, 'queued', failedAt), lastError: outcome.reason, nextAttemptAt: at });
+      report.retrying++;
+      report.nextAttemptAt = Math.min(report.nextAttemptAt ?? Infinity, at);
+    } else {
+      await db.outbox.put({ ...withState(s, 'held', now()), lastError: outcome.reason, nextAttemptAt: null });
+      report.held++;
+    }
+  }
 }
 
 /**

@@ -232,3 +232,28 @@ describe('store schema', () => {
     cur.close();
   });
 });
+
+describe('outbox request size', () => {
+  it('splits due entries into requests under the hub body limit, every entry sent once', async () => {
+    const { HUB_BODY_BYTES } = await import('../../lib/model/limits.ts');
+    const base = await qaEntry();
+    // 12 entries of ~1 MB each (a long rules page and thread): 20 to a request would be 12 MB.
+    const entries = Array.from({ length: 12 }, (_, i) => ({ ...base, id: `${base.id.slice(0, -2)}${String(i).padStart(2, '0')}`, attribution: { ...base.attribution, text: `${i} ${'x'.repeat(1_000_000)}` } }));
+    for (const e of entries) await enqueue(db, e, `key-${e.id}`, 'http://hub.invalid');
+    const bodies: number[] = [];
+    const seen: string[] = [];
+    const fakeFetch = (async (_url: string, init: RequestInit) => {
+      const body = String(init.body);
+      bodies.push(new TextEncoder().encode(body).length);
+      const ids = (JSON.parse(body) as { entries: { id: string }[] }).entries.map((e) => e.id);
+      seen.push(...ids);
+      return new Response(JSON.stringify({ submissionId: `s${bodies.length}`, results: ids.map((entryId) => ({ entryId, status: 'received', state: 'received', problem: null })) }), { status: 202, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const report = await flushOutbox(db, { url: 'http://hub.invalid', token: 't' }, { fetch: fakeFetch });
+    expect(report).toMatchObject({ sent: 12, received: 12, held: 0 });
+    expect(bodies.length).toBeGreaterThanOrEqual(3);
+    for (const b of bodies) expect(b).toBeLessThanOrEqual(HUB_BODY_BYTES);
+    expect(seen.sort()).toEqual(entries.map((e) => e.id).sort());
+    for (const e of entries) expect((await db.outbox.get(e.id))!.state).toBe('received');
+  });
+});
