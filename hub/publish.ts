@@ -213,6 +213,14 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
 `,
   );
 
+  // The three kinds of file a release holds, each a FileSet its record set reads.
+  const sets = [
+    { id: 'entries', glob: 'data/*/*/train-*.jsonl', files: 'Every entry shard, in folders by hobby and subject.', records: 'One record per published entry.', fields: RECORD_FIELDS },
+    { id: 'sft', glob: 'sft/train-*.jsonl', files: 'The entries in chat format for supervised fine-tuning.', records: 'One chat per published entry, for supervised fine-tuning.', fields: SFT_FIELDS },
+    ...(pairs.length
+      ? [{ id: 'preference', glob: 'preference/train-*.jsonl', files: 'Preference pairs of answers the communities ordered.', records: 'Two answers to one question, the one the community preferred first.', fields: PREFERENCE_FIELDS }]
+      : []),
+  ];
   files.set(
     'croissant.json',
     JSON.stringify(
@@ -287,42 +295,16 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
             encodingFormat: 'application/jsonlines',
             sha256: sha256(files.get(p)!),
           })),
-          { '@type': 'cr:FileSet', '@id': 'jsonl-shards', name: 'jsonl-shards', description: 'Every entry shard, in folders by hobby and subject.', encodingFormat: 'application/jsonlines', includes: 'data/*/*/train-*.jsonl' },
-          { '@type': 'cr:FileSet', '@id': 'sft-shards', name: 'sft-shards', description: 'The entries in chat format for supervised fine-tuning.', encodingFormat: 'application/jsonlines', includes: 'sft/train-*.jsonl' },
-          ...(pairs.length
-            ? [{ '@type': 'cr:FileSet', '@id': 'preference-shards', name: 'preference-shards', description: 'Preference pairs of answers the communities ordered.', encodingFormat: 'application/jsonlines', includes: 'preference/train-*.jsonl' }]
-            : []),
+          ...sets.map((x) => ({ '@type': 'cr:FileSet', '@id': `${x.id}-shards`, name: `${x.id}-shards`, description: x.files, encodingFormat: 'application/jsonlines', includes: x.glob })),
         ],
-        recordSet: [
-          {
-            '@type': 'cr:RecordSet',
-            '@id': 'entries',
-            name: 'entries',
-            description: 'One record per published entry.',
-            key: { '@id': 'entries/id' },
-            field: RECORD_FIELDS.map((f) => croissantField(f, 'entries', '$', 'jsonl-shards')),
-          },
-          {
-            '@type': 'cr:RecordSet',
-            '@id': 'sft',
-            name: 'sft',
-            description: 'One chat per published entry, for supervised fine-tuning.',
-            key: { '@id': 'sft/id' },
-            field: SFT_FIELDS.map((f) => croissantField(f, 'sft', '$', 'sft-shards')),
-          },
-          ...(pairs.length
-            ? [
-                {
-                  '@type': 'cr:RecordSet',
-                  '@id': 'preference',
-                  name: 'preference',
-                  description: 'Two answers to one question, the one the community preferred first.',
-                  key: { '@id': 'preference/id' },
-                  field: PREFERENCE_FIELDS.map((f) => croissantField(f, 'preference', '$', 'preference-shards')),
-                },
-              ]
-            : []),
-        ],
+        recordSet: sets.map((x) => ({
+          '@type': 'cr:RecordSet',
+          '@id': x.id,
+          name: x.id,
+          description: x.records,
+          key: { '@id': `${x.id}/id` },
+          field: x.fields.map((f) => croissantField(f, x.id, '$', `${x.id}-shards`)),
+        })),
       },
       null,
       2,
