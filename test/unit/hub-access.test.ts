@@ -4,25 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { qaEntry } from '../support/entries.ts';
-import { openHubStore, RoleMismatch, type HubStore } from '../../hub/store.ts';
+import { RoleMismatch, type HubStore } from '../../hub/store.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
-import { authed, freshSchemaUrl, serveStore, startPostgres } from './hub-support.ts';
+import { authed, bothStores, serveStore } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
 
 checkAnswersAgainstOpenApi();
 
 /** Invalid input, accounts and roles, and who may do what: the same answers on both stores. */
 
-let pgServer: { url: string; stop(): void };
-beforeAll(() => {
-  pgServer = startPostgres();
-}, 200_000);
-afterAll(() => pgServer?.stop());
-
-const backends: [string, () => Promise<HubStore>][] = [
-  ['sqlite', async () => openHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-access-')), 'hub.sqlite'))],
-  ['postgres', async () => openHubStore(await freshSchemaUrl(pgServer.url))],
-];
+const backends = bothStores('access');
 
 describe.each(backends)('hub access: %s', (_backend, open) => {
   let store: HubStore;

@@ -1,9 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll } from 'vitest';
 import { createHubApp, type HubOptions } from '../../hub/app.ts';
-import type { HubStore } from '../../hub/store.ts';
+import { openHubStore, type HubStore } from '../../hub/store.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -50,4 +53,20 @@ export async function freshSchemaUrl(base: string): Promise<string> {
   const u = new URL(base);
   u.searchParams.set('options', `-c search_path=${schema}`);
   return u.toString();
+}
+
+/**
+ * The two stores a hub test runs over: a fresh SQLite file and a fresh PostgreSQL schema each time.
+ * Registers the PostgreSQL server's start and stop with the calling file's hooks.
+ */
+export function bothStores(prefix: string): [string, () => Promise<HubStore>][] {
+  let pg: { url: string; stop(): void } | undefined;
+  beforeAll(() => {
+    pg = startPostgres();
+  }, 200_000);
+  afterAll(() => pg?.stop());
+  return [
+    ['sqlite', async () => openHubStore(join(mkdtempSync(join(tmpdir(), `gleaner-${prefix}-`)), 'hub.sqlite'))],
+    ['postgres', async () => openHubStore(await freshSchemaUrl(pg!.url))],
+  ];
 }

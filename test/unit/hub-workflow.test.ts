@@ -7,23 +7,14 @@ import { join } from 'node:path';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 import { contentHash } from '../../lib/curate/hash.ts';
-import { openHubStore, type HubStore } from '../../hub/store.ts';
+import type { HubStore } from '../../hub/store.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
-import { serveStore, authed, startPostgres, freshSchemaUrl } from './hub-support.ts';
+import { serveStore, authed, bothStores } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
 
 checkAnswersAgainstOpenApi();
 
-let pgServer: { url: string; stop(): void };
-beforeAll(() => {
-  pgServer = startPostgres();
-}, 200_000);
-afterAll(() => pgServer?.stop());
-
-const backends: [string, () => Promise<HubStore>][] = [
-  ['sqlite', () => openHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-wf-')), 'hub.sqlite'))],
-  ['postgres', async () => openHubStore(await freshSchemaUrl(pgServer.url))],
-];
+const backends = bothStores('wf');
 
 describe.each(backends)('over %s', (_backend, open) => {
   let store: HubStore;
