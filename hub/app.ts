@@ -16,6 +16,8 @@ import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
+import { mountPublic } from './public/routes.ts';
+import { mountSubjectAdmin } from './subjects.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -115,6 +117,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!paired) return problem(c, 400, 'Pairing code not valid', 'This code is unknown, already used or expired (codes last 10 minutes and work once). Ask the hub operator for a new one.');
     return c.json({ token: paired.token, contributor: { name: paired.contributor.name, role: paired.contributor.role } }, 201);
   });
+
+  // The public knowledge base: pages and /v1/public/ JSON, no token.
+  mountPublic(app, store);
 
   app.use('/v1/*', async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
@@ -270,6 +275,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   });
 
   mountModeration(app);
+  mountSubjectAdmin(app, store);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {

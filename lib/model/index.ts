@@ -2,3 +2,4 @@ export * from './thread.ts';
 export * from './entry.ts';
 export * from './submission.ts';
 export * from './attestation.ts';
+export * from './subject.ts';
