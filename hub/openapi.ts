@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
+import { knowledgePaths, knowledgeSchemas } from './public/openapi.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -54,6 +55,8 @@ export function openApiDocument(version: string) {
         PairRequest: schema(HubPairRequest),
         PairResponse: schema(HubPairResponse),
         Problem: schema(Problem),
+        // The knowledge base (hub/public/openapi.ts).
+        ...knowledgeSchemas,
       },
     },
     security: [{ bearer: [] }],
@@ -183,6 +186,8 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      // The knowledge base (hub/public/openapi.ts).
+      ...knowledgePaths,
     },
   };
 }
