@@ -249,6 +249,7 @@ export class PostgresKnowledge implements KnowledgeStore {
   }
 
   async search(q: SearchQuery): Promise<SearchHit[]> {
+    if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
     const lexemes = q.terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`);
     const r = await this.pool.query(

@@ -244,6 +244,7 @@ export class SqliteKnowledge implements KnowledgeStore {
   }
 
   search(q: SearchQuery): SearchHit[] {
+    if (!q.terms.length) return [];
     // Each word quoted as an FTS5 string: the searcher's text is data, never query syntax.
     const phrase = q.terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
     const rows = this.db

@@ -101,7 +101,10 @@ export const SEARCH_LIMITS = { queryChars: 200, terms: 8, termChars: 64 } as con
  * Words are matched whole on both backends (no stemming: entries come in many languages).
  */
 export function searchTerms(q: string): string[] {
-  const words = q.slice(0, SEARCH_LIMITS.queryChars).normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  let head = q.slice(0, SEARCH_LIMITS.queryChars);
+  // A word the limit cuts in two is left out rather than searched for as a fragment.
+  if (q.length > head.length && /^[\p{L}\p{N}]/u.test(q.slice(head.length))) head = head.replace(/[\p{L}\p{N}]+$/u, '');
+  const words = head.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(words.map((w) => w.slice(0, SEARCH_LIMITS.termChars)))].slice(0, SEARCH_LIMITS.terms);
 }
 
