@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Slug } from '../../lib/model/subject.ts';
+import { HUB_LIMITS } from '../../lib/model/limits.ts';
 import type { HubStore } from '../store.ts';
 import { problem } from '../problem.ts';
 import { decodeCursor, knowledgeFor, matchKey, searchTerms, SEARCH_LIMITS, type KnowledgeStore, type SearchHit } from '../knowledge.ts';
@@ -23,6 +24,9 @@ const AUTOCOMPLETE_MAX = 20;
 const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
 
 const css = readFileSync(resolve(import.meta.dirname, 'style.css'), 'utf8');
+
+/** An id the stores can look up: anything else (a NUL, which PostgreSQL text cannot hold; an overlong id) is simply not found. */
+const validId = (id: string) => id.length >= 1 && id.length <= HUB_LIMITS.idChars && !/[\u0000-\u001f\u007f]/.test(id) && id.isWellFormed();
 
 type Filters = { hobby: string | null; subject: string | null; kind: 'qa' | 'strategy' | null; language: string | null };
 
@@ -83,7 +87,7 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
 
   app.get('/entries/:id', async (c) => {
     const k = await kb();
-    const p = await publicEntry(store, k, c.req.param('id'));
+    const p = validId(c.req.param('id')) ? await publicEntry(store, k, c.req.param('id')) : null;
     if (!p) return notFound(c, 'No accepted entry at this address. It may never have existed, or be under review or withdrawn.');
     const h = p.subject ? await k.hobby(p.subject.hobby) : null;
     return page(c, entryPage(p, h?.name ?? null));
@@ -126,7 +130,7 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
   });
 
   app.get('/v1/public/entries/:id', async (c) => {
-    const p = await publicEntry(store, await kb(), c.req.param('id'));
+    const p = validId(c.req.param('id')) ? await publicEntry(store, await kb(), c.req.param('id')) : null;
     return p ? c.json(p) : missing(c, 'No accepted entry with this id.');
   });
 

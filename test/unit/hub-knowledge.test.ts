@@ -260,13 +260,13 @@ describe.each(backends)('public pages and JSON: %s', (backend, open) => {
   });
 
   it('answers unknown or non-public hobbies, subjects and entries with 404 pages', async () => {
-    for (const path of ['/hobbies/knitting', '/hobbies/board-games/nope', '/hobbies/Board%20Games', `/entries/${backend}-pending`, '/entries/nope', '/entries/%3Cscript%3E']) {
+    for (const path of ['/hobbies/knitting', '/hobbies/board-games/nope', '/hobbies/Board%20Games', `/entries/${backend}-pending`, '/entries/nope', '/entries/%3Cscript%3E', '/entries/a%00b', `/entries/${'x'.repeat(300)}`, '/hobbies/board-games/%00']) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
       expect((await dom(res)).querySelector('h1')!.textContent).toBe('Not found');
     }
-    for (const path of ['/v1/public/hobbies/knitting', '/v1/public/hobbies/board-games/subjects/nope', `/v1/public/entries/${backend}-pending`]) {
+    for (const path of ['/v1/public/hobbies/knitting', '/v1/public/hobbies/board-games/subjects/nope', `/v1/public/entries/${backend}-pending`, '/v1/public/entries/a%00b']) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -315,5 +315,30 @@ describe.each(backends)('public pages and JSON: %s', (backend, open) => {
     expect((await huge.json()).terms).toEqual(['robber']);
     const page = await get(`/search?q=${encodeURIComponent('"><script>alert(1)</script>')}`);
     expect(await page.text()).not.toContain('<script>alert');
+  });
+});
+
+describe('hobby and subject commands', () => {
+  it('create, rename and merge with the API checks, saying why in plain words and exiting non-zero', async () => {
+    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
+    const store = await backends[0]![1]();
+    const run = async (line: string) => {
+      let out = '';
+      let err = '';
+      const [cmd, ...args] = line.split(' ');
+      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
+      return { code, out, err };
+    };
+    expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting cables --name Cables --wikidata Q1')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting brioche --name Brioche --wikidata Q1')).toMatchObject({ code: 1, err: expect.stringContaining('"cables"') });
+    expect(await run('subject create knitting lace --name Lace --bgg 12x')).toMatchObject({ code: 2, err: expect.stringContaining('externalIds.bgg') });
+    expect(await run('subject create knitting lace --name Lace')).toMatchObject({ code: 0 });
+    expect(await run('subject rename knitting cables --slug cable-knitting --expect-version 2')).toMatchObject({ code: 1, err: expect.stringContaining('version 2, now 1') });
+    expect(await run('subject rename knitting cables --slug cable-knitting')).toMatchObject({ code: 0, out: expect.stringContaining('redirects there') });
+    expect(await run('subject merge knitting lace --into cable-knitting')).toMatchObject({ code: 0 });
+    expect((await run('subject list knitting')).out).toBe('cable-knitting\tCables\tv3\t0 entries\tQ1\n');
+    expect(await run('subject frob')).toMatchObject({ code: 2 });
+    await store.close();
   });
 });
