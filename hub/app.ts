@@ -18,6 +18,7 @@ import { mountModeration } from './moderate.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
 import { mountPublic } from './public/routes.ts';
 import { mountSubjectAdmin } from './subjects.ts';
+import { mountDuplicates } from './duplicates-api.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -276,6 +277,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
 
   mountModeration(app);
   mountSubjectAdmin(app, store);
+  mountDuplicates(app, store);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type SimilarEntry } from './duplicates.ts';
+import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -49,6 +50,20 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_entry_sync AFTER INSERT OR UPDATE OF state, record ON entries FOR EACH ROW EXECUTE FUNCTION kb_sync_entry();
    INSERT INTO kb_entries SELECT (kb_entry_row(e)).* FROM entries e WHERE e.state IN ('accepted', 'published');`,
+  // 2: the duplicate index (hub/duplicates.ts), as in SQLite.
+  `CREATE TABLE kb_dup_queue (entry_id TEXT COLLATE "C" PRIMARY KEY);
+   CREATE TABLE kb_dup_sigs (entry_id TEXT COLLATE "C" PRIMARY KEY, signature TEXT);
+   CREATE TABLE kb_dup_bands (band INTEGER NOT NULL, key TEXT NOT NULL, entry_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (band, key, entry_id));
+   CREATE INDEX kb_dup_bands_by_entry ON kb_dup_bands(entry_id);
+   CREATE TABLE kb_dup_sources (source_key TEXT NOT NULL, entry_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (source_key, entry_id));
+   CREATE INDEX kb_dup_sources_by_entry ON kb_dup_sources(entry_id);
+   CREATE FUNCTION kb_dup_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO kb_dup_queue (entry_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER kb_dup_enqueue AFTER INSERT OR UPDATE OF record ON entries FOR EACH ROW EXECUTE FUNCTION kb_dup_enqueue();
+   INSERT INTO kb_dup_queue (entry_id) SELECT id FROM entries;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -262,5 +277,66 @@ export class PostgresKnowledge implements KnowledgeStore {
       [lexemes.join(' & '), lexemes.map((l) => `${l}:A`).join(' & '), q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, q.limit, q.offset],
     );
     return r.rows.map((row) => ({ ...toSummary(row), titleMatch: row.title_match }));
+  }
+
+  /** Indexes queued entries for duplicate lookup; SKIP LOCKED lets two hubs share the queue without waiting. */
+  private async indexDuplicates(): Promise<void> {
+    for (;;) {
+      const n = await this.tx(async (c) => {
+        const rows = (
+          await c.query(
+            `WITH taken AS (DELETE FROM kb_dup_queue WHERE entry_id IN (SELECT entry_id FROM kb_dup_queue LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING entry_id)
+             SELECT t.entry_id, e.record FROM taken t LEFT JOIN entries e ON e.id = t.entry_id`,
+          )
+        ).rows as { entry_id: string; record: string | null }[];
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => r.entry_id);
+        for (const t of ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources']) await c.query(`DELETE FROM ${t} WHERE entry_id = ANY($1)`, [ids]);
+        const sigs: [string, string | null][] = [];
+        const bands: [number, string, string][] = [];
+        const sources: [string, string][] = [];
+        for (const r of rows) {
+          if (!r.record) continue;
+          const d = duplicateRows(JSON.parse(r.record) as Entry);
+          sigs.push([r.entry_id, d.signature]);
+          for (const b of d.bands) bands.push([b.band, b.key, r.entry_id]);
+          for (const k of d.sources) sources.push([k, r.entry_id]);
+        }
+        await c.query('INSERT INTO kb_dup_sigs (entry_id, signature) SELECT * FROM unnest($1::text[], $2::text[])', [sigs.map((x) => x[0]), sigs.map((x) => x[1])]);
+        await c.query('INSERT INTO kb_dup_bands (band, key, entry_id) SELECT * FROM unnest($1::int[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING', [bands.map((x) => x[0]), bands.map((x) => x[1]), bands.map((x) => x[2])]);
+        await c.query('INSERT INTO kb_dup_sources (source_key, entry_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sources.map((x) => x[0]), sources.map((x) => x[1])]);
+        return rows.length;
+      });
+      if (n < 500) return;
+    }
+  }
+
+  async similar(id: string): Promise<SimilarEntry[] | null> {
+    await this.indexDuplicates();
+    const own = (await this.pool.query('SELECT signature FROM kb_dup_sigs WHERE entry_id = $1', [id])).rows[0] as { signature: string | null } | undefined;
+    if (!own) return null;
+    const shared = new Map(
+      (await this.pool.query('SELECT o.entry_id, COUNT(*)::int AS n FROM kb_dup_sources m JOIN kb_dup_sources o ON o.source_key = m.source_key AND o.entry_id <> m.entry_id WHERE m.entry_id = $1 GROUP BY o.entry_id', [id])).rows.map(
+        (r) => [r.entry_id as string, r.n as number],
+      ),
+    );
+    const near = new Map<string, number>();
+    if (own.signature) {
+      const mine = signatureFromHex(own.signature);
+      const candidates = (
+        await this.pool.query(
+          `SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IN (
+             SELECT o.entry_id FROM kb_dup_bands m JOIN kb_dup_bands o ON o.band = m.band AND o.key = m.key AND o.entry_id <> m.entry_id WHERE m.entry_id = $1)`,
+          [id],
+        )
+      ).rows as { entry_id: string; signature: string }[];
+      for (const c of candidates) {
+        const sim = similarity(mine, signatureFromHex(c.signature));
+        if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
+      }
+    }
+    const ids = [...new Set([...shared.keys(), ...near.keys()])];
+    const rows = (await this.pool.query('SELECT id, title, kind, state FROM entries WHERE id = ANY($1)', [ids])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string }[];
+    return orderSimilar(rows.map((e) => ({ ...e, sharedSources: shared.get(e.id) ?? 0, similarity: near.get(e.id) ?? null })));
   }
 }

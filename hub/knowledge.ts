@@ -2,6 +2,7 @@ import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
+import { bandKeys, duplicateText, minhash, signatureHex, sourceKeys, type SimilarEntry } from './duplicates.ts';
 
 /**
  * The hub as a knowledge base: hobbies, their subjects, and the accepted entries filed under them, with
@@ -75,6 +76,18 @@ export interface KnowledgeStore {
   /** Earlier versions of an entry, oldest first. */
   revisions(id: string): Awaitable<RevisionInfo[]>;
   search(q: SearchQuery): Awaitable<SearchHit[]>;
+  /**
+   * Entries that draw on a source post this one draws on, or whose question (strategy: topic and body)
+   * is near-identical; null when there is no such entry. Entries submitted or revised since the last call
+   * are indexed first (a trigger queues them in the writer's transaction, so none is missed).
+   */
+  similar(id: string): Awaitable<SimilarEntry[] | null>;
+}
+
+/** What the duplicate index holds for one entry. */
+export function duplicateRows(e: Entry): { signature: string | null; bands: { band: number; key: string }[]; sources: string[] } {
+  const sig = minhash(duplicateText(e));
+  return { signature: sig ? signatureHex(sig) : null, bands: sig ? bandKeys(sig) : [], sources: sourceKeys(e) };
 }
 
 /**

@@ -89,3 +89,19 @@ export const PublicSearchPage = z.object({
   nextOffset: z.number().int().nullable(),
 });
 export const PublicSubjectRef = SubjectRef;
+
+/** Moderators (`GET /v1/entries/{id}/similar`): entries that may duplicate this one, and why. */
+export const SimilarEntries = z.object({
+  similar: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      kind: z.enum(['qa', 'strategy']),
+      state: HubEntryState,
+      /** Source posts (forum host and post id) both entries draw on. */
+      sharedSources: z.number().int().nonnegative(),
+      /** Estimated similarity of the questions, 0.8 to 1, when near-identical; else null. */
+      similarity: z.number().nullable(),
+    }),
+  ),
+});

@@ -19,10 +19,13 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 let hub: RunningHub;
 let browser: Browser;
 let entry: Entry;
+let modToken: string;
+const DUPLICATE_ID = 'e2e-kb-duplicate';
 
 beforeAll(async () => {
   hub = await startHub();
   const { token } = hub.store.addContributor('kb-mod', 'moderator');
+  modToken = token;
   const post = (path: string, body: unknown) =>
     fetch(hub.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect((await post('/v1/hobbies', { slug: 'board-games', name: 'Board games' })).status).toBe(201);
@@ -34,6 +37,8 @@ beforeAll(async () => {
   const { contributor } = hub.store.addContributor('kb-writer');
   hub.store.receiveBatch(contributor, 'k-e2e-kb-1', [entry], 202);
   hub.store.setState(entry.id, 'accepted', null);
+  // The same question from the same posts, sent again: the moderator must see it may duplicate the first.
+  hub.store.receiveBatch(contributor, 'k-e2e-kb-2', [{ ...entry, id: DUPLICATE_ID }], 202);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }, 60_000);
@@ -94,4 +99,19 @@ describe('public knowledge base in Chromium', () => {
     expect(cspErrors.filter((t) => !t.includes('404'))).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('shows the moderator that an entry in the queue may duplicate an accepted one', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${hub.url}/moderate`);
+    await page.getByLabel('Moderator token').fill(modToken);
+    await page.getByRole('button', { name: 'Open the queue' }).click();
+    const similar = page.locator(`[data-entry-id="${DUPLICATE_ID}"] [data-testid="similar"]`);
+    await similar.waitFor();
+    const text = await similar.innerText();
+    expect(text).toContain(entry.title);
+    expect(text).toContain('accepted');
+    expect(text).toContain(`draws on ${entry.sources.length} of the same source posts`);
+    expect(text).toContain('question 100% alike');
+    await page.close();
+  }, 60_000);
 });
