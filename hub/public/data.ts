@@ -21,6 +21,11 @@ export function citedSources(e: Pick<Entry, 'sources'>, ids: string[]): Source[]
   return ids.flatMap((id) => e.sources.filter((s) => s.postId === id).slice(0, 1));
 }
 
+/** An entry's words as one text (title, then each passage), what a revision diff compares. */
+export function entryText(e: Entry): string {
+  return [e.title, ...passagesOf(e).map((p) => p.text)].join('\n\n');
+}
+
 export const reportUrl = (id: string) => `/report?entry=${encodeURIComponent(id)}`;
 
 /** An entry as the public sees it, or null when it is not (or no longer) accepted or published. */
@@ -44,7 +49,7 @@ export async function publicEntry(store: HubStore, kb: KnowledgeStore, id: strin
     state: status.state,
     release: status.release ?? null,
     history: status.history.map((h) => ({ state: h.state, at: h.at })),
-    revisions: (await kb.revisions(id)).map((r) => ({ revision: r.revision, at: r.at, contentSha256: r.contentSha256, title: r.record.title })),
+    revisions: (await kb.revisions(id)).map((r) => ({ revision: r.revision, at: r.at, contentSha256: r.contentSha256, title: r.record.title, text: entryText(r.record) })),
     reportUrl: reportUrl(id),
   };
 }

@@ -2,7 +2,8 @@ import type { Source } from '../../lib/model/entry.ts';
 import type { PublicEntry } from '../../lib/model/public.ts';
 import type { Hobby, HobbySummary, Subject, SubjectSummary } from '../../lib/model/subject.ts';
 import type { EntrySummary, SearchHit } from '../knowledge.ts';
-import { citedSources } from './data.ts';
+import { citedSources, entryText } from './data.ts';
+import { wordDiff } from './diff.ts';
 import { html, safeHref, paragraphs, type Html } from './html.ts';
 
 const BASIS: Record<string, string> = {
@@ -111,7 +112,14 @@ function citation(s: Source, fallbackLicense: string): Html {
   return html`<li>${maybeLink(s.url, s.author.name)}, ${maybeLink(s.threadUrl, hostOf(s.threadUrl))} (${s.platform}), ${time(s.postedAt)}, licence ${s.license ?? fallbackLicense}</li>`;
 }
 
-export function entryPage(p: PublicEntry, hobbyName: string | null): string {
+/** One revision against the version that replaced it: removed words struck through, added words marked. */
+function revisionDiff(r: PublicEntry['revisions'][number], next: string): Html {
+  const parts = wordDiff(r.text, next);
+  return html`<details class="diff"><summary>Revision ${r.revision}, replaced ${time(r.at)} <span class="meta">(sha256 ${r.contentSha256.slice(0, 12)})</span></summary>
+<p class="diff-text">${parts.map((d) => (d.op === 'same' ? d.text : d.op === 'del' ? html`<del>${d.text}</del>` : html`<ins>${d.text}</ins>`))}</p></details>`;
+}
+
+export function entryPage(p: PublicEntry, hobbyName: string | null, current: string): string {
   const e = p.entry;
   const passages = p.passages.map((x) => {
     const heading = x.role === 'question' ? 'Question' : x.role === 'answer' ? `Answer ${x.rank}` : null;
@@ -145,7 +153,7 @@ ${e.attribution.modified ? html`<p>The text was edited from the posts (modified)
 <section>
 <h2>History</h2>
 <ol class="history">${p.history.map((h) => html`<li>${h.state.replace('_', ' ')} ${time(h.at)}</li>`)}</ol>
-${p.revisions.length ? html`<h3>Earlier versions</h3><ol class="history">${p.revisions.map((r) => html`<li>Revision ${r.revision}, replaced ${time(r.at)}: “${r.title}” <span class="meta">sha256 ${r.contentSha256.slice(0, 12)}</span></li>`)}</ol>` : null}
+${p.revisions.length ? html`<h3>Changes between versions</h3>${p.revisions.map((r, i) => revisionDiff(r, p.revisions[i + 1]?.text ?? current))}` : null}
 </section>
 <p class="report"><a href="${p.reportUrl}">Report a problem with this entry</a></p>
 </article>`,

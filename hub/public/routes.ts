@@ -6,7 +6,7 @@ import { HUB_LIMITS } from '../../lib/model/limits.ts';
 import type { HubStore } from '../store.ts';
 import { problem } from '../problem.ts';
 import { decodeCursor, knowledgeFor, matchKey, searchTerms, SEARCH_LIMITS, type KnowledgeStore, type SearchHit } from '../knowledge.ts';
-import { publicEntry, summaryJson } from './data.ts';
+import { entryText, publicEntry, summaryJson } from './data.ts';
 import { entryPage, hobbyPage, homePage, notFoundPage, searchPage, subjectPage, subjectPath } from './pages.ts';
 
 /**
@@ -90,7 +90,8 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
     const p = validId(c.req.param('id')) ? await publicEntry(store, k, c.req.param('id')) : null;
     if (!p) return notFound(c, 'No accepted entry at this address. It may never have existed, or be under review or withdrawn.');
     const h = p.subject ? await k.hobby(p.subject.hobby) : null;
-    return page(c, entryPage(p, h?.name ?? null));
+    const record = await store.entryRecord(p.entry.id);
+    return page(c, entryPage(p, h?.name ?? null, record ? entryText(record) : ''));
   });
 
   app.get('/search', async (c) => {

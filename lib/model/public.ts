@@ -66,7 +66,7 @@ export const PublicEntry = z.object({
   /** Review states and their times (moderators' comments stay private). */
   history: z.array(z.object({ state: HubEntryState, at: z.string() })),
   /** Earlier versions the contributor replaced, oldest first. */
-  revisions: z.array(z.object({ revision: z.number().int(), at: z.string(), contentSha256: z.string(), title: z.string() })),
+  revisions: z.array(z.object({ revision: z.number().int(), at: z.string(), contentSha256: z.string(), title: z.string(), /** Its title and passages, as one text. */ text: z.string() })),
   /** Where to tell the moderators something is wrong with this entry. */
   reportUrl: z.string(),
 });

@@ -178,6 +178,24 @@ describe.each(backends)('knowledge store: %s', (backend, open) => {
   });
 });
 
+describe('word diff', () => {
+  it('marks removed and added words, keeps the rest, and gives up word matching only past the bound', async () => {
+    const { wordDiff, MAX_WORDS } = await import('../../hub/public/diff.ts');
+    expect(wordDiff('the robber moves to the desert', 'the robber moves to a forest hex')).toEqual([
+      { op: 'same', text: 'the robber moves to ' },
+      { op: 'del', text: 'the desert' },
+      { op: 'ins', text: 'a forest hex' },
+    ]);
+    expect(wordDiff('a b c', 'a b c')).toEqual([{ op: 'same', text: 'a b c' }]);
+    expect(wordDiff('keep one two keep', 'keep two three keep')).toEqual([
+      { op: 'same', text: 'keep ' }, { op: 'del', text: 'one ' }, { op: 'same', text: 'two ' }, { op: 'ins', text: 'three ' }, { op: 'same', text: 'keep' },
+    ]);
+    const big = Array.from({ length: MAX_WORDS + 10 }, (_, i) => `w${i}`).join(' ');
+    const parts = wordDiff(`x ${big} y`, `x ${big.replace('w5 ', 'v5 ')} y`);
+    expect(parts.map((p) => p.op)).toEqual(['same', 'del', 'ins', 'same']);
+  });
+});
+
 describe('search terms', () => {
   it('keeps letters and digits of any script, lowercased, at most 8 words of 64 characters from the first 200 characters', () => {
     expect(searchTerms('  "Robber" NEAR(desert, 2) title:x*  ')).toEqual(['robber', 'near', 'desert', '2', 'title', 'x']);
@@ -293,9 +311,27 @@ describe.each(backends)('public pages and JSON: %s', (backend, open) => {
     expect((await merge({ into: 'settlers' })).status).toBe(404);
   });
 
+  it("shows a revised entry's earlier version as a word diff, hostile words still text", async () => {
+    const id = `${backend}-rev`;
+    const who = (await store.addContributor('kb-writer')).contributor;
+    await put(store, who, [variant(id, { title: 'Revised', subject: ['board-games', 'settlers'], question: 'Does the robber block production on the desert?' })]);
+    await store.setState(id, 'needs_changes', 'say which hex');
+    const s = (await store.entryStatus(id))!;
+    expect(await store.reviseEntry(id, variant(id, { title: 'Revised', subject: ['board-games', 'settlers'], question: `Does the robber block production on a forest ${HOSTILE} hex?` }), s.revision)).toBe('ok');
+    expect((await get(`/entries/${id}`)).status).toBe(404); // back in review: not public
+    await store.setState(id, 'accepted', null);
+    const d = await dom(await get(`/entries/${id}`));
+    const diff = d.querySelector('details.diff')!;
+    expect([...diff.querySelectorAll('del')].map((x) => x.textContent!.trim())).toEqual(['the desert?']);
+    expect([...diff.querySelectorAll('ins')].map((x) => x.textContent!.trim())).toEqual([`a forest ${HOSTILE} hex?`]);
+    expect(d.querySelectorAll('script, img').length).toBe(0);
+    const json = await (await get(`/v1/public/entries/${id}`)).json();
+    expect(json.revisions.map((r: { revision: number }) => r.revision)).toEqual([3]);
+  });
+
   it('offers the same data as JSON, search and autocomplete, with bad input refused in plain words', async () => {
     const hobbies = await (await get('/v1/public/hobbies')).json();
-    expect(hobbies.hobbies).toEqual([{ slug: 'board-games', name: `Board games ${HOSTILE}`, subjects: 1, entries: 1 }]);
+    expect(hobbies.hobbies).toEqual([{ slug: 'board-games', name: `Board games ${HOSTILE}`, subjects: 1, entries: 2 }]);
     const entry = await (await get(`/v1/public/entries/${backend}-x1`)).json();
     expect(entry.entry.title).toBe(`Robber ${HOSTILE}`);
     expect(entry.subject.slug).toBe('settlers');
