@@ -99,8 +99,22 @@ export function sourceKeys(e: Pick<Entry, 'sources'>): string[] {
   return [...new Set(e.sources.map((s) => `${host(s.threadUrl)} ${s.postId}`))];
 }
 
+/** What a lookup compares against the index: a MinHash signature (hex) and source post keys. */
+export interface DuplicateProbe {
+  signature: string | null;
+  sources: string[];
+}
+
+/** A probe for text and sources that are not (yet) an entry: what a contributor is about to submit. */
+export function probeFor(text: string, sources: { threadUrl: string; postId: string }[]): DuplicateProbe {
+  const sig = minhash(text);
+  return { signature: sig ? signatureHex(sig) : null, sources: sourceKeys({ sources } as Pick<Entry, 'sources'>) };
+}
+
 export interface SimilarEntry {
   id: string;
+  /** Who submitted it: for deciding what a lookup may show, never sent out. */
+  contributorId: string;
   title: string;
   kind: 'qa' | 'strategy';
   state: string;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type SimilarEntry } from './duplicates.ts';
+import { bandKeys, NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
@@ -315,19 +315,26 @@ export class PostgresKnowledge implements KnowledgeStore {
     await this.indexDuplicates();
     const own = (await this.pool.query('SELECT signature FROM kb_dup_sigs WHERE entry_id = $1', [id])).rows[0] as { signature: string | null } | undefined;
     if (!own) return null;
-    const shared = new Map(
-      (await this.pool.query('SELECT o.entry_id, COUNT(*)::int AS n FROM kb_dup_sources m JOIN kb_dup_sources o ON o.source_key = m.source_key AND o.entry_id <> m.entry_id WHERE m.entry_id = $1 GROUP BY o.entry_id', [id])).rows.map(
+    const sources = (await this.pool.query('SELECT source_key FROM kb_dup_sources WHERE entry_id = $1', [id])).rows.map((r) => r.source_key as string);
+    return this.similarTo({ signature: own.signature, sources }, id);
+  }
+
+  async similarTo(probe: DuplicateProbe, exclude: string | null = null): Promise<SimilarEntry[]> {
+    await this.indexDuplicates();
+    const shared = new Map<string, number>(
+      (await this.pool.query('SELECT entry_id, COUNT(*)::int AS n FROM kb_dup_sources WHERE source_key = ANY($1) AND entry_id IS DISTINCT FROM $2 GROUP BY entry_id', [probe.sources, exclude])).rows.map(
         (r) => [r.entry_id as string, r.n as number],
       ),
     );
     const near = new Map<string, number>();
-    if (own.signature) {
-      const mine = signatureFromHex(own.signature);
+    if (probe.signature) {
+      const mine = signatureFromHex(probe.signature);
+      const bands = bandKeys(mine);
       const candidates = (
         await this.pool.query(
-          `SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IN (
-             SELECT o.entry_id FROM kb_dup_bands m JOIN kb_dup_bands o ON o.band = m.band AND o.key = m.key AND o.entry_id <> m.entry_id WHERE m.entry_id = $1)`,
-          [id],
+          `SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IS DISTINCT FROM $3 AND s.entry_id IN (
+             SELECT b.entry_id FROM kb_dup_bands b JOIN unnest($1::int[], $2::text[]) AS p(band, key) ON b.band = p.band AND b.key = p.key)`,
+          [bands.map((b) => b.band), bands.map((b) => b.key), exclude],
         )
       ).rows as { entry_id: string; signature: string }[];
       for (const c of candidates) {
@@ -336,7 +343,7 @@ export class PostgresKnowledge implements KnowledgeStore {
       }
     }
     const ids = [...new Set([...shared.keys(), ...near.keys()])];
-    const rows = (await this.pool.query('SELECT id, title, kind, state FROM entries WHERE id = ANY($1)', [ids])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string }[];
-    return orderSimilar(rows.map((e) => ({ ...e, sharedSources: shared.get(e.id) ?? 0, similarity: near.get(e.id) ?? null })));
+    const rows = (await this.pool.query('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ANY($1)', [ids])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string }[];
+    return orderSimilar(rows.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: shared.get(e.id) ?? 0, similarity: near.get(e.id) ?? null })));
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type SimilarEntry } from './duplicates.ts';
+import { bandKeys, NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
@@ -300,30 +300,45 @@ export class SqliteKnowledge implements KnowledgeStore {
     this.indexDuplicates();
     const own = this.db.prepare('SELECT signature FROM kb_dup_sigs WHERE entry_id = ?').get(id) as { signature: string | null } | undefined;
     if (!own) return null;
-    const shared = new Map(
-      (this.db
-        .prepare('SELECT o.entry_id, COUNT(*) AS n FROM kb_dup_sources m JOIN kb_dup_sources o ON o.source_key = m.source_key AND o.entry_id <> m.entry_id WHERE m.entry_id = ? GROUP BY o.entry_id')
-        .all(id) as { entry_id: string; n: number }[]).map((r) => [r.entry_id, Number(r.n)]),
-    );
+    const sources = (this.db.prepare('SELECT source_key FROM kb_dup_sources WHERE entry_id = ?').all(id) as { source_key: string }[]).map((r) => r.source_key);
+    return this.similarTo({ signature: own.signature, sources }, id);
+  }
+
+  similarTo(probe: DuplicateProbe, exclude: string | null = null): SimilarEntry[] {
+    this.indexDuplicates();
+    const shared = new Map<string, number>();
+    for (const part of chunks(probe.sources, 200)) {
+      const rows = this.db
+        .prepare(`SELECT entry_id, COUNT(*) AS n FROM kb_dup_sources WHERE source_key IN (${part.map(() => '?').join(', ')}) AND entry_id IS NOT ? GROUP BY entry_id`)
+        .all(...part, exclude) as { entry_id: string; n: number }[];
+      for (const r of rows) shared.set(r.entry_id, (shared.get(r.entry_id) ?? 0) + Number(r.n));
+    }
     const near = new Map<string, number>();
-    if (own.signature) {
-      const mine = signatureFromHex(own.signature);
+    if (probe.signature) {
+      const mine = signatureFromHex(probe.signature);
+      const bands = bandKeys(mine);
       const candidates = this.db
-        .prepare(`SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IN (
-                    SELECT o.entry_id FROM kb_dup_bands m JOIN kb_dup_bands o ON o.band = m.band AND o.key = m.key AND o.entry_id <> m.entry_id WHERE m.entry_id = ?)`)
-        .all(id) as { entry_id: string; signature: string }[];
+        .prepare(`SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IS NOT ? AND s.entry_id IN (
+                    SELECT entry_id FROM kb_dup_bands WHERE ${bands.map(() => '(band = ? AND key = ?)').join(' OR ')})`)
+        .all(exclude, ...bands.flatMap((b) => [b.band, b.key])) as { entry_id: string; signature: string }[];
       for (const c of candidates) {
         const sim = similarity(mine, signatureFromHex(c.signature));
         if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
       }
     }
     const ids = [...new Set([...shared.keys(), ...near.keys()])];
-    const info = this.db.prepare('SELECT id, title, kind, state FROM entries WHERE id = ?');
+    const info = this.db.prepare('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ?');
     return orderSimilar(
-      ids.map((other) => {
-        const e = info.get(other) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string };
-        return { ...e, sharedSources: shared.get(other) ?? 0, similarity: near.get(other) ?? null };
+      ids.flatMap((other) => {
+        const e = info.get(other) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string } | undefined;
+        return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: shared.get(other) ?? 0, similarity: near.get(other) ?? null }] : [];
       }),
     );
   }
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }

@@ -2,7 +2,7 @@ import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
-import { bandKeys, duplicateText, minhash, signatureHex, sourceKeys, type SimilarEntry } from './duplicates.ts';
+import { bandKeys, duplicateText, minhash, signatureHex, sourceKeys, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 
 /**
  * The hub as a knowledge base: hobbies, their subjects, and the accepted entries filed under them, with
@@ -82,6 +82,8 @@ export interface KnowledgeStore {
    * are indexed first (a trigger queues them in the writer's transaction, so none is missed).
    */
   similar(id: string): Awaitable<SimilarEntry[] | null>;
+  /** The same lookup for text and sources not yet submitted (the contributor's check before sending). */
+  similarTo(probe: DuplicateProbe, exclude?: string | null): Awaitable<SimilarEntry[]>;
 }
 
 /** What the duplicate index holds for one entry. */

@@ -90,6 +90,31 @@ export const PublicSearchPage = z.object({
 });
 export const PublicSubjectRef = SubjectRef;
 
+const SimilarEntry = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['qa', 'strategy']),
+  state: HubEntryState,
+  /** Source posts (forum host and post id) both draw on. */
+  sharedSources: z.number().int().nonnegative(),
+  /** Estimated similarity of the questions, 0.8 to 1, when near-identical; else null. */
+  similarity: z.number().nullable(),
+});
+
+/** Contributors, before submitting (`POST /v1/similar`): the question (strategy: topic and body) and the posts it draws on. */
+export const SimilarLookup = z.object({
+  text: z.string().max(20_000),
+  sources: z.array(z.object({ threadUrl: z.string().min(1).max(2000), postId: z.string().min(1).max(200) })).max(200),
+});
+export const SimilarLookupResult = z.object({
+  /** Accepted or published entries, readable at `url`. */
+  public: z.array(SimilarEntry.extend({ url: z.string() })),
+  /** The caller's own entries still in review. */
+  yours: z.array(SimilarEntry),
+  /** How many other contributors' entries in review are alike (never which). */
+  othersInReview: z.number().int().nonnegative(),
+});
+
 /** Moderators (`GET /v1/entries/{id}/similar`): entries that may duplicate this one, and why. */
 export const SimilarEntries = z.object({
   similar: z.array(

@@ -111,4 +111,27 @@ describe.each(backends)('duplicates on %s', (backend, open) => {
     expect((await fetch(`${hub.url}/v1/entries/a/similar`)).status).toBe(401);
     expect((await fetch(`${hub.url}/v1/entries/nope/similar`, { headers: authed(mod) })).status).toBe(404);
   });
+
+  it("lets a contributor check before sending: public entries named, their own named, others' in review only counted", async () => {
+    const mine = (await store.addContributor('dup-writer')).token;
+    const other = (await store.addContributor('dup-other')).token;
+    await store.setState('c-reworded', 'accepted', null);
+    const sources = [{ threadUrl: base.sources[0]!.threadUrl, postId: `${base.sources[0]!.postId}-1` }];
+    const look = async (token: string, body: unknown) => {
+      const res = await fetch(`${hub.url}/v1/similar`, { method: 'POST', headers: authed(token), body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    const theirs = await look(other, { text: Q, sources });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.public.map((s: { id: string; url: string }) => [s.id, s.url])).toEqual([['c-reworded', '/entries/c-reworded']]);
+    expect(theirs.body.yours).toEqual([]);
+    expect(theirs.body.othersInReview).toBe(2); // a and b-same-posts: counted, not named
+    expect(JSON.stringify(theirs.body)).not.toContain('contributorId');
+    const own = await look(mine, { text: Q, sources });
+    expect(own.body.yours.map((s: { id: string }) => s.id)).toEqual(['a', 'b-same-posts']);
+    expect(own.body.othersInReview).toBe(0);
+    expect((await look(other, { text: 'Nothing like it: how are ports placed during setup?', sources: [] })).body).toEqual({ public: [], yours: [], othersInReview: 0 });
+    expect((await look(other, { text: 'x'.repeat(20_001), sources: [] })).status).toBe(422);
+    expect((await look(other, { sources: [] })).status).toBe(422);
+  });
 });
