@@ -42,14 +42,14 @@ const MIGRATIONS: string[] = [
      IF NEW.state NOT IN ('accepted', 'published') THEN
        DELETE FROM kb_entries WHERE entry_id = NEW.id;
      ELSE
-       INSERT INTO kb_entries SELECT (kb_entry_row(NEW)).*
+       INSERT INTO kb_entries SELECT r.* FROM kb_entry_row(NEW) r
        ON CONFLICT (entry_id) DO UPDATE SET hobby = EXCLUDED.hobby, subject = EXCLUDED.subject, kind = EXCLUDED.kind,
          language = EXCLUDED.language, title = EXCLUDED.title, tsv = EXCLUDED.tsv;
      END IF;
      RETURN NULL;
    END $$;
    CREATE TRIGGER kb_entry_sync AFTER INSERT OR UPDATE OF state, record ON entries FOR EACH ROW EXECUTE FUNCTION kb_sync_entry();
-   INSERT INTO kb_entries SELECT (kb_entry_row(e)).* FROM entries e WHERE e.state IN ('accepted', 'published');`,
+   INSERT INTO kb_entries SELECT r.* FROM entries e, LATERAL kb_entry_row(e) r WHERE e.state IN ('accepted', 'published');`,
   // 2: the duplicate index (hub/duplicates.ts), as in SQLite.
   `CREATE TABLE kb_dup_queue (entry_id TEXT COLLATE "C" PRIMARY KEY);
    CREATE TABLE kb_dup_sigs (entry_id TEXT COLLATE "C" PRIMARY KEY, signature TEXT);

@@ -196,6 +196,20 @@ describe('word diff', () => {
   });
 });
 
+describe.each(backends)('an existing hub database: %s', (_backend, open) => {
+  it('indexes the entries accepted before the knowledge base was first opened, and the duplicate index finds them', async () => {
+    const store = await open();
+    const who = (await store.addContributor('early')).contributor;
+    await put(store, who, [variant('early-1', { title: 'Early robber question', subject: ['board-games', 'catan'], question: 'Is the robber placed before the first turn?' })]);
+    await put(store, who, [variant('early-2', { title: 'Early pending robber', question: 'Is the robber placed before the first turn?' })], 'received');
+    const kb = await knowledgeFor(store);
+    expect(await knowledgeFor(store)).toBe(kb);
+    expect((await kb.search({ terms: ['robber'], limit: 5, offset: 0 })).map((h) => [h.id, h.hobby, h.subject])).toEqual([['early-1', 'board-games', 'catan']]);
+    expect((await kb.similar('early-2'))?.map((s) => s.id)).toEqual(['early-1']);
+    await store.close();
+  });
+});
+
 describe('search terms', () => {
   it('keeps letters and digits of any script, lowercased, at most 8 words of 64 characters from the first 200 characters', () => {
     expect(searchTerms('  "Robber" NEAR(desert, 2) title:x*  ')).toEqual(['robber', 'near', 'desert', '2', 'title', 'x']);
