@@ -69,7 +69,8 @@ const MIGRATIONS: string[] = [
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
 const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at';
 /** Entries filed under subject $2 of hobby $1 directly or under a slug that now redirects to it. */
-const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND (k.subject = ${s} OR k.subject IN (SELECT from_slug FROM kb_redirects WHERE hobby = ${h} AND to_slug = ${s})))`;
+// An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
+const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject IN (SELECT ${s}::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = ${h} AND to_slug = ${s}))`;
 
 type Q = pg.Pool | pg.PoolClient;
 
@@ -271,7 +272,7 @@ export class PostgresKnowledge implements KnowledgeStore {
       `SELECT ${ENTRY_COLUMNS}, k.tsv @@ to_tsquery('simple', $2) AS title_match FROM kb_entries k
        WHERE k.tsv @@ to_tsquery('simple', $1)
          AND ($3::text IS NULL OR k.hobby = $3)
-         AND ($4::text IS NULL OR k.subject = $4 OR k.subject IN (SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
+         AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
          AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)
        ORDER BY title_match DESC, k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
       [lexemes.join(' & '), lexemes.map((l) => `${l}:A`).join(' & '), q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, q.limit, q.offset],

@@ -79,7 +79,8 @@ export const subjectMatchKey = (s: Pick<Subject, 'name' | 'slug' | 'aliases'>) =
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
 /** Entries filed under subject @slug of @hobby directly or under a slug that now redirects to it. */
-const UNDER_SUBJECT = '(k.hobby = @hobby AND (k.subject = @slug OR k.subject IN (SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug)))';
+// An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
+const UNDER_SUBJECT = '(k.hobby = @hobby AND k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))';
 
 export class SqliteKnowledge implements KnowledgeStore {
   constructor(private readonly db: Database.Database) {
@@ -266,7 +267,7 @@ export class SqliteKnowledge implements KnowledgeStore {
          FROM kb_search f JOIN kb_entries k ON k.rowid = f.rowid
          WHERE kb_search MATCH @match
            AND (@hobby IS NULL OR k.hobby = @hobby)
-           AND (@slug IS NULL OR k.subject = @slug OR k.subject IN (SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))
+           AND (@slug IS NULL OR k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))
            AND (@kind IS NULL OR k.kind = @kind) AND (@language IS NULL OR k.language = @language)
          ORDER BY title_match DESC, k.listed_at DESC, k.entry_id DESC LIMIT @limit OFFSET @offset`,
       )
@@ -277,22 +278,27 @@ export class SqliteKnowledge implements KnowledgeStore {
   /** Indexes queued entries for duplicate lookup, a batch per transaction. */
   private indexDuplicates(): void {
     const take = this.db.prepare('SELECT q.entry_id, e.record FROM kb_dup_queue q LEFT JOIN entries e ON e.id = q.entry_id LIMIT 500');
+    const clear = ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources'].map((t) => this.db.prepare(`DELETE FROM ${t} WHERE entry_id = ?`));
+    const addSig = this.db.prepare('INSERT INTO kb_dup_sigs (entry_id, signature) VALUES (?, ?)');
+    const addBand = this.db.prepare('INSERT OR IGNORE INTO kb_dup_bands (band, key, entry_id) VALUES (?, ?, ?)');
+    const addSource = this.db.prepare('INSERT OR IGNORE INTO kb_dup_sources (source_key, entry_id) VALUES (?, ?)');
+    const done = this.db.prepare('DELETE FROM kb_dup_queue WHERE entry_id = ?');
     for (;;) {
-      const done = this.tx(() => {
+      const finished = this.tx(() => {
         const rows = take.all() as { entry_id: string; record: string | null }[];
         for (const r of rows) {
-          for (const t of ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources']) this.db.prepare(`DELETE FROM ${t} WHERE entry_id = ?`).run(r.entry_id);
+          for (const c of clear) c.run(r.entry_id);
           if (r.record) {
             const d = duplicateRows(JSON.parse(r.record) as Entry);
-            this.db.prepare('INSERT INTO kb_dup_sigs (entry_id, signature) VALUES (?, ?)').run(r.entry_id, d.signature);
-            for (const b of d.bands) this.db.prepare('INSERT OR IGNORE INTO kb_dup_bands (band, key, entry_id) VALUES (?, ?, ?)').run(b.band, b.key, r.entry_id);
-            for (const k of d.sources) this.db.prepare('INSERT OR IGNORE INTO kb_dup_sources (source_key, entry_id) VALUES (?, ?)').run(k, r.entry_id);
+            addSig.run(r.entry_id, d.signature);
+            for (const b of d.bands) addBand.run(b.band, b.key, r.entry_id);
+            for (const k of d.sources) addSource.run(k, r.entry_id);
           }
-          this.db.prepare('DELETE FROM kb_dup_queue WHERE entry_id = ?').run(r.entry_id);
+          done.run(r.entry_id);
         }
         return rows.length < 500;
       });
-      if (done) return;
+      if (finished) return;
     }
   }
 
