@@ -19,6 +19,9 @@ import { entryProblems } from '../lib/license/entry-checks.ts';
 // Evidence behind consent: vouched community moderators, re-hashed rules pages and permission posts.
 import { mountVouches, vouchedCommunities } from './vouch.ts';
 import { evidenceProblems } from './evidence.ts';
+import { mountPublic } from './public/routes.ts';
+import { mountSubjectAdmin } from './subjects.ts';
+import { mountDuplicates } from './duplicates-api.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -118,6 +121,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!paired) return problem(c, 400, 'Pairing code not valid', 'This code is unknown, already used or expired (codes last 10 minutes and work once). Ask the hub operator for a new one.');
     return c.json({ token: paired.token, contributor: { name: paired.contributor.name, role: paired.contributor.role } }, 201);
   });
+
+  // The public knowledge base: pages and /v1/public/ JSON, no token.
+  mountPublic(app, store);
 
   app.use('/v1/*', async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
@@ -274,6 +280,8 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
 
   mountModeration(app);
   mountVouches(app, store, fourEyes);
+  mountSubjectAdmin(app, store);
+  mountDuplicates(app, store);
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {

@@ -9,6 +9,7 @@ import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
 import { Changes, Manifest, previousFrom } from './release-layout.ts';
 import type { Entry } from '../lib/model/entry.ts';
+import { subjectCommand, SUBJECT_USAGE } from './subjects-cli.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
@@ -25,10 +26,25 @@ const USAGE = `Usage:
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
 publish compares with the previous release in --previous DIR (its manifest.json), else with the one already in --out.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
-`;
+${SUBJECT_USAGE}`;
+
+/** Opens the database named by --db (else $GLEANER_HUB_DATABASE_URL, else the default) for one command. */
+async function withDb<T>(args: string[], fn: (s: HubStore) => Promise<T>): Promise<T> {
+  const i = args.findIndex((a) => a === '--db' || a.startsWith('--db='));
+  const given = i < 0 ? undefined : args[i]!.startsWith('--db=') ? args[i]!.slice(5) : args[i + 1];
+  const target = given ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
+  const store = await openHubStore(/^postgres(ql)?:\/\//i.test(target) ? target : resolve(target));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Hobbies and subjects (hub/subjects-cli.ts) take their own options.
+  if (cmd === 'hobby' || cmd === 'subject') return subjectCommand(cmd, rest, (fn) => withDb(rest, fn));
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

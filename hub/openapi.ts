@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
 import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
+import { knowledgePaths, knowledgeSchemas } from './public/openapi.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -59,6 +60,8 @@ export function openApiDocument(version: string) {
         VouchList: schema(HubVouchList),
         VouchRequest: schema(HubVouchRequest),
         UnvouchRequest: schema(HubUnvouchRequest),
+        // The knowledge base (hub/public/openapi.ts).
+        ...knowledgeSchemas,
       },
     },
     security: [{ bearer: [] }],
@@ -227,6 +230,8 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      // The knowledge base (hub/public/openapi.ts).
+      ...knowledgePaths,
     },
   };
 }

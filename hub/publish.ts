@@ -49,6 +49,7 @@ export function datasetRecord(e: Entry) {
       ? { question: e.qa.question.text, answers: e.qa.answers.map((a) => ({ rank: a.rank, text: a.text })) }
       : { topic: e.strategy.topic, body: e.strategy.body.text, tags: e.strategy.tags }),
     domain: { hobby: e.domain.hobby, subject: e.domain.subject },
+    subjectRef: e.subject ? { hobby: e.subject.hobby, slug: e.subject.slug } : null,
     sources: e.sources.map((s) => ({
       url: s.url, threadUrl: s.threadUrl, platform: s.platform, postId: s.postId, title: s.title,
       author: { name: s.author.name, url: s.author.url }, postedAt: s.postedAt, license: s.license,
@@ -378,6 +379,11 @@ const RECORD_FIELDS: FieldSpec[] = [
   text('body', 'Strategy entries: the body, as Markdown (absent for Q&A entries).'),
   { name: 'tags', description: 'Strategy entries: free tags (absent for Q&A entries).', type: 'sc:Text', repeated: true },
   { name: 'domain', description: 'The hobby and subject the entry is about.', sub: [text('hobby', 'The hobby, or null.'), text('subject', 'The subject within it, or null.')] },
+  {
+    name: 'subjectRef',
+    description: "The hub's subject record the entry belongs to (its public page is /hobbies/HOBBY/SUBJECT on the hub), or null.",
+    sub: [text('hobby', "The hobby's slug."), text('slug', "The subject's slug.")],
+  },
   {
     name: 'sources',
     description: 'Every post the entry draws on, with what attribution needs.',

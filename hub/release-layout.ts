@@ -52,8 +52,9 @@ export interface EntryGroup {
 export function groupEntries(entries: Entry[]): EntryGroup[] {
   const groups = new Map<string, EntryGroup>();
   for (const e of entries) {
-    const hobby = segment(e.domain.hobby, NO_HOBBY);
-    const subject = segment(e.domain.subject, NO_SUBJECT);
+    // A hub subject record's slugs when the entry names one; else the free text, slugged the same way.
+    const hobby = e.subject?.hobby ?? segment(e.domain.hobby, NO_HOBBY);
+    const subject = e.subject?.slug ?? segment(e.domain.subject, NO_SUBJECT);
     const key = `${hobby}/${subject}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { hobby, subject, hobbyName: e.domain.hobby, subjectName: e.domain.subject, entries: [] }));

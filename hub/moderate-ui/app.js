@@ -46,11 +46,41 @@ async function load() {
     } while (cursor && items.length < 1000);
     state.items = items;
     state.error = null;
+    loadSimilar(items);
   } catch (e) {
     state.error = e.message;
   }
   state.busy = false;
   update();
+}
+
+// Possible duplicates (GET /v1/entries/{id}/similar), fetched after the queue for the first screenfuls;
+// a failed lookup only leaves the line out.
+const SIMILAR_LOOKUPS = 50;
+state.similar = {};
+async function loadSimilar(items) {
+  for (const item of items.slice(0, SIMILAR_LOOKUPS)) {
+    const id = item.status.id;
+    try {
+      state.similar[id] = (await api(`/v1/entries/${encodeURIComponent(id)}/similar`)).similar;
+      if (state.similar[id].length) update();
+    } catch {
+      delete state.similar[id];
+    }
+  }
+}
+
+function Similar({ id }) {
+  const list = state.similar[id];
+  if (!list?.length) return null;
+  return [
+    h('dt', null, 'Possible duplicates'),
+    h('dd', { 'data-testid': 'similar' }, h('ul', null, list.map((s) => h('li', null, [
+      `“${s.title}” (${s.state}, ${s.id})`,
+      s.sharedSources ? ` · draws on ${s.sharedSources} of the same source post${s.sharedSources === 1 ? '' : 's'}` : '',
+      s.similarity !== null ? ` · question ${Math.round(s.similarity * 100)}% alike` : '',
+    ])))),
+  ];
 }
 
 function focusLater(selector) {
@@ -157,6 +187,7 @@ function Item({ item }) {
       h('dt', null, 'Consent'), h('dd', { class: 'consent' }, `${c.basis}, ${c.license}, by ${c.who} at ${c.at} (statement ${c.statementVersion}): “${c.statement}”`),
       ...evidence(c),
       h('dt', null, 'Sources'), h('dd', null, h('ul', null, entry.sources.map((s) => h(Source, { s })))),
+      h(Similar, { id }),
     ]),
     h('textarea', {
       'aria-label': `Comment for the contributor on “${entry.title}”`,

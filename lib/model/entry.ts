@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Author } from './thread.ts';
 import { Attestation } from './attestation.ts';
+import { SubjectRef } from './subject.ts';
 
 export const ENTRY_SCHEMA_VERSION = 1;
 
@@ -150,6 +151,8 @@ const EntryBase = z.object({
   domain: z
     .object({ hobby: z.string().nullable(), subject: z.string().nullable(), externalIds: z.record(z.string(), z.string()).default({}) })
     .default({ hobby: null, subject: null, externalIds: {} }),
+  /** The hub subject the entry belongs to (a game within board games…); absent in older entries, `domain` keeps the free text. */
+  subject: SubjectRef.optional(),
   sources: z.array(Source).min(1, 'keeps no source'),
   license: SpdxId,
   /** Why the effective licence is what it is (ShareAlike versions, NC, attribution duties); absent in older entries. */

@@ -3,3 +3,4 @@ export * from './entry.ts';
 export * from './submission.ts';
 export * from './attestation.ts';
 export * from './vouch.ts';
+export * from './subject.ts';

@@ -73,6 +73,16 @@ describe('release configs by hobby and subject', () => {
     expect(files.get('README.md')).toContain('| `board-games--ark-nova` | `data/board-games/ark-nova/train-*.jsonl` | 2 |');
   });
 
+  it('files an entry under its hub subject record when it names one, beside free-text entries of the same names', () => {
+    const files = buildDataset([
+      { ...entry('r1', 'Brettspiele', 'Arche Nova'), subject: { hobby: 'board-games', slug: 'ark-nova' } } as Entry,
+      entry('r2', 'Board games', 'Ark Nova'),
+    ], { release: 'v1' });
+    expect([...files.keys()].filter((k) => k.startsWith('data/'))).toEqual(['data/board-games/ark-nova/train-00000-of-00001.jsonl']);
+    const rows = rowsOf(files, 'data/*/*/train-*.jsonl');
+    expect(rows.map((r) => r.subjectRef)).toEqual([{ hobby: 'board-games', slug: 'ark-nova' }, null]);
+  });
+
   it('keeps names of other scripts apart with a stable hash, and never lets a name escape its folder', () => {
     expect(segment('Échecs', '_x')).toBe('echecs');
     expect(segment('囲碁', '_x')).toMatch(/^x[0-9a-f]{10}$/);

@@ -1,0 +1,350 @@
+import type Database from 'better-sqlite3';
+import type { Entry } from '../lib/model/entry.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
+import { bandKeys, NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
+import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+
+/** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
+const bodySql = (rec: string) => `trim(
+  coalesce(json_extract(${rec}, '$.qa.question.text'), '') || ' ' ||
+  coalesce((SELECT group_concat(json_extract(value, '$.text'), ' ') FROM json_each(${rec}, '$.qa.answers')), '') || ' ' ||
+  coalesce(json_extract(${rec}, '$.strategy.topic'), '') || ' ' ||
+  coalesce(json_extract(${rec}, '$.strategy.body.text'), '') || ' ' ||
+  coalesce((SELECT group_concat(value, ' ') FROM json_each(${rec}, '$.strategy.tags')), ''))`;
+
+const LISTED = `('accepted', 'published')`;
+
+/** Keeps the public index in step with one entry row (`new`), inside the writer's own transaction. */
+const SYNC = `
+  DELETE FROM kb_search WHERE rowid = (SELECT rowid FROM kb_entries WHERE entry_id = new.id);
+  DELETE FROM kb_entries WHERE entry_id = new.id AND new.state NOT IN ${LISTED};
+  INSERT INTO kb_entries (entry_id, hobby, subject, kind, language, title, listed_at)
+    SELECT new.id, json_extract(new.record, '$.subject.hobby'), json_extract(new.record, '$.subject.slug'), new.kind,
+           coalesce(json_extract(new.record, '$.language'), ''), new.title, new.updated_at
+    WHERE new.state IN ${LISTED}
+    ON CONFLICT (entry_id) DO UPDATE SET hobby = excluded.hobby, subject = excluded.subject, kind = excluded.kind,
+      language = excluded.language, title = excluded.title;
+  INSERT INTO kb_search (rowid, title, body) SELECT rowid, new.title, ${bodySql('new.record')} FROM kb_entries WHERE entry_id = new.id;`;
+
+/**
+ * Each runs once, in order, in a transaction; `kb_schema` records how far a file got. Never edit a
+ * shipped one. FTS5 with unicode61 and diacritics kept, the same word rules as PostgreSQL's `simple`
+ * configuration (case folded, no stemming, accents significant), so both backends find the same entries.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE kb_hobbies (slug TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+   CREATE TABLE kb_subjects (
+     hobby TEXT NOT NULL REFERENCES kb_hobbies(slug), slug TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+     match_key TEXT NOT NULL, aliases TEXT NOT NULL, bgg_id TEXT, wikidata TEXT, version INTEGER NOT NULL,
+     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (hobby, slug));
+   CREATE INDEX kb_subjects_by_name ON kb_subjects(hobby, name_key);
+   CREATE UNIQUE INDEX kb_subjects_bgg ON kb_subjects(hobby, bgg_id) WHERE bgg_id IS NOT NULL;
+   CREATE UNIQUE INDEX kb_subjects_wikidata ON kb_subjects(hobby, wikidata) WHERE wikidata IS NOT NULL;
+   CREATE TABLE kb_redirects (hobby TEXT NOT NULL, from_slug TEXT NOT NULL, to_slug TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (hobby, from_slug));
+   CREATE INDEX kb_redirects_to ON kb_redirects(hobby, to_slug);
+   CREATE TABLE kb_entries (
+     entry_id TEXT NOT NULL UNIQUE, hobby TEXT, subject TEXT, kind TEXT NOT NULL, language TEXT NOT NULL,
+     title TEXT NOT NULL, listed_at TEXT NOT NULL);
+   CREATE INDEX kb_entries_by_subject ON kb_entries(hobby, subject, listed_at, entry_id);
+   CREATE VIRTUAL TABLE kb_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0');
+   CREATE TRIGGER kb_entry_added AFTER INSERT ON entries BEGIN ${SYNC} END;
+   CREATE TRIGGER kb_entry_changed AFTER UPDATE OF state, record ON entries BEGIN ${SYNC} END;
+   INSERT INTO kb_entries (entry_id, hobby, subject, kind, language, title, listed_at)
+     SELECT id, json_extract(record, '$.subject.hobby'), json_extract(record, '$.subject.slug'), kind,
+            coalesce(json_extract(record, '$.language'), ''), title, updated_at FROM entries WHERE state IN ${LISTED};
+   INSERT INTO kb_search (rowid, title, body) SELECT k.rowid, e.title, ${bodySql('e.record')} FROM kb_entries k JOIN entries e ON e.id = k.entry_id;`,
+  // 2: the duplicate index (hub/duplicates.ts): MinHash signatures, their LSH bands, source post keys;
+  // a trigger queues every new or revised entry, indexed on the next lookup.
+  `CREATE TABLE kb_dup_queue (entry_id TEXT PRIMARY KEY);
+   CREATE TABLE kb_dup_sigs (entry_id TEXT PRIMARY KEY, signature TEXT);
+   CREATE TABLE kb_dup_bands (band INTEGER NOT NULL, key TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (band, key, entry_id));
+   CREATE INDEX kb_dup_bands_by_entry ON kb_dup_bands(entry_id);
+   CREATE TABLE kb_dup_sources (source_key TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (source_key, entry_id));
+   CREATE INDEX kb_dup_sources_by_entry ON kb_dup_sources(entry_id);
+   CREATE TRIGGER kb_dup_added AFTER INSERT ON entries BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (new.id) ON CONFLICT DO NOTHING; END;
+   CREATE TRIGGER kb_dup_revised AFTER UPDATE OF record ON entries BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (new.id) ON CONFLICT DO NOTHING; END;
+   INSERT INTO kb_dup_queue (entry_id) SELECT id FROM entries;`,
+];
+
+type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };
+type EntryRow = { entry_id: string; kind: 'qa' | 'strategy'; title: string; language: string; hobby: string | null; subject: string | null; listed_at: string };
+
+export const toSubject = (r: SubjectRow): Subject => ({
+  hobby: r.hobby, slug: r.slug, name: r.name, aliases: JSON.parse(r.aliases), externalIds: { bgg: r.bgg_id, wikidata: r.wikidata },
+  version: Number(r.version), createdAt: r.created_at, updatedAt: r.updated_at,
+});
+export const toSummary = (r: EntryRow): EntrySummary => ({ id: r.entry_id, kind: r.kind, title: r.title, language: r.language, hobby: r.hobby, subject: r.subject, listedAt: r.listed_at });
+/** What subjects are matched on: name, slug and aliases, one per line. */
+export const subjectMatchKey = (s: Pick<Subject, 'name' | 'slug' | 'aliases'>) => [s.name, s.slug.replace(/-/g, ' '), ...s.aliases].map(matchKey).join('\n');
+
+const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
+/** Entries filed under subject @slug of @hobby directly or under a slug that now redirects to it. */
+// An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
+const UNDER_SUBJECT = '(k.hobby = @hobby AND k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))';
+
+export class SqliteKnowledge implements KnowledgeStore {
+  constructor(private readonly db: Database.Database) {
+    db.exec('CREATE TABLE IF NOT EXISTS kb_schema (version INTEGER NOT NULL)');
+    db.transaction(() => {
+      const row = db.prepare('SELECT version FROM kb_schema').get() as { version: number } | undefined;
+      if (!row) db.prepare('INSERT INTO kb_schema (version) VALUES (0)').run();
+      for (let v = row?.version ?? 0; v < MIGRATIONS.length; v++) {
+        db.exec(MIGRATIONS[v]!);
+        db.prepare('UPDATE kb_schema SET version = ?').run(v + 1);
+      }
+    }).immediate();
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  createHobby(h: Hobby, now = new Date()): KbResult<Hobby> {
+    const r = this.db.prepare('INSERT INTO kb_hobbies (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(h.slug, h.name, now.toISOString());
+    return r.changes ? { ok: true, value: h } : { ok: false, status: 409, reason: `A hobby with the slug "${h.slug}" exists already.` };
+  }
+
+  hobbies(): HobbySummary[] {
+    return this.db
+      .prepare(
+        `SELECT h.slug, h.name,
+           (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug) AS subjects,
+           (SELECT COUNT(*) FROM kb_entries k LEFT JOIN kb_redirects r ON r.hobby = k.hobby AND r.from_slug = k.subject
+              JOIN kb_subjects s ON s.hobby = k.hobby AND s.slug = coalesce(r.to_slug, k.subject) WHERE k.hobby = h.slug) AS entries
+         FROM kb_hobbies h ORDER BY h.name, h.slug`,
+      )
+      .all() as HobbySummary[];
+  }
+
+  hobby(slug: string): Hobby | null {
+    return (this.db.prepare('SELECT slug, name FROM kb_hobbies WHERE slug = ?').get(slug) as Hobby | undefined) ?? null;
+  }
+
+  private subjectRow(hobby: string, slug: string): Subject | null {
+    const r = this.db.prepare(`SELECT ${SUBJECT_COLUMNS} FROM kb_subjects WHERE hobby = ? AND slug = ?`).get(hobby, slug) as SubjectRow | undefined;
+    return r ? toSubject(r) : null;
+  }
+
+  /** Why a slug cannot be taken in a hobby, or null when it is free. */
+  private slugTaken(hobby: string, slug: string): string | null {
+    if (this.subjectRow(hobby, slug)) return `The slug "${slug}" is already a subject of "${hobby}".`;
+    const r = this.db.prepare('SELECT to_slug FROM kb_redirects WHERE hobby = ? AND from_slug = ?').get(hobby, slug) as { to_slug: string } | undefined;
+    return r ? `The slug "${slug}" redirects to "${r.to_slug}" (a former name kept so old links work); choose another slug.` : null;
+  }
+
+  private idTaken(hobby: string, ids: Partial<Subject['externalIds']>, except: string | null): string | null {
+    for (const [k, col, label] of [['bgg', 'bgg_id', 'BoardGameGeek id'], ['wikidata', 'wikidata', 'Wikidata id']] as const) {
+      const v = ids[k];
+      if (!v) continue;
+      const r = this.db.prepare(`SELECT slug FROM kb_subjects WHERE hobby = ? AND ${col} = ? AND slug IS NOT ?`).get(hobby, v, except) as { slug: string } | undefined;
+      if (r) return `The ${label} ${v} belongs to the subject "${r.slug}" already: merge the two instead.`;
+    }
+    return null;
+  }
+
+  createSubject(s: SubjectCreate, now = new Date()): KbResult<Subject> {
+    return this.tx((): KbResult<Subject> => {
+      if (!this.hobby(s.hobby)) return { ok: false, status: 404, reason: `No hobby "${s.hobby}": create it first.` };
+      const taken = this.slugTaken(s.hobby, s.slug) ?? this.idTaken(s.hobby, s.externalIds, null);
+      if (taken) return { ok: false, status: 409, reason: taken };
+      const at = now.toISOString();
+      this.db
+        .prepare(`INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
+        .run(s.hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at, at);
+      return { ok: true, value: this.subjectRow(s.hobby, s.slug)! };
+    });
+  }
+
+  subjects(hobby: string): SubjectSummary[] {
+    const rows = this.db
+      .prepare(`SELECT ${SUBJECT_COLUMNS}, (SELECT COUNT(*) FROM kb_entries k WHERE ${UNDER_SUBJECT.replaceAll('@hobby', 's.hobby').replaceAll('@slug', 's.slug')}) AS entries
+                FROM kb_subjects s WHERE s.hobby = ? ORDER BY s.name_key, s.slug`)
+      .all(hobby) as (SubjectRow & { entries: number })[];
+    return rows.map((r) => ({ ...toSubject(r), entries: Number(r.entries) }));
+  }
+
+  resolveSubject(hobby: string, slug: string): Resolved {
+    const s = this.subjectRow(hobby, slug);
+    if (s) return { subject: s };
+    const r = this.db.prepare('SELECT to_slug FROM kb_redirects WHERE hobby = ? AND from_slug = ?').get(hobby, slug) as { to_slug: string } | undefined;
+    return r ? { redirect: r.to_slug } : null;
+  }
+
+  private redirect(hobby: string, from: string, to: string, at: string): void {
+    // Older slugs that pointed at `from` now point straight at `to`: one hop, never a chain or a loop.
+    this.db.prepare('UPDATE kb_redirects SET to_slug = ? WHERE hobby = ? AND to_slug = ?').run(to, hobby, from);
+    this.db.prepare('INSERT INTO kb_redirects (hobby, from_slug, to_slug, at) VALUES (?, ?, ?, ?)').run(hobby, from, to, at);
+  }
+
+  renameSubject(hobby: string, slug: string, change: SubjectRename, now = new Date()): KbResult<Subject> {
+    return this.tx((): KbResult<Subject> => {
+      const cur = this.subjectRow(hobby, slug);
+      if (!cur) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
+      if (change.expectVersion !== undefined && change.expectVersion !== cur.version)
+        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${change.expectVersion}, now ${cur.version}). Read it again and redo the change.` };
+      const next: Subject = {
+        ...cur,
+        slug: change.slug ?? cur.slug,
+        name: change.name ?? cur.name,
+        aliases: change.aliases ?? cur.aliases,
+        externalIds: { ...cur.externalIds, ...change.externalIds },
+      };
+      if (next.slug !== cur.slug) {
+        const taken = this.slugTaken(hobby, next.slug);
+        if (taken) return { ok: false, status: 409, reason: taken };
+      }
+      const idTaken = this.idTaken(hobby, next.externalIds, cur.slug);
+      if (idTaken) return { ok: false, status: 409, reason: idTaken };
+      const at = now.toISOString();
+      this.db
+        .prepare(`UPDATE kb_subjects SET slug = ?, name = ?, name_key = ?, match_key = ?, aliases = ?, bgg_id = ?, wikidata = ?, version = version + 1, updated_at = ? WHERE hobby = ? AND slug = ?`)
+        .run(next.slug, next.name, matchKey(next.name), subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, cur.slug);
+      if (next.slug !== cur.slug) this.redirect(hobby, cur.slug, next.slug, at);
+      return { ok: true, value: this.subjectRow(hobby, next.slug)! };
+    });
+  }
+
+  mergeSubject(hobby: string, slug: string, merge: SubjectMerge, now = new Date()): KbResult<Subject> {
+    return this.tx((): KbResult<Subject> => {
+      if (slug === merge.into) return { ok: false, status: 422, reason: 'A subject cannot be merged into itself.' };
+      const from = this.subjectRow(hobby, slug);
+      if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
+      const into = this.subjectRow(hobby, merge.into);
+      if (!into) return { ok: false, status: 404, reason: `No subject "${merge.into}" in "${hobby}" to merge into.` };
+      if (merge.expectVersion !== undefined && merge.expectVersion !== from.version)
+        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${merge.expectVersion}, now ${from.version}). Read it again before merging.` };
+      if (merge.expectIntoVersion !== undefined && merge.expectIntoVersion !== into.version)
+        return { ok: false, status: 409, reason: `"${merge.into}" changed since you read it (version ${merge.expectIntoVersion}, now ${into.version}). Read it again before merging.` };
+      const fields = mergedFields(from, into);
+      if (!fields.ok) return fields;
+      const at = now.toISOString();
+      this.db.prepare('DELETE FROM kb_subjects WHERE hobby = ? AND slug = ?').run(hobby, slug);
+      const next = { ...into, ...fields.value };
+      this.db
+        .prepare('UPDATE kb_subjects SET match_key = ?, aliases = ?, bgg_id = ?, wikidata = ?, version = version + 1, updated_at = ? WHERE hobby = ? AND slug = ?')
+        .run(subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, into.slug);
+      this.redirect(hobby, slug, into.slug, at);
+      return { ok: true, value: this.subjectRow(hobby, into.slug)! };
+    });
+  }
+
+  autocomplete(key: string, hobby: string | null, limit: number): Subject[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${SUBJECT_COLUMNS} FROM kb_subjects WHERE (@hobby IS NULL OR hobby = @hobby) AND match_key LIKE @contains ESCAPE '\\'
+         ORDER BY CASE WHEN name_key LIKE @prefix ESCAPE '\\' THEN 0 ELSE 1 END, name_key, hobby, slug LIMIT @limit`,
+      )
+      .all({ hobby, contains: `%${likeEscape(key)}%`, prefix: `${likeEscape(key)}%`, limit }) as SubjectRow[];
+    return rows.map(toSubject);
+  }
+
+  subjectEntries(hobby: string, slug: string, page: EntryPageQuery): { entries: EntrySummary[]; nextCursor: string | null } {
+    const after = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = this.db
+      .prepare(
+        `SELECT k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at FROM kb_entries k
+         WHERE ${UNDER_SUBJECT} AND (@at IS NULL OR (k.listed_at, k.entry_id) < (@at, @id))
+         ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT @limit`,
+      )
+      .all({ hobby, slug, at: after?.[0] ?? null, id: after?.[1] ?? null, limit: page.limit + 1 }) as EntryRow[];
+    const entries = rows.slice(0, page.limit).map(toSummary);
+    return { entries, nextCursor: rows.length > page.limit ? encodeCursor(entries.at(-1)!) : null };
+  }
+
+  revisions(id: string): RevisionInfo[] {
+    const rows = this.db.prepare('SELECT revision, record, content_sha256, at FROM entry_revisions WHERE entry_id = ? ORDER BY revision').all(id) as { revision: number; record: string; content_sha256: string; at: string }[];
+    return rows.map((r) => ({ revision: Number(r.revision), at: r.at, contentSha256: r.content_sha256, record: JSON.parse(r.record) as Entry }));
+  }
+
+  search(q: SearchQuery): SearchHit[] {
+    if (!q.terms.length) return [];
+    // Each word quoted as an FTS5 string: the searcher's text is data, never query syntax.
+    const phrase = q.terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
+    const rows = this.db
+      .prepare(
+        `SELECT k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at,
+                k.rowid IN (SELECT rowid FROM kb_search WHERE kb_search MATCH @inTitle) AS title_match
+         FROM kb_search f JOIN kb_entries k ON k.rowid = f.rowid
+         WHERE kb_search MATCH @match
+           AND (@hobby IS NULL OR k.hobby = @hobby)
+           AND (@slug IS NULL OR k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))
+           AND (@kind IS NULL OR k.kind = @kind) AND (@language IS NULL OR k.language = @language)
+         ORDER BY title_match DESC, k.listed_at DESC, k.entry_id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({ match: phrase, inTitle: `title : (${phrase})`, hobby: q.hobby ?? null, slug: q.subject ?? null, kind: q.kind ?? null, language: q.language ?? null, limit: q.limit, offset: q.offset }) as (EntryRow & { title_match: number })[];
+    return rows.map((r) => ({ ...toSummary(r), titleMatch: !!r.title_match }));
+  }
+
+  /** Indexes queued entries for duplicate lookup, a batch per transaction. */
+  private indexDuplicates(): void {
+    const take = this.db.prepare('SELECT q.entry_id, e.record FROM kb_dup_queue q LEFT JOIN entries e ON e.id = q.entry_id LIMIT 500');
+    const clear = ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources'].map((t) => this.db.prepare(`DELETE FROM ${t} WHERE entry_id = ?`));
+    const addSig = this.db.prepare('INSERT INTO kb_dup_sigs (entry_id, signature) VALUES (?, ?)');
+    const addBand = this.db.prepare('INSERT OR IGNORE INTO kb_dup_bands (band, key, entry_id) VALUES (?, ?, ?)');
+    const addSource = this.db.prepare('INSERT OR IGNORE INTO kb_dup_sources (source_key, entry_id) VALUES (?, ?)');
+    const done = this.db.prepare('DELETE FROM kb_dup_queue WHERE entry_id = ?');
+    for (;;) {
+      const finished = this.tx(() => {
+        const rows = take.all() as { entry_id: string; record: string | null }[];
+        for (const r of rows) {
+          for (const c of clear) c.run(r.entry_id);
+          if (r.record) {
+            const d = duplicateRows(JSON.parse(r.record) as Entry);
+            addSig.run(r.entry_id, d.signature);
+            for (const b of d.bands) addBand.run(b.band, b.key, r.entry_id);
+            for (const k of d.sources) addSource.run(k, r.entry_id);
+          }
+          done.run(r.entry_id);
+        }
+        return rows.length < 500;
+      });
+      if (finished) return;
+    }
+  }
+
+  similar(id: string): SimilarEntry[] | null {
+    this.indexDuplicates();
+    const own = this.db.prepare('SELECT signature FROM kb_dup_sigs WHERE entry_id = ?').get(id) as { signature: string | null } | undefined;
+    if (!own) return null;
+    const sources = (this.db.prepare('SELECT source_key FROM kb_dup_sources WHERE entry_id = ?').all(id) as { source_key: string }[]).map((r) => r.source_key);
+    return this.similarTo({ signature: own.signature, sources }, id);
+  }
+
+  similarTo(probe: DuplicateProbe, exclude: string | null = null): SimilarEntry[] {
+    this.indexDuplicates();
+    const shared = new Map<string, number>();
+    for (const part of chunks(probe.sources, 200)) {
+      const rows = this.db
+        .prepare(`SELECT entry_id, COUNT(*) AS n FROM kb_dup_sources WHERE source_key IN (${part.map(() => '?').join(', ')}) AND entry_id IS NOT ? GROUP BY entry_id`)
+        .all(...part, exclude) as { entry_id: string; n: number }[];
+      for (const r of rows) shared.set(r.entry_id, (shared.get(r.entry_id) ?? 0) + Number(r.n));
+    }
+    const near = new Map<string, number>();
+    if (probe.signature) {
+      const mine = signatureFromHex(probe.signature);
+      const bands = bandKeys(mine);
+      const candidates = this.db
+        .prepare(`SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IS NOT ? AND s.entry_id IN (
+                    SELECT entry_id FROM kb_dup_bands WHERE ${bands.map(() => '(band = ? AND key = ?)').join(' OR ')})`)
+        .all(exclude, ...bands.flatMap((b) => [b.band, b.key])) as { entry_id: string; signature: string }[];
+      for (const c of candidates) {
+        const sim = similarity(mine, signatureFromHex(c.signature));
+        if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
+      }
+    }
+    const ids = [...new Set([...shared.keys(), ...near.keys()])];
+    const info = this.db.prepare('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ?');
+    return orderSimilar(
+      ids.flatMap((other) => {
+        const e = info.get(other) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string } | undefined;
+        return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: shared.get(other) ?? 0, similarity: near.get(other) ?? null }] : [];
+      }),
+    );
+  }
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

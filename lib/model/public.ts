@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { Attestation } from './attestation.ts';
+import { Attribution, ChatMessage, ConsentBasis, HubConsentGrant, IdentityProof, PermissionPost, Source, SpdxId } from './entry.ts';
+import { HubEntryState } from './submission.ts';
+import { Author } from './thread.ts';
+import { HobbySummary, Subject, SubjectRef, SubjectSummary } from './subject.ts';
+
+/**
+ * What anyone may read of the hub without a token (`GET /v1/public/…` and the HTML pages): accepted and
+ * published entries only, each as its dataset row (provenance and the consent receipt, never the
+ * contributor's identity) plus its public review history.
+ */
+export const PublicRecord = z.object({
+  id: z.string(),
+  kind: z.enum(['qa', 'strategy']),
+  title: z.string(),
+  language: z.string(),
+  license: SpdxId,
+  messages: z.array(ChatMessage),
+  question: z.string().optional(),
+  answers: z.array(z.object({ rank: z.number().int(), text: z.string() })).optional(),
+  topic: z.string().optional(),
+  body: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  domain: z.object({ hobby: z.string().nullable(), subject: z.string().nullable() }),
+  sources: z.array(Source),
+  attribution: Attribution,
+  consent: z.object({
+    basis: ConsentBasis,
+    license: SpdxId,
+    statement: z.string(),
+    statementVersion: z.string(),
+    at: z.string(),
+    attestation: Attestation.pick({ community: true, license: true, termsUrl: true, role: true, attestedAt: true }).nullable(),
+    permissions: z.array(z.object({ author: Author, post: PermissionPost.nullable(), hubGrant: HubConsentGrant.nullable() })),
+    identityProofs: z.array(IdentityProof),
+  }),
+  contentSha256: z.string(),
+  createdAt: z.string(),
+});
+export type PublicRecord = z.infer<typeof PublicRecord>;
+
+/** A passage and the posts it was written from (ids into `sources`), in reading order. */
+export const PublicPassage = z.object({ role: z.enum(['question', 'answer', 'topic', 'body']), rank: z.number().int().nullable(), text: z.string(), sourcePostIds: z.array(z.string()) });
+export type PublicPassage = z.infer<typeof PublicPassage>;
+
+export const PublicEntrySummary = z.object({
+  id: z.string(),
+  kind: z.enum(['qa', 'strategy']),
+  title: z.string(),
+  language: z.string(),
+  hobby: z.string().nullable(),
+  subject: z.string().nullable(),
+  /** When it became public (accepted). */
+  listedAt: z.string(),
+});
+export type PublicEntrySummary = z.infer<typeof PublicEntrySummary>;
+
+export const PublicEntry = z.object({
+  entry: PublicRecord,
+  passages: z.array(PublicPassage),
+  /** The subject the entry is filed under, after renames and merges; null when it names none the hub has. */
+  subject: Subject.nullable(),
+  state: HubEntryState,
+  release: z.string().nullable(),
+  /** Review states and their times (moderators' comments stay private). */
+  history: z.array(z.object({ state: HubEntryState, at: z.string() })),
+  /** Earlier versions the contributor replaced, oldest first. */
+  revisions: z.array(z.object({ revision: z.number().int(), at: z.string(), contentSha256: z.string(), title: z.string(), /** Its title and passages, as one text. */ text: z.string() })),
+  /** Where to tell the moderators something is wrong with this entry. */
+  reportUrl: z.string(),
+});
+export type PublicEntry = z.infer<typeof PublicEntry>;
+
+export const PublicHobbyList = z.object({ hobbies: z.array(HobbySummary) });
+export const PublicHobbyPage = z.object({ hobby: HobbySummary.pick({ slug: true, name: true }), subjects: z.array(SubjectSummary) });
+export const PublicSubjectPage = z.object({
+  subject: Subject,
+  entries: z.array(PublicEntrySummary),
+  /** Pass as `?cursor=` for older entries; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export const PublicSubjectMatches = z.object({ subjects: z.array(Subject) });
+export const PublicSearchPage = z.object({
+  /** The words searched for, as the hub read them (letters and digits; at most 8). */
+  terms: z.array(z.string()),
+  results: z.array(PublicEntrySummary.extend({ titleMatch: z.boolean() })),
+  /** Pass as `?offset=` for the next results; null when there are no more. */
+  nextOffset: z.number().int().nullable(),
+});
+export const PublicSubjectRef = SubjectRef;
+
+const SimilarEntry = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['qa', 'strategy']),
+  state: HubEntryState,
+  /** Source posts (forum host and post id) both draw on. */
+  sharedSources: z.number().int().nonnegative(),
+  /** Estimated similarity of the questions, 0.8 to 1, when near-identical; else null. */
+  similarity: z.number().nullable(),
+});
+
+/** Contributors, before submitting (`POST /v1/similar`): the question (strategy: topic and body) and the posts it draws on. */
+export const SimilarLookup = z.object({
+  text: z.string().max(20_000),
+  sources: z.array(z.object({ threadUrl: z.string().min(1).max(2000), postId: z.string().min(1).max(200) })).max(200),
+});
+export const SimilarLookupResult = z.object({
+  /** Accepted or published entries, readable at `url`. */
+  public: z.array(SimilarEntry.extend({ url: z.string() })),
+  /** The caller's own entries still in review. */
+  yours: z.array(SimilarEntry),
+  /** How many other contributors' entries in review are alike (never which). */
+  othersInReview: z.number().int().nonnegative(),
+});
+
+/** Moderators (`GET /v1/entries/{id}/similar`): entries that may duplicate this one, and why. */
+export const SimilarEntries = z.object({
+  similar: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      kind: z.enum(['qa', 'strategy']),
+      state: HubEntryState,
+      /** Source posts (forum host and post id) both entries draw on. */
+      sharedSources: z.number().int().nonnegative(),
+      /** Estimated similarity of the questions, 0.8 to 1, when near-identical; else null. */
+      similarity: z.number().nullable(),
+    }),
+  ),
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * A slug: the part of a public address that names a hobby or a subject. Lowercase ASCII letters and
+ * digits in hyphen-separated runs, so an address never needs escaping and two spellings of one slug
+ * cannot exist.
+ */
+export const Slug = z
+  .string()
+  .min(1, 'is empty')
+  .max(80, 'is longer than 80 characters')
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lowercase letters a–z and digits in runs joined by single hyphens, e.g. "terraforming-mars"');
+
+const Name = z.string().trim().min(1, 'is empty').max(200, 'is longer than 200 characters').refine((t) => !/[\u0000-\u001f\u007f]/.test(t) && t.isWellFormed(), 'contains a control character or a broken surrogate');
+
+/** BoardGameGeek's numeric thing id (the number in boardgamegeek.com/boardgame/ID/…). */
+export const BggId = z.string().regex(/^[1-9][0-9]{0,9}$/, 'a BoardGameGeek id: the number in boardgamegeek.com/boardgame/ID');
+/** A Wikidata item id. */
+export const WikidataQid = z.string().regex(/^Q[1-9][0-9]{0,11}$/, 'a Wikidata item id such as Q12345');
+
+export const ExternalIds = z.object({ bgg: BggId.nullable().default(null), wikidata: WikidataQid.nullable().default(null) });
+export type ExternalIds = z.infer<typeof ExternalIds>;
+
+/** Where an entry belongs: a subject (a game, a technique) within a hobby, by their slugs. */
+export const SubjectRef = z.object({ hobby: Slug, slug: Slug });
+export type SubjectRef = z.infer<typeof SubjectRef>;
+
+export const Hobby = z.object({ slug: Slug, name: Name });
+export type Hobby = z.infer<typeof Hobby>;
+
+export const Subject = z.object({
+  hobby: Slug,
+  slug: Slug,
+  name: Name,
+  aliases: z.array(Name).max(50).default([]),
+  externalIds: ExternalIds.default({ bgg: null, wikidata: null }),
+  /** Bumped by every change; a rename or merge may name the version it was decided on. */
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Subject = z.infer<typeof Subject>;
+
+/** Moderators: a new hobby. */
+export const HobbyCreate = Hobby;
+/** Moderators: a new subject within an existing hobby. */
+export const SubjectCreate = z.object({
+  hobby: Slug,
+  slug: Slug,
+  name: Name,
+  aliases: z.array(Name).max(50).default([]),
+  externalIds: ExternalIds.partial().default({}),
+});
+export type SubjectCreate = z.infer<typeof SubjectCreate>;
+
+/** Moderators: a new name, slug (the old one then redirects), aliases or external ids. */
+export const SubjectRename = z.object({
+  name: Name.optional(),
+  slug: Slug.optional(),
+  aliases: z.array(Name).max(50).optional(),
+  externalIds: ExternalIds.partial().optional(),
+  /** The version the change was decided on: a subject changed since is refused (409) with the reason. */
+  expectVersion: z.number().int().positive().optional(),
+});
+export type SubjectRename = z.infer<typeof SubjectRename>;
+
+/** Moderators: fold this subject into `into` (same hobby); its slug redirects there for good. */
+export const SubjectMerge = z.object({
+  into: Slug,
+  expectVersion: z.number().int().positive().optional(),
+  expectIntoVersion: z.number().int().positive().optional(),
+});
+export type SubjectMerge = z.infer<typeof SubjectMerge>;
+
+export const HobbySummary = Hobby.extend({ subjects: z.number().int().nonnegative(), entries: z.number().int().nonnegative() });
+export type HobbySummary = z.infer<typeof HobbySummary>;
+export const SubjectSummary = Subject.extend({ entries: z.number().int().nonnegative() });
+export type SubjectSummary = z.infer<typeof SubjectSummary>;
