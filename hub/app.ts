@@ -16,6 +16,7 @@ import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
+import { consentFeatures, type ConsentOptions } from './consent-api.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -36,6 +37,8 @@ export interface HubOptions {
   fourEyes?: boolean;
   /** For tests of rate limits. */
   now?: () => number;
+  /** Proven identities, authors' say and reports (hub/consent-api.ts). */
+  consent?: ConsentOptions;
 }
 
 export const DEFAULT_WRITE_RATE: RateLimit = { burst: 60, perMinute: 120 };
@@ -99,6 +102,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   app.use('/v1/pair', smallBody);
   app.use('/v1/entries/:id/review', smallBody);
   app.use('/v1/entries/:id/withdraw', smallBody);
+  // Identities, authors' say and reports: public routes here (own body limits), the rest after the token check.
+  const consent = consentFeatures(store, { now: opts.now, ...opts.consent });
+  consent.mountPublic(app);
   app.use('*', bodyLimit({ maxSize: maxBody, onError: tooLarge(maxBody) }));
 
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(opts.version ?? '1')));
@@ -135,7 +141,8 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     prunedAt = now();
     await store.pruneKeys(new Date(now() - IDEMPOTENCY_RETENTION_MS));
   };
-  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune));
+  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune, consent.entryIssues));
+  consent.mountAuthed(app);
 
   app.get('/v1/entries', async (c) => {
     if (c.req.query('mine') !== '1') return problem(c, 400, 'Bad request', 'Only your own entries can be listed: add ?mine=1.');
@@ -264,6 +271,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
     if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
     errors.push(...truthIssues(entry, c.get('contributor')));
+    if (!errors.length) errors.push(...(await consent.entryIssues(entry, c.get('contributor'))));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
     return answer(c, s.id);
@@ -301,7 +309,9 @@ function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'n
   return c.json(hit.body as object, hit.status as 202);
 }
 
-async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>) {
+type EntryIssues = (entry: Entry, who: Contributor) => Promise<LimitIssue[]>;
+
+async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>, hubIssues: EntryIssues) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
   const raw = await c.req.text();
@@ -341,6 +351,7 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
       }
       const untrue = truthIssues(parsed.data, c.get('contributor'));
+      if (!untrue.length) untrue.push(...(await hubIssues(parsed.data, c.get('contributor'))));
       if (untrue.length) {
         report(i, untrue);
         return { invalid: describeLimitIssues(untrue), entryId };

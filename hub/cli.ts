@@ -7,16 +7,19 @@ import { createHubApp } from './app.ts';
 import { buildDataset, releaseName } from './publish.ts';
 import { pushRelease } from './hf-push.ts';
 import type { Entry } from '../lib/model/entry.ts';
+import { addRemovalList } from './removals.ts';
+import { consentStoreFor } from './consent-store.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review] [--allow-private-fetch]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- pair-code NAME [--moderator] [--db …]         (prints a one-time code, valid 10 minutes, on its last line)
   npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--db …]
 --allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
+--allow-private-fetch lets identity checks fetch pages on local and private addresses: tests and development only.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
 `;
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       'write-rate': { type: 'string' },
       'extension-origin': { type: 'string', multiple: true },
       'allow-self-review': { type: 'boolean', default: false },
+      'allow-private-fetch': { type: 'boolean', default: false },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -73,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     const origins = values['extension-origin'] ?? process.env.GLEANER_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
     const allowOrigin = origins?.length ? (o: string) => origins.includes(o) : undefined;
     // The four-eyes rule (no moderator accepts their own entry) holds unless a one-person hub turns it off.
-    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
+    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined, consent: { fetch: { allowPrivate: values['allow-private-fetch'] } } });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
       process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });
@@ -127,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
       // newest of these entries was accepted, from the hub's own review history.
       const date = values.date ?? (await acceptedDay(store, entries));
       const files = buildDataset(entries, { release, date, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
+      const removed = await addRemovalList(await consentStoreFor(store), files, release);
       const out = resolve(values.out!);
       rmSync(join(out, 'data'), { recursive: true, force: true }); // stale shards of a bigger release must not linger
       for (const [path, text] of files) {
@@ -134,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
         writeFileSync(join(out, path), text);
       }
       const accepted = newlyPublished;
-      process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
+      process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published, ${removed} removed listed) to ${out}\n`);
       if (values['hf-repo']) {
         const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });
         process.stdout.write(`Opened a pull request on ${values['hf-repo']}: ${pr.pullRequestUrl ?? pr.commit}\n`);

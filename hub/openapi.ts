@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
+import { consentPaths, consentSchemas } from './openapi-consent.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -54,6 +55,7 @@ export function openApiDocument(version: string) {
         PairRequest: schema(HubPairRequest),
         PairResponse: schema(HubPairResponse),
         Problem: schema(Problem),
+        ...consentSchemas,
       },
     },
     security: [{ bearer: [] }],
@@ -183,6 +185,7 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      ...consentPaths,
     },
   };
 }

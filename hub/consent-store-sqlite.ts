@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3';
+import { CONSENT_MIGRATIONS, ConsentStore, type SqlRunner } from './consent-store.ts';
+
+/**
+ * The consent store in the hub's SQLite file, beside the main tables. Its schema version is kept in its
+ * own table (`consent_schema`), since `user_version` belongs to the main store's migrations.
+ */
+export function sqliteConsentStore(db: Database.Database): ConsentStore {
+  // better-sqlite3 answers synchronously; a transaction spanning awaits is opened by hand and the
+  // transactions are queued one after another, so two never interleave on the one connection.
+  let queue: Promise<unknown> = Promise.resolve();
+  const runner: SqlRunner = {
+    all: async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, unknown>[],
+    run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
+    tx: <T>(fn: (r: SqlRunner) => Promise<T>): Promise<T> => {
+      const next = queue.then(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(runner);
+          db.exec('COMMIT');
+          return out;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      });
+      queue = next.catch(() => {});
+      return next;
+    },
+  };
+  const migrate = async () => {
+    db.transaction(() => {
+      db.exec('CREATE TABLE IF NOT EXISTS consent_schema (version INTEGER NOT NULL)');
+      const row = db.prepare('SELECT version FROM consent_schema').get() as { version: number } | undefined;
+      if (!row) db.prepare('INSERT INTO consent_schema (version) VALUES (0)').run();
+      for (let v = row?.version ?? 0; v < CONSENT_MIGRATIONS.length; v++) {
+        db.exec(CONSENT_MIGRATIONS[v]!);
+        db.prepare('UPDATE consent_schema SET version = ?').run(v + 1);
+      }
+    }).immediate();
+  };
+  return new ConsentStore(runner, migrate);
+}
