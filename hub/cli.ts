@@ -139,7 +139,8 @@ async function main(argv: string[]): Promise<number> {
         writeFileSync(join(out, path), text);
       }
       const accepted = newlyPublished;
-      process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published, ${removed} removed listed) to ${out}\n`);
+      process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
+      process.stdout.write(`removals.json lists ${removed} removed ${removed === 1 ? 'entry' : 'entries'}.\n`);
       if (values['hf-repo']) {
         const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });
         process.stdout.write(`Opened a pull request on ${values['hf-repo']}: ${pr.pullRequestUrl ?? pr.commit}\n`);

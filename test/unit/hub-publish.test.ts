@@ -58,7 +58,7 @@ describe('publish', () => {
     // The second run finds the same entries (now published): a release is cumulative.
     cli('publish', '--out', join(root, 'b'), '--release', 'v1', '--date', '2026-11-25');
     const a = tree(join(root, 'a'));
-    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00001.jsonl']);
+    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'croissant.json', 'data/train-00000-of-00001.jsonl', 'removals.json']);
     expect(tree(join(root, 'b'))).toEqual(a);
 
     const store = new SqliteHubStore(dbFile);
