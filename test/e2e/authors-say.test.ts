@@ -17,7 +17,8 @@ import { CHROMIUM } from './support/chromium.ts';
  * Issue 19 end to end: a contributor proves a forum identity from a page served locally and submits a
  * `self` entry; an author of another thread proves theirs on the hub's authors' page in Chromium (with
  * JavaScript off: the page is plain forms) and asks for removal; the next release leaves the entry out
- * and lists it as removed, while the self entry stays with its proof in the receipt.
+ * and lists it as removed, while the self entry stays with its proof in the receipt. Someone then
+ * reports the self entry on the same page, and a moderator dismisses the report in /moderate.
  *
  * The contributor's part drives the hub API from the test (the extension has no identity screen yet);
  * the entries are built with the curate code from the very pages the local forum serves. The pages are
@@ -126,6 +127,32 @@ describe("authors' say in Chromium", () => {
       expect(list.removed).toEqual([{ id: quoting.id, reason: 'author_request', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }]);
       expect(readFileSync(join(r2, 'removals.json'), 'utf8')).not.toContain('Schmave');
       expect(readFileSync(join(r2, 'README.md'), 'utf8')).toContain('| author_request | 1 |');
+
+      // Anyone may report a published entry on the same page; a moderator decides in /moderate.
+      const reporter = await browser.newContext({ javaScriptEnabled: false });
+      const form = await reporter.newPage();
+      await form.goto(`${hub.url}/authors`);
+      await form.locator('#report-entry').fill(selfEntry.id);
+      await form.locator('#report-category').selectOption('wrong_attribution');
+      await form.locator('#report-details').fill('<b>Not</b> their post.');
+      await form.locator('#report-submit').click();
+      expect(await form.locator('#reported').innerText()).toMatch(/^Report [0-9A-Z]{26} received/);
+      await reporter.close();
+      const moderate = await browser.newPage();
+      await moderate.goto(`${hub.url}/moderate`);
+      await moderate.locator('input[name=token]').fill(mod);
+      await moderate.locator('[data-testid=login] button').click();
+      await moderate.locator('[data-action=load-reports]').click();
+      const report = moderate.locator('[data-report-id]');
+      await report.waitFor();
+      expect(await report.innerText()).toContain(`Wrong attribution · entry ${selfEntry.id}`);
+      expect(await report.locator('.msg').innerText()).toBe('<b>Not</b> their post.'); // text, never markup
+      await report.locator('textarea').fill('The post is theirs: their identity is proven on this hub.');
+      await report.locator('[data-action=dismiss]').click();
+      await moderate.getByText('No report waits for a decision.').waitFor();
+      expect(await moderate.locator('#reports li').first().innerText()).toContain(`report on entry ${selfEntry.id}, dismissed (The post is theirs`);
+      await moderate.close();
+      expect((await (await api('/v1/entries?mine=1', contributor)).json()).entries.find((e: { id: string }) => e.id === selfEntry.id).state).toBe('published');
     } finally {
       await hub.stop();
     }
