@@ -118,6 +118,27 @@ export function consentFeatures(store: HubStore, opts: ConsentOptions = {}) {
     app.use('/v1/identities/*', small);
     app.use('/v1/reports/*', small);
 
+    // An entry's status says when it was removed and why, so the dashboard can tell a removal from a
+    // withdrawal. A removal always comes with a state change, so the ETags already move with it.
+    const withRemoval = async (c: Context<Env>, next: () => Promise<void>) => {
+      await next();
+      if (c.res.status !== 200 || !(c.res.headers.get('content-type') ?? '').includes('application/json')) return;
+      const body = (await c.res.clone().json()) as { id?: string; entries?: { id: string }[] };
+      const cs = await consent();
+      const info = (r: { reason: string; at: string } | null | undefined) => (r ? { removal: { reason: r.reason, at: r.at } } : {});
+      let out: unknown;
+      if (Array.isArray(body.entries)) {
+        const all = new Map((await cs.entryRemovals()).map((r) => [r.entryId, r]));
+        out = { ...body, entries: body.entries.map((s) => ({ ...s, ...info(all.get(s.id)) })) };
+      } else if (typeof body.id === 'string') out = { ...body, ...info(await cs.entryRemoval(body.id)) };
+      else return;
+      const headers = new Headers(c.res.headers);
+      headers.delete('content-length');
+      c.res = new Response(JSON.stringify(out), { status: 200, headers });
+    };
+    app.use('/v1/entries', withRemoval);
+    app.use('/v1/entries/:id', withRemoval);
+
     app.post('/v1/identities/claims', async (c) => {
       const body = IdentityClaimRequest.safeParse(await c.req.json().catch(() => null));
       if (!body.success) return problem(c, 422, 'Invalid claim', 'Send {"forum": "the forum\'s address", "name": "your name as the forum shows it on your posts"}.');

@@ -144,6 +144,21 @@ describe.each(backends)('over %s', (_backend, open) => {
       expect(JSON.stringify(await (await submit(alice, [forgedReceipt])).json())).toContain('no proof of codinghorror on meta.discourse.org');
     });
 
+    it("proves on the profile page of the name claimed, and refuses another member's profile", async () => {
+      // Built by hand after the shape forum profile pages share (the name in the title and heading, an
+      // "about" text the member writes): no saved profile page is in the corpus.
+      const profile = (name: string, code: string) =>
+        `<!doctype html><html><head><title>${name} - Profile - Discourse Meta</title></head><body><h1>${name}</h1><section><h2>About me</h2><p>Forum regular. ${code}</p></section></body></html>`;
+      const c = await claim(bob, DISCOURSE, 'sam');
+      pages.set('https://meta.discourse.org/u/sam', profile('sam', c.code));
+      const ok = await verify(bob, c.claimId, 'https://meta.discourse.org/u/sam');
+      expect(ok.status).toBe(201);
+      expect(await ok.json()).toMatchObject({ name: 'sam', profileUrl: 'https://meta.discourse.org/u/sam', proofUrl: 'https://meta.discourse.org/u/sam' });
+      const d = await claim(bob, DISCOURSE, 'codinghorror');
+      pages.set('https://meta.discourse.org/u/mallory', profile('mallory', d.code));
+      expect(await refusal(await verify(bob, d.claimId, 'https://meta.discourse.org/u/mallory'))).toContain("neither a post by codinghorror nor codinghorror's profile page");
+    });
+
     it('refuses a code that is not on the page', async () => {
       const c = await claim(bob, DISCOURSE, 'codinghorror');
       pages.set(`${DISCOURSE}?plain`, discourseRaw);
@@ -157,7 +172,7 @@ describe.each(backends)('over %s', (_backend, open) => {
       expect(extractText(page, AIRLINERS).posts.find((p) => p.text.includes(c.code))?.author.name).toBe('Schmave');
       pages.set(url, page);
       expect(await refusal(await verify(bob, c.claimId, url))).toBe('The code is in a post by Schmave, not by VV. Only VV can prove this identity, in a post of their own.');
-      expect((await (await fetch(`${hub.url}/v1/identities`, { headers: authed(bob) })).json()).identities).toEqual([]);
+      expect((await (await fetch(`${hub.url}/v1/identities`, { headers: authed(bob) })).json()).identities.map((i: { name: string }) => i.name)).not.toContain('VV');
     });
 
     it('refuses a forged address: a copy on another host, a redirect to one, a file address', async () => {
@@ -269,6 +284,10 @@ describe.each(backends)('over %s', (_backend, open) => {
       const status = await (await fetch(`${hub.url}/v1/entries/${quoting.id}`, { headers: authed(bob) })).json();
       expect(status.state).toBe('withdrawn');
       expect(status.comment).toContain('an author whose posts this entry quotes asked on the hub');
+      expect(status.removal).toEqual({ reason: 'author_request', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+      const listed = (await (await fetch(`${hub.url}/v1/entries?mine=1`, { headers: authed(bob) })).json()).entries;
+      expect(listed.find((x: { id: string }) => x.id === quoting.id).removal).toEqual(status.removal);
+      expect(listed.filter((x: { removal?: unknown }) => !x.removal).length).toBeGreaterThan(0); // the others carry none
       const next = await store.publishAccepted(() => 'r2');
       expect(next.entries.map((e) => e.id)).not.toContain(quoting.id);
       const removals = await (await consentStoreFor(store)).entryRemovals();
@@ -326,6 +345,26 @@ describe('public writes are limited per address', () => {
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
       const page = await fetch(`${hub.url}/authors/claim`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'forum=a.example&name=x' });
       expect(page.status).toBe(429);
+    } finally {
+      await hub.stop();
+      await store.close();
+    }
+  });
+});
+
+describe('codes expire', () => {
+  it('refuses a code checked after a week, and says to ask for a new one', async () => {
+    let t = Date.parse('2026-12-01T00:00:00Z');
+    const store = await openHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-identity-exp-')), 'hub.sqlite'));
+    const hub = await serveStore(store, { now: () => t, consent: { fetch: { fetch: fakeFetch, resolve: resolveHost } } });
+    try {
+      const token = (await store.addContributor('carol')).token;
+      const c = await (await fetch(`${hub.url}/v1/identities/claims`, { method: 'POST', headers: authed(token), body: JSON.stringify({ forum: DISCOURSE, name: 'codinghorror' }) })).json();
+      pages.set(`${DISCOURSE}/2?late`, withCodeInPost(discourseRaw, coding, c.code));
+      t += 8 * 24 * 3600_000;
+      const res = await fetch(`${hub.url}/v1/identities/claims/${c.claimId}/verify`, { method: 'POST', headers: authed(token), body: JSON.stringify({ url: `${DISCOURSE}/2?late` }) });
+      expect(res.status).toBe(422);
+      expect((await res.json()).detail).toBe(`The code ${c.code} expired at ${c.expiresAt}. Ask for a new code.`);
     } finally {
       await hub.stop();
       await store.close();
