@@ -175,6 +175,21 @@ describe.each(backends)('over %s', (_backend, open) => {
       expect((await (await fetch(`${hub.url}/v1/identities`, { headers: authed(bob) })).json()).identities.map((i: { name: string }) => i.name)).not.toContain('VV');
     });
 
+    it("refuses a code that only appears in a quote of the name's post", async () => {
+      // VV's post quotes Schmave; the code goes into that quote alone, as an impersonator would place it.
+      const c = await claim(bob, AIRLINERS, 'Schmave');
+      const vv = airliners.posts.find((p) => p.id === '21899109')!;
+      const quoted = vv.quotes[0]!.text.slice(0, 30);
+      const at = airlinersRaw.indexOf(quoted, airlinersRaw.indexOf('id="p21899109"'));
+      expect(at).toBeGreaterThan(0);
+      const page = airlinersRaw.slice(0, at + quoted.length) + ` ${c.code} ` + airlinersRaw.slice(at + quoted.length);
+      const read = extractText(page, AIRLINERS);
+      expect(read.posts.find((p) => p.id === vv.id)!.quotes[0]!.text).toContain(c.code);
+      expect(read.posts.some((p) => p.text.includes(c.code))).toBe(false);
+      pages.set(`${AIRLINERS}&quoted`, page);
+      expect(await refusal(await verify(bob, c.claimId, `${AIRLINERS}&quoted`))).toContain('not in the own words of a post by Schmave (a quote');
+    });
+
     it('refuses a forged address: a copy on another host, a redirect to one, a file address', async () => {
       const c = await claim(bob, DISCOURSE, 'codinghorror');
       const copy = withCodeInPost(discourseRaw, coding, c.code);
