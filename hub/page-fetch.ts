@@ -1,5 +1,9 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 import { decodePage } from '../lib/extract/decode-page.ts';
 
 /**
@@ -15,7 +19,7 @@ export interface PageFetchOptions {
   maxBytes?: number;
   maxRedirects?: number;
   userAgent?: string;
-  /** For tests of the fetcher itself. */
+  /** For tests: answers in place of the network (the address checks still run first). */
   fetch?: typeof fetch;
   /** For tests: resolves a host name to its addresses. */
   resolve?: (host: string) => Promise<string[]>;
@@ -70,6 +74,44 @@ async function checkHost(url: URL, opts: PageFetchOptions): Promise<void> {
   if (!addresses.length || addresses.some(privateAddress)) throw new PageFetchError(`"${host}" is a private or local address, which this hub does not fetch. Give the page's public address.`);
 }
 
+/**
+ * The address check again at connection time, on the addresses the connection really uses: a host name
+ * that resolved to a public address for the check above and to a private one a moment later (DNS
+ * rebinding) is refused here.
+ */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    lookupCallback(hostname, { ...options, all: true }, (err, found) => {
+      const list = found as unknown as LookupAddress[];
+      if (err) return callback(err, '', 4);
+      if (!allowPrivate && (!list.length || list.some((a) => privateAddress(a.address)))) {
+        return callback(new PageFetchError(`"${hostname}" is a private or local address, which this hub does not fetch. Give the page's public address.`) as NodeJS.ErrnoException, '', 4);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
+
+/** One GET with Node's own client (no redirect following, no decompression asked for), as a fetch Response. */
+function nodeFetch(allowPrivate: boolean): typeof fetch {
+  return ((input: URL, init: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(String(input));
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(url, { method: 'GET', headers: init.headers as Record<string, string>, signal: init.signal ?? undefined, lookup: guardedLookup(allowPrivate) }, (res: IncomingMessage) => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const status = res.statusCode ?? 502;
+        const empty = [204, 205, 304].includes(status) || status < 200;
+        if (empty) res.resume();
+        resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status: status < 200 ? 502 : status, headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    })) as typeof fetch;
+}
+
 /** Reads at most `max` bytes of a body; more is refused, not cut, since a cut page could hide the proof's author. */
 async function readCapped(res: Response, max: number): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
@@ -98,7 +140,7 @@ export async function fetchPage(address: string, opts: PageFetchOptions = {}): P
   const timeoutMs = opts.timeoutMs ?? PAGE_FETCH_DEFAULTS.timeoutMs;
   const maxBytes = opts.maxBytes ?? PAGE_FETCH_DEFAULTS.maxBytes;
   const maxRedirects = opts.maxRedirects ?? PAGE_FETCH_DEFAULTS.maxRedirects;
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.fetch ?? nodeFetch(opts.allowPrivate ?? false);
   let url: URL;
   try {
     url = new URL(address);

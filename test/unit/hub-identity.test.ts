@@ -416,6 +416,14 @@ describe('the fetcher', () => {
     expect(agents.at(-1)).toMatch(/^GleanerHub\/1 \(/);
   });
 
+  it('checks the address again when it connects: a name that answered public, then local (rebinding), is refused', async () => {
+    const port = new URL(origin).port;
+    // The first resolution (the check before the request) says public; the connection resolves localhost for real.
+    const msg = await refusedWith(fetchPage(`http://localhost:${port}/`, { resolve: async () => ['93.184.216.34'] }));
+    expect(msg).toContain('"localhost" is a private or local address');
+    expect((await fetchPage(`http://localhost:${port}/`, { allowPrivate: true })).text).toBe('<p>hello</p>');
+  });
+
   it('gives up after its time limit, and on what is not a page', async () => {
     expect(await refusedWith(fetchPage(`${origin}/slow`, { allowPrivate: true, timeoutMs: 300 }))).toContain('did not answer within');
     expect(await refusedWith(fetchPage(`${origin}/pdf`, { allowPrivate: true }))).toContain('"application/pdf", not a web page');
