@@ -11,7 +11,7 @@ import { qaEntry } from '../support/entries.ts';
 import { oneAuthorEntry, rehost, withCodeInPost } from '../support/proof-pages.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { CHROMIUM } from './support/chromium.ts';
+import { CHROMIUM, launchWithExtension } from './support/chromium.ts';
 
 /**
  * Issue 19 end to end: a contributor proves a forum identity from a page served locally and submits a
@@ -20,8 +20,9 @@ import { CHROMIUM } from './support/chromium.ts';
  * and lists it as removed, while the self entry stays with its proof in the receipt. Someone then
  * reports the self entry on the same page, and a moderator dismisses the report in /moderate.
  *
- * The contributor's part drives the hub API from the test (the extension has no identity screen yet);
- * the entries are built with the curate code from the very pages the local forum serves. The pages are
+ * The contributor proves the identity in the extension's options page; the entries themselves are built
+ * with the curate code from the very pages the local forum serves and sent through the API (the curate
+ * view's own journeys are tested elsewhere). The pages are
  * corpus pages rehosted on the local origin at run time, so the forum the hub fetches from is the forum
  * the posts' addresses name.
  */
@@ -63,14 +64,35 @@ describe("authors' say in Chromium", () => {
     const api = (path: string, token: string, body?: unknown) =>
       fetch(`${hub.url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${Math.random()}` }, body: body === undefined ? undefined : JSON.stringify(body) });
     try {
-      // The contributor proves they are codinghorror on the local forum: code, post, the hub fetches it.
+      // The contributor proves they are codinghorror on the local forum, in the extension's options page:
+      // a code from the hub, posted on the forum, the post's address, the hub fetching it itself.
       const discourse = extractText(served.get(DISCOURSE)!, `${site.origin}${DISCOURSE}`);
       const own = discourse.posts.find((p) => p.author.name === 'codinghorror')!;
       expect(own.author.url).toBe(`${site.origin}/u/codinghorror`);
-      const claim = await (await api('/v1/identities/claims', contributor, { forum: site.origin, name: 'codinghorror' })).json();
-      served.set(`${DISCOURSE}/2`, withCodeInPost(served.get(DISCOURSE)!, own, claim.code));
-      const proven = await api(`/v1/identities/claims/${claim.claimId}/verify`, contributor, { url: `${site.origin}${DISCOURSE}/2` });
-      expect(proven.status).toBe(201);
+      const ext = await launchWithExtension();
+      try {
+        const opts = await ext.context.newPage();
+        await opts.goto(ext.page('options.html'));
+        await opts.getByTestId('hub-url').fill(hub.url);
+        await opts.getByTestId('hub-token').fill(contributor);
+        await opts.getByTestId('save').click();
+        await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+        await opts.getByTestId('identity-forum').fill(site.origin);
+        await opts.getByTestId('identity-name').fill('codinghorror');
+        await opts.getByTestId('identity-claim').click();
+        const code = (await opts.getByTestId('identity-code').innerText()).trim();
+        expect(code).toMatch(/^gleaner-[a-z0-9]{10}$/);
+        // Checked before the code is posted: the hub's reason is shown as it gave it.
+        await opts.getByTestId('identity-url').fill(`${site.origin}${DISCOURSE}`);
+        await opts.getByTestId('identity-verify').click();
+        expect(await opts.getByTestId('identity-error').innerText()).toContain(`The code ${code} is not on the page`);
+        served.set(`${DISCOURSE}/2`, withCodeInPost(served.get(DISCOURSE)!, own, code));
+        await opts.getByTestId('identity-url').fill(`${site.origin}${DISCOURSE}/2`);
+        await opts.getByTestId('identity-verify').click();
+        await opts.getByTestId('identity-row').filter({ hasText: 'codinghorror on 127.0.0.1' }).waitFor();
+      } finally {
+        await ext.close();
+      }
       // The hub read the page with its own request, saying who it is.
       expect(site.log.find((r) => r.path === `${DISCOURSE}/2`)?.headers['user-agent']).toMatch(/^GleanerHub\//);
 
