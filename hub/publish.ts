@@ -158,9 +158,11 @@ ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` list
 ## Consent bases
 Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, and
 when. \`open_license\`: every source post carries an open licence that allows the entry's licence (each
-source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post (on their word: \`consent.identityProofs\` is empty until
-proven forum identities exist). \`author_opt_in\`: every author of a source post gave permission, each in a
-post of their own recorded in \`consent.permissions\` (its address, captured words and SHA-256). \`moderator_attestation\`: a moderator of
+source's \`licenseEvidence\` says where it was read). \`self\`: the contributor wrote every source post, and proved to the hub that they are each post's author
+on its forum (\`consent.identityProofs\`: the page the hub fetched and found its code on, and its hash; entries
+from before proofs existed have none and rest on the contributor's word). \`author_opt_in\`: every author of a source post gave permission, each in a
+post of their own recorded in \`consent.permissions\` (its address, captured words and SHA-256), or in a grant
+made on the hub after proving their identity there (\`hubGrant\`). \`moderator_attestation\`: a moderator of
 the community attested that its terms license members' posts (the record's \`consent.attestation\`).
 
 ${table(counts(entries.map((e) => e.consent.basis)))}
@@ -403,7 +405,7 @@ const RECORD_FIELDS: FieldSpec[] = [
       },
       {
         name: 'identityProofs',
-        description: 'With basis self: the checked proofs that the contributor is the posts\' author. Empty while no proof exists; the statement then says the entry rests on their word.',
+        description: 'With basis self: the checked proofs that the contributor is the posts\' author (empty in entries from before the hub checked identities).',
         repeated: true,
         sub: [
           text('forum', 'The forum the identity is on.'),
