@@ -7,27 +7,32 @@ const numbered = (sql: string) => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
-function over(q: pg.Pool | pg.PoolClient, pool: pg.Pool | null): SqlRunner {
-  const self: SqlRunner = {
-    all: async (sql, params = []) => (await q.query(numbered(sql), params)).rows,
-    run: async (sql, params = []) => (await q.query(numbered(sql), params)).rowCount ?? 0,
-    tx: async (fn) => {
-      if (!pool) return fn(self); // already inside one
-      const c = await pool.connect();
-      try {
-        await c.query('BEGIN');
-        const out = await fn(over(c, null));
-        await c.query('COMMIT');
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+function runner(pool: pg.Pool): SqlRunner {
+  return {
+    all: async (sql, params = []) => (await pool.query(numbered(sql), params)).rows,
+    run: async (sql, params = []) => (await pool.query(numbered(sql), params)).rowCount ?? 0,
+    batch: (steps) =>
+      inTransaction(pool, async (c) => {
+        const out: number[] = [];
+        for (const [sql, params] of steps) out.push((await c.query(numbered(sql), params)).rowCount ?? 0);
         return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        c.release();
-      }
-    },
+      }),
   };
-  return self;
 }
 
 /**
@@ -35,17 +40,16 @@ function over(q: pg.Pool | pg.PoolClient, pool: pg.Pool | null): SqlRunner {
  * `consent_schema`, and an advisory lock (another number than the main store's) serialises hubs starting at once.
  */
 export function postgresConsentStore(pool: pg.Pool): ConsentStore {
-  const migrate = async (db: SqlRunner) => {
-    await db.tx(async (t) => {
-      await t.run('SELECT pg_advisory_xact_lock(7312)');
-      await t.run('CREATE TABLE IF NOT EXISTS consent_schema (version INTEGER NOT NULL)');
-      const [row] = await t.all('SELECT version FROM consent_schema');
-      if (!row) await t.run('INSERT INTO consent_schema (version) VALUES (0)');
+  const migrate = () =>
+    inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(7312)');
+      await c.query('CREATE TABLE IF NOT EXISTS consent_schema (version INTEGER NOT NULL)');
+      const row = (await c.query('SELECT version FROM consent_schema')).rows[0];
+      if (!row) await c.query('INSERT INTO consent_schema (version) VALUES (0)');
       for (let v = Number(row?.version ?? 0); v < CONSENT_MIGRATIONS.length; v++) {
-        await t.run(CONSENT_MIGRATIONS[v]!);
-        await t.run('UPDATE consent_schema SET version = ?', [v + 1]);
+        await c.query(CONSENT_MIGRATIONS[v]!);
+        await c.query('UPDATE consent_schema SET version = $1', [v + 1]);
       }
     });
-  };
-  return new ConsentStore(over(pool, pool), migrate);
+  return new ConsentStore(runner(pool), migrate);
 }

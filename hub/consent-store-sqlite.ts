@@ -6,27 +6,11 @@ import { CONSENT_MIGRATIONS, ConsentStore, type SqlRunner } from './consent-stor
  * own table (`consent_schema`), since `user_version` belongs to the main store's migrations.
  */
 export function sqliteConsentStore(db: Database.Database): ConsentStore {
-  // better-sqlite3 answers synchronously; a transaction spanning awaits is opened by hand and the
-  // transactions are queued one after another, so two never interleave on the one connection.
-  let queue: Promise<unknown> = Promise.resolve();
   const runner: SqlRunner = {
     all: async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, unknown>[],
     run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
-    tx: <T>(fn: (r: SqlRunner) => Promise<T>): Promise<T> => {
-      const next = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(runner);
-          db.exec('COMMIT');
-          return out;
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
-      });
-      queue = next.catch(() => {});
-      return next;
-    },
+    // Synchronous from BEGIN IMMEDIATE to COMMIT (better-sqlite3), like the main store's transactions.
+    batch: async (steps) => db.transaction(() => steps.map(([sql, params]) => db.prepare(sql).run(...params).changes)).immediate(),
   };
   const migrate = async () => {
     db.transaction(() => {

@@ -78,12 +78,16 @@ export interface ReportRow {
   comment: string | null;
 }
 
-/** A minimal SQL runner: `?` placeholders, rows as plain objects, writes report changed rows. */
+/**
+ * A minimal SQL runner: `?` placeholders, rows as plain objects, writes report changed rows. A
+ * transaction is a fixed list of statements (`batch`), decided before it starts: on SQLite it then runs
+ * synchronously, so no other request's statements can slip into it between two awaits.
+ */
 export interface SqlRunner {
   all(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   run(sql: string, params?: unknown[]): Promise<number>;
-  /** Runs `fn` in one transaction (the runner it is given speaks inside it). */
-  tx<T>(fn: (r: SqlRunner) => Promise<T>): Promise<T>;
+  /** Runs the statements in one transaction, all or none; returns each one's changed rows. */
+  batch(steps: [sql: string, params: unknown[]][]): Promise<number[]>;
 }
 
 /** Tables, identical on both backends (text columns; ids are ULIDs, times ISO 8601). Never edit a shipped one. */
@@ -159,14 +163,11 @@ export class ConsentStore {
    * and forum: a newer check replaces the older, so the proof reused is always the latest.
    */
   async saveProof(claimId: string, p: StoredProof): Promise<void> {
-    const db = await this.q();
-    await db.tx(async (t) => {
-      if (p.contributorId !== null) await t.run('DELETE FROM identity_proofs WHERE contributor_id = ? AND forum = ? AND name = ?', [p.contributorId, p.forum, p.name]);
-      await t.run('INSERT INTO identity_proofs (id, contributor_id, forum, name, profile_url, proof_url, sha256, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        p.id, p.contributorId, p.forum, p.name, p.profileUrl, p.proofUrl, p.sha256, p.checkedAt,
-      ]);
-      await t.run('UPDATE identity_claims SET proof_id = ? WHERE id = ?', [p.id, claimId]);
-    });
+    await (await this.q()).batch([
+      ...(p.contributorId !== null ? [['DELETE FROM identity_proofs WHERE contributor_id = ? AND forum = ? AND name = ?', [p.contributorId, p.forum, p.name]] as [string, unknown[]]] : []),
+      ['INSERT INTO identity_proofs (id, contributor_id, forum, name, profile_url, proof_url, sha256, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [p.id, p.contributorId, p.forum, p.name, p.profileUrl, p.proofUrl, p.sha256, p.checkedAt]],
+      ['UPDATE identity_claims SET proof_id = ? WHERE id = ?', [p.id, claimId]],
+    ]);
   }
 
   async proof(id: string): Promise<StoredProof | null> {
@@ -191,10 +192,10 @@ export class ConsentStore {
 
   /** Records an author's removal request and the entries it takes out, in one transaction. */
   async addRemovalRequest(r: RemovalRequestRow, entryIds: string[]): Promise<void> {
-    await (await this.q()).tx(async (t) => {
-      await t.run('INSERT INTO removal_requests (id, proof_id, forum, name, profile_url, at) VALUES (?, ?, ?, ?, ?, ?)', [r.id, r.proofId, r.forum, r.name, r.profileUrl, r.at]);
-      for (const id of entryIds) await t.run("INSERT INTO entry_removals (entry_id, reason, cause, at) VALUES (?, 'author_request', ?, ?) ON CONFLICT (entry_id) DO NOTHING", [id, r.id, r.at]);
-    });
+    await (await this.q()).batch([
+      ['INSERT INTO removal_requests (id, proof_id, forum, name, profile_url, at) VALUES (?, ?, ?, ?, ?, ?)', [r.id, r.proofId, r.forum, r.name, r.profileUrl, r.at]],
+      ...entryIds.map((id): [string, unknown[]] => ["INSERT INTO entry_removals (entry_id, reason, cause, at) VALUES (?, 'author_request', ?, ?) ON CONFLICT (entry_id) DO NOTHING", [id, r.id, r.at]]),
+    ]);
   }
 
   async removalRequests(): Promise<RemovalRequestRow[]> {
@@ -233,14 +234,18 @@ export class ConsentStore {
 
   /** Decides a report once: 'decided' when someone already did. A removal is recorded with it. */
   async decideReport(id: string, d: { outcome: 'removed' | 'dismissed'; by: string; comment: string | null; at: string }): Promise<'ok' | 'missing' | 'decided'> {
-    return (await this.q()).tx(async (t) => {
-      const [r] = await t.all('SELECT * FROM entry_reports WHERE id = ?', [id]);
-      if (!r) return 'missing';
-      const changed = await t.run('UPDATE entry_reports SET decided_at = ?, outcome = ?, decided_by = ?, comment = ? WHERE id = ? AND decided_at IS NULL', [d.at, d.outcome, d.by, d.comment, id]);
-      if (!changed) return 'decided';
-      if (d.outcome === 'removed') await t.run('INSERT INTO entry_removals (entry_id, reason, cause, at) VALUES (?, ?, ?, ?) ON CONFLICT (entry_id) DO NOTHING', [String(r.entry_id), String(r.category), id, d.at]);
-      return 'ok';
-    });
+    const db = await this.q();
+    // The removal row is written only by the decision that set the outcome: the insert reads the report
+    // as the update just left it, so a second decision, which changes nothing, adds nothing either.
+    const [changed] = await db.batch([
+      ['UPDATE entry_reports SET decided_at = ?, outcome = ?, decided_by = ?, comment = ? WHERE id = ? AND decided_at IS NULL', [d.at, d.outcome, d.by, d.comment, id]],
+      [
+        "INSERT INTO entry_removals (entry_id, reason, cause, at) SELECT entry_id, category, id, decided_at FROM entry_reports WHERE id = ? AND outcome = 'removed' AND decided_at = ? AND decided_by = ? ON CONFLICT (entry_id) DO NOTHING",
+        [id, d.at, d.by],
+      ],
+    ]);
+    if (changed) return 'ok';
+    return (await db.all('SELECT id FROM entry_reports WHERE id = ?', [id])).length ? 'decided' : 'missing';
   }
 }
 
