@@ -344,6 +344,20 @@ describe.each(backends)('over %s', (_backend, open) => {
       const decidedList = await (await fetch(`${hub.url}/v1/reports?decided=1`, { headers: authed(mod) })).json();
       expect(decidedList.reports[0]).toMatchObject({ id: reportId, outcome: 'removed' });
     });
+
+    it('two moderators deciding one report at once: one decision stands, the other is told', async () => {
+      const e = await qaEntry(airliners, { title: 'Reported twice' });
+      expect((await submit(alice, [e])).status).toBe(202);
+      await store.setState(e.id, 'accepted', null);
+      await store.publishAccepted(() => 'r4');
+      const { reportId } = await (await post('/v1/reports', null, { entryId: e.id, category: 'copyright' })).json();
+      const [a, b] = await Promise.all([post(`/v1/reports/${reportId}/decision`, mod, { outcome: 'dismissed' }), post(`/v1/reports/${reportId}/decision`, mod2, { outcome: 'removed' })]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const winner = a.status === 200 ? 'dismissed' : 'removed';
+      const removal = await (await consentStoreFor(store)).entryRemoval(e.id);
+      expect(removal === null).toBe(winner === 'dismissed');
+      expect((await store.entryStatus(e.id))!.state).toBe(winner === 'dismissed' ? 'published' : 'withdrawn');
+    });
   });
 });
 
