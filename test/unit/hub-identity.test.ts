@@ -241,6 +241,12 @@ describe.each(backends)('over %s', (_backend, open) => {
       const back = await (await form('/authors/claim', { forum: 'meta.discourse.org', name: '<img src=x onerror=alert(1)>' })).text();
       expect(back).not.toContain('<img');
       expect(back).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      // Bodies stay small, and a name with control characters is no name.
+      expect((await form('/authors/claim', { forum: 'meta.discourse.org', name: 'x'.repeat(20_000) })).status).toBe(413);
+      const bad = await form('/authors/claim', { forum: 'meta.discourse.org', name: 'ann\u0000' });
+      expect(bad.status).toBe(422);
+      expect(await bad.text()).toContain('Give your name as the forum shows it on your posts');
+      expect((await post('/v1/reports', null, { entryId: 'x', category: 'privacy', details: 'a\u0000b' })).status).toBe(422);
     });
 
     it('refuses an action without the claim secret, and a proof by someone else', async () => {
