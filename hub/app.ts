@@ -22,6 +22,7 @@ import { evidenceProblems } from './evidence.ts';
 import { mountPublic } from './public/routes.ts';
 import { mountSubjectAdmin } from './subjects.ts';
 import { mountDuplicates } from './duplicates-api.ts';
+import { consentFeatures, type ConsentOptions } from './consent-api.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -42,6 +43,8 @@ export interface HubOptions {
   fourEyes?: boolean;
   /** For tests of rate limits. */
   now?: () => number;
+  /** Proven identities, authors' say and reports (hub/consent-api.ts). */
+  consent?: ConsentOptions;
 }
 
 export const DEFAULT_WRITE_RATE: RateLimit = { burst: 60, perMinute: 120 };
@@ -105,6 +108,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   app.use('/v1/pair', smallBody);
   app.use('/v1/entries/:id/review', smallBody);
   app.use('/v1/entries/:id/withdraw', smallBody);
+  // Identities, authors' say and reports: public routes here (own body limits), the rest after the token check.
+  const consent = consentFeatures(store, { now: opts.now, ...opts.consent });
+  consent.mountPublic(app);
   app.use('*', bodyLimit({ maxSize: maxBody, onError: tooLarge(maxBody) }));
 
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(opts.version ?? '1')));
@@ -144,7 +150,8 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     prunedAt = now();
     await store.pruneKeys(new Date(now() - IDEMPOTENCY_RETENTION_MS));
   };
-  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune));
+  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune, consent.entryIssues));
+  consent.mountAuthed(app);
 
   app.get('/v1/entries', async (c) => {
     if (c.req.query('mine') !== '1') return problem(c, 400, 'Bad request', 'Only your own entries can be listed: add ?mine=1.');
@@ -273,6 +280,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
     if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
     errors.push(...(await truthIssues(entry, () => vouchedCommunities(store, c.get('contributor')))));
+    if (!errors.length) errors.push(...(await consent.entryIssues(entry, c.get('contributor'))));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
     return answer(c, s.id);
@@ -315,7 +323,9 @@ function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'n
   return c.json(hit.body as object, hit.status as 202);
 }
 
-async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>) {
+type EntryIssues = (entry: Entry, who: Contributor) => Promise<LimitIssue[]>;
+
+async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>, hubIssues: EntryIssues) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
   const raw = await c.req.text();
@@ -357,6 +367,7 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
       }
       const untrue = await truthIssues(parsed.data, vouched);
+      if (!untrue.length) untrue.push(...(await hubIssues(parsed.data, c.get('contributor'))));
       if (untrue.length) {
         report(i, untrue);
         return { invalid: describeLimitIssues(untrue), entryId };

@@ -9,9 +9,9 @@ import { ConsentBasis } from '../lib/model/entry.ts';
 const MEANING: Record<Entry['consent']['basis'], string> = {
   open_license:
     "every source post carries an open licence that allows the entry's licence; each source's `license` and `licenseEvidence` say which and where it was read.",
-  self: "the contributor wrote every source post. `consent.identityProofs` holds the hub's checks of their forum identity; while it is empty the entry rests on the contributor's word, and its statement says so.",
+  self: "the contributor wrote every source post and proved to the hub that they are each post's author on its forum. `consent.identityProofs` holds each proof: the page the hub fetched itself and found its code on under that author, and the page's hash. Entries from before proofs existed have none and rest on the contributor's word, as their statement says.",
   author_opt_in:
-    "every author of a source post gave permission. `consent.permissions` holds one record per author: the author's own post granting it (address, captured words and their SHA-256, which the hub recomputed on receipt, on the forum the posts come from) or a grant the author made on the hub.",
+    "every author of a source post gave permission. `consent.permissions` holds one record per author: the author's own post granting it (address, captured words and their SHA-256, which the hub recomputed on receipt, on the forum the posts come from) or a grant the author made on the hub after proving their identity there (`hubGrant`).",
   moderator_attestation:
     "a moderator of the community attested that its terms license members' posts. `consent.attestation.rulesPage` holds the community's rules page as read (address, SHA-256 of its text, which the hub recomputed, the passage about licensing, and when), and the hub accepted it only from an account one of its moderators had vouched for as a moderator of that forum.",
 };

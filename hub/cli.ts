@@ -10,11 +10,13 @@ import { pushRelease } from './hf-push.ts';
 import { Changes, Manifest, previousFrom } from './release-layout.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import { subjectCommand, SUBJECT_USAGE } from './subjects-cli.ts';
+import { addRemovalList } from './removals.ts';
+import { consentStoreFor } from './consent-store.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
 const USAGE = `Usage:
-  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review]
+  npm run hub -- serve [--port P] [--host H] [--db FILE|postgres://…] [--write-rate BURST/PER_MINUTE|off] [--extension-origin ORIGIN …] [--allow-self-review] [--allow-private-fetch]
   npm run hub -- add-contributor NAME [--moderator] [--db …]   (prints the new token alone on its last line)
   npm run hub -- vouch NAME --community HOST[/PATH] [--note TEXT] [--db …]   (NAME's attestations then count for that community's posts)
   npm run hub -- unvouch NAME --community HOST[/PATH] [--db …]
@@ -23,6 +25,7 @@ const USAGE = `Usage:
   npm run hub -- revoke NAME|ID [--db …]                       (every token of that one account stops working)
   npm run hub -- publish --out DIR [--release NAME] [--date YYYY-MM-DD] [--name NAME] [--url URL] [--hf-repo OWNER/NAME] [--previous DIR] [--db …]
 --allow-self-review lets a moderator accept their own entries (a hub run by one person); off by default.
+--allow-private-fetch lets identity checks fetch pages on local and private addresses: tests and development only.
 The database is --db, else $GLEANER_HUB_DATABASE_URL, else ${DEFAULT_DB}. A postgres:// URL selects PostgreSQL.
 publish compares with the previous release in --previous DIR (its manifest.json), else with the one already in --out.
 --hf-repo opens a pull request on that Hugging Face dataset repo with the token in $HF_TOKEN ($HF_ENDPOINT for another hub).
@@ -65,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       'allow-self-review': { type: 'boolean', default: false },
       community: { type: 'string' },
       note: { type: 'string' },
+      'allow-private-fetch': { type: 'boolean', default: false },
     },
   });
   const target = values.db ?? process.env.GLEANER_HUB_DATABASE_URL ?? DEFAULT_DB;
@@ -98,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     const origins = values['extension-origin'] ?? process.env.GLEANER_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
     const allowOrigin = origins?.length ? (o: string) => origins.includes(o) : undefined;
     // The four-eyes rule (no moderator accepts their own entry) holds unless a one-person hub turns it off.
-    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined });
+    const app = createHubApp(store, { allowOrigin, fourEyes: !values['allow-self-review'], writeRateLimit: rate === 'off' ? false : m ? { burst: Number(m[1]), perMinute: Number(m[2]) } : undefined, consent: { fetch: { allowPrivate: values['allow-private-fetch'] } } });
     const server = serve({ fetch: app.fetch, port, hostname: values.host }, (info) => {
       process.stdout.write(`Gleaner hub listening on http://${values.host}:${info.port} (database ${where})\n`);
     });
@@ -155,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
       const out = resolve(values.out!);
       const previous = previousManifest(values.previous ? resolve(values.previous) : null, out, release);
       const files = buildDataset(entries, { release, date, previous, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) });
+      const removed = await addRemovalList(await consentStoreFor(store), files, release);
       // Stale shards of a bigger release must not linger.
       for (const dir of ['data', 'sft', 'preference']) rmSync(join(out, dir), { recursive: true, force: true });
       for (const [path, text] of files) {
@@ -163,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const accepted = newlyPublished;
       process.stdout.write(`Wrote release ${release}: ${entries.length} entries (${accepted.length} newly published) to ${out}\n`);
+      process.stdout.write(`removals.json lists ${removed} removed ${removed === 1 ? 'entry' : 'entries'}.\n`);
       if (values['hf-repo']) {
         const pr = await pushRelease(files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });
         process.stdout.write(`Opened a pull request on ${values['hf-repo']}: ${pr.pullRequestUrl ?? pr.commit}\n`);

@@ -3,6 +3,7 @@ import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
 import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
 import { knowledgePaths, knowledgeSchemas } from './public/openapi.ts';
+import { consentPaths, consentSchemas } from './openapi-consent.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -62,6 +63,7 @@ export function openApiDocument(version: string) {
         UnvouchRequest: schema(HubUnvouchRequest),
         // The knowledge base (hub/public/openapi.ts).
         ...knowledgeSchemas,
+        ...consentSchemas,
       },
     },
     security: [{ bearer: [] }],
@@ -232,6 +234,7 @@ export function openApiDocument(version: string) {
       },
       // The knowledge base (hub/public/openapi.ts).
       ...knowledgePaths,
+      ...consentPaths,
     },
   };
 }

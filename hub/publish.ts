@@ -470,7 +470,7 @@ const RECORD_FIELDS: FieldSpec[] = [
       },
       {
         name: 'identityProofs',
-        description: 'With basis self: the checked proofs that the contributor is the posts\' author. Empty while no proof exists; the statement then says the entry rests on their word.',
+        description: 'With basis self: the checked proofs that the contributor is the posts\' author (empty in entries from before the hub checked identities).',
         repeated: true,
         sub: [
           text('forum', 'The forum the identity is on.'),

@@ -5,6 +5,14 @@ import { OptionsForm } from '../../components/OptionsForm.tsx';
 import { getSettings, hubConfig, saveSettings, type Settings } from '../../lib/ext/settings.ts';
 import { send } from '../../lib/ext/messages.ts';
 import { fetchMyEntries, pairWithCode } from '../../lib/hub/client.ts';
+import { ForumIdentities } from '../../components/ForumIdentities.tsx';
+import { claimIdentity, listIdentities, verifyIdentity } from '../../lib/hub/identities.ts';
+
+/** The saved hub settings, read at each call so an identity is proven against what was last saved. */
+const withHub = async <T,>(fn: (cfg: { url: string; token: string }) => Promise<T>): Promise<T | { ok: false; reason: string }> => {
+  const cfg = hubConfig(await getSettings());
+  return cfg ? fn(cfg) : { ok: false, reason: 'Save the hub URL and your token (or pair) first.' };
+};
 
 function App() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -36,6 +44,11 @@ function App() {
             return `Could not use the hub: ${(e as Error).message}`;
           }
         }}
+      />
+      <ForumIdentities
+        list={() => withHub((cfg) => listIdentities(cfg))}
+        claim={(forum, name) => withHub((cfg) => claimIdentity(cfg, forum, name))}
+        verify={(claimId, url) => withHub((cfg) => verifyIdentity(cfg, claimId, url))}
       />
     </main>
   );

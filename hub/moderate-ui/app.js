@@ -2,6 +2,7 @@
 // instead of JSX. Every piece of entry text is passed to Preact as a string child or attribute, which
 // becomes a text node or a property, never markup. Author links are kept only when they are http(s).
 import { h, render } from '/moderate/preact.js';
+import '/moderate/reports.js';
 
 const TOKEN_KEY = 'gleaner-moderator-token';
 /** Accept and reject wait this long before they are sent, so a slip of the finger can be undone. */

@@ -16,10 +16,11 @@ const PUBLISH =
 
 const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: string) => string }> = {
   self: {
-    version: 'self/2',
-    // No proven forum identity exists yet: the receipt must not read as if one had been checked.
+    version: 'self/3',
+    // The hub accepts a self entry only with a proof, for each post, of the contributor's identity on its
+    // forum, which it checked itself and writes into the receipt (consent.identityProofs).
     text: (l) =>
-      `I wrote every post used in this entry myself. No proof that I am their author is recorded with this entry: it rests on my word. ` +
+      `I wrote every post used in this entry myself, and I have proven to the hub that I am their author on each forum: the hub records the proofs it checked (the pages it read) with this entry. ` +
       `I license this entry, and my posts as used in it, under ${l}. ${PUBLISH}`,
   },
   author_opt_in: {

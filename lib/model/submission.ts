@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Entry } from './entry.ts';
+import { EntryRemovalInfo } from './hub-consent.ts';
 
 /** What a contributor sees: local states first, then the hub's review states. */
 export const SubmissionState = z.enum([
@@ -72,6 +73,8 @@ export const HubEntryStatus = z.object({
   revisionOf: z.object({ revision: z.number().int().positive(), contentSha256: z.string() }).nullable().optional(),
   /** The dataset release that published it. */
   release: z.string().nullable().optional(),
+  /** Set when the entry was removed from the releases: an author asked, or a moderator upheld a report. */
+  removal: EntryRemovalInfo.optional(),
 });
 export type HubEntryStatus = z.infer<typeof HubEntryStatus>;
 

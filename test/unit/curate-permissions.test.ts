@@ -82,12 +82,12 @@ describe('no basis without evidence (building the entry)', () => {
     if (r.ok) expect(r.entry.consent.permissions!.map((p) => p.author.name)).toEqual([q!.author.name, a!.author.name]);
   });
 
-  it('self: the receipt says no identity proof exists yet', async () => {
+  it('self: the receipt leaves the proofs to the hub, and says it records them', async () => {
     const r = await buildEntry(draft, ctx('self'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.entry.consent.identityProofs).toEqual([]);
-    expect(r.entry.consent.statement).toMatch(/No proof that I am their author is recorded with this entry: it rests on my word\./);
+    expect(r.entry.consent.statement).toMatch(/I have proven to the hub that I am their author on each forum: the hub records the proofs it checked/);
     expect(r.entry.consent.permissions).toBeUndefined();
   });
 });

@@ -175,9 +175,11 @@ describe.each(backends)('evidence behind consent, over %s', (_backend, open) => 
   });
 
   describe('the other bases', () => {
-    it('accepts open_license with each source\'s licence, and self on the contributor\'s word until identities are proven', async () => {
+    it('accepts open_license with each source\'s licence, and refuses self until the contributor has proven each author\'s forum identity', async () => {
       await accepted(alice, await openLicenseEntry());
-      await accepted(alice, await entryOn('self'));
+      // Proofs themselves are tested in hub-identity.test.ts; here: no proof, no "I wrote every post".
+      const errors = await refused(alice, await entryOn('self'));
+      expect(errors[0]!.detail).toMatch(/you have not proven that identity on this hub\. Prove it/);
     });
   });
 });

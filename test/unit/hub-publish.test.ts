@@ -30,7 +30,7 @@ function tree(dir: string): Record<string, string> {
 let dbFile: string;
 let accepted: Entry[];
 let rejected: Entry;
-const cli = (...args: string[]) => execFileSync('npx', ['tsx', 'hub/cli.ts', ...args, '--db', dbFile], { encoding: 'utf8' });
+const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args, '--db', dbFile], { encoding: 'utf8' });
 
 beforeAll(async () => {
   dbFile = join(mkdtempSync(join(tmpdir(), 'gleaner-pub-')), 'hub.sqlite');
@@ -50,7 +50,8 @@ beforeAll(async () => {
   store.close();
 });
 
-describe('publish', () => {
+// Each test runs the hub's CLI, a process start apiece: generous under a loaded machine.
+describe('publish', { timeout: 120_000 }, () => {
   it('writes the same bytes twice for the same accepted set, and marks entries published with the release', () => {
     const root = mkdtempSync(join(tmpdir(), 'gleaner-release-'));
     const out1 = cli('publish', '--out', join(root, 'a'), '--release', 'v1', '--date', '2026-11-25');
@@ -59,7 +60,7 @@ describe('publish', () => {
     cli('publish', '--out', join(root, 'b'), '--release', 'v1', '--date', '2026-11-25');
     const a = tree(join(root, 'a'));
     // Entries with no hobby or subject go to the folder no named hobby can take; one answer each: no preference pairs.
-    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'changes.json', 'croissant.json', 'data/_unsorted/_general/train-00000-of-00001.jsonl', 'manifest.json', 'sft/train-00000-of-00001.jsonl']);
+    expect(Object.keys(a).sort()).toEqual(['ATTRIBUTION.md', 'README.md', 'changes.json', 'croissant.json', 'data/_unsorted/_general/train-00000-of-00001.jsonl', 'manifest.json', 'removals.json', 'sft/train-00000-of-00001.jsonl']);
     expect(tree(join(root, 'b'))).toEqual(a);
 
     const store = new SqliteHubStore(dbFile);
