@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { bodyLimit } from 'hono/body-limit';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -15,6 +14,7 @@ import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
+import { bodyLimit, bodyText } from './body.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
 
 export interface HubOptions {
@@ -304,7 +304,7 @@ function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'n
 async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
-  const raw = await c.req.text();
+  const raw = await bodyText(c);
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ulid } from 'ulid';
+import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
@@ -111,7 +111,7 @@ export class PostgresHubStore implements HubStore {
   private async tokenFor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
     const token = newToken();
     const now = new Date().toISOString();
-    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [ulid(), name, role, hashToken(token), now]);
+    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [newId(), name, role, hashToken(token), now]);
     const contributor = (await q.query('SELECT id, name, role FROM contributors WHERE name = $1 FOR UPDATE', [name])).rows[0] as Contributor;
     if (contributor.role !== role) throw new RoleMismatch(name, contributor.role, role);
     await q.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), contributor.id, now]);
@@ -217,7 +217,7 @@ export class PostgresHubStore implements HubStore {
   }
 
   private async storeBatch(c: pg.PoolClient, contributor: Contributor, key: string, items: BatchItem[], status: number) {
-    const submissionId = ulid();
+    const submissionId = newId();
     const now = new Date().toISOString();
     const results: EntryResult[] = [];
     for (const e of items) {
