@@ -91,6 +91,8 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
   const result = await load(DURATION);
   const to = nowUs();
   const used = process.cpuUsage(cpu);
+  // autocannon drops the requests in flight when time is up; let the hub finish them before it stops.
+  await new Promise((r) => setTimeout(r, 500));
   proc.kill('SIGTERM');
   await once(proc, 'exit');
   const profiles = existsSync(profDir) ? readdirSync(profDir).map((f) => join(profDir, f)) : [];

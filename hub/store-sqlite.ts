@@ -255,7 +255,7 @@ export class SqliteHubStore implements HubStore {
    * does not wait for the disk on this thread (synchronous=NORMAL for it alone); its answers wait instead
    * for an fdatasync of the WAL file on libuv's thread pool, the same flush synchronous=FULL makes at
    * commit. Meanwhile the event loop reads, checks and commits the next submissions, and one flush covers
-   * every commit made before it started: with FULL the event loop stood still for each flush (about 40%
+   * every commit made before it started: with FULL the event loop stood still for each flush (a quarter
    * of the hub's time under `npm run bench -- hub-load`). In WAL mode NORMAL keeps the database
    * consistent across a crash or power cut; the flush adds the durability of every answered commit. A
    * replay of a stored answer waits for the flush too, as it may answer a commit not yet on disk.
