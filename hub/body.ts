@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
 import { IncomingMessage } from 'node:http';
 
-/** Bodies read by `bodyLimit`, by the Node request they came with. */
+/** Bodies already read, by the Node request they came with. */
 const bodies = new WeakMap<IncomingMessage, Buffer>();
 
 const nodeRequest = (c: Context): IncomingMessage | null => {
@@ -16,9 +16,10 @@ const nodeRequest = (c: Context): IncomingMessage | null => {
  * connection). Hono's own bodyLimit does this through the Fetch API's Request, which @hono/node-server
  * only builds on demand: building it (an undici Request, a web stream over Node's, an abort signal) cost
  * the hub about a tenth of its time per submission under `npm run bench -- hub-load`. Under node-server
- * this one reads Node's request stream itself, keeps the bytes for `bodyText`, and hands them to
- * node-server as the request's `rawBody`, which it serves to `c.req.json()` and the like from then on.
- * Anywhere else (a Fetch API Request, as `app.request` gives), Hono's bodyLimit runs as before.
+ * this one checks a declared length from Node's own headers, and reads a chunked body from Node's
+ * request stream itself, keeping the bytes for `bodyText` and handing them to node-server as the
+ * request's `rawBody`, which it serves to `c.req.json()` and the like from then on. Anywhere else (a
+ * Fetch API Request, as `app.request` gives), Hono's bodyLimit runs as before.
  */
 export function bodyLimit(opts: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const fallback = honoBodyLimit(opts);
@@ -27,7 +28,10 @@ export function bodyLimit(opts: { maxSize: number; onError: (c: Context) => Resp
     if (!incoming) return fallback(c, next);
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || bodies.has(incoming)) return next();
     const declared = incoming.headers['content-length'];
-    if (declared !== undefined && incoming.headers['transfer-encoding'] === undefined && Number(declared) > opts.maxSize) return opts.onError(c);
+    // Node's parser delivers no more than a declared length: such a body is read later, and only by a
+    // route that wants it (after the token check), as before.
+    if (declared !== undefined && incoming.headers['transfer-encoding'] === undefined) return Number(declared) > opts.maxSize ? opts.onError(c) : next();
+    // No declared length: read now, up to the limit, as Hono's bodyLimit does.
     const body = await readUpTo(incoming, opts.maxSize);
     if (body === 'cut') return c.body(null, 400, { connection: 'close' }); // nobody is left to read an answer
     if (!body) return opts.onError(c);
@@ -64,11 +68,21 @@ function readUpTo(incoming: IncomingMessage, max: number): Promise<Buffer | null
   });
 }
 
-/** The request body as text: the bytes `bodyLimit` kept when there are some, else through the Fetch API. */
+/**
+ * The request body as text, for a route that reads it only this way: under node-server straight from
+ * Node's stream (or the bytes `bodyLimit` kept), elsewhere through the Fetch API. A body cut off by the
+ * client reads as empty text (there is no one left to answer).
+ */
 export async function bodyText(c: Context): Promise<string> {
   const incoming = nodeRequest(c);
-  const kept = incoming && bodies.get(incoming);
-  if (!kept) return c.req.text();
+  if (!incoming) return c.req.text();
+  let kept = bodies.get(incoming);
+  if (!kept) {
+    // bodyLimit has checked the declared length, and Node delivers no more than that.
+    const read = await readUpTo(incoming, Infinity);
+    if (!(read instanceof Buffer)) return '';
+    bodies.set(incoming, (kept = read));
+  }
   const text = kept.toString('utf8');
   // As the Fetch API's text() does: a byte order mark is not part of the text.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
 
@@ -72,6 +73,25 @@ describe('request bodies read from the socket', () => {
       body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ entries: [e] }))]),
     });
     expect(res.status).toBe(202);
+  });
+
+  it('answers 401 to a submission without a valid token before its declared body has arrived', async () => {
+    // Only the head and a few bytes of a declared 150 kB body: a hub that read bodies before the token
+    // check would wait for the rest and never answer.
+    const { hostname, port } = new URL(hub.url);
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /v1/submissions HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer nope\r\nIdempotency-Key: early-401-key\r\nContent-Type: application/json\r\nContent-Length: 150000\r\n\r\n{"entries":[`);
+      });
+      const timer = setTimeout(() => (socket.destroy(), resolve('no answer')), 3_000);
+      socket.on('data', (d) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(d.toString('latin1').split('\r\n')[0]!);
+      });
+      socket.on('error', reject);
+    });
+    expect(status).toBe('HTTP/1.1 401 Unauthorized');
   });
 
   it('cuts a chunked submission off at the limit with 413, and keeps serving', async () => {
