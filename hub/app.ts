@@ -4,6 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
+import { contentHash } from '../lib/curate/hash.ts';
 import { contentHashSync } from './content-hash.ts';
 import { HubEntryState, HubPairRequest, HubReview } from '../lib/model/submission.ts';
 import { IDEMPOTENCY_RETENTION_MS, type BatchItem, type Contributor, type HubStore, type IdempotencyHit, type StoredStatus } from './store.ts';
@@ -262,7 +263,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const entry = parsed.data;
     const errors: LimitIssue[] = [];
     if (entry.id !== s.id) errors.push({ pointer: '/id', detail: `must stay ${s.id}: a revision keeps the entry's id` });
-    if (contentHashSync(entry.messages) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
+    if ((await contentHash(entry.messages)) !== entry.contentSha256) errors.push({ pointer: '/contentSha256', detail: 'does not match the messages' });
     errors.push(...truthIssues(entry, c.get('contributor')));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
@@ -321,31 +322,33 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
   const report = (i: number, issues: LimitIssue[]) => {
     for (const x of issues) if (errors.length < MAX_ERRORS_PER_RESPONSE) errors.push({ pointer: `/entries/${i}${x.pointer}`, detail: x.detail });
   };
-  const checked: BatchItem[] = list.map((e: unknown, i: number): BatchItem => {
-    const rawId = (e as { id?: unknown } | null)?.id;
-    const entryId = typeof rawId === 'string' && rawId.length > 0 ? rawId.slice(0, limits.idChars) : `#${i}`;
-    const over = checkLimits(e, limits);
-    if (over.length) {
-      report(i, over);
-      return { invalid: describeLimitIssues(over), entryId };
-    }
-    const parsed = Entry.safeParse(e);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, MAX_ISSUES_PER_ENTRY).map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message }));
-      report(i, issues);
-      return { invalid: describeLimitIssues(issues), entryId };
-    }
-    if (contentHashSync(parsed.data.messages) !== parsed.data.contentSha256) {
-      report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
-      return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
-    }
-    const untrue = truthIssues(parsed.data, c.get('contributor'));
-    if (untrue.length) {
-      report(i, untrue);
-      return { invalid: describeLimitIssues(untrue), entryId };
-    }
-    return parsed.data;
-  });
+  const checked: BatchItem[] = await Promise.all(
+    list.map(async (e: unknown, i: number): Promise<BatchItem> => {
+      const rawId = (e as { id?: unknown } | null)?.id;
+      const entryId = typeof rawId === 'string' && rawId.length > 0 ? rawId.slice(0, limits.idChars) : `#${i}`;
+      const over = checkLimits(e, limits);
+      if (over.length) {
+        report(i, over);
+        return { invalid: describeLimitIssues(over), entryId };
+      }
+      const parsed = Entry.safeParse(e);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, MAX_ISSUES_PER_ENTRY).map((x) => ({ pointer: `/${x.path.join('/')}`, detail: x.message }));
+        report(i, issues);
+        return { invalid: describeLimitIssues(issues), entryId };
+      }
+      if (contentHashSync(parsed.data.messages) !== parsed.data.contentSha256) {
+        report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
+        return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
+      }
+      const untrue = truthIssues(parsed.data, c.get('contributor'));
+      if (untrue.length) {
+        report(i, untrue);
+        return { invalid: describeLimitIssues(untrue), entryId };
+      }
+      return parsed.data;
+    }),
+  );
   if (checked.every((x) => 'invalid' in x)) return problem(c, 422, 'Invalid entries', 'No entry in the batch is valid.', errors);
 
   const me = c.get('contributor');
