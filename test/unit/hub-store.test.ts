@@ -140,8 +140,8 @@ describe.each(backends)('store contract: %s', (backend, open) => {
   });
 
   it('submits in one go: new entries, a replay, an id stored before or listed twice, another owner, an invalid item', async () => {
-    const a = await store.addContributor('jon');
-    const b = await store.addContributor('kim');
+    const a = await store.addContributor('lia');
+    const b = await store.addContributor('max');
     const e1 = await qaEntry();
     const e2 = await qaEntry();
     const first = await store.submitBatch!(a.contributor, 'sb-key-0001', 'h1', [e1, { invalid: 'bad', entryId: '#1' }, e2], 202);
