@@ -1,97 +1,244 @@
 /**
- * `npm run bench -- hub-load`. Load benchmark for the hub: autocannon drives the real hub (`npm run hub -- serve`, its own process,
- * SQLite, write rate limit off) on loopback with one-entry batches, each with its own entry id and
- * Idempotency-Key, so every 202 is a newly stored entry. The ceiling is a bare better-sqlite3 loop
- * inserting the same rows, one transaction each, at the hub's durability (WAL, synchronous=FULL: every
- * commit is on disk before it returns), into a file in the same temp folder, in the same run. The loop at
- * better-sqlite3's default (synchronous=NORMAL in WAL mode, the last commits can be lost on power
+ * `npm run bench -- hub-load`. Load benchmark for the hub: autocannon drives the real hub (`hub/cli.ts
+ * serve`, its own process, write rate limit off) on loopback with one-entry batches, each with its own
+ * entry id and Idempotency-Key, so every 202 is a newly stored entry. After a short warm-up (the first
+ * requests load modules and compile hot code), the measured seconds give accepted submissions/s and
+ * latency percentiles, and the hub's own CPU profile over those seconds says where its time went.
+ *
+ * The ceiling is a bare better-sqlite3 loop inserting the same rows, one transaction each, at the hub's
+ * durability (WAL, synchronous=FULL: every commit is on disk before it returns), into a file in the same
+ * temp folder, in the same run. The loop at synchronous=NORMAL (the last commits can be lost on power
  * failure) is printed beside it for reference.
- *   DURATION=10 seconds, CONNECTIONS=10, BATCH=1 by default (environment variables).
+ *
+ * When PostgreSQL's binaries are installed (scripts/ensure-postgres.sh --install-only), the same load
+ * runs against a throwaway durable cluster (fsync and synchronous_commit on), beside a bare `pg` loop
+ * inserting the same rows from as many connections. PG=off skips it; PG=postgres://… uses that database.
+ *   DURATION=8 measured seconds, WARMUP=1, CONNECTIONS=8, BATCH=1 by default (environment variables);
+ *   PROFILES=DIR keeps the hub's CPU profiles there (open them in Chrome DevTools' Performance panel).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ulid } from 'ulid';
-import { qaEntry } from '../test/support/entries.ts';
-import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ulid } from 'ulid';
+import type { Entry } from '../lib/model/entry.ts';
+import { qaEntry } from '../test/support/entries.ts';
 import { addContributor, freePort } from '../test/e2e/support/hub-process.ts';
+import { cpuBreakdown, type Breakdown } from './cpu-breakdown.ts';
 
-const DURATION = Number(process.env.DURATION ?? 10);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
+const DURATION = Number(process.env.DURATION ?? 8);
+const WARMUP = Number(process.env.WARMUP ?? 1);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const BATCH = Number(process.env.BATCH ?? 1);
+const PG = process.env.PG ?? 'auto';
+const PROFILES = process.env.PROFILES;
+const BARE_SECONDS = Math.min(2, DURATION);
+const ROOT = resolve(import.meta.dirname, '..');
 
-function ceiling(dir: string, template: object, seconds: number, synchronous: 'FULL' | 'NORMAL'): number {
-  const db = new Database(join(dir, `bare-${synchronous}.sqlite`));
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.exec('CREATE TABLE entries (id TEXT PRIMARY KEY, record TEXT NOT NULL, received_at TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO entries (id, record, received_at) VALUES (?, ?, ?)');
-  const one = db.transaction((id: string) => insert.run(id, JSON.stringify({ ...template, id }), new Date().toISOString()));
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    one(ulid());
-    n++;
-  }
-  db.close();
-  return n / seconds;
+const pgInstalled = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+interface HubRun {
+  accepted: number;
+  /** Answered 2xx in the measured seconds. */
+  submissions: number;
+  failed: number;
+  p50: number;
+  p99: number;
+  max: number;
+  stored: number;
+  sent: number;
+  breakdown: Breakdown | null;
+  /** The load generator's (this process's) CPU time over the measured seconds, in cores. */
+  clientCpu: number;
 }
 
-export default async function hubLoad(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'gleaner-bench-'));
-  const template = await qaEntry();
-  const dbFile = join(dir, 'hub.sqlite');
-  const token = addContributor(dbFile, 'bench');
+/** Starts the hub on `target`, loads it, stops it, and reads its CPU profile for the measured seconds. */
+async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<number>): Promise<HubRun> {
   const port = await freePort();
-  const proc = spawn(join(import.meta.dirname, '../node_modules/.bin/tsx'), ['hub/cli.ts', 'serve', '--port', String(port), '--db', dbFile, '--write-rate', 'off'], {
-    cwd: join(import.meta.dirname, '..'),
+  // node itself (not the tsx wrapper) so --cpu-prof profiles the hub's own process.
+  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'hub/cli.ts', 'serve', '--port', String(port), '--db', target, '--write-rate', 'off'], {
+    cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ok, fail) => {
     proc.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && ok());
     proc.on('exit', (code) => fail(new Error(`the hub exited (${code}) before listening`)));
   });
-  const hub = {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await once(proc, 'exit');
-    },
+  const load = (seconds: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}/v1/submissions`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => ({
+            ...req,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${ulid()}` },
+            body: JSON.stringify({ entries: Array.from({ length: BATCH }, () => ({ ...template, id: ulid() })) }),
+          }),
+        },
+      ],
+    });
+  const warm = WARMUP > 0 ? await load(WARMUP) : null;
+  const from = nowUs();
+  const cpu = process.cpuUsage();
+  const result = await load(DURATION);
+  const to = nowUs();
+  const used = process.cpuUsage(cpu);
+  // autocannon drops the requests in flight when time is up; let the hub finish them before it stops.
+  await new Promise((r) => setTimeout(r, 500));
+  proc.kill('SIGTERM');
+  await once(proc, 'exit');
+  const profiles = existsSync(profDir) ? readdirSync(profDir).map((f) => join(profDir, f)) : [];
+  // The main thread's profile is the largest (a loader worker writes its own, small one).
+  const main = profiles.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  const ok = result['2xx'];
+  return {
+    accepted: (ok * BATCH) / ((to - from) / 1e6),
+    submissions: ok,
+    failed: result.non2xx + result.errors + (warm ? warm.non2xx + warm.errors : 0),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    stored: await countStored(),
+    sent: (ok + (warm?.['2xx'] ?? 0)) * BATCH,
+    breakdown: main ? cpuBreakdown(main, from, to) : null,
+    clientCpu: (used.user + used.system) / (to - from),
   };
+}
 
-  const result = await autocannon({
-    url: `${hub.url}/v1/submissions`,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => ({
-          ...req,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${ulid()}` },
-          body: JSON.stringify({ entries: Array.from({ length: BATCH }, () => ({ ...template, id: ulid() })) }),
-        }),
-      },
-    ],
-  });
-  await hub.stop();
-  const db = new Database(dbFile, { readonly: true });
-  const stored = (db.prepare("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'").get() as { n: number }).n;
+interface Bare {
+  rate: number;
+  /** Milliseconds per commit. */
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+
+function bareSqlite(dir: string, template: Entry, seconds: number, synchronous: 'FULL' | 'NORMAL'): Bare {
+  const db = new Database(join(dir, `bare-${synchronous}.sqlite`));
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec('CREATE TABLE entries (id TEXT PRIMARY KEY, record TEXT NOT NULL, received_at TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO entries (id, record, received_at) VALUES (?, ?, ?)');
+  const one = db.transaction((id: string) => insert.run(id, JSON.stringify({ ...template, id }), new Date().toISOString()));
+  const took: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  for (let t = performance.now(); t < end; ) {
+    one(ulid());
+    const after = performance.now();
+    took.push(after - t);
+    t = after;
+  }
   db.close();
-  const bare = ceiling(dir, template, Math.min(3, DURATION), 'FULL');
-  const bareNormal = ceiling(dir, template, Math.min(3, DURATION), 'NORMAL');
-  rmSync(dir, { recursive: true, force: true });
+  took.sort((a, b) => a - b);
+  return { rate: took.length / seconds, p50: percentile(took, 50), p99: percentile(took, 99), max: took.at(-1) ?? 0 };
+}
 
-  const accepted = stored / DURATION;
-  const failed = result.non2xx + result.errors;
-  console.log(`hub on loopback (own process), SQLite, ${CONNECTIONS} connections, ${BATCH} entr${BATCH === 1 ? 'y' : 'ies'} per request, ${DURATION} s`);
-  console.log(`  accepted submissions/s: ${accepted.toFixed(0)} (${stored} entries stored; ${failed} non-2xx or errors)`);
-  console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
-  console.log(`bare better-sqlite3 insert loop (one transaction per row, synchronous=FULL like the hub): ${bare.toFixed(0)} rows/s`);
-  console.log(`  (the same loop at synchronous=NORMAL, not durable per commit: ${bareNormal.toFixed(0)} rows/s)`);
-  console.log(`hub reaches ${(accepted / bare).toFixed(2)}x the bare insert ceiling (${((accepted / bare) * 100).toFixed(1)} %), p99 ${result.latency.p99} ms`);
-  if (failed > 0) process.exitCode = 1;
+/** The same rows into PostgreSQL from CONNECTIONS connections, one INSERT (its own transaction) at a time each. */
+async function barePostgres(url: string, template: Entry, seconds: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
+  await pool.query('CREATE TABLE bare_entries (id TEXT PRIMARY KEY, record TEXT NOT NULL, received_at TEXT NOT NULL)');
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const id = ulid();
+        await pool.query('INSERT INTO bare_entries (id, record, received_at) VALUES ($1, $2, $3)', [id, JSON.stringify({ ...template, id }), new Date().toISOString()]);
+        n++;
+      }
+    }),
+  );
+  await pool.query('DROP TABLE bare_entries');
+  await pool.end();
+  return n / seconds;
+}
+
+/**
+ * Every accepted entry is stored, and nothing else but the requests still in flight when each load run
+ * stopped (autocannon does not count their answers): at most one per connection per run.
+ */
+const storedAsAccepted = (run: HubRun) => run.stored >= run.sent && run.stored <= run.sent + (WARMUP > 0 ? 2 : 1) * CONNECTIONS * BATCH;
+
+function printRun(label: string, run: HubRun): void {
+  const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1).padStart(5)} %`;
+  console.log(`${label}, ${CONNECTIONS} connections, ${BATCH} entr${BATCH === 1 ? 'y' : 'ies'} per request, ${DURATION} s measured after ${WARMUP} s warm-up`);
+  console.log(`  accepted submissions/s: ${run.accepted.toFixed(0)} (${run.failed} non-2xx or errors)`);
+  console.log(`  latency p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms`);
+  if (!storedAsAccepted(run)) console.log(`  STORED ${run.stored} ENTRIES BUT ${run.sent} WERE ACCEPTED`);
+  const b = run.breakdown;
+  if (!b || b.totalMs === 0) return console.log('  (no CPU profile of the hub was written)');
+  const perRequest = (ms: number) => `${((ms / run.submissions) * 1000).toFixed(0).padStart(5)} µs/submission`;
+  console.log(`  where the hub's time went over the measured ${(b.totalMs / 1000).toFixed(1)} s (its CPU profile; µs per accepted submission):`);
+  for (const r of b.rows) console.log(`    ${r.name.padEnd(52)} ${pct(r.ms, b.totalMs)} ${perRequest(r.ms)}`);
+  console.log(`  (the load generator, autocannon in this process, used ${(run.clientCpu * 100).toFixed(0)} % of a core meanwhile; the machine has 2 cores, load average ${loadavg()[0]!.toFixed(1)})`);
+}
+
+export default async function hubLoad(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gleaner-bench-'));
+  const template = await qaEntry();
+  let pgDir: string | null = null;
+  try {
+    const dbFile = join(dir, 'hub.sqlite');
+    const token = addContributor(dbFile, 'bench');
+    const countSqlite = async () => {
+      const db = new Database(dbFile, { readonly: true });
+      const n = (db.prepare("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'").get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    const run = await loadHub(dbFile, token, template, join(PROFILES ?? dir, 'prof-sqlite'), countSqlite);
+    const bare = bareSqlite(dir, template, BARE_SECONDS, 'FULL');
+    const bareNormal = bareSqlite(dir, template, BARE_SECONDS, 'NORMAL');
+
+    printRun('hub on loopback (own process), SQLite', run);
+    console.log(`bare better-sqlite3 insert loop (one transaction per row, synchronous=FULL like the hub): ${bare.rate.toFixed(0)} rows/s`);
+    console.log(`  one durable commit (mostly the disk's flush): p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms, max ${bare.max.toFixed(1)} ms`);
+    console.log(`  (the same loop at synchronous=NORMAL, not durable per commit: ${bareNormal.rate.toFixed(0)} rows/s)`);
+
+    let pgLine = 'PostgreSQL: not measured (PG=off)';
+    if (PG !== 'off') {
+      let url: string | null = PG.startsWith('postgres') ? PG : null;
+      if (!url && pgInstalled()) {
+        const out = execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh'), '--durable'], { encoding: 'utf8', timeout: 120_000 }).trim().split('\n');
+        pgDir = out.find((l) => l.startsWith('PGDIR='))!.slice(6);
+        url = out.at(-1)!;
+      }
+      if (!url) pgLine = 'PostgreSQL: not measured (no binaries: bash scripts/ensure-postgres.sh --install-only)';
+      else {
+        const pgToken = addContributor(url, 'bench');
+        const countPg = async () => {
+          const c = new pg.Client(url);
+          await c.connect();
+          const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
+          await c.end();
+          return n;
+        };
+        const pgRun = await loadHub(url, pgToken, template, join(PROFILES ?? dir, 'prof-pg'), countPg);
+        const pgBare = await barePostgres(url, template, BARE_SECONDS);
+        printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}`, pgRun);
+        console.log(`bare pg insert loop (${CONNECTIONS} connections, one INSERT per transaction): ${pgBare.toFixed(0)} rows/s`);
+        pgLine = `PostgreSQL: ${pgRun.accepted.toFixed(0)} accepted/s, ${(pgRun.accepted / pgBare).toFixed(2)}x its bare loop, p50 ${pgRun.p50} ms, p99 ${pgRun.p99} ms`;
+        if (pgRun.failed > 0 || !storedAsAccepted(pgRun)) process.exitCode = 1;
+      }
+    }
+
+    const ratio = run.accepted / bare.rate;
+    console.log(`\nSQLite: hub reaches ${ratio.toFixed(2)}x the bare durable insert loop (goal >= 0.3x), p99 ${run.p99} ms (goal < 50 ms): ${run.accepted.toFixed(0)} vs ${bare.rate.toFixed(0)} rows/s`);
+    console.log(`  a submission's answer waits for the WAL flush in progress and then its own: twice the disk's flush p99 here is ${(2 * bare.p99).toFixed(0)} ms`);
+    console.log(pgLine);
+    if (run.failed > 0 || !storedAsAccepted(run)) process.exitCode = 1;
+  } finally {
+    if (pgDir) execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh'), '--stop', pgDir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

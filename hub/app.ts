@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { bodyLimit } from 'hono/body-limit';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { contentHash } from '../lib/curate/hash.ts';
+import { contentHashSync } from './content-hash.ts';
 import { HubEntryState, HubPairRequest, HubReview } from '../lib/model/submission.ts';
 import { IDEMPOTENCY_RETENTION_MS, type BatchItem, type Contributor, type HubStore, type IdempotencyHit, type StoredStatus } from './store.ts';
 import { problem } from './problem.ts';
@@ -15,6 +15,7 @@ import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_ENTRY, type LimitIssue } from '../lib/model/limits.ts';
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
+import { bodyLimit, bodyText } from './body.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
 // Evidence behind consent: vouched community moderators, re-hashed rules pages and permission posts.
 import { mountVouches, vouchedCommunities } from './vouch.ts';
@@ -328,7 +329,7 @@ type EntryIssues = (entry: Entry, who: Contributor) => Promise<LimitIssue[]>;
 async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>, hubIssues: EntryIssues) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
-  const raw = await c.req.text();
+  const raw = await bodyText(c);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -362,7 +363,7 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
         report(i, issues);
         return { invalid: describeLimitIssues(issues), entryId };
       }
-      if ((await contentHash(parsed.data.messages)) !== parsed.data.contentSha256) {
+      if (contentHashSync(parsed.data.messages) !== parsed.data.contentSha256) {
         report(i, [{ pointer: '/contentSha256', detail: 'does not match the messages' }]);
         return { invalid: 'contentSha256 does not match the messages: the entry was altered after it was built.', entryId };
       }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ulid } from 'ulid';
+import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
@@ -111,7 +111,7 @@ export class PostgresHubStore implements HubStore {
   private async tokenFor(q: Q, name: string, role: Contributor['role']): Promise<{ contributor: Contributor; token: string }> {
     const token = newToken();
     const now = new Date().toISOString();
-    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [ulid(), name, role, hashToken(token), now]);
+    await q.query('INSERT INTO contributors (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING', [newId(), name, role, hashToken(token), now]);
     const contributor = (await q.query('SELECT id, name, role FROM contributors WHERE name = $1 FOR UPDATE', [name])).rows[0] as Contributor;
     if (contributor.role !== role) throw new RoleMismatch(name, contributor.role, role);
     await q.query('INSERT INTO tokens (token_hash, contributor_id, created_at) VALUES ($1, $2, $3)', [hashToken(token), contributor.id, now]);
@@ -193,7 +193,60 @@ export class PostgresHubStore implements HubStore {
    * Claim and store in one transaction (one commit instead of two). A concurrent request with the same
    * key waits on the key's row lock and then replays this one's answer, instead of getting 409.
    */
-  submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+  async submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+    return (await this.submitUsual(contributor, key, requestSha256, items, status)) ?? this.submitAnyCase(contributor, key, requestSha256, items, status);
+  }
+
+  /**
+   * The usual case, a new key and free entry ids, in one statement: the claim with its answer, the
+   * entries and their history. With BEGIN and COMMIT that is 3 round trips instead of 5 plus 2 per entry:
+   * round trips were half the hub's time per submission on PostgreSQL (`npm run bench -- hub-load`).
+   * Anything else (a known key, an id already stored or listed twice) is rolled back and goes the general way.
+   */
+  private async submitUsual(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome | null> {
+    const valid = items.filter((e): e is Entry => !('invalid' in e));
+    const submissionId = newId();
+    const now = new Date().toISOString();
+    const results: EntryResult[] = items.map((e) =>
+      'invalid' in e ? { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid } : { entryId: e.id, status: 'received', state: 'received', problem: null },
+    );
+    const body = { submissionId, results };
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await c.query(
+        `WITH claim AS (
+           INSERT INTO idempotency (contributor_id, key, request_sha256, created_at, status, response) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT DO NOTHING RETURNING 1),
+         ins AS (
+           INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+           SELECT u.id, $1, u.kind, u.title, u.license, 'received', u.sha, u.record, $7, $4, $4, nextval('entry_change_seq')
+           FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS u(id, kind, title, license, sha, record)
+           WHERE EXISTS (SELECT 1 FROM claim)
+           ON CONFLICT (id) DO NOTHING RETURNING id),
+         hist AS (INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT id, 1, 'received', $4, NULL FROM ins)
+         SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM ins)::int AS stored`,
+        [
+          contributor.id, key, requestSha256, now, status, JSON.stringify(body), submissionId,
+          valid.map((e) => e.id), valid.map((e) => e.kind), valid.map((e) => e.title), valid.map((e) => e.license), valid.map((e) => e.contentSha256), valid.map((e) => JSON.stringify(e)),
+        ],
+      );
+      const { claimed, stored } = r.rows[0] as { claimed: number; stored: number };
+      if (claimed === 1 && stored === valid.length) {
+        await c.query('COMMIT');
+        return { kind: 'stored', body };
+      }
+      await c.query('ROLLBACK');
+      return null;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  private submitAnyCase(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
     return this.tx(async (c): Promise<SubmitOutcome> => {
       const now = new Date();
       const ins = await c.query('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [contributor.id, key, requestSha256, now.toISOString()]);
@@ -217,7 +270,7 @@ export class PostgresHubStore implements HubStore {
   }
 
   private async storeBatch(c: pg.PoolClient, contributor: Contributor, key: string, items: BatchItem[], status: number) {
-    const submissionId = ulid();
+    const submissionId = newId();
     const now = new Date().toISOString();
     const results: EntryResult[] = [];
     for (const e of items) {

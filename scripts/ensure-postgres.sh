@@ -5,6 +5,7 @@
 #   bash scripts/ensure-postgres.sh                 start one
 #   bash scripts/ensure-postgres.sh --install-only  only make sure the binaries exist (for CI, before tests)
 #   bash scripts/ensure-postgres.sh --stop DIR      stop the cluster started in DIR and delete DIR
+#   bash scripts/ensure-postgres.sh --durable       start one that flushes every commit to disk (benchmarks)
 set -euo pipefail
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -44,8 +45,11 @@ chmod 755 "$dir"
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 
 # fsync off and trust auth on loopback only: this cluster holds test data for a few seconds and dies.
+# A benchmark compares durable commits, so --durable keeps PostgreSQL's defaults (fsync, synchronous_commit).
+no_sync="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${1:-}" = "--durable" ] && no_sync=""
 as_pg "'$bin/initdb' -D '$dir/data' -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync" >/dev/null
-as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -t 20 -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null
+as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -t 20 -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 $no_sync\" start" >/dev/null
 as_pg "'$bin/createdb' -h 127.0.0.1 -p $port -U postgres gleaner_hub"
 echo "PGDIR=$dir"
 echo "postgres://postgres@127.0.0.1:$port/gleaner_hub"

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { Entry, ENTRY_SCHEMA_VERSION, type AuthorPermission, type Consent, type Source } from '../model/entry.ts';
+import { checkEntryLimits, describeLimitIssues } from '../model/limits.ts';
 import type { Post, Thread } from '../model/thread.ts';
 import { effectiveLicense, optOutRefusal, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
 import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from '../license/permissions.ts';
@@ -288,5 +289,8 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
         };
   const parsed = Entry.safeParse(candidate);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  // The hub refuses an entry over any of its limits (the same numbers): said now, the entry never sits "held".
+  const over = checkEntryLimits(parsed.data);
+  if (over.length) return { ok: false, errors: over.map((i) => `${describeLimitIssues([i])}. Choose fewer or shorter posts.`) };
   return { ok: true, entry: parsed.data };
 }

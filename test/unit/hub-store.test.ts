@@ -1,6 +1,6 @@
 import { entryProblems } from '../../lib/license/entry-checks.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IN_FLIGHT_TTL_MS } from '../../hub/store.ts';
+import { IN_FLIGHT_TTL_MS, TAKEN_ID } from '../../hub/store.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,31 @@ describe.each(backends)('store contract: %s', (backend, open) => {
     expect((await store.recordsInState('accepted')).map((x) => x.id)).toContain(e.id);
     await store.setState(e.id, 'published', 'published in release r1', { release: 'r1' });
     expect((await store.entryStatus(e.id))?.release).toBe('r1');
+  });
+
+  it('submits in one go: new entries, a replay, an id stored before or listed twice, another owner, an invalid item', async () => {
+    const a = await store.addContributor('lia');
+    const b = await store.addContributor('max');
+    const e1 = await qaEntry();
+    const e2 = await qaEntry();
+    const first = await store.submitBatch!(a.contributor, 'sb-key-0001', 'h1', [e1, { invalid: 'bad', entryId: '#1' }, e2], 202);
+    expect(first).toMatchObject({ kind: 'stored', body: { results: [{ entryId: e1.id, status: 'received' }, { entryId: '#1', status: 'invalid', problem: 'bad' }, { entryId: e2.id, status: 'received' }] } });
+    expect(await store.submitBatch!(a.contributor, 'sb-key-0001', 'h1', [e1], 202)).toEqual({ kind: 'replay', status: 202, body: (first as { body: unknown }).body });
+    expect(await store.submitBatch!(a.contributor, 'sb-key-0001', 'other', [e1], 202)).toEqual({ kind: 'mismatch' });
+    // One id stored before beside a new one, and a new one listed twice: each reported, each stored once.
+    const e3 = await qaEntry();
+    const mixed = await store.submitBatch!(a.contributor, 'sb-key-0002', 'h2', [e1, e3, e3], 202);
+    expect(mixed).toMatchObject({ kind: 'stored', body: { results: [{ entryId: e1.id, status: 'duplicate', state: 'received' }, { entryId: e3.id, status: 'received' }, { entryId: e3.id, status: 'duplicate' }] } });
+    const theirs = await store.submitBatch!(b.contributor, 'sb-key-0003', 'h3', [e2], 202);
+    expect(theirs).toMatchObject({ kind: 'stored', body: { results: [{ entryId: e2.id, status: 'invalid', problem: TAKEN_ID }] } });
+    for (const e of [e1, e2, e3]) {
+      const st = (await store.entryStatus(e.id))!;
+      expect(st).toMatchObject({ contributorId: a.contributor.id, state: 'received', revision: 1 });
+      expect(st.history.map((h) => h.state)).toEqual(['received']);
+      expect(st.changeSeq).toBeGreaterThan(0);
+    }
+    // The answers stored for replay are what was answered.
+    expect(await store.submitBatch!(a.contributor, 'sb-key-0002', 'h2', [], 202)).toEqual({ kind: 'replay', status: 202, body: (mixed as { body: unknown }).body });
   });
 
   it('over HTTP, stores SQL and HTML in every free-text field inert and byte for byte, and refuses NUL', async () => {
