@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qaEntry } from '../support/entries.ts';
-import { contentHash } from '../../lib/curate/hash.ts';
+import { contentHash, sha256Hex } from '../../lib/curate/hash.ts';
+import { evidenceProblems } from '../../hub/evidence.ts';
 import { Entry } from '../../lib/model/entry.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
 import { SQLITE_SCHEMA_VERSION, SqliteHubStore } from '../../hub/store-sqlite.ts';
@@ -192,6 +193,9 @@ describe.each(backends)('store contract: %s', (backend, open) => {
         to[path.at(-1)!] = from[path.at(-1)!];
       }
       expect(entryProblems(e, { now: new Date() })).toEqual([]);
+      // Captured words carry their hash, which the hub recomputes: the poisoned words get theirs.
+      for (const p of e.consent.permissions ?? []) if (p.post) p.post.sha256 = await sha256Hex(p.post.text);
+      expect(await evidenceProblems(e)).toEqual([]);
       expect(e.title).toBe(base.title + payload);
       expect(e.sources[0]!.author.name).toBe(base.sources[0]!.author.name + payload);
       e.contentSha256 = await contentHash(e.messages);
