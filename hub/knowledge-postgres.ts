@@ -116,8 +116,8 @@ export class PostgresKnowledge implements KnowledgeStore {
     const r = await this.pool.query(
       `SELECT h.slug, h.name,
          (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug)::int AS subjects,
-         (SELECT COUNT(*) FROM kb_entries k LEFT JOIN kb_redirects r ON r.hobby = k.hobby AND r.from_slug = k.subject
-            JOIN kb_subjects s ON s.hobby = k.hobby AND s.slug = coalesce(r.to_slug, k.subject) WHERE k.hobby = h.slug)::int AS entries
+         (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+            SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug))::int AS entries
        FROM kb_hobbies h ORDER BY h.name COLLATE "C", h.slug`,
     );
     return r.rows;

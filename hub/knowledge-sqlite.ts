@@ -109,8 +109,9 @@ export class SqliteKnowledge implements KnowledgeStore {
       .prepare(
         `SELECT h.slug, h.name,
            (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug) AS subjects,
-           (SELECT COUNT(*) FROM kb_entries k LEFT JOIN kb_redirects r ON r.hobby = k.hobby AND r.from_slug = k.subject
-              JOIN kb_subjects s ON s.hobby = k.hobby AND s.slug = coalesce(r.to_slug, k.subject) WHERE k.hobby = h.slug) AS entries
+           -- Entries under a subject or a slug redirecting to one (a redirect always leads to an existing subject).
+           (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+              SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug)) AS entries
          FROM kb_hobbies h ORDER BY h.name, h.slug`,
       )
       .all() as HobbySummary[];
