@@ -124,7 +124,12 @@ export interface SimilarEntry {
   similarity: number | null;
 }
 
-/** Most shared sources first, then most similar, then id: the same order on both stores. */
-export function orderSimilar(list: SimilarEntry[]): SimilarEntry[] {
-  return list.sort((a, b) => b.sharedSources - a.sharedSources || (b.similarity ?? 0) - (a.similarity ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** At most this many similar entries are listed (the most alike). */
+export const MAX_SIMILAR = 50;
+
+/** Most shared sources first, then most similar, then id: the same order on both stores; the first MAX_SIMILAR. */
+export function topSimilar(shared: Map<string, number>, near: Map<string, number>): { id: string; sharedSources: number; similarity: number | null }[] {
+  const all = [...new Set([...shared.keys(), ...near.keys()])].map((id) => ({ id, sharedSources: shared.get(id) ?? 0, similarity: near.get(id) ?? null }));
+  all.sort((a, b) => b.sharedSources - a.sharedSources || (b.similarity ?? 0) - (a.similarity ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return all.slice(0, MAX_SIMILAR);
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { bandKeys, NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
+import { bandKeys, NEAR_DUPLICATE, topSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
@@ -116,8 +116,8 @@ export class PostgresKnowledge implements KnowledgeStore {
     const r = await this.pool.query(
       `SELECT h.slug, h.name,
          (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug)::int AS subjects,
-         (SELECT COUNT(*) FROM kb_entries k LEFT JOIN kb_redirects r ON r.hobby = k.hobby AND r.from_slug = k.subject
-            JOIN kb_subjects s ON s.hobby = k.hobby AND s.slug = coalesce(r.to_slug, k.subject) WHERE k.hobby = h.slug)::int AS entries
+         (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+            SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug))::int AS entries
        FROM kb_hobbies h ORDER BY h.name COLLATE "C", h.slug`,
     );
     return r.rows;
@@ -343,8 +343,13 @@ export class PostgresKnowledge implements KnowledgeStore {
         if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
       }
     }
-    const ids = [...new Set([...shared.keys(), ...near.keys()])];
-    const rows = (await this.pool.query('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ANY($1)', [ids])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string }[];
-    return orderSimilar(rows.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: shared.get(e.id) ?? 0, similarity: near.get(e.id) ?? null })));
+    const top = topSimilar(shared, near);
+    const rows = new Map(
+      ((await this.pool.query('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ANY($1)', [top.map((t) => t.id)])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string }[]).map((r) => [r.id, r]),
+    );
+    return top.flatMap((t) => {
+      const e = rows.get(t.id);
+      return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: t.sharedSources, similarity: t.similarity }] : [];
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { bandKeys, NEAR_DUPLICATE, orderSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
+import { bandKeys, NEAR_DUPLICATE, topSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
@@ -109,8 +109,9 @@ export class SqliteKnowledge implements KnowledgeStore {
       .prepare(
         `SELECT h.slug, h.name,
            (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug) AS subjects,
-           (SELECT COUNT(*) FROM kb_entries k LEFT JOIN kb_redirects r ON r.hobby = k.hobby AND r.from_slug = k.subject
-              JOIN kb_subjects s ON s.hobby = k.hobby AND s.slug = coalesce(r.to_slug, k.subject) WHERE k.hobby = h.slug) AS entries
+           -- Entries under a subject or a slug redirecting to one (a redirect always leads to an existing subject).
+           (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+              SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug)) AS entries
          FROM kb_hobbies h ORDER BY h.name, h.slug`,
       )
       .all() as HobbySummary[];
@@ -332,14 +333,11 @@ export class SqliteKnowledge implements KnowledgeStore {
         if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
       }
     }
-    const ids = [...new Set([...shared.keys(), ...near.keys()])];
     const info = this.db.prepare('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ?');
-    return orderSimilar(
-      ids.flatMap((other) => {
-        const e = info.get(other) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string } | undefined;
-        return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: shared.get(other) ?? 0, similarity: near.get(other) ?? null }] : [];
-      }),
-    );
+    return topSimilar(shared, near).flatMap((t) => {
+      const e = info.get(t.id) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string } | undefined;
+      return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: t.sharedSources, similarity: t.similarity }] : [];
+    });
   }
 }
 

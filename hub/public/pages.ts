@@ -32,10 +32,11 @@ export const hobbyPath = (h: string) => `/hobbies/${encodeURIComponent(h)}`;
 export const subjectPath = (h: string, s: string) => `/hobbies/${encodeURIComponent(h)}/${encodeURIComponent(s)}`;
 export const entryPath = (id: string) => `/entries/${encodeURIComponent(id)}`;
 
-function searchForm(q = '', hidden: Record<string, string | null | undefined> = {}): Html {
-  return html`<form class="search" role="search" method="get" action="/search">
-<label for="q">Search entries</label>
-<input id="q" name="q" type="search" maxlength="200" value="${q}">
+/** A search form; `name` labels its landmark and its field's id, so two forms on a page stay distinct. */
+function searchForm(q = '', hidden: Record<string, string | null | undefined> = {}, name = 'Search entries', id = 'q'): Html {
+  return html`<form class="search" role="search" aria-label="${name}" method="get" action="/search">
+<label for="${id}">${name}</label>
+<input id="${id}" name="q" type="search" maxlength="200" value="${q}">
 ${Object.entries(hidden).map(([k, v]) => (v ? html`<input type="hidden" name="${k}" value="${v}">` : null))}
 <button type="submit">Search</button>
 </form>`;
@@ -98,7 +99,7 @@ export function subjectPage(h: Hobby, s: Subject, entries: EntrySummary[], nextC
     html`<h1>${s.name}</h1>
 ${s.aliases.length ? html`<p class="meta">Also known as ${s.aliases.join(', ')}</p>` : null}
 ${ids.some(Boolean) ? html`<ul class="ids">${ids}</ul>` : null}
-${searchForm('', { hobby: h.slug, subject: s.slug })}
+${searchForm('', { hobby: h.slug, subject: s.slug }, `Search ${s.name}`, 'q-subject')}
 <h2>Rules questions and answers</h2>
 ${qa.length ? entryList(qa) : html`<p>None yet.</p>`}
 <h2>Strategy</h2>
