@@ -3,7 +3,7 @@ import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
-import { eachLine, GapConversations, LineDecoder, lineError, logTitle, quoteLine, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, quoteLine, SkippedLines } from './lines.ts';
 import { textHtml } from './message-text.ts';
 
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
@@ -306,8 +306,10 @@ export async function* importIrcStream(chunks: AsyncIterable<Uint8Array>, ctx: I
   const sink = (text: string, n: number, at: number) => reader.line(text, n, at);
   try {
     for await (const chunk of chunks) {
-      dec.push(chunk, sink);
-      yield* reader.take();
+      for (const piece of pieces(chunk)) {
+        dec.push(piece, sink);
+        yield* reader.take();
+      }
       onBytes?.(dec.position);
     }
     dec.end(sink);

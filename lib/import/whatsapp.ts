@@ -2,7 +2,7 @@ import type { PostInput, Thread } from '../model/thread.ts';
 import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { eachLine, GapConversations, LineDecoder, lineError, logTitle, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, SkippedLines } from './lines.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /*
@@ -482,8 +482,10 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
     reader = new WhatsAppReader(survey, ctx);
     const sink = (text: string, n: number) => reader.line(text, n);
     for await (const chunk of open()) {
-      dec.push(chunk, sink);
-      yield* reader.take();
+      for (const piece of pieces(chunk)) {
+        dec.push(piece, sink);
+        yield* reader.take();
+      }
       onBytes?.(dec.position, 2);
     }
     dec.end(sink);
