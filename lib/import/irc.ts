@@ -17,6 +17,8 @@ const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
 const MIRC_CODE = /[\x02\x03\x0f\x16\x1d\x1e\x1f]/;
+/** mIRC's codes and what textHtml looks for (NOT_PLAIN) in one class. */
+const NOT_PLAIN_IRC = /[\x02\x03\x0f\x16\x1d\x1e\x1f&<>"\n]|http/;
 
 /** Counts a test or a caller can check: what each line of the log turned out to be. */
 export interface LineLogStats {
@@ -159,7 +161,9 @@ export class IrcReader {
     this.clock(st);
     let t = said.text;
     if (kind === Kind.Post && g.identifyMarks && !g.identifyMarks.unmarked.has(said.nick)) t = t.replace(/^[+-]/, '');
-    if (MIRC_CODE.test(t)) t = t.replace(MIRC_CODES, '');
+    // One scan says whether the text holds colour codes or anything the HTML must escape; most lines hold neither.
+    const plain = !NOT_PLAIN_IRC.test(t);
+    if (!plain && MIRC_CODE.test(t)) t = t.replace(MIRC_CODES, '');
     t = t.trim();
     if (!t) {
       this.stats.empty++;
@@ -169,7 +173,7 @@ export class IrcReader {
       this.stats.actions++;
       t = `/me ${t}`;
     } else this.stats.posts++;
-    const post: PostInput = { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: this.at, text: t, html: textHtml(t), permalink: null, replyTo: null, quotes: [], score: null };
+    const post: PostInput = { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: this.at, text: t, html: plain ? `<p>${t}</p>` : textHtml(t), permalink: null, replyTo: null, quotes: [], score: null };
     const closed = this.convs.add(post, this.t);
     if (closed) this.ready.push(closed);
   }
