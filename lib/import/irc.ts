@@ -1,5 +1,5 @@
-import type { PostInput, Thread } from '../model/thread.ts';
-import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
+import type { Thread } from '../model/thread.ts';
+import { chatPost, chatThread, DEFAULT_GAP_MS, type ChatPost } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
@@ -44,8 +44,8 @@ export class IrcReader {
   private sample: { lineNo: number; text: string; offset: number }[] | null = [];
   private sampleLimit = SAMPLE_LINES;
   private readonly skipped = new SkippedLines();
-  private readonly convs: GapConversations<PostInput>;
-  private readonly ready: PostInput[][] = [];
+  private readonly convs: GapConversations<ChatPost>;
+  private readonly ready: ChatPost[][] = [];
   private readonly stamp: Stamp = { y: null, mo: null, d: null, h: 0, mi: 0, s: 0, off: null };
   private readonly file: string;
   private readonly label: string;
@@ -173,7 +173,7 @@ export class IrcReader {
       this.stats.actions++;
       t = `/me ${t}`;
     } else this.stats.posts++;
-    const post: PostInput = { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: this.at, text: t, html: plain ? `<p>${t}</p>` : textHtml(t), permalink: null, replyTo: null, quotes: [], score: null };
+    const post = chatPost(`L${lineNo}`, said.nick, this.at, t, plain ? `<p>${t}</p>` : textHtml(t));
     const closed = this.convs.add(post, this.t);
     if (closed) this.ready.push(closed);
   }
@@ -272,8 +272,8 @@ export class IrcReader {
     return this.take();
   }
 
-  private thread(c: PostInput[]): Thread {
-    return postsThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.id}`, logTitle(this.label, c), c);
+  private thread(c: ChatPost[]): Thread {
+    return chatThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.id}`, logTitle(this.label, c), c);
   }
 }
 

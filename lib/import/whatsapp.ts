@@ -1,5 +1,5 @@
-import type { PostInput, Thread } from '../model/thread.ts';
-import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
+import type { Thread } from '../model/thread.ts';
+import { chatPost, chatThread, DEFAULT_GAP_MS, type ChatPost } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, SkippedLines } from './lines.ts';
@@ -297,8 +297,8 @@ const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 /** The second pass: every message read with the date order and clock words the first pass settled. */
 class WhatsAppReader {
   readonly stats: WhatsAppStats;
-  private readonly convs: GapConversations<PostInput>;
-  private readonly ready: PostInput[][] = [];
+  private readonly convs: GapConversations<ChatPost>;
+  private readonly ready: ChatPost[][] = [];
   private readonly skipped = new SkippedLines();
   private readonly pm: Set<string>;
   private readonly file: string;
@@ -445,13 +445,13 @@ class WhatsAppReader {
       this.minuteText = `${this.dayText}${pad(hh)}:${pad(h.mi)}:`;
     }
     const publishedAt = this.minuteText + pad(h.s);
-    const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
+    const post = chatPost(String(this.n), name, publishedAt, text, html);
     const closed = this.convs.add(post, this.dayMs + ((hh * 60 + h.mi) * 60 + h.s) * 1000);
     if (closed) this.ready.push(closed);
   }
 
   take(): Thread[] {
-    const out = this.ready.map((c) => postsThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
+    const out = this.ready.map((c) => chatThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
     this.ready.length = 0;
     return out;
   }
