@@ -38,6 +38,11 @@ export const WHATSAPP_LINE = HEADER;
 
 const STRIP_MARKS = new RegExp(`[${MARKS}]`, 'g');
 const stripMarks = (s: string) => (/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(s) ? s.replace(STRIP_MARKS, '') : s);
+/**
+ * A direction mark, or what textHtml escapes or breaks at or links (NOT_PLAIN): a message with none of
+ * them (most) needs neither the marks taken out nor its HTML built by textHtml, and one scan tells.
+ */
+const MARK_OR_NOT_PLAIN = new RegExp(`[${MARKS}&<>"\\n]|http`);
 const normWord = (w: string) => w.toLowerCase().replace(/[\s.\u202f\u00a0]/g, '');
 
 // AM and PM as exports write them (normalised: lower case, no dots or spaces). Unknown words are told
@@ -401,7 +406,8 @@ class WhatsAppReader {
     let body = line.slice(sep + 2);
     if (moreText !== null) body = `${body}\n${moreText}`;
     const generated = body.charCodeAt(0) === 0x200e;
-    body = stripMarks(body);
+    const plain = !MARK_OR_NOT_PLAIN.test(body);
+    if (!plain) body = stripMarks(body);
     // Most messages are plain words: the media and notice patterns are tried only where they could end.
     const last = body.charCodeAt(body.length - 1);
     if (last === 0x3e /* > */) body = body.replace(EDITED, '');
@@ -425,7 +431,8 @@ class WhatsAppReader {
     let text = own;
     let html: string;
     if (files) ({ text, html } = withFiles(own, textHtml(own), files));
-    else html = textHtml(own);
+    // Trimmed, a plain body stays plain.
+    else html = plain ? (own ? `<p>${own}</p>` : '') : textHtml(own);
     if (!text) return;
     if (files) this.stats.media++;
     this.stats.posts++;
