@@ -377,8 +377,12 @@ class WhatsAppReader {
     this.hasCur = false;
     const more = this.curLines;
     // The further lines are joined now, so one array serves every message.
-    const moreText = more.length ? more.join('\n') : null;
-    more.length = 0;
+    let moreText: string | null = null;
+    if (more.length) {
+      moreText = more.join('\n');
+      // Setting an array's length is a call into the runtime: only done when there is something to drop.
+      more.length = 0;
+    }
     const { line, at } = h;
     // iOS: a mark right after the time is a line WhatsApp wrote about the group ("‎Ann added Bob").
     const sep = line.charCodeAt(at) === 0x200e ? -1 : line.indexOf(': ', at);
