@@ -9,7 +9,8 @@
  * Every measurement runs in a fresh Node process, so each peak memory (VmHWM on Linux) is its own.
  * Line logs: an IRC log (Limnoria's layout, with joins and quits) and a WhatsApp Android export of
  * BENCH_LINES_MB each, read by the streaming line readers, beside JSON.parse of a JSON export of the same
- * messages padded to the same size, in the same run.
+ * messages padded to the same size, in the same run. Each streamed format (mbox, IRC, WhatsApp) is also
+ * read up to half its size, so that its peak memory is seen as the file doubles (it should stay flat).
  * Run: `npx tsx bench/import.bench.ts` (BENCH_DISCORD_MB, BENCH_SLACK_MESSAGES, BENCH_MBOX_MB and
  * BENCH_LINES_MB make it smaller; BENCH_ONLY=discord,slack,mbox,lines picks parts).
  * Temp files are removed at the end, also on failure.
@@ -243,12 +244,13 @@ interface Measure {
   maxBuffersMB: number;
 }
 
-async function measure(mode: string, file: string): Promise<Omit<Measure, 'maxRssMB' | 'maxHeapMB' | 'maxBuffersMB'>> {
+async function measure(mode: string, file: string, limit = Infinity): Promise<Omit<Measure, 'maxRssMB' | 'maxHeapMB' | 'maxBuffersMB'>> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let messages = 0;
   let threads = 0;
-  const chunks = () => createReadStream(file, { highWaterMark: CHUNK });
+  // A limit reads only the file's first bytes (the memory of a file half the size, without writing one).
+  const chunks = () => createReadStream(file, { highWaterMark: CHUNK, ...(Number.isFinite(limit) ? { end: limit - 1 } : {}) });
   if (mode === 'discord-stream') {
     for await (const t of importDiscordStream(chunks(), undefined, importContext(file))) {
       threads++;
@@ -298,8 +300,8 @@ async function measure(mode: string, file: string): Promise<Omit<Measure, 'maxRs
   return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, messages, threads };
 }
 
-async function child(mode: string, file: string): Promise<Measure> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, '--measure', mode, file], {
+async function child(mode: string, file: string, limit = Infinity): Promise<Measure> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, '--measure', mode, file, String(limit)], {
     cwd: ROOT,
     maxBuffer: 1 << 20,
   });
@@ -322,6 +324,15 @@ function peakRssMB(): number {
 }
 
 const MB = 1024 * 1024;
+
+/**
+ * Peak memory reading the first half of a file and the whole of it: a streaming reader's stays flat as
+ * the file doubles (goal: under 300 MB for a 1 GB log). Beside the largest message where one is known.
+ */
+function flatness(label: string, half: Measure, whole: Measure, largest?: number): string {
+  const msg = largest ? `; largest message ${fmt(largest / 1024)} kB` : '';
+  return `${label}: peak RSS ${fmt(half.maxRssMB, 0)} MB reading half the file, ${fmt(whole.maxRssMB, 0)} MB the whole (× ${fmt(whole.maxRssMB / half.maxRssMB, 2)} as the size doubles); heap ≤ ${fmt(half.maxHeapMB, 0)} / ${fmt(whole.maxHeapMB, 0)} MB${msg}`;
+}
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 function row(label: string, m: Measure, bytes: number, base?: Measure): string {
@@ -344,6 +355,7 @@ export default async function main(): Promise<void> {
       const mStream = await child('mbox-stream', mPath);
       console.log(row(`mbox: streaming importer (${mStream.threads.toLocaleString('en')} threads)`, mStream, m.bytes));
       console.log(`mbox: ${fmt(m.bytes / MB / (mStream.cpuMs / 1000))} MB/s of process CPU time (goal ≥ 50 MB/s); ${mStream.messages.toLocaleString('en')} of ${m.messages.toLocaleString('en')} messages read (a Message-ID repeated in an archive counts once)`);
+      console.log(flatness('mbox', await child('mbox-stream', mPath, Math.floor(m.bytes / 2)), mStream, m.largest));
       rmSync(mPath);
     }
     for (const kind of ONLY.has('lines') ? (['irc', 'whatsapp'] as const) : []) {
@@ -357,6 +369,7 @@ export default async function main(): Promise<void> {
       if (lStream.messages !== l.messages || jParse.messages !== l.messages) throw new Error(`message counts differ: ${JSON.stringify({ l, lStream, jParse })}`);
       console.log(row(`${kind}: JSON.parse of the same as JSON`, jParse, statSync(jPath).size));
       console.log(row(`${kind}: streaming reader (${lStream.threads.toLocaleString('en')} threads)`, lStream, l.bytes, jParse));
+      console.log(flatness(kind, await child(`${kind}-stream`, lPath, Math.floor(l.bytes / 2)), lStream));
       rmSync(lPath);
       rmSync(jPath);
     }
@@ -401,7 +414,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
       maxHeap = Math.max(maxHeap, u.heapUsed);
       maxBuffers = Math.max(maxBuffers, u.arrayBuffers);
     }, 20);
-    const r = await measure(process.argv[i + 1]!, process.argv[i + 2]!);
+    const r = await measure(process.argv[i + 1]!, process.argv[i + 2]!, Number(process.argv[i + 3] ?? Infinity));
     clearInterval(sampler);
     console.log(JSON.stringify({ ...r, maxRssMB: peakRssMB(), maxHeapMB: maxHeap / MB, maxBuffersMB: maxBuffers / MB }));
   } else await main();

@@ -111,6 +111,8 @@ export function parseJson(text: string, file: string): unknown {
  */
 export function normaliseTextFile(bytes: Uint8Array): { bytes: Uint8Array; notes: string[] } {
   const notes: string[] = [];
+  // UTF-32LE's mark begins as UTF-16LE's: such a file is left as it is, and refused naming its encoding.
+  if (unreadableEncoding(bytes)) return { bytes, notes };
   const bom = bomOf(bytes);
   const wide = bom && bom.encoding !== 'utf-8' ? bom.encoding : utf16Sniff(bytes);
   let out = bytes;
@@ -124,4 +126,47 @@ export function normaliseTextFile(bytes: Uint8Array): { bytes: Uint8Array; notes
     notes.push('its lines end with CR alone; they were read as line ends.');
   }
   return { bytes: out, notes };
+}
+
+/** How many first bytes the encoding is judged on. */
+export const SNIFF_BYTES = 4096;
+
+/**
+ * The encoding a text file is in when it is one the readers cannot take (UTF-32, UTF-7, GB18030 and
+ * other byte-order marks, UTF-32 without a mark), or "binary data" when its first bytes are full of
+ * control characters; null for UTF-8, UTF-16 and 8-bit text, which the readers decode.
+ */
+export function unreadableEncoding(b: Uint8Array): string | null {
+  const at = (i: number, ...v: number[]) => v.every((x, k) => b[i + k] === x);
+  if (at(0, 0xff, 0xfe, 0, 0)) return 'UTF-32LE';
+  if (at(0, 0, 0, 0xfe, 0xff)) return 'UTF-32BE';
+  if (at(0, 0x2b, 0x2f, 0x76) && [0x38, 0x39, 0x2b, 0x2f].includes(b[3]!)) return 'UTF-7';
+  if (at(0, 0x84, 0x31, 0x95, 0x33)) return 'GB18030';
+  if (at(0, 0xdd, 0x73, 0x66, 0x73)) return 'UTF-EBCDIC';
+  if (at(0, 0x0e, 0xfe, 0xff)) return 'SCSU';
+  if (at(0, 0xfb, 0xee, 0x28)) return 'BOCU-1';
+  if (bomOf(b)) return null;
+  const n = Math.min(b.length, SNIFF_BYTES) & ~3;
+  if (n < 16) return null;
+  // UTF-32 writes each ASCII character as one byte and three zeros; UTF-16 as one byte and one zero.
+  const zeros = [0, 0, 0, 0];
+  let controls = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c === 0) zeros[i & 3]!++;
+    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d && c !== 0x1b) controls++;
+  }
+  const q = n / 4;
+  if (zeros[1]! > q * 0.9 && zeros[2]! > q * 0.9 && zeros[3]! > q * 0.9 && zeros[0]! < q * 0.1) return 'UTF-32LE';
+  if (zeros[0]! > q * 0.9 && zeros[1]! > q * 0.9 && zeros[2]! > q * 0.9 && zeros[3]! < q * 0.1) return 'UTF-32BE';
+  if (utf16Sniff(b)) return null;
+  const nul = zeros[0]! + zeros[1]! + zeros[2]! + zeros[3]!;
+  return nul + controls > n * 0.1 ? 'binary data (not text)' : null;
+}
+
+/** The sentence an error adds for a file in an encoding no reader takes. */
+export function encodingAdvice(encoding: string): string {
+  return encoding.startsWith('binary')
+    ? 'its first bytes are binary data, not text in any encoding Gleaner reads (UTF-8, UTF-16, Windows-1252/Latin-1).'
+    : `it is ${encoding} text, an encoding Gleaner does not read (it reads UTF-8, UTF-16 and Windows-1252/Latin-1): save or convert it as UTF-8 and import it again.`;
 }

@@ -1,7 +1,7 @@
 import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportContext, type ImportOptions } from './context.ts';
 import { ImportError } from './errors.ts';
-import { normaliseTextFile } from './decode.ts';
+import { encodingAdvice, normaliseTextFile, unreadableEncoding } from './decode.ts';
 import { looksCutOff } from '../extract/truncation.ts';
 import { importDiscord } from './discord.ts';
 import { importDiscordHtml, partitionKey } from './discord-html.ts';
@@ -133,8 +133,10 @@ async function importFile(name: string, raw: Uint8Array, ctx: ImportContext): Pr
     case 'slack-export':
       if (isZip(bytes)) return importFiles(unzipArchive(bytes, name, ctx.maxUncompressedBytes), ctx);
       throw new ImportError('this is one day of a Slack export; import the whole export ZIP or folder so channels and names are known.', name);
-    default:
-      throw new ImportError(`the format was not recognised. ${FORMAT_HELP}`, name, { offset: 0, line: 1, column: 1 });
+    default: {
+      const encoding = unreadableEncoding(raw);
+      throw new ImportError(encoding ? `the format was not recognised: ${encodingAdvice(encoding)}` : `the format was not recognised. ${FORMAT_HELP}`, name, { offset: 0, line: 1, column: 1 });
+    }
   }
 }
 

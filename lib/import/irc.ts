@@ -1,9 +1,9 @@
-import type { PostInput, Thread } from '../model/thread.ts';
-import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
+import type { Thread } from '../model/thread.ts';
+import { chatPost, chatThread, DEFAULT_GAP_MS, type ChatPost } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { classify, DAY_LINE, grammarName, HEADER, headerDate, Kind, learnGrammar, said, TIME_STYLES, type Grammar, type Stamp } from './line-grammar.ts';
-import { eachLine, GapConversations, LineDecoder, lineError, logTitle, quoteLine, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, quoteLine, SkippedLines } from './lines.ts';
 import { textHtml } from './message-text.ts';
 
 /** Lines the grammar is learned from: enough to see past a log's opening joins and notices. */
@@ -17,6 +17,8 @@ const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 const offsetText = (off: number) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 const MIRC_CODES = /[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(?:,\d{1,2})?/g;
 const MIRC_CODE = /[\x02\x03\x0f\x16\x1d\x1e\x1f]/;
+/** mIRC's codes and what textHtml looks for (NOT_PLAIN) in one class. */
+const NOT_PLAIN_IRC = /[\x02\x03\x0f\x16\x1d\x1e\x1f&<>"\n]|http/;
 
 /** Counts a test or a caller can check: what each line of the log turned out to be. */
 export interface LineLogStats {
@@ -42,8 +44,8 @@ export class IrcReader {
   private sample: { lineNo: number; text: string; offset: number }[] | null = [];
   private sampleLimit = SAMPLE_LINES;
   private readonly skipped = new SkippedLines();
-  private readonly convs: GapConversations<PostInput>;
-  private readonly ready: PostInput[][] = [];
+  private readonly convs: GapConversations<ChatPost>;
+  private readonly ready: ChatPost[][] = [];
   private readonly stamp: Stamp = { y: null, mo: null, d: null, h: 0, mi: 0, s: 0, off: null };
   private readonly file: string;
   private readonly label: string;
@@ -159,7 +161,9 @@ export class IrcReader {
     this.clock(st);
     let t = said.text;
     if (kind === Kind.Post && g.identifyMarks && !g.identifyMarks.unmarked.has(said.nick)) t = t.replace(/^[+-]/, '');
-    if (MIRC_CODE.test(t)) t = t.replace(MIRC_CODES, '');
+    // One scan says whether the text holds colour codes or anything the HTML must escape; most lines hold neither.
+    const plain = !NOT_PLAIN_IRC.test(t);
+    if (!plain && MIRC_CODE.test(t)) t = t.replace(MIRC_CODES, '');
     t = t.trim();
     if (!t) {
       this.stats.empty++;
@@ -169,7 +173,7 @@ export class IrcReader {
       this.stats.actions++;
       t = `/me ${t}`;
     } else this.stats.posts++;
-    const post: PostInput = { id: `L${lineNo}`, author: { name: said.nick, url: null }, publishedAt: this.at, text: t, html: textHtml(t), permalink: null, replyTo: null, quotes: [], score: null };
+    const post = chatPost(`L${lineNo}`, said.nick, this.at, t, plain ? `<p>${t}</p>` : textHtml(t));
     const closed = this.convs.add(post, this.t);
     if (closed) this.ready.push(closed);
   }
@@ -268,8 +272,8 @@ export class IrcReader {
     return this.take();
   }
 
-  private thread(c: PostInput[]): Thread {
-    return postsThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.id}`, logTitle(this.label, c), c);
+  private thread(c: ChatPost[]): Thread {
+    return chatThread('irc', `irc-log://${encodeURIComponent(this.file)}#${c[0]!.id}`, logTitle(this.label, c), c);
   }
 }
 
@@ -306,8 +310,10 @@ export async function* importIrcStream(chunks: AsyncIterable<Uint8Array>, ctx: I
   const sink = (text: string, n: number, at: number) => reader.line(text, n, at);
   try {
     for await (const chunk of chunks) {
-      dec.push(chunk, sink);
-      yield* reader.take();
+      for (const piece of pieces(chunk)) {
+        dec.push(piece, sink);
+        yield* reader.take();
+      }
       onBytes?.(dec.position);
     }
     dec.end(sink);

@@ -1,5 +1,6 @@
 import type { PostInput } from '../model/thread.ts';
-import { cp1252 } from './decode.ts';
+import { bomOf, utf16Sniff } from '../extract/decode-page.ts';
+import { cp1252, encodingAdvice, SNIFF_BYTES, unreadableEncoding } from './decode.ts';
 import { ImportError } from './errors.ts';
 
 /**
@@ -32,8 +33,16 @@ export class LineTooLong extends Error {
   }
 }
 
-/** A LineTooLong as the ImportError a person sees (naming the file); anything else unchanged. */
+/** Thrown when the file's text is in an encoding the decoder cannot read (UTF-32, UTF-7, …) or is not text. */
+export class UnreadableEncoding extends Error {
+  constructor(readonly encoding: string) {
+    super(encodingAdvice(encoding));
+  }
+}
+
+/** A LineTooLong or UnreadableEncoding as the ImportError a person sees (naming the file); anything else unchanged. */
 export function lineError(e: unknown, file: string): unknown {
+  if (e instanceof UnreadableEncoding) return new ImportError(e.message, file, { offset: 0, line: 1, column: 1 });
   return e instanceof LineTooLong ? new ImportError(e.message, file) : e;
 }
 
@@ -89,6 +98,9 @@ export class LineDecoder {
   private textSep = '';
   /** Set by stop(): no further line is handed out. */
   private stopped = false;
+  /** The first bytes, held until there are enough (SNIFF_BYTES) to tell the encoding; null once told. */
+  private head: Uint8Array[] | null = [];
+  private headLength = 0;
 
   /** Ends the reading early (a first pass that has learned enough). */
   stop(): void {
@@ -102,11 +114,34 @@ export class LineDecoder {
   push(chunk: Uint8Array, sink: LineSink): void {
     if (this.stopped) return;
     this.position += chunk.length;
-    if (this.position === chunk.length && chunk.length >= 2) {
-      // Windows editors re-save logs as UTF-16 with a byte order mark.
-      if (chunk[0] === 0xff && chunk[1] === 0xfe) this.utf16 = new TextDecoder('utf-16le');
-      else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.utf16 = new TextDecoder('utf-16be');
+    if (this.head) {
+      this.head.push(chunk);
+      this.headLength += chunk.length;
+      if (this.headLength >= SNIFF_BYTES) this.decide(sink);
+      // Held past this call: the caller may reuse its buffer.
+      else this.head[this.head.length - 1] = chunk.slice();
+      return;
     }
+    this.feed(chunk, sink);
+  }
+
+  /**
+   * The encoding, told from the first bytes: Windows editors re-save logs as UTF-16, with a byte order
+   * mark or without one (then told by its zero bytes); an encoding no decoder here reads is refused by name.
+   */
+  private decide(sink: LineSink): void {
+    const b = join(this.head!, this.headLength);
+    this.head = null;
+    const unreadable = unreadableEncoding(b);
+    if (unreadable) throw new UnreadableEncoding(unreadable);
+    const bom = bomOf(b);
+    const wide = bom && bom.encoding !== 'utf-8' ? bom.encoding : utf16Sniff(b);
+    // The decoder drops a UTF-16 byte order mark itself.
+    if (wide) this.utf16 = new TextDecoder(wide);
+    if (b.length) this.feed(b, sink);
+  }
+
+  private feed(chunk: Uint8Array, sink: LineSink): void {
     if (this.utf16) {
       this.first = false;
       this.text(this.utf16.decode(chunk, { stream: true }), sink, false);
@@ -141,6 +176,8 @@ export class LineDecoder {
   }
 
   end(sink: LineSink): void {
+    if (this.stopped) return;
+    if (this.head) this.decide(sink);
     if (this.stopped) return;
     if (this.utf16) {
       this.text(this.utf16.decode(), sink, true);
@@ -236,6 +273,23 @@ export class LineDecoder {
       s = i + 1;
     }
   }
+}
+
+/**
+ * Bytes fed to a line reader at a time. A streaming reader hands out the conversations each piece
+ * closed before it reads the next, so the young-generation collector finds at most a piece's worth
+ * of finished messages alive: fed 1 MB chunks whole, about ten conversations' posts were copied and
+ * promoted at every collection, and collection took as long as the reading.
+ */
+export const PIECE_BYTES = 1 << 16;
+
+/** A stream's chunk in pieces of at most PIECE_BYTES (views, not copies). */
+export function* pieces(chunk: Uint8Array): Generator<Uint8Array> {
+  if (chunk.length <= PIECE_BYTES) {
+    yield chunk;
+    return;
+  }
+  for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
 }
 
 /** Every line of an in-memory file, through the same decoder the streaming readers use. */

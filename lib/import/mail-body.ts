@@ -52,6 +52,19 @@ const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recorta
 const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
 
 const QUOTED_LINE = /^[ \t]*>/m;
+
+/** What the pattern \s matches. */
+const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/** Whether /<\s*snip/i would match: a look after each "<", where a case-blind pattern read every character of every mail. */
+function angleSnip(s: string): boolean {
+  for (let i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
+    let k = i + 1;
+    while (isBlank(s.charCodeAt(k))) k++;
+    if ((s.charCodeAt(k) | 0x20) === 0x73 && (s.charCodeAt(k + 1) | 0x20) === 0x6e && (s.charCodeAt(k + 2) | 0x20) === 0x69 && (s.charCodeAt(k + 3) | 0x20) === 0x70) return true;
+  }
+  return false;
+}
 const OBFUSCATED_ADDRESS = /\b[\w.+-]+ at [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b/gi;
 
 function isAttribution(s: string): boolean {
@@ -141,16 +154,15 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       return '';
     });
   }
-  body = '\n' + body;
   for (const [hint, re] of FOOTERS) {
-    // The footer's words are found first; its pattern is then tried only from a little before them.
+    // The footer's words are found first; its pattern (which wants a line end before the footer) is then
+    // tried only from a little before them, with a line end put before the text where that is its start.
     const at = body.indexOf(hint);
     if (at < 0) continue;
-    const from = Math.max(0, at - 400);
-    const m = re.exec(body.slice(from));
-    if (m) body = body.slice(0, from + m.index);
+    const from = Math.max(0, at + 1 - 400);
+    const m = re.exec(from === 0 ? '\n' + body : body.slice(from - 1));
+    if (m) body = body.slice(0, Math.max(0, from + m.index - 1));
   }
-  body = body.slice(1);
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
   let lines = body.split('\n');
@@ -163,7 +175,9 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     body = lines.join('\n');
   }
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
-  const own: string[] = [];
+  const anyQuoted = body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && QUOTED_LINE.test(body));
+  // Without quoted lines, every line is the writer's own: the lines themselves, not a copy.
+  const own: string[] = anyQuoted ? [] : lines;
   let block: string[] | null = null;
   let author: string | null = null;
   let pending: { author: string | null; at: number } | null = null;
@@ -190,8 +204,6 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     }
     return null;
   };
-  const anyQuoted = body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && QUOTED_LINE.test(body));
-  if (!anyQuoted) own.push(...lines);
   for (let i = 0; anyQuoted && i < lines.length; i++) {
     const line = lines[i]!;
     const c = line.charCodeAt(0);
@@ -224,7 +236,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
   takeAttribution();
   let kept = own;
-  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || /<\s*snip/i.test(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || angleSnip(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
   for (let i = kept.length - 1; i > 0; i--) {

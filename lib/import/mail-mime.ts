@@ -34,16 +34,11 @@ function cp1252(b: Uint8Array): string {
   return C1.test(s) ? s.replace(C1, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!) : s;
 }
 
-function isAscii(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return false;
-  return true;
-}
-
 /** Bytes in the charset a part declares; undeclared 8-bit text is UTF-8 when it decodes as such, else windows-1252. */
 export function decodeCharset(b: Uint8Array, charset: string | undefined): string {
   const cs = (charset ?? '').trim().toLowerCase();
   if (!cs || cs === 'us-ascii' || cs === 'ascii' || cs === 'unknown-8bit' || cs === 'x-unknown') {
-    if (isAscii(b)) return latin1Decoder.decode(b);
+    // ASCII reads the same as UTF-8, whose decoder checks and decodes in one native pass.
     try {
       return utf8Strict.decode(b);
     } catch {
@@ -65,7 +60,7 @@ export function decodeCharset(b: Uint8Array, charset: string | undefined): strin
 }
 
 function headerText(b: Uint8Array): string {
-  if (isAscii(b)) return latin1Decoder.decode(b);
+  // ASCII (nearly every header block) reads the same as UTF-8, whose decoder checks and decodes in one native pass.
   try {
     // RFC 6532 allows raw UTF-8 in header fields; older mailers wrote their own 8-bit charset.
     return utf8Strict.decode(b);
@@ -106,6 +101,13 @@ function fieldColon(line: string): number {
 const WANTED = new Set(['from', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'archived-at', 'content-type', 'content-transfer-encoding', 'content-disposition', 'newsgroups', 'user-agent']);
 const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt(0)));
 
+/**
+ * A header value as a string of its own. A substring points into the string it was cut from, so the ids,
+ * subject and names a conversation holds while it is open would each keep their message's whole header
+ * block (Received, DKIM and all) alive, to be copied by every young-generation collection.
+ */
+const detached = (v: string) => (v.length < 13 ? v : (v + ' ').slice(0, -1));
+
 /** Unfolded header fields (those the importer reads); null when the block does not start as a header block. */
 export function parseHeaders(text: string): { fields: Map<string, string>; bad: number } | null {
   const fields = new Map<string, string>();
@@ -123,7 +125,7 @@ export function parseHeaders(text: string): { fields: Map<string, string>; bad: 
     if ((c === 0x20 || c === 0x09) && good) {
       if (name !== null) value += ' ' + text.slice(at, end).trim();
     } else {
-      if (name !== null && !fields.has(name)) fields.set(name, value.trim());
+      if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
       name = null;
       const line = text.slice(at, end);
       const colon = fieldColon(line);
@@ -143,7 +145,7 @@ export function parseHeaders(text: string): { fields: Map<string, string>; bad: 
     }
     at = nl + 1;
   }
-  if (name !== null && !fields.has(name)) fields.set(name, value.trim());
+  if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
   return good ? { fields, bad } : null;
 }
 
@@ -187,34 +189,34 @@ for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
 export function decodeQuotedPrintable(b: Uint8Array): Uint8Array {
+  // Byte by byte into one buffer: soft line breaks come every 76 characters, and a view per escape cost more than the copying.
   const out = new Uint8Array(b.length);
+  const n = b.length;
   let o = 0;
-  let at = 0;
-  for (;;) {
-    const i = b.indexOf(0x3d, at);
-    if (i < 0) {
-      out.set(b.subarray(at), o);
-      o += b.length - at;
-      break;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c !== 0x3d) {
+      out[o++] = c;
+      i++;
+      continue;
     }
-    out.set(b.subarray(at, i), o);
-    o += i - at;
     const h = HEX[b[i + 1] ?? 0]!;
     const l = HEX[b[i + 2] ?? 0]!;
     if (h >= 0 && l >= 0) {
       out[o++] = (h << 4) | l;
-      at = i + 3;
+      i += 3;
       continue;
     }
     // A soft line break: "=" then optional trailing blanks, then the line end.
     let k = i + 1;
     while (b[k] === 0x20 || b[k] === 0x09) k++;
-    if (b[k] === 0x0d && b[k + 1] === 0x0a) at = k + 2;
-    else if (b[k] === 0x0a) at = k + 1;
-    else if (k >= b.length) at = k;
+    if (b[k] === 0x0d && b[k + 1] === 0x0a) i = k + 2;
+    else if (b[k] === 0x0a) i = k + 1;
+    else if (k >= n) i = k;
     else {
       out[o++] = 0x3d;
-      at = i + 1;
+      i++;
     }
   }
   return out.subarray(0, o);

@@ -1,8 +1,8 @@
-import type { PostInput, Thread } from '../model/thread.ts';
-import { DEFAULT_GAP_MS, postsThread } from './conversations.ts';
+import type { Thread } from '../model/thread.ts';
+import { chatPost, chatThread, DEFAULT_GAP_MS, type ChatPost } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
-import { eachLine, GapConversations, LineDecoder, lineError, logTitle, SkippedLines } from './lines.ts';
+import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, SkippedLines } from './lines.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /*
@@ -38,6 +38,11 @@ export const WHATSAPP_LINE = HEADER;
 
 const STRIP_MARKS = new RegExp(`[${MARKS}]`, 'g');
 const stripMarks = (s: string) => (/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(s) ? s.replace(STRIP_MARKS, '') : s);
+/**
+ * A direction mark, or what textHtml escapes or breaks at or links (NOT_PLAIN): a message with none of
+ * them (most) needs neither the marks taken out nor its HTML built by textHtml, and one scan tells.
+ */
+const MARK_OR_NOT_PLAIN = new RegExp(`[${MARKS}&<>"\\n]|http`);
 const normWord = (w: string) => w.toLowerCase().replace(/[\s.\u202f\u00a0]/g, '');
 
 // AM and PM as exports write them (normalised: lower case, no dots or spaces). Unknown words are told
@@ -54,6 +59,11 @@ const ATTACHED = /(?:^|\s)<[^<>:]{1,20}: ?([^<>]+)>$|^(.+?\.\w{2,5}) \((?:file a
 /** Deleted or not yet received messages on Android, where no mark tells them apart. */
 const GONE =
   /^(?:This message was deleted|You deleted this message|Waiting for this message\b.*|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht|Warte auf diese Nachricht\b.*|Se eliminó este mensaje|Eliminaste este mensaje|Este mensaje fue eliminado|Ce message a été supprimé|Vous avez supprimé ce message|Questo messaggio è stato eliminato|Hai eliminato questo messaggio|Dit bericht is verwijderd|Je hebt dit bericht verwijderd|Essa mensagem foi apagada|Você apagou esta mensagem|Mensagem apagada|null)\.?$/i;
+/**
+ * Either of the two above, in one pattern: most short messages are neither, and one failed match costs
+ * half of two (the call, not the matching, is what a message of a few words pays for).
+ */
+const NOTE = new RegExp(`${OMITTED.source}|${GONE.source}`, 'i');
 /** Android's note after an edited message. */
 const EDITED = /\s*<(?:This message was edited|Diese Nachricht wurde bearbeitet|Se editó este mensaje\.?|Ce message a été modifié|Questo messaggio è stato modificato|Dit bericht is bewerkt|Mensagem editada)>$/;
 /** A poll: WhatsApp marks its lines too, but the question and options are the sender's words. */
@@ -69,8 +79,13 @@ export interface Head {
   h: number;
   mi: number;
   s: number;
-  rest: string;
+  /** The line, and where what follows the header (the sender and text, or WhatsApp's notice) starts in it. */
+  line: string;
+  at: number;
 }
+
+/** A Head to fill (readers keep two and swap them, so no object is made per message). */
+export const emptyHead = (): Head => ({ a: 0, b: 0, c: 0, yFirst: false, ampm: null, h: 0, mi: 0, s: 0, line: '', at: 0 });
 
 /** The run of ASCII digits at i: its value in `run.n`, its length returned. */
 const run = { n: 0 };
@@ -88,7 +103,7 @@ function digits(s: string, i: number): number {
  * words, other blanks, a field longer than the regex takes. Where it answers, it has taken at each step
  * the choice the regex tries first, so the regex's match is the same.
  */
-function headFast(line: string): Head | null | undefined {
+function headFast(line: string, o: Head): boolean | undefined {
   let i = line.charCodeAt(0) === 0x5b ? 1 : 0;
   let len = digits(line, i);
   if (len < 1 || len > 4) return undefined;
@@ -141,32 +156,51 @@ function headFast(line: string): Head | null | undefined {
     t = line.charCodeAt(i);
     if (t < 0x21 || (t >= 0x7f && t <= 0xa0) || t === 0x202f || (t >= 0x2000 && t <= 0x200a) || t === 0x1680 || t === 0x2028 || t === 0x2029 || t === 0x205f || t === 0x3000 || t === 0xfeff) return undefined;
   } else return undefined;
-  return { a, b, c, yFirst, ampm: null, h, mi, s: sec, rest: line.slice(i) };
+  o.a = a;
+  o.b = b;
+  o.c = c;
+  o.yFirst = yFirst;
+  o.ampm = null;
+  o.h = h;
+  o.mi = mi;
+  o.s = sec;
+  o.line = line;
+  o.at = i;
+  return true;
 }
 
-/** A message's first line read (exported for the test that holds the quick path to the regex). */
-export function head(line: string, fast = true): Head | null {
+/** Reads a message's first line into `o`; false when the line is no header. */
+function readHead(line: string, o: Head, fast = true): boolean {
   const c0 = line.charCodeAt(0);
   // Every header starts with a digit, "[" or a mark: most continuation lines are rejected without the regex.
-  if (!(c0 >= 0x30 && c0 <= 0x39) && c0 !== 0x5b && c0 !== 0x200e && c0 !== 0x200f && c0 !== 0xfeff && !(c0 >= 0x202a && c0 <= 0x202e) && !(c0 >= 0x2066 && c0 <= 0x2069)) return null;
+  if (!(c0 >= 0x30 && c0 <= 0x39) && c0 !== 0x5b && c0 !== 0x200e && c0 !== 0x200f && c0 !== 0xfeff && !(c0 >= 0x202a && c0 <= 0x202e) && !(c0 >= 0x2066 && c0 <= 0x2069)) return false;
   if (fast) {
-    const quick = headFast(line);
+    const quick = headFast(line, o);
     if (quick !== undefined) return quick;
   }
   const m = HEADER.exec(line);
-  if (!m) return null;
+  if (!m) return false;
   const word = m[5] ?? m[9];
-  return {
-    a: +m[1]!,
-    b: +m[3]!,
-    c: +m[4]!,
-    yFirst: m[1]!.length === 4,
-    ampm: word ? normWord(word) : null,
-    h: +m[6]!,
-    mi: +m[7]!,
-    s: +(m[8] ?? 0),
-    rest: m[10]!,
-  };
+  o.a = +m[1]!;
+  o.b = +m[3]!;
+  o.c = +m[4]!;
+  o.yFirst = m[1]!.length === 4;
+  o.ampm = word ? normWord(word) : null;
+  o.h = +m[6]!;
+  o.mi = +m[7]!;
+  o.s = +(m[8] ?? 0);
+  o.line = line;
+  // The last group runs to the end of the line.
+  o.at = line.length - m[10]!.length;
+  return true;
+}
+
+/** A message's first line read, and what follows its header (exported for the test that holds the quick path to the regex). */
+export function head(line: string, fast = true): (Omit<Head, 'line' | 'at'> & { rest: string }) | null {
+  const o = emptyHead();
+  if (!readHead(line, o, fast)) return null;
+  const { line: l, at, ...fields } = o;
+  return { ...fields, rest: l.slice(at) };
 }
 
 /** What the first pass learns from every header line of the file. */
@@ -178,7 +212,12 @@ class Survey {
   /** Steps backwards in date under each reading: a chat runs forwards, so the right order has fewer. */
   backDM = 0;
   backMD = 0;
-  private prev: Head | null = null;
+  /** The previous header's fields (heads are reused, so they are copied). */
+  private prev = false;
+  private pa = 0;
+  private pb = 0;
+  private pc = 0;
+  private pAmpm: string | null = null;
   /** For each AM/PM word, how often it came before another one the same day. */
   readonly firstOfDay = new Map<string, number>();
   readonly words = new Set<string>();
@@ -189,13 +228,17 @@ class Survey {
     if (h.a > 12) this.aOver12++;
     if (h.b > 12) this.bOver12++;
     if (h.ampm) this.words.add(h.ampm);
-    const p = this.prev;
-    if (p) {
-      if (h.c * 10000 + h.b * 100 + h.a < p.c * 10000 + p.b * 100 + p.a) this.backDM++;
-      if (h.c * 10000 + h.a * 100 + h.b < p.c * 10000 + p.a * 100 + p.b) this.backMD++;
-      if (p.ampm && h.ampm && p.ampm !== h.ampm && p.a === h.a && p.b === h.b && p.c === h.c) this.firstOfDay.set(p.ampm, (this.firstOfDay.get(p.ampm) ?? 0) + 1);
+    if (this.prev) {
+      const { pa, pb, pc, pAmpm } = this;
+      if (h.c * 10000 + h.b * 100 + h.a < pc * 10000 + pb * 100 + pa) this.backDM++;
+      if (h.c * 10000 + h.a * 100 + h.b < pc * 10000 + pa * 100 + pb) this.backMD++;
+      if (pAmpm && h.ampm && pAmpm !== h.ampm && pa === h.a && pb === h.b && pc === h.c) this.firstOfDay.set(pAmpm, (this.firstOfDay.get(pAmpm) ?? 0) + 1);
     }
-    this.prev = h;
+    this.prev = true;
+    this.pa = h.a;
+    this.pb = h.b;
+    this.pc = h.c;
+    this.pAmpm = h.ampm;
   }
 
   /**
@@ -259,13 +302,16 @@ const pad = (n: number) => TWO[n] ?? String(n).padStart(2, '0');
 /** The second pass: every message read with the date order and clock words the first pass settled. */
 class WhatsAppReader {
   readonly stats: WhatsAppStats;
-  private readonly convs: GapConversations<PostInput>;
-  private readonly ready: PostInput[][] = [];
+  private readonly convs: GapConversations<ChatPost>;
+  private readonly ready: ChatPost[][] = [];
   private readonly skipped = new SkippedLines();
   private readonly pm: Set<string>;
   private readonly file: string;
   private readonly label: string;
-  private cur: Head | null = null;
+  /** The message being read (its header), and the next line's header being tried: swapped, never made anew. */
+  private cur: Head = emptyHead();
+  private hasCur = false;
+  private next: Head = emptyHead();
   private readonly curLines: string[] = [];
   private dayKey = -1;
   private dayText = '';
@@ -286,14 +332,16 @@ class WhatsAppReader {
   }
 
   line(text: string, lineNo: number): void {
-    const h = head(text);
-    if (h && this.valid(h)) {
+    const h = this.next;
+    if (readHead(text, h) && this.valid(h)) {
       this.flush();
+      this.next = this.cur;
       this.cur = h;
+      this.hasCur = true;
       this.n++;
       return;
     }
-    if (this.cur) this.curLines.push(text);
+    if (this.hasCur) this.curLines.push(text);
     else if (text.trim()) {
       this.stats.skipped++;
       this.skipped.add(lineNo, text);
@@ -324,17 +372,21 @@ class WhatsAppReader {
 
   /** The message being read is complete. */
   private flush(): void {
+    if (!this.hasCur) return;
     const h = this.cur;
-    if (!h) return;
-    this.cur = null;
+    this.hasCur = false;
     const more = this.curLines;
     // The further lines are joined now, so one array serves every message.
-    const moreText = more.length ? more.join('\n') : null;
-    more.length = 0;
-    const rest = h.rest;
+    let moreText: string | null = null;
+    if (more.length) {
+      moreText = more.join('\n');
+      // Setting an array's length is a call into the runtime: only done when there is something to drop.
+      more.length = 0;
+    }
+    const { line, at } = h;
     // iOS: a mark right after the time is a line WhatsApp wrote about the group ("‎Ann added Bob").
-    const sep = rest.charCodeAt(0) === 0x200e ? -1 : rest.indexOf(': ');
-    let name = sep > 0 ? rest.slice(0, sep) : '';
+    const sep = line.charCodeAt(at) === 0x200e ? -1 : line.indexOf(': ', at);
+    let name = sep > at ? line.slice(at, sep) : '';
     // Two regexes per message cost more than one look at the name's characters: they run only on
     // names holding a quotation mark or a character from U+200E on (marks among them).
     let odd = false;
@@ -355,35 +407,38 @@ class WhatsAppReader {
       this.stats.events++;
       return;
     }
-    let body = rest.slice(sep + 2);
+    let body = line.slice(sep + 2);
     if (moreText !== null) body = `${body}\n${moreText}`;
     const generated = body.charCodeAt(0) === 0x200e;
-    body = stripMarks(body);
+    const plain = !MARK_OR_NOT_PLAIN.test(body);
+    if (!plain) body = stripMarks(body);
     // Most messages are plain words: the media and notice patterns are tried only where they could end.
     const last = body.charCodeAt(body.length - 1);
     if (last === 0x3e /* > */) body = body.replace(EDITED, '');
     body = body.trim();
     const tail = body.charCodeAt(body.length - 1);
-    let files: FileRef[] = [];
+    let files: FileRef[] | null = null;
     // A document's title may stand before its file ("PLUSWORD.xlsx <attached: 0001-PLUSWORD.xlsx>").
     let own = body;
+    let note = false;
     const attached = tail === 0x3e || tail === 0x29 /* ) */ ? ATTACHED.exec(body) : null;
     if (attached) {
       files = [{ name: (attached[1] ?? attached[2])!.trim(), url: null }];
       own = attached[1] !== undefined ? body.slice(0, attached.index).trim() : '';
-    } else if (body.length < 60 && OMITTED.test(body)) {
+    } else if ((note = body.length < 80 && NOTE.test(body)) && body.length < 60 && OMITTED.test(body)) {
       files = [{ name: 'media (not exported)', url: null }];
       own = '';
-    } else if ((generated && !POLL.test(body)) || (body.length < 80 && GONE.test(body))) {
+    } else if ((generated && !POLL.test(body)) || (note && GONE.test(body))) {
       this.stats.events++;
       return;
     }
     let text = own;
     let html: string;
-    if (files.length) ({ text, html } = withFiles(own, textHtml(own), files));
-    else html = textHtml(own);
+    if (files) ({ text, html } = withFiles(own, textHtml(own), files));
+    // Trimmed, a plain body stays plain.
+    else html = plain ? (own ? `<p>${own}</p>` : '') : textHtml(own);
     if (!text) return;
-    if (files.length) this.stats.media++;
+    if (files) this.stats.media++;
     this.stats.posts++;
     this.date(h);
     const { y, mo, d } = this;
@@ -401,13 +456,13 @@ class WhatsAppReader {
       this.minuteText = `${this.dayText}${pad(hh)}:${pad(h.mi)}:`;
     }
     const publishedAt = this.minuteText + pad(h.s);
-    const post: PostInput = { id: String(this.n), author: { name, url: null }, publishedAt, text, html, permalink: null, replyTo: null, quotes: [], score: null };
+    const post = chatPost(String(this.n), name, publishedAt, text, html);
     const closed = this.convs.add(post, this.dayMs + ((hh * 60 + h.mi) * 60 + h.s) * 1000);
     if (closed) this.ready.push(closed);
   }
 
   take(): Thread[] {
-    const out = this.ready.map((c) => postsThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
+    const out = this.ready.map((c) => chatThread('whatsapp', `whatsapp://${encodeURIComponent(this.file)}/${c[0]!.id}`, logTitle(this.label, c), c));
     this.ready.length = 0;
     return out;
   }
@@ -453,9 +508,9 @@ export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importConte
 
 /** The first pass's handling of a line: headers surveyed, the pass stopped once nothing more can be learned. */
 function surveyLine(survey: Survey, dec: LineDecoder): (text: string) => void {
+  const h = emptyHead();
   return (text) => {
-    const h = head(text);
-    if (!h) return;
+    if (!readHead(text, h)) return;
     survey.add(h);
     if (survey.headers % 1000 === 0 && survey.settled()) dec.stop();
   };
@@ -482,8 +537,10 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
     reader = new WhatsAppReader(survey, ctx);
     const sink = (text: string, n: number) => reader.line(text, n);
     for await (const chunk of open()) {
-      dec.push(chunk, sink);
-      yield* reader.take();
+      for (const piece of pieces(chunk)) {
+        dec.push(piece, sink);
+        yield* reader.take();
+      }
       onBytes?.(dec.position, 2);
     }
     dec.end(sink);
