@@ -155,12 +155,16 @@ export function SubmissionList({
                 <td>
                   {sub.lastError && <span data-testid="submission-error">{sub.lastError}</span>}
                   {view.removal && <span data-testid="removal-reason">{view.removal}</span>}
-                  {sub.reviewComment && (
-                    <span data-testid="review-comment">
-                      {view.removal ? ' The hub’s note: ' : 'Reviewer: '}
-                      {sub.reviewComment}
-                    </span>
-                  )}
+                  {sub.reviewComment &&
+                    (view.removal ? (
+                      // The hub's comment repeats the reason; a moderator's own words, if any, follow it.
+                      <details class="history" data-testid="review-comment">
+                        <summary>The hub’s note</summary>
+                        {sub.reviewComment}
+                      </details>
+                    ) : (
+                      <span data-testid="review-comment">Reviewer: {sub.reviewComment}</span>
+                    ))}
                   {sub.attempts > 0 && <span class="muted"> ({sub.attempts} attempt{sub.attempts === 1 ? '' : 's'})</span>}
                   {sub.history.length > 1 && (
                     <details class="history">
