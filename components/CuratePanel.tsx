@@ -6,7 +6,8 @@ import type { Entry } from '../lib/model/entry.ts';
 import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/license/index.ts';
 import { consentStatement } from '../lib/license/statements.ts';
 import { attributionText } from '../lib/curate/attribution.ts';
-import { AuthorPermissions } from './AuthorPermissions.tsx';
+import { AuthorPermissions, type HubGrantLookup } from './AuthorPermissions.tsx';
+import type { Author } from '../lib/model/thread.ts';
 import type { Attestation } from '../lib/model/attestation.ts';
 import { attestationVouchNote } from '../lib/curate/attestation-notes.ts';
 import {
@@ -55,13 +56,15 @@ interface Props {
   review?: { comment: string | null; state: string } | null;
   /** The submit button's words when they differ (e.g. "Send the revision"). */
   submitLabel?: string;
+  /** Looks an author's grants up on the paired hub (basis author_opt_in); absent when no hub is set up. */
+  findHubGrants?: (author: Author, postUrl: string) => Promise<HubGrantLookup>;
   /** Below the editor: e.g. the next thread to curate in a bulk job. */
   footer?: preact.ComponentChildren;
 }
 
 const BASIS_LABEL: Record<ConsentBasisId, string> = {
   self: 'I wrote every post used here',
-  author_opt_in: 'Each author gave permission (their post marked below)',
+  author_opt_in: 'Each author gave permission (their post or hub grant, below)',
   moderator_attestation: 'Moderator attestation for this community',
   open_license: 'The source is openly licensed',
 };
@@ -585,7 +588,16 @@ export function CuratePanel(props: Props) {
             </p>
           )}
           {state.basis === 'author_opt_in' && (
-            <AuthorPermissions thread={thread} sources={sources} marked={state.permissionPostIds ?? []} onChange={(permissionPostIds) => set({ permissionPostIds })} />
+            <AuthorPermissions
+              thread={thread}
+              sources={sources}
+              marked={state.permissionPostIds ?? []}
+              onChange={(permissionPostIds) => set({ permissionPostIds })}
+              license={state.grant}
+              hubGrants={state.hubGrants ?? []}
+              onHubGrants={(hubGrants) => set({ hubGrants })}
+              lookup={props.findHubGrants}
+            />
           )}
           {statement && (
             <label class="consent__agree">

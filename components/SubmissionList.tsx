@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Submission } from '../lib/model/submission.ts';
 import { canWithdraw } from '../lib/hub/review-actions.ts';
+import { historyStateWords, stateView } from '../lib/hub/removal-words.ts';
 
 /** A stable ref callback: focus lands on the safe choice once, when the question appears (not on every re-render). */
 const focusOnMount = (el: HTMLElement | null) => el?.focus();
@@ -11,19 +12,6 @@ export interface SubmissionView {
   kind: string;
 }
 
-const STATE_WORDS: Record<string, string> = {
-  ready: 'reviewed, waiting for “submit all”',
-  queued: 'queued',
-  sending: 'sending',
-  held: 'needs your attention',
-  received: 'received',
-  in_review: 'in review',
-  accepted: 'accepted',
-  needs_changes: 'needs changes',
-  rejected: 'rejected',
-  published: 'published',
-  withdrawn: 'withdrawn',
-};
 
 export type ExportChoice = 'jsonl' | 'markdown' | 'chat';
 
@@ -151,20 +139,32 @@ export function SubmissionList({
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ sub, title, kind }) => (
-              <tr key={sub.entryId} id={`entry-${sub.entryId}`} data-testid="submission" data-entry-id={sub.entryId} data-state={sub.state}>
+            {rows.map(({ sub, title, kind }) => {
+              const view = stateView(sub);
+              return (
+              <tr key={sub.entryId} id={`entry-${sub.entryId}`} data-testid="submission" data-entry-id={sub.entryId} data-state={sub.state} data-removed={sub.removal ? sub.removal.reason : undefined}>
                 <td>
                   <a href={openHref(sub.entryId)} target="_blank" data-testid="entry-link">
                     {title}
                   </a>{' '}
                   <span class="muted">({kind === 'qa' ? 'Q&A' : 'strategy'})</span>
                 </td>
-                <td class={`state state--${sub.state}`} data-testid="submission-state">
-                  {STATE_WORDS[sub.state] ?? sub.state}
+                <td class={`state state--${view.kind}`} data-testid="submission-state">
+                  {view.label}
                 </td>
                 <td>
                   {sub.lastError && <span data-testid="submission-error">{sub.lastError}</span>}
-                  {sub.reviewComment && <span data-testid="review-comment">Reviewer: {sub.reviewComment}</span>}
+                  {view.removal && <span data-testid="removal-reason">{view.removal}</span>}
+                  {sub.reviewComment &&
+                    (view.removal ? (
+                      // The hub's comment repeats the reason; a moderator's own words, if any, follow it.
+                      <details class="history" data-testid="review-comment">
+                        <summary>The hub’s note</summary>
+                        {sub.reviewComment}
+                      </details>
+                    ) : (
+                      <span data-testid="review-comment">Reviewer: {sub.reviewComment}</span>
+                    ))}
                   {sub.attempts > 0 && <span class="muted"> ({sub.attempts} attempt{sub.attempts === 1 ? '' : 's'})</span>}
                   {sub.history.length > 1 && (
                     <details class="history">
@@ -172,7 +172,7 @@ export function SubmissionList({
                       <ol data-testid="submission-history">
                         {sub.history.map((h, i) => (
                           <li key={i}>
-                            {STATE_WORDS[h.state] ?? h.state} <span class="muted">{h.at.replace('T', ' ').slice(0, 16)}</span>
+                            {historyStateWords(h.state, !!sub.removal)} <span class="muted">{h.at.replace('T', ' ').slice(0, 16)}</span>
                             {h.note && <span> — {h.note}</span>}
                           </li>
                         ))}
@@ -185,7 +185,8 @@ export function SubmissionList({
                   <Actions sub={sub} openHref={openHref(sub.entryId)} onWithdraw={onWithdraw} />
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -14,6 +14,7 @@ import { fetchPage, PageFetchError, type PageFetchOptions } from './page-fetch.t
 import { checkProofPage, CLAIM_TTL_MS, forumOf, newProofCode, proofCovers, publicProof, selfIssues } from './identity.ts';
 import { removeReported } from './removals.ts';
 import { mountAuthorsPage } from './authors-page.ts';
+import { mountGrantLookup } from './grants-api.ts';
 
 /**
  * The hub's side of identities and authors' say, as one feature the app registers in three places:
@@ -159,6 +160,8 @@ export function consentFeatures(store: HubStore, opts: ConsentOptions = {}) {
       if (!out.ok) return problem(c, 422, 'Identity not proven', out.reason);
       return c.json(publicProof(out.proof), 201);
     });
+
+    mountGrantLookup(app, consent);
 
     app.get('/v1/identities', async (c) => c.json({ identities: (await (await consent()).proofsOf(c.get('contributor').id)).map(publicProof) }));
 

@@ -190,6 +190,11 @@ export class ConsentStore {
     return r ? grantOf(r) : null;
   }
 
+  /** Every grant made on a forum, newest first (the grant lookup filters them by author). */
+  async grantsOn(forum: string): Promise<ConsentGrantRow[]> {
+    return (await (await this.q()).all('SELECT * FROM consent_grants WHERE forum = ? ORDER BY granted_at DESC, id DESC', [forum])).map(grantOf);
+  }
+
   /** Records an author's removal request and the entries it takes out, in one transaction. */
   async addRemovalRequest(r: RemovalRequestRow, entryIds: string[]): Promise<void> {
     await (await this.q()).batch([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdentityProof } from '../lib/model/entry.ts';
-import { EntryReport, EntryReportDecision, EntryReportList, EntryReportReceipt, EntryReportRequest, IdentityClaimRequest, IdentityClaimResponse, IdentityList, IdentityVerifyRequest } from '../lib/model/hub-consent.ts';
+import { EntryReport, EntryReportDecision, EntryReportList, EntryReportReceipt, EntryReportRequest, HubGrantList, IdentityClaimRequest, IdentityClaimResponse, IdentityList, IdentityVerifyRequest } from '../lib/model/hub-consent.ts';
 
 /**
  * The OpenAPI block of identities, authors' say and reports (hub/consent-api.ts), kept apart from the
@@ -26,6 +26,7 @@ export const consentSchemas = {
   EntryReport: schema(EntryReport),
   EntryReportList: schema(EntryReportList),
   EntryReportDecision: schema(EntryReportDecision),
+  HubGrantList: schema(HubGrantList),
 };
 
 export const consentPaths = {
@@ -54,6 +55,18 @@ export const consentPaths = {
   },
   '/v1/identities': {
     get: { operationId: 'listIdentities', summary: "Contributors: the caller's proven forum identities", responses: { '200': json('The proofs', 'IdentityList'), ...unauthorized } },
+  },
+  '/v1/grants': {
+    get: {
+      operationId: 'findGrants',
+      summary: "Contributors: the grants an author made on the authors' page, newest first (grant id, licence, date and the author's forum identity only)",
+      parameters: [
+        { name: 'forum', in: 'query', required: true, schema: { type: 'string' }, description: 'Any address of the forum, or its host' },
+        { name: 'name', in: 'query', required: true, schema: { type: 'string' }, description: "The author's name as the forum shows it" },
+        { name: 'profileUrl', in: 'query', schema: { type: 'string' }, description: "The author's profile address, when the page gives one" },
+      ],
+      responses: { '200': json('The grants', 'HubGrantList'), ...unauthorized, '422': problem('No forum address or name') },
+    },
   },
   '/v1/reports': {
     post: {

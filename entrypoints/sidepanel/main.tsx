@@ -15,6 +15,9 @@ import { consentStatement } from '../../lib/license/statements.ts';
 import { enqueue } from '../../lib/store/outbox.ts';
 import { deleteThread, loadLibrary, nextToCurate } from '../../lib/store/library.ts';
 import { reviseSubmission } from '../../lib/hub/review-actions.ts';
+import { findHubGrants } from '../../lib/hub/grants.ts';
+import type { Author } from '../../lib/model/thread.ts';
+import type { HubGrantLookup } from '../../components/AuthorPermissions.tsx';
 import { attestationForThread } from '../../lib/bulk/attestation.ts';
 import { Thread } from '../../lib/model/thread.ts';
 import type { ThreadRow } from '../../lib/store/db.ts';
@@ -22,6 +25,14 @@ import type { Entry } from '../../lib/model/entry.ts';
 import type { Submission } from '../../lib/model/submission.ts';
 
 // The same page opened in a tab (`?tab=1`) is the full-page view for long threads: a wider, two-column layout.
+/** An author's grants on the paired hub, for the curate view; no hub set up says so instead. */
+async function lookUpHubGrants(author: Author, postUrl: string): Promise<HubGrantLookup> {
+  const cfg = hubConfig(await getSettings());
+  if (!cfg) return { ok: false, reason: 'No hub is paired, so grants made on a hub cannot be looked up. Pair with the hub in the options.' };
+  const r = await findHubGrants(cfg, { postUrl, author });
+  return r.ok ? { ok: true, hub: cfg.url, grants: r.grants } : r;
+}
+
 const PARAMS = new URLSearchParams(location.search);
 const IN_TAB = PARAMS.has('tab');
 /** A thread opened from the library (pinned: a new capture elsewhere does not replace it). */
@@ -171,6 +182,7 @@ function App() {
           grant: state.grant,
           basis: state.basis,
           permissionPostIds: state.permissionPostIds ?? [],
+          hubGrants: state.hubGrants ?? [],
           statement: statement?.text ?? '',
           statementVersion: statement?.version ?? '',
           who: settings.displayName || 'anonymous contributor',
@@ -265,6 +277,7 @@ function App() {
           key={`${row!.id}|${last?.at ?? ''}|${ENTRY ?? ''}`}
           thread={row!.thread}
           attestation={attestation}
+          findHubGrants={lookUpHubGrants}
           state={state!}
           onChange={change}
           onSubmit={() => void submit()}

@@ -1,8 +1,8 @@
-import type { Thread } from '../model/thread.ts';
-import type { Source } from '../model/entry.ts';
+import type { Author, Thread } from '../model/thread.ts';
+import type { HubConsentGrant, Source } from '../model/entry.ts';
 import type { Post } from '../model/thread.ts';
 import { GRANT_CHOICES, sourceLicenseOf, type ConsentBasisId } from '../license/index.ts';
-import { authorsWithoutPermission } from '../license/permissions.ts';
+import { authorsWithoutPermission, hubGrantLicenseProblem, sameAuthor } from '../license/permissions.ts';
 import type { QaDraft, StrategyDraft } from './entry.ts';
 import { sourceFor } from './source.ts';
 import { domainFromThread, formatExternalIds, parseExternalIds } from './domain.ts';
@@ -30,6 +30,8 @@ export interface EditorState {
   basis: ConsentBasisId | null;
   /** With basis author_opt_in: posts the contributor marked as granting permission for their author. */
   permissionPostIds?: string[];
+  /** With basis author_opt_in: grants made on the paired hub the contributor chose for authors (one per author). */
+  hubGrants?: { author: Author; grant: HubConsentGrant }[];
   agreed: boolean;
   /** BCP-47 tag typed by the contributor; empty: detected from the text. */
   language: string;
@@ -80,7 +82,7 @@ export function restoreState(saved: Partial<EditorState> | undefined, thread: Th
  * basis, language and subject usually stay the same within one thread, so they are kept.
  */
 export function nextEntryState(s: EditorState, thread: Thread): EditorState {
-  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, permissionPostIds: s.permissionPostIds ?? [], language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
+  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, permissionPostIds: s.permissionPostIds ?? [], hubGrants: s.hubGrants ?? [], language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
 }
 
 /** Accepted first, then by score (high first), then in thread order: the answers to suggest. */
@@ -235,7 +237,7 @@ export interface SubmitBlockers {
 
 /** Why no basis lets the entry in yet, and what would: shown while no basis is chosen. */
 export const NO_BASIS_REASON =
-  'These posts carry no open licence, so the entry cannot go in on its own. Choose a basis: you can submit them if you wrote them (“I wrote every post”), if each author gave permission (mark the post in which each grants it), or if you moderate this community (bulk capture with an attestation).';
+  'These posts carry no open licence, so the entry cannot go in on its own. Choose a basis: you can submit them if you wrote them (“I wrote every post”), if each author gave permission (mark the post in which each grants it, or use a grant they made on the hub), or if you moderate this community (bulk capture with an attestation).';
 
 /** Names of the source posts' authors without a post marked as granting permission. */
 export function authorsLackingPermission(s: EditorState, thread: Thread): string[] {
@@ -244,7 +246,18 @@ export function authorsLackingPermission(s: EditorState, thread: Thread): string
     const p = byId.get(id);
     return p ? [{ author: p.author }] : [];
   });
-  return authorsWithoutPermission(previewSources(s, thread).map((x) => x.author), permissions).map((a) => a.name);
+  const grants = (s.hubGrants ?? []).map((g) => ({ author: g.author }));
+  return authorsWithoutPermission(previewSources(s, thread).map((x) => x.author), [...permissions, ...grants]).map((a) => a.name);
+}
+
+/** Chosen hub grants whose licence is not the entry's (the hub would refuse them), in words; only for authors in the entry. */
+export function hubGrantProblems(s: EditorState, thread: Thread): string[] {
+  const authors = previewSources(s, thread).map((x) => x.author);
+  return (s.hubGrants ?? []).flatMap((g) => {
+    if (!authors.some((a) => sameAuthor(a, g.author))) return [];
+    const wrong = hubGrantLicenseProblem(g.author, g.grant.license, s.grant);
+    return wrong ? [wrong] : [];
+  });
 }
 
 /** Everything that stops the entry from being submitted, in the order the user meets them on screen. */
@@ -263,7 +276,8 @@ export function missingForSubmit(s: EditorState, b: SubmitBlockers = {}): string
   if (!s.basis) out.push(`Choose a basis for consent. ${NO_BASIS_REASON}`);
   else if (s.basis === 'author_opt_in' && b.thread) {
     const lacking = authorsLackingPermission(s, b.thread);
-    if (lacking.length) out.push(`Mark the post in which each author grants permission; none is marked for ${lacking.join(', ')}.`);
+    if (lacking.length) out.push(`Mark the post in which each author grants permission, or use a grant they made on the hub; none is recorded for ${lacking.join(', ')}.`);
+    out.push(...hubGrantProblems(s, b.thread));
   } else if (s.basis === 'moderator_attestation' && b.attestation !== undefined) {
     const blocker = attestationBlocker(b.attestation);
     if (blocker) out.push(blocker);
@@ -288,6 +302,7 @@ export function stateFromEntry(entry: Entry, thread: Thread): EditorState {
     grant: entry.consent.license,
     basis: entry.consent.basis,
     permissionPostIds: (entry.consent.permissions ?? []).flatMap((p) => (p.post ? [p.post.postId] : [])),
+    hubGrants: (entry.consent.permissions ?? []).flatMap((p) => (p.hubGrant ? [{ author: p.author, grant: p.hubGrant }] : [])),
     language: entry.languageSource === 'manual' ? entry.language : '',
     hobby: entry.domain.hobby ?? '',
     externalIds: formatExternalIds(entry.domain.externalIds),

@@ -1,9 +1,9 @@
 import { ulid } from 'ulid';
-import { Entry, ENTRY_SCHEMA_VERSION, type AuthorPermission, type Consent, type Source } from '../model/entry.ts';
+import { Entry, ENTRY_SCHEMA_VERSION, type AuthorPermission, type Consent, type HubConsentGrant, type Source } from '../model/entry.ts';
 import { checkEntryLimits, describeLimitIssues } from '../model/limits.ts';
-import type { Post, Thread } from '../model/thread.ts';
+import type { Author, Post, Thread } from '../model/thread.ts';
 import { effectiveLicense, optOutRefusal, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
-import { authorsWithoutPermission, missingPermissionMessage, sameAuthor } from '../license/permissions.ts';
+import { authorsWithoutPermission, hubGrantLicenseProblem, missingPermissionMessage, sameAuthor } from '../license/permissions.ts';
 import type { Attestation } from '../model/attestation.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
@@ -45,6 +45,8 @@ export interface ConsentDraft {
   basis: ConsentBasisId | null;
   /** With basis author_opt_in: the captured posts in which authors grant permission, one or more per author. */
   permissionPostIds?: string[];
+  /** With basis author_opt_in: grants authors made on the paired hub, chosen in place of a permission post. */
+  hubGrants?: { author: Author; grant: HubConsentGrant }[];
   statement: string;
   statementVersion: string;
   who: string;
@@ -161,7 +163,7 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     return {
       ok: false,
       errors: [
-        'Choose a basis for consent: these posts carry no open licence that covers them. You can submit them if you wrote every post yourself, if each author gave permission (mark the post in which each grants it), or if you moderate this community (bulk capture with an attestation).',
+        'Choose a basis for consent: these posts carry no open licence that covers them. You can submit them if you wrote every post yourself, if each author gave permission (mark the post in which each grants it, or use a grant they made on the hub), or if you moderate this community (bulk capture with an attestation).',
       ],
     };
   }
@@ -182,6 +184,14 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
   });
   const permissions = basis === 'author_opt_in' ? await permissionRecords(thread, consent.permissionPostIds ?? [], errors) : [];
   if (basis === 'author_opt_in') {
+    // A hub grant stands for its author only under the licence they chose; grants for authors no longer
+    // in the entry are left out rather than blocking it.
+    for (const g of consent.hubGrants ?? []) {
+      if (!sources.some((s) => sameAuthor(s.author, g.author))) continue;
+      const wrong = hubGrantLicenseProblem(g.author, g.grant.license, consent.grant);
+      if (wrong) errors.push(wrong);
+      else permissions.push({ author: g.author, hubGrant: g.grant });
+    }
     // Only permissions for authors of this entry's sources are kept: the receipt names no bystander.
     const missing = authorsWithoutPermission(sources.map((s) => s.author), permissions);
     if (missing.length) errors.push(missingPermissionMessage(missing));

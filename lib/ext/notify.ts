@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { StateChangeNotice } from '../hub/outbox.ts';
 import { db } from './db.ts';
+import { REMOVAL_WORDS } from '../hub/removal-words.ts';
 
 const WORDS: Record<string, string> = {
   in_review: 'is being reviewed',
@@ -24,8 +25,8 @@ export async function notifyChanges(changes: StateChangeNotice[]): Promise<void>
     await browser.notifications.create(`gleaner-${c.entryId}-${c.state}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: `Gleaner: “${title}” ${WORDS[c.state] ?? `is now ${c.state}`}`,
-      message: c.comment ? `Reviewer: ${c.comment}` : 'Open your submissions to see it.',
+      title: `Gleaner: “${title}” ${c.removal ? 'was removed from the dataset' : (WORDS[c.state] ?? `is now ${c.state}`)}`,
+      message: c.removal ? REMOVAL_WORDS[c.removal.reason] : c.comment ? `Reviewer: ${c.comment}` : 'Open your submissions to see it.',
     });
   }
   if (changes.length > 5) {

@@ -149,6 +149,8 @@ export interface StateChangeNotice {
   entryId: string;
   state: Submission['state'];
   comment: string | null;
+  /** The hub withdrew the entry itself (an author's request, an upheld report): why, and when. */
+  removal?: Submission['removal'];
 }
 
 /**
@@ -162,9 +164,11 @@ export async function refreshStates(db: GleanerDb, cfg: HubConfig, deps: FlushDe
   const changes: StateChangeNotice[] = [];
   for (const r of poll.entries) {
     const s = await db.outbox.get(r.id);
-    if (!s || (s.state === r.state && s.reviewComment === r.comment)) continue;
-    await db.outbox.put({ ...withState(s, r.state, now(), r.comment), reviewComment: r.comment });
-    changes.push({ entryId: r.id, state: r.state, comment: r.comment });
+    const removal = r.removal ? { reason: r.removal.reason, at: r.removal.at } : undefined;
+    if (!s || (s.state === r.state && s.reviewComment === r.comment && s.removal?.reason === removal?.reason && s.removal?.at === removal?.at)) continue;
+    const { removal: _old, ...rest } = s;
+    await db.outbox.put({ ...withState(rest, r.state, now(), r.comment), reviewComment: r.comment, ...(removal ? { removal } : {}) });
+    changes.push({ entryId: r.id, state: r.state, comment: r.comment, ...(removal ? { removal } : {}) });
   }
   return { changes, etag: poll.etag };
 }

@@ -44,3 +44,15 @@ export function missingPermissionMessage(missing: Author[]): string {
     `For each, mark the post in which they grant permission, remove their posts from the entry, or choose another basis.`
   );
 }
+
+/**
+ * A hub grant covers only the licence the author chose on the hub: the hub refuses an entry under any
+ * other, so the curate view and buildEntry say it first, with what to do.
+ */
+export function hubGrantLicenseProblem(author: Author, granted: string, entryLicense: string): string | null {
+  if (granted === entryLicense) return null;
+  return (
+    `${author.name} granted permission on the hub under ${granted}, but this entry is licensed ${entryLicense}: a grant covers only the licence its author chose. ` +
+    `Choose ${granted} as the entry's licence, or mark a post in which ${author.name} grants permission for ${entryLicense}.`
+  );
+}

@@ -24,9 +24,12 @@ const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: stri
       `I license this entry, and my posts as used in it, under ${l}. ${PUBLISH}`,
   },
   author_opt_in: {
-    version: 'author_opt_in/2',
+    version: 'author_opt_in/3',
+    // A permission is the author's own post or a grant they made on the hub's authors' page after proving
+    // their identity there; the hub checks each grant it holds is theirs and for this licence.
     text: (l) =>
-      `Every person whose words appear in this entry has granted permission, in a post of their own recorded with this entry (its address, text and hash), for their posts to be used and published under ${l}. ` +
+      `Every person whose words appear in this entry has granted permission for their posts to be used and published under ${l}: in a post of their own recorded with this entry (its address, text and hash), ` +
+      `or in a grant they made on the hub after proving their identity there (the grant's id, licence and date are recorded with this entry). ` +
       `I have not changed what they agreed to, and I license my own rewriting under ${l} too. ${PUBLISH}`,
   },
   moderator_attestation: {
@@ -43,6 +46,28 @@ const STATEMENTS: Record<ConsentBasisId, { version: string; text: (licence: stri
   },
 };
 
+/**
+ * Earlier versions, word for word, so a receipt that names one can still be read against its text.
+ * Never edit one; a new wording goes into STATEMENTS under a new version and the old one moves here.
+ */
+const EARLIER: Record<string, (licence: string) => string> = {
+  'author_opt_in/2': (l) =>
+    `Every person whose words appear in this entry has granted permission, in a post of their own recorded with this entry (its address, text and hash), for their posts to be used and published under ${l}. ` +
+    `I have not changed what they agreed to, and I license my own rewriting under ${l} too. ${PUBLISH}`,
+};
+
+function named(license: string): string {
+  const { name, url } = ccName(license);
+  return name === license ? license : `${name} (${license}${url ? `, ${url}` : ''})`;
+}
+
+/** The words of a statement version (current or earlier) for a licence, or null for a version this build does not know. */
+export function statementOfVersion(version: string, license: string): string | null {
+  const current = Object.values(STATEMENTS).find((s) => s.version === version);
+  if (current) return current.text(named(license));
+  return EARLIER[version]?.(named(license)) ?? null;
+}
+
 /** The statement for a basis with the licence named in full: "CC BY-SA 4.0 International (CC-BY-SA-4.0, https://…)". */
 export function consentStatement(basis: ConsentBasisId, license: string): ConsentStatement;
 /** No basis chosen: there is no statement to agree to. */
@@ -50,7 +75,5 @@ export function consentStatement(basis: ConsentBasisId | null, license: string):
 export function consentStatement(basis: ConsentBasisId | null, license: string): ConsentStatement | null {
   if (!basis) return null;
   const s = STATEMENTS[basis];
-  const { name, url } = ccName(license);
-  const named = name === license ? license : `${name} (${license}${url ? `, ${url}` : ''})`;
-  return { text: s.text(named), version: s.version };
+  return { text: s.text(named(license)), version: s.version };
 }

@@ -55,3 +55,19 @@ export const EntryReportDecision = z.object({ outcome: z.enum(['removed', 'dismi
 /** Why an entry left the releases; the removal list of a release carries only this and the entry id. */
 export const RemovalReason = z.enum(['author_request', 'copyright', 'privacy', 'wrong_attribution']);
 export const EntryRemovalInfo = z.object({ reason: RemovalReason, at: z.string() });
+
+/**
+ * A grant an author made on the hub's authors' page, as contributors may look it up (`GET /v1/grants`):
+ * grants are public permissions, so only what an entry's receipt needs and the author's forum identity
+ * are answered, never the proof behind it.
+ */
+export const HubGrantInfo = z.object({
+  grantId: z.string(),
+  license: z.string(),
+  grantedAt: z.string(),
+  forum: z.string(),
+  name: z.string(),
+  profileUrl: z.string().nullable(),
+});
+export type HubGrantInfo = z.infer<typeof HubGrantInfo>;
+export const HubGrantList = z.object({ grants: z.array(HubGrantInfo) });

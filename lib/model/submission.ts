@@ -39,6 +39,8 @@ export const Submission = z.object({
   hubResponse: z.unknown().nullable(),
   reviewComment: z.string().nullable().default(null),
   updatedAt: z.string(),
+  /** Set when the hub withdrew the entry itself: an author asked for removal, or a moderator upheld a report. */
+  removal: EntryRemovalInfo.optional(),
 });
 export type Submission = z.infer<typeof Submission>;
 

@@ -140,7 +140,7 @@ describe('walking skeleton in real Chromium', () => {
       ]);
       expect(record.consent).toMatchObject({ basis: 'author_opt_in', license: 'CC-BY-SA-4.0', who: 'E2E Contributor' });
       expect(record.consent.statement).toContain('CC-BY-SA-4.0');
-      expect(record.consent.statementVersion).toBe('author_opt_in/2');
+      expect(record.consent.statementVersion).toBe('author_opt_in/3');
       expect(record.consent.permissions.map((p: { author: { name: string }; post: { sha256: string } }) => [p.author.name, /^[0-9a-f]{64}$/.test(p.post.sha256)])).toEqual([
         ['techAPJ', true],
         ['codinghorror', true],

@@ -98,7 +98,7 @@ describe('no basis without evidence', () => {
     const s: EditorState = { ...agreedQa(), basis: 'author_opt_in' };
     expect(authorsLackingPermission(s, t)).toEqual([q!.author.name, a1!.author.name]);
     const m = missingForSubmit(s, { thread: t });
-    expect(m).toEqual([`Mark the post in which each author grants permission; none is marked for ${q!.author.name}, ${a1!.author.name}.`]);
+    expect(m).toEqual([`Mark the post in which each author grants permission, or use a grant they made on the hub; none is recorded for ${q!.author.name}, ${a1!.author.name}.`]);
     // The question's author grants in their own post; the answer's author still lacks one.
     expect(authorsLackingPermission({ ...s, permissionPostIds: [q!.id] }, t)).toEqual([a1!.author.name]);
     expect(missingForSubmit({ ...s, permissionPostIds: [q!.id, a1!.id] }, { thread: t })).toEqual([]);

@@ -68,7 +68,7 @@ describe('no basis without evidence (building the entry)', () => {
     ]);
     expect(perms[1]!.post!.text).toBe(grant.text);
     expect(perms[1]!.post!.sha256).toBe(await sha256Hex(grant.text));
-    expect(r.entry.consent.statementVersion).toBe('author_opt_in/2');
+    expect(r.entry.consent.statementVersion).toBe('author_opt_in/3');
     // The record survives the schema and the hub's checks unchanged.
     expect(Entry.parse(JSON.parse(JSON.stringify(r.entry)))).toEqual(r.entry);
     expect(entryProblems(r.entry, { now: NOW })).toEqual([]);

@@ -4,7 +4,7 @@ import { consentStatement } from '../../lib/license/index.ts';
 describe('consent statements', () => {
   test.each([
     ['self', 'self/3', /^I wrote every post used in this entry myself, and I have proven to the hub that I am their author on each forum: the hub records the proofs it checked \(the pages it read\) with this entry\. I license this entry, and my posts as used in it, under CC BY-SA 4\.0 International \(CC-BY-SA-4\.0, https:\/\/creativecommons\.org\/licenses\/by-sa\/4\.0\/\)\./],
-    ['author_opt_in', 'author_opt_in/2', /^Every person whose words appear in this entry has granted permission, in a post of their own recorded with this entry \(its address, text and hash\), for their posts/],
+    ['author_opt_in', 'author_opt_in/3', /^Every person whose words appear in this entry has granted permission for their posts to be used and published under .*: in a post of their own recorded with this entry \(its address, text and hash\), or in a grant they made on the hub after proving their identity there/],
     ['moderator_attestation', 'moderator_attestation/1', /^I am a moderator or administrator of the community these posts come from\./],
     ['open_license', 'open_license/1', /^The posts used in this entry are published under the open licences recorded for each of them/],
   ] as const)('%s', (basis, version, start) => {
