@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
 import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
+import { HubDismissRequest, HubMergeRequest, HubMergeResult, HubSimilarList, HubSimilarRequest } from '../lib/model/similar.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -59,6 +60,7 @@ export function openApiDocument(version: string) {
         VouchList: schema(HubVouchList),
         VouchRequest: schema(HubVouchRequest),
         UnvouchRequest: schema(HubUnvouchRequest),
+        ...similarSchemas(),
       },
     },
     security: [{ bearer: [] }],
@@ -212,6 +214,7 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      ...similarPaths(),
       '/v1/pair': {
         post: {
           operationId: 'pair',
@@ -225,6 +228,81 @@ export function openApiDocument(version: string) {
             '422': problem('No code in the body'),
             '429': withRetry('Too many pairing attempts from this address'),
           },
+        },
+      },
+    },
+  };
+}
+
+// ---- Duplicates (hub/similar.ts): lookup before submitting, flags, keep both, merge. ----
+
+function similarSchemas() {
+  return {
+    SimilarRequest: schema(HubSimilarRequest),
+    SimilarList: schema(HubSimilarList),
+    MergeRequest: schema(HubMergeRequest),
+    MergeResult: schema(HubMergeResult),
+    DismissRequest: schema(HubDismissRequest),
+  };
+}
+
+function similarPaths() {
+  return {
+    '/v1/similar': {
+      post: {
+        operationId: 'findSimilar',
+        summary: 'Before submitting: live entries that draw on the same source posts or ask a near-identical question (ids, titles and states only)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SimilarRequest') } } },
+        responses: {
+          '200': json('Possible duplicates, same source posts first, at most 20', 'SimilarList'),
+          ...unauthorized,
+          '413': problem('Body over 512 KB'),
+          '422': problem('Malformed lookup (more than 100 sources, a field too long, a NUL)'),
+          ...writeLimits,
+        },
+      },
+    },
+    '/v1/entries/{id}/similar': {
+      get: {
+        operationId: 'listSimilar',
+        summary: 'Moderators: possible duplicates of an entry, less the pairs kept apart',
+        parameters: [idParam],
+        responses: { '200': json('Possible duplicates', 'SimilarList'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such entry') },
+      },
+    },
+    '/v1/entries/{id}/similar/dismiss': {
+      post: {
+        operationId: 'keepBoth',
+        summary: 'Moderators: keep both entries; the pair is not flagged again',
+        parameters: [idParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('DismissRequest') } } },
+        responses: {
+          '200': json("The entry's remaining flags", 'SimilarList'),
+          ...unauthorized,
+          '403': problem('Not a moderator'),
+          '404': problem('No such entry (either one)'),
+          ...tooLarge,
+          '422': problem('Malformed body, or the same entry twice'),
+          ...writeLimits,
+        },
+      },
+    },
+    '/v1/entries/{id}/merge': {
+      post: {
+        operationId: 'mergeEntry',
+        summary: 'Moderators: fold entry {id} into another; it becomes rejected with mergedInto, the other gains its source posts and attribution',
+        parameters: [idParam, { ...ifMatch(false), description: 'The ETag of the entry being folded (e.g. "r3"), or *. A stale one is 412.' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MergeRequest') } } },
+        responses: {
+          '200': { ...json('Both entries after the merge', 'MergeResult'), headers: etag },
+          ...unauthorized,
+          '403': problem('Not a moderator, or the four-eyes rule: your own entry would join an accepted one'),
+          '404': problem('No such entry (either one)'),
+          '409': problem('The folded entry is published or final, or the other one is rejected or withdrawn'),
+          '412': problem('Either entry changed since it was read (If-Match, intoRevision), or kept changing'),
+          ...tooLarge,
+          '422': problem('Malformed body, the same entry twice, or the licence or consent rules refuse the union of sources'),
+          ...writeLimits,
         },
       },
     },
