@@ -99,7 +99,7 @@ export class Similarity {
     while (this.running) await this.running;
   }
 
-  /** Indexes every live entry that has no signature yet (entries from before this feature, or lost batches). */
+  /** Indexes every live entry that has no signature yet (entries from before this feature, or lost batches); one run at a time. */
   backfill(): Promise<number> {
     this.backfilled ??= (async () => {
       let n = 0;
@@ -114,8 +114,9 @@ export class Similarity {
       }
     })().catch((e) => {
       console.error(`hub: indexing older entries for duplicates failed (${(e as Error).message}).`);
-      this.backfilled = null;
       return 0;
+    }).finally(() => {
+      this.backfilled = null;
     });
     return this.backfilled;
   }
