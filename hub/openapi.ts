@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Entry } from '../lib/model/entry.ts';
 import { HUB_LIMITS } from '../lib/model/limits.ts';
 import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
-import { HubDismissRequest, HubMergeRequest, HubMergeResult, HubSimilarList, HubSimilarRequest } from '../lib/model/similar.ts';
+import { HubDismissRequest, HubMergeRequest, HubMergeResult, HubQueueItem, HubSimilarList, HubSimilarRequest } from '../lib/model/similar.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -243,6 +243,7 @@ function similarSchemas() {
     MergeRequest: schema(HubMergeRequest),
     MergeResult: schema(HubMergeResult),
     DismissRequest: schema(HubDismissRequest),
+    QueueItem: schema(HubQueueItem),
   };
 }
 
@@ -260,6 +261,14 @@ function similarPaths() {
           '422': problem('Malformed lookup (more than 100 sources, a field too long, a NUL)'),
           ...writeLimits,
         },
+      },
+    },
+    '/v1/queue/{id}': {
+      get: {
+        operationId: 'getQueueItem',
+        summary: 'Moderators: one entry as the queue shows it (status, record, submitter, possible duplicates), whatever its state',
+        parameters: [idParam],
+        responses: { '200': json('The entry', 'QueueItem'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such entry') },
       },
     },
     '/v1/entries/{id}/similar': {

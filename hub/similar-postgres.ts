@@ -124,6 +124,10 @@ export class PostgresSimilar implements SimilarStore {
     });
   }
 
+  async contributorName(id: string): Promise<string> {
+    return ((await this.pool.query('SELECT name FROM contributors WHERE id = $1', [id])).rows[0]?.name as string | undefined) ?? '';
+  }
+
   async mergedInto(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
     const r = await this.pool.query('SELECT entry_id, into_id FROM entry_merges WHERE entry_id = ANY($1)', [ids]);

@@ -95,6 +95,10 @@ export class SqliteSimilar implements SimilarStore {
     }).immediate();
   }
 
+  async contributorName(id: string): Promise<string> {
+    return (this.db.prepare('SELECT name FROM contributors WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? '';
+  }
+
   async mergedInto(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
     const rows = this.db.prepare(`SELECT entry_id, into_id FROM entry_merges WHERE entry_id IN (${marks(ids.length)})`).all(...ids) as { entry_id: string; into_id: string }[];

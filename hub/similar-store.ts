@@ -63,6 +63,8 @@ export interface SimilarStore {
    * to `into`. 'conflict' when either moved on since it was read.
    */
   merge(m: MergeWrite): Promise<'ok' | 'missing' | 'conflict'>;
+  /** An account's name, for the moderators' view of an entry. */
+  contributorName(id: string): Promise<string>;
   /** The entry each of these was folded into, where one was. */
   mergedInto(ids: string[]): Promise<Map<string, string>>;
 }

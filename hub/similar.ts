@@ -219,6 +219,18 @@ export function mountSimilar(app: Hono<Env>, store: HubStore, opts: SimilarRoute
     return c.json({ similar: flags.map(publicFlag) });
   });
 
+  /** One entry as the queue shows it, whatever its state: what the moderation page puts beside a flagged entry. */
+  app.get('/v1/queue/:id', async (c) => {
+    if (c.get('contributor').role !== 'moderator') return onlyModerators(c);
+    const id = c.req.param('id');
+    const [st, record] = opts.validId(id) ? await Promise.all([store.entryStatus(id), store.entryRecord(id)]) : [null, null];
+    if (!st || !record) return problem(c, 404, 'Not found', 'No entry with this id.');
+    const s = await sim();
+    await s.settled();
+    const [status, similar, contributor] = await Promise.all([publicStatus(id), s.flagsFor(record), s.sims.contributorName(st.contributorId)]);
+    return c.json({ status, entry: record, contributor, similar });
+  });
+
   app.get('/v1/entries/:id/similar', async (c) => {
     if (c.get('contributor').role !== 'moderator') return onlyModerators(c);
     const id = c.req.param('id');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubEntryStatus, HubSimilarEntry } from './submission.ts';
+import { HubEntryStatus, HubQueuePage, HubSimilarEntry } from './submission.ts';
 
 /** Duplicates at the hub (hub/similar.ts): the lookup a contributor makes before submitting, and the moderators' merge. */
 
@@ -30,3 +30,6 @@ export type HubMergeResult = z.infer<typeof HubMergeResult>;
 
 /** `POST /v1/entries/{id}/similar/dismiss`: keep both; the pair is not flagged again. */
 export const HubDismissRequest = z.object({ other: text(200).pipe(z.string().min(1)) });
+
+/** `GET /v1/queue/{id}`: one entry as the queue shows it (moderators), whatever its state. */
+export const HubQueueItem = HubQueuePage.shape.entries.element;
