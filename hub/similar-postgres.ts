@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
-import type { CandidateRow, IndexRow, KeyHit, MergeWrite, SimilarStore } from './similar-store.ts';
+import { PER_KEY, type CandidateRow, type IndexRow, type KeyHit, type MergeWrite, type SimilarStore } from './similar-store.ts';
 
 /**
  * Same tables as the SQLite module, created on first use under an advisory lock (hubs starting at once),
@@ -8,10 +8,9 @@ import type { CandidateRow, IndexRow, KeyHit, MergeWrite, SimilarStore } from '.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS similar_index (
-    entry_id TEXT COLLATE "C" PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL);
+    entry_id TEXT COLLATE "C" PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL, keys TEXT[] NOT NULL);
   CREATE TABLE IF NOT EXISTS similar_keys (
     key TEXT COLLATE "C" NOT NULL, entry_id TEXT COLLATE "C" NOT NULL REFERENCES entries(id), kind TEXT NOT NULL, PRIMARY KEY (key, entry_id));
-  CREATE INDEX IF NOT EXISTS similar_keys_by_entry ON similar_keys(entry_id);
   CREATE TABLE IF NOT EXISTS similar_dismissed (
     a TEXT COLLATE "C" NOT NULL, b TEXT COLLATE "C" NOT NULL, by_name TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (a, b));
   CREATE TABLE IF NOT EXISTS entry_merges (
@@ -55,8 +54,12 @@ export class PostgresSimilar implements SimilarStore {
         // The entry row is locked so a concurrent merge or revision of it is not interleaved with its keys.
         const e = await c.query('SELECT 1 FROM entries WHERE id = $1 FOR SHARE', [r.entryId]);
         if (!e.rowCount) continue;
-        await c.query('INSERT INTO similar_index (entry_id, version, signature) VALUES ($1, 1, $2) ON CONFLICT (entry_id) DO UPDATE SET signature = EXCLUDED.signature, version = 1', [r.entryId, r.signature]);
-        await c.query('DELETE FROM similar_keys WHERE entry_id = $1', [r.entryId]);
+        // The old keys are listed with the signature, so they are removed by primary key (no second index).
+        await c.query('DELETE FROM similar_keys WHERE entry_id = $1 AND key = ANY((SELECT keys FROM similar_index WHERE entry_id = $1)::text[])', [r.entryId]);
+        await c.query(
+          'INSERT INTO similar_index (entry_id, version, signature, keys) VALUES ($1, 1, $2, $3) ON CONFLICT (entry_id) DO UPDATE SET signature = EXCLUDED.signature, keys = EXCLUDED.keys, version = 1',
+          [r.entryId, r.signature, r.keys.map((k) => k.key)],
+        );
         await c.query(
           'INSERT INTO similar_keys (key, entry_id, kind) SELECT k, $2, kind FROM unnest($1::text[], $3::text[]) AS t(k, kind) ON CONFLICT DO NOTHING',
           [r.keys.map((k) => k.key), r.entryId, r.keys.map((k) => k.kind)],
@@ -76,11 +79,15 @@ export class PostgresSimilar implements SimilarStore {
   async hits(keys: string[], excludeId: string | null, limit: number): Promise<KeyHit[]> {
     if (!keys.length) return [];
     const r = await this.pool.query(
-      `SELECT k.entry_id AS "entryId", k.key, k.kind FROM similar_keys k JOIN entries e ON e.id = k.entry_id
-       WHERE k.key = ANY($1) AND k.entry_id <> $2 AND ${LIVE} LIMIT $3`,
+      `SELECT k.entry_id AS "entryId", COALESCE(array_agg(k.key) FILTER (WHERE k.kind = 's'), '{}') AS src, COUNT(*) FILTER (WHERE k.kind = 'b') AS bands
+       FROM unnest($1::text[]) AS q(key)
+       CROSS JOIN LATERAL (SELECT entry_id, key, kind FROM similar_keys s WHERE s.key = q.key LIMIT ${PER_KEY}) k
+       JOIN entries e ON e.id = k.entry_id
+       WHERE k.entry_id <> $2 AND ${LIVE}
+       GROUP BY k.entry_id ORDER BY COUNT(*) FILTER (WHERE k.kind = 's') DESC, bands DESC, k.entry_id LIMIT $3`,
       [keys, excludeId ?? '', limit],
     );
-    return r.rows as KeyHit[];
+    return r.rows.map((row) => ({ entryId: row.entryId as string, sourceKeys: row.src as string[], bands: Number(row.bands) }));
   }
 
   async rows(ids: string[]): Promise<CandidateRow[]> {

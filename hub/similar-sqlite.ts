@@ -1,14 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
-import type { CandidateRow, IndexRow, KeyHit, MergeWrite, SimilarStore } from './similar-store.ts';
+import { PER_KEY, type CandidateRow, type IndexRow, type KeyHit, type MergeWrite, type SimilarStore } from './similar-store.ts';
 
 /** Created on first use, idempotently: the hub's migration list (store-sqlite.ts) is left alone. */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS similar_index (
-    entry_id TEXT PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL);
+    entry_id TEXT PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL, keys TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS similar_keys (
-    key TEXT NOT NULL, entry_id TEXT NOT NULL REFERENCES entries(id), kind TEXT NOT NULL, PRIMARY KEY (key, entry_id));
-  CREATE INDEX IF NOT EXISTS similar_keys_by_entry ON similar_keys(entry_id);
+    key TEXT NOT NULL, entry_id TEXT NOT NULL REFERENCES entries(id), kind TEXT NOT NULL, PRIMARY KEY (key, entry_id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS similar_dismissed (
     a TEXT NOT NULL, b TEXT NOT NULL, by_name TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (a, b));
   CREATE TABLE IF NOT EXISTS entry_merges (
@@ -26,15 +25,21 @@ export class SqliteSimilar implements SimilarStore {
 
   async index(rows: IndexRow[]): Promise<void> {
     if (!rows.length) return;
-    const sig = this.db.prepare('INSERT INTO similar_index (entry_id, version, signature) VALUES (?, 1, ?) ON CONFLICT (entry_id) DO UPDATE SET signature = excluded.signature, version = 1');
-    const drop = this.db.prepare('DELETE FROM similar_keys WHERE entry_id = ?');
+    const sig = this.db.prepare(
+      'INSERT INTO similar_index (entry_id, version, signature, keys) VALUES (?, 1, ?, ?) ON CONFLICT (entry_id) DO UPDATE SET signature = excluded.signature, keys = excluded.keys, version = 1',
+    );
+    // The old keys are listed with the signature, so they are removed by primary key: no second index on
+    // a table of ~34 rows per entry.
+    const old = this.db.prepare('SELECT keys FROM similar_index WHERE entry_id = ?');
+    const drop = this.db.prepare('DELETE FROM similar_keys WHERE key = ? AND entry_id = ?');
     const key = this.db.prepare('INSERT OR IGNORE INTO similar_keys (key, entry_id, kind) VALUES (?, ?, ?)');
     const exists = this.db.prepare('SELECT 1 FROM entries WHERE id = ?');
     this.db.transaction(() => {
       for (const r of rows) {
         if (!exists.get(r.entryId)) continue;
-        sig.run(r.entryId, r.signature);
-        drop.run(r.entryId);
+        const was = old.get(r.entryId) as { keys: string } | undefined;
+        for (const k of was ? (JSON.parse(was.keys) as string[]) : []) drop.run(k, r.entryId);
+        sig.run(r.entryId, r.signature, JSON.stringify(r.keys.map((k) => k.key)));
         for (const k of r.keys) key.run(k.key, r.entryId, k.kind);
       }
     }).immediate();
@@ -49,10 +54,26 @@ export class SqliteSimilar implements SimilarStore {
 
   async hits(keys: string[], excludeId: string | null, limit: number): Promise<KeyHit[]> {
     if (!keys.length) return [];
-    return (this.db
-      .prepare(`SELECT k.entry_id AS entryId, k.key, k.kind FROM similar_keys k JOIN entries e ON e.id = k.entry_id
-                WHERE k.key IN (${marks(keys.length)}) AND k.entry_id <> ? AND ${LIVE} LIMIT ?`)
-      .all(...keys, excludeId ?? '', limit) as KeyHit[]);
+    // At most PER_KEY entries per key (similar-store.ts).
+    const rows = this.lookup(keys.length)
+      .all(...keys, excludeId ?? '', limit) as { entryId: string; src: string; bands: number }[];
+    return rows.map((r) => ({ entryId: r.entryId, sourceKeys: JSON.parse(r.src) as string[], bands: Number(r.bands) }));
+  }
+
+  /** One statement per number of keys, compiled once: a lookup has 32 bands and up to 200 source keys. */
+  private lookups = new Map<number, Database.Statement>();
+  private lookup(n: number): Database.Statement {
+    let st = this.lookups.get(n);
+    if (st) return st;
+    const perKey = Array.from({ length: n }, () => `SELECT * FROM (SELECT entry_id, key, kind FROM similar_keys WHERE key = ? LIMIT ${PER_KEY})`).join(' UNION ALL ');
+    st = this.db
+      .prepare(`WITH k AS (${perKey})
+                SELECT k.entry_id AS entryId, json_group_array(k.key) FILTER (WHERE k.kind = 's') AS src, SUM(k.kind = 'b') AS bands
+                FROM k JOIN entries e ON e.id = k.entry_id
+                WHERE k.entry_id <> ? AND ${LIVE}
+                GROUP BY k.entry_id ORDER BY SUM(k.kind = 's') DESC, bands DESC, k.entry_id LIMIT ?`);
+    this.lookups.set(n, st);
+    return st;
   }
 
   async rows(ids: string[]): Promise<CandidateRow[]> {

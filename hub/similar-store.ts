@@ -15,10 +15,11 @@ export interface IndexRow {
   keys: { key: string; kind: 's' | 'b' }[];
 }
 
+/** An entry sharing keys with a lookup: which source keys, and how many band keys. */
 export interface KeyHit {
   entryId: string;
-  key: string;
-  kind: 's' | 'b';
+  sourceKeys: string[];
+  bands: number;
 }
 
 export interface CandidateRow {
@@ -50,7 +51,10 @@ export interface SimilarStore {
   index(rows: IndexRow[]): Promise<void>;
   /** Entries with no signature yet that are still live (not rejected or withdrawn), by id after `afterId`. */
   unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]>;
-  /** Key matches among live entries other than `excludeId`, at most `limit` rows. */
+  /**
+   * Live entries other than `excludeId` sharing any of these keys, aggregated by the database, those
+   * sharing the most source keys then the most bands first, at most `limit`.
+   */
   hits(keys: string[], excludeId: string | null, limit: number): Promise<KeyHit[]>;
   /** Title, state, owner and signature of these entries. */
   rows(ids: string[]): Promise<CandidateRow[]>;
@@ -83,6 +87,12 @@ export function similarStoreOf(store: HubStore): Promise<SimilarStore> {
   }
   return v;
 }
+
+/**
+ * Entries read per lookup key at most: a band thousands of entries share (boilerplate wording) costs no
+ * more than a rare one, and a real duplicate shares several bands, most of them rare.
+ */
+export const PER_KEY = 100;
 
 /** States whose entries are looked for and flagged: a rejected (or merged) or withdrawn entry is no duplicate. */
 export const DEAD_STATES: readonly HubEntryState[] = ['rejected', 'withdrawn'];

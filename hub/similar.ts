@@ -42,10 +42,9 @@ export const MERGE_FROM: readonly HubEntryState[] = ['received', 'in_review', 'n
 /** A may gain sources in any live state, published included: the next release carries them. */
 export const MERGE_INTO: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted', 'published'];
 
-/** Flags listed per entry at most, and key matches read per lookup (a very common band must not read the table). */
+/** Flags listed per entry at most, and candidates verified per lookup (most shared posts, then most shared bands). */
 const MAX_FLAGS = 20;
 const MAX_CANDIDATES = 50;
-const MAX_HITS = 5000;
 const BACKFILL_BATCH = 200;
 const SMALL_BODY_BYTES = 16 * 1024;
 const LOOKUP_BODY_BYTES = 512 * 1024;
@@ -126,18 +125,9 @@ export class Similarity {
     const perSource = sources.map((s) => sourceKeys([s]));
     const srcKeys = [...new Set(perSource.flat())];
     const sig = signature(question);
-    const hits = await this.sims.hits([...srcKeys, ...bandKeys(sig)], excludeId, MAX_HITS);
-    const by = new Map<string, { src: Set<string>; bands: number }>();
-    for (const h of hits) {
-      const c = by.get(h.entryId) ?? { src: new Set<string>(), bands: 0 };
-      if (h.kind === 's') c.src.add(h.key);
-      else c.bands++;
-      by.set(h.entryId, c);
-    }
-    const ids = [...by.entries()]
-      .sort(([, a], [, b]) => b.src.size - a.src.size || b.bands - a.bands)
-      .slice(0, MAX_CANDIDATES)
-      .map(([id]) => id);
+    const hits = await this.sims.hits([...srcKeys, ...bandKeys(sig)], excludeId, MAX_CANDIDATES);
+    const by = new Map(hits.map((h) => [h.entryId, { src: new Set(h.sourceKeys), bands: h.bands }]));
+    const ids = hits.map((h) => h.entryId);
     const flags: Flag[] = [];
     for (const row of await this.sims.rows(ids)) {
       const c = by.get(row.id)!;

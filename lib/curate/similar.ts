@@ -155,7 +155,7 @@ export function estimatedJaccard(a: Signature, b: Signature): number {
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
-/** BANDS keys, "b<band>:<16 hex>": two signatures that share a key agree on that whole band. None for an empty text. */
+/** BANDS keys, "b<band in base 32><12 hex>": two signatures that share a key agree on that whole band. None for an empty text. */
 export function bandKeys(sig: Signature): string[] {
   if (isEmpty(sig)) return [];
   const keys: string[] = [];
@@ -167,7 +167,8 @@ export function bandKeys(sig: Signature): string[] {
       h1 = fmix32((h1 ^ v) >>> 0);
       h2 = fmix32((Math.imul(h2, 31) + v) >>> 0);
     }
-    keys.push(`b${b}:${hex8(h1)}${hex8(h2)}`);
+    // 48 bits per band are plenty (a chance collision per band and pair is 2^-48) and keep the stored key short.
+    keys.push(`b${b.toString(32)}${hex8(h1)}${hex8(h2).slice(0, 4)}`);
   }
   return keys;
 }
