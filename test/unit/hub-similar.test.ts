@@ -166,8 +166,10 @@ describe.each(backends)('duplicates, over %s', (_backend, open) => {
     expect(record.attribution.text.split('\n')).toHaveLength(4);
     expect(record.attribution.text).toContain('https://other.example/topic/7/31, licensed CC-BY-SA-4.0');
     expect(record).toMatchObject({ license: 'CC-BY-SA-4.0', contentSha256: A.contentSha256, messages: A.messages });
-    // B is no longer anyone's duplicate; A is final-state-safe: B cannot be merged twice.
+    // B is no longer anyone's duplicate; A, re-indexed, now answers for B's posts.
     expect((await queueFlags()).get(A.id)).toEqual([]);
+    const byPost = await post(carol, '/v1/similar', { sources: [{ url: 'https://other.example/topic/7/32' }], question: '' });
+    expect(((await byPost.json()) as { similar: HubSimilarEntry[] }).similar.map((f) => [f.id, f.reason])).toEqual([[A.id, 'same_sources']]);
     const again = await post(mo, `/v1/entries/${B.id}/merge`, { into: A.id });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { detail: string }).detail).toBe('An entry that is rejected cannot be folded into another.');
