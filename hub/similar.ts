@@ -317,13 +317,18 @@ export function mountSimilar(app: Hono<Env>, store: HubStore, opts: SimilarRoute
 
   return {
     received: (entries) => {
-      if (entries.length) void sim().then((s) => s.received(entries));
+      if (entries.length) sim().then((s) => s.received(entries), (e) => console.error(`hub: the duplicate index is unavailable (${(e as Error).message}).`));
     },
+    // The queue is served without flags rather than not at all when the index cannot be read.
     flagsFor: async (items) => {
-      const s = await sim();
-      await s.settled();
       const out = new Map<string, HubSimilarEntry[]>();
-      for (const i of items) out.set(i.status.id, await s.flagsFor(i.record));
+      try {
+        const s = await sim();
+        await s.settled();
+        for (const i of items) out.set(i.status.id, await s.flagsFor(i.record));
+      } catch (e) {
+        console.error(`hub: could not look for duplicates (${(e as Error).message}); the queue is shown without them.`);
+      }
       return out;
     },
     mergedInto: async (st) => (st.state === 'rejected' ? ((await (await sim()).sims.mergedInto([st.id])).get(st.id) ?? null) : null),
