@@ -207,6 +207,32 @@ describe.each(backends)('duplicates, over %s', (_backend, open) => {
     expect((await ok.json()).into).toMatchObject({ id: D.id, state: 'accepted' });
   });
 
+  it('lets exactly one of a merge and a rejection racing on the same entry win, and the loser is refused in words', async () => {
+    for (let round = 0; round < 4; round++) {
+      const keep = await entry(Q2, [`k${round}a`, `k${round}b`], { thread: `https://race.example/t/${round}` });
+      const fold = await entry(Q2, [`f${round}a`, `f${round}b`], { thread: `https://race.example/t/${round}` });
+      await submit(alice, keep);
+      await submit(bob, fold);
+      const [m, r] = await Promise.all([
+        post(mo, `/v1/entries/${fold.id}/merge`, { into: keep.id }),
+        post(vi, `/v1/entries/${fold.id}/review`, { state: 'rejected', comment: 'off topic' }),
+      ]);
+      expect([m.status, r.status].sort(), `round ${round}`).toEqual([200, 409]);
+      const after = await status(mo, fold.id);
+      const sources = (await store.entryRecord(keep.id))!.sources.length;
+      if (m.status === 200) {
+        expect(after).toMatchObject({ state: 'rejected', mergedInto: keep.id });
+        expect(sources).toBe(4);
+        expect(((await r.json()) as { detail: string }).detail).toBe('An entry that is rejected cannot move to rejected.');
+      } else {
+        expect(after).toMatchObject({ state: 'rejected', comment: 'off topic' });
+        expect(after.mergedInto).toBeUndefined();
+        expect(sources).toBe(2);
+        expect(((await m.json()) as { detail: string }).detail).toBe('An entry that is rejected cannot be folded into another.');
+      }
+    }
+  });
+
   it('indexes entries stored before the index existed, and the stores compare-and-set a merge on both revisions', async () => {
     const old = await entry(Q1, ['70', '71'], { thread: 'https://old.example/t/1' });
     const who = await store.addContributor('olga');
