@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Entry } from '../lib/model/entry.ts';
-import type { HubEntryState, HubSimilarEntry } from '../lib/model/submission.ts';
+import type { HubSimilarEntry } from '../lib/model/submission.ts';
 import { HubDismissRequest, HubMergeRequest, HubSimilarRequest } from '../lib/model/similar.ts';
 import {
   bandKeys,
@@ -23,7 +23,7 @@ import { problem } from './problem.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { evidenceProblems } from './evidence.ts';
 import { vouchesOf } from './vouch-store.ts';
-import { entryEtag, revisionFromIfMatch } from './workflow.ts';
+import { entryEtag, MERGE_FROM, MERGE_INTO, revisionFromIfMatch } from './workflow.ts';
 
 /**
  * Duplicates found, not multiplied. On submit and revision the hub indexes each entry's source posts and
@@ -36,11 +36,6 @@ import { entryEtag, revisionFromIfMatch } from './workflow.ts';
  * client already knows the state: older extensions validate states against the enum they were built with,
  * so a new one would break their polling. The comment and `mergedInto` say it was a merge, not a refusal.
  */
-
-/** B may be folded away while it is still under review or accepted (not once published: it is in a release). */
-export const MERGE_FROM: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted'];
-/** A may gain sources in any live state, published included: the next release carries them. */
-export const MERGE_INTO: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted', 'published'];
 
 /** Flags listed per entry at most, and candidates verified per lookup (most shared posts, then most shared bands). */
 const MAX_FLAGS = 20;
