@@ -69,9 +69,6 @@ async function measure(store: HubStore): Promise<void> {
   await time('search, 1 word', () => `/v1/public/search?q=${WORDS[k++ % WORDS.length]}`);
   await time('search, 2 words', () => `/v1/public/search?q=${WORDS[k++ % WORDS.length]}+${WORDS[(k * 3) % WORDS.length]}`);
   await time('search, 2 words in subject', () => `/v1/public/search?q=${WORDS[k++ % WORDS.length]}+${WORDS[(k * 3) % WORDS.length]}&hobby=board-games&subject=game-${k % SUBJECTS}`);
-  const s = performance.now();
-  await (await knowledgeFor(store)).similar('e0000001');
-  console.log(`  duplicate index built + first lookup: ${((performance.now() - s) / 1000).toFixed(1)} s (every generated entry shares its sources and words: the worst case)`);
 }
 
 export default async function kbRead(): Promise<void> {

@@ -32,6 +32,10 @@ import { useVirtualPosts } from './useVirtualPosts.ts';
 import { useHeavy } from './useHeavy.ts';
 import { KindTabs } from './KindTabs.tsx';
 import { SummaryBar } from './SummaryBar.tsx';
+// "A similar entry exists" from the paired hub (lib/hub/similar.ts).
+import { SimilarNotice } from './SimilarNotice.tsx';
+import { similarRequest, type SimilarLookup } from '../lib/hub/similar.ts';
+import type { HubSimilarRequest } from '../lib/model/similar.ts';
 
 interface Props {
   thread: Thread;
@@ -60,6 +64,10 @@ interface Props {
   findHubGrants?: (author: Author, postUrl: string) => Promise<HubGrantLookup>;
   /** Below the editor: e.g. the next thread to curate in a bulk job. */
   footer?: preact.ComponentChildren;
+  /** Asks the paired hub for similar entries; absent when no hub is paired. */
+  findSimilar?: (r: HubSimilarRequest) => Promise<SimilarLookup>;
+  /** The entry being revised, which is not its own duplicate. */
+  revisingId?: string | null;
 }
 
 const BASIS_LABEL: Record<ConsentBasisId, string> = {
@@ -551,6 +559,16 @@ export function CuratePanel(props: Props) {
           </div>
         )}
 
+        {props.findSimilar && (
+          <SimilarNotice
+            lookup={props.findSimilar}
+            request={
+              chosen
+                ? similarRequest(sources, state.kind === 'qa' ? textFor(state, thread, state.questionId!) : `${state.topic}\n${textFor(state, thread, 'strategy').slice(0, 1000)}`, props.revisingId ?? null)
+                : null
+            }
+          />
+        )}
         <div ref={submitRef}>
         <fieldset class="consent" id="entry-consent" tabIndex={-1}>
           <legend>Licence and consent</legend>

@@ -22,8 +22,9 @@ import { mountVouches, vouchedCommunities } from './vouch.ts';
 import { evidenceProblems } from './evidence.ts';
 import { mountPublic } from './public/routes.ts';
 import { mountSubjectAdmin } from './subjects.ts';
-import { mountDuplicates } from './duplicates-api.ts';
 import { consentFeatures, type ConsentOptions } from './consent-api.ts';
+// Duplicates: indexing after submit and revision, flags in the queue, merge and lookup routes.
+import { mountSimilar, type SimilarHooks } from './similar.ts';
 
 export interface HubOptions {
   /** Largest accepted request body. */
@@ -87,6 +88,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const writes = opts.writeRateLimit === false ? null : new RateLimiter(opts.writeRateLimit ?? DEFAULT_WRITE_RATE, opts.now);
   const pairs = new RateLimiter(opts.pairRateLimit ?? DEFAULT_PAIR_RATE, opts.now);
   const app = new Hono<Env>();
+  let similar: SimilarHooks;
 
   app.use(
     '/v1/*',
@@ -151,7 +153,7 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     prunedAt = now();
     await store.pruneKeys(new Date(now() - IDEMPOTENCY_RETENTION_MS));
   };
-  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune, consent.entryIssues));
+  app.post('/v1/submissions', async (c) => submit(c, store, maxBatch, limits, prune, consent.entryIssues, similar.received));
   consent.mountAuthed(app);
 
   app.get('/v1/entries', async (c) => {
@@ -184,8 +186,9 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     const limit = Math.min(QUEUE_PAGE, Math.max(1, Number(limitRaw ?? QUEUE_PAGE)));
     const items = await store.queue(parsed.data, limit + 1, cursor);
     const page = items.slice(0, limit);
+    const flags = await similar.flagsFor(page);
     return c.json({
-      entries: page.map((i) => ({ status: publicStatus(i.status), entry: i.record, contributor: i.contributorName })),
+      entries: page.map((i) => ({ status: publicStatus(i.status), entry: i.record, contributor: i.contributorName, similar: flags.get(i.status.id) ?? [] })),
       nextCursor: items.length > limit ? page.at(-1)!.status.id : null,
     });
   });
@@ -202,7 +205,8 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
   const answer = async (c: Context<Env>, id: string) => {
     const s = (await store.entryStatus(id))!;
     c.header('etag', entryEtag(s.revision));
-    return c.json(publicStatus(s));
+    const mergedInto = await similar.mergedInto(s);
+    return c.json(mergedInto ? { ...publicStatus(s), mergedInto } : publicStatus(s));
   };
   const conflict = (c: Context<Env>) => problem(c, 412, 'Precondition failed', 'The entry changed since you read it (its ETag moved on). Fetch it again and retry.');
 
@@ -284,13 +288,14 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
     if (!errors.length) errors.push(...(await consent.entryIssues(entry, c.get('contributor'))));
     if (errors.length) return problem(c, 422, 'Invalid entry', 'The revised entry breaks the rules below.', errors);
     if ((await store.reviseEntry(s.id, entry, expect)) === 'conflict') return conflict(c);
+    similar.received([entry]);
     return answer(c, s.id);
   });
 
   mountModeration(app);
   mountVouches(app, store, fourEyes);
   mountSubjectAdmin(app, store);
-  mountDuplicates(app, store);
+  similar = mountSimilar(app, store, { fourEyes, validId, limits });
 
   app.notFound((c) => problem(c, 404, 'Not found', `${c.req.method} ${c.req.path} is not part of the hub API. See /v1/openapi.json.`));
   app.onError((err, c) => {
@@ -326,7 +331,7 @@ function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'n
 
 type EntryIssues = (entry: Entry, who: Contributor) => Promise<LimitIssue[]>;
 
-async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>, hubIssues: EntryIssues) {
+async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits: EntryLimits, prune: () => Promise<void>, hubIssues: EntryIssues, stored: (entries: Entry[]) => void) {
   const key = c.req.header('idempotency-key');
   if (!key || key.length < 8 || key.length > 200) return problem(c, 400, 'Idempotency key required', 'Send an Idempotency-Key header (8–200 characters) so a retried request is never stored twice.');
   const raw = await bodyText(c);
@@ -383,15 +388,26 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
   await prune();
   if (store.submitBatch) {
     const out = await store.submitBatch(me, key, requestHash, checked, 202);
-    if (out.kind === 'stored') return c.json(out.body, 202);
+    if (out.kind === 'stored') {
+      stored(newlyStored(checked, out.body.results));
+      return c.json(out.body, 202);
+    }
     return replayOrRefuse(c, out);
   }
   const hit = await store.claimKey(me.id, key, requestHash);
   if (hit.kind !== 'new') return replayOrRefuse(c, hit);
   try {
-    return c.json(await store.receiveBatch(me, key, checked, 202), 202);
+    const body = await store.receiveBatch(me, key, checked, 202);
+    stored(newlyStored(checked, body.results));
+    return c.json(body, 202);
   } catch (e) {
     await store.releaseKey(me.id, key);
     throw e;
   }
+}
+
+/** The entries of a batch that were stored just now (not duplicates, not refused), for the duplicate index. */
+function newlyStored(items: BatchItem[], results: { entryId: string; status: string }[]): Entry[] {
+  const received = new Set(results.filter((r) => r.status === 'received').map((r) => r.entryId));
+  return items.filter((e): e is Entry => !('invalid' in e) && received.has(e.id));
 }

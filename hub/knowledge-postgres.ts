@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { bandKeys, NEAR_DUPLICATE, topSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
-import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -50,20 +49,9 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_entry_sync AFTER INSERT OR UPDATE OF state, record ON entries FOR EACH ROW EXECUTE FUNCTION kb_sync_entry();
    INSERT INTO kb_entries SELECT r.* FROM entries e, LATERAL kb_entry_row(e) r WHERE e.state IN ('accepted', 'published');`,
-  // 2: the duplicate index (hub/duplicates.ts), as in SQLite.
-  `CREATE TABLE kb_dup_queue (entry_id TEXT COLLATE "C" PRIMARY KEY);
-   CREATE TABLE kb_dup_sigs (entry_id TEXT COLLATE "C" PRIMARY KEY, signature TEXT);
-   CREATE TABLE kb_dup_bands (band INTEGER NOT NULL, key TEXT NOT NULL, entry_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (band, key, entry_id));
-   CREATE INDEX kb_dup_bands_by_entry ON kb_dup_bands(entry_id);
-   CREATE TABLE kb_dup_sources (source_key TEXT NOT NULL, entry_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (source_key, entry_id));
-   CREATE INDEX kb_dup_sources_by_entry ON kb_dup_sources(entry_id);
-   CREATE FUNCTION kb_dup_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     INSERT INTO kb_dup_queue (entry_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
-     RETURN NULL;
-   END $$;
-   CREATE TRIGGER kb_dup_enqueue AFTER INSERT OR UPDATE OF record ON entries FOR EACH ROW EXECUTE FUNCTION kb_dup_enqueue();
-   INSERT INTO kb_dup_queue (entry_id) SELECT id FROM entries;`,
+  // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
+  // (kept so the steps after it keep their numbers).
+  'SELECT 1;',
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -278,78 +266,5 @@ export class PostgresKnowledge implements KnowledgeStore {
       [lexemes.join(' & '), lexemes.map((l) => `${l}:A`).join(' & '), q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, q.limit, q.offset],
     );
     return r.rows.map((row) => ({ ...toSummary(row), titleMatch: row.title_match }));
-  }
-
-  /** Indexes queued entries for duplicate lookup; SKIP LOCKED lets two hubs share the queue without waiting. */
-  private async indexDuplicates(): Promise<void> {
-    for (;;) {
-      const n = await this.tx(async (c) => {
-        const rows = (
-          await c.query(
-            `WITH taken AS (DELETE FROM kb_dup_queue WHERE entry_id IN (SELECT entry_id FROM kb_dup_queue LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING entry_id)
-             SELECT t.entry_id, e.record FROM taken t LEFT JOIN entries e ON e.id = t.entry_id`,
-          )
-        ).rows as { entry_id: string; record: string | null }[];
-        if (!rows.length) return 0;
-        const ids = rows.map((r) => r.entry_id);
-        for (const t of ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources']) await c.query(`DELETE FROM ${t} WHERE entry_id = ANY($1)`, [ids]);
-        const sigs: [string, string | null][] = [];
-        const bands: [number, string, string][] = [];
-        const sources: [string, string][] = [];
-        for (const r of rows) {
-          if (!r.record) continue;
-          const d = duplicateRows(JSON.parse(r.record) as Entry);
-          sigs.push([r.entry_id, d.signature]);
-          for (const b of d.bands) bands.push([b.band, b.key, r.entry_id]);
-          for (const k of d.sources) sources.push([k, r.entry_id]);
-        }
-        await c.query('INSERT INTO kb_dup_sigs (entry_id, signature) SELECT * FROM unnest($1::text[], $2::text[])', [sigs.map((x) => x[0]), sigs.map((x) => x[1])]);
-        await c.query('INSERT INTO kb_dup_bands (band, key, entry_id) SELECT * FROM unnest($1::int[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING', [bands.map((x) => x[0]), bands.map((x) => x[1]), bands.map((x) => x[2])]);
-        await c.query('INSERT INTO kb_dup_sources (source_key, entry_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sources.map((x) => x[0]), sources.map((x) => x[1])]);
-        return rows.length;
-      });
-      if (n < 500) return;
-    }
-  }
-
-  async similar(id: string): Promise<SimilarEntry[] | null> {
-    await this.indexDuplicates();
-    const own = (await this.pool.query('SELECT signature FROM kb_dup_sigs WHERE entry_id = $1', [id])).rows[0] as { signature: string | null } | undefined;
-    if (!own) return null;
-    const sources = (await this.pool.query('SELECT source_key FROM kb_dup_sources WHERE entry_id = $1', [id])).rows.map((r) => r.source_key as string);
-    return this.similarTo({ signature: own.signature, sources }, id);
-  }
-
-  async similarTo(probe: DuplicateProbe, exclude: string | null = null): Promise<SimilarEntry[]> {
-    await this.indexDuplicates();
-    const shared = new Map<string, number>(
-      (await this.pool.query('SELECT entry_id, COUNT(*)::int AS n FROM kb_dup_sources WHERE source_key = ANY($1) AND entry_id IS DISTINCT FROM $2 GROUP BY entry_id', [probe.sources, exclude])).rows.map(
-        (r) => [r.entry_id as string, r.n as number],
-      ),
-    );
-    const near = new Map<string, number>();
-    if (probe.signature) {
-      const mine = signatureFromHex(probe.signature);
-      const bands = bandKeys(mine);
-      const candidates = (
-        await this.pool.query(
-          `SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IS DISTINCT FROM $3 AND s.entry_id IN (
-             SELECT b.entry_id FROM kb_dup_bands b JOIN unnest($1::int[], $2::text[]) AS p(band, key) ON b.band = p.band AND b.key = p.key)`,
-          [bands.map((b) => b.band), bands.map((b) => b.key), exclude],
-        )
-      ).rows as { entry_id: string; signature: string }[];
-      for (const c of candidates) {
-        const sim = similarity(mine, signatureFromHex(c.signature));
-        if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
-      }
-    }
-    const top = topSimilar(shared, near);
-    const rows = new Map(
-      ((await this.pool.query('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ANY($1)', [top.map((t) => t.id)])).rows as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string }[]).map((r) => [r.id, r]),
-    );
-    return top.flatMap((t) => {
-      const e = rows.get(t.id);
-      return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: t.sharedSources, similarity: t.similarity }] : [];
-    });
   }
 }

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
-import { bandKeys, NEAR_DUPLICATE, topSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
-import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
 const bodySql = (rec: string) => `trim(
@@ -53,17 +52,9 @@ const MIGRATIONS: string[] = [
      SELECT id, json_extract(record, '$.subject.hobby'), json_extract(record, '$.subject.slug'), kind,
             coalesce(json_extract(record, '$.language'), ''), title, updated_at FROM entries WHERE state IN ${LISTED};
    INSERT INTO kb_search (rowid, title, body) SELECT k.rowid, e.title, ${bodySql('e.record')} FROM kb_entries k JOIN entries e ON e.id = k.entry_id;`,
-  // 2: the duplicate index (hub/duplicates.ts): MinHash signatures, their LSH bands, source post keys;
-  // a trigger queues every new or revised entry, indexed on the next lookup.
-  `CREATE TABLE kb_dup_queue (entry_id TEXT PRIMARY KEY);
-   CREATE TABLE kb_dup_sigs (entry_id TEXT PRIMARY KEY, signature TEXT);
-   CREATE TABLE kb_dup_bands (band INTEGER NOT NULL, key TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (band, key, entry_id));
-   CREATE INDEX kb_dup_bands_by_entry ON kb_dup_bands(entry_id);
-   CREATE TABLE kb_dup_sources (source_key TEXT NOT NULL, entry_id TEXT NOT NULL, PRIMARY KEY (source_key, entry_id));
-   CREATE INDEX kb_dup_sources_by_entry ON kb_dup_sources(entry_id);
-   CREATE TRIGGER kb_dup_added AFTER INSERT ON entries BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (new.id) ON CONFLICT DO NOTHING; END;
-   CREATE TRIGGER kb_dup_revised AFTER UPDATE OF record ON entries BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (new.id) ON CONFLICT DO NOTHING; END;
-   INSERT INTO kb_dup_queue (entry_id) SELECT id FROM entries;`,
+  // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
+  // (kept so the steps after it keep their numbers).
+  'SELECT 1;',
 ];
 
 type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };
@@ -274,70 +265,6 @@ export class SqliteKnowledge implements KnowledgeStore {
       )
       .all({ match: phrase, inTitle: `title : (${phrase})`, hobby: q.hobby ?? null, slug: q.subject ?? null, kind: q.kind ?? null, language: q.language ?? null, limit: q.limit, offset: q.offset }) as (EntryRow & { title_match: number })[];
     return rows.map((r) => ({ ...toSummary(r), titleMatch: !!r.title_match }));
-  }
-
-  /** Indexes queued entries for duplicate lookup, a batch per transaction. */
-  private indexDuplicates(): void {
-    const take = this.db.prepare('SELECT q.entry_id, e.record FROM kb_dup_queue q LEFT JOIN entries e ON e.id = q.entry_id LIMIT 500');
-    const clear = ['kb_dup_sigs', 'kb_dup_bands', 'kb_dup_sources'].map((t) => this.db.prepare(`DELETE FROM ${t} WHERE entry_id = ?`));
-    const addSig = this.db.prepare('INSERT INTO kb_dup_sigs (entry_id, signature) VALUES (?, ?)');
-    const addBand = this.db.prepare('INSERT OR IGNORE INTO kb_dup_bands (band, key, entry_id) VALUES (?, ?, ?)');
-    const addSource = this.db.prepare('INSERT OR IGNORE INTO kb_dup_sources (source_key, entry_id) VALUES (?, ?)');
-    const done = this.db.prepare('DELETE FROM kb_dup_queue WHERE entry_id = ?');
-    for (;;) {
-      const finished = this.tx(() => {
-        const rows = take.all() as { entry_id: string; record: string | null }[];
-        for (const r of rows) {
-          for (const c of clear) c.run(r.entry_id);
-          if (r.record) {
-            const d = duplicateRows(JSON.parse(r.record) as Entry);
-            addSig.run(r.entry_id, d.signature);
-            for (const b of d.bands) addBand.run(b.band, b.key, r.entry_id);
-            for (const k of d.sources) addSource.run(k, r.entry_id);
-          }
-          done.run(r.entry_id);
-        }
-        return rows.length < 500;
-      });
-      if (finished) return;
-    }
-  }
-
-  similar(id: string): SimilarEntry[] | null {
-    this.indexDuplicates();
-    const own = this.db.prepare('SELECT signature FROM kb_dup_sigs WHERE entry_id = ?').get(id) as { signature: string | null } | undefined;
-    if (!own) return null;
-    const sources = (this.db.prepare('SELECT source_key FROM kb_dup_sources WHERE entry_id = ?').all(id) as { source_key: string }[]).map((r) => r.source_key);
-    return this.similarTo({ signature: own.signature, sources }, id);
-  }
-
-  similarTo(probe: DuplicateProbe, exclude: string | null = null): SimilarEntry[] {
-    this.indexDuplicates();
-    const shared = new Map<string, number>();
-    for (const part of chunks(probe.sources, 200)) {
-      const rows = this.db
-        .prepare(`SELECT entry_id, COUNT(*) AS n FROM kb_dup_sources WHERE source_key IN (${part.map(() => '?').join(', ')}) AND entry_id IS NOT ? GROUP BY entry_id`)
-        .all(...part, exclude) as { entry_id: string; n: number }[];
-      for (const r of rows) shared.set(r.entry_id, (shared.get(r.entry_id) ?? 0) + Number(r.n));
-    }
-    const near = new Map<string, number>();
-    if (probe.signature) {
-      const mine = signatureFromHex(probe.signature);
-      const bands = bandKeys(mine);
-      const candidates = this.db
-        .prepare(`SELECT s.entry_id, s.signature FROM kb_dup_sigs s WHERE s.entry_id IS NOT ? AND s.entry_id IN (
-                    SELECT entry_id FROM kb_dup_bands WHERE ${bands.map(() => '(band = ? AND key = ?)').join(' OR ')})`)
-        .all(exclude, ...bands.flatMap((b) => [b.band, b.key])) as { entry_id: string; signature: string }[];
-      for (const c of candidates) {
-        const sim = similarity(mine, signatureFromHex(c.signature));
-        if (sim >= NEAR_DUPLICATE) near.set(c.entry_id, sim);
-      }
-    }
-    const info = this.db.prepare('SELECT id, title, kind, state, contributor_id FROM entries WHERE id = ?');
-    return topSimilar(shared, near).flatMap((t) => {
-      const e = info.get(t.id) as { id: string; title: string; kind: 'qa' | 'strategy'; state: string; contributor_id: string } | undefined;
-      return e ? [{ id: e.id, title: e.title, kind: e.kind, state: e.state, contributorId: e.contributor_id, sharedSources: t.sharedSources, similarity: t.similarity }] : [];
-    });
   }
 }
 

@@ -2,7 +2,6 @@ import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
-import { bandKeys, duplicateText, minhash, signatureHex, sourceKeys, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
 
 /**
  * The hub as a knowledge base: hobbies, their subjects, and the accepted entries filed under them, with
@@ -81,15 +80,6 @@ export interface KnowledgeStore {
    * is near-identical; null when there is no such entry. Entries submitted or revised since the last call
    * are indexed first (a trigger queues them in the writer's transaction, so none is missed).
    */
-  similar(id: string): Awaitable<SimilarEntry[] | null>;
-  /** The same lookup for text and sources not yet submitted (the contributor's check before sending). */
-  similarTo(probe: DuplicateProbe, exclude?: string | null): Awaitable<SimilarEntry[]>;
-}
-
-/** What the duplicate index holds for one entry. */
-export function duplicateRows(e: Entry): { signature: string | null; bands: { band: number; key: string }[]; sources: string[] } {
-  const sig = minhash(duplicateText(e));
-  return { signature: sig ? signatureHex(sig) : null, bands: sig ? bandKeys(sig) : [], sources: sourceKeys(e) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { HUB_LIMITS } from '../lib/model/limits.ts';
 import { HubUnvouchRequest, HubVouch, HubVouchList, HubVouchRequest } from '../lib/model/vouch.ts';
 import { knowledgePaths, knowledgeSchemas } from './public/openapi.ts';
 import { consentPaths, consentSchemas } from './openapi-consent.ts';
+import { HubDismissRequest, HubMergeRequest, HubMergeResult, HubQueueItem, HubSimilarList, HubSimilarRequest } from '../lib/model/similar.ts';
 import { HubEntryList, HubEntryStatus, HubPairRequest, HubPairResponse, HubQueuePage, HubReview, Problem, SubmissionRequest, SubmissionResponse } from '../lib/model/submission.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -64,6 +65,7 @@ export function openApiDocument(version: string) {
         // The knowledge base (hub/public/openapi.ts).
         ...knowledgeSchemas,
         ...consentSchemas,
+        ...similarSchemas(),
       },
     },
     security: [{ bearer: [] }],
@@ -217,6 +219,7 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      ...similarPaths(),
       '/v1/pair': {
         post: {
           operationId: 'pair',
@@ -235,6 +238,90 @@ export function openApiDocument(version: string) {
       // The knowledge base (hub/public/openapi.ts).
       ...knowledgePaths,
       ...consentPaths,
+    },
+  };
+}
+
+// ---- Duplicates (hub/similar.ts): lookup before submitting, flags, keep both, merge. ----
+
+function similarSchemas() {
+  return {
+    SimilarRequest: schema(HubSimilarRequest),
+    SimilarList: schema(HubSimilarList),
+    MergeRequest: schema(HubMergeRequest),
+    MergeResult: schema(HubMergeResult),
+    DismissRequest: schema(HubDismissRequest),
+    QueueItem: schema(HubQueueItem),
+  };
+}
+
+function similarPaths() {
+  return {
+    '/v1/similar': {
+      post: {
+        operationId: 'findSimilar',
+        summary: 'Before submitting: live entries that draw on the same source posts or ask a near-identical question (ids, titles and states only)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SimilarRequest') } } },
+        responses: {
+          '200': json('Possible duplicates, same source posts first, at most 20', 'SimilarList'),
+          ...unauthorized,
+          '413': problem('Body over 512 KB'),
+          '422': problem('Malformed lookup (more than 100 sources, a field too long, a NUL)'),
+          ...writeLimits,
+        },
+      },
+    },
+    '/v1/queue/{id}': {
+      get: {
+        operationId: 'getQueueItem',
+        summary: 'Moderators: one entry as the queue shows it (status, record, submitter, possible duplicates), whatever its state',
+        parameters: [idParam],
+        responses: { '200': json('The entry', 'QueueItem'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such entry') },
+      },
+    },
+    '/v1/entries/{id}/similar': {
+      get: {
+        operationId: 'listSimilar',
+        summary: 'Moderators: possible duplicates of an entry, less the pairs kept apart',
+        parameters: [idParam],
+        responses: { '200': json('Possible duplicates', 'SimilarList'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such entry') },
+      },
+    },
+    '/v1/entries/{id}/similar/dismiss': {
+      post: {
+        operationId: 'keepBoth',
+        summary: 'Moderators: keep both entries; the pair is not flagged again',
+        parameters: [idParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('DismissRequest') } } },
+        responses: {
+          '200': json("The entry's remaining flags", 'SimilarList'),
+          ...unauthorized,
+          '403': problem('Not a moderator'),
+          '404': problem('No such entry (either one)'),
+          ...tooLarge,
+          '422': problem('Malformed body, or the same entry twice'),
+          ...writeLimits,
+        },
+      },
+    },
+    '/v1/entries/{id}/merge': {
+      post: {
+        operationId: 'mergeEntry',
+        summary: 'Moderators: fold entry {id} into another; it becomes rejected with mergedInto, the other gains its source posts and attribution',
+        parameters: [idParam, { ...ifMatch(false), description: 'The ETag of the entry being folded (e.g. "r3"), or *. A stale one is 412.' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('MergeRequest') } } },
+        responses: {
+          '200': { ...json('Both entries after the merge', 'MergeResult'), headers: etag },
+          ...unauthorized,
+          '403': problem('Not a moderator, or the four-eyes rule: your own entry would join an accepted one'),
+          '404': problem('No such entry (either one)'),
+          '409': problem('The folded entry is published or final, or the other one is rejected or withdrawn'),
+          '412': problem('Either entry changed since it was read (If-Match, intoRevision), or kept changing'),
+          ...tooLarge,
+          '422': problem('Malformed body, the same entry twice, or the licence or consent rules refuse the union of sources'),
+          ...writeLimits,
+        },
+      },
     },
   };
 }

@@ -17,6 +17,15 @@ export const REVIEW_MOVES: Record<HubEntryState, readonly HubEntryState[]> = {
 /** States from which the contributor may still take an entry back. */
 export const WITHDRAWABLE: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted'];
 
+/**
+ * Merging duplicates (hub/similar.ts): the entry folded away becomes `rejected` (final, as above) with a
+ * recorded pointer to the one it went into. It may be folded while under review or accepted, not once
+ * published (it is in a release); the entry that stays may gain sources in any live state, published
+ * included (the next release carries them).
+ */
+export const MERGE_FROM: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted'];
+export const MERGE_INTO: readonly HubEntryState[] = ['received', 'in_review', 'needs_changes', 'accepted', 'published'];
+
 /** States the moderation queue shows. */
 export const QUEUE_STATES: HubEntryState[] = ['received', 'in_review'];
 

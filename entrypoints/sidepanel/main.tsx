@@ -19,6 +19,7 @@ import { findHubGrants } from '../../lib/hub/grants.ts';
 import type { Author } from '../../lib/model/thread.ts';
 import type { HubGrantLookup } from '../../components/AuthorPermissions.tsx';
 import { attestationForThread } from '../../lib/bulk/attestation.ts';
+import { findSimilar } from '../../lib/hub/similar.ts';
 import { Thread } from '../../lib/model/thread.ts';
 import type { ThreadRow } from '../../lib/store/db.ts';
 import type { Entry } from '../../lib/model/entry.ts';
@@ -290,6 +291,8 @@ function App() {
           dashboardUrl={dashboardHref()}
           review={revising && revising.sub.state === 'needs_changes' ? { comment: revising.sub.reviewComment, state: revising.sub.state } : null}
           submitLabel={revising ? 'Send the revision' : undefined}
+          findSimilar={async (r) => findSimilar(hubConfig(await getSettings()), r)}
+          revisingId={revising?.entry.id ?? null}
           tabUrl={IN_TAB ? null : browser.runtime.getURL('/sidepanel.html') + '?tab=1'}
           footer={
             jobId && (

@@ -47,41 +47,11 @@ async function load() {
     } while (cursor && items.length < 1000);
     state.items = items;
     state.error = null;
-    loadSimilar(items);
   } catch (e) {
     state.error = e.message;
   }
   state.busy = false;
   update();
-}
-
-// Possible duplicates (GET /v1/entries/{id}/similar), fetched after the queue for the first screenfuls;
-// a failed lookup only leaves the line out.
-const SIMILAR_LOOKUPS = 50;
-state.similar = {};
-async function loadSimilar(items) {
-  for (const item of items.slice(0, SIMILAR_LOOKUPS)) {
-    const id = item.status.id;
-    try {
-      state.similar[id] = (await api(`/v1/entries/${encodeURIComponent(id)}/similar`)).similar;
-      if (state.similar[id].length) update();
-    } catch {
-      delete state.similar[id];
-    }
-  }
-}
-
-function Similar({ id }) {
-  const list = state.similar[id];
-  if (!list?.length) return null;
-  return [
-    h('dt', null, 'Possible duplicates'),
-    h('dd', { 'data-testid': 'similar' }, h('ul', null, list.map((s) => h('li', null, [
-      `“${s.title}” (${s.state}, ${s.id})`,
-      s.sharedSources ? ` · draws on ${s.sharedSources} of the same source post${s.sharedSources === 1 ? '' : 's'}` : '',
-      s.similarity !== null ? ` · question ${Math.round(s.similarity * 100)}% alike` : '',
-    ])))),
-  ];
 }
 
 function focusLater(selector) {
@@ -188,8 +158,8 @@ function Item({ item }) {
       h('dt', null, 'Consent'), h('dd', { class: 'consent' }, `${c.basis}, ${c.license}, by ${c.who} at ${c.at} (statement ${c.statementVersion}): “${c.statement}”`),
       ...evidence(c),
       h('dt', null, 'Sources'), h('dd', null, h('ul', null, entry.sources.map((s) => h(Source, { s })))),
-      h(Similar, { id }),
     ]),
+    ...duplicates(item),
     h('textarea', {
       'aria-label': `Comment for the contributor on “${entry.title}”`,
       placeholder: 'Comment for the contributor (required for “needs changes”)',
@@ -202,6 +172,92 @@ function Item({ item }) {
       h('button', { onClick: () => review(id, status.revision, 'rejected'), 'data-action': 'reject' }, 'Reject'),
     ]),
   ]);
+}
+
+// ---- Possible duplicates: the hub's flags, both entries side by side, keep both or fold one into the other. ----
+
+const REASON = { same_sources: (f) => `draws on ${f.sharedSources} of the same source post${f.sharedSources === 1 ? '' : 's'}`, similar_question: (f) => `asks a near-identical question (${Math.round(f.score * 100)} % alike)` };
+// compare: id -> { other: queue item, or null while loading }, the pair shown side by side.
+state.compare = {};
+
+async function openCompare(id, otherId) {
+  state.compare[id] = { otherId, other: null };
+  update();
+  try {
+    state.compare[id].other = await api(`/v1/queue/${encodeURIComponent(otherId)}`);
+  } catch (e) {
+    state.itemErrors[id] = `Could not open the other entry: ${e.message}`;
+    delete state.compare[id];
+  }
+  update();
+  focusLater(`[data-entry-id="${CSS.escape(id)}"] [data-testid="compare"]`);
+}
+
+async function keepBoth(id, otherId) {
+  try {
+    const r = await api(`/v1/entries/${encodeURIComponent(id)}/similar/dismiss`, { method: 'POST', body: JSON.stringify({ other: otherId }) });
+    delete state.compare[id];
+    state.items = state.items.map((i) => (i.status.id === id ? { ...i, similar: r.similar } : i.status.id === otherId ? { ...i, similar: (i.similar ?? []).filter((f) => f.id !== id) } : i));
+  } catch (e) {
+    state.itemErrors[id] = `Not recorded (keep both): ${e.message}`;
+  }
+  update();
+}
+
+/** Folds `from` into `into`, pinned to the revisions on screen: a change since is refused by the hub, in words. */
+async function merge(viewId, from, into) {
+  try {
+    await api(`/v1/entries/${encodeURIComponent(from.status.id)}/merge`, {
+      method: 'POST',
+      headers: { 'if-match': `"r${from.status.revision}"` },
+      body: JSON.stringify({ into: into.status.id, intoRevision: into.status.revision, comment: (state.comments[from.status.id] ?? '').trim() || null }),
+    });
+    delete state.compare[viewId];
+    await load();
+  } catch (e) {
+    state.itemErrors[viewId] = `Not merged: ${e.message} Refresh to see both entries as the hub has them now.`;
+    update();
+    focusLater(`[data-entry-id="${CSS.escape(viewId)}"] [data-testid="item-error"]`);
+  }
+}
+
+function Side({ item, label }) {
+  const { status, entry } = item;
+  return h('div', { class: 'side', 'data-side-id': status.id }, [
+    h('h3', null, `${label}: ${entry.title}`),
+    h('p', { class: 'meta' }, `${status.state} · r${status.revision} · ${entry.license} · ${entry.sources.length} source post${entry.sources.length === 1 ? '' : 's'}`),
+    ...entry.messages.map((m) => h('div', { class: `msg ${m.role}` }, [h('strong', null, `${m.role}: `), m.content])),
+    h('ul', null, entry.sources.map((s) => h(Source, { s }))),
+  ]);
+}
+
+function duplicates(item) {
+  const flags = item.similar ?? [];
+  if (!flags.length) return [];
+  const id = item.status.id;
+  const cmp = state.compare[id];
+  return [
+    h('section', { class: 'similar', 'aria-label': 'Possible duplicates', 'data-testid': 'similar' }, [
+      h('h3', null, 'Possible duplicates'),
+      h('ul', null, flags.map((f) => h('li', { 'data-similar-id': f.id }, [
+        `“${f.title}” (${f.state}) ${REASON[f.reason]?.(f) ?? f.reason} `,
+        h('button', { onClick: () => openCompare(id, f.id), 'data-action': 'compare', 'aria-expanded': cmp?.otherId === f.id ? 'true' : 'false' }, 'Compare'),
+      ]))),
+      cmp
+        ? h('div', { class: 'compare', 'data-testid': 'compare', tabindex: '-1', role: 'region', 'aria-label': 'Both entries side by side' }, cmp.other
+            ? [
+                h('div', { class: 'sides' }, [h(Side, { item, label: 'This entry' }), h(Side, { item: cmp.other, label: 'The other' })]),
+                h('div', { class: 'actions' }, [
+                  h('button', { onClick: () => merge(id, cmp.other, item), 'data-action': 'merge-into-this' }, 'Keep this one, fold the other into it'),
+                  h('button', { onClick: () => merge(id, item, cmp.other), 'data-action': 'merge-into-other' }, 'Fold this one into the other'),
+                  h('button', { onClick: () => keepBoth(id, cmp.otherId), 'data-action': 'keep-both' }, 'Keep both'),
+                  h('button', { onClick: () => (delete state.compare[id], update()), 'data-action': 'close-compare' }, 'Close'),
+                ]),
+              ]
+            : [h('p', { role: 'status' }, 'Opening the other entry…')])
+        : null,
+    ]),
+  ];
 }
 
 function App() {

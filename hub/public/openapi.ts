@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PublicEntry, PublicHobbyList, PublicHobbyPage, PublicSearchPage, PublicSubjectMatches, PublicSubjectPage, SimilarEntries, SimilarLookup, SimilarLookupResult } from '../../lib/model/public.ts';
+import { PublicEntry, PublicHobbyList, PublicHobbyPage, PublicSearchPage, PublicSubjectMatches, PublicSubjectPage } from '../../lib/model/public.ts';
 import { Hobby, HobbyCreate, Subject, SubjectCreate, SubjectMerge, SubjectRename } from '../../lib/model/subject.ts';
 
 /** The knowledge base's part of the OpenAPI document: public reads (no token) and the moderators' subject operations. */
@@ -37,9 +37,6 @@ export const knowledgeSchemas = {
   PublicSubjectMatches: schema(PublicSubjectMatches),
   PublicEntry: schema(PublicEntry),
   PublicSearchPage: schema(PublicSearchPage),
-  SimilarEntries: schema(SimilarEntries),
-  SimilarLookup: schema(SimilarLookup),
-  SimilarLookupResult: schema(SimilarLookupResult),
 };
 
 export const knowledgePaths = {
@@ -141,22 +138,6 @@ export const knowledgePaths = {
         '200': json('The subject merged into', 'Subject'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('Either subject does not exist'),
         '409': problem('Either changed since the version named, or they carry different external ids; the reason says which'), ...tooLarge, '422': problem('Not a valid merge (e.g. into itself)'), ...writeLimits,
       },
-    },
-  },
-  '/v1/entries/{id}/similar': {
-    get: {
-      operationId: 'similarEntries',
-      summary: 'Moderators: entries that draw on a source post this one draws on, or whose question (strategy: topic and body) is near-identical (MinHash over 5-character shingles, estimated similarity ≥ 0.8)',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': json('Most shared sources first, then most similar', 'SimilarEntries'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such entry') },
-    },
-  },
-  '/v1/similar': {
-    post: {
-      operationId: 'lookupSimilar',
-      summary: "Before submitting: entries alike to this question and its source posts. Public ones and the caller's own are listed; other contributors' entries in review are only counted",
-      requestBody: { required: true, content: { 'application/json': { schema: ref('SimilarLookup') } } },
-      responses: { '200': json('What is alike', 'SimilarLookupResult'), ...unauthorized, ...tooLarge, '422': problem('Not a lookup (text over 20,000 characters, over 200 sources)'), ...writeLimits },
     },
   },
 };

@@ -77,6 +77,8 @@ export const HubEntryStatus = z.object({
   release: z.string().nullable().optional(),
   /** Set when the entry was removed from the releases: an author asked, or a moderator upheld a report. */
   removal: EntryRemovalInfo.optional(),
+  /** A moderator folded this entry into that one (state rejected): its sources are credited there. */
+  mergedInto: z.string().nullable().optional(),
 });
 export type HubEntryStatus = z.infer<typeof HubEntryStatus>;
 
@@ -98,9 +100,24 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
+/**
+ * Another live entry that may be the same (hub/similar.ts): it draws on the same source posts, or its
+ * question is near-identical. `score` is the estimated Jaccard similarity of the two questions (0–1).
+ */
+export const HubSimilarEntry = z.object({
+  id: z.string(),
+  title: z.string(),
+  state: HubEntryState,
+  reason: z.enum(['same_sources', 'similar_question']),
+  score: z.number().min(0).max(1),
+  /** How many of the asking entry's source posts the other entry names too. */
+  sharedSources: z.number().int().nonnegative(),
+});
+export type HubSimilarEntry = z.infer<typeof HubSimilarEntry>;
+
 /** A page of the moderators' review queue (`GET /v1/queue`): each entry's status, full record and submitter. */
 export const HubQueuePage = z.object({
-  entries: z.array(z.object({ status: HubEntryStatus, entry: Entry, contributor: z.string() })),
+  entries: z.array(z.object({ status: HubEntryStatus, entry: Entry, contributor: z.string(), similar: z.array(HubSimilarEntry).optional() })),
   /** Pass as `?cursor=` for the next page; null on the last. */
   nextCursor: z.string().nullable(),
 });

@@ -79,8 +79,10 @@ describe.each(backends)('publish racing withdraw and review: %s', (_backend, ope
       }
       expect(await exited, stderr).toBe(0);
 
+      // Every entry the release holds, from every shard in its hobby and subject folders.
       const released = new Set(
-        readdirSync(join(out, 'data'))
+        readdirSync(join(out, 'data'), { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.jsonl'))
           .flatMap((f) => readFileSync(join(out, 'data', f), 'utf8').split('\n').filter(Boolean))
           .map((line) => (JSON.parse(line) as { id: string }).id),
       );

@@ -1,0 +1,143 @@
+import type pg from 'pg';
+import type { Entry } from '../lib/model/entry.ts';
+import { PER_KEY, type CandidateRow, type IndexRow, type KeyHit, type MergeWrite, type SimilarStore } from './similar-store.ts';
+
+/**
+ * Same tables as the SQLite module, created on first use under an advisory lock (hubs starting at once),
+ * idempotently: the hub's migration list (store-postgres.ts) is left alone.
+ */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS similar_index (
+    entry_id TEXT COLLATE "C" PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL, keys TEXT[] NOT NULL);
+  CREATE TABLE IF NOT EXISTS similar_keys (
+    key TEXT COLLATE "C" NOT NULL, entry_id TEXT COLLATE "C" NOT NULL REFERENCES entries(id), kind TEXT NOT NULL, PRIMARY KEY (key, entry_id));
+  CREATE TABLE IF NOT EXISTS similar_dismissed (
+    a TEXT COLLATE "C" NOT NULL, b TEXT COLLATE "C" NOT NULL, by_name TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (a, b));
+  CREATE TABLE IF NOT EXISTS entry_merges (
+    entry_id TEXT COLLATE "C" PRIMARY KEY REFERENCES entries(id), into_id TEXT COLLATE "C" NOT NULL REFERENCES entries(id),
+    by_name TEXT NOT NULL, at TEXT NOT NULL, sources_added INTEGER NOT NULL);`;
+
+const LIVE = "e.state NOT IN ('rejected', 'withdrawn')";
+const pair = (a: string, b: string) => (a < b ? [a, b] : [b, a]);
+
+export class PostgresSimilar implements SimilarStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(pool: pg.Pool): Promise<PostgresSimilar> {
+    const s = new PostgresSimilar(pool);
+    await s.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(7313)');
+      await c.query(SCHEMA);
+    });
+    return s;
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async index(rows: IndexRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.tx(async (c) => {
+      for (const r of rows) {
+        // The entry row is locked so a concurrent merge or revision of it is not interleaved with its keys.
+        const e = await c.query('SELECT 1 FROM entries WHERE id = $1 FOR SHARE', [r.entryId]);
+        if (!e.rowCount) continue;
+        // The old keys are listed with the signature, so they are removed by primary key (no second index).
+        await c.query('DELETE FROM similar_keys WHERE entry_id = $1 AND key = ANY((SELECT keys FROM similar_index WHERE entry_id = $1)::text[])', [r.entryId]);
+        await c.query(
+          'INSERT INTO similar_index (entry_id, version, signature, keys) VALUES ($1, 1, $2, $3) ON CONFLICT (entry_id) DO UPDATE SET signature = EXCLUDED.signature, keys = EXCLUDED.keys, version = 1',
+          [r.entryId, r.signature, r.keys.map((k) => k.key)],
+        );
+        await c.query(
+          'INSERT INTO similar_keys (key, entry_id, kind) SELECT k, $2, kind FROM unnest($1::text[], $3::text[]) AS t(k, kind) ON CONFLICT DO NOTHING',
+          [r.keys.map((k) => k.key), r.entryId, r.keys.map((k) => k.kind)],
+        );
+      }
+    });
+  }
+
+  async unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]> {
+    const r = await this.pool.query(
+      `SELECT e.id, e.record FROM entries e WHERE e.id > $1 AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT $2`,
+      [afterId, limit],
+    );
+    return r.rows.map((row) => ({ id: row.id, record: JSON.parse(row.record) as Entry }));
+  }
+
+  async hits(keys: string[], excludeId: string | null, limit: number): Promise<KeyHit[]> {
+    if (!keys.length) return [];
+    const r = await this.pool.query(
+      `SELECT k.entry_id AS "entryId", COALESCE(array_agg(k.key) FILTER (WHERE k.kind = 's'), '{}') AS src, COUNT(*) FILTER (WHERE k.kind = 'b') AS bands
+       FROM unnest($1::text[]) AS q(key)
+       CROSS JOIN LATERAL (SELECT entry_id, key, kind FROM similar_keys s WHERE s.key = q.key LIMIT ${PER_KEY}) k
+       JOIN entries e ON e.id = k.entry_id
+       WHERE k.entry_id <> $2 AND ${LIVE}
+       GROUP BY k.entry_id ORDER BY COUNT(*) FILTER (WHERE k.kind = 's') DESC, bands DESC, k.entry_id LIMIT $3`,
+      [keys, excludeId ?? '', limit],
+    );
+    return r.rows.map((row) => ({ entryId: row.entryId as string, sourceKeys: row.src as string[], bands: Number(row.bands) }));
+  }
+
+  async rows(ids: string[]): Promise<CandidateRow[]> {
+    if (!ids.length) return [];
+    const r = await this.pool.query(
+      `SELECT e.id, e.title, e.state, e.contributor_id AS "contributorId", s.signature FROM entries e LEFT JOIN similar_index s ON s.entry_id = e.id WHERE e.id = ANY($1)`,
+      [ids],
+    );
+    return r.rows as CandidateRow[];
+  }
+
+  async dismissedWith(id: string): Promise<Set<string>> {
+    const r = await this.pool.query('SELECT a, b FROM similar_dismissed WHERE a = $1 OR b = $1', [id]);
+    return new Set(r.rows.map((row) => (row.a === id ? row.b : row.a) as string));
+  }
+
+  async dismiss(a: string, b: string, by: string, now = new Date()): Promise<void> {
+    const [x, y] = pair(a, b);
+    await this.pool.query('INSERT INTO similar_dismissed (a, b, by_name, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [x, y, by, now.toISOString()]);
+  }
+
+  merge(m: MergeWrite): Promise<'ok' | 'missing' | 'conflict'> {
+    const at = (m.now ?? new Date()).toISOString();
+    return this.tx(async (c): Promise<'ok' | 'missing' | 'conflict'> => {
+      // Both rows locked in id order, so two merges of the same pair cannot deadlock; a review or publish waits.
+      const r = await c.query('SELECT id, revision, state, record, content_sha256 FROM entries WHERE id = ANY($1) ORDER BY id FOR UPDATE', [[m.into, m.from]]);
+      const a = r.rows.find((x) => x.id === m.into);
+      const b = r.rows.find((x) => x.id === m.from);
+      if (!a || !b) return 'missing';
+      if (a.revision !== m.intoRevision || b.revision !== m.fromRevision) return 'conflict';
+      const history = 'INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM entry_history WHERE entry_id = $1';
+      await c.query('INSERT INTO entry_revisions (entry_id, revision, record, content_sha256, at) VALUES ($1, $2, $3, $4, $5)', [m.into, a.revision, a.record, a.content_sha256, at]);
+      await c.query("UPDATE entries SET record = $1, license = $2, updated_at = $3, revision = revision + 1, change_seq = nextval('entry_change_seq') WHERE id = $4", [
+        JSON.stringify(m.record), m.record.license, at, m.into,
+      ]);
+      await c.query(history, [m.into, a.state, at, m.intoComment]);
+      await c.query("UPDATE entries SET state = 'rejected', comment = $1, updated_at = $2, revision = revision + 1, change_seq = nextval('entry_change_seq') WHERE id = $3", [m.fromComment, at, m.from]);
+      await c.query(history, [m.from, 'rejected', at, m.fromComment]);
+      await c.query('INSERT INTO entry_merges (entry_id, into_id, by_name, at, sources_added) VALUES ($1, $2, $3, $4, $5)', [m.from, m.into, m.by, at, m.sourcesAdded]);
+      return 'ok';
+    });
+  }
+
+  async contributorName(id: string): Promise<string> {
+    return ((await this.pool.query('SELECT name FROM contributors WHERE id = $1', [id])).rows[0]?.name as string | undefined) ?? '';
+  }
+
+  async mergedInto(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const r = await this.pool.query('SELECT entry_id, into_id FROM entry_merges WHERE entry_id = ANY($1)', [ids]);
+    return new Map(r.rows.map((row) => [row.entry_id as string, row.into_id as string]));
+  }
+}
