@@ -5,6 +5,7 @@ import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lo
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
+import { threadTitle } from './generic/title.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -340,8 +341,8 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   });
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
-  const h1 = ix.tag.indexOf('h1');
-  const title = (h1 >= 0 ? lineOf(ix.els[h1]) : '') || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
+  const first = found[0]!;
+  const title = threadTitle(doc, ix, first.block, first.body >= 0 ? first.body : first.block);
   const platform = (/^[A-Za-z][\w.-]*/.exec(generator(doc))?.[0] ?? 'forum').toLowerCase();
   return { platform, url, title, posts, extractor: 'generic' };
 }

@@ -78,6 +78,37 @@ describe('generic reader: structure, not class names', () => {
   }
 });
 
+describe('generic reader: the thread title, not the site name', () => {
+  // One page per engine whose first heading or <title> names the site: a logo h1 linking home (FluxBB,
+  // Inyoka, a custom forum, WordPress), an h1 without a link (prosilver), "Site • View topic - Topic",
+  // "Topic - Site" with no heading at all (vBulletin, Something Awful), og:site_name inside the h1 (a blog).
+  const PAGES = [
+    'fluxbb/', 'inyoka/', 'msconnection', 'muffinrezept', 'scilogs', 'odroid', 'videolan', 'maladiesraresinfo',
+    'nationstates', 'skyscraperpage', 'somethingawful', 'shiftms', 'fanfiction', 'healthunlocked',
+  ];
+  const files = [...expectations.values()].filter((e) => e.title && PAGES.some((p) => e.file.includes(p)));
+  it('covers pages of several engines', () => expect(new Set(files.map((e) => e.file.split('/')[0])).size).toBeGreaterThanOrEqual(6));
+  for (const e of files) {
+    it(`${e.file}: titled "${e.title}", with its class names or every class renamed`, () => {
+      expect(readGeneric(page(e.file), e.url)?.title).toBe(e.title);
+      const renamed = rewriteClasses(page(e.file), (c) => c.split(/\s+/).filter(Boolean).map((x) => `t${x.length}z${x.charCodeAt(0)}`).join(' '));
+      // Where the posts themselves depend on class names (blog comment templates), only the title is compared.
+      const t = readGeneric(renamed, e.url);
+      if (t) expect(t.title).toBe(e.title);
+    });
+  }
+
+  it('a heading inside the replies is never the title; a reply subject heads a later page; a page without <title> keeps its heading', () => {
+    const post = (i: number) =>
+      `<div id="p${10 + i}"><h3>Re: Topic</h3><a href="/memberlist.php?mode=viewprofile&u=${i}">user${i}</a> <span title="2020-01-0${i + 1}T10:00:00Z">Jan ${i + 1}</span><div>Words of reply number ${i}, long enough to be a post.</div></div>`;
+    const body = `<h1><a href="/">Site</a></h1>${[0, 1, 2].map(post).join('')}`;
+    const withTitle = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${body}</body></html>`, 'https://example.org/t/1');
+    expect(withTitle?.title).toBe('Topic');
+    const bare = readGeneric(`<!doctype html><html><head></head><body><h1>Thema: Topic</h1>${[0, 1, 2].map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(bare?.title).toBe('Topic');
+  });
+});
+
 describe('generic reader: never a confident wrong answer', () => {
   const listings = [...expectations.values()].filter((e) => e.kind === 'listing' && /\.html?$/.test(e.file));
 
