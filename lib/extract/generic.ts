@@ -30,9 +30,9 @@ function hash(s: string): string {
 }
 
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
-export function readPosts(ix: PageIndex): Found[] | null {
+export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
-  const reader = new PostReader(ix, lineOf);
+  const reader = new PostReader(ix, lineOf, pageUrl);
   const groups = candidateGroups(ix)
     .map((g) => ({ g, q: quickScore(ix, g) }))
     .filter((x) => x.q >= 2)
@@ -84,7 +84,7 @@ export function readPosts(ix: PageIndex): Found[] | null {
   for (const r of readings.slice(1)) {
     if (r.found.length < 2 || !isInnerThread(ix, found, r.found)) continue;
     const blocks = new Set(found.map((f) => f.block));
-    const extra = r.found.filter((f) => !blocks.has(f.block));
+    const extra = r.found.filter((f) => !blocks.has(f.block) && f.body >= 0);
     // The outer posts are read again around the nested ones: their words, author and time are their own.
     const outerPosts = found.map((f) => {
       const inside = topLevel(ix, [...f.nested, ...extra.map((e) => e.block)].filter((b) => b > f.block && b <= ix.last[f.block]!));
@@ -331,9 +331,9 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   const t0 = DEBUG ? performance.now() : 0;
   const ix = buildIndex(doc);
   if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
-  const found = readPosts(ix);
-  if (!found) return null;
   const url = canonicalUrl(doc, pageUrl);
+  const found = readPosts(ix, url);
+  if (!found) return null;
   const posts = found.map((f) => {
     const nestedEls = new Set<Element>();
     for (const n of f.nested) nestedEls.add(ix.els[n]!);

@@ -199,6 +199,17 @@ describe('generic reader: signals', () => {
     expect(names.has('kool maudit')).toBe(true);
   });
 
+  it("reads a question's heading link (to this page) and a member's homepage (another site) as no topic-list title; a blank comment template is no reply", () => {
+    for (const file of ['askbot/ask.openstack-16-multiregion-keystone.html', 'askbot/ask.openstack-26830-devstack-docker.html']) {
+      const e = exp(file);
+      const t = readGeneric(page(file), e.url);
+      const s = score(e, t?.posts ?? []);
+      expect(recall(s)).toBe(1);
+      expect(authorAccuracy(s)).toBe(1);
+      expect(t!.posts.length).toBe(e.posts.length);
+    }
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

@@ -80,6 +80,8 @@ export class PostReader {
   constructor(
     readonly ix: PageIndex,
     private readonly lineOf: (el: Element) => string,
+    /** The page's own address, to tell a link to this page or another site from a topic list's title link. */
+    readonly pageUrl: string | null = null,
   ) {}
 
   /** The name an element shows: short text, or the first short text of a link or strong inside it. */
@@ -522,7 +524,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
-  const titled = titledLinks(ix, found);
+  const titled = titledLinks(ix, found, reader.pageUrl);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
@@ -548,7 +550,24 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
  * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
  * themselves (permalinks), to profiles, or from inside their bodies.
  */
-function titledLinks(ix: PageIndex, found: Found[]): number {
+function titledLinks(ix: PageIndex, found: Found[], pageUrl: string | null): number {
+  let page: URL | null = null;
+  try {
+    page = pageUrl ? new URL(pageUrl) : null;
+  } catch {
+    page = null;
+  }
+  // A topic list's titles lead to topics of the same site: a link to this very page (the question's
+  // heading above its answers) or to another site (a member's homepage in the user card) is none.
+  const elsewhere = (href: string) => {
+    if (!page) return false;
+    try {
+      const u = new URL(href, page);
+      return u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
+    } catch {
+      return false;
+    }
+  };
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];
@@ -560,7 +579,7 @@ function titledLinks(ix: PageIndex, found: Found[]): number {
       if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
       if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
       const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
-      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href)) continue;
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || elsewhere(href)) continue;
       hrefs.add(href);
       const text = lineOf(ix.els[i]!);
       byText.set(text, (byText.get(text) ?? 0) + 1);
@@ -593,6 +612,8 @@ export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): bo
   const blocks = outer.map((f) => f.block);
   const outerSet = new Set(blocks);
   for (const f of inner) {
+    // A block without words (the engine's blank template for a new comment, kept at the page's end) is no reply.
+    if (f.body < 0) continue;
     // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
     if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     const at = lowerBound(blocks, f.block + 1) - 1;
