@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError } from '../../lib/extract/index.ts';
 import { decodePageReport } from '../../lib/extract/decode-page.ts';
-import { looksCutOff } from '../../lib/extract/truncation.ts';
+import { cutOffNotice, looksCutOff } from '../../lib/extract/truncation.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
@@ -198,6 +198,9 @@ describe('a file cut off is read as far as it goes, and said to be cut', () => {
     const cut = extractText(text(HN).slice(0, 60_000), HN_PAGE_URL);
     expect(cut.posts.length).toBe(29);
     expect(cut.truncated).toBe(true);
+    // What the side panel shows above the posts: the post after which the page stops; nothing for the whole page.
+    expect(cutOffNotice(cut)).toMatch(/^This page looks cut off after post 29:/);
+    expect(cutOffNotice(whole)).toBeNull();
   });
 
   it('BGG XML that is not well-formed (a stray "<", a missing end tag, a cut) is marked truncated', () => {
