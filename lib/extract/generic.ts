@@ -264,6 +264,32 @@ function messageFrame(ix: PageIndex, body: number): number {
   return frame;
 }
 
+/** A line of a header block: a short label, a colon (or a full-width one), a value ("发信人: x (y), 信区: z", "From: …"). */
+const HEADER_LINE = /^[^\s:：][^:：\n]{0,11}[:：]\s*\S/;
+/** A tool bar set as text: bracketed labels alone on their line ("[回复] [修改] [删除]", "[ 2 ]"). */
+const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
+
+/**
+ * A post that opens with a header block in mail or BBS style, written as text in the body: lines of
+ * "Label: value", one naming the post's author ("发信人: getout (出去), 信区: Beijing", "From: Anna"),
+ * ended by a blank line, perhaps after a tool bar of bracketed labels. That block is the post's byline,
+ * already read, not its words. A post whose first lines merely look so but do not name its author keeps them.
+ */
+function withoutHeaderLines(text: string, author: string): string {
+  if (!author || !text.includes(author)) return text;
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length && (BRACKET_LINE.test(lines[i]!) || !lines[i]!.trim())) i++;
+  const start = i;
+  let named = false;
+  while (i < lines.length && i - start < 6 && HEADER_LINE.test(lines[i]!)) {
+    if (lines[i]!.includes(author)) named = true;
+    i++;
+  }
+  if (!named || i - start < 2 || (i < lines.length && lines[i]!.trim())) return text;
+  return lines.slice(i).join('\n').replace(/^\s+/, '');
+}
+
 /** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */
 function holdsQuote(ix: PageIndex, b: number): boolean {
   for (let i = b + 1; i <= ix.last[b]!; i++) if (ix.flags[i]! & F_QUOTE) return true;
@@ -304,6 +330,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
         quotes = inner.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
       }
     }
+    text = withoutHeaderLines(text, f.name);
     if (/^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;

@@ -210,6 +210,18 @@ describe('generic reader: signals', () => {
     }
   });
 
+  it("leaves out a mail- or BBS-style header block that names the post's author, and keeps one that does not", () => {
+    const post = (i: number, head: string) =>
+      `<div id="p${10 + i}"><a href="/memberlist.php?mode=viewprofile&u=${i}">user${i}</a> <span title="2020-01-0${i + 1}T10:00:00Z">Jan ${i + 1}</span>` +
+      `<div>${head}Real words of the post number ${i}, long enough to be a post.</div></div>`;
+    const html = (head: (i: number) => string) =>
+      `<!doctype html><html><head><title>Topic - Site</title></head><body>${[0, 1, 2].map((i) => post(i, head(i))).join('')}</body></html>`;
+    const named = readGeneric(html((i) => `[Reply] [Quote]<br><br>From: user${i} (nick), Board: Test<br>Subject: Re: Topic<br>Site: BBS (Wed Jan 27 09:48:05 2016)<br><br>`), 'https://example.org/t/1');
+    expect(named!.posts.map((p) => p.text)).toEqual([0, 1, 2].map((i) => `Real words of the post number ${i}, long enough to be a post.`));
+    const other = readGeneric(html(() => 'Name: Rex<br>Age: 3 years<br><br>'), 'https://example.org/t/1');
+    expect(other!.posts[0]!.text).toMatch(/^Name: Rex\nAge: 3 years\n/);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;
