@@ -181,7 +181,9 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
     const f = ix.flags[i]!;
     // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
     // body that is itself a blockquote (XenForo 1's blockquote.messageText) is marked in-quote too.
-    if (f & F_QUOTE) {
+    // A span classed as a quote is a button's label on many engines, but one holding a sentence is the
+    // quoted words themselves (an old forum's `<span class="quote">` in a bordered table).
+    if (f & F_QUOTE || (ix.tag[i] === 'span' && ix.text[i]! >= 20 && isQuoteClass(ix.cls[i]!))) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
       // Its attribution in a line of its own above it, split over links ("<a>Anna</a> <a>schrieb</a>:").
