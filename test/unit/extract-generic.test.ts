@@ -222,6 +222,17 @@ describe('generic reader: signals', () => {
     expect(other!.posts[0]!.text).toMatch(/^Name: Rex\nAge: 3 years\n/);
   });
 
+  it('sets apart a quote in a span classed "quote" that holds a sentence, and completes a day with the clock in the element after it', () => {
+    const post = (i: number) =>
+      `<table><tr><td><a href="/profile.php?id=${i}">user${i}</a></td><td>#${i + 1} erstellt: 2${i}. Apr 2004, <span class="time">0${i}:4${i}</span></td></tr>` +
+      `<tr><td><div><table border="1"><tr><td><span class="quote">Quoted words of someone else, number ${i}.</span></td></tr></table>` +
+      `<br>Own words of the post number ${i}, long enough to be a post.</div></td></tr></table>`;
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${[0, 1, 2].map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual([0, 1, 2].map((i) => `Own words of the post number ${i}, long enough to be a post.`));
+    expect(t!.posts.map((p) => p.quotes.length)).toEqual([1, 1, 1]);
+    expect(t!.posts.map((p) => p.publishedAt)).toEqual(['2004-04-20T00:40:00', '2004-04-21T01:41:00', '2004-04-22T02:42:00']);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;
