@@ -233,6 +233,15 @@ describe('generic reader: signals', () => {
     expect(t!.posts.map((p) => p.publishedAt)).toEqual(['2004-04-20T00:40:00', '2004-04-21T01:41:00', '2004-04-22T02:42:00']);
   });
 
+  it("keeps every post's words in the slot the template's other posts keep them in (a short reply, an image alone)", () => {
+    const words = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (i === 2 ? 'Thanks' : i === 5 ? '' : `Words of reply number ${i}, long enough to read as a post.`));
+    const post = (w: string, i: number) =>
+      `<div class="response"><div class="head"><a href="/user/u${i}">u${i}</a><div class="ref">in reply to <a href="/user/someone">someone</a></div>` +
+      `<time datetime="2019-11-1${i}T10:00:00Z">Nov 1${i}</time></div><div class="text-content">${w || '<img src="x.png">'}</div></div>`;
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${words.map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual(words);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

@@ -496,7 +496,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     const named = alt.filter((f) => f && !banned.has(f.name));
     if (named.length >= g.members.length * 0.8 && new Set(named.map((f) => f!.name)).size >= 2) readings = alt;
   }
-  const found = readings.filter((f): f is Found => !!f);
+  const found = sameBodySlot(ix, readings.filter((f): f is Found => !!f));
   if (!found.length) return null;
   const k = g.members.length;
   // Nearly every block must read as a post; a template where many do not is not understood.
@@ -542,6 +542,35 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   const evidence = 1 + withTime / n + withPerma / n + typed / n;
   const score = n * evidence * (prose / n) * (sameAuthor ? 0.5 : 1) + Math.min(bodyChars / n, 400) / 400;
   return { found, members: k, score };
+}
+
+/**
+ * Posts of one template keep their words in one slot. Where most blocks' bodies are elements of one
+ * classed shape, a block whose body was taken elsewhere (a short "Thanks" losing to the "in reply to
+ * X" line of its header, a message of an image alone losing to the member panel's "Joined" date) has
+ * its body put back in its own element of that shape, when it has one outside quotes and nested posts.
+ */
+function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
+  if (found.length < 3) return found;
+  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const counts = new Map<string, number>();
+  for (const f of found) if (f.body >= 0 && !f.nested.length) counts.set(sig(f.body), (counts.get(sig(f.body)) ?? 0) + 1);
+  let common = '';
+  for (const [k, c] of counts) if (c * 10 >= found.length * 7 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
+  if (!common) return found;
+  return found.map((f) => {
+    if (f.nested.length || (f.body >= 0 && sig(f.body) === common)) return f;
+    for (let i = f.block + 1; i <= ix.last[f.block]!; i++) {
+      if (ix.flags[i]! & F_IN_QUOTE) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (sig(i) !== common) continue;
+      if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+      return { ...f, body: i, omit: [] };
+    }
+    return f;
+  });
 }
 
 /**
