@@ -553,24 +553,40 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
 function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   if (found.length < 3) return found;
   const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
-  const counts = new Map<string, number>();
-  for (const f of found) if (f.body >= 0 && !f.nested.length) counts.set(sig(f.body), (counts.get(sig(f.body)) ?? 0) + 1);
-  let common = '';
-  for (const [k, c] of counts) if (c * 10 >= found.length * 7 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
-  if (!common) return found;
-  return found.map((f) => {
-    if (f.nested.length || (f.body >= 0 && sig(f.body) === common)) return f;
-    for (let i = f.block + 1; i <= ix.last[f.block]!; i++) {
-      if (ix.flags[i]! & F_IN_QUOTE) {
-        i = ix.last[i]!;
-        continue;
-      }
-      if (sig(i) !== common) continue;
-      if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
-      return { ...f, body: i, omit: [] };
+  // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
+  // of its nearest classed container in the block. The first is tried first.
+  const own = (f: Found) => sig(f.body);
+  const framed = (f: Found) => {
+    let b = f.body;
+    while (b > f.block && !classKey(ix.cls[b]!)) b = ix.parent[b]!;
+    return b > f.block ? sig(b) : '';
+  };
+  for (const slotOf of [own, framed]) {
+    const counts = new Map<string, number>();
+    for (const f of found) {
+      if (f.body < 0 || f.nested.length) continue;
+      const k = slotOf(f);
+      if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
     }
-    return f;
-  });
+    let common = '';
+    for (const [k, c] of counts) if (c * 10 >= found.length * 7 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
+    if (!common) continue;
+    return found.map((f) => {
+      // A block with no words at all (a blank template) stays without a body.
+      if (f.nested.length || f.body < 0 || slotOf(f) === common) return f;
+      for (let i = f.block + 1; i <= ix.last[f.block]!; i++) {
+        if (ix.flags[i]! & F_IN_QUOTE) {
+          i = ix.last[i]!;
+          continue;
+        }
+        if (sig(i) !== common) continue;
+        if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+        return { ...f, body: i, omit: [] };
+      }
+      return f;
+    });
+  }
+  return found;
 }
 
 /**
