@@ -242,6 +242,17 @@ describe('generic reader: signals', () => {
     expect(t!.posts.map((p) => p.text)).toEqual(words);
   });
 
+  it('puts a short message back in the message row when the template pairs a header row with it', () => {
+    const words = [0, 1, 2, 3, 4, 5].map((i) => (i === 3 ? 'Short one.' : `Words of reply number ${i}, long enough to read as a post.`));
+    const rows = words.map(
+      (w, i) =>
+        `<tr><td class="head"><a href="/profile.php?u=${i}">user${i}</a> <span title="2019-11-1${i}T10:00:00Z">Nov 1${i}</span></td><td class="subject">The subject line of this thread</td></tr>` +
+        `<tr><td class="message" colspan="2">${w}</td></tr>`,
+    );
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body><table>${rows.join('')}</table></body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual(words);
+  });
+
   it('walks nesting far deeper than any page without recursion', () => {
     const depth = 20_000;
     const html = `<!doctype html><html><body>${'<div>'.repeat(depth)}<p>deep</p>${'</div>'.repeat(depth)}</body></html>`;

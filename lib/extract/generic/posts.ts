@@ -574,14 +574,20 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
     return found.map((f) => {
       // A block with no words at all (a blank template) stays without a body.
       if (f.nested.length || f.body < 0 || slotOf(f) === common) return f;
-      for (let i = f.block + 1; i <= ix.last[f.block]!; i++) {
-        if (ix.flags[i]! & F_IN_QUOTE) {
-          i = ix.last[i]!;
-          continue;
+      // In the block, or in the row after it when the template pairs a header row with a message row
+      // (then the row names no author of its own).
+      const next = ix.last[f.block]! + 1;
+      const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+      for (const [from, to] of [[f.block + 1, ix.last[f.block]!], paired ? [next, ix.last[next]!] : [1, 0]] as const) {
+        for (let i = from; i <= to; i++) {
+          if (ix.flags[i]! & F_IN_QUOTE) {
+            i = ix.last[i]!;
+            continue;
+          }
+          if (sig(i) !== common) continue;
+          if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+          return { ...f, body: i, omit: [] };
         }
-        if (sig(i) !== common) continue;
-        if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
-        return { ...f, body: i, omit: [] };
       }
       return f;
     });
