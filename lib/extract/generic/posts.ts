@@ -569,7 +569,7 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
       if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     let common = '';
-    for (const [k, c] of counts) if (c * 10 >= found.length * 7 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
+    for (const [k, c] of counts) if (c * 10 >= found.length * 6 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
     if (!common) continue;
     return found.map((f) => {
       // A block with no words at all (a blank template) stays without a body.
