@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FieldFrame, type FieldProps } from './FieldFrame.tsx';
 import type { Thread } from '../lib/model/thread.ts';
 import { LOW_CONFIDENCE } from '../lib/extract/checks.ts';
+import { cutOffNotice } from '../lib/extract/truncation.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import { GRANT_CHOICES, effectiveLicense, type ConsentBasisId } from '../lib/license/index.ts';
 import { consentStatement } from '../lib/license/statements.ts';
@@ -304,6 +305,11 @@ export function CuratePanel(props: Props) {
           )}
         </p>
         <ConfidenceNotice thread={thread} />
+        {cutOffNotice(thread) && (
+          <div class="notice" role="status" data-testid="cut-off">
+            <p>{cutOffNotice(thread)}</p>
+          </div>
+        )}
         <KindTabs kind={state.kind} onKind={(kind) => set({ kind })} controls="entry-editor" />
         <p class="hint">
           {state.kind === 'qa' ? 'Mark the post that asks, then the posts that answer it.' : 'Mark the posts the strategy is written from.'}

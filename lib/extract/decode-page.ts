@@ -12,7 +12,8 @@ export interface DecodedPage {
 /**
  * Reads saved bytes as text. Order, as browsers do (WHATWG HTML "determining the character encoding"):
  * a byte-order mark, which is proof; then the page's own declaration (`<meta charset>`, the XML
- * declaration); then the bytes: UTF-16 recognised by its zero bytes, UTF-8 when it holds, even with a few
+ * declaration), unless it names a legacy encoding and the bytes are UTF-8 (a saved page converted to
+ * UTF-8 that kept its old declaration); then the bytes: UTF-16 recognised by its zero bytes, UTF-8 when it holds, even with a few
  * stray bytes (replaced, and counted so the caller can say so), else windows-1252, the web's default for
  * legacy pages. One stray 0xFF must not turn every umlaut of a UTF-8 page into "Ã¤".
  */
@@ -27,6 +28,19 @@ export function decodePageReport(bytes: Uint8Array): DecodedPage {
       const decoder = new TextDecoder(declared.toLowerCase());
       // A page whose bytes are ASCII-compatible cannot be UTF-16 whatever it says (the HTML standard reads such a declaration as UTF-8).
       if (!decoder.encoding.startsWith('utf-16')) {
+        // A legacy declaration on bytes that read as UTF-8 is stale: a page saved or converted to UTF-8
+        // keeps its old <meta charset> (an "iso-8859-1" or "gb2312" page whose umlauts and hanzi are all
+        // well-formed UTF-8). Legacy text almost never forms valid multi-byte UTF-8 sequences by chance:
+        // a windows-1252 umlaut is one byte UTF-8 never accepts, a GBK pair rarely has UTF-8's
+        // continuation bytes, so many valid sequences and (almost) no bad places are proof enough.
+        if (decoder.encoding !== 'utf-8') {
+          const { invalid, multibyte } = utf8Census(bytes);
+          if (multibyte > 0 && invalid * 20 <= multibyte) {
+            // Converted by a tool that read the old bytes as ISO-8859-1, windows-1252's curly quotes and
+            // dashes became C1 controls (U+0092); they mean what windows-1252 says.
+            return { text: cp1252Controls(new TextDecoder('utf-8').decode(bytes)), encoding: 'utf-8', by: 'sniffed', replaced: invalid };
+          }
+        }
         const text = decoder.encoding === 'windows-1252' ? cp1252Controls(decoder.decode(bytes)) : decoder.decode(bytes);
         return { text, encoding: decoder.encoding, by: 'declared', replaced: decoder.encoding === 'utf-8' ? countReplaced(bytes) : 0 };
       }

@@ -5,6 +5,7 @@ import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lo
 import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
+import { threadTitle } from './generic/title.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -29,9 +30,9 @@ function hash(s: string): string {
 }
 
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
-export function readPosts(ix: PageIndex): Found[] | null {
+export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
-  const reader = new PostReader(ix, lineOf);
+  const reader = new PostReader(ix, lineOf, pageUrl);
   const groups = candidateGroups(ix)
     .map((g) => ({ g, q: quickScore(ix, g) }))
     .filter((x) => x.q >= 2)
@@ -83,7 +84,7 @@ export function readPosts(ix: PageIndex): Found[] | null {
   for (const r of readings.slice(1)) {
     if (r.found.length < 2 || !isInnerThread(ix, found, r.found)) continue;
     const blocks = new Set(found.map((f) => f.block));
-    const extra = r.found.filter((f) => !blocks.has(f.block));
+    const extra = r.found.filter((f) => !blocks.has(f.block) && f.body >= 0);
     // The outer posts are read again around the nested ones: their words, author and time are their own.
     const outerPosts = found.map((f) => {
       const inside = topLevel(ix, [...f.nested, ...extra.map((e) => e.block)].filter((b) => b > f.block && b <= ix.last[f.block]!));
@@ -180,7 +181,9 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
     const f = ix.flags[i]!;
     // Any quote met is skipped with its subtree, so quotes nested in it are never met; a quote inside a
     // body that is itself a blockquote (XenForo 1's blockquote.messageText) is marked in-quote too.
-    if (f & F_QUOTE) {
+    // A span classed as a quote is a button's label on many engines, but one holding a sentence is the
+    // quoted words themselves (an old forum's `<span class="quote">` in a bordered table).
+    if (f & F_QUOTE || (ix.tag[i] === 'span' && ix.text[i]! >= 20 && isQuoteClass(ix.cls[i]!))) {
       skip.add(ix.els[i]!);
       quotes.push(ix.els[i]!);
       // Its attribution in a line of its own above it, split over links ("<a>Anna</a> <a>schrieb</a>:").
@@ -263,6 +266,32 @@ function messageFrame(ix: PageIndex, body: number): number {
   return frame;
 }
 
+/** A line of a header block: a short label, a colon (or a full-width one), a value ("发信人: x (y), 信区: z", "From: …"). */
+const HEADER_LINE = /^[^\s:：][^:：\n]{0,11}[:：]\s*\S/;
+/** A tool bar set as text: bracketed labels alone on their line ("[回复] [修改] [删除]", "[ 2 ]"). */
+const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
+
+/**
+ * A post that opens with a header block in mail or BBS style, written as text in the body: lines of
+ * "Label: value", one naming the post's author ("发信人: getout (出去), 信区: Beijing", "From: Anna"),
+ * ended by a blank line, perhaps after a tool bar of bracketed labels. That block is the post's byline,
+ * already read, not its words. A post whose first lines merely look so but do not name its author keeps them.
+ */
+function withoutHeaderLines(text: string, author: string): string {
+  if (!author || !text.includes(author)) return text;
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length && (BRACKET_LINE.test(lines[i]!) || !lines[i]!.trim())) i++;
+  const start = i;
+  let named = false;
+  while (i < lines.length && i - start < 6 && HEADER_LINE.test(lines[i]!)) {
+    if (lines[i]!.includes(author)) named = true;
+    i++;
+  }
+  if (!named || i - start < 2 || (i < lines.length && lines[i]!.trim())) return text;
+  return lines.slice(i).join('\n').replace(/^\s+/, '');
+}
+
 /** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */
 function holdsQuote(ix: PageIndex, b: number): boolean {
   for (let i = b + 1; i <= ix.last[b]!; i++) if (ix.flags[i]! & F_QUOTE) return true;
@@ -303,6 +332,7 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
         quotes = inner.map((q) => ({ postId: null, author: null, text: textSkipping(q, null) }));
       }
     }
+    text = withoutHeaderLines(text, f.name);
     if (/^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;
@@ -330,9 +360,9 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   const t0 = DEBUG ? performance.now() : 0;
   const ix = buildIndex(doc);
   if (DEBUG) console.error(`walk ${(performance.now() - t0).toFixed(1)} ms`);
-  const found = readPosts(ix);
-  if (!found) return null;
   const url = canonicalUrl(doc, pageUrl);
+  const found = readPosts(ix, url);
+  if (!found) return null;
   const posts = found.map((f) => {
     const nestedEls = new Set<Element>();
     for (const n of f.nested) nestedEls.add(ix.els[n]!);
@@ -340,8 +370,8 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   });
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
-  const h1 = ix.tag.indexOf('h1');
-  const title = (h1 >= 0 ? lineOf(ix.els[h1]) : '') || metaContent(doc, 'meta[property="og:title"]') || doc.title.trim();
+  const first = found[0]!;
+  const title = threadTitle(doc, ix, first.block, first.body >= 0 ? first.body : first.block);
   const platform = (/^[A-Za-z][\w.-]*/.exec(generator(doc))?.[0] ?? 'forum').toLowerCase();
   return { platform, url, title, posts, extractor: 'generic' };
 }

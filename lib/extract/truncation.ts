@@ -98,6 +98,15 @@ export function cutOffMessage(posts: number): string {
   return `this file looks cut off after post ${posts}: it ends before its closing structure, so the thread is incomplete and the last post may be cut mid-way. Save or download the page again to get the whole thread.`;
 }
 
+/**
+ * The side panel's line for a captured page that ended early (`Thread.truncated`): a page still loading,
+ * or a connection that dropped, when the capture ran. Null for a whole page.
+ */
+export function cutOffNotice(thread: { truncated?: boolean; posts: readonly unknown[] }): string | null {
+  if (!thread.truncated) return null;
+  return `This page looks cut off after post ${thread.posts.length}: it ended before its closing structure, so the thread is incomplete and the last post may be cut mid-way. Reload the page and capture it again to get the whole thread.`;
+}
+
 /** Documents parsed from text that looked cut off (sourceFromText notes them; extraction reads the note). */
 const cut = new WeakSet<Document>();
 

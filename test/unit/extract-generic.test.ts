@@ -78,6 +78,37 @@ describe('generic reader: structure, not class names', () => {
   }
 });
 
+describe('generic reader: the thread title, not the site name', () => {
+  // One page per engine whose first heading or <title> names the site: a logo h1 linking home (FluxBB,
+  // Inyoka, a custom forum, WordPress), an h1 without a link (prosilver), "Site • View topic - Topic",
+  // "Topic - Site" with no heading at all (vBulletin, Something Awful), og:site_name inside the h1 (a blog).
+  const PAGES = [
+    'fluxbb/', 'inyoka/', 'msconnection', 'muffinrezept', 'scilogs', 'odroid', 'videolan', 'maladiesraresinfo',
+    'nationstates', 'skyscraperpage', 'somethingawful', 'shiftms', 'fanfiction', 'healthunlocked',
+  ];
+  const files = [...expectations.values()].filter((e) => e.title && PAGES.some((p) => e.file.includes(p)));
+  it('covers pages of several engines', () => expect(new Set(files.map((e) => e.file.split('/')[0])).size).toBeGreaterThanOrEqual(6));
+  for (const e of files) {
+    it(`${e.file}: titled "${e.title}", with its class names or every class renamed`, () => {
+      expect(readGeneric(page(e.file), e.url)?.title).toBe(e.title);
+      const renamed = rewriteClasses(page(e.file), (c) => c.split(/\s+/).filter(Boolean).map((x) => `t${x.length}z${x.charCodeAt(0)}`).join(' '));
+      // Where the posts themselves depend on class names (blog comment templates), only the title is compared.
+      const t = readGeneric(renamed, e.url);
+      if (t) expect(t.title).toBe(e.title);
+    });
+  }
+
+  it('a heading inside the replies is never the title; a reply subject heads a later page; a page without <title> keeps its heading', () => {
+    const post = (i: number) =>
+      `<div id="p${10 + i}"><h3>Re: Topic</h3><a href="/memberlist.php?mode=viewprofile&u=${i}">user${i}</a> <span title="2020-01-0${i + 1}T10:00:00Z">Jan ${i + 1}</span><div>Words of reply number ${i}, long enough to be a post.</div></div>`;
+    const body = `<h1><a href="/">Site</a></h1>${[0, 1, 2].map(post).join('')}`;
+    const withTitle = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${body}</body></html>`, 'https://example.org/t/1');
+    expect(withTitle?.title).toBe('Topic');
+    const bare = readGeneric(`<!doctype html><html><head></head><body><h1>Thema: Topic</h1>${[0, 1, 2].map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(bare?.title).toBe('Topic');
+  });
+});
+
 describe('generic reader: never a confident wrong answer', () => {
   const listings = [...expectations.values()].filter((e) => e.kind === 'listing' && /\.html?$/.test(e.file));
 
@@ -166,6 +197,60 @@ describe('generic reader: signals', () => {
     const names = new Set(t!.posts.map((p) => p.author.name));
     expect(e.posts.some((p) => p.author === 'kool maudit')).toBe(true);
     expect(names.has('kool maudit')).toBe(true);
+  });
+
+  it("reads a question's heading link (to this page) and a member's homepage (another site) as no topic-list title; a blank comment template is no reply", () => {
+    for (const file of ['askbot/ask.openstack-16-multiregion-keystone.html', 'askbot/ask.openstack-26830-devstack-docker.html']) {
+      const e = exp(file);
+      const t = readGeneric(page(file), e.url);
+      const s = score(e, t?.posts ?? []);
+      expect(recall(s)).toBe(1);
+      expect(authorAccuracy(s)).toBe(1);
+      expect(t!.posts.length).toBe(e.posts.length);
+    }
+  });
+
+  it("leaves out a mail- or BBS-style header block that names the post's author, and keeps one that does not", () => {
+    const post = (i: number, head: string) =>
+      `<div id="p${10 + i}"><a href="/memberlist.php?mode=viewprofile&u=${i}">user${i}</a> <span title="2020-01-0${i + 1}T10:00:00Z">Jan ${i + 1}</span>` +
+      `<div>${head}Real words of the post number ${i}, long enough to be a post.</div></div>`;
+    const html = (head: (i: number) => string) =>
+      `<!doctype html><html><head><title>Topic - Site</title></head><body>${[0, 1, 2].map((i) => post(i, head(i))).join('')}</body></html>`;
+    const named = readGeneric(html((i) => `[Reply] [Quote]<br><br>From: user${i} (nick), Board: Test<br>Subject: Re: Topic<br>Site: BBS (Wed Jan 27 09:48:05 2016)<br><br>`), 'https://example.org/t/1');
+    expect(named!.posts.map((p) => p.text)).toEqual([0, 1, 2].map((i) => `Real words of the post number ${i}, long enough to be a post.`));
+    const other = readGeneric(html(() => 'Name: Rex<br>Age: 3 years<br><br>'), 'https://example.org/t/1');
+    expect(other!.posts[0]!.text).toMatch(/^Name: Rex\nAge: 3 years\n/);
+  });
+
+  it('sets apart a quote in a span classed "quote" that holds a sentence, and completes a day with the clock in the element after it', () => {
+    const post = (i: number) =>
+      `<table><tr><td><a href="/profile.php?id=${i}">user${i}</a></td><td>#${i + 1} erstellt: 2${i}. Apr 2004, <span class="time">0${i}:4${i}</span></td></tr>` +
+      `<tr><td><div><table border="1"><tr><td><span class="quote">Quoted words of someone else, number ${i}.</span></td></tr></table>` +
+      `<br>Own words of the post number ${i}, long enough to be a post.</div></td></tr></table>`;
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${[0, 1, 2].map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual([0, 1, 2].map((i) => `Own words of the post number ${i}, long enough to be a post.`));
+    expect(t!.posts.map((p) => p.quotes.length)).toEqual([1, 1, 1]);
+    expect(t!.posts.map((p) => p.publishedAt)).toEqual(['2004-04-20T00:40:00', '2004-04-21T01:41:00', '2004-04-22T02:42:00']);
+  });
+
+  it("keeps every post's words in the slot the template's other posts keep them in (a short reply, an image alone)", () => {
+    const words = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (i === 2 ? 'Thanks' : i === 5 ? '' : `Words of reply number ${i}, long enough to read as a post.`));
+    const post = (w: string, i: number) =>
+      `<div class="response"><div class="head"><a href="/user/u${i}">u${i}</a><div class="ref">in reply to <a href="/user/someone">someone</a></div>` +
+      `<time datetime="2019-11-1${i}T10:00:00Z">Nov 1${i}</time></div><div class="text-content">${w || '<img src="x.png">'}</div></div>`;
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body>${words.map(post).join('')}</body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual(words);
+  });
+
+  it('puts a short message back in the message row when the template pairs a header row with it', () => {
+    const words = [0, 1, 2, 3, 4, 5].map((i) => (i === 3 ? 'Short one.' : `Words of reply number ${i}, long enough to read as a post.`));
+    const rows = words.map(
+      (w, i) =>
+        `<tr><td class="head"><a href="/profile.php?u=${i}">user${i}</a> <span title="2019-11-1${i}T10:00:00Z">Nov 1${i}</span></td><td class="subject">The subject line of this thread</td></tr>` +
+        `<tr><td class="message" colspan="2">${w}</td></tr>`,
+    );
+    const t = readGeneric(`<!doctype html><html><head><title>Topic - Site</title></head><body><table>${rows.join('')}</table></body></html>`, 'https://example.org/t/1');
+    expect(t!.posts.map((p) => p.text)).toEqual(words);
   });
 
   it('walks nesting far deeper than any page without recursion', () => {

@@ -23,7 +23,7 @@ import {
  * Floors the generic reader alone must keep over all HTML thread pages: raised as it improves, never
  * lowered. The goal is 0.90 for each (issue 15).
  */
-const GENERIC_FLOOR = { recall: 0.91, precision: 0.94, authors: 0.9 };
+const GENERIC_FLOOR = { recall: 0.94, precision: 0.97, authors: 0.93 };
 
 const expectations = loadExpectations();
 type Row = { engine: string; page: string; kind: string; auto?: Score; generic?: Score; note: string };

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError } from '../../lib/extract/index.ts';
 import { decodePageReport } from '../../lib/extract/decode-page.ts';
-import { looksCutOff } from '../../lib/extract/truncation.ts';
+import { cutOffNotice, looksCutOff } from '../../lib/extract/truncation.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
@@ -198,6 +198,9 @@ describe('a file cut off is read as far as it goes, and said to be cut', () => {
     const cut = extractText(text(HN).slice(0, 60_000), HN_PAGE_URL);
     expect(cut.posts.length).toBe(29);
     expect(cut.truncated).toBe(true);
+    // What the side panel shows above the posts: the post after which the page stops; nothing for the whole page.
+    expect(cutOffNotice(cut)).toMatch(/^This page looks cut off after post 29:/);
+    expect(cutOffNotice(whole)).toBeNull();
   });
 
   it('BGG XML that is not well-formed (a stray "<", a missing end tag, a cut) is marked truncated', () => {
@@ -311,6 +314,27 @@ describe('encodings: decided from a byte-order mark, the declaration, then the b
     const r = decodePageReport(latin);
     expect(r.encoding).toBe('windows-1252');
     expect(r.text).toContain('ä');
+  });
+
+  it('a UTF-8 page that kept a legacy declaration (iso-8859-1, gb2312) is read as UTF-8; a page in that encoding is not', () => {
+    for (const label of ['iso-8859-1', 'gb2312']) {
+      const stale = once(page(), /<meta charset="utf-8" \/>/i, `<meta charset="${label}" />`);
+      const r = decodePageReport(bytes(stale));
+      expect(r.encoding).toBe('utf-8');
+      expect(r.text).toBe(stale);
+    }
+    // Really windows-1252: one byte per umlaut, which UTF-8 never accepts.
+    const declared = once(page(), /<meta charset="utf-8" \/>/i, '<meta charset="iso-8859-1" />');
+    const latin = Uint8Array.from(declared, (c) => (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 0x3f));
+    expect(decodePageReport(latin).encoding).toBe('windows-1252');
+    expect(decodePageReport(latin).text).toContain('ä');
+    // Really GBK: "中文" is D6 D0 CE C4, pairs UTF-8 cannot read.
+    const gbk = new Uint8Array([...bytes('<html><head><meta charset="gb2312"></head><body><p>'), 0xd6, 0xd0, 0xce, 0xc4, ...bytes('</p></body></html>')]);
+    expect(decodePageReport(gbk).encoding).toBe('gbk');
+    expect(decodePageReport(gbk).text).toContain('中文');
+    // A converted page whose curly quotes went through ISO-8859-1 (U+0092 in UTF-8) reads them as windows-1252 does.
+    const c1 = decodePageReport(bytes('<meta charset="iso-8859-1"><p>I\u0092ve gr\u00fc\u00dfe</p>'));
+    expect(c1.text).toContain('I’ve grüße');
   });
 
   it('a page saved as UTF-16 (LE or BE, with or without a byte-order mark) gives the same thread', () => {

@@ -80,6 +80,8 @@ export class PostReader {
   constructor(
     readonly ix: PageIndex,
     private readonly lineOf: (el: Element) => string,
+    /** The page's own address, to tell a link to this page or another site from a topic list's title link. */
+    readonly pageUrl: string | null = null,
   ) {}
 
   /** The name an element shows: short text, or the first short text of a link or strong inside it. */
@@ -494,7 +496,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     const named = alt.filter((f) => f && !banned.has(f.name));
     if (named.length >= g.members.length * 0.8 && new Set(named.map((f) => f!.name)).size >= 2) readings = alt;
   }
-  const found = readings.filter((f): f is Found => !!f);
+  const found = sameBodySlot(ix, readings.filter((f): f is Found => !!f));
   if (!found.length) return null;
   const k = g.members.length;
   // Nearly every block must read as a post; a template where many do not is not understood.
@@ -522,7 +524,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
-  const titled = titledLinks(ix, found);
+  const titled = titledLinks(ix, found, reader.pageUrl);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
@@ -543,12 +545,80 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
 }
 
 /**
+ * Posts of one template keep their words in one slot. Where most blocks' bodies are elements of one
+ * classed shape, a block whose body was taken elsewhere (a short "Thanks" losing to the "in reply to
+ * X" line of its header, a message of an image alone losing to the member panel's "Joined" date) has
+ * its body put back in its own element of that shape, when it has one outside quotes and nested posts.
+ */
+function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
+  if (found.length < 3) return found;
+  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
+  // of its nearest classed container in the block. The first is tried first.
+  const own = (f: Found) => sig(f.body);
+  const framed = (f: Found) => {
+    let b = f.body;
+    while (b > f.block && !classKey(ix.cls[b]!)) b = ix.parent[b]!;
+    return b > f.block ? sig(b) : '';
+  };
+  for (const slotOf of [own, framed]) {
+    const counts = new Map<string, number>();
+    for (const f of found) {
+      if (f.body < 0 || f.nested.length) continue;
+      const k = slotOf(f);
+      if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    let common = '';
+    for (const [k, c] of counts) if (c * 10 >= found.length * 6 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
+    if (!common) continue;
+    return found.map((f) => {
+      // A block with no words at all (a blank template) stays without a body.
+      if (f.nested.length || f.body < 0 || slotOf(f) === common) return f;
+      // In the block, or in the row after it when the template pairs a header row with a message row
+      // (then the row names no author of its own).
+      const next = ix.last[f.block]! + 1;
+      const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+      for (const [from, to] of [[f.block + 1, ix.last[f.block]!], paired ? [next, ix.last[next]!] : [1, 0]] as const) {
+        for (let i = from; i <= to; i++) {
+          if (ix.flags[i]! & F_IN_QUOTE) {
+            i = ix.last[i]!;
+            continue;
+          }
+          if (sig(i) !== common) continue;
+          if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+          return { ...f, body: i, omit: [] };
+        }
+      }
+      return f;
+    });
+  }
+  return found;
+}
+
+/**
  * How many blocks carry a title link: a link outside the body with a title-length text to an address of
  * its own (not a fragment, not a permalink or profile), distinct from the other blocks'. That is what
  * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
  * themselves (permalinks), to profiles, or from inside their bodies.
  */
-function titledLinks(ix: PageIndex, found: Found[]): number {
+function titledLinks(ix: PageIndex, found: Found[], pageUrl: string | null): number {
+  let page: URL | null = null;
+  try {
+    page = pageUrl ? new URL(pageUrl) : null;
+  } catch {
+    page = null;
+  }
+  // A topic list's titles lead to topics of the same site: a link to this very page (the question's
+  // heading above its answers) or to another site (a member's homepage in the user card) is none.
+  const elsewhere = (href: string) => {
+    if (!page) return false;
+    try {
+      const u = new URL(href, page);
+      return u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
+    } catch {
+      return false;
+    }
+  };
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];
@@ -560,7 +630,7 @@ function titledLinks(ix: PageIndex, found: Found[]): number {
       if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
       if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
       const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
-      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href)) continue;
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || elsewhere(href)) continue;
       hrefs.add(href);
       const text = lineOf(ix.els[i]!);
       byText.set(text, (byText.get(text) ?? 0) + 1);
@@ -593,6 +663,8 @@ export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): bo
   const blocks = outer.map((f) => f.block);
   const outerSet = new Set(blocks);
   for (const f of inner) {
+    // A block without words (the engine's blank template for a new comment, kept at the page's end) is no reply.
+    if (f.body < 0) continue;
     // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
     if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     const at = lowerBound(blocks, f.block + 1) - 1;

@@ -39,6 +39,9 @@ export const F_HEADING = 4096;
 /** Page furniture: nav, aside, header and footer of the page (not of a post), forms. */
 export const F_FURNITURE = 8192;
 
+/** A time of day alone: "02:42", "9:16:05", "4:58 pm". */
+const CLOCK = /^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$/i;
+
 /** Tags whose content is not text a reader sees. */
 const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
 /** Controls: their words are chrome ("Reply", "Quote"). */
@@ -288,6 +291,9 @@ export function buildIndex(doc: Document): PageIndex {
     ix.nHint[dl]!++;
   };
 
+  /** A stamp of a day without a clock, from the text just read, and that text. */
+  let dayAt = -1;
+  let dayText = '';
   /** The element closed last, for a name followed by its verb in the text after it ("<b>Anna</b> says:"). */
   let lastClosed = -1;
   const addText = (v: string, at: number) => {
@@ -325,6 +331,13 @@ export function buildIndex(doc: Document): PageIndex {
     ix.text[at]! += n;
     if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     // Source indentation inside a text node (a date, then its edit note on another line) is no length.
+    // A clock in an element of its own right after a day ("erstellt: 21. Apr 2004, <span>02:42</span>")
+    // completes that day's stamp.
+    if (dayAt >= 0 && n <= 11 && CLOCK.test(t)) {
+      const iso = parseForumDate(`${dayText} ${t}`);
+      if (iso) ix.stamps.set(dayAt, { iso, strength: 1 });
+    }
+    dayAt = -1;
     const w = quoteDepth === 0 && n >= 6 && n <= 200 && DATE_HINT.test(t) && !(ix.flags[at]! & F_TIME) ? (n <= 80 ? t : t.replace(/\s+/g, ' ')) : '';
     if (w && w.length <= 80) {
       // A posting time followed by its edit note in the same words ("20. April 2020 11:17 (zuletzt
@@ -335,6 +348,10 @@ export function buildIndex(doc: Document): PageIndex {
       if (iso && !NOT_POST_DATE.test(d) && !PANEL_LABEL.test(prevText) && !/^\d{4}$/.test(d) && (d !== w || !edit) && !EDITED.test(prevText)) {
         ix.flags[at]! |= F_TIME;
         ix.stamps.set(at, { iso, strength: /\d:\d\d/.test(d) ? 1 : 0 });
+        if (!/\d:\d\d/.test(d)) {
+          dayAt = at;
+          dayText = d;
+        }
         ix.times.push(at);
         // The element was opened before its text was seen: its time is counted as it closes.
       }
