@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { FileImportProgress } from '../lib/import/file-import.ts';
 import type { ConversationSummary } from '../lib/import/summary.ts';
+import { cutOffMessage } from '../lib/extract/truncation.ts';
 
 export type ImportPhase = 'idle' | 'reading' | 'done' | 'error' | 'cancelled';
 
@@ -12,6 +13,8 @@ export interface ImportPageProps {
   rows: ConversationSummary[];
   /** All conversations found so far. */
   found: number;
+  /** Conversations the file ended inside (whatever the search shows). */
+  cutOff: ConversationSummary[];
   query: string;
   error: string | null;
   warnings: string[];
@@ -111,6 +114,16 @@ export function ImportPage(props: ImportPageProps) {
           </ul>
         </details>
       )}
+      {props.cutOff.length > 0 && (
+        <div class="notice" role="status" data-testid="import-cut-off">
+          {props.cutOff.slice(0, 5).map((r) => (
+            <p key={r.index}>
+              <strong>{r.channel}</strong>: {cutOffMessage(r.messages)}
+            </p>
+          ))}
+          {props.cutOff.length > 5 && <p>{(props.cutOff.length - 5).toLocaleString('en')} more conversations end where the file was cut.</p>}
+        </div>
+      )}
       {phase === 'done' && (
         <p class="ok" data-testid="import-done">
           {found.toLocaleString('en')} conversation{found === 1 ? '' : 's'} found in {props.fileName}
@@ -158,7 +171,15 @@ export function ImportPage(props: ImportPageProps) {
                     {r.participants.slice(0, 5).join(', ')}
                     {r.participants.length > 5 ? ` and ${r.participants.length - 5} more` : ''}
                   </td>
-                  <td data-testid="conversation-messages">{r.messages}</td>
+                  <td data-testid="conversation-messages">
+                    {r.messages}
+                    {r.truncated && (
+                      <span class="muted" data-testid="conversation-cut-off" title={cutOffMessage(r.messages)}>
+                        {' '}
+                        (cut off)
+                      </span>
+                    )}
+                  </td>
                   <td>
                     <button type="button" data-testid="open-conversation" onClick={() => props.onOpen(r.index)}>
                       Open in curate view

@@ -92,11 +92,11 @@ export function capDepth(text: string, kind: 'html' | 'xml', max = MAX_DEPTH): D
   // Open elements, innermost last, and whether each one's tags were left out.
   const names: string[] = [];
   const dropped: boolean[] = [];
-  let parts: string[] | null = null;
+  const parts: string[] = [];
   let copiedTo = 0;
   let flattened = 0;
   const leaveOut = (from: number, to: number) => {
-    (parts ??= []).push(text.slice(copiedTo, from));
+    parts.push(text.slice(copiedTo, from));
     copiedTo = to;
   };
   /** Closes the open elements down to and including index `k`; true when the one at `k` had its tags left out. */
@@ -185,7 +185,7 @@ export function capDepth(text: string, kind: 'html' | 'xml', max = MAX_DEPTH): D
     dropped.push(deep);
     if (TRACKED.has(name)) openCount.set(name, (openCount.get(name) ?? 0) + 1);
   }
-  if (!parts) return { text, flattened: 0 };
+  if (!parts.length) return { text, flattened: 0 };
   parts.push(text.slice(copiedTo));
   return { text: parts.join(''), flattened };
 }

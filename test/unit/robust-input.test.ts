@@ -288,6 +288,41 @@ describe('a file cut off is read as far as it goes, and said to be cut', () => {
     expect(cut.threads.at(-1)!.truncated).toBe(true);
   });
 
+  it('an IRC log cut mid-line: its last conversation is marked truncated, read whole or streamed; the whole log is not', async () => {
+    const file = 'irc/irclog2html-dircproxy-example.log';
+    const whole = corpusBytes(file);
+    // Cut in the middle of the last line with words in it (past its first few characters).
+    const lastBreak = whole.lastIndexOf(0x0a, whole.length - 2);
+    const cutAt = lastBreak + Math.ceil((whole.length - lastBreak) / 2);
+    const cut = whole.subarray(0, cutAt);
+    expect(cut.at(-1)).not.toBe(0x0a);
+    const streamedThreads = async (b: Uint8Array) => {
+      const out: Thread[] = [];
+      for await (const t of importByteFile(blobFile(new Blob([new Uint8Array(b)]), 'x.log'))) out.push(t);
+      return out;
+    };
+    for (const read of [async (b: Uint8Array) => (await importArchive({ name: 'x.log', bytes: b })).threads, streamedThreads]) {
+      expect((await read(whole)).some((t) => t.truncated)).toBe(false);
+      const threads = await read(cut);
+      expect(threads.at(-1)!.truncated).toBe(true);
+      expect(threads.slice(0, -1).some((t) => t.truncated)).toBe(false);
+    }
+  });
+
+  it('gleaner import says which conversation the file was cut in, after which post (exit 0)', async () => {
+    const whole = corpusBytes('irc/irclog2html-dircproxy-example.log');
+    const dir = mkdtempSync(join(tmpdir(), 'gleaner-cut-'));
+    const file = join(dir, 'cut.log');
+    writeFileSync(file, whole.subarray(0, whole.length - 5));
+    let out = '';
+    let err = '';
+    const code = await main(['import', file], { out: (s) => (out += s), err: (s) => (err += s), stdin: async function* () {} });
+    expect(code).toBe(0);
+    const threads = out.trim().split('\n').map((l) => JSON.parse(l) as { truncated?: boolean; posts: unknown[] });
+    expect(threads.at(-1)!.truncated).toBe(true);
+    expect(err).toContain(`this file looks cut off after post ${threads.at(-1)!.posts.length}`);
+  });
+
   it('gleaner extract prints what it read and says where the file was cut (exit 0)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gleaner-cut-'));
     const file = join(dir, 'cut.html');
