@@ -192,7 +192,10 @@ export default async function scaling(): Promise<void> {
         const ratio = ms / prev;
         if (Number.isFinite(ratio) && prev > 50) worst.set(key, Math.max(worst.get(key) ?? 0, ratio));
         if (reader === 'generic' && n === 16000 && s.name.startsWith('Hacker News')) hn16 = ms;
-        rows.push({ page: s.name, reader: reader === 'auto' ? 'adapters' : 'generic', posts: n, read: posts, by, ms: Math.round(ms), '× per doubling': Number.isFinite(ratio) ? ratio.toFixed(2) : '' });
+        const row = { page: s.name, reader: reader === 'auto' ? 'adapters' : 'generic', posts: n, read: posts, by, ms: Math.round(ms), '× per doubling': Number.isFinite(ratio) ? ratio.toFixed(2) : '' };
+        rows.push(row);
+        // Each figure as it comes, so a long run shows progress (the table follows at the end).
+        console.log(Object.values(row).join(' | '));
         prev = ms;
       }
     }
