@@ -5,7 +5,7 @@
  * responses (Discourse, Reddit, BGG) built from their own post records. Prints the time per size, the
  * ratio per doubling and which reader read the posts; linear time is a ratio near 2 (goal ≤ 2.2),
  * quadratic near 4. `npm run bench -- scaling`; `SCALING_SIZES=1000,2000,4000` and
- * `SCALING_ONLY=phpBB` (a name part) narrow a run.
+ * `SCALING_ONLY=phpBB` (a name part) narrow a run, `SCALING_REPEAT=3` keeps the best of three per size.
  *
  * Not covered, for want of a corpus thread to repeat: the Stack Exchange API (the corpus response has
  * no answers), the Hacker News Firebase API (one item), old Reddit, MyBB, Flarum, NodeBB and GitHub.
@@ -88,6 +88,7 @@ const SAMPLES: Sample[] = [
 
 const SIZES = (process.env.SCALING_SIZES ?? "1000,2000,4000,8000,16000").split(",").map(Number);
 const MARK = 'gleaner-scaling-slot';
+const REPEAT = Math.max(1, Number(process.env.SCALING_REPEAT ?? 1));
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Words from the start of each post, to find which elements hold which post. */
@@ -188,7 +189,13 @@ export default async function scaling(): Promise<void> {
           rows.push({ page: s.name, reader: '', posts: n, read: 0, by: `not built: ${(e as Error).message}`, ms: 0, '× per doubling': '' });
           break;
         }
-        const { ms, posts, by } = timeOnce(html, s.url, reader);
+        // Best of SCALING_REPEAT runs: on a shared machine one run can be slowed several-fold by others.
+        let best = timeOnce(html, s.url, reader);
+        for (let k = 1; k < REPEAT; k++) {
+          const again = timeOnce(html, s.url, reader);
+          if (again.ms < best.ms) best = again;
+        }
+        const { ms, posts, by } = best;
         const ratio = ms / prev;
         if (Number.isFinite(ratio) && prev > 50) worst.set(key, Math.max(worst.get(key) ?? 0, ratio));
         if (reader === 'generic' && n === 16000 && s.name.startsWith('Hacker News')) hn16 = ms;
