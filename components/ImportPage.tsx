@@ -158,6 +158,12 @@ export function ImportPage(props: ImportPageProps) {
                 <tr key={r.index} data-testid="conversation">
                   <td>
                     <span data-testid="conversation-channel">{r.channel}</span>
+                    {r.truncated && (
+                      <span class="muted" data-testid="conversation-cut-off" title={cutOffMessage(r.messages)}>
+                        {' '}
+                        (the file ends inside this conversation)
+                      </span>
+                    )}
                     {r.firstWords && (
                       <span class="conversation__first muted" data-testid="conversation-first">
                         {r.firstWords}
@@ -171,15 +177,7 @@ export function ImportPage(props: ImportPageProps) {
                     {r.participants.slice(0, 5).join(', ')}
                     {r.participants.length > 5 ? ` and ${r.participants.length - 5} more` : ''}
                   </td>
-                  <td data-testid="conversation-messages">
-                    {r.messages}
-                    {r.truncated && (
-                      <span class="muted" data-testid="conversation-cut-off" title={cutOffMessage(r.messages)}>
-                        {' '}
-                        (cut off)
-                      </span>
-                    )}
-                  </td>
+                  <td data-testid="conversation-messages">{r.messages}</td>
                   <td>
                     <button type="button" data-testid="open-conversation" onClick={() => props.onOpen(r.index)}>
                       Open in curate view
