@@ -5,7 +5,9 @@
  * responses (Discourse, Reddit, BGG) built from their own post records. Prints the time per size, the
  * ratio per doubling and which reader read the posts; linear time is a ratio near 2 (goal ≤ 2.2),
  * quadratic near 4. `npm run bench -- scaling`; `SCALING_SIZES=1000,2000,4000` and
- * `SCALING_ONLY=phpBB` (a name part) narrow a run, `SCALING_REPEAT=3` keeps the best of three per size.
+ * `SCALING_ONLY=phpBB` (a name part) and `SCALING_READER=generic|adapters` narrow a run, `SCALING_REPEAT=3` keeps
+ * the best of three per size. Ratios are of the process's CPU time, which other processes on a shared
+ * machine disturb far less than wall time (both are printed).
  *
  * Not covered, for want of a corpus thread to repeat: the Stack Exchange API (the corpus response has
  * no answers), the Hacker News Firebase API (one item), old Reddit, MyBB, Flarum, NodeBB and GitHub.
@@ -155,9 +157,10 @@ function buildPage(s: Sample, n: number): string {
   return t.page.replace(`<div id="${MARK}"></div>`, copies.join('\n'));
 }
 
-function timeOnce(html: string, url: string, reader: 'auto' | 'generic'): { ms: number; posts: number; by: string } {
+function timeOnce(html: string, url: string, reader: 'auto' | 'generic'): { ms: number; cpuMs: number; posts: number; by: string } {
   const src = sourceFromText(html, url, linkedomKit);
   gc?.();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let posts = 0;
   let by = 'none';
@@ -168,7 +171,8 @@ function timeOnce(html: string, url: string, reader: 'auto' | 'generic'): { ms: 
   } catch {
     posts = 0;
   }
-  return { ms: performance.now() - t0, posts, by };
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, posts, by };
 }
 
 export default async function scaling(): Promise<void> {
@@ -179,6 +183,7 @@ export default async function scaling(): Promise<void> {
   for (const s of SAMPLES) {
     if (only && !s.name.toLowerCase().includes(only)) continue;
     for (const reader of s.adaptersOnly ? (['auto'] as const) : (['generic', 'auto'] as const)) {
+      if (process.env.SCALING_READER && process.env.SCALING_READER !== (reader === 'auto' ? 'adapters' : 'generic')) continue;
       let prev = NaN;
       const key = `${s.name} / ${reader === 'auto' ? 'adapters' : 'generic'}`;
       for (const n of SIZES) {
@@ -186,30 +191,31 @@ export default async function scaling(): Promise<void> {
         try {
           html = buildPage(s, n);
         } catch (e) {
-          rows.push({ page: s.name, reader: '', posts: n, read: 0, by: `not built: ${(e as Error).message}`, ms: 0, '× per doubling': '' });
+          rows.push({ page: s.name, reader: '', posts: n, read: 0, by: `not built: ${(e as Error).message}`, 'wall ms': 0, 'cpu ms': 0, '× per doubling': '' });
           break;
         }
         // Best of SCALING_REPEAT runs: on a shared machine one run can be slowed several-fold by others.
         let best = timeOnce(html, s.url, reader);
         for (let k = 1; k < REPEAT; k++) {
           const again = timeOnce(html, s.url, reader);
-          if (again.ms < best.ms) best = again;
+          if (again.cpuMs < best.cpuMs) best = again;
         }
-        const { ms, posts, by } = best;
-        const ratio = ms / prev;
+        const { ms, cpuMs, posts, by } = best;
+        // Ratios of process CPU time: on a shared machine, wall time counts other processes' turns too.
+        const ratio = cpuMs / prev;
         if (Number.isFinite(ratio) && prev > 50) worst.set(key, Math.max(worst.get(key) ?? 0, ratio));
-        if (reader === 'generic' && n === 16000 && s.name.startsWith('Hacker News')) hn16 = ms;
-        const row = { page: s.name, reader: reader === 'auto' ? 'adapters' : 'generic', posts: n, read: posts, by, ms: Math.round(ms), '× per doubling': Number.isFinite(ratio) ? ratio.toFixed(2) : '' };
+        if (reader === 'generic' && n === 16000 && s.name.startsWith('Hacker News')) hn16 = cpuMs;
+        const row = { page: s.name, reader: reader === 'auto' ? 'adapters' : 'generic', posts: n, read: posts, by, 'wall ms': Math.round(ms), 'cpu ms': Math.round(cpuMs), '× per doubling': Number.isFinite(ratio) ? ratio.toFixed(2) : '' };
         rows.push(row);
         // Each figure as it comes, so a long run shows progress (the table follows at the end).
         console.log(Object.values(row).join(' | '));
-        prev = ms;
+        prev = cpuMs;
       }
     }
   }
   console.table(rows);
   const over = [...worst].filter(([, r]) => r > 2.2);
   const all = Math.max(0, ...worst.values());
-  console.log(`Worst time ratio per doubling (steps over 50 ms): ${all.toFixed(2)} (goal ≤ 2.2)${over.length ? `; over the goal: ${over.map(([k, r]) => `${k} ${r.toFixed(2)}`).join(', ')}` : ''}.`);
-  if (Number.isFinite(hn16)) console.log(`Generic reader, 16,000 Hacker News comments: ${(hn16 / 1000).toFixed(2)} s (goal < 5 s).`);
+  console.log(`Worst CPU time ratio per doubling (steps over 50 ms): ${all.toFixed(2)} (goal ≤ 2.2)${over.length ? `; over the goal: ${over.map(([k, r]) => `${k} ${r.toFixed(2)}`).join(', ')}` : ''}.`);
+  if (Number.isFinite(hn16)) console.log(`Generic reader, 16,000 Hacker News comments: ${(hn16 / 1000).toFixed(2)} s of CPU (goal < 5 s).`);
 }
