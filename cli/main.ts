@@ -16,6 +16,11 @@ const USAGE = `Usage:
       Read a chat or mail archive; print one Thread per conversation as JSON Lines.
   gleaner redact [--jsonl]
       Redact personal data from text on standard input.
+
+A file that ends before its closing structure (a page or log cut off) is still read; stderr says
+"this file looks cut off after post N" and the output carries "truncated": true.
+Exit status: 0 done (warnings on stderr), 1 the input could not be read (the reason on stderr),
+2 wrong usage, 141 the output was closed early (| head).
 `;
 
 /** Commands that live in their own module; each exports run(args, io). */

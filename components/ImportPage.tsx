@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { FileImportProgress } from '../lib/import/file-import.ts';
 import type { ConversationSummary } from '../lib/import/summary.ts';
+import { cutOffMessage } from '../lib/extract/truncation.ts';
 
 export type ImportPhase = 'idle' | 'reading' | 'done' | 'error' | 'cancelled';
 
@@ -12,6 +13,8 @@ export interface ImportPageProps {
   rows: ConversationSummary[];
   /** All conversations found so far. */
   found: number;
+  /** Conversations the file ended inside (whatever the search shows). */
+  cutOff: ConversationSummary[];
   query: string;
   error: string | null;
   warnings: string[];
@@ -111,6 +114,16 @@ export function ImportPage(props: ImportPageProps) {
           </ul>
         </details>
       )}
+      {props.cutOff.length > 0 && (
+        <div class="notice" role="status" data-testid="import-cut-off">
+          {props.cutOff.slice(0, 5).map((r) => (
+            <p key={r.index}>
+              <strong>{r.channel}</strong>: {cutOffMessage(r.messages)}
+            </p>
+          ))}
+          {props.cutOff.length > 5 && <p>{(props.cutOff.length - 5).toLocaleString('en')} more conversations end where the file was cut.</p>}
+        </div>
+      )}
       {phase === 'done' && (
         <p class="ok" data-testid="import-done">
           {found.toLocaleString('en')} conversation{found === 1 ? '' : 's'} found in {props.fileName}
@@ -145,6 +158,12 @@ export function ImportPage(props: ImportPageProps) {
                 <tr key={r.index} data-testid="conversation">
                   <td>
                     <span data-testid="conversation-channel">{r.channel}</span>
+                    {r.truncated && (
+                      <span class="muted" data-testid="conversation-cut-off" title={cutOffMessage(r.messages)}>
+                        {' '}
+                        (the file ends inside this conversation)
+                      </span>
+                    )}
                     {r.firstWords && (
                       <span class="conversation__first muted" data-testid="conversation-first">
                         {r.firstWords}

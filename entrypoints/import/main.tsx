@@ -109,6 +109,7 @@ function App() {
         progress={progress}
         rows={shown}
         found={all.length}
+        cutOff={all.filter((r) => r.truncated)}
         query={query}
         error={error}
         warnings={warnings}

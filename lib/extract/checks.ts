@@ -6,7 +6,7 @@ import type { PostInput, ThreadInput } from '../model/thread.ts';
  * instead of handing over a confident wrong answer.
  */
 export interface Doubt {
-  code: 'authors-missing' | 'repeated-text' | 'count-mismatch' | 'pages-mismatch' | 'future-times' | 'midnight-times' | 'texts-empty';
+  code: 'authors-missing' | 'repeated-text' | 'count-mismatch' | 'pages-mismatch' | 'future-times' | 'midnight-times' | 'texts-empty' | 'nesting-flattened';
   message: string;
   /** How much the doubt takes off a score of 1. */
   weight: number;

@@ -26,6 +26,7 @@ import { detectPageLicense } from '../license/detect.ts';
 import { honourStatedZone } from './dates.ts';
 import { textAroundPosts, withPageSignals } from './page-signals.ts';
 import { noteCutOff, wasCutOff } from './truncation.ts';
+import { flattenedIn, flattenedMessage, flattenedSoFar } from './depth-cap.ts';
 import { confidenceOf, findDoubts, looksWrong, withoutNotices } from './checks.ts';
 
 export { ExtractError } from './types.ts';
@@ -81,6 +82,8 @@ export function extractThread(src: Source, opts: ExtractOptions = {}): Thread {
 }
 
 function extractFrom(src: Source, opts: ExtractOptions): Thread {
+  // Fragments parsed while reading (post bodies of an API response) are capped too: count theirs.
+  const fragmentsBefore = flattenedSoFar();
   let raw: ThreadInput | null = null;
   const adapters = opts.reader === 'generic' ? [generic] : ADAPTERS;
   for (const a of adapters) {
@@ -109,6 +112,11 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
     if (doubts.length || !raw.confidence) raw = { ...raw, confidence: mergeConfidence(raw.confidence, confidenceOf(doubts)) };
   }
   if (src.kind !== 'json' && wasCutOff(src.doc)) raw = { ...raw, truncated: true };
+  const flattened = (src.kind === 'json' ? 0 : flattenedIn(src.doc)) + flattenedSoFar() - fragmentsBefore;
+  if (flattened) {
+    const deep = confidenceOf([{ code: 'nesting-flattened', weight: 0.2, message: flattenedMessage(flattened) }]);
+    raw = { ...raw, confidence: mergeConfidence(raw.confidence, deep) };
+  }
   // Times read from page text are local to the page unless its footer names the zone.
   if (src.kind === 'html') raw = honourStatedZone(raw, src.doc);
   if (src.kind === 'html' && !raw.breadcrumbs) {

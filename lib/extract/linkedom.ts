@@ -2,12 +2,20 @@ import { DOMParser as LinkedomParser } from 'linkedom';
 import type { DomKit } from './index.ts';
 import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
+import { capDepth, noteFlattened } from './depth-cap.ts';
 
 /** The DOM used off the browser (CLI, tests, benchmarks): linkedom, measured fastest here. */
 export const linkedomKit: DomKit = {
-  parseHtml: (html) => new LinkedomParser().parseFromString(html, 'text/html') as unknown as Document,
-  parseXml: (xml) => new LinkedomParser().parseFromString(xml, 'text/xml') as unknown as Document,
+  parseHtml: (html) => parsed(html, 'html'),
+  parseXml: (xml) => parsed(xml, 'xml'),
 };
+
+/** Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). */
+function parsed(text: string, kind: 'html' | 'xml'): Document {
+  const capped = capDepth(text, kind);
+  const doc = new LinkedomParser().parseFromString(capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  return noteFlattened(doc, capped.flattened);
+}
 
 /*
  * linkedom keeps a document as one list of nodes: each element's start, its attributes, its content and

@@ -36,9 +36,13 @@ function xmlCut(text: string): boolean {
   let rootDone = false;
   let i = 0;
   const n = t.length;
+  // The next '<' and '&' at or after i, each looked for again only once passed: searching afresh at every
+  // tag would scan the same stretch once per tag before a far-off '&' (quadratic on a deep document).
+  let lt = -2;
+  let amp = -2;
   while (i < n) {
-    const lt = t.indexOf('<', i);
-    const amp = t.indexOf('&', i);
+    if (lt !== -1 && lt < i) lt = t.indexOf('<', i);
+    if (amp !== -1 && amp < i) amp = t.indexOf('&', i);
     if (amp >= 0 && (lt < 0 || amp < lt)) {
       ENTITY.lastIndex = amp;
       if (!ENTITY.test(t)) return true;

@@ -7,6 +7,7 @@ import { importSlackZipStream, NotSlackExport, type ByteSource } from './slack-s
 import { importMboxStream } from './mbox.ts';
 import { isZip } from './zip.ts';
 import { importIrcStream } from './irc.ts';
+import { logEndsMidLine } from './log-cut.ts';
 import { importWhatsAppStream } from './whatsapp.ts';
 
 /** A file as the browser (File) or Node (a path opened on demand) offers it: size, name, random reads and a stream. */
@@ -103,12 +104,17 @@ export async function* importByteFile(
               bytes = (pass === 2 ? file.size : 0) + n;
               if (pass === 1) onProgress?.({ bytes, total, messages, threads });
             });
+      // The last conversation is held back until the end: a log cut mid-line marks it truncated.
+      const cut = format === 'irc' && logEndsMidLine(await file.read(Math.max(0, file.size - 2), file.size));
+      let held: Thread | null = null;
       for await (const t of source) {
         messages += t.posts.length;
         threads++;
         onProgress?.({ bytes, total, messages, threads });
-        yield t;
+        if (held) yield held;
+        held = t;
       }
+      if (held) yield cut ? { ...held, truncated: true } : held;
       onProgress?.({ bytes: total, total, messages, threads });
       return;
     }

@@ -15,6 +15,7 @@ import { importTelegramHtml } from './telegram-html.ts';
 import { importTelegramJson } from './telegram.ts';
 import { importWhatsApp, WHATSAPP_LINE } from './whatsapp.ts';
 import { isZip, unzipArchive, zipMemberNames } from './zip.ts';
+import { logEndsMidLine, markLastCut } from './log-cut.ts';
 
 export { ImportError } from './errors.ts';
 export { importDiscordStream } from './discord-stream.ts';
@@ -125,7 +126,7 @@ async function importFile(name: string, raw: Uint8Array, ctx: ImportContext): Pr
     case 'telegram-html':
       return telegramHtml([bytes], ctx);
     case 'irc':
-      return importIrc(bytes, ctx);
+      return markLastCut(importIrc(bytes, ctx), logEndsMidLine(bytes));
     case 'whatsapp':
       return importWhatsApp(bytes, ctx);
     case 'mbox':

@@ -85,7 +85,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * them there. At most MAX_MEMBER_BYTES are gathered, whatever the member declared (a bomb that hides its
  * size is stopped there), and with `crc` the bytes are checked against the directory's CRC-32.
  */
-function collector(name: string, onDone: (bytes: Uint8Array) => void, count: (n: number) => void, crc?: number, file = ''): Sink {
+function collector(name: string, onDone: (bytes: Uint8Array) => void, count: (n: number) => void, crc?: number, file = '', declared?: number): Sink {
   const parts: Uint8Array[] = [];
   let size = 0;
   let sum = 0;
@@ -93,6 +93,11 @@ function collector(name: string, onDone: (bytes: Uint8Array) => void, count: (n:
     if (d.length) {
       count(d.length);
       size += d.length;
+      // A member that inflates past the size the directory declares is damaged or built to exhaust memory:
+      // stopped at once, as inflateMember does for the whole-archive reader.
+      if (declared !== undefined && size > declared) {
+        throw new ImportError(`"${name}" is damaged: it unpacks to more than the ${declared} bytes the ZIP declares. Download the export again.`, file);
+      }
       if (size > MAX_MEMBER_BYTES) throw memberTooLarge(name, size);
       if (crc !== undefined) sum = crc32(d, sum);
       // A member that arrives whole is handed on as it is; pieces are copied, the inflater reuses their buffer.
@@ -302,7 +307,8 @@ export async function* importSlackZipStream(
     const m = SLACK_DAY.exec(name.slice(root.length));
     if (!m || !days.has(m[1]!)) return null;
     const path = name.slice(root.length);
-    return collector(name, (b) => done.push({ path, text: dayText(b, `${ctx.file}/${root}${path}`) }), count, byName.get(name)?.crc, ctx.file);
+    const entry = byName.get(name);
+    return collector(name, (b) => done.push({ path, text: dayText(b, `${ctx.file}/${root}${path}`) }), count, entry?.crc, ctx.file, entry?.size);
   });
   second.onfile = (f: UnzipFile) => {
     f.ondata = () => undefined;

@@ -15,6 +15,8 @@ export interface ConversationSummary {
   messages: number;
   /** The first words of the conversation (its first post with text), so a row can be recognised without opening it. */
   firstWords?: string;
+  /** The file ended inside this conversation (its last message cut): what is here is real, something after it is missing. */
+  truncated?: boolean;
 }
 
 /** Characters of the first post shown in a row: about a line in the import table. */
@@ -42,6 +44,7 @@ export function conversationSummary(thread: Thread, index: number): Conversation
     participants,
     messages: thread.posts.length,
     firstWords: firstWordsOf(thread),
+    ...(thread.truncated ? { truncated: true } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePage, ExtractError } from '../../lib/extract/index.ts';
 import { decodePageReport } from '../../lib/extract/decode-page.ts';
 import { cutOffNotice, looksCutOff } from '../../lib/extract/truncation.ts';
+import { capDepth, MAX_DEPTH } from '../../lib/extract/depth-cap.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
@@ -45,6 +46,9 @@ function extractError(s: string, url: string): ExtractError {
   }
   throw new Error('expected an ExtractError');
 }
+
+/** The number of elements a nesting-flattened reason says were flattened. */
+const flattenedCount = (message: string) => Number(/([\d,]+) elements? were/.exec(message)![1]!.replace(/,/g, ''));
 
 /** A `depth`-deep array around a number, as text: `[[[…1…]]]`. */
 const deepArray = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
@@ -184,6 +188,61 @@ describe('depth costs no call depth', () => {
     expect(t.posts.length).toBe(101);
     expect(t.posts.some((p) => p.text.includes('words at the bottom') && p.html.includes('words at the bottom'))).toBe(true);
   });
+
+  // linkedom's parser costs as much per element as the depth it opens at (25 s for 100,000 levels):
+  // nesting is capped at MAX_DEPTH before parsing, the text below kept and the cap said.
+  it('100,000 nested elements inside one Hacker News comment: the thread in well under 3 s (about 1 s here), flattened and said', () => {
+    const html = text(HN);
+    const at = html.indexOf('>', html.indexOf('class="commtext')) + 1;
+    const depth = 100_000;
+    const deep = html.slice(0, at) + '<div><span>'.repeat(depth / 2) + 'words at the bottom' + '</span></div>'.repeat(depth / 2) + html.slice(at);
+    const t0 = performance.now();
+    const t = extractText(deep, 'https://news.ycombinator.com/item?id=36817231');
+    const ms = performance.now() - t0;
+    // Before the cap: about 25 s. The bound leaves room for a loaded machine.
+    expect(ms).toBeLessThan(3000);
+    expect(t.posts.length).toBe(101);
+    const post = t.posts.find((p) => p.text.includes('words at the bottom'))!;
+    expect(post.html).toContain('words at the bottom');
+    const reason = t.confidence?.reasons.find((r) => r.code === 'nesting-flattened');
+    // Everything past MAX_DEPTH, less the page's own levels above the comment, was flattened.
+    expect(reason?.message).toMatch(/deeper than 2,000 levels.*: 9[78],\d{3} elements were read as if they stood/);
+    expect(flattenedCount(reason!.message)).toBeGreaterThan(depth - MAX_DEPTH);
+    expect(t.confidence!.score).toBeLessThan(1);
+  });
+
+  it('a BGG XML response with an article 100,000 elements deep: read in well under 3 s', () => {
+    const xml = text('bgg/bggclient_thread_3208373.xml');
+    const at = xml.indexOf('<body>') + '<body>'.length;
+    const deep = xml.slice(0, at) + '<b>'.repeat(100_000) + 'words at the bottom' + '</b>'.repeat(100_000) + xml.slice(at);
+    const t0 = performance.now();
+    const t = extractText(deep, 'https://boardgamegeek.com/thread/3208373');
+    // Before the cap and the linear well-formedness check: about 10 s.
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(t.posts.length).toBe(extractText(xml, 'https://boardgamegeek.com/thread/3208373').posts.length);
+    expect(t.confidence?.reasons.map((r) => r.code)).toContain('nesting-flattened');
+  });
+
+  it('the depth cap changes no page or XML response of the corpus, and no page whose omitted end tags only look deep', () => {
+    const changed: string[] = [];
+    for (const dir of readdirSync(CORPUS)) {
+      if (!statSync(join(CORPUS, dir)).isDirectory()) continue;
+      for (const f of readdirSync(join(CORPUS, dir))) {
+        const kind = f.endsWith('.xml') ? 'xml' : /\.html?$/.test(f) ? 'html' : null;
+        if (kind && capDepth(decodePage(corpusBytes(`${dir}/${f}`)), kind).flattened) changed.push(`${dir}/${f}`);
+      }
+    }
+    expect(changed).toEqual([]);
+    // 5,000 paragraphs, list items, definitions and table rows whose end tags HTML lets a page leave out:
+    // each closes the one before, so the page is shallow, however many there are.
+    const page = text(HN);
+    const at = page.indexOf('>', page.indexOf('class="commtext')) + 1;
+    const filler = '<p>a'.repeat(5000) + '<ul>' + '<li>b'.repeat(5000) + '</ul><dl>' + '<dt>c<dd>d'.repeat(5000) + '</dl><table>' + '<tr><td>e<td>f'.repeat(5000) + '</table>';
+    const shallow = page.slice(0, at) + filler + page.slice(at);
+    expect(capDepth(shallow, 'html').flattened).toBe(0);
+    // The same count of elements really nested is flattened past the limit.
+    expect(capDepth(page.slice(0, at) + '<div>'.repeat(5000) + page.slice(at), 'html').flattened).toBeGreaterThan(5000 - MAX_DEPTH);
+  });
 });
 
 describe('a file cut off is read as far as it goes, and said to be cut', () => {
@@ -230,6 +289,41 @@ describe('a file cut off is read as far as it goes, and said to be cut', () => {
     expect(whole.threads.some((t) => t.truncated)).toBe(false);
     const cut = await importArchive({ name: 'messages.html', bytes: corpusBytes(file).subarray(0, 100_000) }, { parseHtml });
     expect(cut.threads.at(-1)!.truncated).toBe(true);
+  });
+
+  it('an IRC log cut mid-line: its last conversation is marked truncated, read whole or streamed; the whole log is not', async () => {
+    const file = 'irc/irclog2html-dircproxy-example.log';
+    const whole = corpusBytes(file);
+    // Cut in the middle of the last line with words in it (past its first few characters).
+    const lastBreak = whole.lastIndexOf(0x0a, whole.length - 2);
+    const cutAt = lastBreak + Math.ceil((whole.length - lastBreak) / 2);
+    const cut = whole.subarray(0, cutAt);
+    expect(cut.at(-1)).not.toBe(0x0a);
+    const streamedThreads = async (b: Uint8Array) => {
+      const out: Thread[] = [];
+      for await (const t of importByteFile(blobFile(new Blob([new Uint8Array(b)]), 'x.log'))) out.push(t);
+      return out;
+    };
+    for (const read of [async (b: Uint8Array) => (await importArchive({ name: 'x.log', bytes: b })).threads, streamedThreads]) {
+      expect((await read(whole)).some((t) => t.truncated)).toBe(false);
+      const threads = await read(cut);
+      expect(threads.at(-1)!.truncated).toBe(true);
+      expect(threads.slice(0, -1).some((t) => t.truncated)).toBe(false);
+    }
+  });
+
+  it('gleaner import says which conversation the file was cut in, after which post (exit 0)', async () => {
+    const whole = corpusBytes('irc/irclog2html-dircproxy-example.log');
+    const dir = mkdtempSync(join(tmpdir(), 'gleaner-cut-'));
+    const file = join(dir, 'cut.log');
+    writeFileSync(file, whole.subarray(0, whole.length - 5));
+    let out = '';
+    let err = '';
+    const code = await main(['import', file], { out: (s) => (out += s), err: (s) => (err += s), stdin: async function* () {} });
+    expect(code).toBe(0);
+    const threads = out.trim().split('\n').map((l) => JSON.parse(l) as { truncated?: boolean; posts: unknown[] });
+    expect(threads.at(-1)!.truncated).toBe(true);
+    expect(err).toContain(`this file looks cut off after post ${threads.at(-1)!.posts.length}`);
   });
 
   it('gleaner extract prints what it read and says where the file was cut (exit 0)', async () => {
