@@ -206,7 +206,7 @@ describe('pairing and revocation', () => {
   it('exchanges a code from `hub pair-code` for a token once; `hub revoke` stops it', async () => {
     // Asynchronously: a synchronous child blocks this process, hub included, and a keep-alive socket
     // the hub's timer closes right after the block ends would be reused by the next request (ECONNRESET).
-    const cli = async (...args: string[]) => (await promisify(execFile)('npx', ['tsx', 'hub/cli.ts', ...args, '--db', hub.dbFile], { encoding: 'utf8' })).stdout;
+    const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args, '--db', hub.dbFile], { encoding: 'utf8' })).stdout;
     const code = (await cli('pair-code', 'pat')).trimEnd().split('\n').at(-1)!;
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const pair = (c: string) => fetch(`${hub.url}/v1/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c }) });
@@ -223,7 +223,7 @@ describe('pairing and revocation', () => {
     const after = await get('/v1/entries?mine=1', token);
     expect(after.status).toBe(401);
     expect((await after.json()).detail).toMatch(/revoked/);
-  });
+  }, 120_000); // three CLI processes: generous under a loaded machine
 
   it('limits pairing attempts per address', async () => {
     const store = new SqliteHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-pair-')), 'hub.sqlite'));
