@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgTransaction } from './pg-tx.ts';
 import { CONSENT_MIGRATIONS, ConsentStore, type SqlRunner } from './consent-store.ts';
 
 /** `?` placeholders (the consent store's SQL is written once) as PostgreSQL's `$1, $2, …`. */
@@ -7,27 +8,13 @@ const numbered = (sql: string) => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
-async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const out = await fn(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    c.release();
-  }
-}
 
 function runner(pool: pg.Pool): SqlRunner {
   return {
     all: async (sql, params = []) => (await pool.query(numbered(sql), params)).rows,
     run: async (sql, params = []) => (await pool.query(numbered(sql), params)).rowCount ?? 0,
     batch: (steps) =>
-      inTransaction(pool, async (c) => {
+      pgTransaction(pool, async (c) => {
         const out: number[] = [];
         for (const [sql, params] of steps) out.push((await c.query(numbered(sql), params)).rowCount ?? 0);
         return out;
@@ -41,7 +28,7 @@ function runner(pool: pg.Pool): SqlRunner {
  */
 export function postgresConsentStore(pool: pg.Pool): ConsentStore {
   const migrate = () =>
-    inTransaction(pool, async (c) => {
+    pgTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(7312)');
       await c.query('CREATE TABLE IF NOT EXISTS consent_schema (version INTEGER NOT NULL)');
       const row = (await c.query('SELECT version FROM consent_schema')).rows[0];

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgTransaction } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import { PER_KEY, type CandidateRow, type IndexRow, type KeyHit, type MergeWrite, type SimilarStore } from './similar-store.ts';
 
@@ -32,19 +33,8 @@ export class PostgresSimilar implements SimilarStore {
     return s;
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return pgTransaction(this.pool, fn);
   }
 
   async index(rows: IndexRow[]): Promise<void> {

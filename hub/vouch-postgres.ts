@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgTransaction } from './pg-tx.ts';
 import { ulid } from 'ulid';
 import type { HubVouch } from '../lib/model/vouch.ts';
 import { rowToVouch, type VouchRow, type VouchStore } from './vouch-store.ts';
@@ -19,18 +20,10 @@ export class PostgresVouches implements VouchStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(pool: pg.Pool): Promise<PostgresVouches> {
-    const c = await pool.connect();
-    try {
-      await c.query('BEGIN');
+    await pgTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(7312)');
       await c.query(SCHEMA);
-      await c.query('COMMIT');
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
     return new PostgresVouches(pool);
   }
 
