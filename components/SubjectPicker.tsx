@@ -148,7 +148,7 @@ export function SubjectPicker({ thread, state, onChange, find }: Props) {
         {state.subject?.proposed &&
           `Proposed as a new subject at ${state.subject.hobby}/${state.subject.slug}: the hub lists the entry under no subject until a moderator creates it, and searches find it meanwhile.`}
         {!state.subject && proposal && !proposal.ok && state.topic.trim() && proposal.reason}
-        {!state.subject && (!proposal || proposal.ok) && (matched.length ? `${matched.length} subject${matched.length === 1 ? '' : 's'} at the hub fit this page: open the list with ↓.` : 'Type to look up the hub’s subjects, or propose a new one.')}
+        {!state.subject && (!proposal || proposal.ok) && (matched.length ? `${matched.length === 1 ? '1 subject at the hub fits' : `${matched.length} subjects at the hub fit`} this page: open the list with ↓.` : 'Type to look up the hub’s subjects, or propose a new one.')}
         {problem && ` ${problem}`}
       </p>
     </div>
