@@ -13,7 +13,7 @@ import { knowledgeFor, type KbResult } from './knowledge.ts';
  */
 export function mountSubjectAdmin(app: Hono<any>, store: HubStore): void {
   const moderator = (c: Context) => (c.get('contributor') as Contributor).role === 'moderator';
-  const forbidden = (c: Context) => problem(c, 403, 'Forbidden', 'Only moderators create, rename or merge subjects. Contributors propose a subject on the entry itself.');
+  const forbidden = (c: Context) => problem(c, 403, 'Forbidden', 'Only moderators create, rename, merge or split subjects. Contributors propose a subject on the entry itself.');
   const body = async <T>(c: Context, schema: ZodType<T>, shape: string): Promise<T | Response> => {
     const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
     if (parsed.success) return parsed.data;

@@ -86,3 +86,26 @@ describe.each(backends)('subject split: %s', (backend, open) => {
     expect((await kb.autocomplete('seefahrer', 'board-games', 10)).map((s) => s.slug)).toEqual(['seafarers']);
   });
 });
+
+describe('subject split from the command line', () => {
+  it('splits with the API checks, saying why in plain words and exiting non-zero', async () => {
+    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
+    const store = await backends[0]![1]();
+    const run = async (line: string) => {
+      let out = '';
+      let err = '';
+      const [cmd, ...args] = line.split(' ');
+      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
+      return { code, out, err };
+    };
+    expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting cables --name Cables')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting lace --name Lace --wikidata Q5')).toMatchObject({ code: 0 });
+    expect(await run('subject merge knitting lace --into cables')).toMatchObject({ code: 0 });
+    expect(await run('subject split knitting cables --slug lace')).toMatchObject({ code: 2, err: expect.stringContaining('name') });
+    expect(await run('subject split knitting cables --slug brioche --name Brioche')).toMatchObject({ code: 1, err: expect.stringContaining('does not redirect') });
+    expect(await run('subject split knitting cables --slug lace --name Lace --wikidata Q5')).toMatchObject({ code: 0, out: expect.stringContaining('/hobbies/knitting/lace') });
+    expect((await run('subject list knitting')).out).toBe('cables\tCables\tv3\t0 entries\nlace\tLace\tv1\t0 entries\tQ5\n');
+    await store.close();
+  });
+});
