@@ -3,6 +3,17 @@ import type { Subject } from '../model/subject.ts';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** AbortSignal.any where the browser has it (Chrome 116, Firefox 124); the same by hand elsewhere. */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
 export type SubjectLookup = { ok: true; subjects: Subject[] } | { ok: false; reason: string };
 
 /** An autocomplete that takes longer than this is no help while typing: the contributor keeps free text. */
@@ -30,7 +41,7 @@ export async function findSubjects(
   if (opts.hobby) url.searchParams.set('hobby', opts.hobby);
   url.searchParams.set('limit', String(Math.max(1, Math.min(opts.limit ?? 10, 50))));
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? SUBJECT_LOOKUP_TIMEOUT_MS);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const signal = opts.signal ? eitherSignal(opts.signal, timeout) : timeout;
   let res: Response;
   try {
     res = await (opts.fetchImpl ?? fetch)(url.toString(), { headers: { accept: 'application/json' }, signal });
