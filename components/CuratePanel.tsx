@@ -23,8 +23,10 @@ import {
   toggleAnswerRanked,
   toggleRole,
   toggleStripped,
+  typeHobby,
   type EditorState,
 } from '../lib/curate/editor.ts';
+import { SubjectPicker, type FindSubjects } from './SubjectPicker.tsx';
 import { hasStripped } from '../lib/curate/quotes.ts';
 import { domainSuggestions } from '../lib/curate/domain.ts';
 import { KEY_HELP, keyAction, keyTarget, moveCursor, wrongTabMessage } from '../lib/curate/keys.ts';
@@ -69,6 +71,8 @@ interface Props {
   findSimilar?: (r: HubSimilarRequest) => Promise<SimilarLookup>;
   /** The entry being revised, which is not its own duplicate. */
   revisingId?: string | null;
+  /** The paired hub's subject lookup: with it the subject field is a picker over the hub's subjects. */
+  findSubjects?: FindSubjects | null;
 }
 
 const BASIS_LABEL: Record<ConsentBasisId, string> = {
@@ -105,7 +109,7 @@ function hasWork(s: EditorState): boolean {
  * cursor, folds and undo never carry over from another thread.
  */
 export function CuratePanel(props: Props) {
-  const { thread, state, onSubmit, errors, submitted, busy, usedPostIds, tabUrl, singleKeys = true, dashboardUrl = '/dashboard.html', review, submitLabel, footer } = props;
+  const { thread, state, onSubmit, errors, submitted, busy, usedPostIds, tabUrl, singleKeys = true, dashboardUrl = '/dashboard.html', review, submitLabel, footer, findSubjects } = props;
   const [cursor, setCursor] = useState(0);
   // Keys read and move the cursor through a ref: presses faster than a render must each count once.
   const cursorRef = useRef(0);
@@ -460,18 +464,24 @@ export function CuratePanel(props: Props) {
               Where the page sits: {trail.map((c) => c.name).join(' › ')}
             </p>
           )}
-          <label>
-            Game or subject{state.kind === 'strategy' ? '' : ' (optional)'}
-            <input data-testid="strategy-topic" list="subject-suggestions" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value })} />
-          </label>
-          <datalist id="subject-suggestions" data-testid="subject-suggestions">
-            {suggestions.subjects.map((n) => (
-              <option key={n} value={n} />
-            ))}
-          </datalist>
+          {findSubjects ? (
+            <SubjectPicker thread={thread} state={state} onChange={onChange} find={findSubjects} />
+          ) : (
+            <>
+              <label>
+                Game or subject{state.kind === 'strategy' ? '' : ' (optional)'}
+                <input data-testid="strategy-topic" list="subject-suggestions" value={state.topic} onInput={(e) => set({ topic: e.currentTarget.value })} />
+              </label>
+              <datalist id="subject-suggestions" data-testid="subject-suggestions">
+                {suggestions.subjects.map((n) => (
+                  <option key={n} value={n} />
+                ))}
+              </datalist>
+            </>
+          )}
           <label>
             Hobby
-            <input data-testid="hobby" list="hobby-suggestions" value={state.hobby} placeholder="e.g. board games" onInput={(e) => set({ hobby: e.currentTarget.value })} />
+            <input data-testid="hobby" list="hobby-suggestions" value={state.hobby} placeholder="e.g. board games" onInput={(e) => onChange(typeHobby(state, e.currentTarget.value))} />
           </label>
           <datalist id="hobby-suggestions">
             {suggestions.hobbies.map((n) => (

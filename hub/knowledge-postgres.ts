@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { splitFields } from './subject-split.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -225,6 +226,34 @@ export class PostgresKnowledge implements KnowledgeStore {
       return { ok: true, value: (await this.subjectRow(c, hobby, into.slug))! };
     });
   }
+  splitSubject(hobby: string, slug: string, split: SubjectSplit, now = new Date()): Promise<KbResult<Subject>> {
+    return this.writeTx(hobby, async (c): Promise<KbResult<Subject>> => {
+      const from = await this.subjectRow(c, hobby, slug, true);
+      if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
+      if (split.expectVersion !== undefined && split.expectVersion !== from.version)
+        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${split.expectVersion}, now ${from.version}). Read it again before splitting.` };
+      const fields = splitFields(from, split);
+      if (!fields.ok) return fields;
+      const r = (await c.query('SELECT to_slug FROM kb_redirects WHERE hobby = $1 AND from_slug = $2', [hobby, split.slug])).rows[0] as { to_slug: string } | undefined;
+      if (r?.to_slug !== slug)
+        return { ok: false, status: 409, reason: `"${split.slug}" does not redirect to "${slug}"${r ? ` (it leads to "${r.to_slug}")` : ''}: only a slug merged or renamed into a subject can be split out of it. Create a new subject instead.` };
+      const taken = await this.idTaken(c, hobby, split.externalIds, slug);
+      if (taken) return { ok: false, status: 409, reason: taken };
+      const at = now.toISOString();
+      await c.query('DELETE FROM kb_redirects WHERE hobby = $1 AND from_slug = $2', [hobby, split.slug]);
+      const rest = { ...from, ...fields.value.remaining };
+      await c.query('UPDATE kb_subjects SET match_key = $1, aliases = $2, bgg_id = $3, wikidata = $4, version = version + 1, updated_at = $5 WHERE hobby = $6 AND slug = $7', [
+        subjectMatchKey(rest), JSON.stringify(rest.aliases), rest.externalIds.bgg, rest.externalIds.wikidata, at, hobby, slug,
+      ]);
+      const s = { ...split, hobby };
+      await c.query(
+        `INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+        [hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at],
+      );
+      return { ok: true, value: (await this.subjectRow(c, hobby, s.slug))! };
+    });
+  }
+
 
   async autocomplete(key: string, hobby: string | null, limit: number): Promise<Subject[]> {
     const r = await this.pool.query(

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { splitFields } from './subject-split.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
 const bodySql = (rec: string) => `trim(
@@ -217,6 +218,33 @@ export class SqliteKnowledge implements KnowledgeStore {
         .run(subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, into.slug);
       this.redirect(hobby, slug, into.slug, at);
       return { ok: true, value: this.subjectRow(hobby, into.slug)! };
+    });
+  }
+
+  splitSubject(hobby: string, slug: string, split: SubjectSplit, now = new Date()): KbResult<Subject> {
+    return this.tx((): KbResult<Subject> => {
+      const from = this.subjectRow(hobby, slug);
+      if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
+      if (split.expectVersion !== undefined && split.expectVersion !== from.version)
+        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${split.expectVersion}, now ${from.version}). Read it again before splitting.` };
+      const fields = splitFields(from, split);
+      if (!fields.ok) return fields;
+      const r = this.db.prepare('SELECT to_slug FROM kb_redirects WHERE hobby = ? AND from_slug = ?').get(hobby, split.slug) as { to_slug: string } | undefined;
+      if (r?.to_slug !== slug)
+        return { ok: false, status: 409, reason: `"${split.slug}" does not redirect to "${slug}"${r ? ` (it leads to "${r.to_slug}")` : ''}: only a slug merged or renamed into a subject can be split out of it. Create a new subject instead.` };
+      const taken = this.idTaken(hobby, split.externalIds, slug);
+      if (taken) return { ok: false, status: 409, reason: taken };
+      const at = now.toISOString();
+      this.db.prepare('DELETE FROM kb_redirects WHERE hobby = ? AND from_slug = ?').run(hobby, split.slug);
+      const rest = { ...from, ...fields.value.remaining };
+      this.db
+        .prepare('UPDATE kb_subjects SET match_key = ?, aliases = ?, bgg_id = ?, wikidata = ?, version = version + 1, updated_at = ? WHERE hobby = ? AND slug = ?')
+        .run(subjectMatchKey(rest), JSON.stringify(rest.aliases), rest.externalIds.bgg, rest.externalIds.wikidata, at, hobby, slug);
+      const s = { ...split, hobby };
+      this.db
+        .prepare(`INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
+        .run(hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at, at);
+      return { ok: true, value: this.subjectRow(hobby, s.slug)! };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
 
 /**
@@ -68,6 +68,8 @@ export interface KnowledgeStore {
   resolveSubject(hobby: string, slug: string): Awaitable<Resolved>;
   renameSubject(hobby: string, slug: string, change: SubjectRename, now?: Date): Awaitable<KbResult<Subject>>;
   mergeSubject(hobby: string, slug: string, merge: SubjectMerge, now?: Date): Awaitable<KbResult<Subject>>;
+  /** A slug redirecting to this subject becomes a subject again (see SubjectSplit); answers the new subject. */
+  splitSubject(hobby: string, slug: string, split: SubjectSplit, now?: Date): Awaitable<KbResult<Subject>>;
   /** Subjects whose name, alias or slug contains `key` (a matchKey), name prefixes first. */
   autocomplete(key: string, hobby: string | null, limit: number): Awaitable<Subject[]>;
   /** Public entries of a subject (and of the slugs redirecting to it), newest first. */

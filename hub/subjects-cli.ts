@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { HobbyCreate, SubjectCreate, SubjectMerge, SubjectRename } from '../lib/model/subject.ts';
+import { HobbyCreate, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit } from '../lib/model/subject.ts';
 import type { HubStore } from './store.ts';
 import { knowledgeFor, type KbResult } from './knowledge.ts';
 
@@ -7,8 +7,9 @@ export const SUBJECT_USAGE = `  npm run hub -- hobby create SLUG --name NAME [--
   npm run hub -- subject create HOBBY SLUG --name NAME [--alias A …] [--bgg ID] [--wikidata QID] [--db …]
   npm run hub -- subject rename HOBBY SLUG [--slug NEW] [--name NAME] [--alias A …] [--bgg ID] [--wikidata QID] [--expect-version N] [--db …]
   npm run hub -- subject merge HOBBY SLUG --into OTHER [--expect-version N] [--db …]
+  npm run hub -- subject split HOBBY SLUG --slug REDIRECTING --name NAME [--alias A …] [--bgg ID] [--wikidata QID] [--expect-version N] [--db …]
   npm run hub -- subject list HOBBY [--db …]
-A renamed slug and a merged subject's slug keep redirecting to the subject.
+A renamed slug and a merged subject's slug keep redirecting to the subject; split makes such a slug a subject again.
 `;
 
 /**
@@ -84,6 +85,11 @@ export async function subjectCommand(cmd: 'hobby' | 'subject', argv: string[], w
       const c = check(SubjectMerge, { into: v.into, expectVersion: version });
       if (!c) return 2;
       return withStore(async (s) => report(await (await knowledgeFor(s)).mergeSubject(hobby!, slug!, c), (x) => `Merged "${slug}" into "${x.name}" (/hobbies/${x.hobby}/${x.slug}); the old address redirects there.\n`));
+    }
+    if (action === 'split' && args.length === 2) {
+      const c = check(SubjectSplit, { slug: v.slug, name: v.name, aliases: v.alias ?? [], externalIds: ids, expectVersion: version });
+      if (!c) return 2;
+      return withStore(async (s) => report(await (await knowledgeFor(s)).splitSubject(hobby!, slug!, c), (x) => `Split "${x.name}" (/hobbies/${x.hobby}/${x.slug}) out of "${slug}"; its entries are listed there again.\n`));
     }
   }
   err.write(SUBJECT_USAGE);

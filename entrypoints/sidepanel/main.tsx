@@ -18,6 +18,8 @@ import { reviseSubmission } from '../../lib/hub/review-actions.ts';
 import { findHubGrants } from '../../lib/hub/grants.ts';
 import type { Author } from '../../lib/model/thread.ts';
 import type { HubGrantLookup } from '../../components/AuthorPermissions.tsx';
+import { findSubjects } from '../../lib/hub/subjects.ts';
+import type { FindSubjects } from '../../components/SubjectPicker.tsx';
 import { attestationForThread } from '../../lib/bulk/attestation.ts';
 import { findSimilar } from '../../lib/hub/similar.ts';
 import { Thread } from '../../lib/model/thread.ts';
@@ -72,6 +74,8 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [used, setUsed] = useState<string[]>([]);
   const [singleKeys, setSingleKeys] = useState(true);
+  /** With a paired hub, the subject field looks up the hub's subjects; without one it stays free text. */
+  const [subjectLookup, setSubjectLookup] = useState<FindSubjects | null>(null);
   const [loadError, setLoadError] = useState('');
   const [revising, setRevising] = useState<Revising | null>(null);
   /** The side panel's own list of threads, or a thread picked from it (until the next capture). */
@@ -88,7 +92,12 @@ function App() {
   const attestation = useLive(() => (row ? attestationForThread(db(), row.id) : Promise.resolve(null)), [row?.id]);
 
   useEffect(() => {
-    void getSettings().then((s) => setSingleKeys(s.singleKeys));
+    const applySettings = (s: Awaited<ReturnType<typeof getSettings>>) => {
+      setSingleKeys(s.singleKeys);
+      const cfg = hubConfig(s);
+      setSubjectLookup(() => (cfg ? (q: string, signal: AbortSignal) => findSubjects(cfg.url, q, { signal }) : null));
+    };
+    void getSettings().then(applySettings);
     const load = async () => setLast(((await browser.storage.local.get('lastCapture')) as { lastCapture?: LastCapture }).lastCapture ?? null);
     void load();
     const onChange = (changes: Record<string, unknown>, area: string) => {
@@ -98,7 +107,7 @@ function App() {
         setShowLibrary(false);
         void load();
       }
-      if (area === 'local' && 'settings' in changes) void getSettings().then((s) => setSingleKeys(s.singleKeys));
+      if (area === 'local' && 'settings' in changes) void getSettings().then(applySettings);
     };
     browser.storage.onChanged.addListener(onChange);
     return () => browser.storage.onChanged.removeListener(onChange);
@@ -288,6 +297,7 @@ function App() {
           busy={busy}
           usedPostIds={used}
           singleKeys={singleKeys}
+          findSubjects={subjectLookup}
           dashboardUrl={dashboardHref()}
           review={revising && revising.sub.state === 'needs_changes' ? { comment: revising.sub.reviewComment, state: revising.sub.state } : null}
           submitLabel={revising ? 'Send the revision' : undefined}

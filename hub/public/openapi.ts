@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PublicEntry, PublicHobbyList, PublicHobbyPage, PublicSearchPage, PublicSubjectMatches, PublicSubjectPage } from '../../lib/model/public.ts';
-import { Hobby, HobbyCreate, Subject, SubjectCreate, SubjectMerge, SubjectRename } from '../../lib/model/subject.ts';
+import { Hobby, HobbyCreate, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit } from '../../lib/model/subject.ts';
 
 /** The knowledge base's part of the OpenAPI document: public reads (no token) and the moderators' subject operations. */
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -31,6 +31,7 @@ export const knowledgeSchemas = {
   SubjectCreate: schema(SubjectCreate),
   SubjectRename: schema(SubjectRename),
   SubjectMerge: schema(SubjectMerge),
+  SubjectSplit: schema(SubjectSplit),
   PublicHobbyList: schema(PublicHobbyList),
   PublicHobbyPage: schema(PublicHobbyPage),
   PublicSubjectPage: schema(PublicSubjectPage),
@@ -137,6 +138,18 @@ export const knowledgePaths = {
       responses: {
         '200': json('The subject merged into', 'Subject'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('Either subject does not exist'),
         '409': problem('Either changed since the version named, or they carry different external ids; the reason says which'), ...tooLarge, '422': problem('Not a valid merge (e.g. into itself)'), ...writeLimits,
+      },
+    },
+  },
+  '/v1/subjects/{hobby}/{slug}/split': {
+    post: {
+      operationId: 'splitSubject',
+      summary: 'Moderators: a slug merged or renamed into this subject becomes a subject of its own again; its entries are listed there, the names and ids it takes leave this subject',
+      parameters: [hobby, subject],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('SubjectSplit') } } },
+      responses: {
+        '201': json('The new subject', 'Subject'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such subject'),
+        '409': problem('Changed since expectVersion, the slug does not redirect here, the name is this subject\'s own, or an id belongs to a third subject; the reason says which'), ...tooLarge, '422': problem('Not a valid split'), ...writeLimits,
       },
     },
   },

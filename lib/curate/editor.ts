@@ -11,6 +11,8 @@ import { consentStatement } from '../license/statements.ts';
 import type { Entry } from '../model/entry.ts';
 import type { Attestation } from '../model/attestation.ts';
 import { attestationBlocker } from './attestation-notes.ts';
+import type { Subject, SubjectRef } from '../model/subject.ts';
+import { nameKey, proposalRef, proposedSlug } from './subject-match.ts';
 
 /**
  * The curate view's state: plain data, saved as a draft on every change. Texts are keyed by post id so
@@ -46,6 +48,18 @@ export interface EditorState {
   hold?: boolean;
   /** Why consent was cleared by the last change (the statement's words changed), shown next to the box. */
   consentCleared?: string | null;
+  /**
+   * The hub subject the entry is filed under (sent as `Entry.subject`): one the hub has, chosen in the
+   * picker, or a new one the contributor proposes (`proposed`), which the hub lists under no subject
+   * until a moderator creates it at that slug. Null: free text only (no hub, or nothing chosen).
+   */
+  subject?: ChosenSubject | null;
+}
+
+export interface ChosenSubject extends SubjectRef {
+  /** The name shown (the hub's, or the one typed for a proposal). */
+  name: string;
+  proposed: boolean;
 }
 
 export function initialState(thread: Thread): EditorState {
@@ -69,6 +83,7 @@ export function initialState(thread: Thread): EditorState {
     externalIds: formatExternalIds(domain.externalIds),
     restored: [],
     keepPii: false,
+    subject: null,
   };
 }
 
@@ -82,7 +97,7 @@ export function restoreState(saved: Partial<EditorState> | undefined, thread: Th
  * basis, language and subject usually stay the same within one thread, so they are kept.
  */
 export function nextEntryState(s: EditorState, thread: Thread): EditorState {
-  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, permissionPostIds: s.permissionPostIds ?? [], hubGrants: s.hubGrants ?? [], language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags };
+  return { ...initialState(thread), kind: s.kind, grant: s.grant, basis: s.basis, permissionPostIds: s.permissionPostIds ?? [], hubGrants: s.hubGrants ?? [], language: s.language, hobby: s.hobby, topic: s.topic, externalIds: s.externalIds, tags: s.tags, subject: s.subject ?? null };
 }
 
 /** Accepted first, then by score (high first), then in thread order: the answers to suggest. */
@@ -193,13 +208,51 @@ export function previewSources(s: EditorState, thread: Thread): Source[] {
   });
 }
 
-/** The parts of the build context the editor holds: language, personal-data decision, domain. */
-export function draftOptions(s: EditorState): { language: string; keepPii: boolean; domain: { hobby: string | null; subject: string | null; externalIds: Record<string, string> } } {
+/** The parts of the build context the editor holds: language, personal-data decision, domain, hub subject. */
+export function draftOptions(s: EditorState): {
+  language: string;
+  keepPii: boolean;
+  domain: { hobby: string | null; subject: string | null; externalIds: Record<string, string> };
+  subject: SubjectRef | null;
+} {
   return {
     language: s.language.trim(),
     keepPii: s.keepPii,
     domain: { hobby: s.hobby.trim() || null, subject: s.topic.trim() || null, externalIds: parseExternalIds(s.externalIds) },
+    subject: s.subject ? { hobby: s.subject.hobby, slug: s.subject.slug } : null,
   };
+}
+
+/**
+ * A hub subject chosen in the picker: the entry is filed under it, and the free-text fields say the
+ * same (its name, its hobby when the typed one names another, its BoardGameGeek id when none is typed).
+ */
+export function chooseSubject(s: EditorState, subject: Subject): EditorState {
+  const ids = parseExternalIds(s.externalIds);
+  if (subject.externalIds.bgg && !ids.bgg) ids.bgg = subject.externalIds.bgg;
+  const hobby = proposedSlug(s.hobby) === subject.hobby ? s.hobby : subject.hobby.replace(/-/g, ' ');
+  return { ...s, topic: subject.name, hobby, externalIds: formatExternalIds(ids), subject: { hobby: subject.hobby, slug: subject.slug, name: subject.name, proposed: false } };
+}
+
+/**
+ * A subject the hub does not have yet: the typed name stays as free text and the entry carries the
+ * slug a moderator would create it at. Without a usable hobby or name the name stays free text only.
+ */
+export function proposeSubject(s: EditorState, name: string): EditorState {
+  const r = proposalRef(s.hobby, name);
+  return { ...s, topic: name.trim(), subject: r.ok ? { ...r.ref, name: name.trim(), proposed: true } : null };
+}
+
+/** Typing in the subject field: a different name leaves the chosen subject (the picker offers it again). */
+export function typeSubject(s: EditorState, text: string): EditorState {
+  const keep = s.subject && nameKey(text) === nameKey(s.subject.name);
+  return { ...s, topic: text, subject: keep ? s.subject : null };
+}
+
+/** Typing the hobby: a proposal moves with it (its slug names the hobby); a hub subject's hobby is the hub's. */
+export function typeHobby(s: EditorState, text: string): EditorState {
+  const next = { ...s, hobby: text };
+  return s.subject?.proposed ? proposeSubject(next, s.subject.name) : next;
 }
 
 /**
@@ -307,6 +360,8 @@ export function stateFromEntry(entry: Entry, thread: Thread): EditorState {
     hobby: entry.domain.hobby ?? '',
     externalIds: formatExternalIds(entry.domain.externalIds),
     keepPii: Object.values(entry.pii?.kept ?? {}).some((n) => n > 0),
+    // Whether the hub has created a proposed subject since is not known here: shown as filed under it.
+    subject: entry.subject ? { ...entry.subject, name: entry.domain.subject ?? (entry.kind === 'strategy' ? entry.strategy.topic : entry.subject.slug), proposed: false } : null,
   };
   if (entry.kind === 'qa') {
     const q = entry.qa.question.sourcePostIds[0] ?? null;

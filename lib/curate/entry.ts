@@ -5,6 +5,7 @@ import type { Author, Post, Thread } from '../model/thread.ts';
 import { effectiveLicense, optOutRefusal, type ConsentBasisId, type LicenseContext } from '../license/index.ts';
 import { authorsWithoutPermission, hubGrantLicenseProblem, missingPermissionMessage, sameAuthor } from '../license/permissions.ts';
 import type { Attestation } from '../model/attestation.ts';
+import type { SubjectRef } from '../model/subject.ts';
 import { attributionText } from './attribution.ts';
 import { contentHash, sha256Hex } from './hash.ts';
 import { attestationBlocker } from './attestation-notes.ts';
@@ -66,6 +67,8 @@ export interface BuildContext {
   keepPii?: boolean;
   /** What the extension read outside the page (a Discourse forum's terms), for per-post licences. */
   licenseContext?: LicenseContext;
+  /** The hub subject chosen or proposed in the curate view (`Entry.subject`); absent: free text only. */
+  subject?: SubjectRef | null;
   /** The moderator attestation the thread was captured under (bulk capture), if any. */
   attestation?: Attestation | null;
   id?: string;
@@ -259,6 +262,7 @@ export async function buildEntry(draft: QaDraft | StrategyDraft, ctx: BuildConte
     language: lang.language,
     languageSource: lang.source,
     domain,
+    ...(ctx.subject ? { subject: { hobby: ctx.subject.hobby, slug: ctx.subject.slug } } : {}),
     sources,
     license: verdict.license,
     licenseNotes: verdict.notes,

@@ -72,6 +72,20 @@ export const SubjectMerge = z.object({
 });
 export type SubjectMerge = z.infer<typeof SubjectMerge>;
 
+/**
+ * Moderators: undo a merge or rename for one slug. `slug` must redirect to the subject being split; it
+ * stops redirecting and becomes a subject of its own again with these names and ids, and the entries
+ * filed under it are listed there. Names and ids it takes are dropped from the subject it leaves.
+ */
+export const SubjectSplit = z.object({
+  slug: Slug,
+  name: Name,
+  aliases: z.array(Name).max(50).default([]),
+  externalIds: ExternalIds.partial().default({}),
+  expectVersion: z.number().int().positive().optional(),
+});
+export type SubjectSplit = z.infer<typeof SubjectSplit>;
+
 export const HobbySummary = Hobby.extend({ subjects: z.number().int().nonnegative(), entries: z.number().int().nonnegative() });
 export type HobbySummary = z.infer<typeof HobbySummary>;
 export const SubjectSummary = Subject.extend({ entries: z.number().int().nonnegative() });
