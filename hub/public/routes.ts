@@ -1,3 +1,4 @@
+import { similarStoreOf } from '../similar-store.ts';
 import type { Context, Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -87,8 +88,14 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
 
   app.get('/entries/:id', async (c) => {
     const k = await kb();
-    const p = validId(c.req.param('id')) ? await publicEntry(store, k, c.req.param('id')) : null;
-    if (!p) return notFound(c, 'No accepted entry at this address. It may never have existed, or be under review or withdrawn.');
+    const id = c.req.param('id');
+    const p = validId(id) ? await publicEntry(store, k, id) : null;
+    if (!p) {
+      // An entry a moderator folded into another as its duplicate: its address leads to the one kept.
+      const into = validId(id) ? (await (await similarStoreOf(store)).mergedInto([id])).get(id) : undefined;
+      if (into && (await publicEntry(store, k, into))) return c.redirect(`/entries/${encodeURIComponent(into)}`, 301);
+      return notFound(c, 'No accepted entry at this address. It may never have existed, or be under review or withdrawn.');
+    }
     const h = p.subject ? await k.hobby(p.subject.hobby) : null;
     const record = await store.entryRecord(p.entry.id);
     return page(c, entryPage(p, h?.name ?? null, record ? entryText(record) : ''));

@@ -175,6 +175,13 @@ describe.each(backends)('duplicates, over %s', (_backend, open) => {
     expect(((await again.json()) as { detail: string }).detail).toBe('An entry that is rejected cannot be folded into another.');
     // Folding into a rejected entry is refused too.
     expect((await post(mo, `/v1/entries/${D.id}/merge`, { into: B.id })).status).toBe(409);
+    // B's public address leads to A once A is public; until then there is nothing to show.
+    expect((await fetch(`${hub.url}/entries/${B.id}`, { redirect: 'manual' })).status).toBe(404);
+    await store.setState(A.id, 'accepted', null);
+    const moved = await fetch(`${hub.url}/entries/${B.id}`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe(`/entries/${A.id}`);
+    expect((await fetch(`${hub.url}/entries/${D.id}`, { redirect: 'manual' })).status).toBe(404);
   });
 
   it('refuses a merge whose posts the licence rules do not allow, saying which posts, and leaves both entries as they were', async () => {
