@@ -1,3 +1,4 @@
+import { releaseRows } from '../support/release.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -56,7 +57,8 @@ afterAll(async () => {
 });
 
 const publish = (out: string) => execFileSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['hub/cli.ts', 'publish', '--out', out, '--db', dbFile], { cwd: ROOT, encoding: 'utf8' });
-const rows = (out: string) => readFileSync(join(out, 'data/train-00000-of-00001.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const rows = (out: string) => releaseRows(out) as any[];
 
 describe("authors' say in Chromium", () => {
   it('a proven self entry stays; an author proves on the hub page, asks for removal, and the next release lists the entry as removed', async () => {

@@ -1,6 +1,7 @@
+import { releaseRows } from '../support/release.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { qaEntry } from '../support/entries.ts';
@@ -80,12 +81,7 @@ describe.each(backends)('publish racing withdraw and review: %s', (_backend, ope
       expect(await exited, stderr).toBe(0);
 
       // Every entry the release holds, from every shard in its hobby and subject folders.
-      const released = new Set(
-        readdirSync(join(out, 'data'), { recursive: true, encoding: 'utf8' })
-          .filter((f) => f.endsWith('.jsonl'))
-          .flatMap((f) => readFileSync(join(out, 'data', f), 'utf8').split('\n').filter(Boolean))
-          .map((line) => (JSON.parse(line) as { id: string }).id),
-      );
+      const released = new Set(releaseRows(out).map((r) => r.id as string));
       const statuses = [...answers.values()].map((a) => a.status);
       expect(statuses.every((s) => s === 200 || s === 409), `answers: ${[...new Set(statuses)].join(', ')}`).toBe(true);
       let moved = 0;
