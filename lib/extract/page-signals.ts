@@ -45,7 +45,30 @@ export interface PageSignals {
   last: Map<Element, number>;
 }
 
+import { sel } from './select.ts';
+
 const activeIndexes = new WeakMap<Document, PageSignals>();
+
+const matchers = new Map<string, (el: Element) => boolean>();
+
+/**
+ * `selector` as code (select.ts, compiled once per process), for the candidates a lookup without a
+ * test of its own checks: linkedom's `matches` compiles the selector anew for every candidate, which on
+ * a page of 80 comments made one detector cost more than reading the thread's texts. A selector
+ * beyond select.ts's grammar is matched by the DOM.
+ */
+function matcherOf(selector: string): (el: Element) => boolean {
+  let m = matchers.get(selector);
+  if (!m) {
+    try {
+      m = sel(selector).test;
+    } catch {
+      m = (el: Element) => el.matches(selector);
+    }
+    matchers.set(selector, m);
+  }
+  return m;
+}
 
 /*
  * Each element's position in document order is written on the element itself, under a symbol no page
@@ -340,7 +363,7 @@ function candidates(s: PageSignals, key: string): Element[] {
 export function queryFirst(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): Element | null {
   const s = activeIndexes.get(doc);
   if (!s) return doc.querySelector(selector);
-  const is = test ?? ((el: Element) => el.matches(selector));
+  const is = test ?? matcherOf(selector);
   let best: Element[] = [];
   for (const k of keys) {
     const hit = candidates(s, k).find(is);
@@ -356,7 +379,7 @@ export function queryFirst(doc: Document, selector: string, keys: string[], test
 export function queryAll(doc: Document, selector: string, keys: string[]): Element[] {
   const s = activeIndexes.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
-  return collect(s, keys, (el) => el.matches(selector));
+  return collect(s, keys, matcherOf(selector));
 }
 
 /**
@@ -401,7 +424,7 @@ export function queryAllWhere(doc: Document, selector: string, keys: string[], t
 export function queryHas(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): boolean {
   const s = activeIndexes.get(doc);
   if (!s) return !!doc.querySelector(selector);
-  const is = test ?? ((el: Element) => el.matches(selector));
+  const is = test ?? matcherOf(selector);
   return keys.some((k) => candidates(s, k).some(is));
 }
 
