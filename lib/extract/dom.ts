@@ -398,6 +398,21 @@ export function useAttributeReader(reader: AttributeReader | null): void {
   attributeReader = reader;
 }
 
+/**
+ * An element's attributes as name and value pairs written into `out`, as an `AttributeReader` writes
+ * them, through the DOM's own reading when one is offered; returns how many.
+ */
+export function readAttributes(el: Element, out: string[]): number {
+  const n = attributeReader ? attributeReader(el, out) : -1;
+  if (n >= 0) return n;
+  const names = el.getAttributeNames();
+  for (let i = 0; i < names.length; i++) {
+    out[2 * i] = names[i]!;
+    out[2 * i + 1] = el.getAttributeNode(names[i]!)?.value ?? '';
+  }
+  return names.length;
+}
+
 /** ` name="`, kept per attribute name: each piece written is one more for the join. */
 const attributeStarts = new Map<string, string>();
 function attributeStart(name: string): string {
