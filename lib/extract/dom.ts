@@ -1,4 +1,5 @@
 import { markPostBody, queryFirst } from './page-signals.ts';
+import { sel, within } from './select.ts';
 
 /**
  * DOM helpers shared by the adapters. They use only the standard DOM API, so the same code runs in
@@ -45,8 +46,29 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
   if (!el) return '';
   // Excluded parts are skipped while walking rather than removed from a copy: the same text, without
   // deep-copying every post (a large share of extraction time on long threads).
-  const skip = exclude ? new Set<Node>(Array.from(el.querySelectorAll(exclude))) : null;
+  const skip = exclude ? new Set<Node>(matchingWithin(el, exclude)) : null;
   return textSkipping(el, skip);
+}
+
+const readable = new Map<string, boolean>();
+
+/**
+ * Descendants of `el` matching `selector`: found through the page index with the selector compiled once
+ * (select.ts) when its grammar reads it, else by the DOM. linkedom compiles a selector anew on every
+ * `querySelectorAll`, which for a quote's excluded parts cost more than reading the quote.
+ */
+function matchingWithin(el: Element, selector: string): Element[] {
+  let ok = readable.get(selector);
+  if (ok === undefined) {
+    try {
+      sel(selector);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    readable.set(selector, ok);
+  }
+  return ok ? within(el, selector) : Array.from(el.querySelectorAll(selector));
 }
 
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
@@ -241,7 +263,7 @@ function resolveUrl(href: string, base: string): string | null {
  */
 export function cleanHtml(el: Element | null | undefined, base: string, exclude?: string): string {
   if (!el) return '';
-  const excluded = exclude ? new Set<Element>(Array.from(el.querySelectorAll(exclude))) : null;
+  const excluded = exclude ? new Set<Element>(matchingWithin(el, exclude)) : null;
   return cleanHtmlWhere(el, base, excluded ? (x) => excluded.has(x) : null);
 }
 

@@ -60,8 +60,10 @@ function compile(selector: string): Matcher {
 function keyOf(c: Compound, selector: string): string {
   if (c.id) return `#${c.id}`;
   if (c.classes.length) return `.${c.classes[0]}`;
-  if (c.attrs.length) return `[${c.attrs[0]!.name}]`;
+  // A tag's list is made by the walk itself; an attribute's costs a pass over the page's attributes
+  // (page-signals.ts) that `a[name]` or `time[datetime]` need not pay for.
   if (c.tag) return c.tag;
+  if (c.attrs.length) return `[${c.attrs[0]!.name}]`;
   throw new Error(`Selector "${selector}": each alternative must end in a tag, class, id or attribute to be looked up in the page index`);
 }
 
