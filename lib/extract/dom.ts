@@ -594,8 +594,9 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
   }
 }
 
+/** The `content` of the first `meta` element matching `selector` (a selector of meta elements). */
 export function metaContent(doc: Document, selector: string): string | null {
-  const v = doc.querySelector(selector)?.getAttribute('content');
+  const v = queryFirst(doc, selector, ['meta'])?.getAttribute('content');
   return v ? v.trim() : null;
 }
 
