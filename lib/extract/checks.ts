@@ -42,20 +42,56 @@ function sharedLine(all: readonly PostInput[]): string | null {
   // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
   // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately.
   const posts = [...new Map(all.map((p) => [p.text, p])).values()];
-  if (posts.length < 3) return null;
-  const seen = new Map<string, number>();
-  for (const p of posts) {
-    const lines = new Set(
-      p.text
-        .split('\n')
-        .map((l) => l.replace(/\s+/g, ' ').replace(/#?\d+/g, '#').trim())
-        .filter((l) => l.length >= 4 && /\p{L}/u.test(l)),
-    );
-    for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
+  const n = posts.length;
+  if (n < 3) return null;
+  const shared = (k: number) => k >= 3 && k / n >= 0.6;
+  let need = 3;
+  while (!shared(need)) need++;
+  // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
+  // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
+  // is read only at lines that could be one of theirs.
+  const shortest = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length).slice(0, n - need + 1);
+  const own: (Set<string> | null)[] = posts.map(() => null);
+  const candidates = new Set<string>();
+  const firstLetters = new Set<string>();
+  for (const i of shortest) {
+    own[i] = linesOf(posts[i]!.text, null);
+    for (const l of own[i]!) {
+      candidates.add(l);
+      firstLetters.add(FIRST_LETTER.exec(l)![0]);
+    }
   }
-  for (const [line, n] of seen) if (n >= 3 && n / posts.length >= 0.6 && line.length >= 8) return line;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) if (candidates.has(l)) seen.set(l, (seen.get(l) ?? 0) + 1);
+  }
+  for (const [line, k] of seen) if (shared(k)) return line;
   return null;
 }
+
+const FIRST_LETTER = /\p{L}/u;
+
+/**
+ * A text's distinct lines as compared: blank runs folded, numbers as '#', trimmed; only lines of 8
+ * characters or more with a letter, the only ones that can be the answer. Reading a line never
+ * lengthens it nor adds, removes or reorders a letter, so shorter lines, lines without letters and,
+ * when `firstLetters` is given, lines whose first letter is none of those are not read at all.
+ */
+function linesOf(text: string, firstLetters: Set<string> | null): Set<string> {
+  const lines = new Set<string>();
+  for (const raw of text.split('\n')) {
+    if (raw.length < 8) continue;
+    const letter = FIRST_LETTER.exec(raw);
+    if (!letter || (firstLetters && !firstLetters.has(letter[0]))) continue;
+    // Blank runs folded where there are any (a line's single spaces are left, not each replaced by itself).
+    const l = raw.replace(BLANK_RUN, ' ').replace(/#?\d+/g, '#').trim();
+    if (l.length >= 8) lines.add(l);
+  }
+  return lines;
+}
+
+/** What `/\s+/g` replaces by a space, less the single plain spaces it would replace by themselves. */
+const BLANK_RUN = /\s{2,}|[^\S ]/g;
 
 /**
  * The page's own statement of how many posts it holds on this page, when it makes one: "Page 1 of 4"
@@ -64,7 +100,7 @@ function sharedLine(all: readonly PostInput[]): string | null {
  * page says are on this page, or null when it says nothing usable.
  */
 export function statedCount(pageText: string): { onPage: number; total: number | null } | null {
-  const text = pageText.replace(/\s+/g, ' ');
+  const text = pageText.replace(BLANK_RUN, ' ');
   // A statement of the page's size, as forums print it above or below the posts.
   // "1–10 of 25", "Showing results 11 to 20 of 25", "Beiträge 1 bis 10 von 25"
   const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(text);
@@ -119,7 +155,7 @@ export function findDoubts({ posts, pageText = '', pagination, now = new Date() 
   if (stated && (posts.length < Math.floor((stated.onPage * 2) / 3) || posts.length > stated.onPage + 1)) {
     doubts.push({ code: 'count-mismatch', weight: 0.3, message: `Gleaner is not sure it found every post: the page says it shows ${stated.onPage} posts here, Gleaner read ${posts.length}.` });
   }
-  const pages = statedPages(pageText.replace(/\s+/g, ' '));
+  const pages = statedPages(pageText.replace(BLANK_RUN, ' '));
   if (pages && pages.page < pages.of && pagination && !pagination.nextUrl) {
     doubts.push({ code: 'pages-mismatch', weight: 0.15, message: `The page says it is page ${pages.page} of ${pages.of}, but Gleaner found no link to the next page: "capture the whole thread" may stop here.` });
   }

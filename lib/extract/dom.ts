@@ -1,4 +1,5 @@
 import { markPostBody, queryFirst } from './page-signals.ts';
+import { sel, within } from './select.ts';
 
 /**
  * DOM helpers shared by the adapters. They use only the standard DOM API, so the same code runs in
@@ -45,8 +46,29 @@ export function textOf(el: Element | null | undefined, exclude?: string): string
   if (!el) return '';
   // Excluded parts are skipped while walking rather than removed from a copy: the same text, without
   // deep-copying every post (a large share of extraction time on long threads).
-  const skip = exclude ? new Set<Node>(Array.from(el.querySelectorAll(exclude))) : null;
+  const skip = exclude ? new Set<Node>(matchingWithin(el, exclude)) : null;
   return textSkipping(el, skip);
+}
+
+const readable = new Map<string, boolean>();
+
+/**
+ * Descendants of `el` matching `selector`: found through the page index with the selector compiled once
+ * (select.ts) when its grammar reads it, else by the DOM. linkedom compiles a selector anew on every
+ * `querySelectorAll`, which for a quote's excluded parts cost more than reading the quote.
+ */
+function matchingWithin(el: Element, selector: string): Element[] {
+  let ok = readable.get(selector);
+  if (ok === undefined) {
+    try {
+      sel(selector);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    readable.set(selector, ok);
+  }
+  return ok ? within(el, selector) : Array.from(el.querySelectorAll(selector));
 }
 
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
@@ -66,18 +88,37 @@ const KEEP_NL = '\ue002';
 const KEEP_FF = '\ue003';
 /** The page's own U+0091, kept apart from the walk's line breaks (BREAK) until the text is folded. */
 const KEEP_BREAK_CHAR = '\ue004';
-const KEPT = /[\ue000-\ue004]/g;
 const PRESERVE = new Set(['pre', 'code', 'listing', 'xmp', 'plaintext']);
 
 /** Set when a walk wrote a stand-in (preformatted text, a page's own BREAK), so only then is the result searched for them. */
 let keptWhitespace = false;
 
+/**
+ * A space `finishWalked` might fold: at either end of a piece (beside what the next piece writes), or
+ * beside any blank. A single space between two other characters is left alone by the fold, as its
+ * stand-in would be, so it stays a space: code is mostly such spaces, and writing and restoring a
+ * stand-in for each was a quarter of reading a thread of logs.
+ */
+const FOLDABLE_SPACE = /^ | $| (?=[\s\u0091\ue003])|(?<=[\s\u0091\ue003]) /g;
+
 function keepWhitespace(s: string): string {
-  return s.replace(/\r\n?/g, '\n').replace(/[ \u00a0]/g, KEEP_SPACE).replace(/\t/g, KEEP_TAB).replace(/\n/g, KEEP_NL).replace(/\f/g, KEEP_FF);
+  if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+  if (s.includes(' ')) s = s.replace(FOLDABLE_SPACE, KEEP_SPACE);
+  if (s.includes('\u00a0')) s = s.replaceAll('\u00a0', KEEP_SPACE);
+  if (s.includes('\t')) s = s.replaceAll('\t', KEEP_TAB);
+  if (s.includes('\n')) s = s.replaceAll('\n', KEEP_NL);
+  if (s.includes('\f')) s = s.replaceAll('\f', KEEP_FF);
+  return s;
 }
 
+/** Each stand-in back to what it stands for: one plain search per kind, no function called per character. */
 function restoreWhitespace(s: string): string {
-  return s.replace(KEPT, (c) => (c === KEEP_SPACE ? ' ' : c === KEEP_TAB ? '\t' : c === KEEP_NL ? '\n' : c === KEEP_FF ? '\f' : BREAK));
+  if (s.includes(KEEP_SPACE)) s = s.replaceAll(KEEP_SPACE, ' ');
+  if (s.includes(KEEP_TAB)) s = s.replaceAll(KEEP_TAB, '\t');
+  if (s.includes(KEEP_NL)) s = s.replaceAll(KEEP_NL, '\n');
+  if (s.includes(KEEP_FF)) s = s.replaceAll(KEEP_FF, '\f');
+  if (s.includes(KEEP_BREAK_CHAR)) s = s.replaceAll(KEEP_BREAK_CHAR, BREAK);
+  return s;
 }
 
 /**
@@ -241,7 +282,7 @@ function resolveUrl(href: string, base: string): string | null {
  */
 export function cleanHtml(el: Element | null | undefined, base: string, exclude?: string): string {
   if (!el) return '';
-  const excluded = exclude ? new Set<Element>(Array.from(el.querySelectorAll(exclude))) : null;
+  const excluded = exclude ? new Set<Element>(matchingWithin(el, exclude)) : null;
   return cleanHtmlWhere(el, base, excluded ? (x) => excluded.has(x) : null);
 }
 
@@ -398,6 +439,21 @@ export function useAttributeReader(reader: AttributeReader | null): void {
   attributeReader = reader;
 }
 
+/**
+ * An element's attributes as name and value pairs written into `out`, as an `AttributeReader` writes
+ * them, through the DOM's own reading when one is offered; returns how many.
+ */
+export function readAttributes(el: Element, out: string[]): number {
+  const n = attributeReader ? attributeReader(el, out) : -1;
+  if (n >= 0) return n;
+  const names = el.getAttributeNames();
+  for (let i = 0; i < names.length; i++) {
+    out[2 * i] = names[i]!;
+    out[2 * i + 1] = el.getAttributeNode(names[i]!)?.value ?? '';
+  }
+  return names.length;
+}
+
 /** ` name="`, kept per attribute name: each piece written is one more for the join. */
 const attributeStarts = new Map<string, string>();
 function attributeStart(name: string): string {
@@ -538,8 +594,9 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
   }
 }
 
+/** The `content` of the first `meta` element matching `selector` (a selector of meta elements). */
 export function metaContent(doc: Document, selector: string): string | null {
-  const v = doc.querySelector(selector)?.getAttribute('content');
+  const v = queryFirst(doc, selector, ['meta'])?.getAttribute('content');
   return v ? v.trim() : null;
 }
 

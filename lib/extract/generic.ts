@@ -6,6 +6,7 @@ import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quic
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
 import { threadTitle } from './generic/title.ts';
+import { firstWithin } from './select.ts';
 
 /**
  * Unknown forum engines, blog comments and any page whose engine no adapter knows: a thread is a run of
@@ -188,7 +189,7 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
       quotes.push(ix.els[i]!);
       // Its attribution in a line of its own above it, split over links ("<a>Anna</a> <a>schrieb</a>:").
       const lead = ix.els[i]!.previousElementSibling;
-      if (lead && lead !== ix.els[body] && !skip.has(lead) && !lead.querySelector('blockquote')) {
+      if (lead && lead !== ix.els[body] && !skip.has(lead) && !firstWithin(lead, 'blockquote')) {
         const line = lineOf(lead);
         if (line.length <= 80 && QUOTE_LEAD.test(line)) skip.add(lead);
       }
@@ -262,7 +263,7 @@ function messageFrame(ix: PageIndex, body: number): number {
     if (ix.text[p]! - inElements > 0) return -1;
   }
   const el = ix.els[frame]!;
-  if (el.querySelector('cite') || QUOTE_LEAD.test(lineOf(el).slice(0, 120).split('\n')[0]!.replace(/:.*$/, ':'))) return -1;
+  if (firstWithin(el, 'cite') || QUOTE_LEAD.test(lineOf(el).slice(0, 120).split('\n')[0]!.replace(/:.*$/, ':'))) return -1;
   return frame;
 }
 

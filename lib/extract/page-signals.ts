@@ -33,6 +33,8 @@ export interface PageSignals {
   start: number;
   /** The next position to give: every element numbered by this index is in [start, next). */
   next: number;
+  /** Whether `byAttr` holds every attribute name of the page (see `candidates`). */
+  allAttributes: boolean;
   /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
   aside: Map<Element, number> | null;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
@@ -45,7 +47,31 @@ export interface PageSignals {
   last: Map<Element, number>;
 }
 
+import { sel } from './select.ts';
+import { readAttributes } from './dom.ts';
+
 const activeIndexes = new WeakMap<Document, PageSignals>();
+
+const matchers = new Map<string, (el: Element) => boolean>();
+
+/**
+ * `selector` as code (select.ts, compiled once per process), for the candidates a lookup without a
+ * test of its own checks: linkedom's `matches` compiles the selector anew for every candidate, which on
+ * a page of 80 comments made one detector cost more than reading the thread's texts. A selector
+ * beyond select.ts's grammar is matched by the DOM.
+ */
+function matcherOf(selector: string): (el: Element) => boolean {
+  let m = matchers.get(selector);
+  if (!m) {
+    try {
+      m = sel(selector).test;
+    } catch {
+      m = (el: Element) => el.matches(selector);
+    }
+    matchers.set(selector, m);
+  }
+  return m;
+}
 
 /*
  * Each element's position in document order is written on the element itself, under a symbol no page
@@ -97,7 +123,7 @@ export function useElementScan(scan: ElementScan | null): void {
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
+  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
   // Iterative: a page nested thousands of elements deep must not cost call depth.
   const walk = (root: Element) => {
     const up: Element[] = [];
@@ -322,14 +348,38 @@ function candidates(s: PageSignals, key: string): Element[] {
   if (key[0] === '[') {
     const name = k.replace(/\]$/, '').toLowerCase();
     let list = s.byAttr.get(name);
-    if (!list) {
-      // One pass per name asked: reading every element's attribute names instead costs four such passes.
-      list = s.withAttributes.filter((el) => el.hasAttribute(name));
-      s.byAttr.set(name, list);
+    if (!list && !s.allAttributes) {
+      indexAttributes(s);
+      list = s.byAttr.get(name);
     }
-    return list;
+    return list ?? [];
   }
   return s.byTag.get(key.toLowerCase()) ?? [];
+}
+
+const pairs: string[] = [];
+
+/**
+ * Every attribute name's elements, in one pass over the elements with attributes, at the first lookup
+ * by an attribute: the detectors ask about five to ten names on a page no adapter reads (`data-role`,
+ * `component`, `data-testid`…), and a `hasAttribute` pass per name cost more than one reading of each
+ * element's attributes (off linkedom's node list, see `readAttributes`). `role` and `rel` keep the lists
+ * the walk made (`rel` only on the elements it means something on).
+ */
+function indexAttributes(s: PageSignals): void {
+  const kept = new Set(s.byAttr.keys());
+  for (const el of s.withAttributes) {
+    const n = readAttributes(el, pairs);
+    for (let i = 0; i < n; i++) {
+      const name = pairs[2 * i]!.toLowerCase();
+      if (kept.has(name)) continue;
+      const list = s.byAttr.get(name);
+      // An element is listed once under a name, however often its markup repeats the attribute.
+      if (!list) s.byAttr.set(name, [el]);
+      else if (list[list.length - 1] !== el) list.push(el);
+    }
+  }
+  s.allAttributes = true;
 }
 
 /**
@@ -340,7 +390,7 @@ function candidates(s: PageSignals, key: string): Element[] {
 export function queryFirst(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): Element | null {
   const s = activeIndexes.get(doc);
   if (!s) return doc.querySelector(selector);
-  const is = test ?? ((el: Element) => el.matches(selector));
+  const is = test ?? matcherOf(selector);
   let best: Element[] = [];
   for (const k of keys) {
     const hit = candidates(s, k).find(is);
@@ -356,7 +406,7 @@ export function queryFirst(doc: Document, selector: string, keys: string[], test
 export function queryAll(doc: Document, selector: string, keys: string[]): Element[] {
   const s = activeIndexes.get(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
-  return collect(s, keys, (el) => el.matches(selector));
+  return collect(s, keys, matcherOf(selector));
 }
 
 /**
@@ -401,7 +451,7 @@ export function queryAllWhere(doc: Document, selector: string, keys: string[], t
 export function queryHas(doc: Document, selector: string, keys: string[], test?: (el: Element) => boolean): boolean {
   const s = activeIndexes.get(doc);
   if (!s) return !!doc.querySelector(selector);
-  const is = test ?? ((el: Element) => el.matches(selector));
+  const is = test ?? matcherOf(selector);
   return keys.some((k) => candidates(s, k).some(is));
 }
 

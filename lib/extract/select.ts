@@ -57,11 +57,19 @@ function compile(selector: string): Matcher {
   return { selector, test, keys };
 }
 
+const RELATED = new Set(['a', 'area', 'link', 'form']);
+
 function keyOf(c: Compound, selector: string): string {
   if (c.id) return `#${c.id}`;
   if (c.classes.length) return `.${c.classes[0]}`;
-  if (c.attrs.length) return `[${c.attrs[0]!.name}]`;
+  // `role` and `rel` lists are made by the page walk and hold few elements: `a[rel="next"]` tests those
+  // (`rel` is listed on a, area, link and form alone, page-signals.ts).
+  const listed = c.attrs.find((a) => a.name === 'role' || (a.name === 'rel' && !!c.tag && RELATED.has(c.tag)));
+  if (listed) return `[${listed.name}]`;
+  // A tag's list is made by the walk too; another attribute's costs a pass over the page's attributes
+  // (page-signals.ts) that `a[name]` or `time[datetime]` need not pay for.
   if (c.tag) return c.tag;
+  if (c.attrs.length) return `[${c.attrs[0]!.name}]`;
   throw new Error(`Selector "${selector}": each alternative must end in a tag, class, id or attribute to be looked up in the page index`);
 }
 

@@ -54,6 +54,19 @@ export function classKey(cls: string): string {
   return parts.sort().join('.');
 }
 
+/** Whether element `x` (when there is one) lies in element `i`'s subtree, `i` included. */
+function subtreeHolds(ix: PageIndex, i: number, x: number): boolean {
+  return x >= 0 && i <= x && x <= ix.last[i]!;
+}
+
+/** Whether element `i` lies in element `x`'s subtree (when there is an `x`), `x` included. */
+function inSubtree(ix: PageIndex, i: number, x: number): boolean {
+  return x >= 0 && x <= i && i <= ix.last[x]!;
+}
+
+/** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
+const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
+
 const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
 
 const EDIT_NOTICE = /^(?:last )?edited\b|^zuletzt (?:bearbeitet|geändert)|^dernière (?:modification|édition)|^modifié|^editado|^modificato/i;
@@ -311,9 +324,9 @@ export class PostReader {
   message(body: number): number {
     const { ix } = this;
     const words = (i: number) => ix.text[i]! - ix.skip[i]!;
+    const prose = (i: number) => words(i) - ix.link[i]!;
     for (;;) {
       const total = words(body);
-      const prose = (i: number) => words(i) - ix.link[i]!;
       let inner = -1;
       let inElements = 0;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
@@ -358,8 +371,6 @@ export class PostReader {
   bodyOf(m: number, nested: number[], author: number, time: number): number {
     const { ix } = this;
     const end = ix.last[m]!;
-    const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
-    const inside = (i: number, x: number) => x >= 0 && x <= i && i <= ix.last[x]!;
     let best = -1;
     let bestScore = 0;
     let n = 0;
@@ -370,11 +381,11 @@ export class PostReader {
         continue;
       }
       const f = ix.flags[i]!;
-      if (f & (F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE) || inside(i, author) || inside(i, time)) {
+      if (f & NOT_BODY || inSubtree(ix, i, author) || inSubtree(ix, i, time)) {
         i = ix.last[i]!;
         continue;
       }
-      if (!BODY_TAGS.has(ix.tag[i]!) || holds(i, author) || holds(i, time)) continue;
+      if (!BODY_TAGS.has(ix.tag[i]!) || subtreeHolds(ix, i, author) || subtreeHolds(ix, i, time)) continue;
       // A user panel of "Joined: … Messages: …" pairs is about the member, not a message.
       if (ix.nLabel[i]! >= 3 && ix.text[i]! < ix.nLabel[i]! * 50) {
         i = ix.last[i]!;
@@ -382,7 +393,7 @@ export class PostReader {
       }
       if (n < nested.length && nested[n]! <= ix.last[i]!) continue;
       const score = ix.text[i]! - ix.skip[i]! - 0.7 * ix.link[i]!;
-      const better = score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && holds(best, i));
+      const better = score > bestScore + 2 || (best >= 0 && score >= bestScore - 2 && subtreeHolds(ix, best, i));
       // One "Label: value" line of a member's panel ("Wohnort: …", "Beiträge: 8143") beside a one-word message.
       if (better && ix.text[i]! <= 60 && this.panelLine(i)) {
         i = ix.last[i]!;

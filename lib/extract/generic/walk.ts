@@ -1,4 +1,5 @@
 import { isoDate, parseForumDate, fromUnix } from '../dates.ts';
+import { readAttributes } from '../dom.ts';
 import {
   CHROME_TEXT,
   DATE_HINT,
@@ -122,6 +123,8 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
 }
 
 const classMarks = new Map<string, number>();
+/** Attribute name and value pairs of the element being opened (see `readAttributes`). */
+const pairs: string[] = [];
 
 export function buildIndex(doc: Document): PageIndex {
   const ix: PageIndex = {
@@ -158,38 +161,41 @@ export function buildIndex(doc: Document): PageIndex {
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
     let cls = '';
     let id = '';
-    if (el.hasAttributes()) {
-      // Attribute nodes, not getAttribute: linkedom answers getAttribute('class') by building a token list.
-      const attr = (name: string) => el.getAttributeNode(name)?.value ?? '';
-      for (const name of el.getAttributeNames()) {
-        const n = name.toLowerCase();
-        if (n === 'class') cls = attr(name);
-        else if (n === 'id') id = attr(name);
+    // Name and value pairs read off the DOM's own list where it offers one (dom.ts), each value the first
+    // of its name as getAttributeNode answers; not getAttribute, which linkedom answers for 'class' by
+    // building a token list. No closure per element: under tsx each one created was also named.
+    const count = el.hasAttributes() ? readAttributes(el, pairs) : 0;
+    if (count > 0) {
+      for (let j = 0; j < count; j++) {
+        const n = pairs[2 * j]!.toLowerCase();
+        const value = pairs[2 * j + 1]!;
+        if (n === 'class') cls = value;
+        else if (n === 'id') id = value;
         else if (n === 'href' && tag === 'a') {
-          const href = attr(name) ?? '';
+          const href = value;
           if (isProfileHref(href)) {
             f |= F_AUTHOR_LINK;
             ix.hrefs.set(i, href);
           } else if (isPermalinkHref(href)) f |= F_PERMA;
         } else if (n === 'name' && tag === 'a') {
-          if (isPostId(attr(name) ?? '')) f |= F_POST_ID;
+          if (isPostId(value)) f |= F_POST_ID;
         } else if (n === 'rel' && tag === 'a') {
-          if (/\bauthor\b/i.test(attr(name) ?? '')) f |= F_AUTHOR_CLASS;
+          if (/\bauthor\b/i.test(value)) f |= F_AUTHOR_CLASS;
         } else if (n === 'itemtype') {
-          if (POST_TYPE.test(attr(name) ?? '')) f |= F_POST_TYPE;
+          if (POST_TYPE.test(value)) f |= F_POST_TYPE;
         } else if (n === 'itemprop') {
-          const v = attr(name) ?? '';
+          const v = value;
           if (/^(?:author|creator)$/i.test(v)) f |= F_ITEMPROP_AUTHOR;
           else if (/^(?:comment|answer|suggestedAnswer|acceptedAnswer)$/i.test(v)) f |= F_POST_TYPE;
           else if (/^(?:datePublished|dateCreated)$/i.test(v)) {
-            const s = stampOf('datetime', attr('datetime') || attr('content'), 'time');
+            const s = stampOf('datetime', (el.getAttributeNode('datetime')?.value ?? '') || (el.getAttributeNode('content')?.value ?? ''), 'time');
             if (s) {
               f |= F_TIME;
               ix.stamps.set(i, s);
             }
           }
         } else if (AUTHOR_ATTRS.includes(n)) {
-          const v = (attr(name) ?? '').trim();
+          const v = value.trim();
           if (v && v.length <= 60) {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
@@ -199,7 +205,7 @@ export function buildIndex(doc: Document): PageIndex {
           // beside `datetime="…T14:53:34"`), whichever comes first.
           const had = ix.stamps.get(i);
           if (had && (had.strength > 2 || n === 'title')) continue;
-          const s = stampOf(n, attr(name) ?? '', tag);
+          const s = stampOf(n, value, tag);
           if (s && (!had || s.strength >= had.strength)) {
             f |= F_TIME;
             ix.stamps.set(i, s);
