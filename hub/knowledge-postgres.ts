@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSummary } from '../lib/model/subject.ts';
 import { bandKeys, NEAR_DUPLICATE, topSimilar, signatureFromHex, similarity, type DuplicateProbe, type SimilarEntry } from './duplicates.ts';
-import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, duplicateRows, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -64,6 +64,9 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_dup_enqueue AFTER INSERT OR UPDATE OF record ON entries FOR EACH ROW EXECUTE FUNCTION kb_dup_enqueue();
    INSERT INTO kb_dup_queue (entry_id) SELECT id FROM entries;`,
+  // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
+  // every match; the planner picks this or the GIN index from the words' frequencies.
+  `CREATE INDEX kb_entries_by_listed ON kb_entries(listed_at, entry_id);`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -268,16 +271,24 @@ export class PostgresKnowledge implements KnowledgeStore {
     if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
     const lexemes = q.terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`);
-    const r = await this.pool.query(
-      `SELECT ${ENTRY_COLUMNS}, k.tsv @@ to_tsquery('simple', $2) AS title_match FROM kb_entries k
-       WHERE k.tsv @@ to_tsquery('simple', $1)
-         AND ($3::text IS NULL OR k.hobby = $3)
-         AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
-         AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)
-       ORDER BY title_match DESC, k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
-      [lexemes.join(' & '), lexemes.map((l) => `${l}:A`).join(' & '), q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, q.limit, q.offset],
-    );
-    return r.rows.map((row) => ({ ...toSummary(row), titleMatch: row.title_match }));
+    const all = lexemes.join(' & ');
+    const inTitle = lexemes.map((l) => `${l}:A`).join(' & ');
+    // Title hits, then the rest, each newest first and cut at the page's end: never a sort of every match.
+    const part = async (title: boolean, limit: number, offset: number) =>
+      limit <= 0
+        ? []
+        : (
+            await this.pool.query(
+              `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
+               WHERE k.tsv @@ to_tsquery('simple', $1::text) AND ($2::text IS NULL OR NOT k.tsv @@ to_tsquery('simple', $2::text))
+                 AND ($3::text IS NULL OR k.hobby = $3)
+                 AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
+                 AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)
+               ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
+              [title ? inTitle : all, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset],
+            )
+          ).rows.map((row) => ({ ...toSummary(row), titleMatch: title }));
+    return pagedByTitle(q, part);
   }
 
   /** Indexes queued entries for duplicate lookup; SKIP LOCKED lets two hubs share the queue without waiting. */
