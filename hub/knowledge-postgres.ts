@@ -67,6 +67,26 @@ const MIGRATIONS: string[] = [
   // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
   // every match; the planner picks this or the GIN index from the words' frequencies.
   `CREATE INDEX kb_entries_by_listed ON kb_entries(listed_at, entry_id);`,
+  // 4: public entries per (hobby, subject slug), kept by a trigger on kb_entries in the writer's
+  // transaction, so the home and hobby pages add up a few rows instead of counting every entry.
+  `CREATE TABLE kb_counts (hobby TEXT COLLATE "C" NOT NULL, subject TEXT COLLATE "C" NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hobby, subject));
+   CREATE FUNCTION kb_count_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP <> 'INSERT' THEN
+       IF OLD.hobby IS NOT NULL AND OLD.subject IS NOT NULL THEN
+         UPDATE kb_counts SET n = n - 1 WHERE hobby = OLD.hobby AND subject = OLD.subject;
+       END IF;
+     END IF;
+     IF TG_OP <> 'DELETE' THEN
+       IF NEW.hobby IS NOT NULL AND NEW.subject IS NOT NULL THEN
+         INSERT INTO kb_counts (hobby, subject, n) VALUES (NEW.hobby, NEW.subject, 1)
+         ON CONFLICT (hobby, subject) DO UPDATE SET n = kb_counts.n + 1;
+       END IF;
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER kb_count_entry AFTER INSERT OR DELETE OR UPDATE OF hobby, subject ON kb_entries FOR EACH ROW EXECUTE FUNCTION kb_count_entry();
+   INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -119,7 +139,7 @@ export class PostgresKnowledge implements KnowledgeStore {
     const r = await this.pool.query(
       `SELECT h.slug, h.name,
          (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug)::int AS subjects,
-         (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+         (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = h.slug AND c.subject IN (
             SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug))::int AS entries
        FROM kb_hobbies h ORDER BY h.name COLLATE "C", h.slug`,
     );
@@ -175,7 +195,7 @@ export class PostgresKnowledge implements KnowledgeStore {
 
   async subjects(hobby: string): Promise<SubjectSummary[]> {
     const r = await this.pool.query(
-      `SELECT ${SUBJECT_COLUMNS}, (SELECT COUNT(*) FROM kb_entries k WHERE ${UNDER_SUBJECT('s.hobby', 's.slug')})::int AS entries
+      `SELECT ${SUBJECT_COLUMNS}, (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = s.hobby AND c.subject IN (SELECT s.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = s.hobby AND to_slug = s.slug))::int AS entries
        FROM kb_subjects s WHERE s.hobby = $1 ORDER BY s.name_key, s.slug`,
       [hobby],
     );

@@ -67,6 +67,21 @@ const MIGRATIONS: string[] = [
   // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
   // every match; how many entries match (counted up to a bound) says when.
   `CREATE INDEX kb_entries_by_listed ON kb_entries(listed_at, entry_id);`,
+  // 4: public entries per (hobby, subject slug), kept by triggers on kb_entries in the writer's
+  // transaction, so the home and hobby pages add up a few rows instead of counting every entry.
+  `CREATE TABLE kb_counts (hobby TEXT NOT NULL, subject TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hobby, subject)) WITHOUT ROWID;
+   CREATE TRIGGER kb_count_added AFTER INSERT ON kb_entries WHEN new.hobby IS NOT NULL AND new.subject IS NOT NULL BEGIN
+     INSERT INTO kb_counts (hobby, subject, n) VALUES (new.hobby, new.subject, 1) ON CONFLICT (hobby, subject) DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER kb_count_removed AFTER DELETE ON kb_entries WHEN old.hobby IS NOT NULL AND old.subject IS NOT NULL BEGIN
+     UPDATE kb_counts SET n = n - 1 WHERE hobby = old.hobby AND subject = old.subject;
+   END;
+   CREATE TRIGGER kb_count_moved AFTER UPDATE OF hobby, subject ON kb_entries BEGIN
+     UPDATE kb_counts SET n = n - 1 WHERE hobby = old.hobby AND subject = old.subject;
+     INSERT INTO kb_counts (hobby, subject, n) SELECT new.hobby, new.subject, 1 WHERE new.hobby IS NOT NULL AND new.subject IS NOT NULL
+       ON CONFLICT (hobby, subject) DO UPDATE SET n = n + 1;
+   END;
+   INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
 ];
 
 type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };
@@ -113,7 +128,7 @@ export class SqliteKnowledge implements KnowledgeStore {
         `SELECT h.slug, h.name,
            (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug) AS subjects,
            -- Entries under a subject or a slug redirecting to one (a redirect always leads to an existing subject).
-           (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+           (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = h.slug AND c.subject IN (
               SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug)) AS entries
          FROM kb_hobbies h ORDER BY h.name, h.slug`,
       )
@@ -161,7 +176,7 @@ export class SqliteKnowledge implements KnowledgeStore {
 
   subjects(hobby: string): SubjectSummary[] {
     const rows = this.db
-      .prepare(`SELECT ${SUBJECT_COLUMNS}, (SELECT COUNT(*) FROM kb_entries k WHERE ${UNDER_SUBJECT.replaceAll('@hobby', 's.hobby').replaceAll('@slug', 's.slug')}) AS entries
+      .prepare(`SELECT ${SUBJECT_COLUMNS}, (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = s.hobby AND c.subject IN (SELECT s.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = s.hobby AND to_slug = s.slug)) AS entries
                 FROM kb_subjects s WHERE s.hobby = ? ORDER BY s.name_key, s.slug`)
       .all(hobby) as (SubjectRow & { entries: number })[];
     return rows.map((r) => ({ ...toSubject(r), entries: Number(r.entries) }));
