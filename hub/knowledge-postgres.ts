@@ -87,6 +87,24 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_count_entry AFTER INSERT OR DELETE OR UPDATE OF hobby, subject ON kb_entries FOR EACH ROW EXECUTE FUNCTION kb_count_entry();
    INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
+  // 5: publishing (accepted -> published, record unchanged) leaves the public index as it is, instead of
+  // re-deriving every published entry's row and words in the release's transaction.
+  `CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'UPDATE' THEN
+       IF OLD.state IN ('accepted', 'published') AND NEW.state IN ('accepted', 'published') AND OLD.record = NEW.record THEN
+         RETURN NULL;
+       END IF;
+     END IF;
+     IF NEW.state NOT IN ('accepted', 'published') THEN
+       DELETE FROM kb_entries WHERE entry_id = NEW.id;
+     ELSE
+       INSERT INTO kb_entries SELECT r.* FROM kb_entry_row(NEW) r
+       ON CONFLICT (entry_id) DO UPDATE SET hobby = EXCLUDED.hobby, subject = EXCLUDED.subject, kind = EXCLUDED.kind,
+         language = EXCLUDED.language, title = EXCLUDED.title, tsv = EXCLUDED.tsv;
+     END IF;
+     RETURN NULL;
+   END $$;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';

@@ -82,6 +82,11 @@ const MIGRATIONS: string[] = [
        ON CONFLICT (hobby, subject) DO UPDATE SET n = n + 1;
    END;
    INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
+  // 5: publishing (accepted -> published, record unchanged) leaves the public index as it is, instead of
+  // re-deriving every published entry's row and words in the release's transaction.
+  `DROP TRIGGER kb_entry_changed;
+   CREATE TRIGGER kb_entry_changed AFTER UPDATE OF state, record ON entries
+   WHEN NOT (old.state IN ${LISTED} AND new.state IN ${LISTED} AND old.record IS new.record) BEGIN ${SYNC} END;`,
 ];
 
 type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };
