@@ -27,6 +27,10 @@
  *   PostgreSQL  home 69/152 -> 18/68   search common word 400/726 -> 33/132   two common words 426/748 -> 21/45
  *   SQLite      home 54/189 -> 11/21   search common word 412/862 -> 41/91    two common words 413/891 -> 313/680
  * Release build (hub publish), 20,000 entries: PostgreSQL 18.7 -> 5.4 s, SQLite 9.8 -> 6.1 s.
+ * After, PostgreSQL, 200,000 entries: home 33/78, subject 41/68, entry 26/78, common word 13/21, two common
+ * 13/34, but rare word 274/431 and common + rare 476/619 (at 100,000: 17/35 and 29/53): past some size the
+ * planner walks kb_entries_by_listed for a rare word too. Still to do: choose the plan from a bounded count
+ * of matches, as SQLite does. Release build 61.7 s.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
