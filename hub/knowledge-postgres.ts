@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
@@ -53,6 +53,47 @@ const MIGRATIONS: string[] = [
   // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
   // (kept so the steps after it keep their numbers).
   'SELECT 1;',
+  // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
+  // every match; the planner picks this or the GIN index from the words' frequencies.
+  `CREATE INDEX kb_entries_by_listed ON kb_entries(listed_at, entry_id);`,
+  // 4: public entries per (hobby, subject slug), kept by a trigger on kb_entries in the writer's
+  // transaction, so the home and hobby pages add up a few rows instead of counting every entry.
+  `CREATE TABLE kb_counts (hobby TEXT COLLATE "C" NOT NULL, subject TEXT COLLATE "C" NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hobby, subject));
+   CREATE FUNCTION kb_count_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP <> 'INSERT' THEN
+       IF OLD.hobby IS NOT NULL AND OLD.subject IS NOT NULL THEN
+         UPDATE kb_counts SET n = n - 1 WHERE hobby = OLD.hobby AND subject = OLD.subject;
+       END IF;
+     END IF;
+     IF TG_OP <> 'DELETE' THEN
+       IF NEW.hobby IS NOT NULL AND NEW.subject IS NOT NULL THEN
+         INSERT INTO kb_counts (hobby, subject, n) VALUES (NEW.hobby, NEW.subject, 1)
+         ON CONFLICT (hobby, subject) DO UPDATE SET n = kb_counts.n + 1;
+       END IF;
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER kb_count_entry AFTER INSERT OR DELETE OR UPDATE OF hobby, subject ON kb_entries FOR EACH ROW EXECUTE FUNCTION kb_count_entry();
+   INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
+  // 5: publishing (accepted -> published, record unchanged) leaves the public index as it is, instead of
+  // re-deriving every published entry's row and words in the release's transaction.
+  `CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'UPDATE' THEN
+       IF OLD.state IN ('accepted', 'published') AND NEW.state IN ('accepted', 'published') AND OLD.record = NEW.record THEN
+         RETURN NULL;
+       END IF;
+     END IF;
+     IF NEW.state NOT IN ('accepted', 'published') THEN
+       DELETE FROM kb_entries WHERE entry_id = NEW.id;
+     ELSE
+       INSERT INTO kb_entries SELECT r.* FROM kb_entry_row(NEW) r
+       ON CONFLICT (entry_id) DO UPDATE SET hobby = EXCLUDED.hobby, subject = EXCLUDED.subject, kind = EXCLUDED.kind,
+         language = EXCLUDED.language, title = EXCLUDED.title, tsv = EXCLUDED.tsv;
+     END IF;
+     RETURN NULL;
+   END $$;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -105,7 +146,7 @@ export class PostgresKnowledge implements KnowledgeStore {
     const r = await this.pool.query(
       `SELECT h.slug, h.name,
          (SELECT COUNT(*) FROM kb_subjects s WHERE s.hobby = h.slug)::int AS subjects,
-         (SELECT COUNT(*) FROM kb_entries k WHERE k.hobby = h.slug AND k.subject IN (
+         (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = h.slug AND c.subject IN (
             SELECT slug FROM kb_subjects WHERE hobby = h.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = h.slug))::int AS entries
        FROM kb_hobbies h ORDER BY h.name COLLATE "C", h.slug`,
     );
@@ -161,7 +202,7 @@ export class PostgresKnowledge implements KnowledgeStore {
 
   async subjects(hobby: string): Promise<SubjectSummary[]> {
     const r = await this.pool.query(
-      `SELECT ${SUBJECT_COLUMNS}, (SELECT COUNT(*) FROM kb_entries k WHERE ${UNDER_SUBJECT('s.hobby', 's.slug')})::int AS entries
+      `SELECT ${SUBJECT_COLUMNS}, (SELECT coalesce(sum(c.n), 0) FROM kb_counts c WHERE c.hobby = s.hobby AND c.subject IN (SELECT s.slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = s.hobby AND to_slug = s.slug))::int AS entries
        FROM kb_subjects s WHERE s.hobby = $1 ORDER BY s.name_key, s.slug`,
       [hobby],
     );
@@ -285,15 +326,30 @@ export class PostgresKnowledge implements KnowledgeStore {
     if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
     const lexemes = q.terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`);
-    const r = await this.pool.query(
-      `SELECT ${ENTRY_COLUMNS}, k.tsv @@ to_tsquery('simple', $2) AS title_match FROM kb_entries k
-       WHERE k.tsv @@ to_tsquery('simple', $1)
-         AND ($3::text IS NULL OR k.hobby = $3)
-         AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
-         AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)
-       ORDER BY title_match DESC, k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
-      [lexemes.join(' & '), lexemes.map((l) => `${l}:A`).join(' & '), q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, q.limit, q.offset],
-    );
-    return r.rows.map((row) => ({ ...toSummary(row), titleMatch: row.title_match }));
+    const all = lexemes.join(' & ');
+    const inTitle = lexemes.map((l) => `${l}:A`).join(' & ');
+    const filters = `($3::text IS NULL OR k.hobby = $3)
+                 AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
+                 AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)`;
+    const where = `k.tsv @@ to_tsquery('simple', $1::text) AND ($2::text IS NULL OR NOT k.tsv @@ to_tsquery('simple', $2::text)) AND ${filters}`;
+    // Title hits, then the rest, each newest first and cut at the page's end: never a sort of every match.
+    // Which way is cheaper depends on how many entries match, which a prepared plan cannot know: a common
+    // word is best found by walking entries newest first (kb_entries_by_listed) until the page is full, a
+    // rare one by its GIN entries and a sort of those few. The matches are counted up to a bound, as on
+    // SQLite, and a rare word's matches are read first (MATERIALIZED keeps the planner from walking).
+    const part = async (title: boolean, limit: number, offset: number) => {
+      if (limit <= 0) return [];
+      const match = title ? inTitle : all;
+      const cap = Math.max(2000, 20 * (offset + limit));
+      const counted = (await this.pool.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM kb_entries WHERE tsv @@ to_tsquery('simple', $1::text) LIMIT $2) m`, [match, cap])).rows[0].n as number;
+      const sql =
+        counted >= cap
+          ? `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where} ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`
+          : `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where})
+             SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`;
+      const rows = (await this.pool.query(sql, [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset])).rows;
+      return rows.map((row) => ({ ...toSummary(row), titleMatch: title }));
+    };
+    return pagedByTitle(q, part);
   }
 }

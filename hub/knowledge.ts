@@ -115,6 +115,19 @@ export function searchTerms(q: string): string[] {
   return [...new Set(words.map((w) => w.slice(0, SEARCH_LIMITS.termChars)))].slice(0, SEARCH_LIMITS.terms);
 }
 
+/**
+ * One page of search results in the public order (every word in the title first, then newest, then id
+ * descending) from two bounded reads: `part(true, n, o)` gives title hits, `part(false, n, o)` the other
+ * matches, each newest first. The second is read only when the title hits end before the page does.
+ */
+export async function pagedByTitle(q: Pick<SearchQuery, 'limit' | 'offset'>, part: (title: boolean, limit: number, offset: number) => Awaitable<SearchHit[]>): Promise<SearchHit[]> {
+  const end = q.offset + q.limit;
+  const titled = await part(true, end, 0);
+  if (titled.length >= end) return titled.slice(q.offset, end);
+  const skip = Math.max(0, q.offset - titled.length);
+  return [...titled.slice(q.offset), ...(await part(false, end - titled.length - skip, skip))];
+}
+
 /** Keyset cursor over (listedAt desc, id desc). */
 export function encodeCursor(e: EntrySummary): string {
   return Buffer.from(JSON.stringify([e.listedAt, e.id])).toString('base64url');

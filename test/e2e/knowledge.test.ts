@@ -83,7 +83,7 @@ describe('public knowledge base in Chromium', () => {
     expect(await page.getByRole('link', { name: 'Report a problem with this entry' }).getAttribute('href')).toBe(`/report?entry=${entry.id}`);
     expect(await page.locator('.cite a').first().getAttribute('href')).toBe(entry.sources[0]!.url);
 
-    await page.getByLabel('Search entries').fill('robber desert');
+    await page.getByRole('searchbox', { name: 'Search entries' }).fill('robber desert');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL('**/search?q=robber+desert');
     found['search'] = await check(page);

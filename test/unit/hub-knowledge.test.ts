@@ -143,6 +143,9 @@ describe.each(backends)('knowledge store: %s', (backend, open) => {
     expect((await kb.subjectEntries('board-games', 'catan', { limit: 10 })).entries.map((e) => e.id)).not.toContain(`${backend}-e1`);
     await store.publishAccepted(() => 'r1', at(30));
     expect((await kb.subjectEntries('board-games', 'catan', { limit: 10 })).entries.map((e) => e.id)).toEqual([`${backend}-e5`, `${backend}-e4`, `${backend}-e2`]);
+    // The counts (kept by triggers, not counted per request) follow both moves.
+    expect((await kb.subjects('board-games')).map((s) => [s.slug, s.entries])).toEqual([['baduk', 0], ['catan', 3], ['western-chess', 1], ['go', 0]]);
+    expect(await kb.hobbies()).toEqual([{ slug: 'board-games', name: 'Board games', subjects: 4, entries: 4 }]);
   });
 
   it('searches whole words, all of them, title hits first, then newest; filters by hobby, subject (merged slugs too), kind and language', async () => {

@@ -208,12 +208,13 @@ describe('Element HTML export: made-up pages in Element\'s markup', () => {
     expect(posts[2]!.html).toBe('<ul class="attachments"><li><a href="https://files.example.org/a.zip">a.zip</a></li></ul>');
   });
 
-  it('markup nested deeper than the call stack costs only its own message, with a warning', () => {
+  it('markup nested deeper than any real message is flattened before parsing: the message is read, the others untouched', () => {
     const warnings: string[] = [];
     const deep = { id: '$deep', title: 'Thu, Mar 10 2022 15:16:30', name: 'Eve', mxid: '@eve:example.org', body: '<b>'.repeat(30000) + 'deep' + '</b>'.repeat(30000) };
     const posts = postsOf(readPages([page([...base.slice(0, 3), deep, ...base.slice(3)])], warnings));
-    expect(posts.map((p) => p.id)).toEqual(['$b', '$c', '$f', '$g']);
-    expect(warnings).toEqual(['export: messages.html: event $deep nests its markup too deeply to read; left out.']);
+    expect(posts.map((p) => p.id)).toEqual(['$b', '$c', '$deep', '$f', '$g']);
+    expect(posts.find((p) => p.id === '$deep')!.text).toBe('deep');
+    expect(postsOf(readPages([page(base)]))).toEqual(posts.filter((p) => p.id !== '$deep'));
   });
 
   it('a page of another Element room is read as part of the first, with a warning; a non-Element page is refused', () => {
