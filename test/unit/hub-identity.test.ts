@@ -14,7 +14,7 @@ import { corpusBytes } from '../support/corpus.ts';
 import { extractText } from '../support/extract.ts';
 import { qaEntry } from '../support/entries.ts';
 import { oneAuthorEntry, withCodeInPost } from '../support/proof-pages.ts';
-import { serveStore, authed, startPostgres, freshSchemaUrl } from './hub-support.ts';
+import { serveStore, authed, bothStores } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
 
 /**
@@ -47,16 +47,7 @@ const fakeFetch = (async (input: URL | string) => {
 /** Every forum host resolves to a public address, except the one a test points at this machine. */
 const resolveHost = async (host: string) => (host === 'intranet.example' ? ['10.0.0.7'] : ['93.184.216.34']);
 
-let pgServer: { url: string; stop(): void };
-beforeAll(() => {
-  pgServer = startPostgres();
-}, 200_000);
-afterAll(() => pgServer?.stop());
-
-const backends: [string, () => Promise<HubStore>][] = [
-  ['sqlite', () => openHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-identity-')), 'hub.sqlite'))],
-  ['postgres', async () => openHubStore(await freshSchemaUrl(pgServer.url))],
-];
+const backends = bothStores('identity');
 
 describe.each(backends)('over %s', (_backend, open) => {
   let store: HubStore;

@@ -1,26 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openHubStore, type HubStore } from '../../hub/store.ts';
+import type { HubStore } from '../../hub/store.ts';
 import { similarityOf } from '../../hub/similar.ts';
 import type { Entry } from '../../lib/model/entry.ts';
 import type { HubSimilarEntry } from '../../lib/model/submission.ts';
-import { authed, freshSchemaUrl, serveStore, startPostgres } from './hub-support.ts';
+import { authed, bothStores, serveStore } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
 
 checkAnswersAgainstOpenApi();
 
-let pgServer: { url: string; stop(): void };
-beforeAll(() => {
-  pgServer = startPostgres();
-}, 200_000);
-afterAll(() => pgServer?.stop());
-
-const backends: [string, () => Promise<HubStore>][] = [
-  ['sqlite', () => openHubStore(join(mkdtempSync(join(tmpdir(), 'gleaner-sim-')), 'hub.sqlite'))],
-  ['postgres', async () => openHubStore(await freshSchemaUrl(pgServer.url))],
-];
+const backends = bothStores('sim');
 
 import { entry, FORUM, Q1, Q1_RETYPED, Q2, Q3 } from '../support/similar-entries.ts';
 
