@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { pgTransaction } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, encodeCursor, likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
@@ -238,23 +238,17 @@ export class PostgresKnowledge implements KnowledgeStore {
     return this.writeTx(hobby, async (c): Promise<KbResult<Subject>> => {
       if (slug === merge.into) return { ok: false, status: 422, reason: 'A subject cannot be merged into itself.' };
       const from = await this.subjectRow(c, hobby, slug, true);
-      if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
       const into = await this.subjectRow(c, hobby, merge.into, true);
-      if (!into) return { ok: false, status: 404, reason: `No subject "${merge.into}" in "${hobby}" to merge into.` };
-      if (merge.expectVersion !== undefined && merge.expectVersion !== from.version)
-        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${merge.expectVersion}, now ${from.version}). Read it again before merging.` };
-      if (merge.expectIntoVersion !== undefined && merge.expectIntoVersion !== into.version)
-        return { ok: false, status: 409, reason: `"${merge.into}" changed since you read it (version ${merge.expectIntoVersion}, now ${into.version}). Read it again before merging.` };
-      const fields = mergedFields(from, into);
-      if (!fields.ok) return fields;
+      const plan = planMerge(hobby, slug, merge, from, into);
+      if (!plan.ok) return plan;
+      const next = plan.value;
       const at = now.toISOString();
       await c.query('DELETE FROM kb_subjects WHERE hobby = $1 AND slug = $2', [hobby, slug]);
-      const next = { ...into, ...fields.value };
       await c.query('UPDATE kb_subjects SET match_key = $1, aliases = $2, bgg_id = $3, wikidata = $4, version = version + 1, updated_at = $5 WHERE hobby = $6 AND slug = $7', [
-        subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, into.slug,
+        subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, next.slug,
       ]);
-      await this.redirect(c, hobby, slug, into.slug, at);
-      return { ok: true, value: (await this.subjectRow(c, hobby, into.slug))! };
+      await this.redirect(c, hobby, slug, next.slug, at);
+      return { ok: true, value: (await this.subjectRow(c, hobby, next.slug))! };
     });
   }
   splitSubject(hobby: string, slug: string, split: SubjectSplit, now = new Date()): Promise<KbResult<Subject>> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, mergedFields, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { decodeCursor, encodeCursor, likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
@@ -224,23 +224,17 @@ export class SqliteKnowledge implements KnowledgeStore {
     return this.tx((): KbResult<Subject> => {
       if (slug === merge.into) return { ok: false, status: 422, reason: 'A subject cannot be merged into itself.' };
       const from = this.subjectRow(hobby, slug);
-      if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
       const into = this.subjectRow(hobby, merge.into);
-      if (!into) return { ok: false, status: 404, reason: `No subject "${merge.into}" in "${hobby}" to merge into.` };
-      if (merge.expectVersion !== undefined && merge.expectVersion !== from.version)
-        return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${merge.expectVersion}, now ${from.version}). Read it again before merging.` };
-      if (merge.expectIntoVersion !== undefined && merge.expectIntoVersion !== into.version)
-        return { ok: false, status: 409, reason: `"${merge.into}" changed since you read it (version ${merge.expectIntoVersion}, now ${into.version}). Read it again before merging.` };
-      const fields = mergedFields(from, into);
-      if (!fields.ok) return fields;
+      const plan = planMerge(hobby, slug, merge, from, into);
+      if (!plan.ok) return plan;
+      const next = plan.value;
       const at = now.toISOString();
       this.db.prepare('DELETE FROM kb_subjects WHERE hobby = ? AND slug = ?').run(hobby, slug);
-      const next = { ...into, ...fields.value };
       this.db
         .prepare('UPDATE kb_subjects SET match_key = ?, aliases = ?, bgg_id = ?, wikidata = ?, version = version + 1, updated_at = ? WHERE hobby = ? AND slug = ?')
-        .run(subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, into.slug);
-      this.redirect(hobby, slug, into.slug, at);
-      return { ok: true, value: this.subjectRow(hobby, into.slug)! };
+        .run(subjectMatchKey(next), JSON.stringify(next.aliases), next.externalIds.bgg, next.externalIds.wikidata, at, hobby, next.slug);
+      this.redirect(hobby, slug, next.slug, at);
+      return { ok: true, value: this.subjectRow(hobby, next.slug)! };
     });
   }
 

@@ -141,6 +141,21 @@ export function decodeCursor(c: string): [string, string] | null {
   }
 }
 
+/**
+ * A merge of subject `slug` into `merge.into` as both stores decide it: either subject missing (404), a
+ * version the moderator read that has moved on (409), or `into` as it ends up.
+ */
+export function planMerge(hobby: string, slug: string, merge: SubjectMerge, from: Subject | null, into: Subject | null): KbResult<Subject> {
+  if (!from) return { ok: false, status: 404, reason: `No subject "${slug}" in "${hobby}".` };
+  if (!into) return { ok: false, status: 404, reason: `No subject "${merge.into}" in "${hobby}" to merge into.` };
+  if (merge.expectVersion !== undefined && merge.expectVersion !== from.version)
+    return { ok: false, status: 409, reason: `"${slug}" changed since you read it (version ${merge.expectVersion}, now ${from.version}). Read it again before merging.` };
+  if (merge.expectIntoVersion !== undefined && merge.expectIntoVersion !== into.version)
+    return { ok: false, status: 409, reason: `"${merge.into}" changed since you read it (version ${merge.expectIntoVersion}, now ${into.version}). Read it again before merging.` };
+  const fields = mergedFields(from, into);
+  return fields.ok ? { ok: true, value: { ...into, ...fields.value } } : fields;
+}
+
 /** Merges `from`'s names and ids into `into`: `into` keeps its own, gains what it lacks. */
 export function mergedFields(from: Subject, into: Subject): KbResult<Pick<Subject, 'aliases' | 'externalIds'>> {
   for (const k of ['bgg', 'wikidata'] as const) {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { corpusPath } from '../support/corpus.ts';
+import { corpusFolderFiles } from '../support/corpus.ts';
 
 /*
  * The memory ceiling of a streamed ZIP import (README, "Limits on what is read": about 256 MB whatever
@@ -20,19 +20,7 @@ const FOLDER = 'slack/slack-export-viewer-testarchive';
 const CEILING_MB = 256;
 const PEAK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\npeak-rss-kb="+process.resourceUsage().maxRSS+"\\n"))';
 
-function exportFiles(): Map<string, Uint8Array> {
-  const root = corpusPath(FOLDER);
-  const out = new Map<string, Uint8Array>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p).split(sep).join('/'), readFileSync(p));
-    }
-  };
-  walk(root);
-  return out;
-}
+const exportFiles = () => corpusFolderFiles(FOLDER);
 
 const isDay = (p: string) => /^[^/]+\/\d{4}-\d{2}-\d{2}\.json$/.test(p);
 

@@ -1,11 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { importArchive, ImportError } from '../../lib/import/index.ts';
 import { blobFile, importByteFile } from '../../lib/import/file-import.ts';
 import type { Thread } from '../../lib/model/thread.ts';
-import { corpusPath } from '../support/corpus.ts';
+import { corpusFolderFiles } from '../support/corpus.ts';
 
 /*
  * ZIPs that must be refused by name, checked, or read despite their size (issue 17). Every archive is
@@ -14,19 +12,7 @@ import { corpusPath } from '../support/corpus.ts';
 
 const FOLDER = 'slack/slack-export-viewer-testarchive';
 
-function exportFiles(): Map<string, Uint8Array> {
-  const root = corpusPath(FOLDER);
-  const out = new Map<string, Uint8Array>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p).split(sep).join('/'), readFileSync(p));
-    }
-  };
-  walk(root);
-  return out;
-}
+const exportFiles = () => corpusFolderFiles(FOLDER);
 
 const u32 = (b: Uint8Array, i: number) => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 const put16 = (b: Uint8Array, i: number, v: number) => ((b[i] = v & 0xff), (b[i + 1] = v >>> 8));
