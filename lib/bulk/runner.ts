@@ -58,9 +58,12 @@ const DISPATCH_MS = 20;
  * only when no request has been issued for DISPATCH_MS, the thread idle meanwhile: one macrotask turn
  * was not enough, as a request issued during that turn still met the parse.
  */
-async function quietBeforeParsing(deps: StepDeps): Promise<void> {
+async function quietBeforeParsing<T>(deps: StepDeps, parse: () => T): Promise<T> {
   await deps.sleep(0);
-  for (let since = deps.now() - deps.lastRequestAt(); since < DISPATCH_MS; since = deps.now() - deps.lastRequestAt()) {
+  for (;;) {
+    const since = deps.now() - deps.lastRequestAt();
+    // Parsed in the same turn as the check: an await between them let a request be issued meanwhile.
+    if (since >= DISPATCH_MS) return parse();
     await deps.sleep(DISPATCH_MS - since);
   }
 }
@@ -219,8 +222,7 @@ async function readListingPage(deps: StepDeps, job: JobRow, item: JobItemRow): P
   const { db } = deps;
   const o = await get(deps, item.pageUrl);
   if (o.text === null) return failOrRetry(deps, job, item, o);
-  await quietBeforeParsing(deps);
-  const listing = readListing(o.text, item.pageUrl, deps.dom);
+  const listing = await quietBeforeParsing(deps, () => readListing(o.text!, item.pageUrl, deps.dom));
   if ('error' in listing) {
     await db.jobItems.update(item.id, { state: 'failed', leasedAt: null, reason: listing.error });
     return;
@@ -243,13 +245,15 @@ async function readThreadPage(deps: StepDeps, job: JobRow, item: JobItemRow): Pr
   const pageUrl = item.pageUrl;
   const o = await get(deps, pageUrl);
   if (o.text === null) return failOrRetry(deps, job, item, o);
-  await quietBeforeParsing(deps);
-  const started = deps.now();
+  let started = 0;
   let thread: Thread;
   let src;
   try {
-    src = sourceFromText(o.text, pageUrl, deps.dom);
-    thread = extractThread(src, { capturedAt: new Date(deps.now()).toISOString() });
+    [src, thread] = await quietBeforeParsing(deps, () => {
+      started = deps.now();
+      const s = sourceFromText(o.text!, pageUrl, deps.dom);
+      return [s, extractThread(s, { capturedAt: new Date(deps.now()).toISOString() })] as const;
+    });
   } catch (e) {
     const msg = e instanceof ExtractError ? e.message : `The page could not be read (${(e as Error).message}).`;
     await db.jobItems.update(item.id, { state: 'failed', leasedAt: null, reason: msg });
