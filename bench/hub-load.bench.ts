@@ -29,6 +29,7 @@ import type { Entry } from '../lib/model/entry.ts';
 import { qaEntry } from '../test/support/entries.ts';
 import { addContributor, freePort } from '../test/e2e/support/hub-process.ts';
 import { cpuBreakdown, type Breakdown } from './cpu-breakdown.ts';
+import { now as traceNow, traceSummary } from './hub-trace.ts';
 
 const DURATION = Number(process.env.DURATION ?? 8);
 const WARMUP = Number(process.env.WARMUP ?? 1);
@@ -36,6 +37,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const BATCH = Number(process.env.BATCH ?? 1);
 const PG = process.env.PG ?? 'auto';
 const PROFILES = process.env.PROFILES;
+const TRACE = process.env.TRACE === '1';
 const BARE_SECONDS = Math.min(2, DURATION);
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -55,14 +57,18 @@ interface HubRun {
   breakdown: Breakdown | null;
   /** The load generator's (this process's) CPU time over the measured seconds, in cores. */
   clientCpu: number;
+  /** TRACE=1: the slowest answers beside what the hub did meanwhile (bench/hub-trace.ts). */
+  trace: string[] | null;
 }
 
 /** Starts the hub on `target`, loads it, stops it, and reads its CPU profile for the measured seconds. */
 async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<number>): Promise<HubRun> {
   const port = await freePort();
   // node itself (not the tsx wrapper) so --cpu-prof profiles the hub's own process.
-  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'hub/cli.ts', 'serve', '--port', String(port), '--db', target, '--write-rate', 'off'], {
+  const traceFile = TRACE ? join(profDir, '..', `trace-${port}.json`) : null;
+  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', ...(traceFile ? ['--import', './bench/hub-trace.ts'] : []), 'hub/cli.ts', 'serve', '--port', String(port), '--db', target, '--write-rate', 'off'], {
     cwd: ROOT,
+    env: traceFile ? { ...process.env, HUB_TRACE_FILE: traceFile } : process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ok, fail) => {
@@ -87,9 +93,11 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
     });
   const warm = WARMUP > 0 ? await load(WARMUP) : null;
   const from = nowUs();
+  const fromMs = traceNow();
   const cpu = process.cpuUsage();
   const result = await load(DURATION);
   const to = nowUs();
+  const toMs = traceNow();
   const used = process.cpuUsage(cpu);
   // autocannon drops the requests in flight when time is up; let the hub finish them before it stops.
   await new Promise((r) => setTimeout(r, 500));
@@ -110,6 +118,7 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
     sent: (ok + (warm?.['2xx'] ?? 0)) * BATCH,
     breakdown: main ? cpuBreakdown(main, from, to) : null,
     clientCpu: (used.user + used.system) / (to - from),
+    trace: traceFile && existsSync(traceFile) ? traceSummary(traceFile, fromMs, toMs) : null,
   };
 }
 
@@ -176,6 +185,7 @@ function printRun(label: string, run: HubRun): void {
   console.log(`  latency p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms`);
   if (!storedAsAccepted(run)) console.log(`  STORED ${run.stored} ENTRIES BUT ${run.sent} WERE ACCEPTED`);
   const b = run.breakdown;
+  if (run.trace) for (const l of run.trace) console.log(l);
   if (!b || b.totalMs === 0) return console.log('  (no CPU profile of the hub was written)');
   const perRequest = (ms: number) => `${((ms / run.submissions) * 1000).toFixed(0).padStart(5)} µs/submission`;
   console.log(`  where the hub's time went over the measured ${(b.totalMs / 1000).toFixed(1)} s (its CPU profile; µs per accepted submission):`);
