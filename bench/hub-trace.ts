@@ -14,7 +14,9 @@
 import fs, { statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 export interface Span {
   kind: string;
@@ -41,7 +43,7 @@ if (out) {
       const res = args[1] as http.ServerResponse;
       res.once('finish', () => span('request', start, { n: res.statusCode }));
     }
-    return origEmit.call(this, event, ...args);
+    return origEmit.apply(this, [event, ...args] as Parameters<typeof origEmit>);
   } as typeof origEmit;
 
   // A 1 ms timer: a gap well over that is the event loop busy with one task (or the process descheduled).
@@ -83,8 +85,10 @@ if (out) {
       }
     };
   };
-  const { SqliteHubStore } = await import('../hub/store-sqlite.ts');
-  const { SqliteSimilar } = await import('../hub/similar-sqlite.ts');
+  // The hub's modules of the checkout it runs from (BEFORE=DIR runs another one with this file).
+  const hub = (f: string) => pathToFileURL(join(process.cwd(), 'hub', f)).href;
+  const { SqliteHubStore } = (await import(hub('store-sqlite.ts'))) as typeof import('../hub/store-sqlite.ts');
+  const { SqliteSimilar } = (await import(hub('similar-sqlite.ts'))) as typeof import('../hub/similar-sqlite.ts');
   const store = SqliteHubStore.prototype as unknown as Record<string, unknown>;
   const origFlush = store.flush as (...a: unknown[]) => unknown;
   store.flush = function (this: { pending: unknown[]; db: { name: string } }, ...args: unknown[]) {
@@ -117,12 +121,13 @@ export function traceSummary(file: string, from = -Infinity, to = Infinity): str
   const other = all.filter((s) => s.kind !== 'request' && s.end >= from && s.start <= to);
   const lines: string[] = [];
   const kinds = [...new Set(other.map((s) => s.kind))];
-  lines.push('  what the hub did meanwhile (count; p50 / p99 / max ms; with a checkpoint inside):');
+  lines.push('  what the hub did meanwhile (count, total ms; p50 / p99 / max ms; with a checkpoint inside):');
   for (const k of kinds) {
     const ss = other.filter((s) => s.kind === k);
     const d = ss.map((s) => s.end - s.start).sort((a, b) => a - b);
     const cp = ss.filter((s) => s.checkpoint).length;
-    lines.push(`    ${k.padEnd(36)} ${String(ss.length).padStart(6)}; ${pct(d, 50).toFixed(1)} / ${pct(d, 99).toFixed(1)} / ${(d.at(-1) ?? 0).toFixed(1)}${cp ? `; ${cp} with a checkpoint` : ''}`);
+    const total = d.reduce((a, b) => a + b, 0);
+    lines.push(`    ${k.padEnd(36)} ${String(ss.length).padStart(6)} ${total.toFixed(0).padStart(6)}; ${pct(d, 50).toFixed(1)} / ${pct(d, 99).toFixed(1)} / ${(d.at(-1) ?? 0).toFixed(1)}${cp ? `; ${cp} with a checkpoint` : ''}`);
   }
   const lat = requests.map((r) => r.end - r.start).sort((a, b) => a - b);
   const cut = pct(lat, 98);
