@@ -15,7 +15,7 @@ import fs, { statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 export interface Span {
@@ -25,7 +25,7 @@ export interface Span {
   end: number;
   /** Requests: the HTTP status; commits: how many submissions; flushes: how many waiters. */
   n?: number;
-  /** The database file was written during the span (a checkpoint ran inside it). */
+  /** The database file was written during the span: a checkpoint ran inside it, or (with the hub's checkpointer thread) meanwhile. */
   checkpoint?: boolean;
 }
 
@@ -54,7 +54,11 @@ if (out) {
     last = t;
   }, 1).unref();
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) spans.push({ kind: 'gc', start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
+    for (const e of list.getEntries()) {
+      // Minor (scavenge) and major (mark-compact) collections apart: only the latter can take tens of ms.
+      const major = ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      spans.push({ kind: major ? 'gc (major)' : 'gc (minor, incremental)', start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
+    }
   }).observe({ entryTypes: ['gc'] });
 
   const origSync = fs.fdatasync;
@@ -121,7 +125,7 @@ export function traceSummary(file: string, from = -Infinity, to = Infinity): str
   const other = all.filter((s) => s.kind !== 'request' && s.end >= from && s.start <= to);
   const lines: string[] = [];
   const kinds = [...new Set(other.map((s) => s.kind))];
-  lines.push('  what the hub did meanwhile (count, total ms; p50 / p99 / max ms; with a checkpoint inside):');
+  lines.push('  what the hub did meanwhile (count, total ms; p50 / p99 / max ms; with the database file written meanwhile, by a checkpoint):');
   for (const k of kinds) {
     const ss = other.filter((s) => s.kind === k);
     const d = ss.map((s) => s.end - s.start).sort((a, b) => a - b);
