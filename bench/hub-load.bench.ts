@@ -18,7 +18,8 @@
  *   TRACE=1 adds a timeline of the hub's own (bench/hub-trace.ts): what overlapped the slowest answers.
  *   BEFORE=DIR[,DIR…] runs the hub from DIR (another commit's files, e.g. `git archive COMMIT hub lib | tar -x -C
  *   DIR` plus a node_modules link) under the same load right before this one, ROUNDS=n times each,
- *   alternating: before/after figures from one run, on the same machine load (SQLite only).
+ *   alternating: before/after figures from one run, on the same machine load (PostgreSQL: a fresh database
+ *   per hub run on the one cluster).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -244,6 +245,7 @@ export default async function hubLoad(): Promise<void> {
     console.log(`  (the same loop at synchronous=NORMAL, not durable per commit: ${bareNormal.rate.toFixed(0)} rows/s)`);
 
     let pgLine = 'PostgreSQL: not measured (PG=off)';
+    const pgRatios: number[] = [];
     if (PG !== 'off') {
       let url: string | null = PG.startsWith('postgres') ? PG : null;
       if (!url && pgInstalled()) {
@@ -253,20 +255,38 @@ export default async function hubLoad(): Promise<void> {
       }
       if (!url) pgLine = 'PostgreSQL: not measured (no binaries: bash scripts/ensure-postgres.sh --install-only)';
       else {
-        const pgToken = addContributor(url, 'bench');
-        const countPg = async () => {
-          const c = new pg.Client(url);
-          await c.connect();
-          const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
-          await c.end();
-          return n;
-        };
-        const pgRun = await loadHub(url, pgToken, template, join(PROFILES ?? dir, 'prof-pg'), countPg);
+        // One fresh database per hub run, so each run's stored count is its own.
+        const admin = new pg.Client(url);
+        await admin.connect();
+        const pgLines: string[] = [];
+        let m = 0;
+        try {
+          for (let round = 0; round < ROUNDS; round++) {
+            for (const { label, root } of roots) {
+              const name = `hub_load_${m++}`;
+              await admin.query(`CREATE DATABASE ${name}`);
+              const runUrl = Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+              const pgToken = addContributor(runUrl, 'bench');
+              const countPg = async () => {
+                const c = new pg.Client(runUrl);
+                await c.connect();
+                const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
+                await c.end();
+                return n;
+              };
+              const pgRun = await loadHub(runUrl, pgToken, template, join(PROFILES ?? dir, `prof-pg-${m}`), countPg, root);
+              printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}${label ? `, ${label} (${root})` : ''}`, pgRun);
+              pgLines.push(`PostgreSQL${label ? ` (${label})` : ''}: ${pgRun.accepted.toFixed(0)} accepted/s, RATIO, p50 ${pgRun.p50.toFixed(1)} ms, p95 ${pgRun.p95.toFixed(1)} ms, p99 ${pgRun.p99.toFixed(1)} ms`);
+              pgRatios.push(pgRun.accepted);
+              if (pgRun.failed > 0 || !storedAsAccepted(pgRun)) process.exitCode = 1;
+            }
+          }
+        } finally {
+          await admin.end();
+        }
         const pgBare = await barePostgres(url, template, BARE_SECONDS);
-        printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}`, pgRun);
         console.log(`bare pg insert loop (${CONNECTIONS} connections, one INSERT per transaction): ${pgBare.toFixed(0)} rows/s`);
-        pgLine = `PostgreSQL: ${pgRun.accepted.toFixed(0)} accepted/s, ${(pgRun.accepted / pgBare).toFixed(2)}x its bare loop, p50 ${pgRun.p50.toFixed(1)} ms, p95 ${pgRun.p95.toFixed(1)} ms, p99 ${pgRun.p99.toFixed(1)} ms`;
-        if (pgRun.failed > 0 || !storedAsAccepted(pgRun)) process.exitCode = 1;
+        pgLine = pgLines.map((l, i) => l.replace('RATIO', `${(pgRatios[i]! / pgBare).toFixed(2)}x its bare loop`)).join('\n');
       }
     }
 
