@@ -107,6 +107,17 @@ if (out) {
     }
   };
   wrap(store, 'pruneKeys', 'pruning idempotency keys');
+  // PostgreSQL's group commit (absent from older checkouts): how many submissions each group held.
+  const group = (await import(hub('pg-group-commit.ts')).catch(() => null)) as typeof import('../hub/pg-group-commit.ts') | null;
+  if (group) {
+    const proto = group.PgGroupCommit.prototype as unknown as Record<string, (...a: unknown[]) => Promise<void>>;
+    const origGroup = proto.flush!;
+    proto.flush = function (this: { pending: unknown[] }, ...args: unknown[]) {
+      const n = this.pending.length;
+      const start = now();
+      return origGroup.apply(this, args).finally(() => spans.push({ kind: `PostgreSQL group of ${n > 4 ? '5+' : n}`, start, end: now(), n }));
+    };
+  }
   wrap(SqliteSimilar.prototype as unknown as Record<string, unknown>, 'index', 'duplicate index write (event loop)', (a) => (a[0] as unknown[]).length);
 
   process.on('exit', () => writeFileSync(out, JSON.stringify(spans)));
