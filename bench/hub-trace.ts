@@ -1,6 +1,7 @@
 /**
  * Bench-only instrumentation of the hub, preloaded into its process by `hub-load.bench.ts` when TRACE=1
- * (`node --import tsx --import ./bench/hub-trace.ts hub/cli.ts serve …`); never part of the hub itself.
+ * (`node --import tsx --import …/bench/hub-trace.ts hub/cli.ts serve …`, in the checkout the hub runs
+ * from, BEFORE=DIR included); never part of the hub itself.
  * It wraps, from outside, what can hold a submission's answer back, and writes a timeline to the file in
  * $HUB_TRACE_FILE when the process exits:
  *   - each request (arrival of its headers to the end of its answer), from node:http;
@@ -8,7 +9,8 @@
  *   - the SQLite store's group commit (its one transaction), the WAL flush on the thread pool, the pruning
  *     of idempotency keys, and the duplicate index's writes, each with whether the database file grew or
  *     was written meanwhile (a WAL checkpoint copies pages into it inside whichever commit crosses the
- *     auto-checkpoint threshold).
+ *     auto-checkpoint threshold, or the hub's checkpointer thread writes it meanwhile);
+ *   - PostgreSQL's group commit: how many submissions each group held, and how long it took.
  * `traceSummary` (below) puts the slowest answers beside what overlapped them.
  */
 import fs, { statSync, writeFileSync } from 'node:fs';
