@@ -15,20 +15,26 @@
  * inserting the same rows from as many connections. PG=off skips it; PG=postgres://… uses that database.
  *   DURATION=8 measured seconds, WARMUP=1, CONNECTIONS=8, BATCH=1 by default (environment variables);
  *   PROFILES=DIR keeps the hub's CPU profiles there (open them in Chrome DevTools' Performance panel).
+ *   TRACE=1 adds a timeline of the hub's own (bench/hub-trace.ts): what overlapped the slowest answers.
+ *   BEFORE=DIR[,DIR…] runs the hub from DIR (another commit's files, e.g. `git archive COMMIT hub lib | tar -x -C
+ *   DIR` plus a node_modules link) under the same load right before this one, ROUNDS=n times each,
+ *   alternating: before/after figures from one run, on the same machine load (PostgreSQL: a fresh database
+ *   per hub run on the one cluster).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ulid } from 'ulid';
 import type { Entry } from '../lib/model/entry.ts';
 import { qaEntry } from '../test/support/entries.ts';
 import { addContributor, freePort } from '../test/e2e/support/hub-process.ts';
 import { cpuBreakdown, type Breakdown } from './cpu-breakdown.ts';
+import { now as traceNow, traceSummary } from './hub-trace.ts';
 
 const DURATION = Number(process.env.DURATION ?? 8);
 const WARMUP = Number(process.env.WARMUP ?? 1);
@@ -36,6 +42,9 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const BATCH = Number(process.env.BATCH ?? 1);
 const PG = process.env.PG ?? 'auto';
 const PROFILES = process.env.PROFILES;
+const TRACE = process.env.TRACE === '1';
+const BEFORE = process.env.BEFORE ? process.env.BEFORE.split(',').map((d) => resolve(d)) : [];
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const BARE_SECONDS = Math.min(2, DURATION);
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -47,7 +56,9 @@ interface HubRun {
   /** Answered 2xx in the measured seconds. */
   submissions: number;
   failed: number;
+  /** Answer times, ms (each response's, as autocannon timed it). */
   p50: number;
+  p95: number;
   p99: number;
   max: number;
   stored: number;
@@ -55,41 +66,57 @@ interface HubRun {
   breakdown: Breakdown | null;
   /** The load generator's (this process's) CPU time over the measured seconds, in cores. */
   clientCpu: number;
+  /** TRACE=1: the slowest answers beside what the hub did meanwhile (bench/hub-trace.ts). */
+  trace: string[] | null;
 }
 
 /** Starts the hub on `target`, loads it, stops it, and reads its CPU profile for the measured seconds. */
-async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<number>): Promise<HubRun> {
+async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<number>, root = ROOT): Promise<HubRun> {
   const port = await freePort();
   // node itself (not the tsx wrapper) so --cpu-prof profiles the hub's own process.
-  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'hub/cli.ts', 'serve', '--port', String(port), '--db', target, '--write-rate', 'off'], {
-    cwd: ROOT,
+  const traceFile = TRACE ? join(profDir, '..', `trace-${port}.json`) : null;
+  if (traceFile) mkdirSync(dirname(traceFile), { recursive: true });
+  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', ...(traceFile ? ['--import', join(ROOT, 'bench/hub-trace.ts')] : []), 'hub/cli.ts', 'serve', '--port', String(port), '--db', target, '--write-rate', 'off'], {
+    cwd: root,
+    env: traceFile ? { ...process.env, HUB_TRACE_FILE: traceFile } : process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ok, fail) => {
     proc.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && ok());
     proc.on('exit', (code) => fail(new Error(`the hub exited (${code}) before listening`)));
   });
-  const load = (seconds: number) =>
-    autocannon({
-      url: `http://127.0.0.1:${port}/v1/submissions`,
-      connections: CONNECTIONS,
-      duration: seconds,
-      requests: [
+  const load = (seconds: number, took?: number[]) =>
+    new Promise<autocannon.Result>((ok, fail) => {
+      const run = autocannon(
         {
-          method: 'POST',
-          setupRequest: (req) => ({
-            ...req,
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${ulid()}` },
-            body: JSON.stringify({ entries: Array.from({ length: BATCH }, () => ({ ...template, id: ulid() })) }),
-          }),
+          url: `http://127.0.0.1:${port}/v1/submissions`,
+          connections: CONNECTIONS,
+          duration: seconds,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req) => ({
+                ...req,
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${ulid()}` },
+                body: JSON.stringify({ entries: Array.from({ length: BATCH }, () => ({ ...template, id: ulid() })) }),
+              }),
+            },
+          ],
         },
-      ],
+        (err, result) => (err ? fail(err) : ok(result)),
+      );
+      // Each answer's time, for the percentiles autocannon's summary leaves out (p95).
+      if (took) run.on('response', (_client, _status, _bytes, ms) => took.push(ms));
     });
   const warm = WARMUP > 0 ? await load(WARMUP) : null;
   const from = nowUs();
+  const fromMs = traceNow();
   const cpu = process.cpuUsage();
-  const result = await load(DURATION);
+  const took: number[] = [];
+  const result = await load(DURATION, took);
+  took.sort((a, b) => a - b);
   const to = nowUs();
+  const toMs = traceNow();
   const used = process.cpuUsage(cpu);
   // autocannon drops the requests in flight when time is up; let the hub finish them before it stops.
   await new Promise((r) => setTimeout(r, 500));
@@ -103,13 +130,15 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
     accepted: (ok * BATCH) / ((to - from) / 1e6),
     submissions: ok,
     failed: result.non2xx + result.errors + (warm ? warm.non2xx + warm.errors : 0),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: percentile(took, 50),
+    p95: percentile(took, 95),
+    p99: percentile(took, 99),
     max: result.latency.max,
     stored: await countStored(),
     sent: (ok + (warm?.['2xx'] ?? 0)) * BATCH,
     breakdown: main ? cpuBreakdown(main, from, to) : null,
     clientCpu: (used.user + used.system) / (to - from),
+    trace: traceFile && existsSync(traceFile) ? traceSummary(traceFile, fromMs, toMs) : null,
   };
 }
 
@@ -173,9 +202,10 @@ function printRun(label: string, run: HubRun): void {
   const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1).padStart(5)} %`;
   console.log(`${label}, ${CONNECTIONS} connections, ${BATCH} entr${BATCH === 1 ? 'y' : 'ies'} per request, ${DURATION} s measured after ${WARMUP} s warm-up`);
   console.log(`  accepted submissions/s: ${run.accepted.toFixed(0)} (${run.failed} non-2xx or errors)`);
-  console.log(`  latency p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms`);
+  console.log(`  latency p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.max} ms`);
   if (!storedAsAccepted(run)) console.log(`  STORED ${run.stored} ENTRIES BUT ${run.sent} WERE ACCEPTED`);
   const b = run.breakdown;
+  if (run.trace) for (const l of run.trace) console.log(l);
   if (!b || b.totalMs === 0) return console.log('  (no CPU profile of the hub was written)');
   const perRequest = (ms: number) => `${((ms / run.submissions) * 1000).toFixed(0).padStart(5)} µs/submission`;
   console.log(`  where the hub's time went over the measured ${(b.totalMs / 1000).toFixed(1)} s (its CPU profile; µs per accepted submission):`);
@@ -188,24 +218,34 @@ export default async function hubLoad(): Promise<void> {
   const template = await qaEntry();
   let pgDir: string | null = null;
   try {
-    const dbFile = join(dir, 'hub.sqlite');
-    const token = addContributor(dbFile, 'bench');
-    const countSqlite = async () => {
-      const db = new Database(dbFile, { readonly: true });
-      const n = (db.prepare("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'").get() as { n: number }).n;
-      db.close();
-      return n;
-    };
-    const run = await loadHub(dbFile, token, template, join(PROFILES ?? dir, 'prof-sqlite'), countSqlite);
+    // BEFORE=DIR: the hub in DIR (an earlier commit's files) runs under the same load just before this
+    // one, ROUNDS times each, alternating, so both meet the same machine.
+    const roots = BEFORE.length ? [...BEFORE.map((root, i) => ({ label: BEFORE.length > 1 ? `before ${i + 1}` : 'before', root })), { label: 'this', root: ROOT }] : [{ label: '', root: ROOT }];
+    const runs: { label: string; run: HubRun }[] = [];
+    let n = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const { label, root } of roots) {
+        const dbFile = join(dir, `hub-${n++}.sqlite`);
+        const token = addContributor(dbFile, 'bench');
+        const countSqlite = async () => {
+          const db = new Database(dbFile, { readonly: true });
+          const c = (db.prepare("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'").get() as { n: number }).n;
+          db.close();
+          return c;
+        };
+        const run = await loadHub(dbFile, token, template, join(PROFILES ?? dir, `prof-sqlite-${n}`), countSqlite, root);
+        printRun(`hub on loopback (own process), SQLite${label ? `, ${label} (${root})` : ''}`, run);
+        runs.push({ label, run });
+      }
+    }
     const bare = bareSqlite(dir, template, BARE_SECONDS, 'FULL');
     const bareNormal = bareSqlite(dir, template, BARE_SECONDS, 'NORMAL');
-
-    printRun('hub on loopback (own process), SQLite', run);
     console.log(`bare better-sqlite3 insert loop (one transaction per row, synchronous=FULL like the hub): ${bare.rate.toFixed(0)} rows/s`);
     console.log(`  one durable commit (mostly the disk's flush): p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms, max ${bare.max.toFixed(1)} ms`);
     console.log(`  (the same loop at synchronous=NORMAL, not durable per commit: ${bareNormal.rate.toFixed(0)} rows/s)`);
 
     let pgLine = 'PostgreSQL: not measured (PG=off)';
+    const pgRatios: number[] = [];
     if (PG !== 'off') {
       let url: string | null = PG.startsWith('postgres') ? PG : null;
       if (!url && pgInstalled()) {
@@ -215,28 +255,48 @@ export default async function hubLoad(): Promise<void> {
       }
       if (!url) pgLine = 'PostgreSQL: not measured (no binaries: bash scripts/ensure-postgres.sh --install-only)';
       else {
-        const pgToken = addContributor(url, 'bench');
-        const countPg = async () => {
-          const c = new pg.Client(url);
-          await c.connect();
-          const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
-          await c.end();
-          return n;
-        };
-        const pgRun = await loadHub(url, pgToken, template, join(PROFILES ?? dir, 'prof-pg'), countPg);
+        // One fresh database per hub run, so each run's stored count is its own.
+        const admin = new pg.Client(url);
+        await admin.connect();
+        const pgLines: string[] = [];
+        let m = 0;
+        try {
+          for (let round = 0; round < ROUNDS; round++) {
+            for (const { label, root } of roots) {
+              const name = `hub_load_${m++}`;
+              await admin.query(`CREATE DATABASE ${name}`);
+              const runUrl = Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+              const pgToken = addContributor(runUrl, 'bench');
+              const countPg = async () => {
+                const c = new pg.Client(runUrl);
+                await c.connect();
+                const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
+                await c.end();
+                return n;
+              };
+              const pgRun = await loadHub(runUrl, pgToken, template, join(PROFILES ?? dir, `prof-pg-${m}`), countPg, root);
+              printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}${label ? `, ${label} (${root})` : ''}`, pgRun);
+              pgLines.push(`PostgreSQL${label ? ` (${label})` : ''}: ${pgRun.accepted.toFixed(0)} accepted/s, RATIO, p50 ${pgRun.p50.toFixed(1)} ms, p95 ${pgRun.p95.toFixed(1)} ms, p99 ${pgRun.p99.toFixed(1)} ms`);
+              pgRatios.push(pgRun.accepted);
+              if (pgRun.failed > 0 || !storedAsAccepted(pgRun)) process.exitCode = 1;
+            }
+          }
+        } finally {
+          await admin.end();
+        }
         const pgBare = await barePostgres(url, template, BARE_SECONDS);
-        printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}`, pgRun);
         console.log(`bare pg insert loop (${CONNECTIONS} connections, one INSERT per transaction): ${pgBare.toFixed(0)} rows/s`);
-        pgLine = `PostgreSQL: ${pgRun.accepted.toFixed(0)} accepted/s, ${(pgRun.accepted / pgBare).toFixed(2)}x its bare loop, p50 ${pgRun.p50} ms, p99 ${pgRun.p99} ms`;
-        if (pgRun.failed > 0 || !storedAsAccepted(pgRun)) process.exitCode = 1;
+        pgLine = pgLines.map((l, i) => l.replace('RATIO', `${(pgRatios[i]! / pgBare).toFixed(2)}x its bare loop`)).join('\n');
       }
     }
 
-    const ratio = run.accepted / bare.rate;
-    console.log(`\nSQLite: hub reaches ${ratio.toFixed(2)}x the bare durable insert loop (goal >= 0.3x), p99 ${run.p99} ms (goal < 50 ms): ${run.accepted.toFixed(0)} vs ${bare.rate.toFixed(0)} rows/s`);
+    console.log('');
+    for (const { label, run } of runs) {
+      console.log(`SQLite${label ? ` (${label})` : ''}: hub reaches ${(run.accepted / bare.rate).toFixed(2)}x the bare durable insert loop (goal >= 0.3x), p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms (goal < 50 ms): ${run.accepted.toFixed(0)} vs ${bare.rate.toFixed(0)} rows/s`);
+      if (run.failed > 0 || !storedAsAccepted(run)) process.exitCode = 1;
+    }
     console.log(`  a submission's answer waits for the WAL flush in progress and then its own: twice the disk's flush p99 here is ${(2 * bare.p99).toFixed(0)} ms`);
     console.log(pgLine);
-    if (run.failed > 0 || !storedAsAccepted(run)) process.exitCode = 1;
   } finally {
     if (pgDir) execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh'), '--stop', pgDir]);
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryProblem } from '../lib/license/entry-checks.ts';
-import { sha256Hex } from '../lib/curate/hash.ts';
+import { sha256HexSync as sha256Hex } from './content-hash.ts';
 import { sameAuthor } from '../lib/license/permissions.ts';
 import { hostOf } from '../lib/license/community.ts';
 
@@ -15,7 +15,7 @@ export async function evidenceProblems(entry: Entry): Promise<EntryProblem[]> {
   const { consent } = entry;
 
   const page = consent.basis === 'moderator_attestation' ? consent.attestation?.rulesPage : undefined;
-  if (page && (await sha256Hex(page.text)) !== page.sha256) {
+  if (page && sha256Hex(page.text) !== page.sha256) {
     out.push({
       field: 'consent.attestation.rulesPage.sha256',
       message: `the hash of the rules page (${page.url.slice(0, 200)}) does not match the text the attestation carries, so the record was changed after Gleaner read the page. Create the bulk job again to read the rules page afresh.`,
@@ -30,7 +30,7 @@ export async function evidenceProblems(entry: Entry): Promise<EntryProblem[]> {
     for (const [i, p] of (consent.permissions ?? []).entries()) {
       if (!p.post) continue; // a hub grant: checked by the hub that issued it
       const at = `consent.permissions[${i}].post`;
-      if ((await sha256Hex(p.post.text)) !== p.post.sha256) {
+      if (sha256Hex(p.post.text) !== p.post.sha256) {
         out.push({ field: `${at}.sha256`, message: `the hash of ${p.author.name}'s permission post does not match the text sent with it, so the record was changed after it was captured. Mark the post again in the curate view.` });
       }
       const host = hostOf(p.post.url);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { pgTransaction } from './pg-tx.ts';
+import { PgGroupCommit } from './pg-group-commit.ts';
 import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
@@ -184,6 +185,14 @@ export class PostgresHubStore implements HubStore {
    * key waits on the key's row lock and then replays this one's answer, instead of getting 409.
    */
   async submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
+    // Submissions arriving together share one transaction (hub/pg-group-commit.ts); each alone, or when the group's is not the usual case, comes here.
+    this.group ??= new PgGroupCommit(this.pool, (s) => this.submitOne(s.contributor, s.key, s.requestSha256, s.items, s.status));
+    return this.group.submit({ contributor, key, requestSha256, items, status });
+  }
+
+  private group: PgGroupCommit | null = null;
+
+  private async submitOne(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
     return (await this.submitUsual(contributor, key, requestSha256, items, status)) ?? this.submitAnyCase(contributor, key, requestSha256, items, status);
   }
 

@@ -7,6 +7,7 @@ import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/su
 import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
 import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
+import { WalCheckpointer } from './sqlite-checkpoint.ts';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far a file got. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -120,6 +121,7 @@ export class SqliteHubStore implements HubStore {
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   close(): void {
+    this.checkpointer?.close();
     this.db.close();
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
@@ -267,7 +269,11 @@ export class SqliteHubStore implements HubStore {
     });
   }
 
+  /** WAL checkpoints off the event loop, started with the first group commit (no worker for a store that takes no submissions). */
+  private checkpointer: WalCheckpointer | null = null;
+
   private flush(): void {
+    if (this.walFile) this.checkpointer ??= new WalCheckpointer(this.db, this.db.name);
     const batch = this.pending.splice(0);
     const outcomes: (SubmitOutcome | Error)[] = [];
     const deferSync = this.walFile !== null;
