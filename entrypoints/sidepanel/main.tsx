@@ -154,6 +154,14 @@ function App() {
     })();
   }, []);
 
+  // The autosave waiting to run, so a refused submission or the page being hidden can write it at once.
+  const pendingSave = useRef<(() => Promise<unknown>) | null>(null);
+  const saveDraftNow = async () => {
+    clearTimeout(saveTimer.current);
+    const save = pendingSave.current;
+    pendingSave.current = null;
+    await save?.();
+  };
   const change = (s: EditorState) => {
     setState(s);
     setErrors([]);
@@ -163,11 +171,27 @@ function App() {
     if (row) {
       const id = draftKey(row);
       const tid = row.id;
+      const save = async () => {
+        if (epoch.current === at) await db().drafts.put({ id, threadId: tid, updatedAt: new Date().toISOString(), state: s });
+      };
+      pendingSave.current = save;
       saveTimer.current = setTimeout(() => {
-        if (epoch.current === at) void db().drafts.put({ id, threadId: tid, updatedAt: new Date().toISOString(), state: s });
+        if (pendingSave.current === save) pendingSave.current = null;
+        void save();
       }, 250);
     }
   };
+  // Reloading or closing within the autosave's pause still keeps the last edit.
+  useEffect(() => {
+    const onHide = () => void saveDraftNow();
+    const onVisibility = () => document.visibilityState === 'hidden' && onHide();
+    window.addEventListener('pagehide', onHide);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, []);
 
   const nextEntry = () => {
     if (!row || !state) return;
@@ -201,13 +225,21 @@ function App() {
         attestation: await attestationForThread(db(), row.id),
         ...(revising ? { id: revising.entry.id } : {}),
       });
-      if (!result.ok) return setErrors(result.errors);
+      if (!result.ok) {
+        // Refused: what was typed is written now, not after the autosave's pause, so a reload keeps it.
+        await saveDraftNow();
+        return setErrors(result.errors);
+      }
       if (revising) {
         // Nothing changes locally unless the hub takes the revision; the text stays in the editor otherwise.
         const r = await reviseSubmission(db(), hubConfig(settings), result.entry);
-        if (!r.ok) return setErrors([r.reason]);
+        if (!r.ok) {
+          await saveDraftNow();
+          return setErrors([r.reason]);
+        }
         epoch.current++;
         clearTimeout(saveTimer.current);
+        pendingSave.current = null;
         await db().drafts.delete(`revise-${revising.entry.id}`);
         setSubmitted(result.entry);
         setRevising({ entry: result.entry, sub: (await db().outbox.get(result.entry.id)) ?? revising.sub });
@@ -216,6 +248,7 @@ function App() {
       // A pending autosave must not bring the submitted draft back.
       epoch.current++;
       clearTimeout(saveTimer.current);
+      pendingSave.current = null;
       await enqueue(db(), result.entry, row.id, settings.hubUrl, new Date(), { hold: !!state.hold });
       await db().drafts.delete(row.id);
       setSubmitted(result.entry);

@@ -172,6 +172,10 @@ describe('issue 20 journeys in Chromium', () => {
       await revise.getByTestId('submit').click();
       expect(await revise.getByTestId('errors').innerText()).toContain('changed their comment');
       expect(await revise.getByTestId('entry-title').inputValue()).toBe('"wurde" or "war" in the past tense?');
+      // Reloaded at once (well within the autosave's pause after the last tick), the refused text is still there.
+      await revise.reload();
+      await revise.getByTestId('review-comment').waitFor();
+      expect(await revise.getByTestId('entry-title').inputValue()).toBe('"wurde" or "war" in the past tense?');
       // Refreshed, the new comment shows; the edit survived the reload (draft), and the revision goes through.
       await dash.getByTestId('refresh').click();
       await row.getByTestId('review-comment').filter({ hasText: 'in the title' }).waitFor();
