@@ -2,8 +2,9 @@ import type pg from 'pg';
 import { pgTransaction } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
+import { decodeOrderCursor, encodeOrderCursor } from './subject-order.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -51,8 +52,11 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_entry_sync AFTER INSERT OR UPDATE OF state, record ON entries FOR EACH ROW EXECUTE FUNCTION kb_sync_entry();
    INSERT INTO kb_entries SELECT r.* FROM entries e, LATERAL kb_entry_row(e) r WHERE e.state IN ('accepted', 'published');`,
-  // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
-  // (kept so the steps after it keep their numbers).
+  // 2: created the knowledge base's own duplicate index (kb_dup_* tables, and a trigger on entries filling
+  // kb_dup_queue); duplicates are hub/similar.ts's since, so the step now creates nothing. It cannot be
+  // removed or renumbered: kb_schema records only how many steps a database ran, so a database that ran
+  // the old step 2 would otherwise skip whichever step took its number. What the old step left behind is
+  // dropped by step 7, on every database alike.
   'SELECT 1;',
   // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
   // every match; the planner picks this or the GIN index from the words' frequencies.
@@ -78,7 +82,9 @@ const MIGRATIONS: string[] = [
    CREATE TRIGGER kb_count_entry AFTER INSERT OR DELETE OR UPDATE OF hobby, subject ON kb_entries FOR EACH ROW EXECUTE FUNCTION kb_count_entry();
    INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
   // 5: publishing (accepted -> published, record unchanged) leaves the public index as it is, instead of
-  // re-deriving every published entry's row and words in the release's transaction.
+  // re-deriving every published entry's row and words in the release's transaction. The function is
+  // restated whole because PL/pgSQL has no way to patch a body; step 6 restates it again (with `cites`),
+  // and the text here stays as shipped.
   `CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP = 'UPDATE' THEN
@@ -95,10 +101,47 @@ const MIGRATIONS: string[] = [
      END IF;
      RETURN NULL;
    END $$;`,
+  // 6: each public entry's count of distinct source posts (`cites`), as SQLite's step 6 counts them;
+  // kb_entry_row returns the new column (the row type gained it) and kb_sync_entry keeps it on update.
+  // An index serves a subject's entries most cited first, then newest, then id.
+  `ALTER TABLE kb_entries ADD COLUMN cites INTEGER NOT NULL DEFAULT 0;
+   CREATE OR REPLACE FUNCTION kb_entry_row(e entries) RETURNS kb_entries LANGUAGE sql STABLE AS $$
+     SELECT e.id, r #>> '{subject,hobby}', r #>> '{subject,slug}', e.kind, coalesce(r ->> 'language', ''), e.title, e.updated_at,
+       setweight(to_tsvector('simple', e.title), 'A') || setweight(to_tsvector('simple', concat_ws(' ',
+         r #>> '{qa,question,text}',
+         (SELECT string_agg(a ->> 'text', ' ') FROM jsonb_array_elements(coalesce(r #> '{qa,answers}', '[]')) a),
+         r #>> '{strategy,topic}', r #>> '{strategy,body,text}',
+         (SELECT string_agg(t, ' ') FROM jsonb_array_elements_text(coalesce(r #> '{strategy,tags}', '[]')) t))), 'B'),
+       (SELECT count(DISTINCT s ->> 'postId')::int FROM jsonb_array_elements(coalesce(r -> 'sources', '[]')) s)
+     FROM (SELECT e.record::jsonb AS r) x
+   $$;
+   UPDATE kb_entries k SET cites = (SELECT r.cites FROM entries e, LATERAL kb_entry_row(e) r WHERE e.id = k.entry_id);
+   CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'UPDATE' THEN
+       IF OLD.state IN ('accepted', 'published') AND NEW.state IN ('accepted', 'published') AND OLD.record = NEW.record THEN
+         RETURN NULL;
+       END IF;
+     END IF;
+     IF NEW.state NOT IN ('accepted', 'published') THEN
+       DELETE FROM kb_entries WHERE entry_id = NEW.id;
+     ELSE
+       INSERT INTO kb_entries SELECT r.* FROM kb_entry_row(NEW) r
+       ON CONFLICT (entry_id) DO UPDATE SET hobby = EXCLUDED.hobby, subject = EXCLUDED.subject, kind = EXCLUDED.kind,
+         language = EXCLUDED.language, title = EXCLUDED.title, tsv = EXCLUDED.tsv, cites = EXCLUDED.cites;
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE INDEX kb_entries_by_cited ON kb_entries(hobby, subject, cites, listed_at, entry_id);`,
+  // 7: what the first step 2 created, on databases that ran it: its trigger kept queueing every entry
+  // write into a table nothing reads any more.
+  `DROP TRIGGER IF EXISTS kb_dup_enqueue ON entries;
+   DROP FUNCTION IF EXISTS kb_dup_enqueue();
+   DROP TABLE IF EXISTS kb_dup_queue, kb_dup_sigs, kb_dup_bands, kb_dup_sources;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
-const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at';
+const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at, k.cites';
 /** Entries filed under subject $2 of hobby $1 directly or under a slug that now redirects to it. */
 // An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
 const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject IN (SELECT ${s}::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = ${h} AND to_slug = ${s}))`;
@@ -290,15 +333,24 @@ export class PostgresKnowledge implements KnowledgeStore {
   }
 
   async subjectEntries(hobby: string, slug: string, page: EntryPageQuery): Promise<{ entries: EntrySummary[]; nextCursor: string | null }> {
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const r = await this.pool.query(
-      `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-       WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.listed_at, k.entry_id) < ($3, $4::text))
-       ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $5`,
-      [hobby, slug, after?.[0] ?? null, after?.[1] ?? null, page.limit + 1],
-    );
+    const sort = page.sort ?? 'newest';
+    const after = page.cursor ? decodeOrderCursor(sort, page.cursor) : null;
+    const r =
+      sort === 'cited'
+        ? await this.pool.query(
+            `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
+             WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.cites, k.listed_at, k.entry_id) < ($6::int, $3, $4::text))
+             ORDER BY k.cites DESC, k.listed_at DESC, k.entry_id DESC LIMIT $5`,
+            [hobby, slug, after?.at ?? null, after?.id ?? null, page.limit + 1, after?.sort === 'cited' ? after.cites : null],
+          )
+        : await this.pool.query(
+            `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
+             WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.listed_at, k.entry_id) < ($3, $4::text))
+             ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $5`,
+            [hobby, slug, after?.at ?? null, after?.id ?? null, page.limit + 1],
+          );
     const entries = r.rows.slice(0, page.limit).map(toSummary);
-    return { entries, nextCursor: r.rows.length > page.limit ? encodeCursor(entries.at(-1)!) : null };
+    return { entries, nextCursor: r.rows.length > page.limit ? encodeOrderCursor(sort, entries.at(-1)!) : null };
   }
 
   async revisions(id: string): Promise<RevisionInfo[]> {

@@ -61,10 +61,19 @@ export const knowledgePaths = {
   '/v1/public/hobbies/{hobby}/subjects/{slug}': {
     get: {
       operationId: 'publicSubject',
-      summary: "Public: a subject and its accepted entries, newest first (a merged or renamed subject's entries included)",
+      summary: "Public: a subject and its accepted entries, newest or most cited first (a merged or renamed subject's entries included)",
       security: [],
-      parameters: [hobby, subject, { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }],
-      responses: { '200': json('The subject and a page of its entries', 'PublicSubjectPage'), '301': moved, '400': problem('A malformed cursor or limit'), '404': problem('No subject with this slug') },
+      parameters: [
+        hobby,
+        subject,
+        {
+          name: 'sort', in: 'query', schema: { type: 'string', enum: ['newest', 'cited'], default: 'newest' },
+          description: 'newest: when the entry became public, newest first. cited: distinct source posts the entry draws on (its sources by post id; a duplicate folded into it adds its own), most first, then newest, then id descending',
+        },
+        { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page, read with the same sort' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } },
+      ],
+      responses: { '200': json('The subject and a page of its entries', 'PublicSubjectPage'), '301': moved, '400': problem('A malformed sort, cursor (or one from the other order) or limit'), '404': problem('No subject with this slug') },
     },
   },
   '/v1/public/entries/{id}': {

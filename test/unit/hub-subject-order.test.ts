@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Entry, Source } from '../../lib/model/entry.ts';
+import type { Contributor, HubStore } from '../../hub/store.ts';
+import { knowledgeFor, type KnowledgeStore } from '../../hub/knowledge.ts';
+import { decodeOrderCursor, type SubjectSort } from '../../hub/subject-order.ts';
+import { qaEntry } from '../support/entries.ts';
+import { bothStores, serveStore } from './hub-support.ts';
+import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+
+/**
+ * A subject's entries newest first or most cited first (distinct source posts), on both stores: the
+ * count filled for entries public before the knowledge base was opened (migration) and after (trigger),
+ * keyset pages that add up to the whole order in either order, the page's plain-link switch and the JSON
+ * `sort=`, cursors of the other order refused, and the index serving the order.
+ */
+const backends = bothStores('kb-order');
+checkAnswersAgainstOpenApi();
+
+let base: Entry;
+beforeAll(async () => {
+  base = await qaEntry();
+});
+
+const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
+
+/** An entry citing `posts` (post ids, repeats allowed: a repeat is one source post counted once). */
+function citing(id: string, slug: string, posts: string[]): Entry {
+  const s0 = base.sources[0]!;
+  const sources: Source[] = posts.map((p) => ({ ...s0, postId: p }));
+  return { ...(base as Entry & { kind: 'qa' }), id, title: `Entry ${id}`, subject: { hobby: 'board-games', slug }, sources, qa: { question: { text: 'A question?', sourcePostIds: [posts[0]!] }, answers: [{ text: 'An answer.', sourcePostIds: [posts.at(-1)!], rank: 1 }] } };
+}
+
+describe.each(backends)('subject order: %s', (backend, open) => {
+  let store: HubStore;
+  let kb: KnowledgeStore;
+  let who: Contributor;
+  let hub: { url: string; stop(): Promise<void> };
+  const id = (n: number) => `${backend}-o${n}`;
+  const accept = async (entries: Entry[], minute0: number) => {
+    await store.receiveBatch(who, `k-${entries[0]!.id}`, entries, 202);
+    for (const [i, e] of entries.entries()) await store.setState(e.id, 'accepted', null, { now: at(minute0 + i) });
+  };
+
+  beforeAll(async () => {
+    store = await open();
+    who = (await store.addContributor('order-writer')).contributor;
+    // Public before the knowledge base exists: its migrations count their sources.
+    await accept([citing(id(1), 'catan', ['a']), citing(id(2), 'catan', ['a', 'b', 'c']), citing(id(3), 'catan', ['a', 'b', 'd'])], 0);
+    kb = await knowledgeFor(store);
+    expect(await kb.createHobby({ slug: 'board-games', name: 'Board games' })).toMatchObject({ ok: true });
+    await kb.createSubject({ hobby: 'board-games', slug: 'catan', name: 'Catan', aliases: [], externalIds: {} });
+    await kb.createSubject({ hobby: 'board-games', slug: 'seafarers', name: 'Seafarers', aliases: [], externalIds: {} });
+    // After: the trigger counts them. o4 names post "e" twice (one post); o5 is under a slug merged in.
+    await accept([citing(id(4), 'catan', ['e', 'e', 'f']), citing(id(5), 'seafarers', ['a', 'b', 'c', 'd', 'e'])], 3);
+    await store.receiveBatch(who, `k-${id(6)}`, [citing(id(6), 'catan', ['a', 'b', 'c', 'd', 'e', 'f', 'g'])], 202); // in review: never listed
+    expect(await kb.mergeSubject('board-games', 'seafarers', { into: 'catan' })).toMatchObject({ ok: true });
+    hub = await serveStore(store, { fourEyes: false });
+  }, 60_000);
+  afterAll(async () => {
+    await hub?.stop();
+    await store?.close();
+  });
+
+  const CITED = [5, 3, 2, 4, 1];
+  const NEWEST = [5, 4, 3, 2, 1];
+
+  const walk = async (sort: SubjectSort, limit: number) => {
+    const seen: { id: string; cites: number }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const p: Awaited<ReturnType<KnowledgeStore['subjectEntries']>> = await kb.subjectEntries('board-games', 'catan', { limit, cursor, sort });
+      seen.push(...p.entries.map((e) => ({ id: e.id, cites: e.cites })));
+      cursor = p.nextCursor;
+      if (++pages > 10) throw new Error('cursor does not advance');
+    } while (cursor);
+    return seen;
+  };
+
+  it('counts distinct source posts, whether the entry was public before the index existed or after', async () => {
+    const all = await walk('cited', 50);
+    expect(all).toEqual([
+      { id: id(5), cites: 5 },
+      { id: id(3), cites: 3 },
+      { id: id(2), cites: 3 },
+      { id: id(4), cites: 2 },
+      { id: id(1), cites: 1 },
+    ]);
+  });
+
+  it.each([1, 2, 3, 50])('pages of %i add up to the whole order in either sort, each entry once', async (limit) => {
+    expect((await walk('cited', limit)).map((e) => e.id)).toEqual(CITED.map(id));
+    expect((await walk('newest', limit)).map((e) => e.id)).toEqual(NEWEST.map(id));
+  });
+
+  it('refuses a cursor of the other order instead of reading it as something else', async () => {
+    const newest = (await kb.subjectEntries('board-games', 'catan', { limit: 1 })).nextCursor!;
+    const cited = (await kb.subjectEntries('board-games', 'catan', { limit: 1, sort: 'cited' })).nextCursor!;
+    expect(decodeOrderCursor('cited', newest)).toBeNull();
+    expect(decodeOrderCursor('newest', cited)).toBeNull();
+    expect(decodeOrderCursor('cited', cited)).toEqual({ sort: 'cited', cites: 5, at: expect.any(String), id: id(5) });
+    const api = (q: string) => fetch(`${hub.url}/v1/public/hobbies/board-games/subjects/catan?${q}`);
+    expect((await api(`sort=cited&cursor=${newest}`)).status).toBe(400);
+    expect((await api(`cursor=${cited}`)).status).toBe(400);
+    const bad = await api('sort=popular');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).detail).toContain('newest');
+  });
+
+  it('the JSON API pages with sort=cited, and an old slug keeps the order through its redirect', async () => {
+    const first = await fetch(`${hub.url}/v1/public/hobbies/board-games/subjects/catan?sort=cited&limit=2`);
+    expect(first.status).toBe(200);
+    const p1 = await first.json();
+    expect(p1).toMatchObject({ sort: 'cited', entries: [{ id: id(5), cites: 5 }, { id: id(3), cites: 3 }] });
+    const p2 = await (await fetch(`${hub.url}/v1/public/hobbies/board-games/subjects/catan?sort=cited&limit=2&cursor=${p1.nextCursor}`)).json();
+    expect(p2.entries.map((e: { id: string }) => e.id)).toEqual([id(2), id(4)]);
+    const moved = await fetch(`${hub.url}/v1/public/hobbies/board-games/subjects/seafarers?sort=cited&limit=2`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/v1/public/hobbies/board-games/subjects/catan?sort=cited&limit=2');
+  });
+
+  it('the page switches order with plain links, marks the current one, and pages within it', async () => {
+    const text = async (path: string) => {
+      const r = await fetch(`${hub.url}${path}`);
+      return { status: r.status, body: await r.text() };
+    };
+    const newest = await text('/hobbies/board-games/catan');
+    expect(newest.body).toMatch(/<a href="\/hobbies\/board-games\/catan" aria-current="page"><strong>Newest<\/strong><\/a>/);
+    expect(newest.body).toContain('<a href="/hobbies/board-games/catan?sort=cited">Most cited</a>');
+    const order = (body: string) => [...body.matchAll(/href="\/entries\/([^"]+)"/g)].map((m) => m[1]);
+    expect(order(newest.body)).toEqual(NEWEST.map(id));
+    const cited = await text('/hobbies/board-games/catan?sort=cited');
+    expect(cited.body).toMatch(/aria-current="page"><strong>Most cited<\/strong>/);
+    expect(order(cited.body)).toEqual(CITED.map(id));
+    expect(cited.body).toContain('5 sources');
+    expect(cited.body).toContain('1 source<');
+    expect((await text('/hobbies/board-games/catan?sort=loudest')).status).toBe(400);
+    const redirect = await fetch(`${hub.url}/hobbies/board-games/seafarers?sort=cited`, { redirect: 'manual' });
+    expect(redirect.headers.get('location')).toBe('/hobbies/board-games/catan?sort=cited');
+  });
+
+  it('migration 7 drops what the first step 2 left on databases that ran it (its trigger queued every entry write)', async () => {
+    if (store.backend === 'sqlite') {
+      const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+      db.exec(`CREATE TABLE kb_dup_queue (entry_id TEXT PRIMARY KEY); CREATE TABLE kb_dup_sigs (entry_id TEXT PRIMARY KEY, signature TEXT);
+               CREATE TRIGGER kb_dup_added AFTER INSERT ON entries BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (new.id) ON CONFLICT DO NOTHING; END;
+               UPDATE kb_schema SET version = 6;`);
+      const { SqliteKnowledge } = await import('../../hub/knowledge-sqlite.ts');
+      new SqliteKnowledge(db);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kb_dup%'").all()).toEqual([]);
+      expect(db.prepare('SELECT version FROM kb_schema').get()).toEqual({ version: 7 });
+    } else {
+      const pool = (store as unknown as { pool: import('pg').Pool }).pool;
+      await pool.query(`CREATE TABLE kb_dup_queue (entry_id TEXT PRIMARY KEY);
+        CREATE FUNCTION kb_dup_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO kb_dup_queue (entry_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; RETURN NULL; END $$;
+        CREATE TRIGGER kb_dup_enqueue AFTER INSERT OR UPDATE OF record ON entries FOR EACH ROW EXECUTE FUNCTION kb_dup_enqueue();
+        UPDATE kb_schema SET version = 6;`);
+      const { PostgresKnowledge } = await import('../../hub/knowledge-postgres.ts');
+      await PostgresKnowledge.open(pool);
+      expect((await pool.query("SELECT relname FROM pg_class WHERE relname LIKE 'kb_dup%' AND relnamespace = current_schema()::regnamespace")).rows).toEqual([]);
+      expect((await pool.query("SELECT tgname FROM pg_trigger WHERE tgname = 'kb_dup_enqueue'")).rows).toEqual([]);
+      expect((await pool.query('SELECT version FROM kb_schema')).rows).toEqual([{ version: 7 }]);
+    }
+  });
+
+  it('serves the order from the (hobby, subject, cites, listed_at, entry_id) index', async () => {
+    if (store.backend === 'sqlite') {
+      const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN SELECT entry_id FROM kb_entries k WHERE k.hobby = 'board-games' AND k.subject = 'catan' ORDER BY k.cites DESC, k.listed_at DESC, k.entry_id DESC LIMIT 51`)
+        .all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX kb_entries_by_cited/);
+      expect(plan.map((p) => p.detail).join('\n')).not.toContain('TEMP B-TREE');
+    } else {
+      const pool = (store as unknown as { pool: import('pg').Pool }).pool;
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query('SET LOCAL enable_seqscan = off');
+        const plan = (await c.query(`EXPLAIN SELECT entry_id FROM kb_entries k WHERE k.hobby = 'board-games' AND k.subject = 'catan' ORDER BY k.cites DESC, k.listed_at DESC, k.entry_id DESC LIMIT 51`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain('kb_entries_by_cited');
+        expect(plan).not.toMatch(/\bSort\b/);
+        await c.query('ROLLBACK');
+      } finally {
+        c.release();
+      }
+    }
+  });
+});
