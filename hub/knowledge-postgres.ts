@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { pgTransaction } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './subject-order.ts';
+import { planMove, unlisted, withSubject } from './subject-move.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -322,6 +323,42 @@ export class PostgresKnowledge implements KnowledgeStore {
     });
   }
 
+
+  moveEntries(hobby: string, slug: string, m: SubjectMoveEntries, now = new Date()): Promise<KbResult<MoveOutcome>> {
+    return this.writeTx(hobby, async (c): Promise<KbResult<MoveOutcome>> => {
+      const from = await this.subjectRow(c, hobby, slug, true);
+      const into = m.into !== undefined ? await this.subjectRow(c, hobby, m.into, true) : null;
+      const redirect = m.into !== undefined && !into ? ((await c.query('SELECT to_slug FROM kb_redirects WHERE hobby = $1 AND from_slug = $2', [hobby, m.into])).rows[0]?.to_slug ?? null) : null;
+      const plan = planMove(hobby, slug, m, from, into, redirect);
+      if (!plan.ok) return plan;
+      // The chosen entries' rows are locked first, so a concurrent review or revision waits for the move
+      // (or the move for it) and whichever comes second sees the other's record.
+      await c.query('SELECT id FROM entries WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [m.entries]);
+      const listed = (await c.query(`SELECT k.entry_id FROM kb_entries k WHERE ${UNDER_SUBJECT('$1', '$2')} AND k.entry_id = ANY($3::text[])`, [hobby, slug, m.entries])).rows.map((r) => r.entry_id as string);
+      const refused = unlisted(slug, m.entries, new Set(listed));
+      if (refused) return refused;
+      const at = now.toISOString();
+      if (m.create) {
+        const s = { ...m.create, hobby };
+        const taken = (await this.slugTaken(c, hobby, s.slug)) ?? (await this.idTaken(c, hobby, s.externalIds, null));
+        if (taken) return { ok: false, status: 409, reason: taken };
+        await c.query(
+          `INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+          [hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at],
+        );
+      }
+      const to = m.into ?? m.create!.slug;
+      const records = (await c.query('SELECT id, record FROM entries WHERE id = ANY($1::text[])', [m.entries])).rows as { id: string; record: string }[];
+      // Every change bumps the entry's revision, so a review or merge decided on the old record is refused.
+      await c.query(
+        `UPDATE entries e SET record = u.record, updated_at = $3, revision = e.revision + 1, change_seq = nextval('entry_change_seq')
+         FROM unnest($1::text[], $2::text[]) AS u(id, record) WHERE e.id = u.id`,
+        [records.map((r) => r.id), records.map((r) => withSubject(r.record, hobby, to)), at],
+      );
+      await c.query('UPDATE kb_subjects SET version = version + 1, updated_at = $1 WHERE hobby = $2 AND slug IN ($3, $4)', [at, hobby, slug, m.into ?? slug]);
+      return { ok: true, value: { from: (await this.subjectRow(c, hobby, slug))!, into: (await this.subjectRow(c, hobby, to))!, moved: m.entries, created: !!m.create } };
+    });
+  }
 
   async autocomplete(key: string, hobby: string | null, limit: number): Promise<Subject[]> {
     const r = await this.pool.query(

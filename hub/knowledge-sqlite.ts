@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './subject-order.ts';
+import { planMove, unlisted, withSubject } from './subject-move.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
 const bodySql = (rec: string) => `trim(
@@ -305,6 +306,36 @@ export class SqliteKnowledge implements KnowledgeStore {
         .prepare(`INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
         .run(hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at, at);
       return { ok: true, value: this.subjectRow(hobby, s.slug)! };
+    });
+  }
+
+  moveEntries(hobby: string, slug: string, m: SubjectMoveEntries, now = new Date()): KbResult<MoveOutcome> {
+    return this.tx((): KbResult<MoveOutcome> => {
+      const from = this.subjectRow(hobby, slug);
+      const into = m.into !== undefined ? this.subjectRow(hobby, m.into) : null;
+      const redirect = m.into !== undefined && !into ? (this.db.prepare('SELECT to_slug FROM kb_redirects WHERE hobby = ? AND from_slug = ?').get(hobby, m.into) as { to_slug: string } | undefined)?.to_slug ?? null : null;
+      const plan = planMove(hobby, slug, m, from, into, redirect);
+      if (!plan.ok) return plan;
+      const listed = this.db
+        .prepare(`SELECT k.entry_id FROM kb_entries k WHERE ${UNDER_SUBJECT} AND k.entry_id IN (SELECT value FROM json_each(@ids))`)
+        .pluck()
+        .all({ hobby, slug, ids: JSON.stringify(m.entries) }) as string[];
+      const refused = unlisted(slug, m.entries, new Set(listed));
+      if (refused) return refused;
+      if (m.create) {
+        // A savepoint within this transaction: a refused create leaves nothing behind.
+        const made = this.createSubject({ ...m.create, hobby }, now);
+        if (!made.ok) return made;
+      }
+      const to = m.into ?? m.create!.slug;
+      const at = now.toISOString();
+      const read = this.db.prepare('SELECT record FROM entries WHERE id = ?').pluck();
+      const seq = this.db.prepare('SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries').pluck();
+      // Every change bumps the entry's revision, so a review or merge decided on the old record is refused.
+      const write = this.db.prepare('UPDATE entries SET record = ?, updated_at = ?, revision = revision + 1, change_seq = ? WHERE id = ?');
+      for (const id of m.entries) write.run(withSubject(read.get(id) as string, hobby, to), at, seq.get(), id);
+      this.db.prepare('UPDATE kb_subjects SET version = version + 1, updated_at = ? WHERE hobby = ? AND slug IN (?, ?)').run(at, hobby, slug, m.into ?? slug);
+      return { ok: true, value: { from: this.subjectRow(hobby, slug)!, into: this.subjectRow(hobby, to)!, moved: m.entries, created: !!m.create } };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
 import type { SubjectSort } from './subject-order.ts';
 
@@ -30,6 +30,14 @@ export interface EntrySummary {
   listedAt: string;
   /** Distinct source posts the entry draws on: the `cited` order (hub/subject-order.ts). */
   cites: number;
+}
+
+export interface MoveOutcome {
+  from: Subject;
+  into: Subject;
+  moved: string[];
+  /** `into` was created by the move. */
+  created: boolean;
 }
 
 export interface EntryPageQuery {
@@ -75,6 +83,11 @@ export interface KnowledgeStore {
   mergeSubject(hobby: string, slug: string, merge: SubjectMerge, now?: Date): Awaitable<KbResult<Subject>>;
   /** A slug redirecting to this subject becomes a subject again (see SubjectSplit); answers the new subject. */
   splitSubject(hobby: string, slug: string, split: SubjectSplit, now?: Date): Awaitable<KbResult<Subject>>;
+  /**
+   * Moves chosen entries listed under a subject to another subject of the hobby, or to one created in the
+   * same call (hub/subject-move.ts); both subjects' versions are bumped. All or nothing.
+   */
+  moveEntries(hobby: string, slug: string, move: SubjectMoveEntries, now?: Date): Awaitable<KbResult<MoveOutcome>>;
   /** Subjects whose name, alias or slug contains `key` (a matchKey), name prefixes first. */
   autocomplete(key: string, hobby: string | null, limit: number): Awaitable<Subject[]>;
   /** Public entries of a subject (and of the slugs redirecting to it), newest or most cited first. */
