@@ -4,7 +4,7 @@ import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
-import { decodeOrderCursor, encodeOrderCursor } from './subject-order.ts';
+import { afterKey, decodeOrderCursor, encodeOrderCursor, MAX_SLUG_BRANCHES, orderBy } from './subject-order.ts';
 import { planMove, unlisted, withSubject } from './subject-move.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
@@ -372,20 +372,20 @@ export class PostgresKnowledge implements KnowledgeStore {
   async subjectEntries(hobby: string, slug: string, page: EntryPageQuery): Promise<{ entries: EntrySummary[]; nextCursor: string | null }> {
     const sort = page.sort ?? 'newest';
     const after = page.cursor ? decodeOrderCursor(sort, page.cursor) : null;
-    const r =
-      sort === 'cited'
-        ? await this.pool.query(
-            `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-             WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.cites, k.listed_at, k.entry_id) < ($6::int, $3, $4::text))
-             ORDER BY k.cites DESC, k.listed_at DESC, k.entry_id DESC LIMIT $5`,
-            [hobby, slug, after?.at ?? null, after?.id ?? null, page.limit + 1, after?.sort === 'cited' ? after.cites : null],
-          )
-        : await this.pool.query(
-            `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-             WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.listed_at, k.entry_id) < ($3, $4::text))
-             ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $5`,
-            [hobby, slug, after?.at ?? null, after?.id ?? null, page.limit + 1],
-          );
+    const redirected = (await this.pool.query('SELECT from_slug FROM kb_redirects WHERE hobby = $1 AND to_slug = $2 ORDER BY from_slug', [hobby, slug])).rows.map((r) => r.from_slug as string);
+    const slugs = [slug, ...redirected];
+    // $1 hobby, $2 limit, then the slugs (or one array of them), then the cursor's position when there is one.
+    const many = slugs.length > MAX_SLUG_BRANCHES;
+    const params: unknown[] = [hobby, page.limit + 1, ...(many ? [slugs] : slugs)];
+    const p = params.length;
+    if (after) params.push(after.at, after.id, ...(after.sort === 'cited' ? [after.cites] : []));
+    const below = after ? ` AND ${afterKey(sort, { at: `$${p + 1}::text`, id: `$${p + 2}::text`, cites: `$${p + 3}::int` })}` : '';
+    const branch = (subject: string) => `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.hobby = $1 AND ${subject}${below} ORDER BY ${orderBy(sort, 'k.')} LIMIT $2`;
+    let sql: string;
+    if (slugs.length === 1) sql = branch('k.subject = $3::text');
+    else if (many) sql = branch('k.subject = ANY($3::text[])');
+    else sql = `${slugs.map((_, i) => `(${branch(`k.subject = $${3 + i}::text`)})`).join(' UNION ALL ')} ORDER BY ${orderBy(sort)} LIMIT $2`;
+    const r = await this.pool.query(sql, params);
     const entries = r.rows.slice(0, page.limit).map(toSummary);
     return { entries, nextCursor: r.rows.length > page.limit ? encodeOrderCursor(sort, entries.at(-1)!) : null };
   }

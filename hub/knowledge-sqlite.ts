@@ -3,7 +3,7 @@ import type { Entry } from '../lib/model/entry.ts';
 import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
-import { decodeOrderCursor, encodeOrderCursor } from './subject-order.ts';
+import { afterKey, decodeOrderCursor, encodeOrderCursor, MAX_SLUG_BRANCHES, orderBy } from './subject-order.ts';
 import { planMove, unlisted, withSubject } from './subject-move.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
@@ -352,17 +352,18 @@ export class SqliteKnowledge implements KnowledgeStore {
   subjectEntries(hobby: string, slug: string, page: EntryPageQuery): { entries: EntrySummary[]; nextCursor: string | null } {
     const sort = page.sort ?? 'newest';
     const after = page.cursor ? decodeOrderCursor(sort, page.cursor) : null;
-    const sql =
-      sort === 'cited'
-        ? `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-           WHERE ${UNDER_SUBJECT} AND (@at IS NULL OR (k.cites, k.listed_at, k.entry_id) < (@cites, @at, @id))
-           ORDER BY k.cites DESC, k.listed_at DESC, k.entry_id DESC LIMIT @limit`
-        : `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-           WHERE ${UNDER_SUBJECT} AND (@at IS NULL OR (k.listed_at, k.entry_id) < (@at, @id))
-           ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT @limit`;
-    const rows = this.db
-      .prepare(sql)
-      .all({ hobby, slug, at: after?.at ?? null, id: after?.id ?? null, ...(sort === 'cited' ? { cites: after?.sort === 'cited' ? after.cites : null } : {}), limit: page.limit + 1 }) as EntryRow[];
+    const slugs = [slug, ...(this.db.prepare('SELECT from_slug FROM kb_redirects WHERE hobby = ? AND to_slug = ? ORDER BY from_slug').pluck().all(hobby, slug) as string[])];
+    const params: Record<string, string | number> = { hobby, limit: page.limit + 1 };
+    if (after) Object.assign(params, { at: after.at, id: after.id }, sort === 'cited' ? { cites: after.sort === 'cited' ? after.cites : 0 } : {});
+    const below = after ? ` AND ${afterKey(sort, { cites: '@cites', at: '@at', id: '@id' })}` : '';
+    const branch = (subject: string) => `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.hobby = @hobby AND ${subject}${below} ORDER BY ${orderBy(sort, 'k.')} LIMIT @limit`;
+    let sql: string;
+    if (slugs.length === 1) sql = branch('k.subject = @s0');
+    else if (slugs.length > MAX_SLUG_BRANCHES) sql = branch('k.subject IN (SELECT value FROM json_each(@slugs))');
+    else sql = `${slugs.map((_, i) => `SELECT * FROM (${branch(`k.subject = @s${i}`)})`).join(' UNION ALL ')} ORDER BY ${orderBy(sort)} LIMIT @limit`;
+    if (slugs.length > MAX_SLUG_BRANCHES) params.slugs = JSON.stringify(slugs);
+    else slugs.forEach((s, i) => (params[`s${i}`] = s));
+    const rows = this.db.prepare(sql).all(params) as EntryRow[];
     const entries = rows.slice(0, page.limit).map(toSummary);
     return { entries, nextCursor: rows.length > page.limit ? encodeOrderCursor(sort, entries.at(-1)!) : null };
   }

@@ -36,3 +36,18 @@ export function decodeOrderCursor(sort: SubjectSort, c: string): OrderKey | null
   if (sort === 'newest') return v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? { sort, at: v[0], id: v[1] } : null;
   return v.length === 3 && Number.isSafeInteger(v[0]) && v[0] >= 0 && typeof v[1] === 'string' && typeof v[2] === 'string' ? { sort, cites: v[0], at: v[1], id: v[2] } : null;
 }
+
+/** ORDER BY of an order over kb_entries' columns (`alias` prefixes each: "k." inside a branch, "" outside). */
+export const orderBy = (sort: SubjectSort, alias = ''): string =>
+  sort === 'cited' ? `${alias}cites DESC, ${alias}listed_at DESC, ${alias}entry_id DESC` : `${alias}listed_at DESC, ${alias}entry_id DESC`;
+
+/** Rows after the cursor's position in the order, as a row-value comparison an index range can serve. */
+export const afterKey = (sort: SubjectSort, p: { cites: string; at: string; id: string }): string =>
+  sort === 'cited' ? `(k.cites, k.listed_at, k.entry_id) < (${p.cites}, ${p.at}, ${p.id})` : `(k.listed_at, k.entry_id) < (${p.at}, ${p.id})`;
+
+/**
+ * A subject's page is read per slug (its own and each slug redirecting to it): one branch each, reading at
+ * most a page from its index range in order, and the branches' few rows merged. A single IN list over the
+ * slugs would read and sort every entry of the subject. Past this many slugs the IN list is used.
+ */
+export const MAX_SLUG_BRANCHES = 64;
