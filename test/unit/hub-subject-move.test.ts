@@ -152,3 +152,32 @@ describe.each(backends)('moving entries between subjects: %s', (backend, open) =
     await countsAgree();
   });
 });
+
+describe('moving entries from the command line', () => {
+  it('moves with the API checks, saying why in plain words and exiting non-zero', async () => {
+    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
+    const store = await backends[0]![1]();
+    const run = async (line: string) => {
+      let out = '';
+      let err = '';
+      const [cmd, ...args] = line.split(' ');
+      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
+      return { code, out, err };
+    };
+    const base = await qaEntry();
+    const who = (await store.addContributor('cli-writer')).contributor;
+    expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting cables --name Cables')).toMatchObject({ code: 0 });
+    expect(await run('subject create knitting lace --name Lace')).toMatchObject({ code: 0 });
+    const entries = ['k1', 'k2'].map((id): Entry => ({ ...base, id, title: `Entry ${id}`, subject: { hobby: 'knitting', slug: 'cables' } }));
+    await store.receiveBatch(who, 'k-cli-move', entries, 202);
+    for (const e of entries) await store.setState(e.id, 'accepted', null);
+    expect(await run('subject move knitting cables --into lace')).toMatchObject({ code: 2, err: expect.stringContaining('entries: names no entry') });
+    expect(await run('subject move knitting cables --entry k1 --into lace --slug x --name X')).toMatchObject({ code: 2, err: expect.stringContaining('not both') });
+    expect(await run('subject move knitting cables --entry k1 --into lace --expect-version 7')).toMatchObject({ code: 1, err: expect.stringContaining('changed since') });
+    expect(await run('subject move knitting cables --entry k1 --into lace')).toMatchObject({ code: 0, out: 'Moved 1 entry from "Cables" to "Lace" (/hobbies/knitting/lace).\n' });
+    expect(await run('subject move knitting cables --entry k2 --slug brioche --name Brioche')).toMatchObject({ code: 0, out: expect.stringContaining('"Brioche" (created)') });
+    expect((await run('subject list knitting')).out).toBe('brioche\tBrioche\tv1\t1 entries\ncables\tCables\tv3\t0 entries\nlace\tLace\tv2\t1 entries\n');
+    await store.close();
+  });
+});
