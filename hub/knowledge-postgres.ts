@@ -116,7 +116,7 @@ const MIGRATIONS: string[] = [
        (SELECT count(DISTINCT s ->> 'postId')::int FROM jsonb_array_elements(coalesce(r -> 'sources', '[]')) s)
      FROM (SELECT e.record::jsonb AS r) x
    $$;
-   UPDATE kb_entries k SET cites = (SELECT r.cites FROM entries e, LATERAL kb_entry_row(e) r WHERE e.id = k.entry_id);
+   UPDATE kb_entries k SET cites = (SELECT count(DISTINCT s ->> 'postId')::int FROM entries e, jsonb_array_elements(coalesce(e.record::jsonb -> 'sources', '[]')) s WHERE e.id = k.entry_id);
    CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP = 'UPDATE' THEN

@@ -92,9 +92,11 @@ const SORT_LABEL: Record<SubjectSort, string> = { newest: 'Newest', cited: 'Most
 
 /** The order switch: plain links (no script), the current order marked for screen readers too. */
 function sortSwitch(path: string, current: SubjectSort): Html {
-  return html`<nav class="sort" aria-label="Order of entries"><span>Order:</span> ${SUBJECT_SORTS.map((o) =>
-    o === current ? html`<a href="${o === 'newest' ? path : `${path}?sort=${o}`}" aria-current="page"><strong>${SORT_LABEL[o]}</strong></a> ` : html`<a href="${o === 'newest' ? path : `${path}?sort=${o}`}">${SORT_LABEL[o]}</a> `,
-  )}</nav>`;
+  const link = (o: SubjectSort) => {
+    const href = o === 'newest' ? path : `${path}?sort=${o}`;
+    return o === current ? html`<a href="${href}" aria-current="page"><strong>${SORT_LABEL[o]}</strong></a> ` : html`<a href="${href}">${SORT_LABEL[o]}</a> `;
+  };
+  return html`<nav class="sort" aria-label="Order of entries"><span>Order:</span> ${SUBJECT_SORTS.map(link)}</nav>`;
 }
 
 export function subjectPage(h: Hobby, s: Subject, entries: EntrySummary[], nextCursor: string | null, sort: SubjectSort = 'newest'): string {
