@@ -1,14 +1,16 @@
-// Subjects on the moderation page: a hobby's subjects with their entry counts, one subject's entries to
-// choose from, and "Move" to another subject or to a new one made in the same call. The move names the
-// versions the moderator read, so a subject another moderator changed meanwhile is refused with the hub's
-// reason (shown as text) and the lists are read again. Same token as the review queue (this tab's).
+// Subjects on the moderation page: a hobby's subjects with their entry counts; one subject to rename or
+// merge into another, and its entries to choose from and "Move" to another subject or to a new one made
+// in the same call. Every change names the versions the moderator read, so a subject another moderator
+// changed meanwhile is refused with the hub's reason (shown as text) and the lists are read again. Same
+// token as the review queue (this tab's).
 import { h, render } from '/moderate/preact.js';
 
 const TOKEN_KEY = 'gleaner-moderator-token';
 const NEW = '';
 // hobbies/subjects: as last read; open: the subject whose entries are shown, with the version read;
 // chosen: entry ids ticked; target: a subject slug or NEW; fresh: the new subject's slug and name.
-const state = { hobbies: null, hobby: null, subjects: [], open: null, entries: [], nextCursor: null, chosen: new Set(), target: null, fresh: { slug: '', name: '' }, error: null, done: null, busy: false };
+// edit: the open subject's name and slug as typed; mergeInto: the subject to fold it into.
+const state = { hobbies: null, hobby: null, subjects: [], open: null, entries: [], nextCursor: null, chosen: new Set(), target: null, fresh: { slug: '', name: '' }, edit: { name: '', slug: '' }, mergeInto: null, error: null, done: null, busy: false };
 
 async function api(path, init = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -57,9 +59,42 @@ async function readEntries(more = false) {
 
 const openSubject = (s) =>
   step(async () => {
-    Object.assign(state, { open: s, chosen: new Set(), target: null, done: null, fresh: { slug: '', name: '' } });
+    Object.assign(state, { open: s, chosen: new Set(), target: null, done: null, fresh: { slug: '', name: '' }, edit: { name: s.name, slug: s.slug }, mergeInto: null });
     await readEntries();
   });
+
+/** Rename or merge the open subject, naming the version read; the lists are read again either way. */
+function change(path, init, message) {
+  return step(async () => {
+    state.done = null;
+    try {
+      const r = await api(`/v1/subjects/${encodeURIComponent(state.hobby)}/${encodeURIComponent(state.open.slug)}${path}`, init);
+      state.done = message(r);
+      state.open = r;
+    } finally {
+      await readSubjects();
+      state.open = state.subjects.find((x) => x.slug === state.open.slug) ?? null;
+      if (state.open) {
+        state.edit = { name: state.open.name, slug: state.open.slug };
+        await readEntries();
+      } else state.entries = [];
+    }
+  });
+}
+
+const rename = () => {
+  const was = state.open;
+  const body = { expectVersion: was.version };
+  if (state.edit.name.trim() !== was.name) body.name = state.edit.name.trim();
+  if (state.edit.slug.trim() !== was.slug) body.slug = state.edit.slug.trim();
+  return change('', { method: 'PATCH', body: JSON.stringify(body) }, (r) => `Renamed: ${r.name} (${r.slug})${r.slug !== was.slug ? `; ${was.slug} redirects there` : ''}.`);
+};
+
+const merge = () => {
+  const was = state.open;
+  const into = state.subjects.find((s) => s.slug === state.mergeInto);
+  return change('/merge', { method: 'POST', body: JSON.stringify({ into: into.slug, expectVersion: was.version, expectIntoVersion: into.version }) }, (r) => `Merged ${was.name} into ${r.name}; ${was.slug} redirects there.`);
+};
 
 const move = () =>
   step(async () => {
@@ -106,10 +141,34 @@ function MoveForm() {
   ]);
 }
 
+function EditForm() {
+  const s = state.open;
+  const others = state.subjects.filter((x) => x.slug !== s.slug);
+  const changed = state.edit.name.trim() && state.edit.slug.trim() && (state.edit.name.trim() !== s.name || state.edit.slug.trim() !== s.slug);
+  return h('div', { class: 'edit' }, [
+    h('div', { class: 'actions' }, [
+      h('input', { 'aria-label': 'Subject name', value: state.edit.name, onInput: (ev) => ((state.edit.name = ev.currentTarget.value), update()) }),
+      h('input', { 'aria-label': 'Subject slug', value: state.edit.slug, onInput: (ev) => ((state.edit.slug = ev.currentTarget.value), update()) }),
+      h('button', { onClick: rename, disabled: state.busy || !changed, 'data-action': 'rename-subject' }, 'Rename'),
+    ]),
+    others.length
+      ? h('div', { class: 'actions' }, [
+          h('label', { for: 'merge-into' }, 'Merge this subject into'),
+          h('select', { id: 'merge-into', value: state.mergeInto ?? '-', onChange: (ev) => ((state.mergeInto = ev.currentTarget.value === '-' ? null : ev.currentTarget.value), update()) }, [
+            h('option', { value: '-' }, 'Choose a subject…'),
+            ...others.map((x) => h('option', { value: x.slug, key: x.slug }, `${x.name} (${x.slug})`)),
+          ]),
+          h('button', { onClick: merge, disabled: state.busy || !state.mergeInto, 'data-action': 'merge-subject' }, 'Merge'),
+        ])
+      : null,
+  ]);
+}
+
 function OpenSubject() {
   const s = state.open;
   return h('article', { class: 'entry', 'data-subject': s.slug }, [
     h('h3', null, `${s.name} · version ${s.version}`),
+    h(EditForm, null),
     state.entries.length === 0 ? h('p', null, 'No public entry under this subject.') : null,
     h(
       'ul',

@@ -8,8 +8,9 @@ import type { Entry } from '../../lib/model/entry.ts';
 
 /**
  * The moderation page's Subjects section in Chromium: a hobby's subjects, one subject's entries ticked
- * and moved to another subject, then to a new one; a move decided on a version another moderator has
- * since changed is refused with the hub's reason, and nothing moves.
+ * and moved to another subject, then to a new one; a subject renamed (its old slug redirects) and merged
+ * into another; a move or rename decided on a version another moderator has since changed is refused
+ * with the hub's reason, and nothing changes.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -44,7 +45,7 @@ describe('moderation page: subjects', () => {
     expect(await js.text()).not.toMatch(/innerHTML|dangerouslySetInnerHTML|insertAdjacentHTML|document\.write/);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('moves ticked entries to another subject and to a new one, and shows a refusal with its reason', async () => {
+  it.skipIf(!existsSync(CHROMIUM))('moves ticked entries to another subject and to a new one, renames and merges, and shows a refusal with its reason', async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     try {
       const page = await browser.newPage();
@@ -90,6 +91,32 @@ describe('moderation page: subjects', () => {
       await section.getByRole('status').filter({ hasText: 'Moved 1 entry from Catan (base game) to Ships.' }).waitFor();
       expect(await listed('ships')).toEqual(['u3']);
       expect(await section.locator('[data-open="ships"]').count()).toBe(1);
+
+      // Rename with a new slug: the old one redirects.
+      await section.locator('[data-open="chess"]').click();
+      await section.getByRole('heading', { name: 'Chess · version 2' }).waitFor();
+      await section.getByLabel('Subject name').fill('Western chess');
+      await section.getByLabel('Subject slug').fill('western-chess');
+      await section.getByRole('button', { name: 'Rename' }).click();
+      await section.getByRole('status').filter({ hasText: 'Renamed: Western chess (western-chess); chess redirects there.' }).waitFor();
+      expect(await kb.resolveSubject('board-games', 'chess')).toEqual({ redirect: 'western-chess' });
+
+      // A rename decided on a version another moderator has since changed is refused, nothing renamed.
+      await kb.renameSubject('board-games', 'western-chess', { aliases: ['Chess'] });
+      await section.getByLabel('Subject name').fill('Chess again');
+      await section.getByRole('button', { name: 'Rename' }).click();
+      await section.getByRole('alert').filter({ hasText: 'changed since you read it' }).waitFor();
+      expect(await kb.resolveSubject('board-games', 'western-chess')).toMatchObject({ subject: { name: 'Western chess', version: 4 } });
+
+      // Merge ships into western-chess: its entries are listed there, its slug redirects.
+      await section.locator('[data-open="ships"]').click();
+      await section.getByRole('heading', { name: 'Ships · version 1' }).waitFor();
+      await section.getByLabel('Merge this subject into').selectOption('western-chess');
+      await section.getByRole('button', { name: 'Merge' }).click();
+      await section.getByRole('status').filter({ hasText: 'Merged Ships into Western chess; ships redirects there.' }).waitFor();
+      expect(await kb.resolveSubject('board-games', 'ships')).toEqual({ redirect: 'western-chess' });
+      expect(await listed('western-chess')).toEqual(['u1', 'u2', 'u3']);
+      expect(await section.locator('[data-open="ships"]').count()).toBe(0);
     } finally {
       await browser.close();
     }
