@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startHub, type RunningHub } from '../support/hub.ts';
 import { qaEntry } from '../support/entries.ts';
@@ -13,6 +14,13 @@ import type { Entry } from '../../lib/model/entry.ts';
  * with the hub's reason, and nothing changes.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function serious(page: import('playwright-core').Page): Promise<string[]> {
+  const r = (await page.evaluate(`${AXE};axe.run(document, { resultTypes: ['violations'] })`)) as { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+}
 
 let hub: RunningHub;
 let kb: KnowledgeStore;
@@ -63,6 +71,10 @@ describe('moderation page: subjects', () => {
 
       await section.locator('[data-entry="u1"]').check();
       await section.locator('[data-entry="u2"]').check();
+      expect(await serious(page)).toEqual([]);
+      await section.getByLabel('Move the chosen entries to').selectOption('');
+      await section.getByLabel('New subject slug').waitFor();
+      expect(await serious(page)).toEqual([]);
       await section.getByLabel('Move the chosen entries to').selectOption('chess');
       await section.getByRole('button', { name: 'Move 2 entries' }).click();
       await section.getByRole('status').filter({ hasText: 'Moved 2 entries from Catan to Chess.' }).waitFor();
@@ -117,6 +129,10 @@ describe('moderation page: subjects', () => {
       expect(await kb.resolveSubject('board-games', 'ships')).toEqual({ redirect: 'western-chess' });
       expect(await listed('western-chess')).toEqual(['u1', 'u2', 'u3']);
       expect(await section.locator('[data-open="ships"]').count()).toBe(0);
+
+      // The public subject page in the other order, with its switch.
+      await page.goto(`${hub.url}/hobbies/board-games/western-chess?sort=cited`);
+      expect(await serious(page)).toEqual([]);
     } finally {
       await browser.close();
     }
