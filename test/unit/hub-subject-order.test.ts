@@ -26,7 +26,8 @@ const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
 /** An entry citing `posts` (post ids, repeats allowed: a repeat is one source post counted once). */
 function citing(id: string, slug: string, posts: string[]): Entry {
   const s0 = base.sources[0]!;
-  const sources: Source[] = posts.map((p) => ({ ...s0, postId: p }));
+  // Each post its own address too, as real posts have (a merge tells posts apart by address or thread and id).
+  const sources: Source[] = posts.map((p) => ({ ...s0, postId: p, url: `https://forum.example/t/rules/1/${p}` }));
   return { ...(base as Entry & { kind: 'qa' }), id, title: `Entry ${id}`, subject: { hobby: 'board-games', slug }, sources, qa: { question: { text: 'A question?', sourcePostIds: [posts[0]!] }, answers: [{ text: 'An answer.', sourcePostIds: [posts.at(-1)!], rank: 1 }] } };
 }
 
@@ -137,6 +138,26 @@ describe.each(backends)('subject order: %s', (backend, open) => {
     expect((await text('/hobbies/board-games/catan?sort=loudest')).status).toBe(400);
     const redirect = await fetch(`${hub.url}/hobbies/board-games/seafarers?sort=cited`, { redirect: 'manual' });
     expect(redirect.headers.get('location')).toBe('/hobbies/board-games/catan?sort=cited');
+  });
+
+  it('a duplicate folded into an entry adds its source posts, and the entry rises in the cited order', async () => {
+    // The write a moderator's merge makes (hub/similar.ts decides the record, the store writes it).
+    const { similarStoreOf } = await import('../../hub/similar-store.ts');
+    const { mergeEntries } = await import('../../lib/curate/merge-entries.ts');
+    const dup = citing(id(8), 'catan', ['x', 'y', 'z']);
+    await store.receiveBatch(who, `k-${id(8)}`, [dup], 202);
+    const into = (await store.entryRecord(id(1)))!;
+    const merged = mergeEntries(into, (await store.entryRecord(id(8)))!);
+    if (!merged.ok) throw new Error(merged.problems.map((p) => p.message).join('; '));
+    const [a, b] = [(await store.entryStatus(id(1)))!, (await store.entryStatus(id(8)))!];
+    const sims = await similarStoreOf(store);
+    expect(await sims.merge({ into: id(1), intoRevision: a.revision, from: id(8), fromRevision: b.revision, record: merged.entry, by: 'mo', intoComment: 'merged', fromComment: 'merged', sourcesAdded: merged.added.length })).toBe('ok');
+    expect((await walk('cited', 50)).slice(0, 2)).toEqual([
+      { id: id(5), cites: 5 },
+      { id: id(1), cites: 4 },
+    ]);
+    // Its place in the newest order is where it was: a merge does not make an entry new.
+    expect((await walk('newest', 50)).map((e) => e.id)).toEqual(NEWEST.map(id));
   });
 
   it('migration 7 drops what the first step 2 left on databases that ran it (its trigger queued every entry write)', async () => {
