@@ -3,6 +3,7 @@ import type { Entry, Source } from '../../lib/model/entry.ts';
 import type { Contributor, HubStore } from '../../hub/store.ts';
 import { knowledgeFor, type KnowledgeStore } from '../../hub/knowledge.ts';
 import { decodeOrderCursor, type SubjectSort } from '../../hub/subject-order.ts';
+import { subjectPage } from '../../hub/public/pages.ts';
 import { qaEntry } from '../support/entries.ts';
 import { bothStores, serveStore } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
@@ -247,5 +248,17 @@ describe.each(backends)('subject order: %s', (backend, open) => {
         expect((plan.match(/-> {2}Sort\b|^Sort\b/gm) ?? []).length).toBe(0);
       }
     }
+  });
+});
+
+describe('the subject page\'s links to further entries', () => {
+  const subject = { hobby: 'board-games', slug: 'catan', name: 'Catan', aliases: [], externalIds: { bgg: null, wikidata: null }, version: 1, createdAt: '', updatedAt: '' };
+  const entry = { id: 'e1', kind: 'qa' as const, title: 'T', language: 'en', hobby: 'board-games', subject: 'catan', listedAt: '2026-01-01T00:00:00Z', cites: 1 };
+  it.each([
+    ['newest', '<a href="/hobbies/board-games/catan?cursor=C%2B1">Older entries</a>'],
+    ['cited', '<a href="/hobbies/board-games/catan?sort=cited&amp;cursor=C%2B1">More entries</a>'],
+  ] as const)('keep the order (%s)', (sort, link) => {
+    expect(subjectPage({ slug: 'board-games', name: 'Board games' }, subject, [entry], 'C+1', sort)).toContain(link);
+    expect(subjectPage({ slug: 'board-games', name: 'Board games' }, subject, [entry], null, sort)).not.toMatch(/Older entries|More entries/);
   });
 });
