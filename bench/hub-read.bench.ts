@@ -2,7 +2,8 @@
  * `npm run bench -- hub-read`: the knowledge base's public pages at scale. PostgreSQL (a throwaway cluster
  * from scripts/ensure-postgres.sh) and SQLite are filled with generated accepted Q&A entries over 1,000
  * subjects in 4 hobbies; then the real hub (`hub/cli.ts serve`, its own process) answers 8 concurrent
- * readers on 127.0.0.1, and p50/p95/p99 are printed per page: home, subject page, entry page, search for a
+ * readers on 127.0.0.1, and p50/p95/p99 are printed per page: home, subject page (newest first and most
+ * cited first; one generated entry in ten cites 3-5 posts instead of 2), entry page, search for a
  * common word, two common words, a rare word. Last, the time of `hub/cli.ts publish` (the release build,
  * which also moves every accepted entry to published).
  *
@@ -111,8 +112,12 @@ function* rows(base: Entry & { kind: 'qa' }): Generator<Row[]> {
     for (let i = b; i < Math.min(N, b + BATCH); i++) {
       const id = idOf(i);
       const title = g.text(6);
+      // One entry in ten cites 1-3 more posts (5 at most), so "most cited first" has an order to find;
+      // taken from the index, not the random stream, so the words stay those of earlier runs.
+      const more = i % 10 === 0 ? 1 + ((i / 10) % 3) : 0;
+      const sources = more ? [...base.sources, ...Array.from({ length: more }, (_, j) => ({ ...base.sources[0]!, postId: `extra-${j}` }))] : base.sources;
       const record = JSON.stringify({
-        ...base, id, title, subject: subjectOf(Math.floor(g.rnd() * SUBJECTS)),
+        ...base, id, title, sources, subject: subjectOf(Math.floor(g.rnd() * SUBJECTS)),
         qa: { question: { text: g.text(25), sourcePostIds: [q] }, answers: [{ text: g.text(40), rank: 1, sourcePostIds: [a] }] },
       });
       out.push({ id, title, record, at: atOf(i, g.rnd()), sha: createHash('sha256').update(record).digest('hex') });
@@ -218,6 +223,7 @@ async function measure(backend: string, target: string, store: HubStore): Promis
   try {
     results.push(await load(hub.url, 'home', () => '/'));
     results.push(await load(hub.url, 'subject page', (k) => `/hobbies/${subjectOf((k * 7919) % SUBJECTS).hobby}/${subjectOf((k * 7919) % SUBJECTS).slug}`));
+    results.push(await load(hub.url, 'subject page, most cited', (k) => `/hobbies/${subjectOf((k * 7919) % SUBJECTS).hobby}/${subjectOf((k * 7919) % SUBJECTS).slug}?sort=cited`));
     results.push(await load(hub.url, 'entry page', (k) => `/entries/${idOf((k * 104_729) % N)}`));
     results.push(await load(hub.url, `search common "${COMMON[0]}"`, () => `/search?q=${COMMON[0]}`));
     results.push(await load(hub.url, 'search 2 common words', () => `/search?q=${COMMON[0]}+${COMMON[1]}`));

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { pgTransaction } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
+import { afterKey, decodeOrderCursor, encodeOrderCursor, MAX_SLUG_BRANCHES, orderBy } from './subject-order.ts';
+import { planMove, unlisted, withSubject } from './subject-move.ts';
 import { subjectMatchKey, toSubject, toSummary } from './knowledge-sqlite.ts';
 
 /**
@@ -51,8 +53,11 @@ const MIGRATIONS: string[] = [
    END $$;
    CREATE TRIGGER kb_entry_sync AFTER INSERT OR UPDATE OF state, record ON entries FOR EACH ROW EXECUTE FUNCTION kb_sync_entry();
    INSERT INTO kb_entries SELECT r.* FROM entries e, LATERAL kb_entry_row(e) r WHERE e.state IN ('accepted', 'published');`,
-  // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
-  // (kept so the steps after it keep their numbers).
+  // 2: created the knowledge base's own duplicate index (kb_dup_* tables, and a trigger on entries filling
+  // kb_dup_queue); duplicates are hub/similar.ts's since, so the step now creates nothing. It cannot be
+  // removed or renumbered: kb_schema records only how many steps a database ran, so a database that ran
+  // the old step 2 would otherwise skip whichever step took its number. What the old step left behind is
+  // dropped by step 7, on every database alike.
   'SELECT 1;',
   // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
   // every match; the planner picks this or the GIN index from the words' frequencies.
@@ -78,7 +83,9 @@ const MIGRATIONS: string[] = [
    CREATE TRIGGER kb_count_entry AFTER INSERT OR DELETE OR UPDATE OF hobby, subject ON kb_entries FOR EACH ROW EXECUTE FUNCTION kb_count_entry();
    INSERT INTO kb_counts (hobby, subject, n) SELECT hobby, subject, COUNT(*) FROM kb_entries WHERE hobby IS NOT NULL AND subject IS NOT NULL GROUP BY hobby, subject;`,
   // 5: publishing (accepted -> published, record unchanged) leaves the public index as it is, instead of
-  // re-deriving every published entry's row and words in the release's transaction.
+  // re-deriving every published entry's row and words in the release's transaction. The function is
+  // restated whole because PL/pgSQL has no way to patch a body; step 6 restates it again (with `cites`),
+  // and the text here stays as shipped.
   `CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP = 'UPDATE' THEN
@@ -95,10 +102,47 @@ const MIGRATIONS: string[] = [
      END IF;
      RETURN NULL;
    END $$;`,
+  // 6: each public entry's count of distinct source posts (`cites`), as SQLite's step 6 counts them;
+  // kb_entry_row returns the new column (the row type gained it) and kb_sync_entry keeps it on update.
+  // An index serves a subject's entries most cited first, then newest, then id.
+  `ALTER TABLE kb_entries ADD COLUMN cites INTEGER NOT NULL DEFAULT 0;
+   CREATE OR REPLACE FUNCTION kb_entry_row(e entries) RETURNS kb_entries LANGUAGE sql STABLE AS $$
+     SELECT e.id, r #>> '{subject,hobby}', r #>> '{subject,slug}', e.kind, coalesce(r ->> 'language', ''), e.title, e.updated_at,
+       setweight(to_tsvector('simple', e.title), 'A') || setweight(to_tsvector('simple', concat_ws(' ',
+         r #>> '{qa,question,text}',
+         (SELECT string_agg(a ->> 'text', ' ') FROM jsonb_array_elements(coalesce(r #> '{qa,answers}', '[]')) a),
+         r #>> '{strategy,topic}', r #>> '{strategy,body,text}',
+         (SELECT string_agg(t, ' ') FROM jsonb_array_elements_text(coalesce(r #> '{strategy,tags}', '[]')) t))), 'B'),
+       (SELECT count(DISTINCT s ->> 'postId')::int FROM jsonb_array_elements(coalesce(r -> 'sources', '[]')) s)
+     FROM (SELECT e.record::jsonb AS r) x
+   $$;
+   UPDATE kb_entries k SET cites = (SELECT count(DISTINCT s ->> 'postId')::int FROM entries e, jsonb_array_elements(coalesce(e.record::jsonb -> 'sources', '[]')) s WHERE e.id = k.entry_id);
+   CREATE OR REPLACE FUNCTION kb_sync_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'UPDATE' THEN
+       IF OLD.state IN ('accepted', 'published') AND NEW.state IN ('accepted', 'published') AND OLD.record = NEW.record THEN
+         RETURN NULL;
+       END IF;
+     END IF;
+     IF NEW.state NOT IN ('accepted', 'published') THEN
+       DELETE FROM kb_entries WHERE entry_id = NEW.id;
+     ELSE
+       INSERT INTO kb_entries SELECT r.* FROM kb_entry_row(NEW) r
+       ON CONFLICT (entry_id) DO UPDATE SET hobby = EXCLUDED.hobby, subject = EXCLUDED.subject, kind = EXCLUDED.kind,
+         language = EXCLUDED.language, title = EXCLUDED.title, tsv = EXCLUDED.tsv, cites = EXCLUDED.cites;
+     END IF;
+     RETURN NULL;
+   END $$;
+   CREATE INDEX kb_entries_by_cited ON kb_entries(hobby, subject, cites, listed_at, entry_id);`,
+  // 7: what the first step 2 created, on databases that ran it: its trigger kept queueing every entry
+  // write into a table nothing reads any more.
+  `DROP TRIGGER IF EXISTS kb_dup_enqueue ON entries;
+   DROP FUNCTION IF EXISTS kb_dup_enqueue();
+   DROP TABLE IF EXISTS kb_dup_queue, kb_dup_sigs, kb_dup_bands, kb_dup_sources;`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
-const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at';
+const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at, k.cites';
 /** Entries filed under subject $2 of hobby $1 directly or under a slug that now redirects to it. */
 // An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
 const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject IN (SELECT ${s}::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = ${h} AND to_slug = ${s}))`;
@@ -280,6 +324,42 @@ export class PostgresKnowledge implements KnowledgeStore {
   }
 
 
+  moveEntries(hobby: string, slug: string, m: SubjectMoveEntries, now = new Date()): Promise<KbResult<MoveOutcome>> {
+    return this.writeTx(hobby, async (c): Promise<KbResult<MoveOutcome>> => {
+      const from = await this.subjectRow(c, hobby, slug, true);
+      const into = m.into !== undefined ? await this.subjectRow(c, hobby, m.into, true) : null;
+      const redirect = m.into !== undefined && !into ? ((await c.query('SELECT to_slug FROM kb_redirects WHERE hobby = $1 AND from_slug = $2', [hobby, m.into])).rows[0]?.to_slug ?? null) : null;
+      const plan = planMove(hobby, slug, m, from, into, redirect);
+      if (!plan.ok) return plan;
+      // The chosen entries' rows are locked first, so a concurrent review or revision waits for the move
+      // (or the move for it) and whichever comes second sees the other's record.
+      await c.query('SELECT id FROM entries WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [m.entries]);
+      const listed = (await c.query(`SELECT k.entry_id FROM kb_entries k WHERE ${UNDER_SUBJECT('$1', '$2')} AND k.entry_id = ANY($3::text[])`, [hobby, slug, m.entries])).rows.map((r) => r.entry_id as string);
+      const refused = unlisted(slug, m.entries, new Set(listed));
+      if (refused) return refused;
+      const at = now.toISOString();
+      if (m.create) {
+        const s = { ...m.create, hobby };
+        const taken = (await this.slugTaken(c, hobby, s.slug)) ?? (await this.idTaken(c, hobby, s.externalIds, null));
+        if (taken) return { ok: false, status: 409, reason: taken };
+        await c.query(
+          `INSERT INTO kb_subjects (hobby, slug, name, name_key, match_key, aliases, bgg_id, wikidata, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+          [hobby, s.slug, s.name, matchKey(s.name), subjectMatchKey(s), JSON.stringify(s.aliases), s.externalIds.bgg ?? null, s.externalIds.wikidata ?? null, at],
+        );
+      }
+      const to = m.into ?? m.create!.slug;
+      const records = (await c.query('SELECT id, record FROM entries WHERE id = ANY($1::text[])', [m.entries])).rows as { id: string; record: string }[];
+      // Every change bumps the entry's revision, so a review or merge decided on the old record is refused.
+      await c.query(
+        `UPDATE entries e SET record = u.record, updated_at = $3, revision = e.revision + 1, change_seq = nextval('entry_change_seq')
+         FROM unnest($1::text[], $2::text[]) AS u(id, record) WHERE e.id = u.id`,
+        [records.map((r) => r.id), records.map((r) => withSubject(r.record, hobby, to)), at],
+      );
+      await c.query('UPDATE kb_subjects SET version = version + 1, updated_at = $1 WHERE hobby = $2 AND slug IN ($3, $4)', [at, hobby, slug, m.into ?? slug]);
+      return { ok: true, value: { from: (await this.subjectRow(c, hobby, slug))!, into: (await this.subjectRow(c, hobby, to))!, moved: m.entries, created: !!m.create } };
+    });
+  }
+
   async autocomplete(key: string, hobby: string | null, limit: number): Promise<Subject[]> {
     const r = await this.pool.query(
       `SELECT ${SUBJECT_COLUMNS} FROM kb_subjects WHERE ($1::text IS NULL OR hobby = $1) AND match_key LIKE $2 ESCAPE '\\'
@@ -290,15 +370,24 @@ export class PostgresKnowledge implements KnowledgeStore {
   }
 
   async subjectEntries(hobby: string, slug: string, page: EntryPageQuery): Promise<{ entries: EntrySummary[]; nextCursor: string | null }> {
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const r = await this.pool.query(
-      `SELECT ${ENTRY_COLUMNS} FROM kb_entries k
-       WHERE ${UNDER_SUBJECT('$1', '$2')} AND ($3::text IS NULL OR (k.listed_at, k.entry_id) < ($3, $4::text))
-       ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $5`,
-      [hobby, slug, after?.[0] ?? null, after?.[1] ?? null, page.limit + 1],
-    );
+    const sort = page.sort ?? 'newest';
+    const after = page.cursor ? decodeOrderCursor(sort, page.cursor) : null;
+    const redirected = (await this.pool.query('SELECT from_slug FROM kb_redirects WHERE hobby = $1 AND to_slug = $2 ORDER BY from_slug', [hobby, slug])).rows.map((r) => r.from_slug as string);
+    const slugs = [slug, ...redirected];
+    // $1 hobby, $2 limit, then the slugs (or one array of them), then the cursor's position when there is one.
+    const many = slugs.length > MAX_SLUG_BRANCHES;
+    const params: unknown[] = [hobby, page.limit + 1, ...(many ? [slugs] : slugs)];
+    const p = params.length;
+    if (after) params.push(after.at, after.id, ...(after.sort === 'cited' ? [after.cites] : []));
+    const below = after ? ` AND ${afterKey(sort, { at: `$${p + 1}::text`, id: `$${p + 2}::text`, cites: `$${p + 3}::int` })}` : '';
+    const branch = (subject: string) => `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.hobby = $1 AND ${subject}${below} ORDER BY ${orderBy(sort, 'k.')} LIMIT $2`;
+    let sql: string;
+    if (slugs.length === 1) sql = branch('k.subject = $3::text');
+    else if (many) sql = branch('k.subject = ANY($3::text[])');
+    else sql = `${slugs.map((_, i) => `(${branch(`k.subject = $${3 + i}::text`)})`).join(' UNION ALL ')} ORDER BY ${orderBy(sort)} LIMIT $2`;
+    const r = await this.pool.query(sql, params);
     const entries = r.rows.slice(0, page.limit).map(toSummary);
-    return { entries, nextCursor: r.rows.length > page.limit ? encodeCursor(entries.at(-1)!) : null };
+    return { entries, nextCursor: r.rows.length > page.limit ? encodeOrderCursor(sort, entries.at(-1)!) : null };
   }
 
   async revisions(id: string): Promise<RevisionInfo[]> {

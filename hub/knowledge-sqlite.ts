@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Entry } from '../lib/model/entry.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
-import { decodeCursor, encodeCursor, likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import { likeEscape, matchKey, planMerge, type EntryPageQuery, type EntrySummary, pagedByTitle, type KbResult, type KnowledgeStore, type MoveOutcome, type Resolved, type RevisionInfo, type SearchHit, type SearchQuery } from './knowledge.ts';
 import { splitFields } from './subject-split.ts';
+import { afterKey, decodeOrderCursor, encodeOrderCursor, MAX_SLUG_BRANCHES, orderBy } from './subject-order.ts';
+import { planMove, unlisted, withSubject } from './subject-move.ts';
 
 /** The searchable text of an entry's record (SQL over the JSON column `rec`): question and answers, or topic, body and tags. */
 const bodySql = (rec: string) => `trim(
@@ -14,7 +16,11 @@ const bodySql = (rec: string) => `trim(
 
 const LISTED = `('accepted', 'published')`;
 
-/** Keeps the public index in step with one entry row (`new`), inside the writer's own transaction. */
+/**
+ * Keeps the public index in step with one entry row (`new`), inside the writer's own transaction. The text
+ * migrations 1 and 5 ran: frozen, since a shipped migration is never edited; SYNC_CITED (migration 6) is
+ * what the triggers run now.
+ */
 const SYNC = `
   DELETE FROM kb_search WHERE rowid = (SELECT rowid FROM kb_entries WHERE entry_id = new.id);
   DELETE FROM kb_entries WHERE entry_id = new.id AND new.state NOT IN ${LISTED};
@@ -24,6 +30,21 @@ const SYNC = `
     WHERE new.state IN ${LISTED}
     ON CONFLICT (entry_id) DO UPDATE SET hobby = excluded.hobby, subject = excluded.subject, kind = excluded.kind,
       language = excluded.language, title = excluded.title;
+  INSERT INTO kb_search (rowid, title, body) SELECT rowid, new.title, ${bodySql('new.record')} FROM kb_entries WHERE entry_id = new.id;`;
+
+/** Distinct source posts an entry record draws on (the `cited` order); PostgreSQL's kb_entry_row counts alike. */
+const citesSql = (rec: string) => `(SELECT count(DISTINCT json_extract(value, '$.postId')) FROM json_each(${rec}, '$.sources'))`;
+
+/** SYNC with the entry's source count (migration 6). */
+const SYNC_CITED = `
+  DELETE FROM kb_search WHERE rowid = (SELECT rowid FROM kb_entries WHERE entry_id = new.id);
+  DELETE FROM kb_entries WHERE entry_id = new.id AND new.state NOT IN ${LISTED};
+  INSERT INTO kb_entries (entry_id, hobby, subject, kind, language, title, listed_at, cites)
+    SELECT new.id, json_extract(new.record, '$.subject.hobby'), json_extract(new.record, '$.subject.slug'), new.kind,
+           coalesce(json_extract(new.record, '$.language'), ''), new.title, new.updated_at, ${citesSql('new.record')}
+    WHERE new.state IN ${LISTED}
+    ON CONFLICT (entry_id) DO UPDATE SET hobby = excluded.hobby, subject = excluded.subject, kind = excluded.kind,
+      language = excluded.language, title = excluded.title, cites = excluded.cites;
   INSERT INTO kb_search (rowid, title, body) SELECT rowid, new.title, ${bodySql('new.record')} FROM kb_entries WHERE entry_id = new.id;`;
 
 /**
@@ -53,8 +74,11 @@ const MIGRATIONS: string[] = [
      SELECT id, json_extract(record, '$.subject.hobby'), json_extract(record, '$.subject.slug'), kind,
             coalesce(json_extract(record, '$.language'), ''), title, updated_at FROM entries WHERE state IN ${LISTED};
    INSERT INTO kb_search (rowid, title, body) SELECT k.rowid, e.title, ${bodySql('e.record')} FROM kb_entries k JOIN entries e ON e.id = k.entry_id;`,
-  // 2: held a duplicate index; duplicates are hub/similar.ts's since, so the step creates nothing
-  // (kept so the steps after it keep their numbers).
+  // 2: created the knowledge base's own duplicate index (kb_dup_* tables, and triggers on entries filling
+  // kb_dup_queue); duplicates are hub/similar.ts's since, so the step now creates nothing. It cannot be
+  // removed or renumbered: kb_schema records only how many steps a database ran, so a database that ran
+  // the old step 2 would otherwise skip whichever step took its number. What the old step left behind is
+  // dropped by step 7, on every database alike.
   'SELECT 1;',
   // 3: search walks entries newest first (kb_entries_by_listed) when a word is common, instead of sorting
   // every match; how many entries match (counted up to a bound) says when.
@@ -79,20 +103,40 @@ const MIGRATIONS: string[] = [
   `DROP TRIGGER kb_entry_changed;
    CREATE TRIGGER kb_entry_changed AFTER UPDATE OF state, record ON entries
    WHEN NOT (old.state IN ${LISTED} AND new.state IN ${LISTED} AND old.record IS new.record) BEGIN ${SYNC} END;`,
+  // 6: each public entry's count of distinct source posts (`cites`), kept by the same triggers (their
+  // bodies restated: SQLite cannot alter a trigger), and an index serving a subject's entries most cited
+  // first, then newest, then id, as the newest-first order is served by kb_entries_by_subject.
+  `ALTER TABLE kb_entries ADD COLUMN cites INTEGER NOT NULL DEFAULT 0;
+   UPDATE kb_entries SET cites = (SELECT ${citesSql('e.record')} FROM entries e WHERE e.id = kb_entries.entry_id);
+   DROP TRIGGER kb_entry_added;
+   DROP TRIGGER kb_entry_changed;
+   CREATE TRIGGER kb_entry_added AFTER INSERT ON entries BEGIN ${SYNC_CITED} END;
+   CREATE TRIGGER kb_entry_changed AFTER UPDATE OF state, record ON entries
+   WHEN NOT (old.state IN ${LISTED} AND new.state IN ${LISTED} AND old.record IS new.record) BEGIN ${SYNC_CITED} END;
+   CREATE INDEX kb_entries_by_cited ON kb_entries(hobby, subject, cites, listed_at, entry_id);`,
+  // 7: what the first step 2 created, on databases that ran it: its triggers kept queueing every entry
+  // write into a table nothing reads any more.
+  `DROP TRIGGER IF EXISTS kb_dup_added;
+   DROP TRIGGER IF EXISTS kb_dup_revised;
+   DROP TABLE IF EXISTS kb_dup_queue;
+   DROP TABLE IF EXISTS kb_dup_sigs;
+   DROP TABLE IF EXISTS kb_dup_bands;
+   DROP TABLE IF EXISTS kb_dup_sources;`,
 ];
 
 type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };
-type EntryRow = { entry_id: string; kind: 'qa' | 'strategy'; title: string; language: string; hobby: string | null; subject: string | null; listed_at: string };
+type EntryRow = { entry_id: string; kind: 'qa' | 'strategy'; title: string; language: string; hobby: string | null; subject: string | null; listed_at: string; cites: number };
 
 export const toSubject = (r: SubjectRow): Subject => ({
   hobby: r.hobby, slug: r.slug, name: r.name, aliases: JSON.parse(r.aliases), externalIds: { bgg: r.bgg_id, wikidata: r.wikidata },
   version: Number(r.version), createdAt: r.created_at, updatedAt: r.updated_at,
 });
-export const toSummary = (r: EntryRow): EntrySummary => ({ id: r.entry_id, kind: r.kind, title: r.title, language: r.language, hobby: r.hobby, subject: r.subject, listedAt: r.listed_at });
+export const toSummary = (r: EntryRow): EntrySummary => ({ id: r.entry_id, kind: r.kind, title: r.title, language: r.language, hobby: r.hobby, subject: r.subject, listedAt: r.listed_at, cites: Number(r.cites) });
 /** What subjects are matched on: name, slug and aliases, one per line. */
 export const subjectMatchKey = (s: Pick<Subject, 'name' | 'slug' | 'aliases'>) => [s.name, s.slug.replace(/-/g, ' '), ...s.aliases].map(matchKey).join('\n');
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
+const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at, k.cites';
 /** Entries filed under subject @slug of @hobby directly or under a slug that now redirects to it. */
 // An IN list rather than an OR, so the (hobby, subject, listed_at) index serves each slug.
 const UNDER_SUBJECT = '(k.hobby = @hobby AND k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))';
@@ -265,6 +309,36 @@ export class SqliteKnowledge implements KnowledgeStore {
     });
   }
 
+  moveEntries(hobby: string, slug: string, m: SubjectMoveEntries, now = new Date()): KbResult<MoveOutcome> {
+    return this.tx((): KbResult<MoveOutcome> => {
+      const from = this.subjectRow(hobby, slug);
+      const into = m.into !== undefined ? this.subjectRow(hobby, m.into) : null;
+      const redirect = m.into !== undefined && !into ? (this.db.prepare('SELECT to_slug FROM kb_redirects WHERE hobby = ? AND from_slug = ?').get(hobby, m.into) as { to_slug: string } | undefined)?.to_slug ?? null : null;
+      const plan = planMove(hobby, slug, m, from, into, redirect);
+      if (!plan.ok) return plan;
+      const listed = this.db
+        .prepare(`SELECT k.entry_id FROM kb_entries k WHERE ${UNDER_SUBJECT} AND k.entry_id IN (SELECT value FROM json_each(@ids))`)
+        .pluck()
+        .all({ hobby, slug, ids: JSON.stringify(m.entries) }) as string[];
+      const refused = unlisted(slug, m.entries, new Set(listed));
+      if (refused) return refused;
+      if (m.create) {
+        // A savepoint within this transaction: a refused create leaves nothing behind.
+        const made = this.createSubject({ ...m.create, hobby }, now);
+        if (!made.ok) return made;
+      }
+      const to = m.into ?? m.create!.slug;
+      const at = now.toISOString();
+      const read = this.db.prepare('SELECT record FROM entries WHERE id = ?').pluck();
+      const seq = this.db.prepare('SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries').pluck();
+      // Every change bumps the entry's revision, so a review or merge decided on the old record is refused.
+      const write = this.db.prepare('UPDATE entries SET record = ?, updated_at = ?, revision = revision + 1, change_seq = ? WHERE id = ?');
+      for (const id of m.entries) write.run(withSubject(read.get(id) as string, hobby, to), at, seq.get(), id);
+      this.db.prepare('UPDATE kb_subjects SET version = version + 1, updated_at = ? WHERE hobby = ? AND slug IN (?, ?)').run(at, hobby, slug, m.into ?? slug);
+      return { ok: true, value: { from: this.subjectRow(hobby, slug)!, into: this.subjectRow(hobby, to)!, moved: m.entries, created: !!m.create } };
+    });
+  }
+
   autocomplete(key: string, hobby: string | null, limit: number): Subject[] {
     const rows = this.db
       .prepare(
@@ -276,16 +350,22 @@ export class SqliteKnowledge implements KnowledgeStore {
   }
 
   subjectEntries(hobby: string, slug: string, page: EntryPageQuery): { entries: EntrySummary[]; nextCursor: string | null } {
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = this.db
-      .prepare(
-        `SELECT k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at FROM kb_entries k
-         WHERE ${UNDER_SUBJECT} AND (@at IS NULL OR (k.listed_at, k.entry_id) < (@at, @id))
-         ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT @limit`,
-      )
-      .all({ hobby, slug, at: after?.[0] ?? null, id: after?.[1] ?? null, limit: page.limit + 1 }) as EntryRow[];
+    const sort = page.sort ?? 'newest';
+    const after = page.cursor ? decodeOrderCursor(sort, page.cursor) : null;
+    const slugs = [slug, ...(this.db.prepare('SELECT from_slug FROM kb_redirects WHERE hobby = ? AND to_slug = ? ORDER BY from_slug').pluck().all(hobby, slug) as string[])];
+    const params: Record<string, string | number> = { hobby, limit: page.limit + 1 };
+    if (after) Object.assign(params, { at: after.at, id: after.id }, sort === 'cited' ? { cites: after.sort === 'cited' ? after.cites : 0 } : {});
+    const below = after ? ` AND ${afterKey(sort, { cites: '@cites', at: '@at', id: '@id' })}` : '';
+    const branch = (subject: string) => `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.hobby = @hobby AND ${subject}${below} ORDER BY ${orderBy(sort, 'k.')} LIMIT @limit`;
+    let sql: string;
+    if (slugs.length === 1) sql = branch('k.subject = @s0');
+    else if (slugs.length > MAX_SLUG_BRANCHES) sql = branch('k.subject IN (SELECT value FROM json_each(@slugs))');
+    else sql = `${slugs.map((_, i) => `SELECT * FROM (${branch(`k.subject = @s${i}`)})`).join(' UNION ALL ')} ORDER BY ${orderBy(sort)} LIMIT @limit`;
+    if (slugs.length > MAX_SLUG_BRANCHES) params.slugs = JSON.stringify(slugs);
+    else slugs.forEach((s, i) => (params[`s${i}`] = s));
+    const rows = this.db.prepare(sql).all(params) as EntryRow[];
     const entries = rows.slice(0, page.limit).map(toSummary);
-    return { entries, nextCursor: rows.length > page.limit ? encodeCursor(entries.at(-1)!) : null };
+    return { entries, nextCursor: rows.length > page.limit ? encodeOrderCursor(sort, entries.at(-1)!) : null };
   }
 
   revisions(id: string): RevisionInfo[] {
@@ -301,7 +381,7 @@ export class SqliteKnowledge implements KnowledgeStore {
     const filters = `(@hobby IS NULL OR k.hobby = @hobby)
       AND (@slug IS NULL OR k.subject IN (SELECT @slug UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = @hobby AND to_slug = @slug))
       AND (@kind IS NULL OR k.kind = @kind) AND (@language IS NULL OR k.language = @language)`;
-    const columns = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subject, k.listed_at';
+    const columns = ENTRY_COLUMNS;
     const listed = (this.db.prepare('SELECT max(rowid) AS n FROM kb_entries').get() as { n: number | null }).n ?? 0;
     const count = this.db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM kb_search WHERE kb_search MATCH ? LIMIT ?)');
     const part = (title: boolean, limit: number, offset: number): SearchHit[] => {

@@ -1,7 +1,8 @@
 import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
-import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
+import type { Hobby, HobbySummary, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit, SubjectSummary } from '../lib/model/subject.ts';
 import type { Awaitable, HubStore } from './store.ts';
+import type { SubjectSort } from './subject-order.ts';
 
 /**
  * The hub as a knowledge base: hobbies, their subjects, and the accepted entries filed under them, with
@@ -27,12 +28,24 @@ export interface EntrySummary {
   subject: string | null;
   /** When the entry became public (accepted). */
   listedAt: string;
+  /** Distinct source posts the entry draws on: the `cited` order (hub/subject-order.ts). */
+  cites: number;
+}
+
+export interface MoveOutcome {
+  from: Subject;
+  into: Subject;
+  moved: string[];
+  /** `into` was created by the move. */
+  created: boolean;
 }
 
 export interface EntryPageQuery {
   limit: number;
-  /** nextCursor of the previous page. */
+  /** nextCursor of the previous page (of the same order). */
   cursor?: string | null;
+  /** Newest first (the default) or most cited first. */
+  sort?: SubjectSort;
 }
 
 export interface SearchQuery {
@@ -70,9 +83,14 @@ export interface KnowledgeStore {
   mergeSubject(hobby: string, slug: string, merge: SubjectMerge, now?: Date): Awaitable<KbResult<Subject>>;
   /** A slug redirecting to this subject becomes a subject again (see SubjectSplit); answers the new subject. */
   splitSubject(hobby: string, slug: string, split: SubjectSplit, now?: Date): Awaitable<KbResult<Subject>>;
+  /**
+   * Moves chosen entries listed under a subject to another subject of the hobby, or to one created in the
+   * same call (hub/subject-move.ts); both subjects' versions are bumped. All or nothing.
+   */
+  moveEntries(hobby: string, slug: string, move: SubjectMoveEntries, now?: Date): Awaitable<KbResult<MoveOutcome>>;
   /** Subjects whose name, alias or slug contains `key` (a matchKey), name prefixes first. */
   autocomplete(key: string, hobby: string | null, limit: number): Awaitable<Subject[]>;
-  /** Public entries of a subject (and of the slugs redirecting to it), newest first. */
+  /** Public entries of a subject (and of the slugs redirecting to it), newest or most cited first. */
   subjectEntries(hobby: string, slug: string, page: EntryPageQuery): Awaitable<{ entries: EntrySummary[]; nextCursor: string | null }>;
   /** Earlier versions of an entry, oldest first. */
   revisions(id: string): Awaitable<RevisionInfo[]>;
@@ -126,19 +144,6 @@ export async function pagedByTitle(q: Pick<SearchQuery, 'limit' | 'offset'>, par
   if (titled.length >= end) return titled.slice(q.offset, end);
   const skip = Math.max(0, q.offset - titled.length);
   return [...titled.slice(q.offset), ...(await part(false, end - titled.length - skip, skip))];
-}
-
-/** Keyset cursor over (listedAt desc, id desc). */
-export function encodeCursor(e: EntrySummary): string {
-  return Buffer.from(JSON.stringify([e.listedAt, e.id])).toString('base64url');
-}
-export function decodeCursor(c: string): [string, string] | null {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -27,6 +27,7 @@ const PAGE = `<!doctype html>
 <body>
 <main id="app"><noscript>The moderation page needs JavaScript.</noscript></main>
 <section id="reports" aria-label="Reports"></section>
+<section id="subjects" aria-label="Subjects"></section>
 </body>
 </html>
 `;
@@ -36,6 +37,7 @@ export function mountModeration(app: Hono<any>): void {
     '/moderate/app.js': [resolve(here, 'moderate-ui/app.js'), 'text/javascript; charset=utf-8'],
     '/moderate/style.css': [resolve(here, 'moderate-ui/style.css'), 'text/css; charset=utf-8'],
     '/moderate/reports.js': [resolve(here, 'moderate-ui/reports.js'), 'text/javascript; charset=utf-8'],
+    '/moderate/subjects.js': [resolve(here, 'moderate-ui/subjects.js'), 'text/javascript; charset=utf-8'],
     '/moderate/preact.js': [preactFile, 'text/javascript; charset=utf-8'],
   };
   app.get('/moderate', (c) => c.body(PAGE, 200, { ...HEADERS, 'content-type': 'text/html; charset=utf-8' }));

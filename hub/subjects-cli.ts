@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { HobbyCreate, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit } from '../lib/model/subject.ts';
+import { HobbyCreate, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit } from '../lib/model/subject.ts';
 import type { HubStore } from './store.ts';
 import { knowledgeFor, type KbResult } from './knowledge.ts';
 
@@ -8,8 +8,10 @@ export const SUBJECT_USAGE = `  npm run hub -- hobby create SLUG --name NAME [--
   npm run hub -- subject rename HOBBY SLUG [--slug NEW] [--name NAME] [--alias A …] [--bgg ID] [--wikidata QID] [--expect-version N] [--db …]
   npm run hub -- subject merge HOBBY SLUG --into OTHER [--expect-version N] [--db …]
   npm run hub -- subject split HOBBY SLUG --slug REDIRECTING --name NAME [--alias A …] [--bgg ID] [--wikidata QID] [--expect-version N] [--db …]
+  npm run hub -- subject move HOBBY SLUG --entry ID [--entry ID …] (--into OTHER | --slug NEW --name NAME [--alias A …] [--bgg ID] [--wikidata QID]) [--expect-version N] [--expect-into-version N] [--db …]
   npm run hub -- subject list HOBBY [--db …]
-A renamed slug and a merged subject's slug keep redirecting to the subject; split makes such a slug a subject again.
+A renamed slug and a merged subject's slug keep redirecting to the subject; split makes such a slug a subject again;
+move files chosen entries under another subject (or a new one, with --slug and --name) and leaves redirects as they are.
 `;
 
 /**
@@ -31,6 +33,8 @@ export async function subjectCommand(cmd: 'hobby' | 'subject', argv: string[], w
         wikidata: { type: 'string' },
         into: { type: 'string' },
         'expect-version': { type: 'string' },
+        entry: { type: 'string', multiple: true },
+        'expect-into-version': { type: 'string' },
       },
     });
   } catch (e) {
@@ -90,6 +94,15 @@ export async function subjectCommand(cmd: 'hobby' | 'subject', argv: string[], w
       const c = check(SubjectSplit, { slug: v.slug, name: v.name, aliases: v.alias ?? [], externalIds: ids, expectVersion: version });
       if (!c) return 2;
       return withStore(async (s) => report(await (await knowledgeFor(s)).splitSubject(hobby!, slug!, c), (x) => `Split "${x.name}" (/hobbies/${x.hobby}/${x.slug}) out of "${slug}"; its entries are listed there again.\n`));
+    }
+    if (action === 'move' && args.length === 2) {
+      const intoVersion = v['expect-into-version'] === undefined ? undefined : Number(v['expect-into-version']);
+      const create = v.slug !== undefined || v.name !== undefined ? { slug: v.slug, name: v.name, aliases: v.alias ?? [], externalIds: ids } : undefined;
+      const c = check(SubjectMoveEntries, { entries: v.entry ?? [], into: v.into, create, expectVersion: version, expectIntoVersion: intoVersion });
+      if (!c) return 2;
+      return withStore(async (s) =>
+        report(await (await knowledgeFor(s)).moveEntries(hobby!, slug!, c), (x) => `Moved ${x.moved.length} ${x.moved.length === 1 ? 'entry' : 'entries'} from "${x.from.name}" to "${x.into.name}"${x.created ? ' (created)' : ''} (/hobbies/${x.into.hobby}/${x.into.slug}).\n`),
+      );
     }
   }
   err.write(SUBJECT_USAGE);

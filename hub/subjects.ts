@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { ZodType } from 'zod';
-import { HobbyCreate, Slug, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit } from '../lib/model/subject.ts';
+import { HobbyCreate, Slug, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectRename, SubjectSplit } from '../lib/model/subject.ts';
 import type { Contributor, HubStore } from './store.ts';
 import { problem } from './problem.ts';
 import { knowledgeFor, type KbResult } from './knowledge.ts';
@@ -8,12 +8,12 @@ import { knowledgeFor, type KbResult } from './knowledge.ts';
 /**
  * Moderators shape the subject tree: create hobbies and subjects, rename (a new slug leaves a redirect),
  * merge (the merged slug redirects to the subject it joined, its names become aliases), split (a merged or
- * renamed slug becomes a subject again). Registered after
+ * renamed slug becomes a subject again), move chosen entries to another subject or a new one. Registered after
  * the hub's token check.
  */
 export function mountSubjectAdmin(app: Hono<any>, store: HubStore): void {
   const moderator = (c: Context) => (c.get('contributor') as Contributor).role === 'moderator';
-  const forbidden = (c: Context) => problem(c, 403, 'Forbidden', 'Only moderators create, rename, merge or split subjects. Contributors propose a subject on the entry itself.');
+  const forbidden = (c: Context) => problem(c, 403, 'Forbidden', 'Only moderators create, rename, merge or split subjects or move entries between them. Contributors propose a subject on the entry itself.');
   const body = async <T>(c: Context, schema: ZodType<T>, shape: string): Promise<T | Response> => {
     const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
     if (parsed.success) return parsed.data;
@@ -65,5 +65,17 @@ export function mountSubjectAdmin(app: Hono<any>, store: HubStore): void {
     const b = await body(c, SubjectSplit, '{"slug": "a-slug-redirecting-here", "name": "Its name"} and optionally "aliases", "externalIds" and "expectVersion"');
     if (b instanceof Response) return b;
     return answer(c, await (await knowledgeFor(store)).splitSubject(at.hobby, at.slug, b), 201);
+  });
+
+  app.post('/v1/subjects/:hobby/:slug/move', async (c) => {
+    if (!moderator(c)) return forbidden(c);
+    const at = slugs(c);
+    if (!at) return problem(c, 404, 'Not found', 'No subject at this address.');
+    const b = await body(c, SubjectMoveEntries, '{"entries": ["entry-id", …], "into": "other-subject-slug"} or {"entries": […], "create": {"slug", "name", "aliases", "externalIds"}}, and optionally "expectVersion" and "expectIntoVersion"');
+    if (b instanceof Response) return b;
+    const r = await (await knowledgeFor(store)).moveEntries(at.hobby, at.slug, b);
+    if (!r.ok) return answer(c, r);
+    const { created, ...moved } = r.value;
+    return c.json(moved, created ? 201 : 200);
   });
 }

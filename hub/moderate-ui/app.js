@@ -3,6 +3,7 @@
 // becomes a text node or a property, never markup. Author links are kept only when they are http(s).
 import { h, render } from '/moderate/preact.js';
 import '/moderate/reports.js';
+import '/moderate/subjects.js';
 
 const TOKEN_KEY = 'gleaner-moderator-token';
 /** Accept and reject wait this long before they are sent, so a slip of the finger can be undone. */

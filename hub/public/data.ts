@@ -54,4 +54,4 @@ export async function publicEntry(store: HubStore, kb: KnowledgeStore, id: strin
   };
 }
 
-export const summaryJson = (e: EntrySummary) => ({ id: e.id, kind: e.kind, title: e.title, language: e.language, hobby: e.hobby, subject: e.subject, listedAt: e.listedAt });
+export const summaryJson = (e: EntrySummary) => ({ id: e.id, kind: e.kind, title: e.title, language: e.language, hobby: e.hobby, subject: e.subject, listedAt: e.listedAt, cites: e.cites });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PublicEntry, PublicHobbyList, PublicHobbyPage, PublicSearchPage, PublicSubjectMatches, PublicSubjectPage } from '../../lib/model/public.ts';
-import { Hobby, HobbyCreate, Subject, SubjectCreate, SubjectMerge, SubjectRename, SubjectSplit } from '../../lib/model/subject.ts';
+import { Hobby, HobbyCreate, Subject, SubjectCreate, SubjectMerge, SubjectMoveEntries, SubjectMoveResult, SubjectRename, SubjectSplit } from '../../lib/model/subject.ts';
 
 /** The knowledge base's part of the OpenAPI document: public reads (no token) and the moderators' subject operations. */
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
@@ -32,6 +32,8 @@ export const knowledgeSchemas = {
   SubjectRename: schema(SubjectRename),
   SubjectMerge: schema(SubjectMerge),
   SubjectSplit: schema(SubjectSplit),
+  SubjectMoveEntries: schema(SubjectMoveEntries),
+  SubjectMoveResult: schema(SubjectMoveResult),
   PublicHobbyList: schema(PublicHobbyList),
   PublicHobbyPage: schema(PublicHobbyPage),
   PublicSubjectPage: schema(PublicSubjectPage),
@@ -61,10 +63,19 @@ export const knowledgePaths = {
   '/v1/public/hobbies/{hobby}/subjects/{slug}': {
     get: {
       operationId: 'publicSubject',
-      summary: "Public: a subject and its accepted entries, newest first (a merged or renamed subject's entries included)",
+      summary: "Public: a subject and its accepted entries, newest or most cited first (a merged or renamed subject's entries included)",
       security: [],
-      parameters: [hobby, subject, { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }],
-      responses: { '200': json('The subject and a page of its entries', 'PublicSubjectPage'), '301': moved, '400': problem('A malformed cursor or limit'), '404': problem('No subject with this slug') },
+      parameters: [
+        hobby,
+        subject,
+        {
+          name: 'sort', in: 'query', schema: { type: 'string', enum: ['newest', 'cited'], default: 'newest' },
+          description: 'newest: when the entry became public, newest first. cited: distinct source posts the entry draws on (its sources by post id; a duplicate folded into it adds its own), most first, then newest, then id descending',
+        },
+        { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page, read with the same sort' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } },
+      ],
+      responses: { '200': json('The subject and a page of its entries', 'PublicSubjectPage'), '301': moved, '400': problem('A malformed sort, cursor (or one from the other order) or limit'), '404': problem('No subject with this slug') },
     },
   },
   '/v1/public/entries/{id}': {
@@ -150,6 +161,21 @@ export const knowledgePaths = {
       responses: {
         '201': json('The new subject', 'Subject'), ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such subject'),
         '409': problem('Changed since expectVersion, the slug does not redirect here, the name is this subject\'s own, or an id belongs to a third subject; the reason says which'), ...tooLarge, '422': problem('Not a valid split'), ...writeLimits,
+      },
+    },
+  },
+  '/v1/subjects/{hobby}/{slug}/move': {
+    post: {
+      operationId: 'moveSubjectEntries',
+      summary: "Moderators: move chosen entries listed under this subject to another subject of the hobby, or to a new one created in the same call; each entry's subject is rewritten (text, sources and state stay), redirects are untouched, all or nothing",
+      parameters: [hobby, subject],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('SubjectMoveEntries') } } },
+      responses: {
+        '200': json('Moved into an existing subject: both subjects as they are now (versions bumped) and the ids moved', 'SubjectMoveResult'),
+        '201': json('Moved into the subject the call created', 'SubjectMoveResult'),
+        ...unauthorized, '403': problem('Not a moderator'), '404': problem('No such subject, or no subject "into"'),
+        '409': problem('Either subject changed since the version named, an entry is not listed under this subject, "into" is a former slug, or the new slug or an id is taken; the reason says which'),
+        ...tooLarge, '422': problem('Not a valid move (no entries, both or neither of into and create, into this same subject)'), ...writeLimits,
       },
     },
   },

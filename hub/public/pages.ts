@@ -2,6 +2,7 @@ import type { Source } from '../../lib/model/entry.ts';
 import type { PublicEntry } from '../../lib/model/public.ts';
 import type { Hobby, HobbySummary, Subject, SubjectSummary } from '../../lib/model/subject.ts';
 import type { EntrySummary, SearchHit } from '../knowledge.ts';
+import { SUBJECT_SORTS, type SubjectSort } from '../subject-order.ts';
 import { citedSources, entryText } from './data.ts';
 import { wordDiff } from './diff.ts';
 import { html, safeHref, paragraphs, type Html } from './html.ts';
@@ -84,10 +85,21 @@ ${subjects.length ? html`<ul class="list">${subjects.map((s) => html`<li><a href
 }
 
 function entryList(entries: EntrySummary[]): Html {
-  return html`<ul class="list">${entries.map((e) => html`<li><a href="${entryPath(e.id)}" lang="${e.language}">${e.title}</a> <span class="meta">${KIND[e.kind]} · ${time(e.listedAt)}</span></li>`)}</ul>`;
+  return html`<ul class="list">${entries.map((e) => html`<li><a href="${entryPath(e.id)}" lang="${e.language}">${e.title}</a> <span class="meta">${KIND[e.kind]} · ${time(e.listedAt)} · ${e.cites === 1 ? '1 source' : `${e.cites} sources`}</span></li>`)}</ul>`;
 }
 
-export function subjectPage(h: Hobby, s: Subject, entries: EntrySummary[], nextCursor: string | null): string {
+const SORT_LABEL: Record<SubjectSort, string> = { newest: 'Newest', cited: 'Most cited' };
+
+/** The order switch: plain links (no script), the current order marked for screen readers too. */
+function sortSwitch(path: string, current: SubjectSort): Html {
+  const link = (o: SubjectSort) => {
+    const href = o === 'newest' ? path : `${path}?sort=${o}`;
+    return o === current ? html`<a href="${href}" aria-current="page"><strong>${SORT_LABEL[o]}</strong></a> ` : html`<a href="${href}">${SORT_LABEL[o]}</a> `;
+  };
+  return html`<nav class="sort" aria-label="Order of entries"><span>Order:</span> ${SUBJECT_SORTS.map(link)}</nav>`;
+}
+
+export function subjectPage(h: Hobby, s: Subject, entries: EntrySummary[], nextCursor: string | null, sort: SubjectSort = 'newest'): string {
   const ids = [
     s.externalIds.bgg ? html`<li>BoardGameGeek: <a href="${`https://boardgamegeek.com/boardgame/${s.externalIds.bgg}`}">${s.externalIds.bgg}</a></li>` : null,
     s.externalIds.wikidata ? html`<li>Wikidata: <a href="${`https://www.wikidata.org/wiki/${s.externalIds.wikidata}`}">${s.externalIds.wikidata}</a></li>` : null,
@@ -100,11 +112,12 @@ export function subjectPage(h: Hobby, s: Subject, entries: EntrySummary[], nextC
 ${s.aliases.length ? html`<p class="meta">Also known as ${s.aliases.join(', ')}</p>` : null}
 ${ids.some(Boolean) ? html`<ul class="ids">${ids}</ul>` : null}
 ${searchForm('', { hobby: h.slug, subject: s.slug }, `Search ${s.name}`, 'q-subject')}
+${sortSwitch(subjectPath(h.slug, s.slug), sort)}
 <h2>Rules questions and answers</h2>
 ${qa.length ? entryList(qa) : html`<p>None yet.</p>`}
 <h2>Strategy</h2>
 ${strategy.length ? entryList(strategy) : html`<p>None yet.</p>`}
-${nextCursor ? html`<p><a href="${`${subjectPath(h.slug, s.slug)}?cursor=${encodeURIComponent(nextCursor)}`}">Older entries</a></p>` : null}`,
+${nextCursor ? html`<p><a href="${`${subjectPath(h.slug, s.slug)}?${sort === 'newest' ? '' : `sort=${sort}&`}cursor=${encodeURIComponent(nextCursor)}`}">${sort === 'newest' ? 'Older entries' : 'More entries'}</a></p>` : null}`,
     { crumbs: [['/', 'Hobbies'], [hobbyPath(h.slug), h.name]] },
   );
 }

@@ -6,8 +6,9 @@ import { Slug } from '../../lib/model/subject.ts';
 import { HUB_LIMITS } from '../../lib/model/limits.ts';
 import type { HubStore } from '../store.ts';
 import { problem } from '../problem.ts';
-import { decodeCursor, knowledgeFor, matchKey, searchTerms, SEARCH_LIMITS, type KnowledgeStore, type SearchHit } from '../knowledge.ts';
+import { knowledgeFor, matchKey, searchTerms, SEARCH_LIMITS, type KnowledgeStore, type SearchHit } from '../knowledge.ts';
 import { entryText, publicEntry, summaryJson } from './data.ts';
+import { decodeOrderCursor, isSubjectSort, type SubjectSort } from '../subject-order.ts';
 import { entryPage, hobbyPage, homePage, notFoundPage, searchPage, subjectPage, subjectPath } from './pages.ts';
 
 /**
@@ -49,6 +50,12 @@ function readSearch(c: Context): { q: string; terms: string[]; filters: Filters;
   return { q, terms, filters, offset: Number(offsetRaw), limit: Number(limitRaw) };
 }
 
+/** The subject page's order: newest when absent, null when malformed. */
+function readSort(c: Context): SubjectSort | null {
+  const s = c.req.query('sort') ?? 'newest';
+  return isSubjectSort(s) ? s : null;
+}
+
 async function runSearch(kb: KnowledgeStore, s: { terms: string[]; filters: Filters; offset: number; limit: number }): Promise<{ hits: SearchHit[]; nextOffset: number | null }> {
   const rows = await kb.search({ terms: s.terms, ...s.filters, limit: s.limit + 1, offset: s.offset });
   const hits = rows.slice(0, s.limit);
@@ -79,11 +86,13 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
     const h = slugOk(hobby, subject) ? await k.hobby(hobby) : null;
     const r = h ? await k.resolveSubject(hobby, subject) : null;
     if (!h || !r) return notFound(c, 'No subject at this address.');
-    if ('redirect' in r) return c.redirect(subjectPath(hobby, r.redirect), 301);
+    const sort = readSort(c);
+    if ('redirect' in r) return c.redirect(subjectPath(hobby, r.redirect) + (sort === 'cited' ? '?sort=cited' : ''), 301);
+    if (sort === null) return page(c, notFoundPage('sort= takes newest or cited; start from the subject page.'), 400);
     const cursor = c.req.query('cursor') ?? null;
-    if (cursor !== null && !decodeCursor(cursor)) return page(c, notFoundPage('This page of older entries does not exist; start from the subject page.'), 400);
-    const { entries, nextCursor } = await k.subjectEntries(hobby, subject, { limit: PAGE_SIZE, cursor });
-    return page(c, subjectPage(h, r.subject, entries, nextCursor));
+    if (cursor !== null && !decodeOrderCursor(sort, cursor)) return page(c, notFoundPage('This page of further entries does not exist; start from the subject page.'), 400);
+    const { entries, nextCursor } = await k.subjectEntries(hobby, subject, { limit: PAGE_SIZE, cursor, sort });
+    return page(c, subjectPage(h, r.subject, entries, nextCursor, sort));
   });
 
   app.get('/entries/:id', async (c) => {
@@ -128,13 +137,15 @@ export function mountPublic(app: Hono<any>, store: HubStore): void {
     const k = await kb();
     const r = slugOk(hobby, subject) ? await k.resolveSubject(hobby, subject) : null;
     if (!r) return missing(c, 'No subject with this slug in this hobby.');
-    if ('redirect' in r) return c.redirect(`/v1/public/hobbies/${hobby}/subjects/${r.redirect}`, 301);
+    if ('redirect' in r) return c.redirect(`/v1/public/hobbies/${hobby}/subjects/${r.redirect}${new URL(c.req.url).search}`, 301);
+    const sort = readSort(c);
+    if (sort === null) return bad(c, 'sort= takes newest (the default) or cited.');
     const cursor = c.req.query('cursor') ?? null;
-    if (cursor !== null && !decodeCursor(cursor)) return bad(c, 'cursor= takes the nextCursor of an earlier page.');
+    if (cursor !== null && !decodeOrderCursor(sort, cursor)) return bad(c, `cursor= takes the nextCursor of an earlier page in the same order (sort=${sort}).`);
     const limitRaw = c.req.query('limit') ?? String(PAGE_SIZE);
     if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > PAGE_SIZE) return bad(c, `limit= takes a whole number from 1 to ${PAGE_SIZE}.`);
-    const { entries, nextCursor } = await k.subjectEntries(hobby, subject, { limit: Number(limitRaw), cursor });
-    return c.json({ subject: r.subject, entries: entries.map(summaryJson), nextCursor });
+    const { entries, nextCursor } = await k.subjectEntries(hobby, subject, { limit: Number(limitRaw), cursor, sort });
+    return c.json({ subject: r.subject, sort, entries: entries.map(summaryJson), nextCursor });
   });
 
   app.get('/v1/public/entries/:id', async (c) => {

@@ -53,6 +53,8 @@ export const PublicEntrySummary = z.object({
   subject: z.string().nullable(),
   /** When it became public (accepted). */
   listedAt: z.string(),
+  /** Distinct source posts it draws on: what `sort=cited` orders by. */
+  cites: z.number().int().nonnegative().optional(),
 });
 export type PublicEntrySummary = z.infer<typeof PublicEntrySummary>;
 
@@ -76,8 +78,10 @@ export const PublicHobbyList = z.object({ hobbies: z.array(HobbySummary) });
 export const PublicHobbyPage = z.object({ hobby: HobbySummary.pick({ slug: true, name: true }), subjects: z.array(SubjectSummary) });
 export const PublicSubjectPage = z.object({
   subject: Subject,
+  /** The order of `entries`: newest first, or most cited first (then newest, then id). */
+  sort: z.enum(['newest', 'cited']).optional(),
   entries: z.array(PublicEntrySummary),
-  /** Pass as `?cursor=` for older entries; null on the last page. */
+  /** Pass as `?cursor=` (with the same `sort`) for the next page; null on the last page. */
   nextCursor: z.string().nullable(),
 });
 export const PublicSubjectMatches = z.object({ subjects: z.array(Subject) });

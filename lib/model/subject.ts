@@ -90,3 +90,33 @@ export const HobbySummary = Hobby.extend({ subjects: z.number().int().nonnegativ
 export type HobbySummary = z.infer<typeof HobbySummary>;
 export const SubjectSummary = Subject.extend({ entries: z.number().int().nonnegative() });
 export type SubjectSummary = z.infer<typeof SubjectSummary>;
+
+/** At most this many entries move in one call: one page of a subject's listing and then some. */
+export const MOVE_MAX_ENTRIES = 100;
+
+/**
+ * Moderators: move chosen entries listed under this subject (directly or under a slug redirecting to it)
+ * to another subject of the same hobby, `into`, or to a new one, `create`, made in the same call. Each
+ * entry's `subject` is rewritten; its text, sources and state stay. `expectVersion` and
+ * `expectIntoVersion` name the versions the choice was made on: a subject changed since is refused (409).
+ */
+export const SubjectMoveEntries = z
+  .object({
+    entries: z
+      .array(z.string().min(1, 'is empty').max(200, 'is longer than 200 characters'))
+      .min(1, 'names no entry')
+      .max(MOVE_MAX_ENTRIES, `names more than ${MOVE_MAX_ENTRIES} entries; move them in several calls`)
+      .refine((ids) => new Set(ids).size === ids.length, 'names an entry twice'),
+    into: Slug.optional(),
+    create: SubjectCreate.omit({ hobby: true }).optional(),
+    expectVersion: z.number().int().positive().optional(),
+    expectIntoVersion: z.number().int().positive().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.into === undefined) === (m.create === undefined)) ctx.addIssue({ code: 'custom', path: ['into'], message: 'name either "into" (an existing subject) or "create" (a new one), not both or neither' });
+    if (m.create && m.expectIntoVersion !== undefined) ctx.addIssue({ code: 'custom', path: ['expectIntoVersion'], message: 'goes with "into": a subject created by this call has no earlier version' });
+  });
+export type SubjectMoveEntries = z.infer<typeof SubjectMoveEntries>;
+
+export const SubjectMoveResult = z.object({ from: Subject, into: Subject, moved: z.array(z.string()) });
+export type SubjectMoveResult = z.infer<typeof SubjectMoveResult>;
