@@ -39,8 +39,15 @@ export class PostgresSimilar implements SimilarStore {
 
   async index(rows: IndexRow[]): Promise<void> {
     if (!rows.length) return;
+    // One row per entry (the last asked for wins), in id order: every transaction here takes its locks in
+    // the same order, entry by entry. In the order given, the drain (entries as submitted) and the backfill
+    // (by id) indexing the same fresh entries at once each waited for a key row the other had written
+    // first ("deadlock detected" under `npm run bench -- hub-load`), and the aborted batch stayed unindexed
+    // until the next start.
+    const byId = new Map(rows.map((r) => [r.entryId, r]));
+    const ordered = [...byId.values()].sort((a, b) => (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0));
     await this.tx(async (c) => {
-      for (const r of rows) {
+      for (const r of ordered) {
         // The entry row is locked so a concurrent merge or revision of it is not interleaved with its keys.
         const e = await c.query('SELECT 1 FROM entries WHERE id = $1 FOR SHARE', [r.entryId]);
         if (!e.rowCount) continue;

@@ -9,7 +9,6 @@ import {
   questionText,
   signature,
   signatureFromHex,
-  signatureToHex,
   SIMILAR_THRESHOLD,
   sourceKeys,
   type SourceRef,
@@ -19,6 +18,7 @@ import { entryProblems } from '../lib/license/entry-checks.ts';
 import { MAX_ISSUES_PER_ENTRY } from '../lib/model/limits.ts';
 import type { Contributor, HubStore, StoredStatus } from './store.ts';
 import { similarStoreOf, type IndexRow, type SimilarStore } from './similar-store.ts';
+import { indexRowOf, indexSource } from './similar-index.ts';
 import { problem } from './problem.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { evidenceProblems } from './evidence.ts';
@@ -46,14 +46,7 @@ const LOOKUP_BODY_BYTES = 512 * 1024;
 
 export type Flag = HubSimilarEntry & { contributorId: string };
 
-export function indexRow(e: Entry): IndexRow {
-  const sig = signature(questionText(e));
-  return {
-    entryId: e.id,
-    signature: signatureToHex(sig),
-    keys: [...sourceKeys(e.sources).map((key) => ({ key, kind: 's' as const })), ...bandKeys(sig).map((key) => ({ key, kind: 'b' as const }))],
-  };
-}
+export const indexRow = (e: Entry): IndexRow => indexRowOf(indexSource(e));
 
 /** The duplicate index of one hub store: indexing after commits, lookups, and the backfill of older entries. */
 export class Similarity {
@@ -73,12 +66,16 @@ export class Similarity {
     this.running ??= new Promise<void>((ok) => setImmediate(ok)).then(() => this.drain());
   }
 
+  private write(entries: Entry[]): Promise<void> {
+    return this.sims.indexEntries ? this.sims.indexEntries(entries.map(indexSource)) : this.sims.index(entries.map(indexRow));
+  }
+
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, BACKFILL_BATCH);
         try {
-          await this.sims.index(batch.map(indexRow));
+          await this.write(batch);
         } catch (e) {
           console.error(`hub: could not index ${batch.length} entries for duplicates (${(e as Error).message}); the next start indexes them.`);
         }
@@ -101,7 +98,7 @@ export class Similarity {
       for (;;) {
         const rows = await this.sims.unindexed(BACKFILL_BATCH, after);
         if (!rows.length) return n;
-        await this.sims.index(rows.map((r) => indexRow(r.record)));
+        await this.write(rows.map((r) => r.record));
         n += rows.length;
         after = rows.at(-1)!.id;
         await new Promise<void>((ok) => setImmediate(ok));
