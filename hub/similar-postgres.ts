@@ -44,8 +44,8 @@ export class PostgresSimilar implements SimilarStore {
    * (by id) indexing the same fresh entries at once each waited for a key row the other had written first
    * ("deadlock detected" under that load) and the aborted batch stayed unindexed until the next start. The
    * entries are then locked FOR KEY SHARE (what the keys' foreign keys take anyway), explicitly and in id
-   * order: a review's or revision's UPDATE does not wait for it, and merge and publish, whose FOR UPDATE
-   * does, lock in id order too, so neither can deadlock with it.
+   * order, the order in which merge and publish take FOR UPDATE, so neither can deadlock with it (it was FOR
+   * SHARE, which a plain UPDATE of the entry waits for as well).
    */
   async index(rows: IndexRow[]): Promise<void> {
     if (!rows.length) return;
