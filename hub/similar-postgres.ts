@@ -81,10 +81,10 @@ export class PostgresSimilar implements SimilarStore {
     });
   }
 
-  async unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]> {
+  async unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]> {
     const r = await this.pool.query(
-      `SELECT e.id, e.record FROM entries e WHERE e.id > $1 AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT $2`,
-      [afterId, limit],
+      `SELECT e.id, e.record FROM entries e WHERE e.id > $1 AND e.received_at <= $3 AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT $2`,
+      [afterId, limit, receivedBy],
     );
     return r.rows.map((row) => ({ id: row.id, record: JSON.parse(row.record) as Entry }));
   }

@@ -138,10 +138,10 @@ export class SqliteSimilar implements SimilarStore {
     if (this.reader !== this.db && this.reader.open) this.reader.close();
   }
 
-  async unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]> {
+  async unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]> {
     const rows = this.reader
-      .prepare(`SELECT e.id, e.record FROM entries e WHERE e.id > ? AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM idx.similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT ?`)
-      .all(afterId, limit) as { id: string; record: string }[];
+      .prepare(`SELECT e.id, e.record FROM entries e WHERE e.id > ? AND e.received_at <= ? AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM idx.similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT ?`)
+      .all(afterId, receivedBy, limit) as { id: string; record: string }[];
     return rows.map((r) => ({ id: r.id, record: JSON.parse(r.record) as Entry }));
   }
 

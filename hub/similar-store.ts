@@ -56,8 +56,11 @@ export interface SimilarStore {
    * index's worker thread); resolves once they are written.
    */
   indexEntries?(entries: IndexSource[]): Promise<void>;
-  /** Entries with no signature yet that are still live (not rejected or withdrawn), by id after `afterId`. */
-  unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]>;
+  /**
+   * Entries with no signature yet that are still live (not rejected or withdrawn) and were received at or
+   * before `receivedBy` (an ISO instant, compared with the stored one), by id after `afterId`.
+   */
+  unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]>;
   /**
    * Live entries other than `excludeId` sharing any of these keys, aggregated by the database, those
    * sharing the most source keys then the most bands first, at most `limit`.

@@ -90,13 +90,20 @@ export class Similarity {
     while (this.running) await this.running;
   }
 
-  /** Indexes every live entry that has no signature yet (entries from before this feature, or lost batches); one run at a time. */
+  /**
+   * Indexes every live entry that has no signature yet (entries from before this feature, or lost batches)
+   * and was received before this run began; one run at a time. Entries received since are the drain's
+   * (`received`): without that bound, a backfill started under load followed the new entries by id and
+   * indexed each a second time beside the drain, on PostgreSQL on the hub's event loop, and never ended
+   * while submissions kept coming (`npm run bench -- hub-load`).
+   */
   backfill(): Promise<number> {
     this.backfilled ??= (async () => {
+      const receivedBy = new Date().toISOString();
       let n = 0;
       let after = '';
       for (;;) {
-        const rows = await this.sims.unindexed(BACKFILL_BATCH, after);
+        const rows = await this.sims.unindexed(BACKFILL_BATCH, after, receivedBy);
         if (!rows.length) return n;
         await this.write(rows.map((r) => r.record));
         n += rows.length;

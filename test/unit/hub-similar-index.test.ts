@@ -52,6 +52,20 @@ describe.each(backends)('the duplicate index under concurrent writers, over %s',
     }
     expect(await found(store, entries)).toBe(entries.length);
   }, 60_000);
+
+  it('backfills the entries received before it began and leaves later ones to the drain, so it ends under a stream of submissions', async () => {
+    store = await open();
+    // More than one backfill batch (200), so the backfill queries again after the later entries are stored.
+    const before = await stored(store, 230, 'old');
+    const sim = await similarityOf(store);
+    const run = sim.backfill();
+    await new Promise((ok) => setTimeout(ok, 5));
+    const later = await stored(store, 5, 'new');
+    expect(await run).toBe(230);
+    expect(await found(store, later)).toBe(0);
+    expect(await sim.backfill()).toBe(5);
+    expect(await found(store, [...before.slice(0, 20), ...later])).toBe(25);
+  }, 60_000);
 });
 
 describe('the SQLite duplicate index in its own file, written by a worker thread', () => {
