@@ -41,6 +41,14 @@ import { entryEtag, MERGE_FROM, MERGE_INTO, revisionFromIfMatch } from './workfl
 const MAX_FLAGS = 20;
 const MAX_CANDIDATES = 50;
 const BACKFILL_BATCH = 200;
+/**
+ * How long the drain lets entries gather before it writes them. One write per submission cost more on the
+ * hub's thread than the writes themselves under `npm run bench -- hub-load`: posting a message to the
+ * SQLite index's worker took ~0.15 ms each, and on PostgreSQL each write is a transaction. The index lags
+ * the answers by this much more; a moderator's read still waits for it (`settled`).
+ */
+const GATHER_MS = 10;
+const gather = () => new Promise<void>((ok) => setTimeout(ok, GATHER_MS));
 const SMALL_BODY_BYTES = 16 * 1024;
 const LOOKUP_BODY_BYTES = 512 * 1024;
 
@@ -63,7 +71,7 @@ export class Similarity {
   received(entries: Entry[]): void {
     if (!entries.length) return;
     this.queue.push(...entries);
-    this.running ??= new Promise<void>((ok) => setImmediate(ok)).then(() => this.drain());
+    this.running ??= gather().then(() => this.drain());
   }
 
   private write(entries: Entry[]): Promise<void> {
@@ -79,6 +87,7 @@ export class Similarity {
         } catch (e) {
           console.error(`hub: could not index ${batch.length} entries for duplicates (${(e as Error).message}); the next start indexes them.`);
         }
+        if (this.queue.length && this.queue.length < BACKFILL_BATCH) await gather();
       }
     } finally {
       this.running = null;
