@@ -63,6 +63,8 @@ interface HubRun {
   max: number;
   stored: number;
   sent: number;
+  /** Live entries the duplicate index had not reached when the hub stopped (null: not counted). */
+  unindexed: number | null;
   breakdown: Breakdown | null;
   /** The load generator's (this process's) CPU time over the measured seconds, in cores. */
   clientCpu: number;
@@ -71,7 +73,7 @@ interface HubRun {
 }
 
 /** Starts the hub on `target`, loads it, stops it, and reads its CPU profile for the measured seconds. */
-async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<number>, root = ROOT): Promise<HubRun> {
+async function loadHub(target: string, token: string, template: Entry, profDir: string, countStored: () => Promise<{ stored: number; unindexed: number | null }>, root = ROOT): Promise<HubRun> {
   const port = await freePort();
   // node itself (not the tsx wrapper) so --cpu-prof profiles the hub's own process.
   const traceFile = TRACE ? join(profDir, '..', `trace-${port}.json`) : null;
@@ -126,6 +128,7 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
   // The main thread's profile is the largest (a loader worker writes its own, small one).
   const main = profiles.sort((a, b) => statSync(b).size - statSync(a).size)[0];
   const ok = result['2xx'];
+  const counted = await countStored();
   return {
     accepted: (ok * BATCH) / ((to - from) / 1e6),
     submissions: ok,
@@ -134,7 +137,8 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
     p95: percentile(took, 95),
     p99: percentile(took, 99),
     max: result.latency.max,
-    stored: await countStored(),
+    stored: counted.stored,
+    unindexed: counted.unindexed,
     sent: (ok + (warm?.['2xx'] ?? 0)) * BATCH,
     breakdown: main ? cpuBreakdown(main, from, to) : null,
     clientCpu: (used.user + used.system) / (to - from),
@@ -203,6 +207,7 @@ function printRun(label: string, run: HubRun): void {
   console.log(`${label}, ${CONNECTIONS} connections, ${BATCH} entr${BATCH === 1 ? 'y' : 'ies'} per request, ${DURATION} s measured after ${WARMUP} s warm-up`);
   console.log(`  accepted submissions/s: ${run.accepted.toFixed(0)} (${run.failed} non-2xx or errors)`);
   console.log(`  latency p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.max} ms`);
+  if (run.unindexed !== null) console.log(`  entries the duplicate index had not reached when the hub stopped: ${run.unindexed}`);
   if (!storedAsAccepted(run)) console.log(`  STORED ${run.stored} ENTRIES BUT ${run.sent} WERE ACCEPTED`);
   const b = run.breakdown;
   if (run.trace) for (const l of run.trace) console.log(l);
@@ -230,8 +235,14 @@ export default async function hubLoad(): Promise<void> {
         const countSqlite = async () => {
           const db = new Database(dbFile, { readonly: true });
           const c = (db.prepare("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'").get() as { n: number }).n;
+          // The index in the hub's file (before it moved) or in its own beside it (hub/similar-sqlite.ts).
+          const inMain = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'similar_index'").get();
+          if (!inMain && existsSync(`${dbFile}-similar`)) db.prepare('ATTACH DATABASE ? AS idx').run(`${dbFile}-similar`);
+          const unindexed = inMain || existsSync(`${dbFile}-similar`)
+            ? (db.prepare(`SELECT COUNT(*) AS n FROM entries e WHERE e.state = 'received' AND NOT EXISTS (SELECT 1 FROM ${inMain ? 'main' : 'idx'}.similar_index s WHERE s.entry_id = e.id)`).get() as { n: number }).n
+            : null;
           db.close();
-          return c;
+          return { stored: c, unindexed };
         };
         const run = await loadHub(dbFile, token, template, join(PROFILES ?? dir, `prof-sqlite-${n}`), countSqlite, root);
         printRun(`hub on loopback (own process), SQLite${label ? `, ${label} (${root})` : ''}`, run);
@@ -271,8 +282,11 @@ export default async function hubLoad(): Promise<void> {
                 const c = new pg.Client(runUrl);
                 await c.connect();
                 const n = Number((await c.query("SELECT COUNT(*) AS n FROM entries WHERE state = 'received'")).rows[0].n);
+                const u = await c
+                  .query("SELECT COUNT(*) AS n FROM entries e WHERE e.state = 'received' AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id)")
+                  .then((r) => Number(r.rows[0].n), () => null);
                 await c.end();
-                return n;
+                return { stored: n, unindexed: u };
               };
               const pgRun = await loadHub(runUrl, pgToken, template, join(PROFILES ?? dir, `prof-pg-${m}`), countPg, root);
               printRun(`hub on loopback (own process), PostgreSQL${pgDir ? ' (throwaway cluster, fsync and synchronous_commit on)' : ''}${label ? `, ${label} (${root})` : ''}`, pgRun);

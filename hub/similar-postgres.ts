@@ -37,31 +37,54 @@ export class PostgresSimilar implements SimilarStore {
     return pgTransaction(this.pool, fn);
   }
 
+  /**
+   * One transaction, five statements for the whole batch (one per entry and statement before: the drain
+   * fell behind under `npm run bench -- hub-load`). Indexing of one entry is serialised by an advisory lock
+   * per entry, all of a batch's taken first, in one order: the drain (entries as submitted) and the backfill
+   * (by id) indexing the same fresh entries at once each waited for a key row the other had written first
+   * ("deadlock detected" under that load) and the aborted batch stayed unindexed until the next start. The
+   * entries are then locked FOR KEY SHARE (what the keys' foreign keys take anyway), explicitly and in id
+   * order, the order in which merge and publish take FOR UPDATE, so neither can deadlock with it (it was FOR
+   * SHARE, which a plain UPDATE of the entry waits for as well).
+   */
   async index(rows: IndexRow[]): Promise<void> {
     if (!rows.length) return;
+    // One row per entry: the last asked for wins.
+    const ordered = [...new Map(rows.map((r) => [r.entryId, r])).values()].sort((a, b) => (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0));
     await this.tx(async (c) => {
-      for (const r of rows) {
-        // The entry row is locked so a concurrent merge or revision of it is not interleaved with its keys.
-        const e = await c.query('SELECT 1 FROM entries WHERE id = $1 FOR SHARE', [r.entryId]);
-        if (!e.rowCount) continue;
-        // The old keys are listed with the signature, so they are removed by primary key (no second index).
-        await c.query('DELETE FROM similar_keys WHERE entry_id = $1 AND key = ANY((SELECT keys FROM similar_index WHERE entry_id = $1)::text[])', [r.entryId]);
-        await c.query(
-          'INSERT INTO similar_index (entry_id, version, signature, keys) VALUES ($1, 1, $2, $3) ON CONFLICT (entry_id) DO UPDATE SET signature = EXCLUDED.signature, keys = EXCLUDED.keys, version = 1',
-          [r.entryId, r.signature, r.keys.map((k) => k.key)],
-        );
-        await c.query(
-          'INSERT INTO similar_keys (key, entry_id, kind) SELECT k, $2, kind FROM unnest($1::text[], $3::text[]) AS t(k, kind) ON CONFLICT DO NOTHING',
-          [r.keys.map((k) => k.key), r.entryId, r.keys.map((k) => k.kind)],
-        );
-      }
+      const ids = ordered.map((r) => r.entryId);
+      await c.query('SELECT pg_advisory_xact_lock(7314, h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id ORDER BY 1) s', [ids]);
+      const live = new Set((await c.query('SELECT id FROM entries WHERE id = ANY($1) ORDER BY id FOR KEY SHARE', [ids])).rows.map((x) => x.id as string));
+      const some = ordered.filter((r) => live.has(r.entryId));
+      if (!some.length) return;
+      const batch = JSON.stringify(some.map((r) => ({ id: r.entryId, sig: r.signature, keys: r.keys.map((k) => k.key), kinds: r.keys.map((k) => k.kind) })));
+      // The old keys are listed with the signature, so they are removed by primary key (no second index).
+      await c.query(
+        `DELETE FROM similar_keys k USING (SELECT s.entry_id, unnest(s.keys) AS key FROM similar_index s WHERE s.entry_id = ANY($1)) o
+         WHERE k.key = o.key AND k.entry_id = o.entry_id`,
+        [some.map((r) => r.entryId)],
+      );
+      await c.query(
+        `INSERT INTO similar_index (entry_id, version, signature, keys)
+         SELECT t.id, 1, t.sig, ARRAY(SELECT json_array_elements_text(t.keys)) FROM json_to_recordset($1::json) AS t(id text, sig text, keys json)
+         ON CONFLICT (entry_id) DO UPDATE SET signature = EXCLUDED.signature, keys = EXCLUDED.keys, version = 1`,
+        [batch],
+      );
+      await c.query(
+        `INSERT INTO similar_keys (key, entry_id, kind)
+         SELECT k.key, t.id, k.kind FROM json_to_recordset($1::json) AS t(id text, keys json, kinds json)
+         CROSS JOIN LATERAL (SELECT a.key, b.kind FROM json_array_elements_text(t.keys) WITH ORDINALITY AS a(key, i)
+                             JOIN json_array_elements_text(t.kinds) WITH ORDINALITY AS b(kind, i) USING (i)) k
+         ON CONFLICT DO NOTHING`,
+        [batch],
+      );
     });
   }
 
-  async unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]> {
+  async unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]> {
     const r = await this.pool.query(
-      `SELECT e.id, e.record FROM entries e WHERE e.id > $1 AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT $2`,
-      [afterId, limit],
+      `SELECT e.id, e.record FROM entries e WHERE e.id > $1 AND e.received_at <= $3 AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT $2`,
+      [afterId, limit, receivedBy],
     );
     return r.rows.map((row) => ({ id: row.id, record: JSON.parse(row.record) as Entry }));
   }

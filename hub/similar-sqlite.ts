@@ -1,16 +1,22 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Entry } from '../lib/model/entry.ts';
+import { IndexWriter, indexRowOf, INDEX_SCHEMA, type IndexSource } from './similar-index.ts';
 import { PER_KEY, type CandidateRow, type IndexRow, type KeyHit, type MergeWrite, type SimilarStore } from './similar-store.ts';
 
-/** Created on first use, idempotently: the hub's migration list (store-sqlite.ts) is left alone. */
+/**
+ * Created on first use, idempotently: the hub's migration list (store-sqlite.ts) is left alone. What a
+ * moderator decided (pairs kept apart, merges) lives in the hub's file; the index itself in its own file
+ * (similar-index.ts), so its tables from before that move are dropped here: the backfill rebuilds them there.
+ */
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS similar_index (
-    entry_id TEXT PRIMARY KEY REFERENCES entries(id), version INTEGER NOT NULL, signature TEXT NOT NULL, keys TEXT NOT NULL);
-  CREATE TABLE IF NOT EXISTS similar_keys (
-    key TEXT NOT NULL, entry_id TEXT NOT NULL REFERENCES entries(id), kind TEXT NOT NULL, PRIMARY KEY (key, entry_id)) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS similar_dismissed (
+  DROP TABLE IF EXISTS main.similar_keys;
+  DROP TABLE IF EXISTS main.similar_index;
+  CREATE TABLE IF NOT EXISTS main.similar_dismissed (
     a TEXT NOT NULL, b TEXT NOT NULL, by_name TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (a, b));
-  CREATE TABLE IF NOT EXISTS entry_merges (
+  CREATE TABLE IF NOT EXISTS main.entry_merges (
     entry_id TEXT PRIMARY KEY REFERENCES entries(id), into_id TEXT NOT NULL REFERENCES entries(id),
     by_name TEXT NOT NULL, at TEXT NOT NULL, sources_added INTEGER NOT NULL);`;
 
@@ -18,59 +24,124 @@ const LIVE = "e.state NOT IN ('rejected', 'withdrawn')";
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const pair = (a: string, b: string) => (a < b ? [a, b] : [b, a]);
 
+/** The index's file beside the hub's: `data/hub.sqlite` keeps its index in `data/hub.sqlite-similar`. */
+export const indexFileOf = (hubFile: string) => `${hubFile}-similar`;
+
+/**
+ * Loads hub/similar-index-worker.ts in the worker through tsx's require hook, as the hub itself runs
+ * (npm run hub, vitest): plain JavaScript evaluated there, so no loader flags are needed in the worker.
+ */
+const BOOT = `const { workerData } = require('node:worker_threads'); require(workerData.tsx).require(workerData.module, workerData.module);`;
+
+/**
+ * The duplicate index of a SQLite hub. Under \`npm run bench -- hub-load\` its writes (~34 random B-tree
+ * pages per entry) and signatures were the largest cost of a submission left on the event loop (~0.4 ms
+ * of ~1.4 ms), so a file-backed hub hands them to a worker thread with its own connection to its own file
+ * (`<hub file>-similar`): no submission waits for its locks, its WAL or its CPU. Lookups read it from the
+ * hub's thread through a second connection (the hub's file, the index's attached): reads in WAL mode wait
+ * for no writer, and answer without a message round trip. The hub's own connection does not attach it: a
+ * submission's BEGIN IMMEDIATE would take the index's write lock as well. An in-memory hub (tests) keeps
+ * the index in an attached in-memory database and writes it in its own thread, as does a hub whose worker
+ * could not start or died.
+ */
 export class SqliteSimilar implements SimilarStore {
+  /** Reads the index and the entries together (the hub's file is main, the index is `idx`). */
+  private readonly reader: Database.Database;
+  private worker: Worker | null = null;
+  private writer: IndexWriter | null = null;
+  private readonly pending = new Map<number, { entries: IndexSource[]; ok: () => void; fail: (e: Error) => void }>();
+  private sent = 0;
+  private readonly closed = new SharedArrayBuffer(4);
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
-    this.wal = db.pragma('journal_mode', { simple: true }) === 'wal';
-    this.writes = {
-      sig: db.prepare(
-        'INSERT INTO similar_index (entry_id, version, signature, keys) VALUES (?, 1, ?, ?) ON CONFLICT (entry_id) DO UPDATE SET signature = excluded.signature, keys = excluded.keys, version = 1',
-      ),
-      // The old keys are listed with the signature, so they are removed by primary key: no second index on
-      // a table of ~34 rows per entry.
-      old: db.prepare('SELECT keys FROM similar_index WHERE entry_id = ?'),
-      drop: db.prepare('DELETE FROM similar_keys WHERE key = ? AND entry_id = ?'),
-      key: db.prepare('INSERT OR IGNORE INTO similar_keys (key, entry_id, kind) VALUES (?, ?, ?)'),
-      exists: db.prepare('SELECT 1 FROM entries WHERE id = ?'),
-    };
+    if (db.memory) {
+      db.exec("ATTACH DATABASE ':memory:' AS idx");
+      this.reader = db;
+    } else {
+      this.reader = new Database(db.name);
+      this.reader.pragma('busy_timeout = 5000');
+      this.reader.prepare('ATTACH DATABASE ? AS idx').run(indexFileOf(db.name));
+      this.reader.pragma('idx.journal_mode = WAL');
+      this.reader.pragma('idx.synchronous = NORMAL');
+    }
+    this.reader.exec(INDEX_SCHEMA('idx'));
+    if (!db.memory) this.start(indexFileOf(db.name));
   }
 
-  private readonly wal: boolean;
-  /** Statements compiled once: preparing them for each write cost more than running them under hub-load. */
-  private readonly writes: Record<'sig' | 'old' | 'drop' | 'key' | 'exists', Database.Statement>;
+  private start(file: string): void {
+    const req = createRequire(import.meta.url);
+    let worker: Worker;
+    try {
+      worker = new Worker(BOOT, { eval: true, workerData: { tsx: req.resolve('tsx/cjs/api'), module: fileURLToPath(new URL('./similar-index-worker.ts', import.meta.url)), file, closed: this.closed } });
+    } catch (e) {
+      console.error(`hub: the duplicate index's worker could not start (${(e as Error).message}); the hub's thread indexes entries itself.`);
+      return;
+    }
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (m: { n?: number; error?: string }) => {
+      const p = m.n === undefined ? undefined : this.pending.get(m.n);
+      if (!p) return;
+      this.pending.delete(m.n!);
+      if (!this.pending.size) worker.unref();
+      if (m.error) p.fail(new Error(m.error));
+      else p.ok();
+    });
+    const fallBack = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      console.error(`hub: the duplicate index's worker stopped (${why}); the hub's thread indexes entries itself.`);
+      const left = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of left) this.indexHere(p.entries).then(p.ok, p.fail);
+    };
+    worker.on('error', (e) => fallBack(e.message));
+    worker.on('exit', (code) => fallBack(`exit code ${code}`));
+  }
+
+  private async indexHere(entries: IndexSource[]): Promise<void> {
+    this.writer ??= new IndexWriter(this.reader, 'idx');
+    this.writer.write(entries.map(indexRowOf));
+  }
+
+  /** Signatures and keys computed and written by the worker; resolves once they are committed, so a lookup made after it finds them. */
+  indexEntries(entries: IndexSource[]): Promise<void> {
+    const w = this.worker;
+    if (!entries.length) return Promise.resolve();
+    if (!w) return this.indexHere(entries);
+    return new Promise<void>((ok, fail) => {
+      const n = ++this.sent;
+      this.pending.set(n, { entries, ok, fail });
+      // Held open while indexing is owed (a command that awaits it), let go otherwise.
+      w.ref();
+      w.postMessage({ n, entries });
+    });
+  }
+
+  async index(rows: IndexRow[]): Promise<void> {
+    this.writer ??= new IndexWriter(this.reader, 'idx');
+    this.writer.write(rows);
+  }
 
   /**
-   * The index's writes commit without waiting for the disk (synchronous=NORMAL for this transaction alone,
-   * in WAL mode, where the database stays consistent across a crash either way): at FULL each write's
-   * flush stood still the hub's event loop, a tenth of its time under `npm run bench -- hub-load`. The
-   * index is derived data: the next flush of the WAL (every submission's answer waits for one) makes it
-   * durable, and an entry a power cut left unindexed is indexed by the backfill on the next start, as after
-   * any crash between a commit and its indexing.
+   * Lets the worker finish what it was sent and close its connection (waiting up to 5 s), then closes the
+   * reader, so the hub's own close is the last on its file and checkpoints and removes its WAL as usual.
    */
-  async index(rows: IndexRow[]): Promise<void> {
-    if (!rows.length) return;
-    const { sig, old, drop, key, exists } = this.writes;
-    const was = this.wal ? (this.db.pragma('synchronous', { simple: true }) as number) : null;
-    if (was !== null) this.db.pragma('synchronous = NORMAL');
-    try {
-      this.db.transaction(() => {
-        for (const r of rows) {
-          if (!exists.get(r.entryId)) continue;
-          const before = old.get(r.entryId) as { keys: string } | undefined;
-          for (const k of before ? (JSON.parse(before.keys) as string[]) : []) drop.run(k, r.entryId);
-          sig.run(r.entryId, r.signature, JSON.stringify(r.keys.map((k) => k.key)));
-          for (const k of r.keys) key.run(k.key, r.entryId, k.kind);
-        }
-      }).immediate();
-    } finally {
-      if (was !== null) this.db.pragma(`synchronous = ${was}`);
+  close(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) {
+      w.postMessage('close');
+      Atomics.wait(new Int32Array(this.closed), 0, 0, 5000);
     }
+    if (this.reader !== this.db && this.reader.open) this.reader.close();
   }
 
-  async unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]> {
-    const rows = this.db
-      .prepare(`SELECT e.id, e.record FROM entries e WHERE e.id > ? AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT ?`)
-      .all(afterId, limit) as { id: string; record: string }[];
+  async unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]> {
+    const rows = this.reader
+      .prepare(`SELECT e.id, e.record FROM entries e WHERE e.id > ? AND e.received_at <= ? AND ${LIVE} AND NOT EXISTS (SELECT 1 FROM idx.similar_index s WHERE s.entry_id = e.id) ORDER BY e.id LIMIT ?`)
+      .all(afterId, receivedBy, limit) as { id: string; record: string }[];
     return rows.map((r) => ({ id: r.id, record: JSON.parse(r.record) as Entry }));
   }
 
@@ -87,8 +158,8 @@ export class SqliteSimilar implements SimilarStore {
   private lookup(n: number): Database.Statement {
     let st = this.lookups.get(n);
     if (st) return st;
-    const perKey = Array.from({ length: n }, () => `SELECT * FROM (SELECT entry_id, key, kind FROM similar_keys WHERE key = ? LIMIT ${PER_KEY})`).join(' UNION ALL ');
-    st = this.db
+    const perKey = Array.from({ length: n }, () => `SELECT * FROM (SELECT entry_id, key, kind FROM idx.similar_keys WHERE key = ? LIMIT ${PER_KEY})`).join(' UNION ALL ');
+    st = this.reader
       .prepare(`WITH k AS (${perKey})
                 SELECT k.entry_id AS entryId, json_group_array(k.key) FILTER (WHERE k.kind = 's') AS src, SUM(k.kind = 'b') AS bands
                 FROM k JOIN entries e ON e.id = k.entry_id
@@ -100,8 +171,8 @@ export class SqliteSimilar implements SimilarStore {
 
   async rows(ids: string[]): Promise<CandidateRow[]> {
     if (!ids.length) return [];
-    return this.db
-      .prepare(`SELECT e.id, e.title, e.state, e.contributor_id AS contributorId, s.signature FROM entries e LEFT JOIN similar_index s ON s.entry_id = e.id
+    return this.reader
+      .prepare(`SELECT e.id, e.title, e.state, e.contributor_id AS contributorId, s.signature FROM entries e LEFT JOIN idx.similar_index s ON s.entry_id = e.id
                 WHERE e.id IN (${marks(ids.length)})`)
       .all(...ids) as CandidateRow[];
   }

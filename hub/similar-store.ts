@@ -1,12 +1,14 @@
 import type { HubEntryState } from '../lib/model/submission.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { HubStore } from './store.ts';
+import type { IndexSource } from './similar-index.ts';
 
 /**
  * Where the hub keeps what it needs to find duplicates: each entry's MinHash signature of its question and
  * its lookup keys (source posts and LSH bands, lib/curate/similar.ts), the pairs a moderator said to keep
  * apart, and which entry was folded into which. Each backend creates its tables on first use, on the
- * store's own db handle, next to the hub's tables (so this feature stays out of the stores' migration
+ * store's own db handle, next to the hub's tables (SQLite keeps the index itself in a file of its own beside
+ * the hub's, similar-sqlite.ts) (so this feature stays out of the stores' migration
  * lists, like the vouches).
  */
 export interface IndexRow {
@@ -49,8 +51,16 @@ export interface MergeWrite {
 export interface SimilarStore {
   /** Replaces the signature and keys of each entry. */
   index(rows: IndexRow[]): Promise<void>;
-  /** Entries with no signature yet that are still live (not rejected or withdrawn), by id after `afterId`. */
-  unindexed(limit: number, afterId: string): Promise<{ id: string; record: Entry }[]>;
+  /**
+   * The same from what the rows are computed of, where a backend computes them elsewhere (SQLite: on its
+   * index's worker thread); resolves once they are written.
+   */
+  indexEntries?(entries: IndexSource[]): Promise<void>;
+  /**
+   * Entries with no signature yet that are still live (not rejected or withdrawn) and were received at or
+   * before `receivedBy` (an ISO instant, compared with the stored one), by id after `afterId`.
+   */
+  unindexed(limit: number, afterId: string, receivedBy: string): Promise<{ id: string; record: Entry }[]>;
   /**
    * Live entries other than `excludeId` sharing any of these keys, aggregated by the database, those
    * sharing the most source keys then the most bands first, at most `limit`.
@@ -81,7 +91,12 @@ export function similarStoreOf(store: HubStore): Promise<SimilarStore> {
   if (!v) {
     v =
       store.backend === 'sqlite'
-        ? import('./similar-sqlite.ts').then(({ SqliteSimilar }) => new SqliteSimilar((store as unknown as { db: ConstructorParameters<typeof SqliteSimilar>[0] }).db))
+        ? import('./similar-sqlite.ts').then(({ SqliteSimilar }) => {
+            const s = store as unknown as { db: ConstructorParameters<typeof SqliteSimilar>[0]; onClose(fn: () => void): void };
+            const sims = new SqliteSimilar(s.db);
+            s.onClose(() => sims.close());
+            return sims;
+          })
         : import('./similar-postgres.ts').then(({ PostgresSimilar }) => PostgresSimilar.open((store as unknown as { pool: Parameters<typeof PostgresSimilar.open>[0] }).pool));
     cache.set(store, v);
   }

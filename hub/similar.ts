@@ -9,7 +9,6 @@ import {
   questionText,
   signature,
   signatureFromHex,
-  signatureToHex,
   SIMILAR_THRESHOLD,
   sourceKeys,
   type SourceRef,
@@ -19,6 +18,7 @@ import { entryProblems } from '../lib/license/entry-checks.ts';
 import { MAX_ISSUES_PER_ENTRY } from '../lib/model/limits.ts';
 import type { Contributor, HubStore, StoredStatus } from './store.ts';
 import { similarStoreOf, type IndexRow, type SimilarStore } from './similar-store.ts';
+import { indexRowOf, indexSource } from './similar-index.ts';
 import { problem } from './problem.ts';
 import { checkLimits, DEFAULT_LIMITS, type EntryLimits } from './limits.ts';
 import { evidenceProblems } from './evidence.ts';
@@ -41,19 +41,20 @@ import { entryEtag, MERGE_FROM, MERGE_INTO, revisionFromIfMatch } from './workfl
 const MAX_FLAGS = 20;
 const MAX_CANDIDATES = 50;
 const BACKFILL_BATCH = 200;
+/**
+ * How long the drain lets entries gather before it writes them. One write per submission cost more on the
+ * hub's thread than the writes themselves under `npm run bench -- hub-load`: posting a message to the
+ * SQLite index's worker took ~0.15 ms each, and on PostgreSQL each write is a transaction. The index lags
+ * the answers by this much more; a moderator's read still waits for it (`settled`).
+ */
+const GATHER_MS = 10;
+const gather = () => new Promise<void>((ok) => setTimeout(ok, GATHER_MS));
 const SMALL_BODY_BYTES = 16 * 1024;
 const LOOKUP_BODY_BYTES = 512 * 1024;
 
 export type Flag = HubSimilarEntry & { contributorId: string };
 
-export function indexRow(e: Entry): IndexRow {
-  const sig = signature(questionText(e));
-  return {
-    entryId: e.id,
-    signature: signatureToHex(sig),
-    keys: [...sourceKeys(e.sources).map((key) => ({ key, kind: 's' as const })), ...bandKeys(sig).map((key) => ({ key, kind: 'b' as const }))],
-  };
-}
+export const indexRow = (e: Entry): IndexRow => indexRowOf(indexSource(e));
 
 /** The duplicate index of one hub store: indexing after commits, lookups, and the backfill of older entries. */
 export class Similarity {
@@ -70,7 +71,11 @@ export class Similarity {
   received(entries: Entry[]): void {
     if (!entries.length) return;
     this.queue.push(...entries);
-    this.running ??= new Promise<void>((ok) => setImmediate(ok)).then(() => this.drain());
+    this.running ??= gather().then(() => this.drain());
+  }
+
+  private write(entries: Entry[]): Promise<void> {
+    return this.sims.indexEntries ? this.sims.indexEntries(entries.map(indexSource)) : this.sims.index(entries.map(indexRow));
   }
 
   private async drain(): Promise<void> {
@@ -78,10 +83,11 @@ export class Similarity {
       while (this.queue.length) {
         const batch = this.queue.splice(0, BACKFILL_BATCH);
         try {
-          await this.sims.index(batch.map(indexRow));
+          await this.write(batch);
         } catch (e) {
           console.error(`hub: could not index ${batch.length} entries for duplicates (${(e as Error).message}); the next start indexes them.`);
         }
+        if (this.queue.length && this.queue.length < BACKFILL_BATCH) await gather();
       }
     } finally {
       this.running = null;
@@ -93,15 +99,22 @@ export class Similarity {
     while (this.running) await this.running;
   }
 
-  /** Indexes every live entry that has no signature yet (entries from before this feature, or lost batches); one run at a time. */
+  /**
+   * Indexes every live entry that has no signature yet (entries from before this feature, or lost batches)
+   * and was received before this run began; one run at a time. Entries received since are the drain's
+   * (`received`): without that bound, a backfill started under load followed the new entries by id and
+   * indexed each a second time beside the drain, on PostgreSQL on the hub's event loop, and never ended
+   * while submissions kept coming (`npm run bench -- hub-load`).
+   */
   backfill(): Promise<number> {
     this.backfilled ??= (async () => {
+      const receivedBy = new Date().toISOString();
       let n = 0;
       let after = '';
       for (;;) {
-        const rows = await this.sims.unindexed(BACKFILL_BATCH, after);
+        const rows = await this.sims.unindexed(BACKFILL_BATCH, after, receivedBy);
         if (!rows.length) return n;
-        await this.sims.index(rows.map((r) => indexRow(r.record)));
+        await this.write(rows.map((r) => r.record));
         n += rows.length;
         after = rows.at(-1)!.id;
         await new Promise<void>((ok) => setImmediate(ok));

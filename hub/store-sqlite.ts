@@ -120,7 +120,14 @@ export class SqliteHubStore implements HubStore {
   /** One transaction wrapper for every body (nested calls become savepoints), built once rather than per call. */
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
+  /** Run first by close(): modules that keep their own connections or threads next to this store's (the duplicate index). */
+  private readonly closers: (() => void)[] = [];
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
   close(): void {
+    for (const fn of this.closers.splice(0)) fn();
     this.checkpointer?.close();
     this.db.close();
     if (this.walFd !== null) closeSync(this.walFd);
