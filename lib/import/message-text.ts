@@ -20,25 +20,40 @@ export function isPlainParagraph(text: string): boolean {
  */
 export const NOT_PLAIN = /[&<>"\n]|http/;
 
+const ESCAPES: Record<number, string> = { 0x26: '&amp;', 0x3c: '&lt;', 0x3e: '&gt;', 0x22: '&quot;', 0x0a: '<br>' };
+
+/** escapeHtml with line breaks as <br>, in one pass: a mail's text was copied five times by a replace per character. */
+function escapeLines(s: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x3e || (c !== 0x26 && c !== 0x3c && c !== 0x3e && c !== 0x22 && c !== 0x0a)) continue;
+    if (i > from) parts.push(s.slice(from, i));
+    parts.push(ESCAPES[c]!);
+    from = i + 1;
+  }
+  if (!parts.length) return s;
+  if (from < s.length) parts.push(s.slice(from));
+  return parts.join('');
+}
+
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /** Plain chat text as inert HTML: escaped, web links made clickable, line breaks kept. */
 export function textHtml(text: string): string {
   if (!NOT_PLAIN.test(text)) return text ? `<p>${text}</p>` : '';
-  if (!text.includes('http')) {
-    const out = escapeHtml(text);
-    if (!out) return '';
-    return out.includes('\n') ? `<p>${out.replace(/\n/g, '<br>')}</p>` : `<p>${out}</p>`;
-  }
+  if (!text.includes('http')) return `<p>${escapeLines(text)}</p>`;
   let out = '';
   let at = 0;
+  // A link has no line break, so the breaks are all in the text between links.
   for (const m of text.matchAll(URL_RE)) {
-    out += escapeHtml(text.slice(at, m.index));
+    out += escapeLines(text.slice(at, m.index));
     out += `<a href="${escapeHtml(m[0])}">${escapeHtml(m[0])}</a>`;
     at = m.index + m[0].length;
   }
-  out += escapeHtml(text.slice(at));
-  return out ? `<p>${out.replace(/\n/g, '<br>')}</p>` : '';
+  out += escapeLines(text.slice(at));
+  return out ? `<p>${out}</p>` : '';
 }
 
 export interface FileRef {
