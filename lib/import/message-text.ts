@@ -20,22 +20,16 @@ export function isPlainParagraph(text: string): boolean {
  */
 export const NOT_PLAIN = /[&<>"\n]|http/;
 
-const ESCAPES: Record<number, string> = { 0x26: '&amp;', 0x3c: '&lt;', 0x3e: '&gt;', 0x22: '&quot;', 0x0a: '<br>' };
-
-/** escapeHtml with line breaks as <br>, in one pass: a mail's text was copied five times by a replace per character. */
+/**
+ * escapeHtml with line breaks as <br>: a native replace for each character the text holds, and only for
+ * those (a loop over the characters in script was slower than the copies it saved).
+ */
 function escapeLines(s: string): string {
-  const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x3e || (c !== 0x26 && c !== 0x3c && c !== 0x3e && c !== 0x22 && c !== 0x0a)) continue;
-    if (i > from) parts.push(s.slice(from, i));
-    parts.push(ESCAPES[c]!);
-    from = i + 1;
-  }
-  if (!parts.length) return s;
-  if (from < s.length) parts.push(s.slice(from));
-  return parts.join('');
+  let out = s.includes('&') ? s.replace(/&/g, '&amp;') : s;
+  if (out.includes('<')) out = out.replace(/</g, '&lt;');
+  if (out.includes('>')) out = out.replace(/>/g, '&gt;');
+  if (out.includes('"')) out = out.replace(/"/g, '&quot;');
+  return out.includes('\n') ? out.replace(/\n/g, '<br>') : out;
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
