@@ -2,6 +2,8 @@ import { addressParser, decodeWords } from 'postal-mime';
 import type { Thread } from '../model/thread.ts';
 import { postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
+import { bomOf } from '../extract/decode-page.ts';
+import { wideEncoding, wideNote } from './decode.ts';
 import { ImportError } from './errors.ts';
 import { splitMailBody } from './mail-body.ts';
 import { readMail, type MailMessage } from './mail-mime.ts';
@@ -588,6 +590,16 @@ export interface MailImportOptions {
 
 const HEAD_BYTES = 1 << 16;
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
  * A mail archive read as a stream (mbox of any flavour: Mailman/pipermail monthly archives, LISTSERV
  * and groups.io mboxes; a LISTSERV notebook LOG file; a single message): conversations come out as
@@ -611,13 +623,34 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   let skippedCount = 0;
   let cut: { rec: MailRecord; kept: boolean } | null = null;
 
+  let wide: TextDecoder | null = null;
+  const encoder = new TextEncoder();
+  /** A chunk as the splitter reads it: UTF-16 archives are re-encoded as UTF-8 piece by piece. */
+  const utf8Of = (chunk: Uint8Array): Uint8Array => (wide ? encoder.encode(wide.decode(chunk, { stream: true })) : chunk);
+
   const start = (): void => {
-    const head = new Uint8Array(pendingBytes);
+    let head: Uint8Array = new Uint8Array(pendingBytes);
     let o = 0;
     for (const p of pending) {
       head.set(p.subarray(0, Math.min(p.length, pendingBytes - o)), o);
       o += p.length;
       if (o >= pendingBytes) break;
+    }
+    // Windows tools save text as UTF-16 (with a byte order mark or without): read as the whole-file readers
+    // do (normaliseTextFile), but as it streams, so memory stays that of a message and a chunk.
+    const enc = wideEncoding(head);
+    if (enc) {
+      wide = new TextDecoder(enc);
+      ctx.warn(wideNote(enc));
+      // As normaliseTextFile: the mark is dropped here, and the decoder would drop a second one.
+      let skip = bomOf(head)?.encoding === enc ? 2 : 0;
+      pending = pending.map((p) => {
+        const cut = Math.min(skip, p.length);
+        skip -= cut;
+        return utf8Of(p.subarray(cut));
+      });
+      head = concat(pending);
+      pendingBytes = head.length;
     }
     headText = new TextDecoder('utf-8').decode(head.subarray(0, HEAD_BYTES));
     const framing = mailFraming(headText);
@@ -669,7 +702,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
       start();
       for (const p of pending) yield* take(splitter!.push(p), false);
       pending = [];
-    } else yield* take(splitter.push(chunk), false);
+    } else yield* take(splitter.push(utf8Of(chunk)), false);
     opts.onProgress?.({ bytes, messages, threads: emitted });
   }
   if (!splitter) {
@@ -677,6 +710,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
     start();
     for (const p of pending) yield* take(splitter!.push(p), false);
   }
+  if (wide) yield* take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false);
   yield* take(splitter!.end(), true);
   if (!messages) {
     throw new ImportError(
