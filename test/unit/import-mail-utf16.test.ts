@@ -50,7 +50,9 @@ function streamOnlyFile(name: string, b: Uint8Array): ByteFile {
       if (e - s > 1 << 16) throw new Error(`read ${e - s} bytes at once: the file was read whole, not streamed`);
       return b.subarray(s, e);
     },
-    stream: () => chunks(b, 4099),
+    stream: async function* () {
+      yield* chunks(b, 4099);
+    },
   };
 }
 
