@@ -276,19 +276,20 @@ export function parseContentType(v: string | undefined, fallback = 'text/plain')
   return { type: type.includes('/') ? type : fallback, params };
 }
 
-const typeCache = new Map<string, ContentType>();
+const typeCache = new Map<string, Map<string | undefined, ContentType>>();
 
 /**
  * parseContentType, remembered: a list's mails repeat a handful of Content-Type values, and parsing each
  * anew made a Map and a regex match per part. The result is shared, so it is only ever read.
  */
 function contentType(v: string | undefined, fallback = 'text/plain'): ContentType {
-  const key = v === undefined ? fallback : `${fallback}\n${v}`;
-  let ct = typeCache.get(key);
+  let byValue = typeCache.get(fallback);
+  if (!byValue) typeCache.set(fallback, (byValue = new Map()));
+  let ct = byValue.get(v);
   if (!ct) {
-    if (typeCache.size >= 512) typeCache.clear();
+    if (byValue.size >= 512) byValue.clear();
     ct = parseContentType(v, fallback);
-    typeCache.set(key, ct);
+    byValue.set(v, ct);
   }
   return ct;
 }
