@@ -1,29 +1,25 @@
 import { DOMParser as LinkedomParser } from 'linkedom';
-import { DOMParser as XmlDocumentParser } from 'linkedom/worker';
 import type { DomKit } from './index.ts';
 import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
 import { capDepth, noteFlattened } from './depth-cap.ts';
 
-/** The DOM used off the browser (CLI, tests, benchmarks): linkedom, measured fastest here. */
+/**
+ * The DOM where the browser has none (the extension's service worker and import worker) and, through
+ * linkedom-node.ts, in the CLI, the hub, tests and benchmarks: linkedom, measured fastest here.
+ */
 export const linkedomKit: DomKit = {
-  parseHtml: (html) => parsed(html, 'html'),
-  parseXml: (xml) => parsed(xml, 'xml'),
+  parseHtml: (html) => parsedBy(LinkedomParser, html, 'html'),
+  parseXml: (xml) => parsedBy(LinkedomParser, xml, 'xml'),
 };
 
-/**
- * Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts).
- *
- * XML is parsed by a second copy of linkedom (its worker build, the same version bundled whole). linkedom
- * keeps one module-wide WeakMap entry for every node it ever made; while a large document is alive, each
- * new node costs more (the map's rehashing and the collector's work grow with it), so reading a BGG
- * response's post bodies (a small HTML document each) slowed per post as the thread grew: 8,000 bodies
- * took 41 s beside their 8,000-article response, 1.8 s with the response held by the other copy.
- */
-function parsed(text: string, kind: 'html' | 'xml'): Document {
+/** A linkedom build's parser: the package's own, or its worker build (linkedom-node.ts). */
+export type LinkedomParserClass = new () => { parseFromString(text: string, type: 'text/html' | 'text/xml'): unknown };
+
+/** Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). */
+export function parsedBy(Parser: LinkedomParserClass, text: string, kind: 'html' | 'xml'): Document {
   const capped = capDepth(text, kind);
-  const parser = kind === 'html' ? new LinkedomParser() : new XmlDocumentParser();
-  const doc = parser.parseFromString(capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  const doc = new Parser().parseFromString(capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
   return noteFlattened(doc, capped.flattened);
 }
 
