@@ -3,6 +3,7 @@ import type { DomKit } from './index.ts';
 import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
 import { capDepth, noteFlattened } from './depth-cap.ts';
+import { joinTextRuns } from './xml-text-runs.ts';
 
 /**
  * The DOM where the browser has none (the extension's service worker and import worker) and, through
@@ -16,10 +17,15 @@ export const linkedomKit: DomKit = {
 /** A linkedom build's parser: the package's own, or its worker build (linkedom-node.ts). */
 export type LinkedomParserClass = new () => { parseFromString(text: string, type: 'text/html' | 'text/xml'): unknown };
 
-/** Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). */
+/**
+ * Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). XML
+ * text runs are joined into one node each (xml-text-runs.ts), or a large response makes millions of nodes.
+ */
 export function parsedBy(Parser: LinkedomParserClass, text: string, kind: 'html' | 'xml'): Document {
   const capped = capDepth(text, kind);
-  const doc = new Parser().parseFromString(capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  const joined = kind === 'xml' ? joinTextRuns(capped.text) : null;
+  const doc = new Parser().parseFromString(joined?.text ?? capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  joined?.restore(doc);
   return noteFlattened(doc, capped.flattened);
 }
 
