@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
 import { decodePage, extractThread, sourceFromText, type Source } from '../lib/extract/index.ts';
-import { linkedomKit } from '../lib/extract/linkedom.ts';
+import { nodeKit } from '../lib/extract/linkedom-node.ts';
 import { corpusBytes } from '../test/support/corpus.ts';
 
 const EXPECT = resolve(dirname(fileURLToPath(import.meta.url)), '../test/expect');
@@ -86,7 +86,7 @@ function freshParseSamples(html: string, url: string): number[] {
   const times: number[] = [];
   for (let k = 0; k < FRESH_PARSES; k++) {
     gc?.();
-    const src = sourceFromText(html, url, linkedomKit);
+    const src = sourceFromText(html, url, nodeKit);
     const budget = { minRuns: Math.ceil(GLEANER.minRuns / FRESH_PARSES), maxRuns: Math.ceil(GLEANER.maxRuns / FRESH_PARSES), budgetMs: GLEANER.budgetMs / FRESH_PARSES };
     times.push(...samples(() => src, (s: Source) => extractThread(s), budget));
   }
@@ -106,7 +106,7 @@ interface Row {
 }
 
 function benchPage(file: string, url: string): Row | null {
-  const src = sourceFromText(decodePage(corpusBytes(file)), url, linkedomKit);
+  const src = sourceFromText(decodePage(corpusBytes(file)), url, nodeKit);
   let posts: number;
   try {
     posts = extractThread(src).posts.length;
@@ -144,7 +144,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * `renumber` must change every id the adapter keys a post by, or the copies collapse into one post.
  */
 function repeatedPage(file: string, selector: string, count: number, renumber: (html: string, i: number) => string): string {
-  const doc = linkedomKit.parseHtml(decodePage(corpusBytes(file)));
+  const doc = nodeKit.parseHtml(decodePage(corpusBytes(file)));
   const posts = Array.from(doc.querySelectorAll(selector));
   const block = posts[0]!.outerHTML;
   for (const p of posts.slice(1)) p.remove();
@@ -210,7 +210,7 @@ export default async function run(): Promise<void> {
   for (const [file, url, selector, renumber] of cases) {
     gc?.();
     const html = repeatedPage(file, selector, 200, renumber);
-    const src = sourceFromText(html, url, linkedomKit);
+    const src = sourceFromText(html, url, nodeKit);
     const thread = extractThread(src);
     const posts = thread.posts.length;
     const textKb = round(thread.posts.reduce((n, p) => n + p.text.length, 0) / 1024);

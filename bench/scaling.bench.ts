@@ -14,7 +14,7 @@
  * Hypermail reads one message per page: nothing to repeat.
  */
 import { decodePage, extractThread, sourceFromText } from '../lib/extract/index.ts';
-import { linkedomKit } from '../lib/extract/linkedom.ts';
+import { nodeKit } from '../lib/extract/linkedom-node.ts';
 import { corpusBytes } from '../test/support/corpus.ts';
 
 interface Sample {
@@ -95,7 +95,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Words from the start of each post, to find which elements hold which post. */
 function postSnippets(html: string, url: string): string[] {
-  const t = extractThread(sourceFromText(html, url, linkedomKit));
+  const t = extractThread(sourceFromText(html, url, nodeKit));
   const norm = (x: string) => x.replace(/\s+/g, ' ').trim();
   return [...new Set(t.posts.map((p) => norm(p.text).slice(0, 40)).filter((x) => x.length >= 8))];
 }
@@ -136,7 +136,7 @@ function buildPage(s: Sample, n: number): string {
   let t = templates.get(s.name);
   if (!t) {
     const html = text(s.file);
-    const doc = linkedomKit.parseHtml(html);
+    const doc = nodeKit.parseHtml(html);
     const blocks = s.block ? Array.from(doc.querySelectorAll(s.block)) : findBlocks(doc, postSnippets(html, s.url));
     const first = blocks[0];
     if (!first?.parentElement) throw new Error(`${s.file}: no post block found`);
@@ -158,7 +158,7 @@ function buildPage(s: Sample, n: number): string {
 }
 
 function timeOnce(html: string, url: string, reader: 'auto' | 'generic'): { ms: number; cpuMs: number; posts: number; by: string } {
-  const src = sourceFromText(html, url, linkedomKit);
+  const src = sourceFromText(html, url, nodeKit);
   gc?.();
   const c0 = process.cpuUsage();
   const t0 = performance.now();

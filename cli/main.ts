@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { extractThread, sourceFromText, ExtractError } from '../lib/extract/index.ts';
 import { decodePageReport } from '../lib/extract/decode-page.ts';
-import { linkedomKit } from '../lib/extract/linkedom.ts';
+import { nodeKit } from '../lib/extract/linkedom-node.ts';
 import type { Thread } from '../lib/model/thread.ts';
 import { threadJson } from './thread-json.ts';
 import { cutOffMessage } from '../lib/extract/truncation.ts';
@@ -76,7 +76,7 @@ async function extract(args: string[], io: Io): Promise<number> {
     if (decoded.replaced) {
       io.err(`gleaner extract: ${file}: warning: ${decoded.replaced} place${decoded.replaced === 1 ? '' : 's'} in the file ${decoded.replaced === 1 ? 'is' : 'are'} not valid UTF-8 and read as "\ufffd"; the rest of the page is UTF-8.\n`);
     }
-    const src = sourceFromText(decoded.text, url ?? pathToFileURL(resolve(file)).href, linkedomKit);
+    const src = sourceFromText(decoded.text, url ?? pathToFileURL(resolve(file)).href, nodeKit);
     const thread = extractThread(src, { fallback, reader });
     io.out(format === 'markdown' ? threadMarkdown(thread) : JSON.stringify(threadJson(thread)) + '\n');
     // What was read is printed (and marked "truncated" in the JSON); the exit status stays 0.

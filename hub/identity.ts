@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { extractThread, sourceFromText } from '../lib/extract/index.ts';
-import { linkedomKit } from '../lib/extract/linkedom.ts';
+import { nodeKit } from '../lib/extract/linkedom-node.ts';
 import { sameAuthor } from '../lib/license/permissions.ts';
 import type { Author } from '../lib/model/thread.ts';
 import type { Entry, IdentityProof } from '../lib/model/entry.ts';
@@ -62,7 +62,7 @@ export function checkProofPage(page: FetchedPage, claim: { forum: string; name: 
   let posts: { author: Author; text: string; signature?: string }[] = [];
   let doc: Document | null = null;
   try {
-    const src = sourceFromText(page.text, page.url, linkedomKit);
+    const src = sourceFromText(page.text, page.url, nodeKit);
     if (src.kind === 'html') doc = src.doc;
     posts = extractThread(src).posts;
   } catch {

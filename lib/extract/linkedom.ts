@@ -3,17 +3,29 @@ import type { DomKit } from './index.ts';
 import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
 import { capDepth, noteFlattened } from './depth-cap.ts';
+import { joinTextRuns } from './xml-text-runs.ts';
 
-/** The DOM used off the browser (CLI, tests, benchmarks): linkedom, measured fastest here. */
+/**
+ * The DOM where the browser has none (the extension's service worker and import worker) and, through
+ * linkedom-node.ts, in the CLI, the hub, tests and benchmarks: linkedom, measured fastest here.
+ */
 export const linkedomKit: DomKit = {
-  parseHtml: (html) => parsed(html, 'html'),
-  parseXml: (xml) => parsed(xml, 'xml'),
+  parseHtml: (html) => parsedBy(LinkedomParser, html, 'html'),
+  parseXml: (xml) => parsedBy(LinkedomParser, xml, 'xml'),
 };
 
-/** Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). */
-function parsed(text: string, kind: 'html' | 'xml'): Document {
+/** A linkedom build's parser: the package's own, or its worker build (linkedom-node.ts). */
+export type LinkedomParserClass = new () => { parseFromString(text: string, type: 'text/html' | 'text/xml'): unknown };
+
+/**
+ * Parsed with nesting capped first: linkedom's parser takes time quadratic in depth (depth-cap.ts). XML
+ * text runs are joined into one node each (xml-text-runs.ts), or a large response makes millions of nodes.
+ */
+export function parsedBy(Parser: LinkedomParserClass, text: string, kind: 'html' | 'xml'): Document {
   const capped = capDepth(text, kind);
-  const doc = new LinkedomParser().parseFromString(capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  const joined = kind === 'xml' ? joinTextRuns(capped.text) : null;
+  const doc = new Parser().parseFromString(joined?.text ?? capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
+  joined?.restore(doc);
   return noteFlattened(doc, capped.flattened);
 }
 

@@ -111,14 +111,12 @@ export function parseJson(text: string, file: string): unknown {
  */
 export function normaliseTextFile(bytes: Uint8Array): { bytes: Uint8Array; notes: string[] } {
   const notes: string[] = [];
-  // UTF-32LE's mark begins as UTF-16LE's: such a file is left as it is, and refused naming its encoding.
-  if (unreadableEncoding(bytes)) return { bytes, notes };
-  const bom = bomOf(bytes);
-  const wide = bom && bom.encoding !== 'utf-8' ? bom.encoding : utf16Sniff(bytes);
+  const wide = wideEncoding(bytes);
   let out = bytes;
   if (wide) {
+    const bom = bomOf(bytes);
     out = new TextEncoder().encode(new TextDecoder(wide).decode(bytes.subarray(bom && bom.encoding === wide ? 2 : 0)));
-    notes.push(`the file is ${wide.toUpperCase()} text; it was read as such.`);
+    notes.push(wideNote(wide));
   }
   // Only a file with CRs and no LF at all: a CR inside CRLF text, or inside a message, is left alone.
   if (out.indexOf(0x0d) >= 0 && out.indexOf(0x0a) < 0) {
@@ -126,6 +124,22 @@ export function normaliseTextFile(bytes: Uint8Array): { bytes: Uint8Array; notes
     notes.push('its lines end with CR alone; they were read as line ends.');
   }
   return { bytes: out, notes };
+}
+
+/**
+ * 'utf-16le' or 'utf-16be' when a file's first bytes are UTF-16 (a byte order mark, or without one its
+ * zero bytes), else null. UTF-32LE's mark begins as UTF-16LE's: such a file is not UTF-16, and is
+ * refused by unreadableEncoding naming its encoding.
+ */
+export function wideEncoding(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (unreadableEncoding(head)) return null;
+  const bom = bomOf(head);
+  return bom && bom.encoding !== 'utf-8' ? bom.encoding : utf16Sniff(head);
+}
+
+/** The note a UTF-16 file's import carries. */
+export function wideNote(wide: string): string {
+  return `the file is ${wide.toUpperCase()} text; it was read as such.`;
 }
 
 /** How many first bytes the encoding is judged on. */

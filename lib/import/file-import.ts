@@ -1,6 +1,7 @@
 import type { Thread } from '../model/thread.ts';
 import { importContext, type ImportOptions } from './context.ts';
 import { importDiscordStream } from './discord-stream.ts';
+import { wideEncoding, wideNote } from './decode.ts';
 import { ImportError } from './errors.ts';
 import { detectFormat, importArchive } from './index.ts';
 import { importSlackZipStream, NotSlackExport, type ByteSource } from './slack-stream.ts';
@@ -81,8 +82,10 @@ export async function* importByteFile(
       // Other ZIPs (a Telegram HTML export, a folder of logs) are read by the in-memory readers.
     }
   } else {
-    const format = detectFormat(file.name, head);
-    if (format === 'discord') {
+    // A UTF-16 file is recognised by its text: a mail archive then streams (re-encoded as it is read).
+    const wide = wideEncoding(head);
+    const format = wide ? detectFormat(file.name, new TextEncoder().encode(new TextDecoder(wide).decode(head))) : detectFormat(file.name, head);
+    if (format === 'discord' && !wide) {
       yield* importDiscordStream(file.stream(), (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }), ctx);
       return;
     }
@@ -91,8 +94,10 @@ export async function* importByteFile(
       yield* importMboxStream(file.stream(), ctx, { onProgress: (p) => onProgress?.({ bytes: p.bytes, total: file.size, messages: p.messages, threads: p.threads }) });
       return;
     }
-    // Line logs are read from the stream line by line (WhatsApp twice: the first pass settles the date order).
+    // Line logs are read from the stream line by line (WhatsApp twice: the first pass settles the date order);
+    // the line decoder reads UTF-16 itself, and the encoding is noted as the whole-file readers note it.
     if (format === 'irc' || format === 'whatsapp') {
+      if (wide) ctx.warn(wideNote(wide));
       let messages = 0;
       let threads = 0;
       let bytes = 0;

@@ -193,6 +193,11 @@ export class LineDecoder {
     return this.utf16 !== null;
   }
 
+  /** The UTF-16 byte order the file was read in, or null for 8-bit text. */
+  get utf16Encoding(): 'utf-16le' | 'utf-16be' | null {
+    return this.utf16 ? (this.utf16.encoding as 'utf-16le' | 'utf-16be') : null;
+  }
+
   /** UTF-16 text, already decoded: split into lines, the unfinished last one kept for the next call. */
   private text(s: string, sink: LineSink, final: boolean): void {
     s = this.textCarry + s;

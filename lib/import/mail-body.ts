@@ -137,6 +137,35 @@ function blockAuthor(lines: string[]): string | null {
 const ORIGINAL_HINT = /original|ursprüngliche|origine|oorspronkelijk|opprinnelig|oprindelig|alkuperäinen|oryginalna|исходное|forward|weitergeleitet|transféré|réexpédié|reenviado|inoltrato|doorgestuurd/i;
 const ORIGINAL_INLINE = /-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)\s*-{3,}/i;
 
+/** Whether s, without the blanks at its end, ends with ":". */
+function endsWithColon(s: string): boolean {
+  let e = s.length;
+  while (e > 0 && isBlank(s.charCodeAt(e - 1))) e--;
+  return e > 0 && s.charCodeAt(e - 1) === 0x3a;
+}
+
+/**
+ * The lines joined, blanks and tabs at line ends dropped, runs of empty lines made one, and trimmed:
+ * what replacing /[ \t]+\n/ and /\n{3,}/ in the joined text gives, with one copy of the text instead of three.
+ */
+function ownText(lines: string[]): string {
+  const parts: string[] = [];
+  let empty = false;
+  for (const l of lines) {
+    let e = l.length;
+    while (e > 0 && (l.charCodeAt(e - 1) === 0x20 || l.charCodeAt(e - 1) === 0x09)) e--;
+    if (e === 0) {
+      if (empty) continue;
+      empty = true;
+      parts.push('');
+    } else {
+      empty = false;
+      parts.push(e === l.length ? l : l.slice(0, e));
+    }
+  }
+  return parts.join('\n').trim();
+}
+
 /**
  * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
  * with the attribution before them, an answered or forwarded message below an Outlook-style header
@@ -193,6 +222,8 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   const takeAttribution = (tail = ''): string | null => {
     let k = own.length - 1;
     if (k >= 0 && !own[k]!.trim()) k--;
+    // Every candidate ends with the same last line (or the wrapped tail), and an attribution ends with ":".
+    if (k < 0 || !endsWithColon(tail || own[k]!)) return null;
     for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
       const parts = own.slice(k - n + 1, k + 1);
       if (parts.some((p) => !p.trim())) break;
@@ -247,10 +278,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       break;
     }
   }
-  let text = kept.join('\n');
-  if (/[ \t]\n/.test(text)) text = text.replace(/[ \t]+\n/g, '\n');
-  if (text.includes('\n\n\n')) text = text.replace(/\n{3,}/g, '\n\n');
-  text = text.trim();
+  let text = ownText(kept);
   if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   return { text, quotes: [...quotes, ...answered], signature, files };

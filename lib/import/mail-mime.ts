@@ -22,6 +22,7 @@ export type MailRead = { ok: true; mail: MailMessage } | { ok: false; reason: st
 
 const MAX_DEPTH = 16;
 const latin1Decoder = new TextDecoder('iso-8859-1');
+const encoder = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
 // WHATWG decoders read "iso-8859-1" as windows-1252, Node's as Latin-1; the 0x80–0x9F range is mapped here so both agree.
@@ -149,6 +150,97 @@ export function parseHeaders(text: string): { fields: Map<string, string>; bad: 
   return good ? { fields, bad } : null;
 }
 
+const WANTED_BY_LENGTH = new Map<number, Uint8Array[]>();
+for (const n of WANTED) {
+  const list = WANTED_BY_LENGTH.get(n.length) ?? [];
+  list.push(new TextEncoder().encode(n));
+  WANTED_BY_LENGTH.set(n.length, list);
+}
+const isAsciiBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
+  return true;
+}
+
+/** The wanted field name b[from, to) spells, ignoring case, or null. */
+function wantedName(b: Uint8Array, from: number, to: number): string | null {
+  const list = WANTED_BY_LENGTH.get(to - from);
+  if (!list) return null;
+  for (const w of list) {
+    let k = 0;
+    while (k < w.length) {
+      const c = b[from + k]!;
+      if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== w[k]) break;
+      k++;
+    }
+    if (k === w.length) return NAMES.get(w)!;
+  }
+  return null;
+}
+const NAMES = new Map([...WANTED_BY_LENGTH.values()].flat().map((w) => [w, new TextDecoder().decode(w)]));
+
+/**
+ * parseHeaders(headerText(b)), with the lines found on the bytes: nearly every header block is ASCII,
+ * and then only the fields the importer keeps are cut from the block's text, where cutting every
+ * Received and DKIM line into a string of its own made most of a message's garbage. A block with
+ * other bytes is read by parseHeaders, as before.
+ */
+export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; bad: number } | null {
+  if (!isAscii(b)) return parseHeaders(headerText(b));
+  const text = latin1Decoder.decode(b);
+  const fields = new Map<string, string>();
+  const n = b.length;
+  let name: string | null = null;
+  let value = '';
+  let bad = 0;
+  let good = 0;
+  let at = 0;
+  while (at <= n) {
+    let nl = b.indexOf(0x0a, at);
+    if (nl < 0) nl = n;
+    let end = nl;
+    if (end > at && b[end - 1] === 0x0d) end--;
+    const c = at < n ? b[at]! : -1;
+    if ((c === 0x20 || c === 0x09) && good) {
+      if (name !== null) {
+        let s = at;
+        let e = end;
+        while (s < e && isAsciiBlank(b[s]!)) s++;
+        while (e > s && isAsciiBlank(b[e - 1]!)) e--;
+        value += ' ' + text.slice(s, e);
+      }
+    } else {
+      if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+      name = null;
+      let colon = b.indexOf(0x3a, at);
+      if (colon >= end) colon = -1;
+      let nameEnd = colon;
+      while (nameEnd > at && (b[nameEnd - 1] === 0x20 || b[nameEnd - 1] === 0x09)) nameEnd--;
+      let field = colon > at && nameEnd > at;
+      for (let i = at; field && i < nameEnd; i++) if (b[i]! < 0x21 || b[i]! > 0x7e) field = false;
+      if (field) {
+        good++;
+        const f = WANTED_FIRST.has(c) ? wantedName(b, at, nameEnd) : null;
+        if (f) {
+          name = f;
+          value = text.slice(colon + 1, end);
+        }
+      } else {
+        let blank = true;
+        for (let i = at; blank && i < end; i++) if (!isAsciiBlank(b[i]!)) blank = false;
+        if (!blank) {
+          if (!good) return null;
+          bad++;
+        }
+      }
+    }
+    at = nl + 1;
+  }
+  if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+  return good ? { fields, bad } : null;
+}
+
 interface ContentType {
   type: string;
   params: Map<string, string>;
@@ -184,25 +276,62 @@ export function parseContentType(v: string | undefined, fallback = 'text/plain')
   return { type: type.includes('/') ? type : fallback, params };
 }
 
+const typeCache = new Map<string, Map<string | undefined, ContentType>>();
+
+/**
+ * parseContentType, remembered: a list's mails repeat a handful of Content-Type values, and parsing each
+ * anew made a Map and a regex match per part. The result is shared, so it is only ever read.
+ */
+function contentType(v: string | undefined, fallback = 'text/plain'): ContentType {
+  let byValue = typeCache.get(fallback);
+  if (!byValue) typeCache.set(fallback, (byValue = new Map()));
+  let ct = byValue.get(v);
+  if (!ct) {
+    if (byValue.size >= 512) byValue.clear();
+    ct = parseContentType(v, fallback);
+    byValue.set(v, ct);
+  }
+  return ct;
+}
+
 const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
-export function decodeQuotedPrintable(b: Uint8Array): Uint8Array {
-  // Byte by byte into one buffer: soft line breaks come every 76 characters, and a view per escape cost more than the copying.
-  const out = new Uint8Array(b.length);
+/**
+ * Where a part's transfer encoding is undone before its text is decoded: one buffer reused from part to
+ * part, as a fresh zero-filled one per part cost an allocation the size of the part each time.
+ */
+let scratch = new Uint8Array(1 << 16);
+const SCRATCH_MAX = 4 << 20;
+
+function scratchOf(n: number): Uint8Array {
+  if (n <= scratch.length) return scratch;
+  if (n > SCRATCH_MAX) return new Uint8Array(n);
+  let cap = scratch.length;
+  while (cap < n) cap *= 2;
+  scratch = new Uint8Array(cap);
+  return scratch;
+}
+
+export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Array {
+  const out = into ?? new Uint8Array(b.length);
   const n = b.length;
   let o = 0;
   let i = 0;
   while (i < n) {
-    const c = b[i]!;
-    if (c !== 0x3d) {
-      out[o++] = c;
-      i++;
-      continue;
-    }
-    const h = HEX[b[i + 1] ?? 0]!;
-    const l = HEX[b[i + 2] ?? 0]!;
+    let j = b.indexOf(0x3d, i);
+    if (j < 0) j = n;
+    // A long run without "=" is copied whole; a short one (most runs end at a soft line break, every 76
+    // characters) byte by byte, as a view per run cost more than the copying.
+    if (j - i > 48) {
+      out.set(b.subarray(i, j), o);
+      o += j - i;
+      i = j;
+    } else while (i < j) out[o++] = b[i++]!;
+    if (i >= n) break;
+    const h = i + 1 < n ? HEX[b[i + 1]!]! : -1;
+    const l = i + 2 < n ? HEX[b[i + 2]!]! : -1;
     if (h >= 0 && l >= 0) {
       out[o++] = (h << 4) | l;
       i += 3;
@@ -210,9 +339,9 @@ export function decodeQuotedPrintable(b: Uint8Array): Uint8Array {
     }
     // A soft line break: "=" then optional trailing blanks, then the line end.
     let k = i + 1;
-    while (b[k] === 0x20 || b[k] === 0x09) k++;
-    if (b[k] === 0x0d && b[k + 1] === 0x0a) i = k + 2;
-    else if (b[k] === 0x0a) i = k + 1;
+    while (k < n && (b[k] === 0x20 || b[k] === 0x09)) k++;
+    if (k + 1 < n && b[k] === 0x0d && b[k + 1] === 0x0a) i = k + 2;
+    else if (k < n && b[k] === 0x0a) i = k + 1;
     else if (k >= n) i = k;
     else {
       out[o++] = 0x3d;
@@ -225,8 +354,8 @@ export function decodeQuotedPrintable(b: Uint8Array): Uint8Array {
 const B64 = new Int8Array(256).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((ch, i) => (B64[ch.charCodeAt(0)] = i));
 
-export function decodeBase64(b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil((b.length * 3) / 4));
+export function decodeBase64(b: Uint8Array, into?: Uint8Array): Uint8Array {
+  const out = into ?? new Uint8Array(Math.ceil((b.length * 3) / 4));
   let o = 0;
   let acc = 0;
   let bits = 0;
@@ -245,8 +374,9 @@ export function decodeBase64(b: Uint8Array): Uint8Array {
 
 function transferDecode(b: Uint8Array, encoding: string | undefined): Uint8Array {
   const e = (encoding ?? '').trim().toLowerCase();
-  if (e === 'quoted-printable') return decodeQuotedPrintable(b);
-  if (e === 'base64') return decodeBase64(b);
+  // The result is read at once (decoded into text), so it may live in the shared scratch buffer.
+  if (e === 'quoted-printable') return decodeQuotedPrintable(b, scratchOf(b.length));
+  if (e === 'base64') return decodeBase64(b, scratchOf(Math.ceil((b.length * 3) / 4)));
   return b;
 }
 
@@ -273,7 +403,7 @@ function lineEnd(b: Uint8Array, from: number): number {
 
 /** The parts of a multipart body, and whether its closing delimiter was there. */
 function splitMultipart(b: Uint8Array, boundary: string): { parts: Uint8Array[]; closed: boolean } {
-  const delim = new TextEncoder().encode(`--${boundary}`);
+  const delim = encoder.encode(`--${boundary}`);
   const parts: Uint8Array[] = [];
   let at = findDelimiter(b, delim, 0);
   if (at < 0) return { parts: [], closed: false };
@@ -366,7 +496,7 @@ interface Node {
 }
 
 function partName(h: Map<string, string>, ct: ContentType): string | null {
-  const disp = parseContentType(h.get('content-disposition'), 'inline');
+  const disp = contentType(h.get('content-disposition'), 'inline');
   const name = disp.params.get('filename') ?? ct.params.get('name');
   return name ? decodeWords(name) : null;
 }
@@ -380,7 +510,7 @@ export function readMail(raw: Uint8Array): MailRead {
   let start = 0;
   while (start < raw.length && (raw[start] === 0x0a || raw[start] === 0x0d)) start++;
   const { end, body } = headerEnd(raw, start);
-  const head = parseHeaders(headerText(raw.subarray(start, end < 0 ? raw.length : end)));
+  const head = parseHeaderBytes(raw.subarray(start, end < 0 ? raw.length : end));
   if (!head) return { ok: false, reason: 'it does not start with mail header fields ("Name: value")' };
   if (!['from', 'date', 'subject', 'message-id'].some((k) => head.fields.has(k)))
     return { ok: false, reason: 'its header has none of From, Date, Subject or Message-ID' };
@@ -391,20 +521,20 @@ export function readMail(raw: Uint8Array): MailRead {
   const stack: Node[] = [{ headers: head.fields, body: raw.subarray(body), depth: 0 }];
   while (stack.length) {
     const node = stack.pop()!;
-    const ct = parseContentType(node.headers.get('content-type'));
+    const ct = contentType(node.headers.get('content-type'));
     if (ct.type.startsWith('multipart/') && ct.params.get('boundary') && node.depth < MAX_DEPTH) {
       const { parts, closed } = splitMultipart(node.body, ct.params.get('boundary')!);
       if (!closed) complete = false;
       const children: Node[] = [];
       for (const p of parts) {
         const he = headerEnd(p, 0);
-        const ph = parseHeaders(headerText(p.subarray(0, he.end < 0 ? p.length : he.end)));
+        const ph = parseHeaderBytes(p.subarray(0, he.end < 0 ? p.length : he.end));
         // A part without headers is text/plain (RFC 2046); one cut inside its headers has no body.
         if (!ph) children.push({ headers: new Map(), body: p, depth: node.depth + 1 });
         else children.push({ headers: ph.fields, body: he.end < 0 ? p.subarray(p.length) : p.subarray(he.body), depth: node.depth + 1 });
       }
       if (ct.type === 'multipart/alternative') {
-        const kind = (n: Node) => parseContentType(n.headers.get('content-type')).type;
+        const kind = (n: Node) => contentType(n.headers.get('content-type')).type;
         const best = children.find((n) => kind(n) === 'text/plain' && !isAttachment(n.headers)) ?? children.find((n) => kind(n).startsWith('multipart/')) ?? children.find((n) => kind(n) === 'text/html') ?? children[0];
         if (best) stack.push(best);
       } else for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);

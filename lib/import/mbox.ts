@@ -2,6 +2,8 @@ import { addressParser, decodeWords } from 'postal-mime';
 import type { Thread } from '../model/thread.ts';
 import { postsThread } from './conversations.ts';
 import { baseName, importContext, type ImportContext } from './context.ts';
+import { bomOf } from '../extract/decode-page.ts';
+import { wideEncoding, wideNote } from './decode.ts';
 import { ImportError } from './errors.ts';
 import { splitMailBody } from './mail-body.ts';
 import { readMail, type MailMessage } from './mail-mime.ts';
@@ -62,10 +64,12 @@ export interface MailRecord {
 
 const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20];
 
+// Browsers read "latin1" as windows-1252, Node as ISO-8859-1: the two differ only in 0x80–0x9F, which no pattern matched against these lines treats as a blank, a line end or a word character.
+const latin1 = new TextDecoder('latin1');
+
+/** A line's bytes as text for the delimiter patterns: one string, where adding a character at a time built one per character. */
 function ascii(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
-  return s;
+  return latin1.decode(b.subarray(from, to));
 }
 
 /**
@@ -342,18 +346,19 @@ const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4,
 // RFC 5322's own form, which nearly every mail uses: "[Tue, ]15 Mar 2016 22:14:56 +0100".
 const RFC5322_DATE = /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/;
 
-function isoDate(v: string | undefined): string | null {
+/** The instant a Date field names (ms), or null. */
+function mailTime(v: string | undefined): number | null {
   if (!v) return null;
   const m = RFC5322_DATE.exec(v);
   const mo = m ? MONTHS[m[2]!.toLowerCase()] : undefined;
   if (m && mo !== undefined && (m[7] || /^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(m[0].length)))) {
     const off = m[7] ? (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(3, 5))) : 0;
     const t = Date.UTC(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - off * 60_000;
-    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return new Date(t).toISOString().replace('.000Z', 'Z');
+    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return t;
   }
   const t = Date.parse(v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim());
   if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(2200, 0, 1)) return null;
-  return new Date(t).toISOString().replace('.000Z', 'Z');
+  return t;
 }
 
 /** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
@@ -550,13 +555,14 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(body.text, '', files).text : body.text;
   const archivedAt = ids(h.get('archived-at'))[0] ?? null;
-  const date = isoDate(h.get('date'));
+  const ms = mailTime(h.get('date'));
+  const date = ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
   const inReplyTo = ids(h.get('in-reply-to'));
   return {
     id,
     parentIds: [...inReplyTo.slice(0, 1), ...ids(h.get('references')).reverse()],
     subject: words(h.get('subject')),
-    time: date ? Date.parse(date) : Number.MAX_SAFE_INTEGER,
+    time: ms ?? Number.MAX_SAFE_INTEGER,
     order: rec.index,
     archivedAt,
     size: text.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
@@ -584,6 +590,16 @@ export interface MailImportOptions {
 
 const HEAD_BYTES = 1 << 16;
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
  * A mail archive read as a stream (mbox of any flavour: Mailman/pipermail monthly archives, LISTSERV
  * and groups.io mboxes; a LISTSERV notebook LOG file; a single message): conversations come out as
@@ -607,13 +623,34 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   let skippedCount = 0;
   let cut: { rec: MailRecord; kept: boolean } | null = null;
 
+  let wide: TextDecoder | null = null;
+  const encoder = new TextEncoder();
+  /** A chunk as the splitter reads it: UTF-16 archives are re-encoded as UTF-8 piece by piece. */
+  const utf8Of = (chunk: Uint8Array): Uint8Array => (wide ? encoder.encode(wide.decode(chunk, { stream: true })) : chunk);
+
   const start = (): void => {
-    const head = new Uint8Array(pendingBytes);
+    let head: Uint8Array = new Uint8Array(pendingBytes);
     let o = 0;
     for (const p of pending) {
       head.set(p.subarray(0, Math.min(p.length, pendingBytes - o)), o);
       o += p.length;
       if (o >= pendingBytes) break;
+    }
+    // Windows tools save text as UTF-16 (with a byte order mark or without): read as the whole-file readers
+    // do (normaliseTextFile), but as it streams, so memory stays that of a message and a chunk.
+    const enc = wideEncoding(head);
+    if (enc) {
+      wide = new TextDecoder(enc);
+      ctx.warn(wideNote(enc));
+      // As normaliseTextFile: the mark is dropped here, and the decoder would drop a second one.
+      let skip = bomOf(head)?.encoding === enc ? 2 : 0;
+      pending = pending.map((p) => {
+        const cut = Math.min(skip, p.length);
+        skip -= cut;
+        return utf8Of(p.subarray(cut));
+      });
+      head = concat(pending);
+      pendingBytes = head.length;
     }
     headText = new TextDecoder('utf-8').decode(head.subarray(0, HEAD_BYTES));
     const framing = mailFraming(headText);
@@ -665,7 +702,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
       start();
       for (const p of pending) yield* take(splitter!.push(p), false);
       pending = [];
-    } else yield* take(splitter.push(chunk), false);
+    } else yield* take(splitter.push(utf8Of(chunk)), false);
     opts.onProgress?.({ bytes, messages, threads: emitted });
   }
   if (!splitter) {
@@ -673,6 +710,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
     start();
     for (const p of pending) yield* take(splitter!.push(p), false);
   }
+  if (wide) yield* take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false);
   yield* take(splitter!.end(), true);
   if (!messages) {
     throw new ImportError(

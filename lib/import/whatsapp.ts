@@ -3,6 +3,7 @@ import { chatPost, chatThread, DEFAULT_GAP_MS, type ChatPost } from './conversat
 import { baseName, importContext, type ImportContext } from './context.ts';
 import { ImportError } from './errors.ts';
 import { eachLine, GapConversations, LineDecoder, lineError, logTitle, pieces, SkippedLines } from './lines.ts';
+import { logEndsMidLine } from './log-cut.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
 /*
@@ -293,6 +294,44 @@ export interface WhatsAppStats {
   media: number;
   skipped: number;
   order: 'ymd' | 'dmy' | 'mdy';
+  /** Whether the export ends inside its last message (see endsCut); that conversation is marked truncated. */
+  cut: boolean;
+}
+
+/**
+ * Whether a WhatsApp export was cut short (a copy or download interrupted), from its last bytes:
+ * - it ends inside a character: WhatsApp writes UTF-8, so a multi-byte sequence left unfinished at the
+ *   very end (or, in a file re-saved as UTF-16, an odd byte or a lone leading surrogate) is a cut, on
+ *   any phone;
+ * - an iOS export ("[date, time] Name: text") ends without a line break: iOS writes one after every
+ *   message, the last included (both iOS exports in the corpus end with one; its messages end with CR LF).
+ * An Android export ("date, time - Name: text") that stops between whole characters cannot be told from
+ * a complete one: Android writes no line break after the last message (as the corpus's Android export
+ * shows), so a file cut mid-word there ends as the app's own files do, and is not judged.
+ */
+/** `tail`: the file's last bytes (up to four); `size`: its length in bytes. */
+export function endsCut(tail: Uint8Array, size: number, utf16: 'utf-16le' | 'utf-16be' | 'legacy' | null, ios: boolean): boolean {
+  const n = tail.length;
+  if (!n) return false;
+  if (utf16 === 'legacy') {
+    // A file re-saved in an 8-bit charset (more than its last line not UTF-8): any byte may end it.
+  } else if (utf16) {
+    if (size % 2) return true;
+    const hi = utf16 === 'utf-16le' ? tail[n - 1]! : tail[n - 2]!;
+    if (hi >= 0xd8 && hi <= 0xdb) return true;
+  } else {
+    // The last lead byte among the final three, and whether its sequence has all its bytes.
+    for (let k = n - 1; k >= Math.max(0, n - 3); k--) {
+      const c = tail[k]!;
+      if (c < 0x80) break;
+      if (c >= 0xc0) {
+        const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (n - k < need) return true;
+        break;
+      }
+    }
+  }
+  return ios && logEndsMidLine(tail);
 }
 
 /** "00" to "99": two-digit fields without a string built per message. */
@@ -319,12 +358,14 @@ class WhatsAppReader {
   private minuteKey = -1;
   private minuteText = '';
   private n = 0;
+  /** Headers in iOS's layout. */
+  private bracketed = 0;
 
   constructor(
     survey: Survey,
     private readonly ctx: ImportContext,
   ) {
-    this.stats = { posts: 0, events: 0, media: 0, skipped: 0, order: survey.order(ctx) };
+    this.stats = { posts: 0, events: 0, media: 0, skipped: 0, order: survey.order(ctx), cut: false };
     this.pm = survey.pmWords();
     this.convs = new GapConversations(ctx.gapMs ?? DEFAULT_GAP_MS);
     this.file = baseName(ctx.file);
@@ -334,6 +375,8 @@ class WhatsAppReader {
   line(text: string, lineNo: number): void {
     const h = this.next;
     if (readHead(text, h) && this.valid(h)) {
+      // iOS closes the date and time with "]" (Android with " - ").
+      if (h.line.charCodeAt(h.at - 1) === 0x5d || h.line.charCodeAt(h.at - 2) === 0x5d) this.bracketed++;
       this.flush();
       this.next = this.cur;
       this.cur = h;
@@ -467,14 +510,18 @@ class WhatsAppReader {
     return out;
   }
 
-  finish(fallbackLines: number): Thread[] {
+  /** `tail`: the file's last bytes, `size` its length, `utf16` its encoding when it is UTF-16. */
+  finish(fallbackLines: number, tail: Uint8Array, size: number, utf16: 'utf-16le' | 'utf-16be' | null): Thread[] {
     this.flush();
     const last = this.convs.flush();
     if (last) this.ready.push(last);
+    this.stats.cut = this.n > 0 && endsCut(tail, size, utf16 ?? (fallbackLines > 1 ? 'legacy' : null), this.bracketed * 2 > this.n);
     if (fallbackLines) this.ctx.warn(`${fallbackLines} line(s) were not UTF-8 and were read as Windows-1252/Latin-1.`);
     if (this.skipped.count) this.ctx.warn(`before the first message: ${this.skipped.describe()}`);
     if (!this.stats.posts) this.ctx.warn(`no messages found: ${this.stats.events} line(s) written by WhatsApp itself only.`);
-    return this.take();
+    const out = this.take();
+    if (this.stats.cut && out.length) out[out.length - 1] = { ...out[out.length - 1]!, truncated: true };
+    return out;
   }
 }
 
@@ -500,7 +547,7 @@ export function readWhatsApp(bytes: Uint8Array, ctx: ImportContext = importConte
     if (!survey.headers) throw notWhatsApp(ctx);
     const reader = new WhatsAppReader(survey, ctx);
     const dec = eachLine(bytes, (text, n) => reader.line(text, n));
-    return { threads: [...reader.take(), ...reader.finish(dec.fallbackLines)], stats: reader.stats };
+    return { threads: [...reader.take(), ...reader.finish(dec.fallbackLines, bytes.subarray(-4), bytes.length, dec.utf16Encoding)], stats: reader.stats };
   } catch (e) {
     throw lineError(e, ctx.file);
   }
@@ -526,6 +573,9 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
   const scan = surveyLine(survey, first);
   let reader: WhatsAppReader;
   const dec = new LineDecoder();
+  // The file's last bytes, for telling whether it was cut (endsCut).
+  const tail = new Uint8Array(4);
+  let tailLength = 0;
   try {
     for await (const chunk of open()) {
       first.push(chunk, scan);
@@ -537,6 +587,15 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
     reader = new WhatsAppReader(survey, ctx);
     const sink = (text: string, n: number) => reader.line(text, n);
     for await (const chunk of open()) {
+      if (chunk.length >= 4) {
+        tail.set(chunk.subarray(chunk.length - 4));
+        tailLength = 4;
+      } else if (chunk.length) {
+        const keep = Math.min(tailLength, 4 - chunk.length);
+        tail.copyWithin(0, tailLength - keep, tailLength);
+        tail.set(chunk, keep);
+        tailLength = keep + chunk.length;
+      }
       for (const piece of pieces(chunk)) {
         dec.push(piece, sink);
         yield* reader.take();
@@ -547,5 +606,5 @@ export async function* importWhatsAppStream(open: () => AsyncIterable<Uint8Array
   } catch (e) {
     throw lineError(e, ctx.file);
   }
-  yield* reader.finish(dec.fallbackLines);
+  yield* reader.finish(dec.fallbackLines, tail.subarray(0, tailLength), dec.position, dec.utf16Encoding);
 }

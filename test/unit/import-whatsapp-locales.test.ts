@@ -118,7 +118,7 @@ for (const file of FILES) {
     it('iOS ja: year first, 午前/午後 written before the time without a space', () => {
       const text = entries
         .map((e) => [`[20${two(e.y)}/${two(e.mo)}/${two(e.d)} ${e.h < 12 ? '午前' : '午後'}${h12(e.h)}:${two(e.mi)}:${two(e.s)}] ${e.rest}`, ...e.more].join('\n'))
-        .join('\n');
+        .join('\n') + '\n'; // iOS ends every message with a line break, the last one too
       const { threads, stats } = readWhatsApp(enc.encode(text), importContext('_chat.txt'));
       expect(stats).toEqual({ ...real.stats, order: 'ymd' });
       expect(postsInFileOrder(threads).map((p) => [p.author.name, p.text, p.publishedAt])).toEqual(realPosts.map((p) => [p.author.name, p.text, p.publishedAt]));
@@ -127,7 +127,7 @@ for (const file of FILES) {
     it('iOS en-US: brackets, month first, narrow no-break space before PM, seconds kept', () => {
       const text = entries
         .map((e) => [`[${e.mo}/${e.d}/${e.y}, ${h12(e.h)}:${two(e.mi)}:${two(e.s)}\u202f${e.h < 12 ? 'AM' : 'PM'}] ${e.rest}`, ...e.more].join('\n'))
-        .join('\n');
+        .join('\n') + '\n';
       const { threads, stats } = readWhatsApp(enc.encode(text), importContext('_chat.txt'));
       expect(stats).toEqual({ ...real.stats, order: 'mdy' });
       expect(postsInFileOrder(threads).map((p) => [p.author.name, p.text, p.publishedAt])).toEqual(realPosts.map((p) => [p.author.name, p.text, p.publishedAt]));
