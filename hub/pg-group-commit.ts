@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { newId } from './ids.ts';
+import { pgTransactionOrNull } from './pg-tx.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult } from '../lib/model/submission.ts';
 import type { BatchItem, Contributor, SubmitOutcome } from './store.ts';
@@ -60,9 +61,7 @@ export class PgGroupCommit {
       ),
     }));
     const entries = subs.flatMap((s, i) => s.items.filter((e): e is Entry => !('invalid' in e)).map((e) => ({ e, i: i + 1 })));
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return pgTransactionOrNull(this.pool, async (c) => {
       const r = await c.query(
         `WITH subs AS (
            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY
@@ -89,17 +88,8 @@ export class PgGroupCommit {
         ],
       );
       const { claimed, stored } = r.rows[0] as { claimed: number; stored: number };
-      if (claimed === subs.length && stored === entries.length) {
-        await c.query('COMMIT');
-        return bodies.map((body) => ({ kind: 'stored', body }));
-      }
-      await c.query('ROLLBACK');
-      return null;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+      // A key already claimed or an entry id taken: nothing of this write stays, and the caller takes the general path.
+      return claimed === subs.length && stored === entries.length ? bodies.map((body) => ({ kind: 'stored', body })) : null;
+    });
   }
 }

@@ -19,3 +19,22 @@ export async function pgTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
     c.release();
   }
 }
+
+/**
+ * As pgTransaction, for writes that find out inside the transaction whether they can stand: `fn`
+ * returning null rolls everything back (and gives null), anything else commits.
+ */
+export async function pgTransactionOrNull<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T | null>): Promise<T | null> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query(out === null ? 'ROLLBACK' : 'COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}

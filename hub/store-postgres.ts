@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { pgTransaction } from './pg-tx.ts';
+import { pgTransaction, pgTransactionOrNull } from './pg-tx.ts';
 import { PgGroupCommit } from './pg-group-commit.ts';
 import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
@@ -210,9 +210,7 @@ export class PostgresHubStore implements HubStore {
       'invalid' in e ? { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid } : { entryId: e.id, status: 'received', state: 'received', problem: null },
     );
     const body = { submissionId, results };
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return pgTransactionOrNull(this.pool, async (c) => {
       const r = await c.query(
         `WITH claim AS (
            INSERT INTO idempotency (contributor_id, key, request_sha256, created_at, status, response) VALUES ($1, $2, $3, $4, $5, $6)
@@ -231,18 +229,9 @@ export class PostgresHubStore implements HubStore {
         ],
       );
       const { claimed, stored } = r.rows[0] as { claimed: number; stored: number };
-      if (claimed === 1 && stored === valid.length) {
-        await c.query('COMMIT');
-        return { kind: 'stored', body };
-      }
-      await c.query('ROLLBACK');
-      return null;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+      // A key already claimed or an entry id taken: nothing of this write stays, and the caller takes the general path.
+      return claimed === 1 && stored === valid.length ? { kind: 'stored', body } : null;
+    });
   }
 
   private submitAnyCase(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
