@@ -38,6 +38,7 @@ export function mountModeration(app: Hono<any>): void {
     '/moderate/style.css': [resolve(here, 'moderate-ui/style.css'), 'text/css; charset=utf-8'],
     '/moderate/reports.js': [resolve(here, 'moderate-ui/reports.js'), 'text/javascript; charset=utf-8'],
     '/moderate/subjects.js': [resolve(here, 'moderate-ui/subjects.js'), 'text/javascript; charset=utf-8'],
+    '/moderate/api.js': [resolve(here, 'moderate-ui/api.js'), 'text/javascript; charset=utf-8'],
     '/moderate/preact.js': [preactFile, 'text/javascript; charset=utf-8'],
   };
   app.get('/moderate', (c) => c.body(PAGE, 200, { ...HEADERS, 'content-type': 'text/html; charset=utf-8' }));

@@ -2,10 +2,10 @@
 // instead of JSX. Every piece of entry text is passed to Preact as a string child or attribute, which
 // becomes a text node or a property, never markup. Author links are kept only when they are http(s).
 import { h, render } from '/moderate/preact.js';
+import { TOKEN_KEY } from '/moderate/api.js';
 import '/moderate/reports.js';
 import '/moderate/subjects.js';
 
-const TOKEN_KEY = 'gleaner-moderator-token';
 /** Accept and reject wait this long before they are sent, so a slip of the finger can be undone. */
 const UNDO_MS = 5000;
 // pending: decisions not sent yet (id -> { move, revision, comment, timer }); itemErrors: a failed

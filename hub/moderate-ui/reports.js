@@ -2,19 +2,10 @@
 // and the reporter's words (as text, never markup), and two decisions, "Remove entry" (it leaves the next
 // release and its contributor is told) and "Dismiss". Same token as the review queue (this tab's).
 import { h, render } from '/moderate/preact.js';
+import { api } from '/moderate/api.js';
 
-const TOKEN_KEY = 'gleaner-moderator-token';
 const CATEGORY = { copyright: 'Copyright', privacy: 'Privacy', wrong_attribution: 'Wrong attribution' };
 const state = { open: null, decided: [], error: null, comments: {}, busy: false };
-
-async function api(path, init = {}) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) throw new Error('Enter a moderator token above first.');
-  const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(body?.detail ?? `The hub answered ${res.status}.`);
-  return body;
-}
 
 async function load() {
   state.busy = true;

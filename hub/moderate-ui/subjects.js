@@ -4,22 +4,13 @@
 // changed meanwhile is refused with the hub's reason (shown as text) and the lists are read again. Same
 // token as the review queue (this tab's).
 import { h, render } from '/moderate/preact.js';
+import { api } from '/moderate/api.js';
 
-const TOKEN_KEY = 'gleaner-moderator-token';
 const NEW = '';
 // hobbies/subjects: as last read; open: the subject whose entries are shown, with the version read;
 // chosen: entry ids ticked; target: a subject slug or NEW; fresh: the new subject's slug and name.
 // edit: the open subject's name and slug as typed; mergeInto: the subject to fold it into.
 const state = { hobbies: null, hobby: null, subjects: [], open: null, entries: [], nextCursor: null, chosen: new Set(), target: null, fresh: { slug: '', name: '' }, edit: { name: '', slug: '' }, mergeInto: null, error: null, done: null, busy: false };
-
-async function api(path, init = {}) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) throw new Error('Enter a moderator token above first.');
-  const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(body?.detail ?? `The hub answered ${res.status}.`);
-  return body;
-}
 
 async function step(fn) {
   state.busy = true;
