@@ -38,3 +38,18 @@ export async function startHub(opts: HubOptions & { port?: number; dbFile?: stri
       }),
   };
 }
+
+/**
+ * The hub's `hobby` / `subject` commands run against a store in this process, as the CLI would: a
+ * line such as "subject move catan trading --entry X --into Y" gives its exit code and what it wrote.
+ */
+export function subjectCli(store: import('../../hub/store.ts').HubStore): (line: string) => Promise<{ code: number; out: string; err: string }> {
+  return async (line) => {
+    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
+    let out = '';
+    let err = '';
+    const [cmd, ...args] = line.split(' ');
+    const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
+    return { code, out, err };
+  };
+}

@@ -9,6 +9,7 @@ import { knowledgeFor, searchTerms, type KnowledgeStore } from '../../hub/knowle
 import { qaEntry } from '../support/entries.ts';
 import { authed, freshSchemaUrl, serveStore, startPostgres } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+import { subjectCli } from '../support/hub.ts';
 
 /**
  * The knowledge base on both stores: subjects (create, rename, merge, redirects, autocomplete), the
@@ -372,15 +373,8 @@ describe.each(backends)('public pages and JSON: %s', (backend, open) => {
 
 describe('hobby and subject commands', () => {
   it('create, rename and merge with the API checks, saying why in plain words and exiting non-zero', async () => {
-    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
     const store = await backends[0]![1]();
-    const run = async (line: string) => {
-      let out = '';
-      let err = '';
-      const [cmd, ...args] = line.split(' ');
-      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
-      return { code, out, err };
-    };
+    const run = subjectCli(store);
     expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });
     expect(await run('subject create knitting cables --name Cables --wikidata Q1')).toMatchObject({ code: 0 });
     expect(await run('subject create knitting brioche --name Brioche --wikidata Q1')).toMatchObject({ code: 1, err: expect.stringContaining('"cables"') });

@@ -6,6 +6,7 @@ import { publicEntry } from '../../hub/public/data.ts';
 import { qaEntry } from '../support/entries.ts';
 import { authed, bothStores, serveStore } from './hub-support.ts';
 import { checkAnswersAgainstOpenApi } from './hub-contract.ts';
+import { subjectCli } from '../support/hub.ts';
 
 /**
  * Moving chosen entries between subjects on both stores: refused with the reason (and nothing changed)
@@ -155,15 +156,8 @@ describe.each(backends)('moving entries between subjects: %s', (backend, open) =
 
 describe('moving entries from the command line', () => {
   it('moves with the API checks, saying why in plain words and exiting non-zero', async () => {
-    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
     const store = await backends[0]![1]();
-    const run = async (line: string) => {
-      let out = '';
-      let err = '';
-      const [cmd, ...args] = line.split(' ');
-      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
-      return { code, out, err };
-    };
+    const run = subjectCli(store);
     const base = await qaEntry();
     const who = (await store.addContributor('cli-writer')).contributor;
     expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });

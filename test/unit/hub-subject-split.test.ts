@@ -4,6 +4,7 @@ import type { HubStore } from '../../hub/store.ts';
 import { knowledgeFor, type KnowledgeStore } from '../../hub/knowledge.ts';
 import { qaEntry } from '../support/entries.ts';
 import { authed, bothStores, serveStore } from './hub-support.ts';
+import { subjectCli } from '../support/hub.ts';
 
 /**
  * Subject split on both stores: a slug merged (or renamed) into a subject becomes a subject again, its
@@ -89,15 +90,8 @@ describe.each(backends)('subject split: %s', (backend, open) => {
 
 describe('subject split from the command line', () => {
   it('splits with the API checks, saying why in plain words and exiting non-zero', async () => {
-    const { subjectCommand } = await import('../../hub/subjects-cli.ts');
     const store = await backends[0]![1]();
-    const run = async (line: string) => {
-      let out = '';
-      let err = '';
-      const [cmd, ...args] = line.split(' ');
-      const code = await subjectCommand(cmd as 'hobby' | 'subject', args, (fn) => fn(store), { write: (s: string) => ((out += s), true) } as never, { write: (s: string) => ((err += s), true) } as never);
-      return { code, out, err };
-    };
+    const run = subjectCli(store);
     expect(await run('hobby create knitting --name Knitting')).toMatchObject({ code: 0 });
     expect(await run('subject create knitting cables --name Cables')).toMatchObject({ code: 0 });
     expect(await run('subject create knitting lace --name Lace --wikidata Q5')).toMatchObject({ code: 0 });
