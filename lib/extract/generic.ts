@@ -33,7 +33,14 @@ function hash(s: string): string {
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
 export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
-  const reader = new PostReader(ix, lineOf, pageUrl);
+  // A block's line is read for each set it belongs to, and the sets overlap.
+  const lines = new Map<Element, string>();
+  const line = (el: Element) => {
+    let l = lines.get(el);
+    if (l === undefined) lines.set(el, (l = lineOf(el)));
+    return l;
+  };
+  const reader = new PostReader(ix, line, pageUrl);
   const groups = candidateGroups(ix)
     .map((g) => ({ g, q: quickScore(ix, g) }))
     .filter((x) => x.q >= 2)

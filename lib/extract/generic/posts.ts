@@ -97,8 +97,25 @@ export class PostReader {
     readonly pageUrl: string | null = null,
   ) {}
 
+  /**
+   * Names and readings already made: the candidate sets overlap (a comment's `li` is a sibling of its
+   * kind and an element of its class; its author link sits in several sets' blocks), and both are
+   * functions of the page index alone.
+   */
+  private readonly names = new Map<number, string>();
+  private readonly readings = new Map<string, Found | null>();
+
   /** The name an element shows: short text, or the first short text of a link or strong inside it. */
   nameAt(i: number): string {
+    let name = this.names.get(i);
+    if (name === undefined) {
+      name = this.readName(i);
+      this.names.set(i, name);
+    }
+    return name;
+  }
+
+  private readName(i: number): string {
     const { ix } = this;
     if (ix.flags[i]! & F_AUTHOR_ATTR) return cleanName(ix.attrNames.get(i) ?? '');
     if (ix.text[i]! <= 80) {
@@ -153,6 +170,17 @@ export class PostReader {
    * `slot`: where other blocks of the template keep the author, for blocks whose author is not linked.
    */
   read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
+    if (banned) return this.readBlock(m, nested, slot, banned);
+    const key = `${m}|${slot ?? ''}|${nested.join(',')}`;
+    let found = this.readings.get(key);
+    if (found === undefined) {
+      found = this.readBlock(m, nested, slot, null);
+      this.readings.set(key, found);
+    }
+    return found;
+  }
+
+  private readBlock(m: number, nested: number[], slot: string | null, banned: Set<string> | null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
     // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).

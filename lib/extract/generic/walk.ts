@@ -335,7 +335,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
     }
     ix.text[at]! += n;
-    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
+    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && t.endsWith(':') && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     // Source indentation inside a text node (a date, then its edit note on another line) is no length.
     // A clock in an element of its own right after a day ("erstellt: 21. Apr 2004, <span>02:42</span>")
     // completes that day's stamp.
