@@ -48,10 +48,26 @@ interface Group {
 /** Class tokens that vary between posts of one template: numbers, alternating rows, states. */
 const VARYING_CLASS = /\d|^(?:odd|even|alt|alt\d|first|last|new|unread|seen|selected|active|hover|highlight|sticky|deleted|ignored|byuser|bypostauthor|comment-author-[\w-]+|depth-\d+|thread-(?:odd|even|alt)|parent|has-children|is-\w+|mod|staff|op|own|self|current)$/i;
 
+const classKeys = new Map<string, string>();
+
+/** A class list's template part: its tokens less the varying ones, sorted. A page repeats a few hundred lists over thousands of elements: each is keyed once. */
 export function classKey(cls: string): string {
   if (!cls) return '';
-  const parts = cls.split(/\s+/).filter((c) => c && !VARYING_CLASS.test(c));
-  return parts.sort().join('.');
+  let key = classKeys.get(cls);
+  if (key === undefined) {
+    key = cls.split(/\s+/).filter((c) => c && !VARYING_CLASS.test(c)).sort().join('.');
+    if (classKeys.size < 5000) classKeys.set(cls, key);
+  }
+  return key;
+}
+
+const shapes = new WeakMap<PageIndex, string[]>();
+
+/** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
+export function shapeOf(ix: PageIndex, i: number): string {
+  let list = shapes.get(ix);
+  if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
+  return (list[i] ||= `${ix.tag[i]}.${classKey(ix.cls[i]!)}`);
 }
 
 /** Whether element `x` (when there is one) lies in element `i`'s subtree, `i` included. */
@@ -223,7 +239,7 @@ export class PostReader {
     }
     if (!name && slot) {
       for (let k = m + 1; k <= end; k++) {
-        if (`${ix.tag[k]}.${classKey(ix.cls[k]!)}` !== slot || !own(k)) continue;
+        if (shapeOf(ix, k) !== slot || !own(k)) continue;
         const n = this.nameAt(k);
         if (validName(n)) {
           author = k;
@@ -447,12 +463,17 @@ export const listingRows: number[] = [];
 
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {
-  const groups = new Map<string, number[]>();
-  const add = (key: string, i: number) => {
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
+  // Sets in the order they were first met; each key is written once, when its set is made (looked up
+  // by parent and tag, or by shape, not by a key string built per element).
+  const order: Group[] = [];
+  const made = (key: string, i: number): Group => {
+    const g = { key, members: [i] };
+    order.push(g);
+    return g;
   };
+  const siblings = new Map<number, Map<string, Group>>();
+  const shaped = new Map<string, Group>();
+  let typed: Group | null = null;
   for (let i = 1; i < ix.els.length; i++) {
     const f = ix.flags[i]!;
     if (f & F_IN_QUOTE) {
@@ -466,14 +487,25 @@ export function candidateGroups(ix: PageIndex): Group[] {
       continue;
     }
     if (ix.text[i]! - ix.link[i]! < 2) continue;
-    add(`s${ix.parent[i]}:${ix.tag[i]}`, i);
-    const ck = classKey(ix.cls[i]!);
-    if (ck) add(`c${ix.tag[i]}.${ck}`, i);
-    if (f & F_POST_TYPE) add('type', i);
+    const p = ix.parent[i]!;
+    const tag = ix.tag[i]!;
+    let byTag = siblings.get(p);
+    if (!byTag) siblings.set(p, (byTag = new Map()));
+    const sib = byTag.get(tag);
+    if (sib) sib.members.push(i);
+    else byTag.set(tag, made(`s${p}:${tag}`, i));
+    if (classKey(ix.cls[i]!)) {
+      const shape = shapeOf(ix, i);
+      const same = shaped.get(shape);
+      if (same) same.members.push(i);
+      else shaped.set(shape, made(`c${shape}`, i));
+    }
+    if (f & F_POST_TYPE) {
+      if (typed) typed.members.push(i);
+      else typed = made('type', i);
+    }
   }
-  const out: Group[] = [];
-  for (const [key, members] of groups) if (members.length >= 2 || key === 'type') out.push({ key, members });
-  return out;
+  return order.filter((g) => g.members.length >= 2 || g.key === 'type');
 }
 
 /** A quick bound on how good a group can be, from the subtree sums alone, to read only the promising ones. */
@@ -517,7 +549,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   for (const f of first) {
     if (!f || f.author < 0) continue;
     const p = f.author === f.block ? f.author : ix.parent[f.author]!;
-    const key = `${ix.tag[p]}.${classKey(ix.cls[p]!)}`;
+    const key = shapeOf(ix, p);
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
   const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
@@ -591,7 +623,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
  */
 function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   if (found.length < 3) return found;
-  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const sig = (i: number) => shapeOf(ix, i);
   // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
   // of its nearest classed container in the block. The first is tried first.
   const own = (f: Found) => sig(f.body);
