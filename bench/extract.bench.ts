@@ -3,7 +3,8 @@
  * expectation in test/expect), on the same linkedom document in the same run, plus a 200-post page built
  * from real markup. Readability mutates what it reads, so each of its runs gets a fresh clone, made
  * outside the timed section. Each page is timed on the product path (adapters, hand-over to the generic
- * reader) and with `reader: 'generic'` alone. `npm run bench -- extract [--quick] [--cpu] [--page=TEXT]`.
+ * reader), with `reader: 'generic'` alone and by Readability, one run of each in turn (`interleaved`).
+ * `npm run bench -- extract [--quick] [--cpu] [--page=TEXT]`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -67,6 +68,30 @@ function samples<T>(prepare: () => T, run: (input: T) => unknown, { minRuns, max
   return times;
 }
 
+/**
+ * Times of several runners on one page, run in turn (one run of each per round) rather than one after
+ * the other: on a shared machine a busy stretch then slows every library alike, where timing them in
+ * blocks let a stretch of load land on one library's block only and moved a page's ratio by 2× and more
+ * between two runs of the benchmark. Rounds continue until every runner has `minRuns` and, within
+ * `budgetMs`, up to `maxRuns`. Warm-up and the garbage collection before timing as in `samples`.
+ */
+function interleaved(runners: { prepare: () => unknown; run: (input: unknown) => unknown }[], { minRuns, maxRuns, budgetMs }: typeof GLEANER): number[][] {
+  for (let i = 0; i < WARMUP; i++) for (const r of runners) r.run(r.prepare());
+  gc?.();
+  const times: number[][] = runners.map(() => []);
+  const start = performance.now();
+  for (let k = 0; k < minRuns || (k < maxRuns && performance.now() - start < budgetMs); k++) {
+    runners.forEach((r, j) => {
+      const input = r.prepare();
+      const t0 = clock();
+      r.run(input);
+      times[j]!.push(clock() - t0);
+      notePeak();
+    });
+  }
+  return times;
+}
+
 /** Median wall time of `run` (see `samples`). */
 function time<T>(prepare: () => T, run: (input: T) => unknown, budget: typeof GLEANER): number {
   return median(samples(prepare, run, budget));
@@ -103,6 +128,11 @@ interface Row {
   /** The generic reader alone (`reader: 'generic'`), on the same document; null where it finds no thread. */
   'generic ms': number | null;
   'generic ratio': number | null;
+  /**
+   * Whether Readability's parse() returned an article: where it returns null it gave up early (a page
+   * whose body, as parsed, is empty), so its time is no measure of reading the page.
+   */
+  'readability reads': boolean | null;
 }
 
 function benchPage(file: string, url: string): Row | null {
@@ -113,18 +143,26 @@ function benchPage(file: string, url: string): Row | null {
   } catch {
     return null; // a thread page Gleaner does not read yet (its expectation says "known"): nothing to time
   }
-  const gleaner = time(() => src, (s: Source) => extractThread(s), GLEANER);
-  let generic: number | null = null;
+  let readsGeneric = true;
   try {
     extractThread(src, { reader: 'generic' });
-    generic = time(() => src, (s: Source) => extractThread(s, { reader: 'generic' }), GLEANER);
   } catch {
     // The generic reader finds no thread here: the fidelity table says so; nothing to time.
+    readsGeneric = false;
   }
-  let readability: number | null = null;
-  if (src.kind === 'html') {
-    readability = time(() => src.doc.cloneNode(true) as Document, (d) => new Readability(d).parse(), READABILITY);
+  const runners: { prepare: () => unknown; run: (input: unknown) => unknown }[] = [{ prepare: () => src, run: () => extractThread(src) }];
+  if (readsGeneric) runners.push({ prepare: () => src, run: () => extractThread(src, { reader: 'generic' }) });
+  const html = src.kind === 'html';
+  let found = false;
+  if (html) {
+    found = !!new Readability(src.doc.cloneNode(true) as Document).parse();
+    runners.push({ prepare: () => src.doc.cloneNode(true), run: (d) => new Readability(d as Document).parse() });
   }
+  // Readability's runs are the long ones: the rounds follow its budget, Gleaner's runs come along.
+  const times = interleaved(runners, html ? { minRuns: Math.max(READABILITY.minRuns, GLEANER.minRuns), maxRuns: READABILITY.maxRuns, budgetMs: READABILITY.budgetMs + GLEANER.budgetMs } : GLEANER);
+  const gleaner = median(times[0]!);
+  const generic = readsGeneric ? median(times[1]!) : null;
+  const readability = html ? median(times[times.length - 1]!) : null;
   return {
     page: file,
     kind: src.kind,
@@ -134,6 +172,7 @@ function benchPage(file: string, url: string): Row | null {
     ratio: readability === null ? null : round(gleaner / readability),
     'generic ms': generic === null ? null : round(generic),
     'generic ratio': readability === null || generic === null ? null : round(generic / readability),
+    'readability reads': html ? found : null,
   };
 }
 
@@ -165,6 +204,8 @@ function summarise(rows: Row[], key: 'ratio' | 'generic ratio', ms: 'gleaner ms'
   console.log(`worst page: ${worst.page} (ratio ${worst[key]}, ${worst[ms]} ms vs ${worst['readability ms']} ms; goal ≤ ${GOAL.worst} on every page: ${over.length ? 'NOT met' : 'met'})`);
   console.log(`pages above ${GOAL.worst}× Readability: ${over.length ? `${over.length}: ${over.map((r) => `${r.page} (${r[key]})`).join(', ')}` : 'none'}`);
   console.log(`pages where Gleaner is slower than Readability: ${slower.length ? slower.map((r) => r.page).join(', ') : 'none'}`);
+  const unread = compared.filter((r) => r['readability reads'] === false);
+  if (unread.length) console.log(`pages where Readability's parse() finds no article (its time is that of giving up): ${unread.map((r) => `${r.page} (ratio ${r[key]})`).join(', ')}`);
 }
 
 export default async function run(): Promise<void> {
