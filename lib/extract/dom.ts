@@ -643,6 +643,26 @@ function isSmileyAlt(alt: string): boolean {
   return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
 }
 
+/** The first character of `el`'s text (as `textContent` joins it) that is not blank (what `trimStart` removes), or ''. */
+function firstTextChar(el: Element): string {
+  let n: Node | null = el.firstChild;
+  while (n) {
+    if (n.nodeType === 3 || n.nodeType === 4) {
+      const v = n.nodeValue ?? '';
+      const at = v.search(/\S/);
+      if (at >= 0) return v[at]!;
+    }
+    if (n.firstChild) {
+      n = n.firstChild;
+      continue;
+    }
+    while (n && n !== el && !n.nextSibling) n = n.parentNode;
+    if (!n || n === el) return '';
+    n = n.nextSibling;
+  }
+  return '';
+}
+
 /**
  * A post body whose markup was escaped into the page as text ("&lt;p&gt;Hi!&lt;/p&gt;", as a forum
  * migrated from another engine may show it): the browser shows the tags literally, but the author
@@ -650,6 +670,8 @@ function isSmileyAlt(alt: string): boolean {
  * other body is returned as it is.
  */
 export function unescapedBody(body: Element, parseHtml: (html: string) => Document): Element {
+  // Nearly every body's text starts otherwise: it is not read whole to learn that.
+  if (firstTextChar(body) !== '<') return body;
   const raw = body.textContent ?? '';
   if (!raw.trimStart().startsWith('<')) return body;
   // Escaped from its first character and closing a block it opened: markup, not a post that talks about tags.

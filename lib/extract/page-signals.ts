@@ -564,6 +564,12 @@ export function inClass(el: Element | null, cls: string): boolean {
   return false;
 }
 
+/** How many elements the active index of `doc` numbered (the whole document), else undefined. */
+export function elementCount(doc: Document): number | undefined {
+  const s = activeIndexes.get(doc);
+  return s ? s.next - s.start : undefined;
+}
+
 /** The index of `doc` while an extraction runs, else undefined (select.ts reads it). */
 export function active(doc: Document): PageSignals | undefined {
   return activeIndexes.get(doc);
