@@ -185,7 +185,11 @@ export function confidenceOf(doubts: readonly Doubt[]): NonNullable<ThreadInput[
 const NOTICE =
   /^(want to improve this (post|answer|question)\?.*|this (thread|topic|post|discussion) (is|has been|was) (archived|locked|closed)\b.*|archived post\. new comments cannot be posted.*|new comments cannot be posted and votes cannot be cast.*|this topic was automatically closed .*|(we|this (site|website)) uses? cookies\b.*|diese (website|webseite|seite) (verwendet|nutzt) cookies\b.*|ce site utilise des cookies\b.*)$/i;
 
+/** Words every notice holds: a text without any of them holds no notice, and its lines are not split and tried one by one. */
+const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/i;
+
 export function withoutNotices(text: string): string {
+  if (!NOTICE_WORDS.test(text)) return text;
   if (!text.includes('\n') && !NOTICE.test(text.trim())) return text;
   const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
   return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
