@@ -100,10 +100,11 @@ const BLANK_RUN = /\s{2,}|[^\S ]/g;
  * page says are on this page, or null when it says nothing usable.
  */
 export function statedCount(pageText: string): { onPage: number; total: number | null } | null {
-  const text = pageText.replace(BLANK_RUN, ' ');
   // A statement of the page's size, as forums print it above or below the posts.
   // "1–10 of 25", "Showing results 11 to 20 of 25", "Beiträge 1 bis 10 von 25"
-  const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(text);
+  // Blank runs between its parts are taken whole by `\s*`: the page's text is searched as it is, not
+  // first folded (a pass over up to 200,000 characters that could not change the numbers found).
+  const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(pageText);
   if (range) {
     const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (from >= 1 && to >= from && to <= total && to - from < 500) return { onPage: to - from + 1, total };
@@ -155,7 +156,8 @@ export function findDoubts({ posts, pageText = '', pagination, now = new Date() 
   if (stated && (posts.length < Math.floor((stated.onPage * 2) / 3) || posts.length > stated.onPage + 1)) {
     doubts.push({ code: 'count-mismatch', weight: 0.3, message: `Gleaner is not sure it found every post: the page says it shows ${stated.onPage} posts here, Gleaner read ${posts.length}.` });
   }
-  const pages = statedPages(pageText.replace(BLANK_RUN, ' '));
+  // Its blanks are taken whole by `\s+` and `\s*` too: searched unfolded, like the range.
+  const pages = statedPages(pageText);
   if (pages && pages.page < pages.of && pagination && !pagination.nextUrl) {
     doubts.push({ code: 'pages-mismatch', weight: 0.15, message: `The page says it is page ${pages.page} of ${pages.of}, but Gleaner found no link to the next page: "capture the whole thread" may stop here.` });
   }
