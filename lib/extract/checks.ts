@@ -62,8 +62,16 @@ function sharedLine(all: readonly PostInput[]): string | null {
     }
   }
   const seen = new Map<string, number>();
+  let most = 0;
   for (let i = 0; i < n; i++) {
-    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) if (candidates.has(l)) seen.set(l, (seen.get(l) ?? 0) + 1);
+    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) {
+      if (!candidates.has(l)) continue;
+      const k = (seen.get(l) ?? 0) + 1;
+      seen.set(l, k);
+      if (k > most) most = k;
+    }
+    // No line can reach `need` posts with the posts left: there is no answer, and they are not read.
+    if (most + (n - i - 1) < need) return null;
   }
   for (const [line, k] of seen) if (shared(k)) return line;
   return null;
