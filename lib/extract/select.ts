@@ -38,6 +38,12 @@ export interface Matcher {
   test: (el: Element) => boolean;
   /** Index keys (`#id`, `.class`, `[attr]`, tag): every match carries at least one. */
   keys: string[];
+  /**
+   * For each key, the keys of the compounds left of it in each alternative ending in it: the elements
+   * a match's ancestors must carry. An alternative one of whose compounds no element of the page
+   * carries matches nothing, so its candidates need not be tested (`liveKeys`).
+   */
+  needs: Map<string, string[][]>;
 }
 
 const cache = new Map<string, Matcher>();
@@ -52,9 +58,26 @@ export function sel(selector: string): Matcher {
 function compile(selector: string): Matcher {
   const alternatives = splitOutside(selector, ',').map((s) => parseComplex(s.trim(), selector));
   const keys = [...new Set(alternatives.map((a) => keyOf(a.parts[0]!, selector)))];
+  const needs = new Map<string, string[][]>();
+  for (const a of alternatives) {
+    const key = keyOf(a.parts[0]!, selector);
+    if (!needs.has(key)) needs.set(key, []);
+    // A compound of no tag, class, id or attribute (`*`) asks nothing of the page.
+    needs.get(key)!.push(a.parts.slice(1).flatMap((c) => (c.id || c.classes.length || c.tag || c.attrs.length ? [keyOf(c, selector)] : [])));
+  }
   const tests = alternatives.map((a) => (el: Element) => matchFrom(a, 0, el));
   const test = tests.length === 1 ? tests[0]! : (el: Element) => tests.some((t) => t(el));
-  return { selector, test, keys };
+  return { selector, test, keys, needs };
+}
+
+/**
+ * The keys whose candidates can match on this page: those of an alternative every compound of which
+ * some element carries. A match of a live alternative is under that alternative's own key, so the keys
+ * left out hold no match that the others miss. (`span.name a[name]` on a page without `.name` tests none
+ * of its links.)
+ */
+function liveKeys(s: PageSignals, m: Matcher): string[] {
+  return m.keys.filter((k) => m.needs.get(k)!.some((ancestors) => ancestors.every((a) => candidatesOf(s, a).length > 0)));
 }
 
 const RELATED = new Set(['a', 'area', 'link', 'form']);
@@ -184,7 +207,7 @@ export function all(doc: Document, selector: string): Element[] {
   const s = active(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
   const m = sel(selector);
-  return collectKeys(s, m, (k) => candidatesOf(s, k));
+  return collectKeys(s, m, (k) => candidatesOf(s, k), liveKeys(s, m));
 }
 
 /** The first element of the page matching `selector`. */
@@ -193,7 +216,7 @@ export function first(doc: Document, selector: string): Element | null {
   if (!s) return doc.querySelector(selector);
   const m = sel(selector);
   const hits: Element[] = [];
-  for (const k of m.keys) {
+  for (const k of liveKeys(s, m)) {
     const hit = candidatesOf(s, k).find(m.test);
     if (hit) hits.push(hit);
   }
@@ -228,10 +251,10 @@ export function is(el: Element, selector: string): boolean {
   return sel(selector).test(el);
 }
 
-function collectKeys(s: PageSignals, m: Matcher, list: (key: string) => Element[]): Element[] {
-  if (m.keys.length === 1) return list(m.keys[0]!).filter(m.test);
+function collectKeys(s: PageSignals, m: Matcher, list: (key: string) => Element[], keys: string[] = m.keys): Element[] {
+  if (keys.length === 1) return list(keys[0]!).filter(m.test);
   const seen = new Set<Element>();
-  for (const k of m.keys) for (const el of list(k)) if (!seen.has(el) && m.test(el)) seen.add(el);
+  for (const k of keys) for (const el of list(k)) if (!seen.has(el) && m.test(el)) seen.add(el);
   return sortedByPosition(s, Array.from(seen));
 }
 
