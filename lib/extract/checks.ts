@@ -50,7 +50,8 @@ function sharedLine(all: readonly PostInput[]): string | null {
   // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
   // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
   // is read only at lines that could be one of theirs.
-  const shortest = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length).slice(0, n - need + 1);
+  const byLength = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length);
+  const shortest = byLength.slice(0, n - need + 1);
   const own: (Set<string> | null)[] = posts.map(() => null);
   const candidates = new Set<string>();
   const firstLetters = new Set<string>();
@@ -61,20 +62,35 @@ function sharedLine(all: readonly PostInput[]): string | null {
       firstLetters.add(FIRST_LETTER.exec(l)![0]);
     }
   }
-  const seen = new Map<string, number>();
+  // Posts are read shortest first, so that the longest are the ones spared when no line can still reach
+  // `need` posts with the posts left (then there is no answer). Of the lines that do, the answer is the
+  // first met reading the posts in page order: each line keeps the post and the place it was first met at.
+  const seen = new Map<string, { k: number; post: number; at: number }>();
   let most = 0;
-  for (let i = 0; i < n; i++) {
+  for (let done = 0; done < n; done++) {
+    const i = byLength[done]!;
+    let at = 0;
     for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) {
+      at++;
       if (!candidates.has(l)) continue;
-      const k = (seen.get(l) ?? 0) + 1;
-      seen.set(l, k);
-      if (k > most) most = k;
+      const had = seen.get(l);
+      if (!had) seen.set(l, { k: 1, post: i, at });
+      else {
+        had.k++;
+        if (i < had.post) [had.post, had.at] = [i, at];
+      }
+      most = Math.max(most, had ? had.k : 1);
     }
-    // No line can reach `need` posts with the posts left: there is no answer, and they are not read.
-    if (most + (n - i - 1) < need) return null;
+    if (most + (n - done - 1) < need) return null;
   }
-  for (const [line, k] of seen) if (shared(k)) return line;
-  return null;
+  let answer: string | null = null;
+  let first: { post: number; at: number } | null = null;
+  for (const [line, { k, post, at }] of seen) {
+    if (!shared(k) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
+    answer = line;
+    first = { post, at };
+  }
+  return answer;
 }
 
 const FIRST_LETTER = /\p{L}/u;

@@ -33,7 +33,7 @@ const SELECTORS = [
 describe('selectors answered from the page index', () => {
   for (const page of PAGES) {
     it(`match what querySelectorAll matches on ${page}`, () => {
-      const doc = sourceFromText(decodePage(corpusBytes(page)), 'https://example.org/', linkedomKit).doc as Document;
+      const doc = (sourceFromText(decodePage(corpusBytes(page)), 'https://example.org/', linkedomKit) as { doc: Document }).doc;
       // Elements named by their place in the document: comparing DOM nodes deeply would walk the whole page.
       const rank = new Map(Array.from(doc.querySelectorAll('*')).map((el, i) => [el, i]));
       const places = (els: (Element | null)[]) => els.map((el) => (el ? (rank.get(el) ?? -1) : null));
