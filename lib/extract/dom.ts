@@ -71,6 +71,33 @@ function matchingWithin(el: Element, selector: string): Element[] {
   return ok ? within(el, selector) : Array.from(el.querySelectorAll(selector));
 }
 
+/**
+ * Whether `textOf(el)` can hold a match of `letters`, a pattern of letters alone (no blank may be part of
+ * a match). The walk writes each text node's letters as they are, in order, and only adds or folds blanks
+ * between them, never removes one between two letters: so where `el` holds no element whose text the walk
+ * leaves out (SKIP) or replaces (an image's alt), its text can match only where its text nodes joined do.
+ * True whenever such an element is there. For checks that read many boxes to find a few words.
+ */
+export function textMayMatch(el: Element, letters: RegExp): boolean {
+  let raw = '';
+  let n: Node | null = el.firstChild;
+  while (n) {
+    if (n.nodeType === 3) raw += n.nodeValue ?? '';
+    else if (n.nodeType === 1) {
+      const tag = (n as Element).localName.toLowerCase();
+      if (SKIP.has(tag) || tag === 'img') return true;
+      if (n.firstChild) {
+        n = n.firstChild;
+        continue;
+      }
+    }
+    while (n && n !== el && !n.nextSibling) n = n.parentNode;
+    if (!n || n === el) break;
+    n = n.nextSibling;
+  }
+  return letters.test(raw);
+}
+
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
 export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
   if (!el) return '';
