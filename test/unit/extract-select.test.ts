@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { decodePage, sourceFromText } from '../../lib/extract/index.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 import { withPageSignals } from '../../lib/extract/page-signals.ts';
-import { all, first } from '../../lib/extract/select.ts';
+import { all, closest, first, firstWithin, is, within } from '../../lib/extract/select.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
  * select.ts answers from the page index and skips the candidates of an alternative one of whose
  * compounds no element of the page carries (`span.name a[name]` on a page without `.name`). Its answers
  * must stay those of the DOM's own querySelectorAll on real pages, for selectors whose ancestors are
- * there, are missing, or are missing for one alternative only.
+ * there, are missing, or are missing for one alternative only; and `within`, `firstWithin`, `is` and
+ * `closest`, which try only the alternatives that can match on the page, those of the DOM's own calls.
  */
 const PAGES = [
   'wordpress_comments/netzpolitik-abmahnungen-comments.html',
@@ -46,6 +47,13 @@ describe('selectors answered from the page index', () => {
         withPageSignals(doc, () => {
           expect(places(all(doc, selector)), selector).toEqual(places(expected));
           expect(places([first(doc, selector)]), selector).toEqual(places([expected[0] ?? null]));
+          const body = doc.body;
+          expect(places(within(body, selector)), selector).toEqual(places(Array.from(body.querySelectorAll(selector))));
+          expect(places([firstWithin(body, selector)]), selector).toEqual(places([body.querySelector(selector)]));
+          // A sample of the page's elements, asked one by one.
+          const sample = Array.from(rank.keys()).filter((_, i) => i % 7 === 0);
+          expect(sample.map((el) => is(el, selector)), selector).toEqual(sample.map((el) => el.matches(selector)));
+          expect(places(sample.map((el) => closest(el, selector))), selector).toEqual(places(sample.map((el) => el.closest(selector))));
         });
       }
       // The selectors find something on each page, so the comparison is not of empty lists only.
