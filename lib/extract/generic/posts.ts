@@ -121,6 +121,42 @@ export class PostReader {
   private readonly names = new Map<number, string>();
   private readonly readings = new Map<string, Found | null>();
 
+  private page: URL | null | undefined;
+  private readonly away = new Map<string, boolean>();
+
+  /**
+   * Whether `href` leads to this very page (the question's heading above its answers) or to another site
+   * (a member's homepage in the user card): a topic list's titles lead to topics of the same site.
+   * Answered once per address: the sets overlap, and so do the links their blocks hold.
+   */
+  leadsElsewhere(href: string): boolean {
+    if (this.page === undefined) {
+      try {
+        this.page = this.pageUrl ? new URL(this.pageUrl) : null;
+      } catch {
+        this.page = null;
+      }
+    }
+    const page = this.page;
+    if (!page) return false;
+    let known = this.away.get(href);
+    if (known === undefined) {
+      try {
+        const u = new URL(href, page);
+        known = u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
+      } catch {
+        known = false;
+      }
+      this.away.set(href, known);
+    }
+    return known;
+  }
+
+  /** An element's text on one line, as the reader was given to read it. */
+  line(el: Element): string {
+    return this.lineOf(el);
+  }
+
   /** The name an element shows: short text, or the first short text of a link or strong inside it. */
   nameAt(i: number): string {
     let name = this.names.get(i);
@@ -595,7 +631,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
-  const titled = titledLinks(ix, found, reader.pageUrl);
+  const titled = titledLinks(reader, found);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
@@ -672,24 +708,10 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
  * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
  * themselves (permalinks), to profiles, or from inside their bodies.
  */
-function titledLinks(ix: PageIndex, found: Found[], pageUrl: string | null): number {
-  let page: URL | null = null;
-  try {
-    page = pageUrl ? new URL(pageUrl) : null;
-  } catch {
-    page = null;
-  }
-  // A topic list's titles lead to topics of the same site: a link to this very page (the question's
-  // heading above its answers) or to another site (a member's homepage in the user card) is none.
-  const elsewhere = (href: string) => {
-    if (!page) return false;
-    try {
-      const u = new URL(href, page);
-      return u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
-    } catch {
-      return false;
-    }
-  };
+function titledLinks(reader: PostReader, found: Found[]): number {
+  const { ix } = reader;
+  const elsewhere = (href: string) => reader.leadsElsewhere(href);
+  const lineOf = (el: Element) => reader.line(el);
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];
