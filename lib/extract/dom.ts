@@ -74,9 +74,10 @@ function matchingWithin(el: Element, selector: string): Element[] {
 /**
  * Whether `textOf(el)` can hold a match of `letters`, a pattern of letters alone (no blank may be part of
  * a match). The walk writes each text node's letters as they are, in order, and only adds or folds blanks
- * between them, never removes one between two letters: so where `el` holds no element whose text the walk
- * leaves out (SKIP) or replaces (an image's alt), its text can match only where its text nodes joined do.
- * True whenever such an element is there. For checks that read many boxes to find a few words.
+ * between them, never removes one between two letters, and writes an image as its alt only when that is
+ * a smiley (joined here the same way): so where `el` holds no element whose text the walk leaves out
+ * (SKIP), its text can match only where its text nodes and smiley alts joined do. True whenever such an
+ * element is there. For checks that read many boxes to find a few words.
  */
 export function textMayMatch(el: Element, letters: RegExp): boolean {
   let raw = '';
@@ -85,8 +86,13 @@ export function textMayMatch(el: Element, letters: RegExp): boolean {
     if (n.nodeType === 3) raw += n.nodeValue ?? '';
     else if (n.nodeType === 1) {
       const tag = (n as Element).localName.toLowerCase();
-      if (SKIP.has(tag) || tag === 'img') return true;
-      if (n.firstChild) {
+      if (SKIP.has(tag)) return true;
+      if (tag === 'img') {
+        // The walk writes an image's alt only when it is a smiley, and then as it is: the same here, so a
+        // comment footer's avatar no longer sends the whole footer through the walk.
+        const alt = (n as Element).getAttribute('alt');
+        if (alt && isSmileyAlt(alt)) raw += alt;
+      } else if (n.firstChild) {
         n = n.firstChild;
         continue;
       }
