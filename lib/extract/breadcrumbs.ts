@@ -1,4 +1,5 @@
 import { candidatesOf, signalsOf, sortedByPosition, type PageSignals } from './page-signals.ts';
+import { firstWithin, is, within } from './select.ts';
 
 /**
  * The navigation trail a forum prints above a thread (Board index › Strategy games › Chess): where the
@@ -100,10 +101,11 @@ function fromJsonLd(s: PageSignals, base: string): Crumb[] {
 function fromMicrodata(s: PageSignals, base: string): Crumb[] {
   const list = candidatesOf(s, '[itemtype]').find((el) => /BreadcrumbList/i.test(el.getAttribute('itemtype') ?? ''));
   if (!list) return [];
-  const crumbs = Array.from(list.querySelectorAll('[itemprop~="itemListElement"]')).map((el) => {
-    const nameEl = el.querySelector('[itemprop~="name"]');
-    const itemEl = el.matches('[itemprop~="item"]') ? el : el.querySelector('[itemprop~="item"]');
-    const href = itemEl?.getAttribute('href') ?? itemEl?.getAttribute('itemid') ?? itemEl?.getAttribute('content') ?? el.querySelector('a[href]')?.getAttribute('href');
+  // Selectors compiled once (select.ts), where linkedom compiles one on every call.
+  const crumbs = within(list, '[itemprop~="itemListElement"]').map((el) => {
+    const nameEl = firstWithin(el, '[itemprop~="name"]');
+    const itemEl = is(el, '[itemprop~="item"]') ? el : firstWithin(el, '[itemprop~="item"]');
+    const href = itemEl?.getAttribute('href') ?? itemEl?.getAttribute('itemid') ?? itemEl?.getAttribute('content') ?? firstWithin(el, 'a[href]')?.getAttribute('href');
     return { name: clean(nameEl?.getAttribute('content') ?? nameEl?.textContent ?? el.textContent ?? ''), url: absolute(href, base) };
   });
   return tidy(crumbs, base);

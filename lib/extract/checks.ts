@@ -50,7 +50,8 @@ function sharedLine(all: readonly PostInput[]): string | null {
   // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
   // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
   // is read only at lines that could be one of theirs.
-  const shortest = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length).slice(0, n - need + 1);
+  const byLength = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length);
+  const shortest = byLength.slice(0, n - need + 1);
   const own: (Set<string> | null)[] = posts.map(() => null);
   const candidates = new Set<string>();
   const firstLetters = new Set<string>();
@@ -61,12 +62,35 @@ function sharedLine(all: readonly PostInput[]): string | null {
       firstLetters.add(FIRST_LETTER.exec(l)![0]);
     }
   }
-  const seen = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) if (candidates.has(l)) seen.set(l, (seen.get(l) ?? 0) + 1);
+  // Posts are read shortest first, so that the longest are the ones spared when no line can still reach
+  // `need` posts with the posts left (then there is no answer). Of the lines that do, the answer is the
+  // first met reading the posts in page order: each line keeps the post and the place it was first met at.
+  const seen = new Map<string, { k: number; post: number; at: number }>();
+  let most = 0;
+  for (let done = 0; done < n; done++) {
+    const i = byLength[done]!;
+    let at = 0;
+    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) {
+      at++;
+      if (!candidates.has(l)) continue;
+      const had = seen.get(l);
+      if (!had) seen.set(l, { k: 1, post: i, at });
+      else {
+        had.k++;
+        if (i < had.post) [had.post, had.at] = [i, at];
+      }
+      most = Math.max(most, had ? had.k : 1);
+    }
+    if (most + (n - done - 1) < need) return null;
   }
-  for (const [line, k] of seen) if (shared(k)) return line;
-  return null;
+  let answer: string | null = null;
+  let first: { post: number; at: number } | null = null;
+  for (const [line, { k, post, at }] of seen) {
+    if (!shared(k) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
+    answer = line;
+    first = { post, at };
+  }
+  return answer;
 }
 
 const FIRST_LETTER = /\p{L}/u;
@@ -100,10 +124,11 @@ const BLANK_RUN = /\s{2,}|[^\S ]/g;
  * page says are on this page, or null when it says nothing usable.
  */
 export function statedCount(pageText: string): { onPage: number; total: number | null } | null {
-  const text = pageText.replace(BLANK_RUN, ' ');
   // A statement of the page's size, as forums print it above or below the posts.
   // "1–10 of 25", "Showing results 11 to 20 of 25", "Beiträge 1 bis 10 von 25"
-  const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(text);
+  // Blank runs between its parts are taken whole by `\s*`: the page's text is searched as it is, not
+  // first folded (a pass over up to 200,000 characters that could not change the numbers found).
+  const range = /\b(\d{1,5})\s*(?:-|–|to|bis|à|a)\s*(\d{1,5})\s*(?:of|von|sur|de|di)\s*(\d{1,6})\b/i.exec(pageText);
   if (range) {
     const [from, to, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (from >= 1 && to >= from && to <= total && to - from < 500) return { onPage: to - from + 1, total };
@@ -155,7 +180,8 @@ export function findDoubts({ posts, pageText = '', pagination, now = new Date() 
   if (stated && (posts.length < Math.floor((stated.onPage * 2) / 3) || posts.length > stated.onPage + 1)) {
     doubts.push({ code: 'count-mismatch', weight: 0.3, message: `Gleaner is not sure it found every post: the page says it shows ${stated.onPage} posts here, Gleaner read ${posts.length}.` });
   }
-  const pages = statedPages(pageText.replace(BLANK_RUN, ' '));
+  // Its blanks are taken whole by `\s+` and `\s*` too: searched unfolded, like the range.
+  const pages = statedPages(pageText);
   if (pages && pages.page < pages.of && pagination && !pagination.nextUrl) {
     doubts.push({ code: 'pages-mismatch', weight: 0.15, message: `The page says it is page ${pages.page} of ${pages.of}, but Gleaner found no link to the next page: "capture the whole thread" may stop here.` });
   }
@@ -185,7 +211,11 @@ export function confidenceOf(doubts: readonly Doubt[]): NonNullable<ThreadInput[
 const NOTICE =
   /^(want to improve this (post|answer|question)\?.*|this (thread|topic|post|discussion) (is|has been|was) (archived|locked|closed)\b.*|archived post\. new comments cannot be posted.*|new comments cannot be posted and votes cannot be cast.*|this topic was automatically closed .*|(we|this (site|website)) uses? cookies\b.*|diese (website|webseite|seite) (verwendet|nutzt) cookies\b.*|ce site utilise des cookies\b.*)$/i;
 
+/** Words every notice holds: a text without any of them holds no notice, and its lines are not split and tried one by one. */
+const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/i;
+
 export function withoutNotices(text: string): string {
+  if (!NOTICE_WORDS.test(text)) return text;
   if (!text.includes('\n') && !NOTICE.test(text.trim())) return text;
   const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
   return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();

@@ -71,6 +71,39 @@ function matchingWithin(el: Element, selector: string): Element[] {
   return ok ? within(el, selector) : Array.from(el.querySelectorAll(selector));
 }
 
+/**
+ * Whether `textOf(el)` can hold a match of `letters`, a pattern of letters alone (no blank may be part of
+ * a match). The walk writes each text node's letters as they are, in order, and only adds or folds blanks
+ * between them, never removes one between two letters, and writes an image as its alt only when that is
+ * a smiley (joined here the same way): so where `el` holds no element whose text the walk leaves out
+ * (SKIP), its text can match only where its text nodes and smiley alts joined do. True whenever such an
+ * element is there. For checks that read many boxes to find a few words.
+ */
+export function textMayMatch(el: Element, letters: RegExp): boolean {
+  let raw = '';
+  let n: Node | null = el.firstChild;
+  while (n) {
+    if (n.nodeType === 3) raw += n.nodeValue ?? '';
+    else if (n.nodeType === 1) {
+      const tag = (n as Element).localName.toLowerCase();
+      if (SKIP.has(tag)) return true;
+      if (tag === 'img') {
+        // The walk writes an image's alt only when it is a smiley, and then as it is: the same here, so a
+        // comment footer's avatar no longer sends the whole footer through the walk.
+        const alt = (n as Element).getAttribute('alt');
+        if (alt && isSmileyAlt(alt)) raw += alt;
+      } else if (n.firstChild) {
+        n = n.firstChild;
+        continue;
+      }
+    }
+    while (n && n !== el && !n.nextSibling) n = n.parentNode;
+    if (!n || n === el) break;
+    n = n.nextSibling;
+  }
+  return letters.test(raw);
+}
+
 /** `textOf` with the excluded elements given as nodes, for callers that found them without a selector. */
 export function textSkipping(el: Element | null | undefined, skip: Set<Node> | null): string {
   if (!el) return '';
@@ -97,9 +130,11 @@ let keptWhitespace = false;
  * A space `finishWalked` might fold: at either end of a piece (beside what the next piece writes), or
  * beside any blank. A single space between two other characters is left alone by the fold, as its
  * stand-in would be, so it stays a space: code is mostly such spaces, and writing and restoring a
- * stand-in for each was a quarter of reading a thread of logs.
+ * stand-in for each was a quarter of reading a thread of logs. Every alternative starts with the space
+ * itself (the blank before it is looked behind from after it), so the search skips from space to space:
+ * an alternative opening with a look-behind was tried at every character of a long log.
  */
-const FOLDABLE_SPACE = /^ | $| (?=[\s\u0091\ue003])|(?<=[\s\u0091\ue003]) /g;
+const FOLDABLE_SPACE = / (?=[\s\u0091\ue003])| (?<=[\s\u0091\ue003] )|^ | $/g;
 
 function keepWhitespace(s: string): string {
   if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
@@ -643,6 +678,26 @@ function isSmileyAlt(alt: string): boolean {
   return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
 }
 
+/** The first character of `el`'s text (as `textContent` joins it) that is not blank (what `trimStart` removes), or ''. */
+function firstTextChar(el: Element): string {
+  let n: Node | null = el.firstChild;
+  while (n) {
+    if (n.nodeType === 3 || n.nodeType === 4) {
+      const v = n.nodeValue ?? '';
+      const at = v.search(/\S/);
+      if (at >= 0) return v[at]!;
+    }
+    if (n.firstChild) {
+      n = n.firstChild;
+      continue;
+    }
+    while (n && n !== el && !n.nextSibling) n = n.parentNode;
+    if (!n || n === el) return '';
+    n = n.nextSibling;
+  }
+  return '';
+}
+
 /**
  * A post body whose markup was escaped into the page as text ("&lt;p&gt;Hi!&lt;/p&gt;", as a forum
  * migrated from another engine may show it): the browser shows the tags literally, but the author
@@ -650,6 +705,8 @@ function isSmileyAlt(alt: string): boolean {
  * other body is returned as it is.
  */
 export function unescapedBody(body: Element, parseHtml: (html: string) => Document): Element {
+  // Nearly every body's text starts otherwise: it is not read whole to learn that.
+  if (firstTextChar(body) !== '<') return body;
   const raw = body.textContent ?? '';
   if (!raw.trimStart().startsWith('<')) return body;
   // Escaped from its first character and closing a block it opened: markup, not a post that talks about tags.

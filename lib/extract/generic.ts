@@ -2,7 +2,7 @@ import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
 import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, classKey, isInnerThread, listingRows, quickScore, readGroup, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, shapeOf, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
 import { threadTitle } from './generic/title.ts';
@@ -33,7 +33,14 @@ function hash(s: string): string {
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
 export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
-  const reader = new PostReader(ix, lineOf, pageUrl);
+  // A block's line is read for each set it belongs to, and the sets overlap.
+  const lines = new Map<Element, string>();
+  const line = (el: Element) => {
+    let l = lines.get(el);
+    if (l === undefined) lines.set(el, (l = lineOf(el)));
+    return l;
+  };
+  const reader = new PostReader(ix, line, pageUrl);
   const groups = candidateGroups(ix)
     .map((g) => ({ g, q: quickScore(ix, g) }))
     .filter((x) => x.q >= 2)
@@ -42,8 +49,14 @@ export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[]
   const readings: Reading[] = [];
   if (DEBUG) console.error(`groups ${(performance.now() - t0).toFixed(1)} ms`);
   listingRows.length = 0;
+  // A sibling set and a class set often hold the very same blocks (every post an `li.message` of one
+  // list): one reading serves both. (A rejected set's listing rows were noted at its first reading.)
+  const byMembers = new Map<string, Reading | null>();
   for (const { g } of groups) {
-    const r = readGroup(reader, g);
+    const members = g.members.join(',');
+    let r = byMembers.get(members);
+    if (r === undefined) byMembers.set(members, (r = readGroup(reader, g)));
+    else if (r) r = { ...r };
     if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
     if (r) readings.push(r);
   }
@@ -114,7 +127,7 @@ function commonest(values: string[]): string | null {
  */
 function openingPost(ix: PageIndex, reader: PostReader, found: Found[]): Found | null {
   if (found.length < 2) return null;
-  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const sig = (i: number) => shapeOf(ix, i);
   const bodySig = commonest(found.filter((f) => f.body >= 0 && ix.cls[f.body]).map((f) => sig(f.body)));
   if (!bodySig || bodySig.endsWith('.')) return null;
   const first = found[0]!.block;

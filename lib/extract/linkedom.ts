@@ -81,7 +81,7 @@ function listOf(root: Linked): Links | null {
   return (expected ? first === expected : first === end) ? links : null;
 }
 
-export const linkedomScan: ElementScan = (rootElement, visit, leave) => {
+export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute) => {
   const root = rootElement as unknown as Linked;
   const links = listOf(root);
   if (!links) return false;
@@ -112,6 +112,7 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave) => {
       attributes = true;
       // The first of a name, as getAttributeNode answers.
       const name = a.name;
+      if (attribute && typeof name === 'string') attribute(x as unknown as Element, name);
       if (name === 'id') id ??= a.value;
       else if (name === 'class') cls ??= a.value;
       else if (name === 'role') role = true;

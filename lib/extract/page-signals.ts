@@ -23,7 +23,8 @@ export interface PageSignals {
   byId: Map<string, Element[]>;
   byTag: Map<string, Element[]>;
   /**
-   * Filled per attribute name on first use: detectors ask about a handful of the many names a page has.
+   * Every attribute name's elements: filled by the DOM's own scan as it reads each element's attributes
+   * (linkedom.ts), else at the first lookup by an attribute (`indexAttributes`).
    * `role` is filled by the walk itself: every page's licence check asks for it (footers). So is `rel`,
    * which holds only the elements HTML gives it a meaning on (a, area, link, form): the licence check and
    * the next-page links both ask, and each scanned every link of the page.
@@ -112,6 +113,11 @@ export type ElementScan = (
   root: Element,
   visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
   leave: (el: Element) => void,
+  /**
+   * Called, when given, with each attribute name of each element (before `visit` of that element), as
+   * `readAttributes` would name them: the index of every attribute name is then filled in the same pass.
+   */
+  attribute?: (el: Element, name: string) => void,
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -154,8 +160,15 @@ export function buildPageSignals(doc: Document): PageSignals {
       root,
       (el, attributes, id, role, rel, cls) => note(s, el, attributes, id, role, rel, cls),
       (el) => close(s, el),
+      (el, name) => noteAttribute(s, el, name),
     );
-    if (!scanned) {
+    if (scanned) {
+      // Every page asks for some attribute (each engine's detector, the trail's microdata): the names were
+      // indexed as the scan read them, where `indexAttributes` would read every element's attributes again.
+      s.allAttributes = true;
+    } else {
+      // The scan declined before visiting anything (its contract), so it indexed no name either.
+      s.byAttr = new Map([['role', []], ['rel', []]]);
       record(s, root);
       walk(root);
       close(s, root);
@@ -355,6 +368,16 @@ function candidates(s: PageSignals, key: string): Element[] {
     return list ?? [];
   }
   return s.byTag.get(key.toLowerCase()) ?? [];
+}
+
+/** One attribute of an element the scan reads, for `byAttr` (`role` and `rel` have the walk's own lists). */
+function noteAttribute(s: PageSignals, el: Element, name: string): void {
+  const lower = name.toLowerCase();
+  if (lower === 'role' || lower === 'rel') return;
+  const list = s.byAttr.get(lower);
+  // An element is listed once under a name, however often its markup repeats the attribute.
+  if (!list) s.byAttr.set(lower, [el]);
+  else if (list[list.length - 1] !== el) list.push(el);
 }
 
 const pairs: string[] = [];
@@ -562,6 +585,12 @@ export function hasClass(el: Element, cls: string): boolean {
 export function inClass(el: Element | null, cls: string): boolean {
   for (let e = el; e; e = e.parentElement) if (hasClass(e, cls)) return true;
   return false;
+}
+
+/** How many elements the active index of `doc` numbered (the whole document), else undefined. */
+export function elementCount(doc: Document): number | undefined {
+  const s = activeIndexes.get(doc);
+  return s ? s.next - s.start : undefined;
 }
 
 /** The index of `doc` while an extraction runs, else undefined (select.ts reads it). */

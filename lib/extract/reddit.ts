@@ -2,6 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, cleanHtml, fragmentParser, lineOf, textOf, titlePostHtml } from './dom.ts';
 import { queryHas } from './page-signals.ts';
+import { all, closest, first, firstWithin, within } from './select.ts';
 import { fromUnix } from './dates.ts';
 import { z } from 'zod';
 import { readShape, unixSeconds } from './json-shape.ts';
@@ -21,8 +22,8 @@ const GONE = new Set(['[deleted]', '[removed]', 'Comment deleted by user', 'Comm
 const profile = (name: string) => (name && name !== '[deleted]' ? `${SITE}/user/${encodeURIComponent(name)}/` : null);
 
 function quotesIn(body: Element): QuoteInput[] {
-  return Array.from(body.querySelectorAll(QUOTE))
-    .filter((q) => !q.parentElement?.closest(QUOTE))
+  return within(body, QUOTE)
+    .filter((q) => !closest(q.parentElement, QUOTE))
     .map((q) => ({ postId: null, author: null, text: textOf(q) }));
 }
 
@@ -170,7 +171,7 @@ interface PageState {
 }
 
 function pageState(doc: Document): PageState | null {
-  const s = doc.querySelector('script#data')?.textContent ?? '';
+  const s = first(doc, 'script#data')?.textContent ?? '';
   const start = s.indexOf('{');
   const end = s.lastIndexOf('}');
   if (!/window\.___r\s*=/.test(s) || start < 0 || end <= start) return null;
@@ -193,7 +194,7 @@ function exactCount(s: string): number | null {
 }
 
 function levelOf(el: Element): number {
-  for (const span of Array.from(el.querySelectorAll('span'))) {
+  for (const span of within(el, 'span')) {
     const m = /^level (\d+)$/.exec(lineOf(span));
     if (m) return Number(m[1]);
   }
@@ -203,9 +204,9 @@ function levelOf(el: Element): number {
 }
 
 function authorFromMarkup(el: Element): string | null {
-  const named = el.querySelector('a[data-testid="comment_author_link"], a[data-testid="post_author_link"]');
+  const named = firstWithin(el, 'a[data-testid="comment_author_link"], a[data-testid="post_author_link"]');
   if (named && lineOf(named)) return lineOf(named).replace(/^u\//, '');
-  const href = el.querySelector('a[data-testid="comment_author_icon"][href*="/user/"], a[href*="/user/"]')?.getAttribute('href');
+  const href = firstWithin(el, 'a[data-testid="comment_author_icon"][href*="/user/"], a[href*="/user/"]')?.getAttribute('href');
   const m = /\/user\/([^/?#]+)/.exec(href ?? '');
   return m ? decodeURIComponent(m[1]!) : null;
 }
@@ -216,23 +217,23 @@ export const redditHtml: Adapter = {
   detect: (src) =>
     src.kind === 'html' &&
     queryHas(src.doc, '[data-test-id="post-content"], [data-testid="post-container"]', ['[data-test-id]', '[data-testid]']) &&
-    !!src.doc.querySelector('div[id^="t3_"], [data-test-id="post-content"]'),
+    !!first(src.doc, 'div[id^="t3_"], [data-test-id="post-content"]'),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;
-    const container = doc.querySelector('div[id^="t3_"][data-testid="post-container"], div[id^="t3_"]');
-    const content = doc.querySelector('[data-test-id="post-content"]') ?? container;
+    const container = first(doc, 'div[id^="t3_"][data-testid="post-container"], div[id^="t3_"]');
+    const content = first(doc, '[data-test-id="post-content"]') ?? container;
     if (!content) return null;
     const link = container?.id.match(/^t3_[a-z0-9]+/)?.[0] ?? null;
     const state = pageState(doc);
     const sp = link ? state?.posts?.models?.[link] : undefined;
-    const permalinkEl = content.querySelector('a[data-click-id="timestamp"][href*="/comments/"]');
+    const permalinkEl = firstWithin(content, 'a[data-click-id="timestamp"][href*="/comments/"]');
     const url = (absUrl(permalinkEl?.getAttribute('href'), SITE) ?? src.url).replace(/[?#].*$/, '');
-    const title = lineOf(content.querySelector('h1')) || sp?.title || doc.title;
-    const found = content.querySelector('.RichTextJSON-root, [data-click-id="text"]');
+    const title = lineOf(firstWithin(content, 'h1')) || sp?.title || doc.title;
+    const found = firstWithin(content, '.RichTextJSON-root, [data-click-id="text"]');
     // A title-only post renders an empty text box: its words are the title.
     const body = found && textOf(found) ? found : null;
-    const opName = sp?.author ?? authorFromMarkup(content.querySelector('[data-adclicklocation="top_bar"]') ?? content) ?? 'unknown';
+    const opName = sp?.author ?? authorFromMarkup(firstWithin(content, '[data-adclicklocation="top_bar"]') ?? content) ?? 'unknown';
     const posts: PostInput[] = [
       {
         id: link ?? 'post',
@@ -243,14 +244,14 @@ export const redditHtml: Adapter = {
         permalink: url,
         replyTo: null,
         quotes: body ? quotesIn(body) : [],
-        score: sp?.score ?? exactCount(lineOf(content.querySelector('[id^="vote-arrows-t3_"] div'))),
+        score: sp?.score ?? exactCount(lineOf(firstWithin(content, '[id^="vote-arrows-t3_"] div'))),
       },
     ];
     const stack: string[] = [];
-    for (const el of Array.from(doc.querySelectorAll('div[id^="t1_"]'))) {
-      const comment = el.querySelector('.Comment') ?? el;
-      const bodyEl = comment.querySelector('[data-test-id="comment"], [data-testid="comment"]');
-      if (!bodyEl && !comment.querySelector('[id^="CommentTopMeta"]')) continue;
+    for (const el of all(doc, 'div[id^="t1_"]')) {
+      const comment = firstWithin(el, '.Comment') ?? el;
+      const bodyEl = firstWithin(comment, '[data-test-id="comment"], [data-testid="comment"]');
+      if (!bodyEl && !firstWithin(comment, '[id^="CommentTopMeta"]')) continue;
       const id = el.id;
       const level = levelOf(el);
       stack.length = Math.min(stack.length, level - 1);
@@ -260,7 +261,7 @@ export const redditHtml: Adapter = {
       const name = model?.author ?? authorFromMarkup(comment) ?? '[deleted]';
       const words = bodyEl ? textOf(bodyEl, QUOTE) : '';
       const gone = !bodyEl || GONE.has(words);
-      const permalink = comment.querySelector('a[id^="CommentTopMeta--Created"]')?.getAttribute('href');
+      const permalink = firstWithin(comment, 'a[id^="CommentTopMeta--Created"]')?.getAttribute('href');
       posts.push({
         id,
         author: { name, url: profile(name) },
@@ -276,7 +277,7 @@ export const redditHtml: Adapter = {
     // "N more replies" stubs say exactly how many replies the page did not render.
     let omittedCount = 0;
     let stubs = 0;
-    for (const stub of Array.from(doc.querySelectorAll('div[id^="moreComments-"]'))) {
+    for (const stub of all(doc, 'div[id^="moreComments-"]')) {
       const m = /(\d+) more repl/.exec(lineOf(stub));
       if (m) {
         omittedCount += Number(m[1]);
@@ -293,9 +294,9 @@ export const redditHtml: Adapter = {
 };
 
 function scoreFromMarkup(comment: Element): number | null {
-  const votes = comment.querySelector('[id^="vote-arrows-t1_"] div');
+  const votes = firstWithin(comment, '[id^="vote-arrows-t1_"] div');
   if (votes) return exactCount(lineOf(votes));
-  for (const span of Array.from(comment.querySelectorAll('span'))) {
+  for (const span of within(comment, 'span')) {
     const m = /^(-?\d+) points?$/.exec(lineOf(span));
     if (m) return Number(m[1]);
   }

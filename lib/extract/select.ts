@@ -1,4 +1,4 @@
-import { active, candidatesOf, inside, sortedByPosition, type PageSignals } from './page-signals.ts';
+import { active, candidatesOf, inside, orderOf, sortedByPosition, type PageSignals } from './page-signals.ts';
 
 /**
  * CSS selectors compiled once into code, with the index keys that find their candidates.
@@ -38,6 +38,8 @@ export interface Matcher {
   test: (el: Element) => boolean;
   /** Index keys (`#id`, `.class`, `[attr]`, tag): every match carries at least one. */
   keys: string[];
+  /** Each alternative of the list: its key, the keys its ancestor compounds carry (`needs`), its test. */
+  alternatives: { key: string; needs: string[]; test: (el: Element) => boolean }[];
 }
 
 const cache = new Map<string, Matcher>();
@@ -50,11 +52,50 @@ export function sel(selector: string): Matcher {
 }
 
 function compile(selector: string): Matcher {
-  const alternatives = splitOutside(selector, ',').map((s) => parseComplex(s.trim(), selector));
-  const keys = [...new Set(alternatives.map((a) => keyOf(a.parts[0]!, selector)))];
-  const tests = alternatives.map((a) => (el: Element) => matchFrom(a, 0, el));
+  const parsed = splitOutside(selector, ',').map((s) => parseComplex(s.trim(), selector));
+  const alternatives = parsed.map((a) => ({
+    key: keyOf(a.parts[0]!, selector),
+    // A compound of no tag, class, id or attribute (`*`) asks nothing of the page.
+    needs: a.parts.slice(1).flatMap((c) => (c.id || c.classes.length || c.tag || c.attrs.length ? [keyOf(c, selector)] : [])),
+    test: (el: Element) => matchFrom(a, 0, el),
+  }));
+  const keys = [...new Set(alternatives.map((a) => a.key))];
+  const tests = alternatives.map((a) => a.test);
   const test = tests.length === 1 ? tests[0]! : (el: Element) => tests.some((t) => t(el));
-  return { selector, test, keys };
+  return { selector, test, keys, alternatives };
+}
+
+/** A selector as it can match on one page: the keys and the test of its alternatives that can. */
+interface Live {
+  keys: string[];
+  test: (el: Element) => boolean;
+}
+
+const NOTHING: Live = { keys: [], test: () => false };
+const livePerPage = new WeakMap<PageSignals, Map<Matcher, Live>>();
+
+/**
+ * The alternatives of `m` that can match on this page: those whose own key and every ancestor
+ * compound's key some element of the page carries (a match carries its alternative's key, and its
+ * ancestors theirs). The others are neither looked up nor tested: `span.name a[name]` on a page without
+ * `.name` walks no link's ancestors, and `.message-attribution a[href*="post-"], a[href*="/posts/"]`
+ * on a page without `.message-attribution` tests each link for the second alternative alone. Answers
+ * are unchanged. Worked out once per page and selector.
+ */
+function live(s: PageSignals, m: Matcher): Live {
+  let known = livePerPage.get(s);
+  if (!known) livePerPage.set(s, (known = new Map()));
+  let l = known.get(m);
+  if (!l) {
+    const can = m.alternatives.filter((a) => candidatesOf(s, a.key).length > 0 && a.needs.every((k) => candidatesOf(s, k).length > 0));
+    const tests = can.map((a) => a.test);
+    l =
+      can.length === m.alternatives.length ? m
+      : !can.length ? NOTHING
+      : { keys: [...new Set(can.map((a) => a.key))], test: tests.length === 1 ? tests[0]! : (el: Element) => tests.some((t) => t(el)) };
+    known.set(m, l);
+  }
+  return l;
 }
 
 const RELATED = new Set(['a', 'area', 'link', 'form']);
@@ -183,15 +224,14 @@ function matchFrom(x: Complex, i: number, el: Element): boolean {
 export function all(doc: Document, selector: string): Element[] {
   const s = active(doc);
   if (!s) return Array.from(doc.querySelectorAll(selector));
-  const m = sel(selector);
-  return collectKeys(s, m, (k) => candidatesOf(s, k));
+  return collectKeys(s, live(s, sel(selector)), (k) => candidatesOf(s, k));
 }
 
 /** The first element of the page matching `selector`. */
 export function first(doc: Document, selector: string): Element | null {
   const s = active(doc);
   if (!s) return doc.querySelector(selector);
-  const m = sel(selector);
+  const m = live(s, sel(selector));
   const hits: Element[] = [];
   for (const k of m.keys) {
     const hit = candidatesOf(s, k).find(m.test);
@@ -204,31 +244,42 @@ export function first(doc: Document, selector: string): Element | null {
 export function within(root: Element, selector: string): Element[] {
   const s = root.ownerDocument ? active(root.ownerDocument) : undefined;
   if (!s) return Array.from(root.querySelectorAll(selector));
-  return collectKeys(s, sel(selector), (k) => inside(s, root, k));
+  return collectKeys(s, live(s, sel(selector)), (k) => inside(s, root, k));
 }
 
 /** The first descendant of `root` matching `selector`. */
 export function firstWithin(root: Element, selector: string): Element | null {
   const s = root.ownerDocument ? active(root.ownerDocument) : undefined;
   if (!s) return root.querySelector(selector);
-  const m = sel(selector);
+  const m = live(s, sel(selector));
   if (m.keys.length === 1) return inside(s, root, m.keys[0]!).find(m.test) ?? null;
   return collectKeys(s, m, (k) => inside(s, root, k))[0] ?? null;
 }
 
+/**
+ * The test of `selector` for `el`: while an extraction runs and `el` is in the page's index, only the
+ * alternatives that can match on the page are tried (see `live`).
+ */
+function testFor(el: Element, selector: string): (el: Element) => boolean {
+  const m = sel(selector);
+  const s = el.ownerDocument ? active(el.ownerDocument) : undefined;
+  return s && orderOf(s, el) !== undefined ? live(s, m).test : m.test;
+}
+
 /** The nearest of `el` and its ancestors matching `selector`: `el.closest` without compiling it. */
 export function closest(el: Element | null, selector: string): Element | null {
-  const { test } = sel(selector);
-  for (let e = el; e; e = e.parentElement) if (test(e)) return e;
+  if (!el) return null;
+  const test = testFor(el, selector);
+  for (let e: Element | null = el; e; e = e.parentElement) if (test(e)) return e;
   return null;
 }
 
 /** Whether `el` matches `selector`. */
 export function is(el: Element, selector: string): boolean {
-  return sel(selector).test(el);
+  return testFor(el, selector)(el);
 }
 
-function collectKeys(s: PageSignals, m: Matcher, list: (key: string) => Element[]): Element[] {
+function collectKeys(s: PageSignals, m: Live, list: (key: string) => Element[]): Element[] {
   if (m.keys.length === 1) return list(m.keys[0]!).filter(m.test);
   const seen = new Set<Element>();
   for (const k of m.keys) for (const el of list(k)) if (!seen.has(el) && m.test(el)) seen.add(el);

@@ -2,6 +2,7 @@ import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf, unescapedBody } from './dom.ts';
 import { queryHas } from './page-signals.ts';
+import { all, closest, first, firstWithin, within } from './select.ts';
 import { isoDate, parseForumDate } from './dates.ts';
 
 /*
@@ -16,20 +17,20 @@ const ITEM = '.ItemDiscussion, .ItemComment, .Item.Comment';
 const QUOTE = 'blockquote.UserQuote, blockquote.Quote, blockquote.ipsQuote';
 
 function quotesIn(body: Element): QuoteInput[] {
-  return Array.from(body.querySelectorAll(QUOTE))
-    .filter((q) => !q.parentElement?.closest(QUOTE))
+  return within(body, QUOTE)
+    .filter((q) => !closest(q.parentElement, QUOTE))
     .map((q) => {
       const contents = Array.from(q.children).filter((c) => c.classList.contains('blockquote-content'));
-      const head = q.querySelector('.QuoteAuthor') ?? (contents.length > 1 ? contents[0]! : null);
-      const who = (q.getAttribute('data-ipsquote-username') ?? '') || lineOf(head?.querySelector('a[href*="/profile"]') ?? head).replace(/\s*(said|wrote|a écrit|schrieb):?.*$/i, '');
-      const link = head?.querySelector('a[href*="/comment/"], a[href*="Comment_"]')?.getAttribute('href') ?? '';
-      const text = q.querySelector('.QuoteText') ?? (contents.length > 1 ? contents[contents.length - 1]! : null);
+      const head = firstWithin(q, '.QuoteAuthor') ?? (contents.length > 1 ? contents[0]! : null);
+      const who = (q.getAttribute('data-ipsquote-username') ?? '') || lineOf((head && firstWithin(head, 'a[href*="/profile"]')) ?? head).replace(/\s*(said|wrote|a écrit|schrieb):?.*$/i, '');
+      const link = (head && firstWithin(head, 'a[href*="/comment/"], a[href*="Comment_"]'))?.getAttribute('href') ?? '';
+      const text = firstWithin(q, '.QuoteText') ?? (contents.length > 1 ? contents[contents.length - 1]! : null);
       return { postId: /(?:comment\/|Comment_)(\d+)/.exec(link)?.[1] ?? null, author: who || null, text: text ? textOf(text) : textOf(q, '.QuoteAuthor') };
     });
 }
 
 function idOf(el: Element): string | null {
-  const own = /^(Discussion|Comment)_(\d+)$/.exec(el.id) ?? /^(Discussion|Comment)_(\d+)$/.exec(el.closest('[id^="Discussion_"], [id^="Comment_"]')?.id ?? '');
+  const own = /^(Discussion|Comment)_(\d+)$/.exec(el.id) ?? /^(Discussion|Comment)_(\d+)$/.exec(closest(el, '[id^="Discussion_"], [id^="Comment_"]')?.id ?? '');
   return own ? (own[1] === 'Discussion' ? `d${own[2]}` : own[2]!) : null;
 }
 
@@ -37,29 +38,29 @@ export const vanilla: Adapter = {
   id: 'vanilla',
   accepts: 'html',
   detect: (src) =>
-    src.kind === 'html' && queryHas(src.doc, '.MessageList .Message.userContent, .ItemDiscussion .Message, .ItemComment .Message', ['.Message']) && !!src.doc.querySelector('.Item-Header .Username, .Author .Username'),
+    src.kind === 'html' && queryHas(src.doc, '.MessageList .Message.userContent, .ItemDiscussion .Message, .ItemComment .Message', ['.Message']) && !!first(src.doc, '.Item-Header .Username, .Author .Username'),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;
     const url = canonicalUrl(doc, src.url);
     const posts: PostInput[] = [];
     const seen = new Set<string>();
-    for (const el of Array.from(doc.querySelectorAll(ITEM))) {
+    for (const el of all(doc, ITEM)) {
       const id = idOf(el);
-      const shown = el.querySelector('.Message.userContent, .Message');
+      const shown = firstWithin(el, '.Message.userContent, .Message');
       if (!id || !shown || seen.has(id)) continue;
       const body = unescapedBody(shown, src.parseHtml);
       seen.add(id);
-      const nameLink = el.querySelector('.Item-Header a.Username, .Author a.Username, a.Username');
-      const time = el.querySelector('.DateCreated time[datetime], time[datetime]');
-      const sig = el.querySelector('.Signature, .UserSignature');
+      const nameLink = firstWithin(el, '.Item-Header a.Username, .Author a.Username, a.Username');
+      const time = firstWithin(el, '.DateCreated time[datetime], time[datetime]');
+      const sig = firstWithin(el, '.Signature, .UserSignature');
       posts.push({
         id,
         author: { name: lineOf(nameLink) || 'Guest', url: absUrl(nameLink?.getAttribute('href'), url) },
         publishedAt: isoDate(time?.getAttribute('datetime')) ?? parseForumDate(time?.getAttribute('title')),
         text: textOf(body, QUOTE),
         html: cleanHtml(body, url),
-        permalink: absUrl(el.querySelector('a.Permalink')?.getAttribute('href') ?? (id.startsWith('d') ? url : `/discussion/comment/${id}#Comment_${id}`), url),
+        permalink: absUrl(firstWithin(el, 'a.Permalink')?.getAttribute('href') ?? (id.startsWith('d') ? url : `/discussion/comment/${id}#Comment_${id}`), url),
         // Vanilla comments are flat: the page does not say which post a comment answers.
         replyTo: null,
         quotes: quotesIn(body),
@@ -67,9 +68,9 @@ export const vanilla: Adapter = {
       });
     }
     if (!posts.length) return null;
-    const title = lineOf(doc.querySelector('.PageTitle h1, h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title;
-    const next = doc.querySelector('#PagerAfter a.Next, .Pager a.Next, a[rel="next"]')?.getAttribute('href');
-    const page = Number(lineOf(doc.querySelector('.Pager a.Highlight'))) || 1;
+    const title = lineOf(first(doc, '.PageTitle h1, h1')) || metaContent(doc, 'meta[property="og:title"]') || doc.title;
+    const next = first(doc, '#PagerAfter a.Next, .Pager a.Next, a[rel="next"]')?.getAttribute('href');
+    const page = Number(lineOf(first(doc, '.Pager a.Highlight'))) || 1;
     return { platform: 'vanilla', url, title, posts, pagination: { page, pageCount: null, nextUrl: absUrl(next, url) }, extractor: 'vanilla' };
   },
 };

@@ -38,8 +38,20 @@ export function ccTerms(id: string): CcTerms | null {
   };
 }
 
+/** Ids already judged: a page can link its licence from every post's footer, and parsing each time cost more than reading the footers. */
+const spdxIds = new Map<string, boolean>();
+
 /** True when the string is a licence id on the SPDX list (as spdx-expression-parse knows it). */
 export function isSpdxId(id: string): boolean {
+  let known = spdxIds.get(id);
+  if (known === undefined) {
+    known = parsesAsSpdxId(id);
+    if (spdxIds.size < 1000) spdxIds.set(id, known);
+  }
+  return known;
+}
+
+function parsesAsSpdxId(id: string): boolean {
   try {
     const p = parseSpdx(id);
     return 'license' in p && p.license === id && !p.plus;

@@ -1,4 +1,4 @@
-import { lineOf, textOf } from '../extract/dom.ts';
+import { lineOf, textMayMatch, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
 import { descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
 
@@ -54,6 +54,8 @@ function jsonLdLicenses(node: unknown, out: string[], depth = 0): void {
  * JSON-LD `license`, then CC links and wording in the footer. Pure: reads the DOM, fetches nothing.
  * Deduplicated by licence, keeping the strongest evidence for each.
  */
+const CC_WORDS = /cc|creative/i;
+
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
   const add = (r: { id: string; ported: string | null } | null, evidence: string) => {
@@ -106,6 +108,9 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     for (const a of ccLinks) {
       add(ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
     }
+    // Most footers found are posts' own (a comment's byline in `footer.comment-meta`): one that cannot
+    // name a licence in words is not read. Every pattern of ccTextToSpdx holds "CC" or "Creative".
+    if (!textMayMatch(footer, CC_WORDS)) continue;
     const text = textOf(footer);
     for (const m of ccTextToSpdx(text)) add(m, `footer text "${m.match}"`);
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bodyParts, cleanHtmlWhere, normaliseText, textOf, textSkipping } from '../../lib/extract/dom.ts';
+import { bodyParts, cleanHtmlWhere, normaliseText, textMayMatch, textOf, textSkipping } from '../../lib/extract/dom.ts';
+import { decodePage } from '../../lib/extract/decode-page.ts';
+import { corpusBytes } from '../support/corpus.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
 
 /*
@@ -212,5 +214,51 @@ describe('bodyParts', () => {
     };
     expect(() => bodyParts(long, 'https://forum.example/', null, failing)).toThrow('test failure');
     expect(bodyParts(el('<i>five</i>'), 'https://forum.example/', null)).toEqual({ text: 'five', html: '<i>five</i>' });
+  });
+});
+
+/*
+ * The licence check reads a footer's text only when `textMayMatch` says its words may hold "CC" or
+ * "Creative": a false answer must mean the text really holds neither, on real pages and on markup
+ * where the walk's text differs from the text nodes joined (left-out elements, image alts).
+ */
+describe('textMayMatch', () => {
+  const CC = /cc|creative/i;
+  const body = (html: string) => linkedomKit.parseHtml(`<!doctype html><html><body>${html}</body></html>`).body.firstElementChild!;
+
+  it('answers true where the text, as the walk writes it, names the words', () => {
+    for (const html of [
+      '<footer>Licensed <b>C</b><i>C</i> BY 4.0</footer>',
+      '<footer>C<script>x</script>C BY-SA 4.0</footer>',
+      '<footer><span>Crea</span>tive Commons Attribution 4.0</footer>',
+      '<footer>C<img alt=":c" src="s.gif">CBY</footer>',
+      // An alt the walk leaves out joins the letters around it; a smiley's is written.
+      '<footer>C<img alt="photo" src="a.jpg">C BY 4.0</footer>',
+      '<footer><img alt=":cc:" src="s.gif"> BY</footer>',
+    ]) {
+      const el = body(html);
+      expect(CC.test(textOf(el)), html).toBe(true);
+      expect(textMayMatch(el, CC), html).toBe(true);
+    }
+  });
+
+  it('answers false for a byline whose avatar alt names the words but is not written', () => {
+    const el = body('<footer class="comment-meta"><img alt="Creative Commons fan" src="a.jpg" class="avatar"> Anna says:</footer>');
+    expect(CC.test(textOf(el))).toBe(false);
+    expect(textMayMatch(el, CC)).toBe(false);
+  });
+
+  it('answers false only where the text holds no match, on every element of real pages', () => {
+    let refused = 0;
+    // foxyfolksy: every comment byline holds an avatar image.
+    for (const page of ['wordpress_comments/netzpolitik-abmahnungen-comments.html', 'wordpress_comments/foxyfolksy-chocolate-buttercream-comments.html', 'vbulletin/futura-sciences-78761-moderateurs-fr.html', 'phpbb/odroid-viewtopic-22170.html']) {
+      const doc = linkedomKit.parseHtml(decodePage(corpusBytes(page)));
+      for (const el of Array.from(doc.querySelectorAll('body *'))) {
+        if (textMayMatch(el, CC)) continue;
+        refused++;
+        expect(CC.test(textOf(el)), `${page}: <${el.localName} class="${el.getAttribute('class') ?? ''}">`).toBe(false);
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
 import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
-import { buildPageSignals, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -52,6 +52,8 @@ function shape(doc: Document, build: () => PageSignals) {
     roles: named(index.byAttr.get('role') ?? []),
     rels: named(index.byAttr.get('rel') ?? []),
     withAttributes: named(index.withAttributes),
+    // Every attribute name's elements: read during the scan under linkedom, at the first lookup otherwise.
+    attributes: (candidatesOf(index, '[data-no-page-has-this]'), lists(index.byAttr)),
   };
 }
 

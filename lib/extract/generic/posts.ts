@@ -48,10 +48,26 @@ interface Group {
 /** Class tokens that vary between posts of one template: numbers, alternating rows, states. */
 const VARYING_CLASS = /\d|^(?:odd|even|alt|alt\d|first|last|new|unread|seen|selected|active|hover|highlight|sticky|deleted|ignored|byuser|bypostauthor|comment-author-[\w-]+|depth-\d+|thread-(?:odd|even|alt)|parent|has-children|is-\w+|mod|staff|op|own|self|current)$/i;
 
+const classKeys = new Map<string, string>();
+
+/** A class list's template part: its tokens less the varying ones, sorted. A page repeats a few hundred lists over thousands of elements: each is keyed once. */
 export function classKey(cls: string): string {
   if (!cls) return '';
-  const parts = cls.split(/\s+/).filter((c) => c && !VARYING_CLASS.test(c));
-  return parts.sort().join('.');
+  let key = classKeys.get(cls);
+  if (key === undefined) {
+    key = cls.split(/\s+/).filter((c) => c && !VARYING_CLASS.test(c)).sort().join('.');
+    if (classKeys.size < 5000) classKeys.set(cls, key);
+  }
+  return key;
+}
+
+const shapes = new WeakMap<PageIndex, string[]>();
+
+/** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
+export function shapeOf(ix: PageIndex, i: number): string {
+  let list = shapes.get(ix);
+  if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
+  return (list[i] ||= `${ix.tag[i]}.${classKey(ix.cls[i]!)}`);
 }
 
 /** Whether element `x` (when there is one) lies in element `i`'s subtree, `i` included. */
@@ -97,8 +113,61 @@ export class PostReader {
     readonly pageUrl: string | null = null,
   ) {}
 
+  /**
+   * Names and readings already made: the candidate sets overlap (a comment's `li` is a sibling of its
+   * kind and an element of its class; its author link sits in several sets' blocks), and both are
+   * functions of the page index alone.
+   */
+  private readonly names = new Map<number, string>();
+  private readonly readings = new Map<string, Found | null>();
+
+  private page: URL | null | undefined;
+  private readonly away = new Map<string, boolean>();
+
+  /**
+   * Whether `href` leads to this very page (the question's heading above its answers) or to another site
+   * (a member's homepage in the user card): a topic list's titles lead to topics of the same site.
+   * Answered once per address: the sets overlap, and so do the links their blocks hold.
+   */
+  leadsElsewhere(href: string): boolean {
+    if (this.page === undefined) {
+      try {
+        this.page = this.pageUrl ? new URL(this.pageUrl) : null;
+      } catch {
+        this.page = null;
+      }
+    }
+    const page = this.page;
+    if (!page) return false;
+    let known = this.away.get(href);
+    if (known === undefined) {
+      try {
+        const u = new URL(href, page);
+        known = u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
+      } catch {
+        known = false;
+      }
+      this.away.set(href, known);
+    }
+    return known;
+  }
+
+  /** An element's text on one line, as the reader was given to read it. */
+  line(el: Element): string {
+    return this.lineOf(el);
+  }
+
   /** The name an element shows: short text, or the first short text of a link or strong inside it. */
   nameAt(i: number): string {
+    let name = this.names.get(i);
+    if (name === undefined) {
+      name = this.readName(i);
+      this.names.set(i, name);
+    }
+    return name;
+  }
+
+  private readName(i: number): string {
     const { ix } = this;
     if (ix.flags[i]! & F_AUTHOR_ATTR) return cleanName(ix.attrNames.get(i) ?? '');
     if (ix.text[i]! <= 80) {
@@ -153,6 +222,17 @@ export class PostReader {
    * `slot`: where other blocks of the template keep the author, for blocks whose author is not linked.
    */
   read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
+    if (banned) return this.readBlock(m, nested, slot, banned);
+    const key = `${m}|${slot ?? ''}|${nested.join(',')}`;
+    let found = this.readings.get(key);
+    if (found === undefined) {
+      found = this.readBlock(m, nested, slot, null);
+      this.readings.set(key, found);
+    }
+    return found;
+  }
+
+  private readBlock(m: number, nested: number[], slot: string | null, banned: Set<string> | null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
     // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
@@ -195,7 +275,7 @@ export class PostReader {
     }
     if (!name && slot) {
       for (let k = m + 1; k <= end; k++) {
-        if (`${ix.tag[k]}.${classKey(ix.cls[k]!)}` !== slot || !own(k)) continue;
+        if (shapeOf(ix, k) !== slot || !own(k)) continue;
         const n = this.nameAt(k);
         if (validName(n)) {
           author = k;
@@ -419,12 +499,17 @@ export const listingRows: number[] = [];
 
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {
-  const groups = new Map<string, number[]>();
-  const add = (key: string, i: number) => {
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
+  // Sets in the order they were first met; each key is written once, when its set is made (looked up
+  // by parent and tag, or by shape, not by a key string built per element).
+  const order: Group[] = [];
+  const made = (key: string, i: number): Group => {
+    const g = { key, members: [i] };
+    order.push(g);
+    return g;
   };
+  const siblings = new Map<number, Map<string, Group>>();
+  const shaped = new Map<string, Group>();
+  let typed: Group | null = null;
   for (let i = 1; i < ix.els.length; i++) {
     const f = ix.flags[i]!;
     if (f & F_IN_QUOTE) {
@@ -438,14 +523,25 @@ export function candidateGroups(ix: PageIndex): Group[] {
       continue;
     }
     if (ix.text[i]! - ix.link[i]! < 2) continue;
-    add(`s${ix.parent[i]}:${ix.tag[i]}`, i);
-    const ck = classKey(ix.cls[i]!);
-    if (ck) add(`c${ix.tag[i]}.${ck}`, i);
-    if (f & F_POST_TYPE) add('type', i);
+    const p = ix.parent[i]!;
+    const tag = ix.tag[i]!;
+    let byTag = siblings.get(p);
+    if (!byTag) siblings.set(p, (byTag = new Map()));
+    const sib = byTag.get(tag);
+    if (sib) sib.members.push(i);
+    else byTag.set(tag, made(`s${p}:${tag}`, i));
+    if (classKey(ix.cls[i]!)) {
+      const shape = shapeOf(ix, i);
+      const same = shaped.get(shape);
+      if (same) same.members.push(i);
+      else shaped.set(shape, made(`c${shape}`, i));
+    }
+    if (f & F_POST_TYPE) {
+      if (typed) typed.members.push(i);
+      else typed = made('type', i);
+    }
   }
-  const out: Group[] = [];
-  for (const [key, members] of groups) if (members.length >= 2 || key === 'type') out.push({ key, members });
-  return out;
+  return order.filter((g) => g.members.length >= 2 || g.key === 'type');
 }
 
 /** A quick bound on how good a group can be, from the subtree sums alone, to read only the promising ones. */
@@ -489,7 +585,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   for (const f of first) {
     if (!f || f.author < 0) continue;
     const p = f.author === f.block ? f.author : ix.parent[f.author]!;
-    const key = `${ix.tag[p]}.${classKey(ix.cls[p]!)}`;
+    const key = shapeOf(ix, p);
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
   const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
@@ -535,7 +631,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     if (ix.link[f.body]! > 0.5 * text) linkHeavy++;
   }
   const n = found.length;
-  const titled = titledLinks(ix, found, reader.pageUrl);
+  const titled = titledLinks(reader, found);
   if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
@@ -563,7 +659,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
  */
 function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   if (found.length < 3) return found;
-  const sig = (i: number) => `${ix.tag[i]}.${classKey(ix.cls[i]!)}`;
+  const sig = (i: number) => shapeOf(ix, i);
   // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
   // of its nearest classed container in the block. The first is tried first.
   const own = (f: Found) => sig(f.body);
@@ -612,24 +708,10 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
  * a topic list's rows are, even those that show an excerpt of the first post; a thread's posts link to
  * themselves (permalinks), to profiles, or from inside their bodies.
  */
-function titledLinks(ix: PageIndex, found: Found[], pageUrl: string | null): number {
-  let page: URL | null = null;
-  try {
-    page = pageUrl ? new URL(pageUrl) : null;
-  } catch {
-    page = null;
-  }
-  // A topic list's titles lead to topics of the same site: a link to this very page (the question's
-  // heading above its answers) or to another site (a member's homepage in the user card) is none.
-  const elsewhere = (href: string) => {
-    if (!page) return false;
-    try {
-      const u = new URL(href, page);
-      return u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
-    } catch {
-      return false;
-    }
-  };
+function titledLinks(reader: PostReader, found: Found[]): number {
+  const { ix } = reader;
+  const elsewhere = (href: string) => reader.leadsElsewhere(href);
+  const lineOf = (el: Element) => reader.line(el);
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];

@@ -1,4 +1,5 @@
 import { lineOf, metaContent } from '../dom.ts';
+import { closest, firstWithin } from '../select.ts';
 import { F_IN_QUOTE, type PageIndex } from './walk.ts';
 
 /**
@@ -45,8 +46,9 @@ function isPartOf(part: string, whole: string): boolean {
 function namesSite(h: Element, text: string, siteName: string): boolean {
   if (siteName && (text === siteName || text.endsWith(` ${siteName}`))) return true;
   // A link around the heading counts when it holds little more than the heading (an unclosed anchor may hold the page).
-  const around = h.closest('a[href]');
-  const link = around && lineOf(around).length <= text.length + 20 ? around : h.querySelector('a[href]');
+  // Compiled once (select.ts), where linkedom compiles a selector on every call.
+  const around = closest(h, 'a[href]');
+  const link = around && lineOf(around).length <= text.length + 20 ? around : firstWithin(h, 'a[href]');
   if (!link) return false;
   if (/\bhome\b/i.test(link.getAttribute('rel') ?? '')) return true;
   const href = (link.getAttribute('href') ?? '').trim();

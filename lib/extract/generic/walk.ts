@@ -1,5 +1,6 @@
 import { isoDate, parseForumDate, fromUnix } from '../dates.ts';
 import { readAttributes } from '../dom.ts';
+import { elementCount } from '../page-signals.ts';
 import {
   CHROME_TEXT,
   DATE_HINT,
@@ -66,25 +67,30 @@ export interface Stamp {
   strength: number;
 }
 
+/**
+ * The numeric columns are typed arrays: written once per element and summed into as elements close,
+ * they cost a store each where eleven growing arrays cost a push each, and they give the collector no
+ * elements to scan. Each holds exactly one entry per element (`els.length`).
+ */
 export interface PageIndex {
   els: Element[];
   tag: string[];
-  parent: number[];
-  last: number[];
-  depth: number[];
-  flags: number[];
+  parent: Int32Array;
+  last: Int32Array;
+  depth: Int32Array;
+  flags: Int32Array;
   /** Subtree sums: text characters, of which inside links, of which chrome or signature. */
-  text: number[];
-  link: number[];
-  skip: number[];
+  text: Int32Array;
+  link: Int32Array;
+  skip: Int32Array;
   /** Subtree counts outside quotes. */
-  nAuthor: number[];
+  nAuthor: Int32Array;
   /** Subtree count of author hints (class or `rel` saying "author") outside quotes. */
-  nHint: number[];
+  nHint: Int32Array;
   /** Subtree count of short "Label:" texts ("Joined:", "Messages:"), which fill a user panel. */
-  nLabel: number[];
-  nTime: number[];
-  nPerma: number[];
+  nLabel: Int32Array;
+  nTime: Int32Array;
+  nPerma: Int32Array;
   /** Class attribute (or '') and id (or ''). */
   cls: string[];
   id: string[];
@@ -126,10 +132,23 @@ const classMarks = new Map<string, number>();
 /** Attribute name and value pairs of the element being opened (see `readAttributes`). */
 const pairs: string[] = [];
 
+const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma'] as const;
+
 export function buildIndex(doc: Document): PageIndex {
+  // Room for every element of the page when its index tells how many there are (the walk covers the body).
+  let room = Math.max(64, elementCount(doc) ?? 1024);
+  const column = () => new Int32Array(room);
   const ix: PageIndex = {
-    els: [], tag: [], parent: [], last: [], depth: [], flags: [], text: [], link: [], skip: [], nAuthor: [], nHint: [], nLabel: [], nTime: [], nPerma: [],
+    els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(),
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
+  };
+  const grow = () => {
+    room *= 2;
+    for (const k of COLUMNS) {
+      const wider = new Int32Array(room);
+      wider.set(ix[k]);
+      ix[k] = wider;
+    }
   };
   // A page with two <body> tags (one empty, from a template include) keeps its content in the second:
   // then the whole document is walked.
@@ -145,19 +164,12 @@ export function buildIndex(doc: Document): PageIndex {
   const open = (el: Element, parentIdx: number): number => {
     const i = ix.els.length;
     const tag = el.localName;
+    if (i === room) grow();
     ix.els.push(el);
     ix.tag.push(tag);
-    ix.parent.push(parentIdx);
-    ix.last.push(i);
-    ix.depth.push(stack.length);
-    ix.text.push(0);
-    ix.link.push(0);
-    ix.skip.push(0);
-    ix.nAuthor.push(0);
-    ix.nHint.push(0);
-    ix.nLabel.push(0);
-    ix.nTime.push(0);
-    ix.nPerma.push(0);
+    ix.parent[i] = parentIdx;
+    ix.last[i] = i;
+    ix.depth[i] = stack.length;
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
     let cls = '';
     let id = '';
@@ -232,7 +244,7 @@ export function buildIndex(doc: Document): PageIndex {
     if (tag === 'nav' || tag === 'form' || tag === 'aside') f |= F_FURNITURE;
     if (CONTROL.has(tag)) f |= F_CHROME;
     if (f & F_IN_QUOTE) f &= ~(F_AUTHOR_LINK | F_TIME | F_PERMA | F_POST_ID | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR | F_POST_TYPE);
-    ix.flags.push(f);
+    ix.flags[i] = f;
     ix.cls.push(cls);
     ix.id.push(id);
     if (f & F_AUTHOR_LINK || f & F_AUTHOR_ATTR || f & F_ITEMPROP_AUTHOR) ix.authors.push(i);
@@ -335,7 +347,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
     }
     ix.text[at]! += n;
-    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
+    if (chromeDepth > 0 || (n <= 30 && CHROME_TEXT.test(t)) || (n <= 80 && t.endsWith(':') && QUOTE_LEAD.test(t))) ix.skip[at]! += n;
     // Source indentation inside a text node (a date, then its edit note on another line) is no length.
     // A clock in an element of its own right after a day ("erstellt: 21. Apr 2004, <span>02:42</span>")
     // completes that day's stamp.
@@ -394,6 +406,8 @@ export function buildIndex(doc: Document): PageIndex {
   // Times found in text were marked after their element opened; keep `times` in document order.
   ix.times.sort((a, b) => a - b);
   if (hintsUnsorted) ix.hints.sort((a, b) => a - b);
+  const n = ix.els.length;
+  for (const k of COLUMNS) ix[k] = ix[k].subarray(0, n);
   return ix;
 }
 
