@@ -231,7 +231,7 @@ export default async function run(): Promise<void> {
   // compiled, where the pages first in the list were otherwise timed while the engine was still
   // optimizing code (on threads whose CPU time --cpu counts) and later ones were not.
   for (const p of pages) {
-    const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+    const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, nodeKit);
     for (const reader of ['auto', 'generic'] as const) {
       try {
         extractThread(src, { reader });
