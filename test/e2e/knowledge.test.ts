@@ -34,11 +34,17 @@ beforeAll(async () => {
   expect((await post('/v1/subjects/board-games/settlers/merge', { into: 'catan' })).status).toBe(200);
   const base = await qaEntry();
   entry = { ...base, title: 'Can the robber stay on the desert hex?', subject: { hobby: 'board-games', slug: 'settlers' } };
-  const { contributor } = hub.store.addContributor('kb-writer');
-  hub.store.receiveBatch(contributor, 'k-e2e-kb-1', [entry], 202);
+  // Entries arrive as submissions, as they do from the extension: the hub indexes each one for duplicates as it takes it.
+  const writer = hub.store.addContributor('kb-writer').token;
+  const submit = async (key: string, e: Entry) => {
+    const res = await fetch(hub.url + '/v1/submissions', { method: 'POST', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ entries: [e] }) });
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect(((await res.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual(['received']);
+  };
+  await submit('k-e2e-kb-1', entry);
   hub.store.setState(entry.id, 'accepted', null);
   // The same question from the same posts, sent again: the moderator must see it may duplicate the first.
-  hub.store.receiveBatch(contributor, 'k-e2e-kb-2', [{ ...entry, id: DUPLICATE_ID }], 202);
+  await submit('k-e2e-kb-2', { ...entry, id: DUPLICATE_ID });
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }, 60_000);
