@@ -122,6 +122,11 @@ const MIGRATIONS: string[] = [
    DROP TABLE IF EXISTS kb_dup_sigs;
    DROP TABLE IF EXISTS kb_dup_bands;
    DROP TABLE IF EXISTS kb_dup_sources;`,
+  // 8: an entry arrives as 'received', which no public page lists: the insert trigger now runs only for an
+  // entry written straight in a listed state, instead of four statements that find nothing on every
+  // submission (ids are never reused: entries are not deleted).
+  `DROP TRIGGER kb_entry_added;
+   CREATE TRIGGER kb_entry_added AFTER INSERT ON entries WHEN new.state IN ${LISTED} BEGIN ${SYNC_CITED} END;`,
 ];
 
 type SubjectRow = { hobby: string; slug: string; name: string; aliases: string; bgg_id: string | null; wikidata: string | null; version: number; created_at: string; updated_at: string };

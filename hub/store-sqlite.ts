@@ -202,22 +202,25 @@ export class SqliteHubStore implements HubStore {
   }
 
   claimKey(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
-    return this.immediate((): IdempotencyHit => {
-      const row = this.sql('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
-        .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
-      if (!row) {
-        this.sql('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES (?, ?, ?, ?)')
-          .run(contributorId, key, requestSha256, new Date().toISOString());
-        return { kind: 'new' };
-      }
-      if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
-      if (row.status === null) {
-        const took = this.sql('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
-          .run(new Date().toISOString(), contributorId, key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
-        return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
-      }
-      return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
-    });
+    return this.immediate(() => this.claimKeyIn(contributorId, key, requestSha256));
+  }
+
+  /** claimKey's statements, for a caller already in a transaction (the group commit). */
+  private claimKeyIn(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
+    const row = this.sql('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
+      .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
+    if (!row) {
+      this.sql('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES (?, ?, ?, ?)')
+        .run(contributorId, key, requestSha256, new Date().toISOString());
+      return { kind: 'new' };
+    }
+    if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+    if (row.status === null) {
+      const took = this.sql('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
+        .run(new Date().toISOString(), contributorId, key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
+      return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
+    }
+    return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
   }
 
   releaseKey(contributorId: string, key: string): void {
@@ -237,7 +240,7 @@ export class SqliteHubStore implements HubStore {
     );
     const history = this.sql('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
     const find = this.sql('SELECT contributor_id, state FROM entries WHERE id = ?');
-    return this.immediate(() => {
+    const write = () => {
       let seq = this.nextChange();
       const results: EntryResult[] = items.map((e) => {
         if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
@@ -253,7 +256,9 @@ export class SqliteHubStore implements HubStore {
       const body = { submissionId, results };
       this.sql('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
       return body;
-    });
+    };
+    // Inside the group commit's savepoint already: no savepoint of its own (nor in claimKeyIn).
+    return this.db.inTransaction ? write() : this.immediate(write);
   }
 
   private pending: { contributor: Contributor; key: string; hash: string; items: BatchItem[]; status: number; done: (o: SubmitOutcome | Error) => void }[] = [];
@@ -292,7 +297,7 @@ export class SqliteHubStore implements HubStore {
             try {
               outcomes.push(
                 this.inTransaction((): SubmitOutcome => {
-                  const hit = this.claimKey(p.contributor.id, p.key, p.hash);
+                  const hit = this.claimKeyIn(p.contributor.id, p.key, p.hash);
                   return hit.kind === 'new' ? { kind: 'stored', body: this.receiveBatch(p.contributor, p.key, p.items, p.status) } : hit;
                 }) as SubmitOutcome,
               );

@@ -170,7 +170,7 @@ describe.each(backends)('subject order: %s', (backend, open) => {
       const { SqliteKnowledge } = await import('../../hub/knowledge-sqlite.ts');
       new SqliteKnowledge(db);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kb_dup%'").all()).toEqual([]);
-      expect(db.prepare('SELECT version FROM kb_schema').get()).toEqual({ version: 7 });
+      expect(db.prepare('SELECT version FROM kb_schema').get()).toEqual({ version: 8 });
     } else {
       const pool = (store as unknown as { pool: import('pg').Pool }).pool;
       await pool.query(`CREATE TABLE kb_dup_queue (entry_id TEXT PRIMARY KEY);
@@ -183,6 +183,24 @@ describe.each(backends)('subject order: %s', (backend, open) => {
       expect((await pool.query("SELECT tgname FROM pg_trigger WHERE tgname = 'kb_dup_enqueue'")).rows).toEqual([]);
       expect((await pool.query('SELECT version FROM kb_schema')).rows).toEqual([{ version: 7 }]);
     }
+  });
+  it.runIf(backend === 'sqlite')('an entry written in a listed state is indexed on insert; a received one touches no index (migration 8)', async () => {
+    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    const copy = (to: string, state: string) =>
+      db.prepare(`INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
+                  SELECT ?, contributor_id, kind, title, license, ?, content_sha256, record, submission_id, received_at, updated_at, (SELECT MAX(change_seq) + 1 FROM entries) FROM entries WHERE id = ?`).run(to, state, id(1));
+    const listed = (e: string) => db.prepare('SELECT COUNT(*) AS n FROM kb_entries WHERE entry_id = ?').get(e) as { n: number };
+    const searchRows = () => (db.prepare('SELECT COUNT(*) AS n FROM kb_search').get() as { n: number }).n;
+    const before = searchRows();
+    copy(id(90), 'accepted');
+    expect(listed(id(90))).toEqual({ n: 1 });
+    expect(searchRows()).toBe(before + 1);
+    copy(id(91), 'received');
+    expect(listed(id(91))).toEqual({ n: 0 });
+    expect(searchRows()).toBe(before + 1);
+    db.prepare('DELETE FROM kb_search WHERE rowid = (SELECT rowid FROM kb_entries WHERE entry_id = ?)').run(id(90));
+    db.prepare('DELETE FROM kb_entries WHERE entry_id = ?').run(id(90));
+    db.prepare('DELETE FROM entries WHERE id IN (?, ?)').run(id(90), id(91));
   });
 
   it.each(['newest', 'cited'] as const)('reads a %s page from the index in order, per slug, without sorting the subject', async (sort) => {
