@@ -214,3 +214,13 @@ export function mutateJson(text: string, pick: number, to: JsonReplacement): str
   (slot.parent as Record<string | number, unknown>)[slot.key] = MARK;
   return JSON.stringify(data).replace(JSON.stringify(MARK), TEXT[to]);
 }
+
+/** A small seeded generator (mulberry32), so a failing case can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

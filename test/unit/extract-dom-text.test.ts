@@ -3,6 +3,7 @@ import { bodyParts, cleanHtmlWhere, normaliseText, textMayMatch, textOf, textSki
 import { decodePage } from '../../lib/extract/decode-page.ts';
 import { corpusBytes } from '../support/corpus.ts';
 import { linkedomKit } from '../../lib/extract/linkedom.ts';
+import { seededRandom } from '../support/fuzz.ts';
 
 /*
  * normaliseText works in whole-string passes for speed. Its meaning is the plain line-by-line reading
@@ -17,20 +18,11 @@ const lineByLine = (s: string) =>
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 
-/** A small deterministic generator (mulberry32), so a failure names a string that can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('normaliseText', () => {
   it('agrees with the line-by-line reading on 50,000 strings of letters and blanks', () => {
     const pieces = ['a', 'b', ' ', ' ', '  ', '\t', '\n', '\n', '\n\n\n', '\r', '\u00a0', '\u3000', '\u2028', '\ufeff', '\f', '\v', 'é', '\u200b'];
-    const next = random(20261130);
+    const next = seededRandom(20261130);
     for (let i = 0; i < 50_000; i++) {
       let s = '';
       const n = Math.floor(next() * 16);
@@ -126,7 +118,7 @@ function randomPosts(next: () => number, o: { texts: string[]; opens: string[]; 
 describe('textOf against the plain reading', () => {
   it('agrees on 5,000 random fragments of text, blanks, blocks, breaks and preformatted parts', () => {
     const texts = ['word', 'two words', '  ', ' ', '\t', '\n', '\u00a0', '\u3000', '\r\n', 'x\u00a0 y', '\f', 'é', '\v', '\u2003', ' \ufeff ', 'a\u200bb', '\u0091', 'it\u0092s \u0091q'];
-    const post = randomPosts(random(7), {
+    const post = randomPosts(seededRandom(7), {
       texts: texts.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
       opens: ['p', 'span', 'b', 'div', 'pre', 'code', 'li', 'script'].map((t) => `<${t}>`),
       voids: ['<br>'],
@@ -175,7 +167,7 @@ describe('bodyParts', () => {
   const excluded = (x: Element) => x.localName === 'div' && x.getAttribute('class') === 'sig';
 
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
-    const post = randomPosts(random(42), {
+    const post = randomPosts(seededRandom(42), {
       texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t', 'a\u0091b', '\u0091&amp;'],
       opens: ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'],
       voids: ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'],
@@ -191,7 +183,7 @@ describe('bodyParts', () => {
   });
 
   it('stores the HTML a plain serialization gives, blank lines folded, on 3,000 random posts', () => {
-    const post = randomPosts(random(99), {
+    const post = randomPosts(seededRandom(99), {
       texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u0091 \u0091'],
       opens: ['<p>', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<form>', '<svg viewBox="0 0 1 1">', '<a href="/u/1" onclick="x()" style="c">'],
       voids: ['<br>', '<img src="/p.png" alt="photo">', '<input name="q">', '<script>x()</script>', '<!-- note -->'],

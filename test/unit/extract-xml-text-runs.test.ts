@@ -6,6 +6,7 @@ import { DOMParser as WorkerParser } from 'linkedom/worker';
 import { decodePage } from '../../lib/extract/index.ts';
 import { joinTextRuns } from '../../lib/extract/xml-text-runs.ts';
 import { CORPUS, corpusBytes } from '../support/corpus.ts';
+import { seededRandom } from '../support/fuzz.ts';
 
 /**
  * The document as the readers see it: elements with their attributes, and the text between markup as
@@ -65,15 +66,6 @@ const corpusXml = readdirSync(join(CORPUS, 'bgg'))
   .filter((f) => f.endsWith('.xml'))
   .map((f) => `bgg/${f}`);
 
-/** A small seeded generator (mulberry32), so a failing case can be found again. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('XML text runs joined before parsing', () => {
   it.each(corpusXml)('%s: the same document as parsed directly, with fewer text nodes where it holds references', (file) => {
@@ -114,7 +106,7 @@ describe('XML text runs joined before parsing', () => {
   it('seeded mutations of a corpus response (markup characters and references inserted): the same document', () => {
     const base = decodePage(corpusBytes('bgg/bggclient_thread_3208373.xml')).slice(0, 6000);
     const pieces = ['<', '>', '&', '"', "'", '=', ' ', '&lt;', '&gt;', '&amp;', '&#60;', '&#x26;', '<!--', '-->', '<![CDATA[', ']]>', '<?', '?>', '<!', '<a>', '</a>', '\uFDD1'];
-    const next = random(17);
+    const next = seededRandom(17);
     for (let k = 0; k < 300; k++) {
       let xml = base;
       const edits = 1 + Math.floor(next() * 4);
