@@ -153,7 +153,7 @@ export function parseHeaders(text: string): { fields: Map<string, string>; bad: 
 const WANTED_BY_LENGTH = new Map<number, Uint8Array[]>();
 for (const n of WANTED) {
   const list = WANTED_BY_LENGTH.get(n.length) ?? [];
-  list.push(new TextEncoder().encode(n));
+  list.push(encoder.encode(n));
   WANTED_BY_LENGTH.set(n.length, list);
 }
 const isAsciiBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);

@@ -308,8 +308,8 @@ export interface WhatsAppStats {
  * An Android export ("date, time - Name: text") that stops between whole characters cannot be told from
  * a complete one: Android writes no line break after the last message (as the corpus's Android export
  * shows), so a file cut mid-word there ends as the app's own files do, and is not judged.
+ * `tail` is the file's last bytes (up to four), `size` its length in bytes.
  */
-/** `tail`: the file's last bytes (up to four); `size`: its length in bytes. */
 export function endsCut(tail: Uint8Array, size: number, utf16: 'utf-16le' | 'utf-16be' | 'legacy' | null, ios: boolean): boolean {
   const n = tail.length;
   if (!n) return false;
