@@ -12,7 +12,7 @@ import { qaEntry } from '../support/entries.ts';
 import { oneAuthorEntry, rehost, withCodeInPost } from '../support/proof-pages.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { CHROMIUM, launchWithExtension } from './support/chromium.ts';
+import { CHROMIUM, connectHub, launchWithExtension } from './support/chromium.ts';
 
 /**
  * Issue 19 end to end: a contributor proves a forum identity from a page served locally and submits a
@@ -73,12 +73,7 @@ describe("authors' say in Chromium", () => {
       expect(own.author.url).toBe(`${site.origin}/u/codinghorror`);
       const ext = await launchWithExtension();
       try {
-        const opts = await ext.context.newPage();
-        await opts.goto(ext.page('options.html'));
-        await opts.getByTestId('hub-url').fill(hub.url);
-        await opts.getByTestId('hub-token').fill(contributor);
-        await opts.getByTestId('save').click();
-        await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+        const opts = (await connectHub(ext, hub.url, contributor, { keepOpen: true }))!;
         await opts.getByTestId('identity-forum').fill(site.origin);
         await opts.getByTestId('identity-name').fill('codinghorror');
         await opts.getByTestId('identity-claim').click();

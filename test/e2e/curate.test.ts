@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { captureUrl, connectHub, launchWithExtension, type Browser } from './support/chromium.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -73,14 +73,7 @@ describe('curate view in real Chromium', () => {
   it('keyboard-first curation, redaction, sanitized preview, two entries from one thread', async () => {
     const hub = await startHubProcess(dbFile, await freePort());
     try {
-      const opts = await browser.context.newPage();
-      await opts.goto(browser.page('options.html'));
-      await opts.getByTestId('hub-url').fill(hub.url);
-      await opts.getByTestId('hub-token').fill(token);
-      await opts.getByTestId('display-name').fill('Curate E2E');
-      await opts.getByTestId('save').click();
-      await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
-      await opts.close();
+      await connectHub(browser, hub.url, token, { displayName: 'Curate E2E' });
 
       const forum = await browser.context.newPage();
       await forum.goto(`${site.origin}${PATH}`);

@@ -10,7 +10,7 @@ import { extractText } from '../support/extract.ts';
 import { rehost, withCodeInPost } from '../support/proof-pages.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { CHROMIUM, captureUrl, launchWithExtension } from './support/chromium.ts';
+import { CHROMIUM, captureUrl, connectHub, launchWithExtension } from './support/chromium.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -71,13 +71,7 @@ describe('hub grants and removals in the extension', () => {
 
       const ext = await launchWithExtension();
       try {
-        const opts = await ext.context.newPage();
-        await opts.goto(ext.page('options.html'));
-        await opts.getByTestId('hub-url').fill(hub.url);
-        await opts.getByTestId('hub-token').fill(contributor);
-        await opts.getByTestId('save').click();
-        await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
-        await opts.close();
+        await connectHub(ext, hub.url, contributor);
 
         const forum = await ext.context.newPage();
         await forum.goto(`${site.origin}${DISCOURSE}`);

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { captureUrl, connectHub, launchWithExtension, type Browser } from './support/chromium.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -43,14 +43,9 @@ describe('issue 20 journeys in Chromium', () => {
     const hub = await startHubProcess(dbFile, await freePort());
     const api = (path: string, who: string, init: RequestInit = {}) => fetch(`${hub.url}${path}`, { ...init, headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
     try {
-      const opts = await browser.context.newPage();
-      await opts.goto(browser.page('options.html'));
-      await opts.getByTestId('hub-url').fill(hub.url);
-      await opts.getByTestId('hub-token').fill(token);
-      await opts.getByTestId('display-name').fill('Journeys E2E');
+      const opts = (await connectHub(browser, hub.url, token, { displayName: 'Journeys E2E', keepOpen: true }))!;
+      // Single keys are on unless the contributor turns them off.
       expect(await opts.getByTestId('single-keys').isChecked()).toBe(true);
-      await opts.getByTestId('save').click();
-      await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
       await opts.close();
 
       // Capture A, move the cursor off the first post.
@@ -277,14 +272,7 @@ describe('issue 20 journeys in Chromium', () => {
   it('a simple Q&A from a fresh capture takes at most 8 key presses, counted', async () => {
     const hub = await startHubProcess(dbFile, await freePort());
     try {
-      const opts = await browser.context.newPage();
-      await opts.goto(browser.page('options.html'));
-      await opts.getByTestId('hub-url').fill(hub.url);
-      await opts.getByTestId('hub-token').fill(token);
-      await opts.getByTestId('single-keys').check();
-      await opts.getByTestId('save').click();
-      await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
-      await opts.close();
+      await connectHub(browser, hub.url, token, { singleKeys: true });
       const tab = await browser.context.newPage();
       await tab.goto(`${site.origin}${SE}`);
       expect(await captureUrl(browser, `${site.origin}${SE}`)).toMatchObject({ ok: true });

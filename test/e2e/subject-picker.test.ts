@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { corpusBytes } from '../support/corpus.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, startHubProcess } from './support/hub-process.ts';
-import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { captureUrl, connectHub, launchWithExtension, type Browser } from './support/chromium.ts';
 
 /**
  * The subject picker with a paired hub: a subject the page's title names is offered first, chosen with
@@ -42,13 +42,7 @@ afterAll(async () => {
 
 describe('subject picker in Chromium', () => {
   it('offers the matched subject first, chooses by keyboard, proposes by mouse, no shortcut fires while typing', async () => {
-    const opts = await browser.context.newPage();
-    await opts.goto(browser.page('options.html'));
-    await opts.getByTestId('hub-url').fill(hub.url);
-    await opts.getByTestId('hub-token').fill(token);
-    await opts.getByTestId('save').click();
-    await opts.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
-    await opts.close();
+    await connectHub(browser, hub.url, token);
 
     const tab = await browser.context.newPage();
     await tab.goto(`${site.origin}${SE}`);

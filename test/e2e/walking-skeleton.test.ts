@@ -8,7 +8,7 @@ import { corpusBytes } from '../support/corpus.ts';
 import { extractCorpus } from '../support/extract.ts';
 import { startSite } from './support/site.ts';
 import { addContributor, freePort, pairCode, startHubProcess } from './support/hub-process.ts';
-import { captureUrl, launchWithExtension, type Browser } from './support/chromium.ts';
+import { captureUrl, connectHub, launchWithExtension, type Browser } from './support/chromium.ts';
 import { waitFor } from './support/wait.ts';
 
 const TOPIC_PATH = '/t/congratulations-most-stars-in-2013-github-octoverse/12483';
@@ -31,14 +31,7 @@ function hubRows() {
 
 
 async function configure(hubUrl: string) {
-  const page = await browser.context.newPage();
-  await page.goto(browser.page('options.html'));
-  await page.getByTestId('hub-url').fill(hubUrl);
-  await page.getByTestId('hub-token').fill(token);
-  await page.getByTestId('display-name').fill('E2E Contributor');
-  await page.getByTestId('save').click();
-  await page.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
-  await page.close();
+  await connectHub(browser, hubUrl, token, { displayName: 'E2E Contributor' });
 }
 
 /** The options page's pairing flow: the operator's one-time code becomes a stored token. */

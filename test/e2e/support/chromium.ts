@@ -1,4 +1,4 @@
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,4 +54,22 @@ export async function captureUrl(b: Browser, url: string, fallback = false): Pro
     },
     { url, fallback },
   );
+}
+
+/**
+ * Saves the hub address and token on the extension's options page, as a contributor does, and waits for
+ * "Saved". The page is returned open when the caller goes on with it (identities), else closed.
+ */
+export async function connectHub(b: Browser, hubUrl: string, token: string, opts: { displayName?: string; singleKeys?: boolean; keepOpen?: boolean } = {}): Promise<Page | null> {
+  const page = await b.context.newPage();
+  await page.goto(b.page('options.html'));
+  await page.getByTestId('hub-url').fill(hubUrl);
+  await page.getByTestId('hub-token').fill(token);
+  if (opts.displayName !== undefined) await page.getByTestId('display-name').fill(opts.displayName);
+  if (opts.singleKeys !== undefined) await page.getByTestId('single-keys').setChecked(opts.singleKeys);
+  await page.getByTestId('save').click();
+  await page.getByTestId('options-status').filter({ hasText: 'Saved' }).waitFor();
+  if (opts.keepOpen) return page;
+  await page.close();
+  return null;
 }
