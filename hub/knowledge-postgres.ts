@@ -149,6 +149,9 @@ const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject I
 
 type Q = pg.Pool | pg.PoolClient;
 
+/** The fewest entries a search walks newest first before it reads its words' GIN entries instead (tests lower it to try both ways on a few entries). */
+export const searchTuning = { walkMin: 1000 };
+
 export class PostgresKnowledge implements KnowledgeStore {
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -398,29 +401,67 @@ export class PostgresKnowledge implements KnowledgeStore {
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
-    const lexemes = q.terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`);
-    const all = lexemes.join(' & ');
-    const inTitle = lexemes.map((l) => `${l}:A`).join(' & ');
+    const quote = (t: string) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`;
+    const query = (terms: string[], title: boolean) => terms.map((t) => `${quote(t)}${title ? ':A' : ''}`).join(' & ');
+    const all = query(q.terms, false);
+    const inTitle = query(q.terms, true);
     const filters = `($3::text IS NULL OR k.hobby = $3)
                  AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
                  AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)`;
-    const where = `k.tsv @@ to_tsquery('simple', $1::text) AND ($2::text IS NULL OR NOT k.tsv @@ to_tsquery('simple', $2::text)) AND ${filters}`;
+    // $1 every word (in the title, for title hits); $2 every word in the title (for the other hits, which
+    // must not be title hits), or null. ts_match_vq is @@ written as a function, which no index serves.
+    const where = `ts_match_vq(k.tsv, to_tsquery('simple', $1::text)) AND ($2::text IS NULL OR NOT ts_match_vq(k.tsv, to_tsquery('simple', $2::text))) AND ${filters}`;
     // Title hits, then the rest, each newest first and cut at the page's end: never a sort of every match.
     // Which way is cheaper depends on how many entries match, which a prepared plan cannot know: a common
     // word is best found by walking entries newest first (kb_entries_by_listed) until the page is full, a
-    // rare one by its GIN entries and a sort of those few. The matches are counted up to a bound, as on
-    // SQLite, and a rare word's matches are read first (MATERIALIZED keeps the planner from walking).
+    // rare one by its GIN entries and a sort of those few. Counting the matches, even up to a bound, costs
+    // a common word its whole GIN posting list (the bitmap is built before the first row comes out), so
+    // the choice is made from what ANALYZE keeps about the tsvector column: its most common lexemes and
+    // their frequencies (pg_stats.most_common_elems, the ~1,000 commonest). A word not among them is rare
+    // (under the list's lowest frequency, ~0.8 % of entries at 1,000,000): the GIN entries of the rare words
+    // alone are read, and the other words checked on those rows (a rare word's few hundred matches would
+    // otherwise be intersected with a common word's posting list of every entry). When every word is
+    // common, or there are no statistics yet, the walk is tried first over at most `budget` entries (a LIMIT
+    // in a subquery, which the planner cannot turn into a GIN scan): a page it fills is the answer, since
+    // every entry newer than its last row was looked at. Otherwise fewer than (offset + limit) / budget of
+    // the entries match and their GIN entries are read and sorted (MATERIALIZED keeps the planner from
+    // walking again). The budget is the walk that costs what reading that many matches costs, so a failed
+    // walk at most doubles the work. Results never depend on the statistics, only the time they take.
+    const stats = (
+      await this.pool.query(
+        `SELECT c.reltuples, s.most_common_elems IS NOT NULL AS known,
+           (SELECT json_agg(u.e) FROM unnest(s.most_common_elems::text::text[]) u(e) WHERE u.e = ANY($1::text[])) AS common
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'tsv'
+         WHERE c.oid = 'kb_entries'::regclass`,
+        [q.terms],
+      )
+    ).rows[0] as { reltuples: number; known: boolean; common: string[] | null } | undefined;
+    const listed = Math.max(0, Number(stats?.reltuples ?? 0));
+    const rare = stats?.known ? q.terms.filter((t) => !stats.common?.includes(t)) : [];
     const part = async (title: boolean, limit: number, offset: number) => {
       if (limit <= 0) return [];
       const match = title ? inTitle : all;
-      const cap = Math.max(2000, 20 * (offset + limit));
-      const counted = (await this.pool.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM kb_entries WHERE tsv @@ to_tsquery('simple', $1::text) LIMIT $2) m`, [match, cap])).rows[0].n as number;
-      const sql =
-        counted >= cap
-          ? `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where} ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`
-          : `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where})
-             SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`;
-      const rows = (await this.pool.query(sql, [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset])).rows;
+      const params = [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset];
+      let rows: pg.QueryResult['rows'] | null = null;
+      if (!rare.length) {
+        const budget = Math.max(searchTuning.walkMin, Math.ceil(Math.sqrt((offset + limit) * listed)));
+        const walked = (
+          await this.pool.query(
+            `SELECT ${ENTRY_COLUMNS} FROM (SELECT * FROM kb_entries ORDER BY listed_at DESC, entry_id DESC LIMIT $9) k WHERE ${where}
+             ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
+            [...params, budget],
+          )
+        ).rows;
+        if (walked.length >= limit) rows = walked;
+      }
+      rows ??= (
+        await this.pool.query(
+          `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.tsv @@ to_tsquery('simple', $9::text) AND ${where})
+           SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`,
+          [...params, query(rare.length ? rare : q.terms, title)],
+        )
+      ).rows;
       return rows.map((row) => ({ ...toSummary(row), titleMatch: title }));
     };
     return pagedByTitle(q, part);
