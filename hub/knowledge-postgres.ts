@@ -149,8 +149,12 @@ const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject I
 
 type Q = pg.Pool | pg.PoolClient;
 
-/** The fewest entries a search walks newest first before it reads its words' GIN entries instead (tests lower it to try both ways on a few entries). */
-export const searchTuning = { walkMin: 1000 };
+/**
+ * walkMin: the fewest entries a search walks newest first before it reads its words' GIN entries instead;
+ * statsMaxAgeMs: how long the statistics search plans from are kept. Tests lower both (both ways on a few
+ * entries; statistics read again right after an ANALYZE).
+ */
+export const searchTuning = { walkMin: 1000, statsMaxAgeMs: 60_000 };
 
 export class PostgresKnowledge implements KnowledgeStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -398,6 +402,31 @@ export class PostgresKnowledge implements KnowledgeStore {
     return r.rows.map((row) => ({ revision: Number(row.revision), at: row.at, contentSha256: row.content_sha256, record: JSON.parse(row.record) as Entry }));
   }
 
+  private stats: { at: number; value: Promise<{ listed: number; common: Set<string> | null }> } | null = null;
+
+  /**
+   * What search chooses its plan from: the number of listed entries and the tsvector column's most common
+   * lexemes, as the last ANALYZE (autovacuum's, as the table grows) left them in pg_stats; null before any. Read at
+   * most once a minute (the view takes milliseconds to plan): stale figures cost time, never results.
+   */
+  private searchStats(now = Date.now()): Promise<{ listed: number; common: Set<string> | null }> {
+    if (this.stats && now - this.stats.at < searchTuning.statsMaxAgeMs) return this.stats.value;
+    const value = this.pool
+      .query(
+        `SELECT c.reltuples, s.most_common_elems::text::text[] AS common
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'tsv'
+         WHERE c.oid = 'kb_entries'::regclass`,
+      )
+      .then((r) => {
+        const row = r.rows[0] as { reltuples: number; common: string[] | null } | undefined;
+        return { listed: Math.max(0, Number(row?.reltuples ?? 0)), common: row?.common ? new Set(row.common) : null };
+      });
+    this.stats = { at: now, value };
+    value.catch(() => (this.stats = null));
+    return value;
+  }
+
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
@@ -427,18 +456,8 @@ export class PostgresKnowledge implements KnowledgeStore {
     // the entries match and their GIN entries are read and sorted (MATERIALIZED keeps the planner from
     // walking again). The budget is the walk that costs what reading that many matches costs, so a failed
     // walk at most doubles the work. Results never depend on the statistics, only the time they take.
-    const stats = (
-      await this.pool.query(
-        `SELECT c.reltuples, s.most_common_elems IS NOT NULL AS known,
-           (SELECT json_agg(u.e) FROM unnest(s.most_common_elems::text::text[]) u(e) WHERE u.e = ANY($1::text[])) AS common
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'tsv'
-         WHERE c.oid = 'kb_entries'::regclass`,
-        [q.terms],
-      )
-    ).rows[0] as { reltuples: number; known: boolean; common: string[] | null } | undefined;
-    const listed = Math.max(0, Number(stats?.reltuples ?? 0));
-    const rare = stats?.known ? q.terms.filter((t) => !stats.common?.includes(t)) : [];
+    const { listed, common } = await this.searchStats();
+    const rare = common ? q.terms.filter((t) => !common.has(t)) : [];
     const part = async (title: boolean, limit: number, offset: number) => {
       if (limit <= 0) return [];
       const match = title ? inTitle : all;
