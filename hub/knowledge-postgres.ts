@@ -139,6 +139,10 @@ const MIGRATIONS: string[] = [
   `DROP TRIGGER IF EXISTS kb_dup_enqueue ON entries;
    DROP FUNCTION IF EXISTS kb_dup_enqueue();
    DROP TABLE IF EXISTS kb_dup_queue, kb_dup_sigs, kb_dup_bands, kb_dup_sources;`,
+  // 8: the title's words alone under a GIN index, so title hits of a rare word read its few title matches
+  // instead of every entry holding it anywhere (a word's title weight is not in the tsvector's GIN index,
+  // so those were all fetched and rechecked: ~2,200 rows for ~190 hits at 1,000,000 entries).
+  `CREATE INDEX kb_entries_title_search ON kb_entries USING GIN (to_tsvector('simple'::regconfig, title));`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -474,11 +478,14 @@ export class PostgresKnowledge implements KnowledgeStore {
         ).rows;
         if (walked.length >= limit) rows = walked;
       }
+      // Title hits are read from the titles' own index (kb_entries_title_search: its words are exactly
+      // those weighted A in tsv), the others from tsv's; `where` then checks every word on each row.
+      const probe = title ? `to_tsvector('simple'::regconfig, k.title) @@ to_tsquery('simple', $9::text)` : `k.tsv @@ to_tsquery('simple', $9::text)`;
       rows ??= (
         await this.pool.query(
-          `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE k.tsv @@ to_tsquery('simple', $9::text) AND ${where})
+          `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${probe} AND ${where})
            SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`,
-          [...params, query(rare.length ? rare : q.terms, title)],
+          [...params, query(rare.length ? rare : q.terms, false)],
         )
       ).rows;
       return rows.map((row) => ({ ...toSummary(row), titleMatch: title }));
