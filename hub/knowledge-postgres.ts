@@ -142,7 +142,7 @@ const MIGRATIONS: string[] = [
   // 8: the title's words alone under a GIN index, so title hits of a rare word read its few title matches
   // instead of every entry holding it anywhere (a word's title weight is not in the tsvector's GIN index,
   // so those were all fetched and rechecked: ~2,200 rows for ~190 hits at 1,000,000 entries).
-  `CREATE INDEX kb_entries_title_search ON kb_entries USING GIN (to_tsvector('simple'::regconfig, title));`,
+  `CREATE INDEX IF NOT EXISTS kb_entries_title_search ON kb_entries USING GIN (to_tsvector('simple'::regconfig, title));`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
