@@ -38,6 +38,12 @@
  * 13/34, but rare word 274/431 and common + rare 476/619 (at 100,000: 17/35 and 29/53): past some size the
  * planner walks kb_entries_by_listed for a rare word too. Still to do: choose the plan from a bounded count
  * of matches, as SQLite does. Release build 61.7 s.
+ * PostgreSQL search without the count (plan from pg_stats' most common lexemes, a bounded walk, the title
+ * GIN index of kb migration 8), 200,000 entries, HUB_READ_REUSE=1, runs alternated with the commit before
+ * on one filled database (load 6-9), p50 / p95 ms, before -> after:
+ *   common word 47-61/288-299 -> 34-50/68-92    two common words 87-94/335-432 -> 30-45/52-83
+ *   rare word 46-56/74-96 -> 24-33/57-75         common + rare 335-383/440-587 -> 40-53/86-132
+ * The 1,000,000 run after it is still to be made (the fill alone took over 40 minutes at load 8-13).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
