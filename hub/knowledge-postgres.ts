@@ -139,6 +139,10 @@ const MIGRATIONS: string[] = [
   `DROP TRIGGER IF EXISTS kb_dup_enqueue ON entries;
    DROP FUNCTION IF EXISTS kb_dup_enqueue();
    DROP TABLE IF EXISTS kb_dup_queue, kb_dup_sigs, kb_dup_bands, kb_dup_sources;`,
+  // 8: the title's words alone under a GIN index, so title hits of a rare word read its few title matches
+  // instead of every entry holding it anywhere (a word's title weight is not in the tsvector's GIN index,
+  // so those were all fetched and rechecked: ~2,200 rows for ~190 hits at 1,000,000 entries).
+  `CREATE INDEX IF NOT EXISTS kb_entries_title_search ON kb_entries USING GIN (to_tsvector('simple'::regconfig, title));`,
 ];
 
 const SUBJECT_COLUMNS = 'hobby, slug, name, aliases, bgg_id, wikidata, version, created_at, updated_at';
@@ -148,6 +152,13 @@ const ENTRY_COLUMNS = 'k.entry_id, k.kind, k.title, k.language, k.hobby, k.subje
 const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject IN (SELECT ${s}::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = ${h} AND to_slug = ${s}))`;
 
 type Q = pg.Pool | pg.PoolClient;
+
+/**
+ * walkMin: the fewest entries a search walks newest first before it reads its words' GIN entries instead;
+ * statsMaxAgeMs: how long the statistics search plans from are kept. Tests lower both (both ways on a few
+ * entries; statistics read again right after an ANALYZE).
+ */
+export const searchTuning = { walkMin: 1000, statsMaxAgeMs: 60_000 };
 
 export class PostgresKnowledge implements KnowledgeStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -395,32 +406,88 @@ export class PostgresKnowledge implements KnowledgeStore {
     return r.rows.map((row) => ({ revision: Number(row.revision), at: row.at, contentSha256: row.content_sha256, record: JSON.parse(row.record) as Entry }));
   }
 
+  private stats: { at: number; value: Promise<{ listed: number; common: Set<string> | null }> } | null = null;
+
+  /**
+   * What search chooses its plan from: the number of listed entries and the tsvector column's most common
+   * lexemes, as the last ANALYZE (autovacuum's, as the table grows) left them in pg_stats; null before any. Read at
+   * most once a minute (the view takes milliseconds to plan): stale figures cost time, never results.
+   */
+  private searchStats(now = Date.now()): Promise<{ listed: number; common: Set<string> | null }> {
+    if (this.stats && now - this.stats.at < searchTuning.statsMaxAgeMs) return this.stats.value;
+    const value = this.pool
+      .query(
+        `SELECT c.reltuples, s.most_common_elems::text::text[] AS common
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'tsv'
+         WHERE c.oid = 'kb_entries'::regclass`,
+      )
+      .then((r) => {
+        const row = r.rows[0] as { reltuples: number; common: string[] | null } | undefined;
+        return { listed: Math.max(0, Number(row?.reltuples ?? 0)), common: row?.common ? new Set(row.common) : null };
+      });
+    this.stats = { at: now, value };
+    value.catch(() => (this.stats = null));
+    return value;
+  }
+
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (!q.terms.length) return [];
     // Each word quoted as a tsquery lexeme: the searcher's text is data, never query syntax.
-    const lexemes = q.terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`);
-    const all = lexemes.join(' & ');
-    const inTitle = lexemes.map((l) => `${l}:A`).join(' & ');
+    const quote = (t: string) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`;
+    const query = (terms: string[], title: boolean) => terms.map((t) => `${quote(t)}${title ? ':A' : ''}`).join(' & ');
+    const all = query(q.terms, false);
+    const inTitle = query(q.terms, true);
     const filters = `($3::text IS NULL OR k.hobby = $3)
                  AND ($4::text IS NULL OR k.subject IN (SELECT $4::text UNION ALL SELECT from_slug FROM kb_redirects WHERE hobby = $3 AND to_slug = $4))
                  AND ($5::text IS NULL OR k.kind = $5) AND ($6::text IS NULL OR k.language = $6)`;
-    const where = `k.tsv @@ to_tsquery('simple', $1::text) AND ($2::text IS NULL OR NOT k.tsv @@ to_tsquery('simple', $2::text)) AND ${filters}`;
+    // $1 every word (in the title, for title hits); $2 every word in the title (for the other hits, which
+    // must not be title hits), or null. ts_match_vq is @@ written as a function, which no index serves.
+    const where = `ts_match_vq(k.tsv, to_tsquery('simple', $1::text)) AND ($2::text IS NULL OR NOT ts_match_vq(k.tsv, to_tsquery('simple', $2::text))) AND ${filters}`;
     // Title hits, then the rest, each newest first and cut at the page's end: never a sort of every match.
     // Which way is cheaper depends on how many entries match, which a prepared plan cannot know: a common
     // word is best found by walking entries newest first (kb_entries_by_listed) until the page is full, a
-    // rare one by its GIN entries and a sort of those few. The matches are counted up to a bound, as on
-    // SQLite, and a rare word's matches are read first (MATERIALIZED keeps the planner from walking).
+    // rare one by its GIN entries and a sort of those few. Counting the matches, even up to a bound, costs
+    // a common word its whole GIN posting list (the bitmap is built before the first row comes out), so
+    // the choice is made from what ANALYZE keeps about the tsvector column: its most common lexemes and
+    // their frequencies (pg_stats.most_common_elems, the ~1,000 commonest). A word not among them is rare
+    // (under the list's lowest frequency, ~0.8 % of entries at 1,000,000): the GIN entries of the rare words
+    // alone are read, and the other words checked on those rows (a rare word's few hundred matches would
+    // otherwise be intersected with a common word's posting list of every entry). When every word is
+    // common, or there are no statistics yet, the walk is tried first over at most `budget` entries (a LIMIT
+    // in a subquery, which the planner cannot turn into a GIN scan): a page it fills is the answer, since
+    // every entry newer than its last row was looked at. Otherwise fewer than (offset + limit) / budget of
+    // the entries match and their GIN entries are read and sorted (MATERIALIZED keeps the planner from
+    // walking again). The budget is the walk that costs what reading that many matches costs, so a failed
+    // walk at most doubles the work. Results never depend on the statistics, only the time they take.
+    const { listed, common } = await this.searchStats();
+    const rare = common ? q.terms.filter((t) => !common.has(t)) : [];
     const part = async (title: boolean, limit: number, offset: number) => {
       if (limit <= 0) return [];
       const match = title ? inTitle : all;
-      const cap = Math.max(2000, 20 * (offset + limit));
-      const counted = (await this.pool.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM kb_entries WHERE tsv @@ to_tsquery('simple', $1::text) LIMIT $2) m`, [match, cap])).rows[0].n as number;
-      const sql =
-        counted >= cap
-          ? `SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where} ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`
-          : `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${where})
-             SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`;
-      const rows = (await this.pool.query(sql, [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset])).rows;
+      const params = [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset];
+      let rows: pg.QueryResult['rows'] | null = null;
+      if (!rare.length) {
+        const budget = Math.max(searchTuning.walkMin, Math.ceil(Math.sqrt((offset + limit) * listed)));
+        const walked = (
+          await this.pool.query(
+            `SELECT ${ENTRY_COLUMNS} FROM (SELECT * FROM kb_entries ORDER BY listed_at DESC, entry_id DESC LIMIT $9) k WHERE ${where}
+             ORDER BY k.listed_at DESC, k.entry_id DESC LIMIT $7 OFFSET $8`,
+            [...params, budget],
+          )
+        ).rows;
+        if (walked.length >= limit) rows = walked;
+      }
+      // Title hits are read from the titles' own index (kb_entries_title_search: its words are exactly
+      // those weighted A in tsv), the others from tsv's; `where` then checks every word on each row.
+      const probe = title ? `to_tsvector('simple'::regconfig, k.title) @@ to_tsquery('simple', $9::text)` : `k.tsv @@ to_tsquery('simple', $9::text)`;
+      rows ??= (
+        await this.pool.query(
+          `WITH m AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM kb_entries k WHERE ${probe} AND ${where})
+           SELECT * FROM m ORDER BY listed_at DESC, entry_id DESC LIMIT $7 OFFSET $8`,
+          [...params, query(rare.length ? rare : q.terms, false)],
+        )
+      ).rows;
       return rows.map((row) => ({ ...toSummary(row), titleMatch: title }));
     };
     return pagedByTitle(q, part);

@@ -200,6 +200,58 @@ describe('word diff', () => {
   });
 });
 
+describe.each(backends)('search pages: %s', (backend, open) => {
+  it('gives every page as the slice of the whole answer, whichever way the store reads the matches', async () => {
+    const store = await open();
+    const kb = await knowledgeFor(store);
+    const who = (await store.addContributor('pager')).contributor;
+    // 30 entries with "pawn" in the text, every third with it in the title too; "rook" in seven of them, two in the title.
+    const list = Array.from({ length: 30 }, (_, i) =>
+      variant(`${backend}-p${i}`, { title: `${i % 3 === 0 ? 'Pawn ' : ''}${i === 4 || i === 20 ? 'rook ' : ''}move ${i}`, question: `Which pawn moves first when opening ${i % 6 === 1 ? 'beside the rook ' : ''}games start here?` }),
+    );
+    await put(store, who, list);
+    const ids = async (words: string[], limit: number, offset: number) => (await kb.search({ terms: words, limit, offset })).map((h) => [h.id.replace(`${backend}-`, ''), h.titleMatch]);
+    const pg = backend === 'postgres' ? await import('../../hub/knowledge-postgres.ts') : null;
+    const tuning = pg && { ...pg.searchTuning };
+    if (pg) pg.searchTuning.statsMaxAgeMs = 0;
+    const wholes: [string[], (string | boolean)[][]][] = [];
+    try {
+      for (const words of [['pawn'], ['rook'], ['pawn', 'rook'], ['move']]) {
+        const whole = await ids(words, 100, 0);
+        expect(whole.length).toBeGreaterThan(0);
+        // Title hits first, each group newest first (entries were accepted in list order, one minute apart).
+        const rank = (id: unknown) => Number(String(id).slice(1));
+        const titled = whole.filter((h) => h[1]);
+        expect([...titled, ...whole.filter((h) => !h[1])]).toEqual(whole);
+        for (const group of [titled, whole.filter((h) => !h[1])]) expect(group.map((h) => rank(h[0]))).toEqual(group.map((h) => rank(h[0])).sort((a, b) => b - a));
+        // On PostgreSQL, a walk newest first over a few entries before the GIN entries are read, or over all of
+        // them; then (below) with statistics, which send a rare word's search to the GIN entries at once.
+        for (const min of pg ? [1, 3, 7, 1000] : [0]) {
+          if (pg) pg.searchTuning.walkMin = min;
+          for (const [limit, offset] of [[1, 0], [2, 0], [3, 1], [2, 5], [5, 8], [4, 10], [10, 3], [3, 29]] as const)
+            expect(await ids(words, limit, offset), `${words.join(' ')} limit ${limit} offset ${offset} walk ${min}`).toEqual(whole.slice(offset, offset + limit));
+        }
+        wholes.push([words, whole]);
+      }
+      if (pg) {
+        const pool = (store as unknown as { pool: import('pg').Pool }).pool;
+        // Ten words are in every entry ("pawn" and "move" among them), "rook" in seven: statistics keeping
+        // the ten commonest lexemes tell them apart, as the default target's thousand do on a large index.
+        await pool.query('ALTER TABLE kb_entries ALTER COLUMN tsv SET STATISTICS 1; ANALYZE kb_entries');
+        const common = (await pool.query("SELECT most_common_elems::text::text[] AS e FROM pg_stats WHERE tablename = 'kb_entries' AND attname = 'tsv' AND schemaname = current_schema()")).rows[0].e as string[];
+        expect(common).toEqual(expect.arrayContaining(['pawn', 'move']));
+        expect(common).not.toContain('rook');
+        for (const [words, whole] of wholes)
+          for (const [limit, offset] of [[1, 0], [2, 0], [3, 1], [2, 5], [5, 8], [4, 10], [10, 3], [3, 29], [100, 0]] as const)
+            expect(await ids(words, limit, offset), `${words.join(' ')} limit ${limit} offset ${offset}, analysed`).toEqual(whole.slice(offset, offset + limit));
+      }
+    } finally {
+      if (pg) Object.assign(pg.searchTuning, tuning);
+      await store.close();
+    }
+  });
+});
+
 describe.each(backends)('an existing hub database: %s', (_backend, open) => {
   it('indexes the entries accepted before the knowledge base was first opened', async () => {
     const store = await open();

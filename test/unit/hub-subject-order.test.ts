@@ -181,7 +181,7 @@ describe.each(backends)('subject order: %s', (backend, open) => {
       await PostgresKnowledge.open(pool);
       expect((await pool.query("SELECT relname FROM pg_class WHERE relname LIKE 'kb_dup%' AND relnamespace = current_schema()::regnamespace")).rows).toEqual([]);
       expect((await pool.query("SELECT tgname FROM pg_trigger WHERE tgname = 'kb_dup_enqueue'")).rows).toEqual([]);
-      expect((await pool.query('SELECT version FROM kb_schema')).rows).toEqual([{ version: 7 }]);
+      expect((await pool.query('SELECT version FROM kb_schema')).rows).toEqual([{ version: 8 }]);
     }
   });
   it.runIf(backend === 'sqlite')('an entry written in a listed state is indexed on insert; a received one touches no index (migration 8)', async () => {
