@@ -48,14 +48,18 @@ export interface EntryGroup {
   entries: Entry[];
 }
 
+/** The folder an entry's shard rows go to: a hub subject record's slugs when it names one; else the free text, slugged. */
+export function entryFolder(e: Entry): { hobby: string; subject: string; key: string } {
+  const hobby = e.subject?.hobby ?? segment(e.domain.hobby, NO_HOBBY);
+  const subject = e.subject?.slug ?? segment(e.domain.subject, NO_SUBJECT);
+  return { hobby, subject, key: `${hobby}/${subject}` };
+}
+
 /** Entries (already sorted by id) grouped by hobby then subject, groups in path order. */
 export function groupEntries(entries: Entry[]): EntryGroup[] {
   const groups = new Map<string, EntryGroup>();
   for (const e of entries) {
-    // A hub subject record's slugs when the entry names one; else the free text, slugged the same way.
-    const hobby = e.subject?.hobby ?? segment(e.domain.hobby, NO_HOBBY);
-    const subject = e.subject?.slug ?? segment(e.domain.subject, NO_SUBJECT);
-    const key = `${hobby}/${subject}`;
+    const { hobby, subject, key } = entryFolder(e);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { hobby, subject, hobbyName: e.domain.hobby, subjectName: e.domain.subject, entries: [] }));
     g.entries.push(e);
@@ -74,7 +78,7 @@ export interface CardConfig {
  * `subjectMin` entries, then `sft` and `preference`. Names never collide: a hobby whose slug is one
  * of the fixed names takes a `hobby-` prefix, a subject config is `HOBBY--SUBJECT`.
  */
-export function cardConfigs(groups: EntryGroup[], subjectMin: number, hasPreference: boolean): CardConfig[] {
+export function cardConfigs(groups: { hobby: string; subject: string; entries: { length: number } }[], subjectMin: number, hasPreference: boolean): CardConfig[] {
   const fixed = new Set(['default', 'sft', 'preference']);
   const train = (path: string) => [{ split: 'train', path }];
   const configs: CardConfig[] = [{ config_name: 'default', data_files: train('data/*/*/train-*.jsonl'), default: true }];
@@ -204,3 +208,30 @@ export function previousFrom(manifest: Manifest, changes: Changes): Manifest | n
     .sort((a, b) => cmp(a.id, b.id));
   return { release: changes.previous, date: '', entries };
 }
+
+/**
+ * The hash a release's default name comes from, fed one entry at a time in id order (what the stores
+ * read, a page at a time): SHA-256 of every `id:contentSha256`, sorted, one a line. The order is checked,
+ * so a source that returned entries out of order fails instead of naming (or building) another release.
+ */
+export class ReleaseHasher {
+  private readonly hash = createHash('sha256');
+  private last: string | null = null;
+  private lastId: string | null = null;
+  count = 0;
+  add(id: string, contentSha256: string): void {
+    const line = `${id}:${contentSha256}`;
+    if (this.last !== null && !(this.last < line && this.lastId! < id)) throw new Error(`Entries must come in id order: ${id} came after ${this.lastId}.`);
+    this.hash.update(this.last === null ? line : `\n${line}`);
+    this.last = line;
+    this.lastId = id;
+    this.count++;
+  }
+  /** The whole hash (hex): two builds of a release read the same entries when their digests agree. */
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** A release's default name from its ReleaseHasher digest. */
+export const releaseNameOf = (digest: string) => `r-${digest.slice(0, 12)}`;
