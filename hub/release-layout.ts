@@ -210,28 +210,40 @@ export function previousFrom(manifest: Manifest, changes: Changes): Manifest | n
 }
 
 /**
- * The hash a release's default name comes from, fed one entry at a time in id order (what the stores
- * read, a page at a time): SHA-256 of every `id:contentSha256`, sorted, one a line. The order is checked,
- * so a source that returned entries out of order fails instead of naming (or building) another release.
+ * An order-free fingerprint of a set of entries (their ids and content hashes): the count and the sum,
+ * modulo 2^256, of each `id:contentSha256`'s SHA-256. The claim and the release build compute it over
+ * what each read, whatever order they read in, so a build can tell it wrote exactly what was claimed.
  */
-export class ReleaseHasher {
-  private readonly hash = createHash('sha256');
-  private last: string | null = null;
-  private lastId: string | null = null;
+export class EntrySetFingerprint {
+  private sum = 0n;
   count = 0;
   add(id: string, contentSha256: string): void {
-    const line = `${id}:${contentSha256}`;
-    if (this.last !== null && !(this.last < line && this.lastId! < id)) throw new Error(`Entries must come in id order: ${id} came after ${this.lastId}.`);
-    this.hash.update(this.last === null ? line : `\n${line}`);
-    this.last = line;
-    this.lastId = id;
+    this.sum = (this.sum + BigInt(`0x${createHash('sha256').update(`${id}:${contentSha256}`).digest('hex')}`)) & ((1n << 256n) - 1n);
     this.count++;
   }
-  /** The whole hash (hex): two builds of a release read the same entries when their digests agree. */
   digest(): string {
-    return this.hash.digest('hex');
+    return `${this.count}:${this.sum.toString(16).padStart(64, '0')}`;
   }
 }
 
-/** A release's default name from its ReleaseHasher digest. */
-export const releaseNameOf = (digest: string) => `r-${digest.slice(0, 12)}`;
+/**
+ * A release's default name, fed one entry at a time in the order of `id:contentSha256` (what a store's
+ * ORDER BY over that text gives, a page at a time): SHA-256 of those lines, one a line, as
+ * `releaseName` computes it in memory. The order is checked, so a source that returned lines out of
+ * order fails instead of naming the release differently. It also keeps the set's fingerprint.
+ */
+export class ReleaseNamer {
+  private readonly hash = createHash('sha256');
+  private last: string | null = null;
+  readonly fingerprint = new EntrySetFingerprint();
+  add(id: string, contentSha256: string): void {
+    const line = `${id}:${contentSha256}`;
+    if (this.last !== null && !(this.last < line)) throw new Error(`Release lines must come sorted: ${line} came after ${this.last}.`);
+    this.hash.update(this.last === null ? line : `\n${line}`);
+    this.last = line;
+    this.fingerprint.add(id, contentSha256);
+  }
+  name(): string {
+    return `r-${this.hash.digest('hex').slice(0, 12)}`;
+  }
+}
