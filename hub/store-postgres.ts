@@ -355,9 +355,10 @@ export class PostgresHubStore implements HubStore {
         [token, at],
       );
       // The name and fingerprint from every entry of the release, read through a cursor in the order the
-      // name's hash takes them, never all at once.
+      // name's hash takes them, never all at once; the record's own contentSha256, as the files carry it
+      // (a merge rewrites the record, not the column).
       const namer = new ReleaseNamer();
-      await c.query(`DECLARE release_lines NO SCROLL CURSOR FOR SELECT id, content_sha256 FROM entries WHERE state = 'published' ORDER BY (id || ':' || content_sha256) COLLATE "C"`);
+      await c.query(`DECLARE release_lines NO SCROLL CURSOR FOR SELECT id, content_sha256 FROM (SELECT id, record::json->>'contentSha256' AS content_sha256 FROM entries WHERE state = 'published') r ORDER BY (id || ':' || content_sha256) COLLATE "C"`);
       for (let rows; (rows = (await c.query('FETCH 10000 FROM release_lines')).rows as { id: string; content_sha256: string }[]).length; ) for (const r of rows) namer.add(r.id, r.content_sha256);
       await c.query('CLOSE release_lines');
       const name = release ?? namer.name();

@@ -408,7 +408,10 @@ export class SqliteHubStore implements HubStore {
       // The release's name and fingerprint from every entry it holds, read in the order the name's hash
       // takes them (SQLite sorts, spilling to disk), never all at once in memory.
       const namer = new ReleaseNamer();
-      const all = this.sql("SELECT id, content_sha256 FROM entries WHERE state IN ('published', 'accepted') ORDER BY id || ':' || content_sha256");
+      // The record's own contentSha256, as the files carry it (a merge rewrites the record, not the column).
+      const all = this.sql(
+        "SELECT id, content_sha256 FROM (SELECT id, json_extract(record, '$.contentSha256') AS content_sha256 FROM entries WHERE state IN ('published', 'accepted')) ORDER BY id || ':' || content_sha256",
+      );
       for (const r of all.iterate() as Iterable<{ id: string; content_sha256: string }>) namer.add(r.id, r.content_sha256);
       const name = release ?? namer.name();
       const comment = `published in release ${name}`;
