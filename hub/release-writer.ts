@@ -28,7 +28,8 @@ import { entryFolder, EntrySetFingerprint, preferencePairs, sftRow, type Manifes
  * the second writes every shard as it fills, `manifest.json` and `changes.json` as it goes, and the
  * sources ATTRIBUTION.md lists into a scratch SQLite file (sorted by author and address there, not in
  * memory). What stays in memory: the tallies, one buffer per open shard (flushed past a budget), the
- * list of shards (path, rows, hash) and the previous release's manifest, when there is one.
+ * list of shards (path, rows, hash); the previous release's manifest is read from its file alongside
+ * the entries when it is given as a StreamedManifest (what `hub publish` does), else held as given.
  */
 
 /** Reads the entries to release in pages, in id order; called once per pass. */
@@ -153,9 +154,130 @@ function previousSorted(previous: Manifest | null | undefined): Manifest['entrie
   return list.filter((e, i) => i + 1 === list.length || list[i + 1]!.id !== e.id);
 }
 
+type ManifestEntry = Manifest['entries'][number];
+
+/**
+ * A previous release's manifest read from its file as the build goes, instead of held in memory: its
+ * name, and its entries (strictly in id order, as `manifest.json` always lists them), read anew per call.
+ */
+export interface StreamedManifest {
+  release: string;
+  entries: () => Iterable<ManifestEntry>;
+}
+
+/** The lines of a text file, read a chunk at a time. */
+function* fileLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let rest = '';
+    const decoder = new TextDecoder();
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      const lines = (rest + decoder.decode(buf.subarray(0, n), { stream: true })).split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.decode();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+/** One JSON string value on a line `PREFIX"…"SUFFIX`, or null when the line is not that. */
+function lineValue(line: string, prefix: string, suffix: string): string | null {
+  if (!line.startsWith(prefix) || !line.endsWith(suffix)) return null;
+  try {
+    const v: unknown = JSON.parse(line.slice(prefix.length, line.length - suffix.length));
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads `manifest.json` as the release build writes it (`JSON.stringify(manifest, null, 1)`, entries
+ * in strictly increasing id order), one line at a time, yielding its entries; returns its release name,
+ * or null when the file is not exactly that (hand-edited, reordered): read it whole then.
+ */
+function* manifestItems(path: string): Generator<ManifestEntry, { release: string } | null> {
+  const it = fileLines(path);
+  const next = () => {
+    const r = it.next();
+    return r.done ? null : r.value;
+  };
+  if (next() !== '{') return null;
+  const release = lineValue(next() ?? '', ' "release": ', ',');
+  if (release === null || !release || lineValue(next() ?? '', ' "date": ', ',') === null) return null;
+  const open = next();
+  if (open === ' "entries": [') {
+    let last: string | null = null;
+    for (;;) {
+      if (next() !== '  {') return null;
+      const id = lineValue(next() ?? '', '   "id": ', ',');
+      const hash = lineValue(next() ?? '', '   "contentSha256": ', '');
+      const close = next();
+      if (!id || hash === null || !HASH.test(hash) || (last !== null && !(last < id)) || (close !== '  },' && close !== '  }')) return null;
+      yield { id, contentSha256: hash };
+      last = id;
+      if (close === '  }') break;
+    }
+    if (next() !== ' ]') return null;
+  } else if (open !== ' "entries": []') return null;
+  if (next() !== '}') return null;
+  const end = next();
+  return end === null || (end === '' && next() === null) ? { release } : null;
+}
+
+/**
+ * A manifest file as a StreamedManifest when it is exactly as the build writes it (checked by reading it
+ * through once), else null. Its entries are read from the file again at each call.
+ */
+export function streamedManifest(path: string): StreamedManifest | null {
+  const it = manifestItems(path);
+  let r = it.next();
+  while (!r.done) r = it.next();
+  if (!r.value) return null;
+  return {
+    release: r.value.release,
+    *entries() {
+      if ((yield* manifestItems(path)) === null) throw new Error(`${path} changed while the release was written.`);
+    },
+  };
+}
+
+/** The previous manifest's entries in id order, one at a time: from a streamed file or from a list. */
+function previousCursor(previous: Manifest | StreamedManifest | null | undefined) {
+  let it: Iterator<ManifestEntry>;
+  if (previous && 'entries' in previous && typeof previous.entries === 'function') {
+    it = previous.entries()[Symbol.iterator]();
+  } else {
+    it = previousSorted(previous as Manifest | null | undefined)[Symbol.iterator]();
+  }
+  let head = it.next();
+  let last: string | null = null;
+  return {
+    peek: (): ManifestEntry | undefined => (head.done ? undefined : head.value),
+    take(): ManifestEntry {
+      const e = head.value as ManifestEntry;
+      if (last !== null && !(last < e.id)) throw new Error(`The previous manifest must list entries in id order: ${e.id} came after ${last}.`);
+      last = e.id;
+      head = it.next();
+      return e;
+    },
+  };
+}
+
 const manifestEntry = (e: Manifest['entries'][number]) => ({ id: e.id, contentSha256: e.contentSha256 });
 
-export async function writeRelease(pages: EntryPages, opts: PublishOptions, out: string): Promise<WrittenRelease> {
+/**
+ * `previous`, when given, replaces `opts.previous` with a manifest read from its file as the build goes
+ * (the file must not be the `manifest.json` being written: copy it aside first).
+ */
+export async function writeRelease(pages: EntryPages, opts: PublishOptions, out: string, previous?: StreamedManifest): Promise<WrittenRelease> {
+  const before = previousCursor(previous ?? opts.previous);
+  const previousName = previous ? previous.release : (opts.previous?.release ?? null);
   const shardSize = Math.max(1, opts.shardSize ?? 1000);
 
   // First pass: the counts every file name and the card need.
@@ -200,14 +322,12 @@ export async function writeRelease(pages: EntryPages, opts: PublishOptions, out:
     manifestFile.write(`{\n "release": ${JSON.stringify(opts.release)},\n "date": ${JSON.stringify(date)},\n "entries": [`);
     const manifest = new JsonList(manifestFile);
     const changesFile = new BufferedFile(join(out, 'changes.json'));
-    changesFile.write(`{\n "release": ${JSON.stringify(opts.release)},\n "previous": ${JSON.stringify(opts.previous?.release ?? null)},\n "added": [`);
+    changesFile.write(`{\n "release": ${JSON.stringify(opts.release)},\n "previous": ${JSON.stringify(previousName)},\n "added": [`);
     const added = new JsonList(changesFile);
     const revisedFile = new BufferedFile(join(scratch, 'revised'));
     const revised = new JsonList(revisedFile);
     const removedFile = new BufferedFile(join(scratch, 'removed'));
     const removed = new JsonList(removedFile);
-    const before = previousSorted(opts.previous);
-    let b = 0;
 
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
@@ -249,15 +369,15 @@ export async function writeRelease(pages: EntryPages, opts: PublishOptions, out:
         }
         manifest.add({ id: e.id, contentSha256: e.contentSha256 });
         // The previous manifest, merged in id order: added, revised, and removed (in it, not here).
-        while (b < before.length && cmp(before[b]!.id, e.id) < 0) removed.add(manifestEntry(before[b++]!));
-        const was = b < before.length && before[b]!.id === e.id ? before[b++]!.contentSha256 : undefined;
+        while (before.peek() && cmp(before.peek()!.id, e.id) < 0) removed.add(manifestEntry(before.take()));
+        const was = before.peek()?.id === e.id ? before.take().contentSha256 : undefined;
         if (was === undefined) added.add(e.id);
         else if (was !== e.contentSha256) revised.add({ id: e.id, from: was, to: e.contentSha256 });
       }
       sources(page);
     }
     if (again.digest() !== fingerprint) throw new Error('The entries changed while the release was written (the two passes read different entries); publish again.');
-    while (b < before.length) removed.add(manifestEntry(before[b++]!));
+    while (before.peek()) removed.add(manifestEntry(before.take()));
     for (const s of sets) s.finish();
 
     manifestFile.write(`${manifest.end}\n}\n`);
@@ -273,7 +393,7 @@ export async function writeRelease(pages: EntryPages, opts: PublishOptions, out:
 
     const shards = [...dataShards.flat(), ...sftShards, ...preferenceShards];
     const written = ['manifest.json', 'changes.json', 'ATTRIBUTION.md', ...shards.map((s) => s.path)];
-    const changes = { previous: opts.previous?.release ?? null, added: added.count, revised: revised.count, removed: removed.count };
+    const changes = { previous: previousName, added: added.count, revised: revised.count, removed: removed.count };
     for (const [path, text] of cardFiles({ opts, date, tally, groups, hasPairs: pairCount > 0, shards, changes })) {
       writeFileSync(join(out, path), text);
       written.push(path);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { qaEntry } from '../support/entries.ts';
 import { releaseEntries } from '../support/release-entries.ts';
 import { buildDataset, releaseName, type PublishOptions } from '../../hub/publish.ts';
-import { writeRelease } from '../../hub/release-writer.ts';
+import { streamedManifest, writeRelease } from '../../hub/release-writer.ts';
 import { openHubStore, type HubStore } from '../../hub/store.ts';
 import type { Entry } from '../../lib/model/entry.ts';
 import type { Manifest } from '../../hub/release-layout.ts';
@@ -84,6 +84,32 @@ describe('the streamed release build writes what the in-memory build does', () =
     previous.entries.reverse();
     previous.entries.push({ id: entries[1]!.id, contentSha256: 'd'.repeat(64) });
     await bothWays(entries, { release: 'v3', shardSize: 1, previous }, listPages(entries, 1));
+  });
+
+  it('with the previous release read from its manifest.json a line at a time, and only from a file exactly as written', async () => {
+    const entries = releaseEntries(base, 200, 9);
+    const prevDir = mkdtempSync(join(tmpdir(), 'gleaner-stream-prev-'));
+    const older = entries.filter((_, i) => i % 4 !== 1).map((e, i) => (i % 6 ? e : { ...e, contentSha256: 'e'.repeat(64) }));
+    await writeRelease(listPages([...older, { ...base, id: 'zz-removed' } as Entry], 20), { release: 'r0', date: '2026-01-01' }, prevDir);
+    const path = join(prevDir, 'manifest.json');
+    const streamed = streamedManifest(path)!;
+    expect(streamed.release).toBe('r0');
+    const previous: Manifest = JSON.parse(readFileSync(path, 'utf8'));
+    const opts: PublishOptions = { release: 'r1', date: '2026-02-01', shardSize: 9, previous };
+    const reference = buildDataset(entries, opts);
+    const out = mkdtempSync(join(tmpdir(), 'gleaner-stream-'));
+    await writeRelease(listPages(entries, 11), { ...opts, previous: null }, out, streamed);
+    const got = tree(out);
+    expect([...got.keys()].sort()).toEqual([...reference.keys()].sort());
+    for (const [p, text] of reference) expect(got.get(p)!.equals(Buffer.from(text)), p).toBe(true);
+    // Reordered, or written some other way: not streamed (the caller reads it whole).
+    const edited = join(prevDir, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...previous, entries: [...previous.entries].reverse() }, null, 1) + '\n');
+    expect(streamedManifest(edited)).toBeNull();
+    writeFileSync(edited, JSON.stringify(previous, null, 2) + '\n');
+    expect(streamedManifest(edited)).toBeNull();
+    writeFileSync(edited, JSON.stringify({ release: 'r', date: '', entries: [] }, null, 1) + '\n');
+    expect(streamedManifest(edited)?.release).toBe('r');
   });
 
   it('refuses entries out of id order rather than write another release', async () => {
