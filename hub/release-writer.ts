@@ -266,6 +266,8 @@ function previousCursor(previous: Manifest | StreamedManifest | null | undefined
       head = it.next();
       return e;
     },
+    /** Closes the file a streamed manifest is read from, when the build stops early. */
+    close: () => void it.return?.(),
   };
 }
 
@@ -276,7 +278,6 @@ const manifestEntry = (e: Manifest['entries'][number]) => ({ id: e.id, contentSh
  * (the file must not be the `manifest.json` being written: copy it aside first).
  */
 export async function writeRelease(pages: EntryPages, opts: PublishOptions, out: string, previous?: StreamedManifest): Promise<WrittenRelease> {
-  const before = previousCursor(previous ?? opts.previous);
   const previousName = previous ? previous.release : (opts.previous?.release ?? null);
   const shardSize = Math.max(1, opts.shardSize ?? 1000);
 
@@ -306,6 +307,7 @@ export async function writeRelease(pages: EntryPages, opts: PublishOptions, out:
 
   const scratch = mkdtempSync(join(tmpdir(), 'gleaner-release-'));
   const db = new Database(join(scratch, 'attribution.sqlite'));
+  const before = previousCursor(previous ?? opts.previous);
   try {
     // Second pass: every shard, the manifest and the changes, in id order.
     const dataShards: ShardInfo[][] = groups.map(() => []);
@@ -422,6 +424,7 @@ export async function writeRelease(pages: EntryPages, opts: PublishOptions, out:
     attribution.close();
     return { files: written.sort(cmp), entries: tally.total, fingerprint };
   } finally {
+    before.close();
     db.close();
     rmSync(scratch, { recursive: true, force: true });
   }
