@@ -5,6 +5,9 @@
  *
  * Environment: RELEASE_BENCH_ENTRIES (comma-separated sizes, default 50000,200000); HUB_READ_SUBJECTS (1000).
  * `RELEASE_BENCH_ENTRIES=50000,200000 npm run bench -- release-build`
+ *
+ * Peak RSS, loaded 2-core machine (times rough): 50,000 entries 1,772 MB -> 488 MB; 200,000 entries
+ * 6,329 MB in 412 s -> 518 MB in 178 s (the build held every entry and file in memory, then streamed).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
