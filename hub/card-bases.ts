@@ -19,6 +19,11 @@ const MEANING: Record<Entry['consent']['basis'], string> = {
 export function basisSection(entries: Entry[], table: (rows: [string, number][]) => string): string {
   const n = new Map<string, number>();
   for (const e of entries) n.set(e.consent.basis, (n.get(e.consent.basis) ?? 0) + 1);
+  return basisSectionOf(n, table);
+}
+
+/** The same section from the number of entries on each basis (what a streamed release build counts). */
+export function basisSectionOf(n: ReadonlyMap<string, number>, table: (rows: [string, number][]) => string): string {
   const rows = ConsentBasis.options.map((b): [string, number] => [b, n.get(b) ?? 0]);
   return `## Consent bases
 Why each entry may be shared; the record's \`consent\` holds the statement agreed to, word for word, when,

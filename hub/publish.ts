@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
 import type { Entry } from '../lib/model/entry.ts';
 import { bcp47, cardLanguage, hfLicenceId } from './hf-card.ts';
-import { basisSection } from './card-bases.ts';
+import { basisSectionOf } from './card-bases.ts';
 import { mdInline, mdUrl } from '../lib/curate/markdown-safe.ts';
 import { cardConfigs, changesSince, groupEntries, manifestOf, preferencePairs, sftRow, SUBJECT_CONFIG_MIN, type Manifest } from './release-layout.ts';
 
@@ -91,28 +91,25 @@ function sizeCategory(n: number): string {
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'other';
-const counts = (values: string[]) => {
-  const m = new Map<string, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => cmp(a[0], b[0]));
-};
 
 export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, string> {
   const entries = [...input].sort((a, b) => cmp(a.id, b.id));
-  const name = opts.name ?? 'gleaner-dataset';
-  const url = opts.url ?? `https://huggingface.co/datasets/${name}`;
-  const date = opts.date ?? (entries.map((e) => e.createdAt.slice(0, 10)).sort(cmp).at(-1) ?? '1970-01-01');
+  const tally = new ReleaseTally();
+  for (const e of entries) tally.add(e);
+  const date = opts.date ?? tally.newestDay ?? '1970-01-01';
   const shardSize = Math.max(1, opts.shardSize ?? 1000);
   const files = new Map<string, string>();
 
   // Shards grouped by hobby and subject, so a config per hobby or subject is a glob over folders.
-  const shardPaths: string[] = [];
+  const shards: ShardInfo[] = [];
   const writeShards = (dir: string, rows: unknown[]) => {
     const n = Math.max(1, Math.ceil(rows.length / shardSize));
     for (let i = 0; i < n; i++) {
-      const path = `${dir}/train-${pad5(i)}-of-${pad5(n)}.jsonl`;
-      shardPaths.push(path);
-      files.set(path, rows.slice(i * shardSize, (i + 1) * shardSize).map((r) => JSON.stringify(r) + '\n').join(''));
+      const path = shardPath(dir, i, n);
+      const part = rows.slice(i * shardSize, (i + 1) * shardSize);
+      const text = part.map((r) => JSON.stringify(r) + '\n').join('');
+      files.set(path, text);
+      shards.push({ path, rows: part.length, sha256: sha256(text) });
     }
   };
   const groups = groupEntries(entries);
@@ -124,16 +121,99 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
   const changes = changesSince(opts.previous ?? null, manifest);
   files.set('manifest.json', JSON.stringify(manifest, null, 1) + '\n');
   files.set('changes.json', JSON.stringify(changes, null, 1) + '\n');
+  const changed = { previous: changes.previous, added: changes.added.length, revised: changes.revised.length, removed: changes.removed.length };
+  for (const [path, text] of cardFiles({ opts, date, tally, groups, hasPairs: pairs.length > 0, shards, changes: changed })) files.set(path, text);
 
-  const licences = counts(entries.map((e) => e.license));
-  const kinds = counts(entries.map((e) => e.kind));
-  const platforms = counts(entries.flatMap((e) => [...new Set(e.sources.map((s) => s.platform))]));
-  const cardLanguages = [...new Set(entries.map((e) => cardLanguage(e.language)).filter((l): l is string => l !== null))].sort(cmp);
-  const fullLanguages = [...new Set(entries.map((e) => bcp47(e.language)).filter((l): l is string => l !== null))].sort(cmp);
+  const bySource = new Map<string, { source: SourceLine; entries: Set<string> }>();
+  for (const e of entries) {
+    for (const s of e.sources) {
+      const row = bySource.get(s.url) ?? { source: sourceLineOf(e, s), entries: new Set<string>() };
+      row.entries.add(e.id);
+      bySource.set(s.url, row);
+    }
+  }
+  const sorted = [...bySource.entries()].sort((a, b) => cmp(a[1].source.author, b[1].source.author) || cmp(a[0], b[0]));
+  const authors = [...new Set([...bySource.values()].map((r) => r.source.author))].sort(cmp);
+  files.set(
+    'ATTRIBUTION.md',
+    attributionHead(opts.release, bySource.size, authors.length) +
+      authors.map(authorLine).join('\n') +
+      ATTRIBUTION_SOURCES +
+      sorted.map(([url, r]) => sourceLineStart(url, r.source) + [...r.entries].sort(cmp).map(mdInline).join(', ')).join('\n') +
+      '\n',
+  );
+  return new Map([...files.entries()].sort((a, b) => cmp(a[0], b[0])));
+}
+
+/** A shard's path: its folder, its number and how many the folder holds. */
+export const shardPath = (dir: string, i: number, n: number) => `${dir}/train-${pad5(i)}-of-${pad5(n)}.jsonl`;
+
+/** A written shard: what the card's config table and the Croissant distribution say of it. */
+export interface ShardInfo {
+  path: string;
+  rows: number;
+  sha256: string;
+}
+
+/** What the card, the licence file and the Croissant metadata count, gathered one entry at a time. */
+export class ReleaseTally {
+  total = 0;
+  newestDay: string | null = null;
+  readonly licences = new Map<string, number>();
+  readonly kinds = new Map<string, number>();
+  readonly platforms = new Map<string, number>();
+  readonly bases = new Map<string, number>();
+  readonly cardLanguages = new Set<string>();
+  readonly fullLanguages = new Set<string>();
+  readonly tasks = new Set<string>();
+  add(e: Entry): void {
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    this.total++;
+    const day = e.createdAt.slice(0, 10);
+    if (this.newestDay === null || cmp(day, this.newestDay) > 0) this.newestDay = day;
+    bump(this.licences, e.license);
+    bump(this.kinds, e.kind);
+    for (const p of new Set(e.sources.map((s) => s.platform))) bump(this.platforms, p);
+    bump(this.bases, e.consent.basis);
+    const card = cardLanguage(e.language);
+    if (card !== null) this.cardLanguages.add(card);
+    const full = bcp47(e.language);
+    if (full !== null) this.fullLanguages.add(full);
+    this.tasks.add(e.kind === 'qa' ? 'question-answering' : 'text-generation');
+  }
+}
+
+/** What the card and Croissant file are written from: the options, the tallies, the groups and the shards written. */
+export interface ReleaseFacts {
+  opts: PublishOptions;
+  date: string;
+  tally: ReleaseTally;
+  /** Hobby and subject folders in path order, with their sizes. */
+  groups: { hobby: string; subject: string; entries: { length: number } }[];
+  hasPairs: boolean;
+  /** Every shard in the order written: groups in path order, then `sft`, then `preference`. */
+  shards: ShardInfo[];
+  changes: { previous: string | null; added: number; revised: number; removed: number };
+}
+
+const sorted = (m: Map<string, number>): [string, number][] => [...m.entries()].sort((a, b) => cmp(a[0], b[0]));
+
+/** The dataset card (README.md), the licence file when the release needs one, and croissant.json. */
+export function cardFiles(f: ReleaseFacts): [string, string][] {
+  const { opts, date, groups, shards } = f;
+  const name = opts.name ?? 'gleaner-dataset';
+  const url = opts.url ?? `https://huggingface.co/datasets/${name}`;
+  const files: [string, string][] = [];
+  const changes = f.changes;
+  const licences = sorted(f.tally.licences);
+  const kinds = sorted(f.tally.kinds);
+  const platforms = sorted(f.tally.platforms);
+  const cardLanguages = [...f.tally.cardLanguages].sort(cmp);
+  const fullLanguages = [...f.tally.fullLanguages].sort(cmp);
   // One licence the Hub lists: its id. Anything else (a licence it does not list, an expression, a
   // mixed release): `other`, named and linked to the LICENSE file written below, as the Hub asks.
   const single = licences.length === 1 ? hfLicenceId(licences[0]![0]) : null;
-  const taskCategories = [...new Set(entries.map((e) => (e.kind === 'qa' ? 'question-answering' : 'text-generation')))].sort(cmp);
+  const taskCategories = [...f.tally.tasks].sort(cmp);
   if (!taskCategories.length) taskCategories.push('question-answering');
 
   // Built as data and serialised by a YAML library: no value (a language, a name) can add keys.
@@ -142,15 +222,15 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
     ...(single ? {} : { license_name: licences.length === 1 ? slug(licences[0]![0]) : 'mixed', license_link: 'LICENSE' }),
     ...(cardLanguages.length ? { language: cardLanguages } : {}),
     task_categories: taskCategories,
-    size_categories: [sizeCategory(entries.length)],
-    configs: cardConfigs(groups, opts.subjectConfigMin ?? SUBJECT_CONFIG_MIN, pairs.length > 0),
+    size_categories: [sizeCategory(f.tally.total)],
+    configs: cardConfigs(groups, opts.subjectConfigMin ?? SUBJECT_CONFIG_MIN, f.hasPairs),
     pretty_name: name,
     source_datasets: ['original'],
     tags: ['gleaner', 'attribution'],
   };
   const subjectMin = opts.subjectConfigMin ?? SUBJECT_CONFIG_MIN;
   const configRows = (meta.configs as { config_name: string; data_files: { path: string }[] }[]).map((c) => {
-    const rows = [...files.keys()].filter((p) => globMatch(c.data_files[0]!.path, p)).reduce((n, p) => n + lineCount(files.get(p)!), 0);
+    const rows = shards.filter((s) => globMatch(c.data_files[0]!.path, s.path)).reduce((n, s) => n + s.rows, 0);
     return `| \`${c.config_name}\` | \`${c.data_files[0]!.path}\` | ${rows} |`;
   });
   const configTable = ['| config | files | rows |', '|---|---|---|', ...configRows].join('\n');
@@ -158,7 +238,7 @@ export function buildDataset(input: Entry[], opts: PublishOptions): Map<string, 
   const cell = (v: string) => mdInline(v).replace(/\n/g, ' ');
   const table = (rows: [string, number][]) => ['| value | entries |', '|---|---|', ...rows.map(([k, n]) => `| ${cell(k)} | ${n} |`)].join('\n');
   if (!single) {
-    files.set(
+    files.push([
       'LICENSE',
       `Release ${opts.release} of ${name} holds entries under ${licences.length === 1 ? 'one licence' : `${licences.length} licences`}. Each entry is
 licensed under the licence in its record's "license" field (an SPDX identifier or expression), with
@@ -166,15 +246,15 @@ attribution to the authors and sources in its "sources" and "attribution" fields
 
 ${licences.map(([l, n]) => `${l}: ${n} ${n === 1 ? 'entry' : 'entries'}${/^[A-Za-z0-9.+-]+$/.test(l) ? `, https://spdx.org/licenses/${l}.html` : ''}`).join('\n')}
 `,
-    );
+    ]);
   }
-  files.set(
+  files.push([
     'README.md',
     `${front.join('\n')}
 
 # ${mdInline(name)}
 
-Release \`${opts.release}\` (${date}): ${entries.length} entries curated with Gleaner from public hobby forums and
+Release \`${opts.release}\` (${date}): ${f.tally.total} entries curated with Gleaner from public hobby forums and
 chat archives, each reviewed and accepted by a moderator. Every record keeps its sources (post URL, author,
 licence) and the contributor's consent terms; \`ATTRIBUTION.md\` lists every author and source link.
 
@@ -192,7 +272,7 @@ signals ordered them (an accepted answer over another, or a higher score) the sa
 ranked them; each side carries the attribution of the posts it was written from.
 
 ## Changes since ${changes.previous === null ? 'the first release' : `\`${mdInline(changes.previous)}\``}
-${changes.previous === null ? `The first release: ${changes.added.length} entries.` : `${changes.added.length} added, ${changes.revised.length} revised, ${changes.removed.length} removed.`} \`changes.json\` lists them by entry id,
+${changes.previous === null ? `The first release: ${changes.added} entries.` : `${changes.added} added, ${changes.revised} revised, ${changes.removed} removed.`} \`changes.json\` lists them by entry id,
 \`manifest.json\` lists every entry of this release with its content hash.
 
 Text fields are Markdown exactly as accepted (\`contentSha256\` verifies the messages), so they can hold
@@ -201,7 +281,7 @@ HTML quoted from the source posts: show them with a renderer that escapes or san
 ## Licences
 ${table(licences)}
 ${single ? '' : '\nEach entry is under the licence in its record; `LICENSE` lists them.\n'}
-${basisSection(entries, table)}
+${basisSectionOf(f.tally.bases, table)}
 ## Kinds
 ${table(kinds)}
 
@@ -212,17 +292,17 @@ ${table(platforms)}
 The release is deterministic: \`npm run hub -- publish --release ${opts.release} --date ${date}\` over the same accepted
 entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every data file.
 `,
-  );
+  ]);
 
   // The three kinds of file a release holds, each a FileSet its record set reads.
   const sets = [
     { id: 'entries', glob: 'data/*/*/train-*.jsonl', files: 'Every entry shard, in folders by hobby and subject.', records: 'One record per published entry.', fields: RECORD_FIELDS },
     { id: 'sft', glob: 'sft/train-*.jsonl', files: 'The entries in chat format for supervised fine-tuning.', records: 'One chat per published entry, for supervised fine-tuning.', fields: SFT_FIELDS },
-    ...(pairs.length
+    ...(f.hasPairs
       ? [{ id: 'preference', glob: 'preference/train-*.jsonl', files: 'Preference pairs of answers the communities ordered.', records: 'Two answers to one question, the one the community preferred first.', fields: PREFERENCE_FIELDS }]
       : []),
   ];
-  files.set(
+  files.push([
     'croissant.json',
     JSON.stringify(
       {
@@ -288,13 +368,13 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
         // Each shard with its checksum, and the shards as one FileSet (the form Croissant gives for many
         // files of one kind): the record set reads from the FileSet, whatever the number of shards.
         distribution: [
-          ...shardPaths.map((p) => ({
+          ...shards.map((s) => ({
             '@type': 'cr:FileObject',
-            '@id': p,
-            name: p,
-            contentUrl: p,
+            '@id': s.path,
+            name: s.path,
+            contentUrl: s.path,
             encodingFormat: 'application/jsonlines',
-            sha256: sha256(files.get(p)!),
+            sha256: s.sha256,
           })),
           ...sets.map((x) => ({ '@type': 'cr:FileSet', '@id': `${x.id}-shards`, name: `${x.id}-shards`, description: x.files, encodingFormat: 'application/jsonlines', includes: x.glob })),
         ],
@@ -310,48 +390,44 @@ entries writes the same bytes. \`croissant.json\` lists the SHA-256 of every dat
       null,
       2,
     ) + '\n',
-  );
+  ]);
 
-  const bySource = new Map<string, { author: string; authorUrl: string | null; title: string; license: string | null; entries: Set<string> }>();
-  for (const e of entries) {
-    for (const s of e.sources) {
-      const row = bySource.get(s.url) ?? { author: s.author.name, authorUrl: s.author.url, title: s.title, license: s.license ?? e.license, entries: new Set<string>() };
-      row.entries.add(e.id);
-      bySource.set(s.url, row);
-    }
-  }
-  const md = mdInline;
-  const link = (text: string, url: string | null) => {
-    const dest = url === null ? null : mdUrl(url);
-    return dest ? `[${md(text)}](${dest})` : `${md(text)}${url ? ` (${md(url)})` : ''}`;
-  };
-  const lines = [...bySource.entries()]
-    .sort((a, b) => cmp(a[1].author, b[1].author) || cmp(a[0], b[0]))
-    .map(([url, r]) => `- ${r.authorUrl ? link(r.author, r.authorUrl) : md(r.author)}: ${link(r.title || url, url)} (${md(r.license ?? 'licence as stated at the source')}), used in ${[...r.entries].sort(cmp).map(md).join(', ')}`);
-  const authors = [...new Set([...bySource.values()].map((r) => r.author))].sort(cmp);
-  files.set(
-    'ATTRIBUTION.md',
-    `# Attribution
+  return files;
+}
 
-Release \`${opts.release}\` draws on ${bySource.size} posts by ${authors.length} authors. Each entry's own
+/** What ATTRIBUTION.md says of one source post: taken from the first entry (in id order) that cites it. */
+export interface SourceLine {
+  author: string;
+  authorUrl: string | null;
+  title: string;
+  license: string | null;
+}
+export const sourceLineOf = (e: Entry, s: Entry['sources'][number]): SourceLine => ({ author: s.author.name, authorUrl: s.author.url, title: s.title, license: s.license ?? e.license });
+
+const attributionLink = (text: string, url: string | null) => {
+  const dest = url === null ? null : mdUrl(url);
+  return dest ? `[${mdInline(text)}](${dest})` : `${mdInline(text)}${url ? ` (${mdInline(url)})` : ''}`;
+};
+/** ATTRIBUTION.md up to its list of authors. */
+export const attributionHead = (release: string, sources: number, authors: number) => `# Attribution
+
+Release \`${release}\` draws on ${sources} posts by ${authors} authors. Each entry's own
 attribution text (title, author, source, licence) is in its record.
 
 ## Authors
-${authors.map((a) => `- ${md(a)}`).join('\n')}
-
-## Sources
-${lines.join('\n')}
-`,
-  );
-  return new Map([...files.entries()].sort((a, b) => cmp(a[0], b[0])));
-}
+`;
+export const authorLine = (author: string) => `- ${mdInline(author)}`;
+/** Between the authors and the sources. */
+export const ATTRIBUTION_SOURCES = '\n\n## Sources\n';
+/** A source's line up to the list of entries that use it (their ids, sorted, comma-separated). */
+export const sourceLineStart = (url: string, r: SourceLine) =>
+  `- ${r.authorUrl ? attributionLink(r.author, r.authorUrl) : mdInline(r.author)}: ${attributionLink(r.title || url, url)} (${mdInline(r.license ?? 'licence as stated at the source')}), used in `;
 
 /** Whether a card's data_files glob (`*` within one path segment) names a path. */
 function globMatch(glob: string, path: string): boolean {
   const re = new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
   return re.test(path);
 }
-const lineCount = (text: string) => (text ? text.split('\n').length - 1 : 0);
 
 const bibtex = (s: string) => s.replace(/[{}\\]/g, '');
 

@@ -48,14 +48,18 @@ export interface EntryGroup {
   entries: Entry[];
 }
 
+/** The folder an entry's shard rows go to: a hub subject record's slugs when it names one; else the free text, slugged. */
+export function entryFolder(e: Entry): { hobby: string; subject: string; key: string } {
+  const hobby = e.subject?.hobby ?? segment(e.domain.hobby, NO_HOBBY);
+  const subject = e.subject?.slug ?? segment(e.domain.subject, NO_SUBJECT);
+  return { hobby, subject, key: `${hobby}/${subject}` };
+}
+
 /** Entries (already sorted by id) grouped by hobby then subject, groups in path order. */
 export function groupEntries(entries: Entry[]): EntryGroup[] {
   const groups = new Map<string, EntryGroup>();
   for (const e of entries) {
-    // A hub subject record's slugs when the entry names one; else the free text, slugged the same way.
-    const hobby = e.subject?.hobby ?? segment(e.domain.hobby, NO_HOBBY);
-    const subject = e.subject?.slug ?? segment(e.domain.subject, NO_SUBJECT);
-    const key = `${hobby}/${subject}`;
+    const { hobby, subject, key } = entryFolder(e);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { hobby, subject, hobbyName: e.domain.hobby, subjectName: e.domain.subject, entries: [] }));
     g.entries.push(e);
@@ -74,7 +78,7 @@ export interface CardConfig {
  * `subjectMin` entries, then `sft` and `preference`. Names never collide: a hobby whose slug is one
  * of the fixed names takes a `hobby-` prefix, a subject config is `HOBBY--SUBJECT`.
  */
-export function cardConfigs(groups: EntryGroup[], subjectMin: number, hasPreference: boolean): CardConfig[] {
+export function cardConfigs(groups: { hobby: string; subject: string; entries: { length: number } }[], subjectMin: number, hasPreference: boolean): CardConfig[] {
   const fixed = new Set(['default', 'sft', 'preference']);
   const train = (path: string) => [{ split: 'train', path }];
   const configs: CardConfig[] = [{ config_name: 'default', data_files: train('data/*/*/train-*.jsonl'), default: true }];
@@ -203,4 +207,43 @@ export function previousFrom(manifest: Manifest, changes: Changes): Manifest | n
     .concat(changes.removed)
     .sort((a, b) => cmp(a.id, b.id));
   return { release: changes.previous, date: '', entries };
+}
+
+/**
+ * An order-free fingerprint of a set of entries (their ids and content hashes): the count and the sum,
+ * modulo 2^256, of each `id:contentSha256`'s SHA-256. The claim and the release build compute it over
+ * what each read, whatever order they read in, so a build can tell it wrote exactly what was claimed.
+ */
+export class EntrySetFingerprint {
+  private sum = 0n;
+  count = 0;
+  add(id: string, contentSha256: string): void {
+    this.sum = (this.sum + BigInt(`0x${createHash('sha256').update(`${id}:${contentSha256}`).digest('hex')}`)) & ((1n << 256n) - 1n);
+    this.count++;
+  }
+  digest(): string {
+    return `${this.count}:${this.sum.toString(16).padStart(64, '0')}`;
+  }
+}
+
+/**
+ * A release's default name, fed one entry at a time in the order of `id:contentSha256` (what a store's
+ * ORDER BY over that text gives, a page at a time): SHA-256 of those lines, one a line, as
+ * `releaseName` computes it in memory. The order is checked, so a source that returned lines out of
+ * order fails instead of naming the release differently. It also keeps the set's fingerprint.
+ */
+export class ReleaseNamer {
+  private readonly hash = createHash('sha256');
+  private last: string | null = null;
+  readonly fingerprint = new EntrySetFingerprint();
+  add(id: string, contentSha256: string): void {
+    const line = `${id}:${contentSha256}`;
+    if (this.last !== null && !(this.last < line)) throw new Error(`Release lines must come sorted: ${line} came after ${this.last}.`);
+    this.hash.update(this.last === null ? line : `\n${line}`);
+    this.last = line;
+    this.fingerprint.add(id, contentSha256);
+  }
+  name(): string {
+    return `r-${this.hash.digest('hex').slice(0, 12)}`;
+  }
 }

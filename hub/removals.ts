@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Entry } from '../lib/model/entry.ts';
 import type { HubEntryState } from '../lib/model/submission.ts';
 import type { HubStore } from './store.ts';
@@ -52,19 +54,26 @@ export async function removeReported(store: HubStore, entryId: string, reason: R
 
 /**
  * The release's removal list: every entry removed so far, by id, with the reason category and the day,
- * and nothing about who asked. Written as `removals.json` and summarised in the card.
+ * and nothing about who asked. Written as `removals.json` into the release folder and summarised in
+ * the card there.
  */
-export async function addRemovalList(consent: ConsentStore, files: Map<string, string>, release: string): Promise<number> {
-  const removed = (await consent.entryRemovals()).map((r) => ({ id: r.entryId, reason: r.reason, date: r.at.slice(0, 10) }));
-  files.set('removals.json', JSON.stringify({ release, removed }, null, 2) + '\n');
-  const readme = files.get('README.md');
-  if (readme !== undefined) {
-    const byReason = new Map<string, number>();
-    for (const r of removed) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
-    const rows = [...byReason.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `| ${k} | ${n} |`);
-    files.set(
-      'README.md',
-      `${readme.trimEnd()}
+export async function writeRemovalList(consent: ConsentStore, out: string, release: string): Promise<number> {
+  const removed = await removalList(consent);
+  writeFileSync(join(out, 'removals.json'), removalsJson(release, removed));
+  const card = join(out, 'README.md');
+  if (existsSync(card)) writeFileSync(card, withRemovals(readFileSync(card, 'utf8'), removed));
+  return removed.length;
+}
+
+type Removed = { id: string; reason: string; date: string };
+const removalList = async (consent: ConsentStore): Promise<Removed[]> => (await consent.entryRemovals()).map((r) => ({ id: r.entryId, reason: r.reason, date: r.at.slice(0, 10) }));
+const removalsJson = (release: string, removed: Removed[]) => JSON.stringify({ release, removed }, null, 2) + '\n';
+
+function withRemovals(readme: string, removed: Removed[]): string {
+  const byReason = new Map<string, number>();
+  for (const r of removed) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+  const rows = [...byReason.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `| ${k} | ${n} |`);
+  return `${readme.trimEnd()}
 
 ## Removals
 Entries taken out of the dataset, at an author's request on the hub (\`author_request\`) or after a
@@ -72,8 +81,5 @@ report a moderator upheld (\`copyright\`, \`privacy\`, \`wrong_attribution\`). \
 their ids with the reason and the day; delete them from any earlier release you hold.
 
 ${removed.length ? ['| reason | entries |', '|---|---|', ...rows].join('\n') : 'None so far.'}
-`,
-    );
-  }
-  return removed.length;
+`;
 }

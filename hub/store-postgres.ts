@@ -4,7 +4,9 @@ import { PgGroupCommit } from './pg-group-commit.ts';
 import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, PublishClaim, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import { ReleaseNamer } from './release-layout.ts';
+import { randomUUID } from 'node:crypto';
 import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { rowToStatus } from './store-sqlite.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
@@ -341,29 +343,50 @@ export class PostgresHubStore implements HubStore {
     });
   }
 
-  publishAccepted(name: (entries: Entry[]) => string, now = new Date()) {
+  publishAccepted(release: string | null, now = new Date()): Promise<PublishClaim> {
     const at = now.toISOString();
     return this.tx(async (c) => {
-      // FOR UPDATE locks the accepted rows; a row withdrawn or rejected while this waited for its lock is
-      // re-checked against state = 'accepted' and left out.
-      const accepted = (await c.query("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id FOR UPDATE")).rows as { id: string; record: string }[];
-      const published = (await c.query("SELECT record FROM entries WHERE state = 'published' ORDER BY id")).rows.map((r) => JSON.parse(r.record) as Entry);
-      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
-      const release = name(entries);
-      const comment = `published in release ${release}`;
-      const ids = accepted.map((r) => r.id);
-      if (ids.length) {
+      // The claim, in one statement: every row accepted now becomes published, marked with a token no
+      // release name takes. A row withdrawn or rejected while this waited for its lock is re-checked
+      // against state = 'accepted' and left out. (The token is random: no release name can be it by chance.)
+      const token = `claim in progress ${randomUUID()}`;
+      const moved = await c.query(
+        "UPDATE entries SET state = 'published', comment = $1, updated_at = $2, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = $1 WHERE state = 'accepted'",
+        [token, at],
+      );
+      // The name and fingerprint from every entry of the release, read through a cursor in the order the
+      // name's hash takes them, never all at once; the record's own contentSha256, as the files carry it
+      // (a merge rewrites the record, not the column).
+      const namer = new ReleaseNamer();
+      await c.query(`DECLARE release_lines NO SCROLL CURSOR FOR SELECT id, content_sha256 FROM (SELECT id, record::json->>'contentSha256' AS content_sha256 FROM entries WHERE state = 'published') r ORDER BY (id || ':' || content_sha256) COLLATE "C"`);
+      for (let rows; (rows = (await c.query('FETCH 10000 FROM release_lines')).rows as { id: string; content_sha256: string }[]).length; ) for (const r of rows) namer.add(r.id, r.content_sha256);
+      await c.query('CLOSE release_lines');
+      const name = release ?? namer.name();
+      const comment = `published in release ${name}`;
+      if (moved.rowCount) {
         await c.query(
-          "UPDATE entries SET state = 'published', comment = $1, updated_at = $2, revision = revision + 1, change_seq = nextval('entry_change_seq'), release = $3 WHERE id = ANY($4) AND state = 'accepted'",
-          [comment, at, release, ids],
+          "INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT entry_id, MAX(seq) + 1, 'published', $1, $2 FROM entry_history WHERE entry_id IN (SELECT id FROM entries WHERE release = $3) GROUP BY entry_id",
+          [at, comment, token],
         );
-        await c.query(
-          "INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT entry_id, MAX(seq) + 1, 'published', $1, $2 FROM entry_history WHERE entry_id = ANY($3) GROUP BY entry_id",
-          [at, comment, ids],
-        );
+        await c.query('UPDATE entries SET comment = $1, release = $2 WHERE release = $3', [comment, name, token]);
       }
-      return { release, entries, newlyPublished: ids };
+      return { release: name, entries: namer.fingerprint.count, newlyPublished: moved.rowCount ?? 0, fingerprint: namer.fingerprint.digest() };
     });
+  }
+
+  async publishedPage(afterId: string | null, limit: number): Promise<Entry[]> {
+    const r = await this.pool.query("SELECT record FROM entries WHERE state = 'published' AND id > $1 ORDER BY id LIMIT $2", [afterId ?? '', limit]);
+    return r.rows.map((row) => JSON.parse(row.record) as Entry);
+  }
+
+  async newestAcceptedDay(): Promise<string> {
+    // Each published entry's last acceptance (its newest accepted history row), the newest of those.
+    const r = await this.pool.query(
+      `SELECT MAX(h.at) AS at FROM entries e JOIN entry_history h ON h.entry_id = e.id
+       WHERE e.state = 'published' AND h.seq = (SELECT MAX(seq) FROM entry_history WHERE entry_id = e.id AND state = 'accepted')`,
+    );
+    const at = r.rows[0]?.at as string | null;
+    return at && at.slice(0, 10) > '1970-01-01' ? at.slice(0, 10) : '1970-01-01';
   }
 
   reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()) {

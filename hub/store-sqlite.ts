@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { newId } from './ids.ts';
 import type { Entry } from '../lib/model/entry.ts';
 import type { EntryResult, HubEntryState, HubEntryStatus } from '../lib/model/submission.ts';
-import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import type { BatchItem, Contributor, EntryPage, HubStore, IdempotencyHit, PublishClaim, QueueItem, SetStateOptions, StoredStatus, SubmitOutcome } from './store.ts';
+import { ReleaseNamer } from './release-layout.ts';
 import { IN_FLIGHT_TTL_MS, RoleMismatch, TAKEN_ID } from './store.ts';
 import { hashToken, newPairCode, newToken, normalisePairCode } from './tokens.ts';
 import { WalCheckpointer } from './sqlite-checkpoint.ts';
@@ -401,25 +402,50 @@ export class SqliteHubStore implements HubStore {
     });
   }
 
-  publishAccepted(name: (entries: Entry[]) => string, now = new Date()): { release: string; entries: Entry[]; newlyPublished: string[] } {
+  publishAccepted(release: string | null, now = new Date()): PublishClaim {
     const at = now.toISOString();
     return this.immediate(() => {
-      const accepted = this.sql("SELECT id, record FROM entries WHERE state = 'accepted' ORDER BY id").all() as { id: string; record: string }[];
-      const published = this.recordsInState('published');
-      const entries = [...published, ...accepted.map((r) => JSON.parse(r.record) as Entry)];
-      const release = name(entries);
-      const comment = `published in release ${release}`;
+      // The release's name and fingerprint from every entry it holds, read in the order the name's hash
+      // takes them (SQLite sorts, spilling to disk), never all at once in memory.
+      const namer = new ReleaseNamer();
+      // The record's own contentSha256, as the files carry it (a merge rewrites the record, not the column).
+      const all = this.sql(
+        "SELECT id, content_sha256 FROM (SELECT id, json_extract(record, '$.contentSha256') AS content_sha256 FROM entries WHERE state IN ('published', 'accepted')) ORDER BY id || ':' || content_sha256",
+      );
+      for (const r of all.iterate() as Iterable<{ id: string; content_sha256: string }>) namer.add(r.id, r.content_sha256);
+      const name = release ?? namer.name();
+      const comment = `published in release ${name}`;
+      const page = this.sql("SELECT id FROM entries WHERE state = 'accepted' ORDER BY id LIMIT 1000");
       const move = this.sql(
         "UPDATE entries SET state = 'published', comment = ?, updated_at = ?, revision = revision + 1, change_seq = ?, release = ? WHERE id = ? AND state = 'accepted'",
       );
       const history = this.sql("INSERT INTO entry_history (entry_id, seq, state, at, comment) SELECT ?, COALESCE(MAX(seq), 0) + 1, 'published', ?, ? FROM entry_history WHERE entry_id = ?");
       let seq = this.nextChange();
-      for (const r of accepted) {
-        move.run(comment, at, seq++, release, r.id);
-        history.run(r.id, at, comment, r.id);
+      let moved = 0;
+      // A page of accepted ids at a time: each moved entry leaves the state, so the next page follows it.
+      for (let ids = page.pluck().all() as string[]; ids.length; ids = page.pluck().all() as string[]) {
+        for (const id of ids) {
+          move.run(comment, at, seq++, name, id);
+          history.run(id, at, comment, id);
+        }
+        moved += ids.length;
       }
-      return { release, entries, newlyPublished: accepted.map((r) => r.id) };
+      return { release: name, entries: namer.fingerprint.count, newlyPublished: moved, fingerprint: namer.fingerprint.digest() };
     });
+  }
+
+  publishedPage(afterId: string | null, limit: number): Entry[] {
+    const rows = this.sql("SELECT record FROM entries WHERE state = 'published' AND id > ? ORDER BY id LIMIT ?").pluck().all(afterId ?? '', limit) as string[];
+    return rows.map((r) => JSON.parse(r) as Entry);
+  }
+
+  newestAcceptedDay(): string {
+    // Each published entry's last acceptance (its newest accepted history row), the newest of those.
+    const at = this.sql(
+      `SELECT MAX(h.at) FROM entries e JOIN entry_history h ON h.entry_id = e.id
+       WHERE e.state = 'published' AND h.seq = (SELECT MAX(seq) FROM entry_history WHERE entry_id = e.id AND state = 'accepted')`,
+    ).pluck().get() as string | null;
+    return at && at.slice(0, 10) > '1970-01-01' ? at.slice(0, 10) : '1970-01-01';
   }
 
   reviseEntry(id: string, entry: Entry, expectRevision: number, now = new Date()): 'ok' | 'missing' | 'conflict' {

@@ -121,17 +121,34 @@ export interface HubStore {
   setState(id: string, state: HubEntryState, comment: string | null, opts?: SetStateOptions): Awaitable<'ok' | 'missing' | 'conflict'>;
   /**
    * Publishing, in one transaction: every entry accepted at that moment becomes published in the
-   * release `name` (computed from the whole published set), and the records of the whole set come back
-   * to be written out. An entry withdrawn or rejected before the claim is not in it; one a moderator or
-   * contributor tries to move after the claim finds it published.
+   * release `release`, or, when null, the name derived from the whole published set (`releaseName`: a
+   * hash of every published and newly published entry's id and content hash, computed a row at a time). An entry withdrawn or rejected
+   * before the claim is not in it; one a moderator or contributor tries to move after the claim finds it
+   * published. No record comes back: the release is written from `publishedPage`, and the claim's
+   * fingerprint (the same hash) tells whether what was read is what was claimed.
    */
-  publishAccepted(name: (entries: Entry[]) => string, now?: Date): Awaitable<{ release: string; entries: Entry[]; newlyPublished: string[] }>;
+  publishAccepted(release: string | null, now?: Date): Awaitable<PublishClaim>;
+  /** Published entries' records with ids after `afterId`, in id order (byte order), at most `limit`: a release's input, a page at a time. */
+  publishedPage(afterId: string | null, limit: number): Awaitable<Entry[]>;
+  /** The day (YYYY-MM-DD) the newest published entry was last accepted, from the review history; 1970-01-01 when none. */
+  newestAcceptedDay(): Awaitable<string>;
   /** Replaces the record with a revision (state back to received), keeping the old version on file. */
   reviseEntry(id: string, entry: Entry, expectRevision: number, now?: Date): Awaitable<'ok' | 'missing' | 'conflict'>;
   /** Entries in the given states, oldest first, with records, for the moderation queue. */
   queue(states: HubEntryState[], limit: number, afterId?: string | null): Awaitable<QueueItem[]>;
   /** Records of the entries in a state, sorted by id: the publishing input. */
   recordsInState(state: HubEntryState): Awaitable<Entry[]>;
+}
+
+/** What `publishAccepted` claimed. */
+export interface PublishClaim {
+  release: string;
+  /** Entries in the release (every published entry, those just published included). */
+  entries: number;
+  /** How many entries moved from accepted to published. */
+  newlyPublished: number;
+  /** EntrySetFingerprint of the release's entries (ids and content hashes). */
+  fingerprint: string;
 }
 
 /** Chooses the backend: a `postgres://` URL selects PostgreSQL, anything else is a SQLite file. */

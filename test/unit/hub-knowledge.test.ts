@@ -142,7 +142,7 @@ describe.each(backends)('knowledge store: %s', (backend, open) => {
     // A moderator sending it back takes it off the public index; publishing keeps it there.
     await store.setState(`${backend}-e1`, 'needs_changes', 'cite the rulebook');
     expect((await kb.subjectEntries('board-games', 'catan', { limit: 10 })).entries.map((e) => e.id)).not.toContain(`${backend}-e1`);
-    await store.publishAccepted(() => 'r1', at(30));
+    await store.publishAccepted('r1', at(30));
     expect((await kb.subjectEntries('board-games', 'catan', { limit: 10 })).entries.map((e) => e.id)).toEqual([`${backend}-e5`, `${backend}-e4`, `${backend}-e2`]);
     // The counts (kept by triggers, not counted per request) follow both moves.
     expect((await kb.subjects('board-games')).map((s) => [s.slug, s.entries])).toEqual([['baduk', 0], ['catan', 3], ['western-chess', 1], ['go', 0]]);

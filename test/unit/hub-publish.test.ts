@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { qaEntry } from '../support/entries.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
@@ -248,8 +248,11 @@ describe('push to a Hugging Face dataset repo (a local stand-in; not run against
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('opens a pull request with every file, authenticated with the hub-side token', async () => {
+    // A release as `hub publish` leaves it: files in a folder, pushed from there.
     const files = buildDataset(accepted, { release: 'v1', date: '2026-11-25' });
-    const pr = await pushRelease(files, { repo: 'gleaner/hobby-qa', release: 'v1', token: 'hf_test_token', hubUrl });
+    const dir = mkdtempSync(join(tmpdir(), 'gleaner-push-'));
+    for (const [path, text] of files) (mkdirSync(dirname(join(dir, path)), { recursive: true }), writeFileSync(join(dir, path), text));
+    const pr = await pushRelease(dir, [...files.keys()], { repo: 'gleaner/hobby-qa', release: 'v1', token: 'hf_test_token', hubUrl });
     expect(pr.pullRequestUrl).toBe(`${hubUrl}/datasets/gleaner/hobby-qa/discussions/1`);
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/datasets/gleaner/hobby-qa/preupload/main?create_pr=1', 'POST /api/datasets/gleaner/hobby-qa/commit/main?create_pr=1']);
     for (const r of seen) expect(r.headers.authorization).toBe('Bearer hf_test_token');
