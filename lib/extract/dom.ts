@@ -157,11 +157,45 @@ function restoreWhitespace(s: string): string {
 }
 
 /**
+ * What stands in the walked text for a piece of preformatted text kept aside (`preTexts`): a character
+ * the fold leaves alone, like every character such a piece holds once its blanks are stand-ins.
+ */
+const PRE_PIECE = '\ue005';
+/** Preformatted pieces kept aside during one walk, in order, each as the text gives it. */
+const preTexts: string[] = [];
+/** False while a walk is made again without keeping pieces aside (see `walkParts`). */
+let preAside = true;
+/**
+ * Preformatted text the fold still works on after `keepWhitespace` (a form feed beside a break, rare
+ * blanks it has no stand-in for), or that holds the stand-in for a piece kept aside: such text takes the
+ * stand-in path.
+ */
+const FOLDED_IN_PRE = /[\v\f\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ue000-\ue005]/;
+
+/** `text` with each PRE_PIECE given back its piece; null when the page's own text held the character too. */
+function withPreTexts(text: string): string | null {
+  const parts = text.split(PRE_PIECE);
+  if (parts.length !== preTexts.length + 1) return null;
+  let out = parts[0]!;
+  for (let k = 0; k < preTexts.length; k++) out += preTexts[k]! + parts[k + 1]!;
+  return out;
+}
+
+/**
  * Text as the walk writes it: preformatted blanks and the page's own BREAK characters as stand-ins.
  * `mayHoldBreak` false when the caller has already searched `v` and found none.
  */
 function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
-  if (pre) v = keepWhitespace(v);
+  if (pre) {
+    // Preformatted text that holds no blank the fold would still touch comes out as written (line ends
+    // made \n, no-break spaces plain): it waits aside, one PRE_PIECE in its place, where writing a
+    // stand-in for every blank of a log and restoring each after the fold was most of reading it.
+    if (preAside && v && !FOLDED_IN_PRE.test(v)) {
+      preTexts.push((v.includes('\r') ? v.replace(/\r\n?/g, '\n') : v).replaceAll('\u00a0', ' '));
+      return PRE_PIECE;
+    }
+    v = keepWhitespace(v);
+  }
   // One memchr-like search per text node: a page holding U+0091 (mis-decoded Windows quotes do) keeps it.
   if (!mayHoldBreak || v.indexOf(BREAK) === -1) return v;
   keptWhitespace = true;
@@ -371,13 +405,32 @@ export function bodyParts(el: Element, base: string, skip: Set<Node> | null, exc
 function walkParts(el: Element, base: string, skip: Set<Node> | null, excluded: ((x: Element) => boolean) | null, text: boolean, html: boolean): BodyParts {
   keptWhitespace = false;
   htmlEndsInBreak = false;
+  preTexts.length = 0;
   try {
     walkBoth(el, base, skip, excluded, text, html, false);
-    return { text: text ? finishWalked(textParts.take()) : '', html: html ? htmlParts.take().trim() : '' };
+    let walked = text ? finishWalked(textParts.take()) : '';
+    if (preTexts.length) {
+      const whole = withPreTexts(walked);
+      if (whole === null) {
+        // The page's own text holds PRE_PIECE: walked again, every preformatted piece by stand-ins.
+        textParts.clear();
+        htmlParts.clear();
+        preTexts.length = 0;
+        preAside = false;
+        try {
+          return walkParts(el, base, skip, excluded, text, html);
+        } finally {
+          preAside = true;
+        }
+      }
+      walked = whole;
+    }
+    return { text: walked, html: html ? htmlParts.take().trim() : '' };
   } finally {
     // A walk cut short by an exception leaves nothing for the next one.
     textParts.clear();
     htmlParts.clear();
+    preTexts.length = 0;
   }
 }
 

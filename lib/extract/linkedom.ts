@@ -4,6 +4,7 @@ import { useAttributeReader, type AttributeReader } from './dom.ts';
 import { useElementScan, type ElementScan } from './page-signals.ts';
 import { capDepth, noteFlattened } from './depth-cap.ts';
 import { joinTextRuns } from './xml-text-runs.ts';
+import { useNodeScan, type NodeScan } from './generic/walk.ts';
 
 /**
  * The DOM where the browser has none (the extension's service worker and import worker) and, through
@@ -49,6 +50,7 @@ interface Linked {
 
 const ELEMENT = 1;
 const ATTRIBUTE = 2;
+const TEXT = 3;
 const ELEMENT_END = -1;
 
 /** linkedom's two list symbols: a node's successor in the list, and an element's end marker. */
@@ -129,6 +131,53 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute) 
 };
 
 useElementScan(linkedomScan);
+
+/**
+ * Every node below `root` in document order off the same list, for the generic reader's walk
+ * (generic/walk.ts `NodeScan`): an element is entered, its text nodes given, its end closes it. Where the
+ * standard walk asked linkedom for firstChild and nextSibling at every node (each a walk of the list past
+ * attributes or to the element's end marker), this reads each list entry once.
+ */
+export const linkedomNodeScan: NodeScan = (rootElement, enter, text, leave) => {
+  const root = rootElement as unknown as Linked;
+  const links = listOf(root);
+  if (!links) return false;
+  const { next, end: endOf } = links;
+  const stop = root[endOf];
+  const open: Linked[] = [];
+  let x: Linked | undefined = root[next];
+  while (x && x.nodeType === ATTRIBUTE) x = x[next];
+  while (x && x !== stop) {
+    const type = x.nodeType;
+    if (type === TEXT) {
+      text((x as unknown as Text).nodeValue ?? '');
+      x = x[next];
+    } else if (type === ELEMENT) {
+      let a = x[next];
+      while (a && a.nodeType === ATTRIBUTE) a = a[next];
+      if (enter(x as unknown as Element)) {
+        open.push(x);
+        x = a;
+      } else {
+        // Content not read (script, style, template…), and the element closed by `enter`: on past its end.
+        x = x[endOf]?.[next];
+      }
+    } else {
+      if (type === ELEMENT_END) {
+        // An end marker closes its own element, and any left open inside it.
+        while (open.length) {
+          const el = open.pop()!;
+          leave();
+          if (el[endOf] === x) break;
+        }
+      }
+      x = x[next];
+    }
+  }
+  return true;
+};
+
+useNodeScan(linkedomNodeScan);
 
 /**
  * An element's attributes read off the same list (see `AttributeReader` in dom.ts): the attribute nodes

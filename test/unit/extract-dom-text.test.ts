@@ -254,3 +254,25 @@ describe('textMayMatch', () => {
     expect(refused).toBeGreaterThan(1000);
   });
 });
+
+/*
+ * Preformatted text without blanks the fold would touch is kept aside during the walk and put back
+ * after it (dom.ts `PRE_PIECE`); the rest takes the stand-in path. Both must give what the stand-ins
+ * alone gave: these outputs were written by the walk before pieces were kept aside.
+ */
+describe('preformatted text kept aside during the walk', () => {
+  const cases: [string, string][] = [
+    ["<div>a <pre>  x\r\n\ty  z \u00a0\n\n\n w </pre> b</div>", "a\n  x\n\ty  z  \n\n\n w \nb"],
+    ["<div>a<pre>\u0091q\u0091</pre>\u0091b</div>", "a\n\u0091q\u0091\n\u0091b"],
+    ["<div>one <code>x  y</code>  two <pre>\u3000\u3000k\f\fm</pre> three</div>", "one x  y two\nk\f\fm\nthree"],
+    ["<div>own \ue005 char <pre>p  q</pre> and \ue000 here</div>", "own \ue005 char\np  q\nand   here"],
+    ["<div><pre> </pre><pre>\n</pre>x<pre></pre> y</div>", " \n\n\n\nx\n\ny"],
+    ["<div><p>para</p><pre>line1\n  line2\n</pre><p>after</p></div>", "para\n\nline1\n  line2\n\n\nafter"],
+  ];
+  it.each(cases)('%j', (html, expected) => {
+    const doc = linkedomKit.parseHtml(`<!doctype html><html><body>${html}</body></html>`);
+    const el = doc.body.firstElementChild!;
+    expect(textOf(el)).toBe(expected);
+    expect(bodyParts(el, 'https://example.org/', null).text).toBe(expected);
+  });
+});

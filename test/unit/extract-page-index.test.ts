@@ -5,7 +5,8 @@ import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
 import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
-import { linkedomAttributes, linkedomKit, linkedomScan } from '../../lib/extract/linkedom.ts';
+import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
+import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
 import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
@@ -185,5 +186,55 @@ describe('attribute reading under linkedom', () => {
       expect(read === standard, p.file).toBe(true);
     }
     expect(stored / checked).toBeGreaterThan(0.8);
+  });
+});
+
+/*
+ * The generic reader's walk (generic/walk.ts) reads linkedom's node list too (linkedom.ts
+ * `linkedomNodeScan`), elsewhere firstChild and nextSibling. Both must build the same index.
+ */
+describe("the generic reader's walk under linkedom", () => {
+  afterEach(() => useNodeScan(linkedomNodeScan));
+
+  /** Everything an index holds, elements named by their place in the document. */
+  const indexShape = (doc: Document, scan: NodeScan | null) => {
+    useNodeScan(scan);
+    const ix = buildIndex(doc);
+    const rank = new Map(Array.from(doc.querySelectorAll('*')).map((el, i) => [el, i]));
+    return { ...ix, els: ix.els.map((el) => rank.get(el) ?? el.localName), stamps: [...ix.stamps], hrefs: [...ix.hrefs], attrNames: [...ix.attrNames] };
+  };
+
+  it("reads the pinned linkedom's node list, skipping the content of scripts and templates", () => {
+    const doc = linkedomKit.parseHtml('<!doctype html><html><body>a<p id="x">b<!-- c --><i>d</i></p><script>e</script><template><b>f</b></template>g</body></html>');
+    const seen: string[] = [];
+    const scanned = linkedomNodeScan(
+      doc.body,
+      (el) => (seen.push(`<${el.localName}>`), el.localName !== 'script' && el.localName !== 'template'),
+      (v) => seen.push(v),
+      () => seen.push('/'),
+    );
+    expect(scanned).toBe(true);
+    expect(seen).toEqual(['a', '<p>', 'b', '<i>', 'd', '/', '/', '<script>', '<template>', 'g']);
+  });
+
+  it('declines a document of another DOM without visiting anything', () => {
+    const doc = new JSDOM('<!doctype html><html><body><p class="x">t</p></body></html>').window.document;
+    let visited = 0;
+    expect(linkedomNodeScan(doc.body, () => (visited++, true), () => visited++, () => visited++)).toBe(false);
+    expect(visited).toBe(0);
+    expect(buildIndex(doc).els.map((el) => el.localName)).toEqual(['body', 'p']);
+  });
+
+  it('indexes every corpus page as the standard walk does', () => {
+    let html = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      html++;
+      const standard = indexShape(src.doc, null);
+      expect(indexShape(src.doc, linkedomNodeScan), p.file).toEqual(standard);
+      expect(standard.els.length, p.file).toBeGreaterThan(10);
+    }
+    expect(html).toBeGreaterThan(15);
   });
 });

@@ -132,6 +132,22 @@ const classMarks = new Map<string, number>();
 /** Attribute name and value pairs of the element being opened (see `readAttributes`). */
 const pairs: string[] = [];
 
+/**
+ * A faster visit of every node below `root` than firstChild and nextSibling, offered by the DOM in use
+ * (linkedom.ts offers one): in document order, `enter` for each element (false: its content is not
+ * visited, and it is closed at once), `text` for each text node with its value, `leave` when the
+ * element entered last ends; other nodes are passed over. Returns false, before visiting anything, when
+ * it cannot serve this document, and the standard walk runs.
+ */
+export type NodeScan = (root: Element, enter: (el: Element) => boolean, text: (value: string) => void, leave: () => void) => boolean;
+
+let nodeScan: NodeScan | null = null;
+
+/** Offers (or, with null, withdraws) a DOM's own node scan for the generic reader's walk. */
+export function useNodeScan(scan: NodeScan | null): void {
+  nodeScan = scan;
+}
+
 const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma'] as const;
 
 export function buildIndex(doc: Document): PageIndex {
@@ -379,7 +395,20 @@ export function buildIndex(doc: Document): PageIndex {
 
   const r = open(root, -1);
   stack.push(r);
-  let c: Node | null = SKIP_CONTENT.has(root.localName) ? null : root.firstChild;
+  const skipRoot = SKIP_CONTENT.has(root.localName);
+  if (!skipRoot && nodeScan?.(root, (el) => {
+    const i = open(el, stack[stack.length - 1]!);
+    if (SKIP_CONTENT.has(ix.tag[i]!)) {
+      close(i);
+      return false;
+    }
+    stack.push(i);
+    return true;
+  }, (v) => addText(v, stack[stack.length - 1]!), () => close(stack.pop()!))) {
+    close(stack.pop()!);
+    return finish(ix, hintsUnsorted);
+  }
+  let c: Node | null = skipRoot ? null : root.firstChild;
   for (;;) {
     if (c) {
       const type = c.nodeType;
@@ -403,6 +432,10 @@ export function buildIndex(doc: Document): PageIndex {
     if (!stack.length) break;
     c = ix.els[i]!.nextSibling;
   }
+  return finish(ix, hintsUnsorted);
+}
+
+function finish(ix: PageIndex, hintsUnsorted: boolean): PageIndex {
   // Times found in text were marked after their element opened; keep `times` in document order.
   ix.times.sort((a, b) => a - b);
   if (hintsUnsorted) ix.hints.sort((a, b) => a - b);
