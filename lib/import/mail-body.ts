@@ -235,15 +235,23 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       return '';
     });
   }
+  let lastHint = '';
+  let lastAt = -1;
   for (const [hint, re, rule] of FOOTERS) {
     if (rule && !body.includes(rule)) continue;
     // The footer's words are found first; its pattern (which wants a line end before the footer) is then
     // tried only from a little before them, with a line end put before the text where that is its start.
-    const at = body.indexOf(hint);
+    // Two patterns share their words: the text, unless cut by the first, is searched once.
+    const at = hint === lastHint ? lastAt : body.indexOf(hint);
+    lastHint = hint;
+    lastAt = at;
     if (at < 0) continue;
     const from = Math.max(0, at + 1 - 400);
     const m = re.exec(from === 0 ? '\n' + body : body.slice(from - 1));
-    if (m) body = body.slice(0, Math.max(0, from + m.index - 1));
+    if (m) {
+      body = body.slice(0, Math.max(0, from + m.index - 1));
+      lastHint = '';
+    }
   }
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];

@@ -576,28 +576,31 @@ export class MailThreads {
 }
 
 const DAY_MS = 86_400_000;
-let isoDay = NaN;
-let isoDayText = '';
 const two = (n: number) => (n < 10 ? '0' : '') + n;
 
 /**
- * new Date(ms).toISOString() without its ".000" (whole seconds, as mail dates are): the day's part is
- * formatted once per day (an archive's mails come day after day), the time of day by hand, as
- * toISOString per message cost more than reading the Date field.
+ * new Date(ms).toISOString() without its ".000" (mail dates are whole seconds), for 1970 to 2200 (the
+ * instants mailTime gives), computed (the civil date of a day number, as in H. Hinnant's
+ * civil_from_days), as toISOString per message cost more than reading the Date field.
  */
 export function isoTime(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoDayText = new Date(day * DAY_MS).toISOString().slice(0, 11);
-  }
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const mo = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0);
   const inDay = ms - day * DAY_MS;
   const milli = inDay % 1000;
   const secs = (inDay - milli) / 1000;
   const s = secs % 60;
   const m = ((secs - s) / 60) % 60;
   const h = Math.floor(secs / 3600);
-  return `${isoDayText}${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
+  return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
 }
 
 export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
