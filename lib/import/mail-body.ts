@@ -17,11 +17,13 @@ export interface MailBodyOptions {
 const SCRUBBED = /^-{5,} next part -{5,}\n(?:An? .*? (?:attachment|message|part) was scrubbed\.\.\.\n)?(?:(?:Name|Type|Size|Desc|Url|URL): ?.*\n?)*/gm;
 
 // What list software appends to every message; everything from the mark on is the list's, not the writer's.
-const FOOTERS: [string, RegExp][] = [
+// Each with the words searched first and, where the pattern needs one, a rule it cannot match without
+// (searched first too: "_" and "#" are rare, where "mailing list" starts with a common letter).
+const FOOTERS: [string, RegExp, string?][] = [
   // Mailman: "_____\nfoo mailing list\nfoo@…\nhttps://…/listinfo/foo".
-  ['mailing list', /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i],
+  ['mailing list', /\n_{20,}\n[^\n]*mailing list\b[\s\S]*$/i, '_'.repeat(20)],
   // LISTSERV: a "####" rule, then "To unsubscribe from the FOO list, click the following link:".
-  ['To unsubscribe from the ', /\n#{20,}[ \t]*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i],
+  ['To unsubscribe from the ', /\n#{20,}[ \t]*\n\s*To unsubscribe from the \S+ list\b[\s\S]*$/i, '#'.repeat(20)],
   ['To unsubscribe from the ', /(?:^|\n|[ \t])[ \t]*To unsubscribe from the \S+ list, click the following link:\s*\S+\s*(?:\n#{20,}\s*)?$/i],
   // groups.io and Google Groups.
   ['-=-=-=', /\n(?:-=){5,}-?\s*\n(?:Groups\.io Links|You receive all messages|View\/Reply Online)[\s\S]*$/i],
@@ -51,7 +53,28 @@ const WRAPPED_TAIL = new RegExp(String.raw`^>\s*(?:[^\s>]*>\s*)?(?:${VERB}|[^\n]
 const CUT_LINE = /^\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?|schnipp?|coupé|recortado)\s*\]|<\s*snip(?:ped)?\s*>|\.\.\.\s*snip\s*\.\.\.)\s*$/i;
 const CUT_INLINE = /\s*(?:\[\s*(?:\.\.\.|…|snip(?:ped)?)\s*\]|<\s*snip(?:ped)?\s*>)/gi;
 
-const QUOTED_LINE = /^[ \t]*>/m;
+/**
+ * Whether the text has a quoted line, as the test it replaces decided: a ">" at the start, after a line
+ * break, or after blanks at a line's start (/^[ \t]*>/m, which also takes U+2028, U+2029 and CR as line
+ * ends, and was tried only when " >" or "\t>" occurs). A look back from each ">", where searching the
+ * text for " >" stopped at every space.
+ */
+export function hasQuotedLine(s: string): boolean {
+  let afterSeparator = false;
+  let afterBlank = false;
+  for (let i = s.indexOf('>'); i >= 0; i = s.indexOf('>', i + 1)) {
+    let k = i - 1;
+    while (k >= 0 && (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09)) k--;
+    const c = k < 0 ? 0x0a : s.charCodeAt(k);
+    const lineStart = c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+    if (k < i - 1) {
+      afterBlank = true;
+      if (lineStart) return true;
+    } else if (c === 0x0a) return true;
+    else if (lineStart) afterSeparator = true;
+  }
+  return afterSeparator && afterBlank;
+}
 
 /** What the pattern \s matches. */
 const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
@@ -96,6 +119,26 @@ function cleanName(n: string): string | null {
 const FROM_FIRST = new Set([...'FVDOLfvdolОо*'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
 const SEPARATOR_FIRST = new Set([...'-_BADbad'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
 
+/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
+function separatorStart(l: string): boolean {
+  // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it.
+  if (l.includes('\u2028') || l.includes('\u2029')) return true;
+  let i = 0;
+  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
+  const c = l.charCodeAt(i);
+  if (c === 0x2d || c === 0x5f) return l.charCodeAt(i + 1) === c;
+  const lc = c | 0x20;
+  return lc === 0x62 || lc === 0x61 || lc === 0x64;
+}
+
+/** Whether a line has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
+function fieldStart(l: string): boolean {
+  let i = 0;
+  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
+  const colon = l.indexOf(':', i);
+  return colon >= 0 && colon - i <= 14;
+}
+
 /** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
 function answeredLine(lines: string[], body: string): number {
   const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
@@ -103,8 +146,8 @@ function answeredLine(lines: string[], body: string): number {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const c = l.charCodeAt(0);
-    if (SEPARATOR_FIRST.has(c) && l.length > 12 && ORIGINAL.test(l)) return i;
-    if (froms && FROM_FIRST.has(c) && HEAD_FROM.test(l)) {
+    if (SEPARATOR_FIRST.has(c) && l.length > 12 && separatorStart(l) && ORIGINAL.test(l)) return i;
+    if (froms && FROM_FIRST.has(c) && fieldStart(l) && HEAD_FROM.test(l)) {
       // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
       for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
         if (HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
@@ -148,7 +191,15 @@ function endsWithColon(s: string): boolean {
  * The lines joined, blanks and tabs at line ends dropped, runs of empty lines made one, and trimmed:
  * what replacing /[ \t]+\n/ and /\n{3,}/ in the joined text gives, with one copy of the text instead of three.
  */
-function ownText(lines: string[]): string {
+function ownText(lines: string[], joined?: () => string): string {
+  // Most mails have no blanks at line ends and no runs of empty lines: then the text is the lines as they are.
+  let clean = true;
+  for (let i = 0; clean && i < lines.length; i++) {
+    const l = lines[i]!;
+    const last = l.charCodeAt(l.length - 1);
+    if (last === 0x20 || last === 0x09 || (!l.length && i > 0 && !lines[i - 1]!.length)) clean = false;
+  }
+  if (clean) return (joined ? joined() : lines.join('\n')).trim();
   const parts: string[] = [];
   let empty = false;
   for (const l of lines) {
@@ -175,7 +226,8 @@ function ownText(lines: string[]): string {
 export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody {
   let body = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   const files: FileRef[] = [];
-  if (body.includes(' next part ')) {
+  // SCRUBBED's mark has dashes on both sides: a search starting at "-", rarer than a space.
+  if (body.includes('- next part -')) {
     body = body.replace(SCRUBBED, (block) => {
       const url = /^URL: ?<?([^>\s]+)>?/im.exec(block)?.[1] ?? null;
       const name = /^Name: ?(.+)$/im.exec(block)?.[1]?.trim() ?? (url ? url.split('/').pop()! : 'attachment');
@@ -183,14 +235,23 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       return '';
     });
   }
-  for (const [hint, re] of FOOTERS) {
+  let lastHint = '';
+  let lastAt = -1;
+  for (const [hint, re, rule] of FOOTERS) {
+    if (rule && !body.includes(rule)) continue;
     // The footer's words are found first; its pattern (which wants a line end before the footer) is then
     // tried only from a little before them, with a line end put before the text where that is its start.
-    const at = body.indexOf(hint);
+    // Two patterns share their words: the text, unless cut by the first, is searched once.
+    const at = hint === lastHint ? lastAt : body.indexOf(hint);
+    lastHint = hint;
+    lastAt = at;
     if (at < 0) continue;
     const from = Math.max(0, at + 1 - 400);
     const m = re.exec(from === 0 ? '\n' + body : body.slice(from - 1));
-    if (m) body = body.slice(0, Math.max(0, from + m.index - 1));
+    if (m) {
+      body = body.slice(0, Math.max(0, from + m.index - 1));
+      lastHint = '';
+    }
   }
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
@@ -204,7 +265,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     body = lines.join('\n');
   }
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
-  const anyQuoted = body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && QUOTED_LINE.test(body));
+  const anyQuoted = hasQuotedLine(body);
   // Without quoted lines, every line is the writer's own: the lines themselves, not a copy.
   const own: string[] = anyQuoted ? [] : lines;
   let block: string[] | null = null;
@@ -267,7 +328,12 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
   takeAttribution();
   let kept = own;
-  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || angleSnip(body)) kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+  // Whether kept holds the first lines of body (its own words are then a slice of it, not a join).
+  let prefix = own === lines;
+  if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || angleSnip(body)) {
+    kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+    prefix = false;
+  }
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
   for (let i = kept.length - 1; i > 0; i--) {
@@ -278,7 +344,17 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       break;
     }
   }
-  let text = ownText(kept);
+  const k = kept;
+  let text = ownText(
+    kept,
+    prefix
+      ? () => {
+          let n = -1;
+          for (const l of k) n += l.length + 1;
+          return n < 0 ? '' : body.slice(0, n);
+        }
+      : undefined,
+  );
   if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   return { text, quotes: [...quotes, ...answered], signature, files };

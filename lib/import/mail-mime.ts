@@ -158,10 +158,6 @@ for (const n of WANTED) {
 }
 const isAsciiBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
-function isAscii(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
-  return true;
-}
 
 /** The wanted field name b[from, to) spells, ignoring case, or null. */
 function wantedName(b: Uint8Array, from: number, to: number): string | null {
@@ -187,8 +183,14 @@ const NAMES = new Map([...WANTED_BY_LENGTH.values()].flat().map((w) => [w, new T
  * other bytes is read by parseHeaders, as before.
  */
 export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; bad: number } | null {
-  if (!isAscii(b)) return parseHeaders(headerText(b));
-  const text = latin1Decoder.decode(b);
+  // One native pass checks and decodes: ASCII (nearly every block) decodes to as many characters as bytes.
+  let text: string;
+  try {
+    text = utf8Strict.decode(b);
+  } catch {
+    return parseHeaders(cp1252(b));
+  }
+  if (text.length !== b.length) return parseHeaders(text);
   const fields = new Map<string, string>();
   const n = b.length;
   let name: string | null = null;

@@ -300,6 +300,18 @@ export function normaliseSubject(s: string): string {
   }
 }
 
+/** normaliseSubject, remembered: a conversation's mails repeat its subject. */
+const subjectKeys = new Map<string, string>();
+function subjectKey(s: string): string {
+  let key = subjectKeys.get(s);
+  if (key === undefined) {
+    if (subjectKeys.size >= 4096) subjectKeys.clear();
+    key = normaliseSubject(s);
+    subjectKeys.set(s, key);
+  }
+  return key;
+}
+
 function cleanSubject(s: string): string {
   return s.trim().replace(/^'(.*)'$/, '$1').replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
 }
@@ -315,6 +327,22 @@ function words(v: string | undefined): string {
 // The usual shapes of a From field, read without the full address-list parser: "Name <a@b>", "\"Name\" <a@b>", "a@b (Name)", "a@b".
 const FROM_ANGLE = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^"<>,;()@]*?))\s*<([^<>\s,;]*)>\s*$/;
 const FROM_COMMENT = /^\s*([^\s<>(),;"]+@[^\s<>(),;"]+)\s*(?:\(([^()]*)\))?\s*$/;
+
+/**
+ * authorName, remembered: a list's mails come from the same few hundred senders, and reading a From
+ * field took several patterns per mail.
+ */
+const authorNames = new Map<string, string>();
+function cachedAuthorName(from: string | undefined): string {
+  if (from === undefined) return authorName(from);
+  let name = authorNames.get(from);
+  if (name === undefined) {
+    if (authorNames.size >= 4096) authorNames.clear();
+    name = authorName(from);
+    authorNames.set(from, name);
+  }
+  return name;
+}
 
 function authorName(from: string | undefined): string {
   const raw = deobfuscate(from ?? '');
@@ -449,7 +477,7 @@ export class MailThreads {
       }
     }
     if (!group) {
-      const key = normaliseSubject(m.subject);
+      const key = subjectKey(m.subject);
       // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
       group = this.bySubject.get(key) ?? null;
       if (!group) {
@@ -547,6 +575,34 @@ export class MailThreads {
   }
 }
 
+const DAY_MS = 86_400_000;
+const two = (n: number) => (n < 10 ? '0' : '') + n;
+
+/**
+ * new Date(ms).toISOString() without its ".000" (mail dates are whole seconds), for 1970 to 2200 (the
+ * instants mailTime gives), computed (the civil date of a day number, as in H. Hinnant's
+ * civil_from_days), as toISOString per message cost more than reading the Date field.
+ */
+export function isoTime(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const mo = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0);
+  const inDay = ms - day * DAY_MS;
+  const milli = inDay % 1000;
+  const secs = (inDay - milli) / 1000;
+  const s = secs % 60;
+  const m = ((secs - s) / 60) % 60;
+  const h = Math.floor(secs / 3600);
+  return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
+}
+
 export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
@@ -556,7 +612,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const text = files.length ? withFiles(body.text, '', files).text : body.text;
   const archivedAt = ids(h.get('archived-at'))[0] ?? null;
   const ms = mailTime(h.get('date'));
-  const date = ms === null ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
+  const date = ms === null ? null : isoTime(ms);
   const inReplyTo = ids(h.get('in-reply-to'));
   return {
     id,
@@ -570,7 +626,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     ownText: body.text,
     post: {
       id,
-      author: { name: authorName(h.get('from')), url: null },
+      author: { name: cachedAuthorName(h.get('from')), url: null },
       publishedAt: date,
       text,
       html: '',

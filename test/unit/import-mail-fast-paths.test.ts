@@ -2,13 +2,16 @@
  * The mail reader's quick paths against the plain readings they stand for: header fields read off the
  * bytes (parseHeaderBytes) against the decoded block's reading (parseHeaders), quoted-printable decoded
  * by runs against a byte-by-byte decoder written here from RFC 2045, text as HTML against escaping
- * character by character, and the writer's text joined in one pass against the replacements it stands for.
+ * character by character, the writer's text joined in one pass against the replacements it stands for,
+ * the look for quoted lines against the searches and pattern it replaces, and dates written by hand
+ * against toISOString.
  * Inputs: every header block of the corpus's mail archives, hand-made edge cases and seeded random ones.
  */
 import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { splitMailBody } from '../../lib/import/mail-body.ts';
+import { hasQuotedLine, splitMailBody } from '../../lib/import/mail-body.ts';
+import { isoTime } from '../../lib/import/mbox.ts';
 import { decodeQuotedPrintable, parseHeaderBytes, parseHeaders } from '../../lib/import/mail-mime.ts';
 import { textHtml } from '../../lib/import/message-text.ts';
 import { corpusBytes } from '../support/corpus.ts';
@@ -178,6 +181,46 @@ describe("the writer's text joined in one pass", () => {
         expect(splitMailBody(body).text).toBe(want);
       }),
       { seed: 17, numRuns: 3000 },
+    );
+  });
+});
+
+describe('quoted lines found by looking back from each ">"', () => {
+  const before = (body: string) => body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && /^[ \t]*>/m.test(body));
+  it('decides as the searches and the pattern did', () => {
+    for (const b of ['', '>', 'a>', ' >', 'a\n >', 'a\n\t\t> x', 'a >b', 'a\u2028>b', 'a\u2028>b c >', 'a\u2029 >b', 'x\n\n>']) expect(hasQuotedLine(b), JSON.stringify(b)).toBe(before(b));
+    const unit = fc.constantFrom('a', '>', ' ', '\t', '\n', '\u2028', '\r');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 30 }), (parts) => {
+        const body = parts.join('');
+        expect(hasQuotedLine(body)).toBe(before(body));
+      }),
+      { seed: 17, numRuns: 5000 },
+    );
+  });
+
+  it('a list footer at the very start of the text is still the list\'s', () => {
+    expect(splitMailBody(`${'_'.repeat(24)}\nbench mailing list\nbench@example.org`).text).toBe('');
+    expect(splitMailBody(`Hi.\n${'_'.repeat(24)}\nbench mailing list\nbench@example.org`).text).toBe('Hi.');
+  });
+
+  it('an Outlook separator indented or after blanks still starts the answered message', () => {
+    const o = splitMailBody('Agreed.\n\n  \t-----Original Message-----\nFrom: Bob <b@x.org>\nSent: today\n\nPlease agree.');
+    expect(o.text).toBe('Agreed.');
+    expect(o.quotes[0]?.text).toContain('Please agree.');
+  });
+});
+
+describe('dates written by hand', () => {
+  it('as toISOString writes them, without ".000"', () => {
+    const cases = [0, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2015, 10, 14, 21, 29, 28), Date.UTC(2199, 11, 31, 23, 59, 59, 5), Date.UTC(2000, 1, 29, 12)];
+    for (const ms of cases) expect(isoTime(ms)).toBe(new Date(ms).toISOString().replace('.000Z', 'Z'));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), fc.boolean(), (t, whole) => {
+        const ms = whole ? t - (t % 1000) : t;
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString().replace('.000Z', 'Z'));
+      }),
+      { seed: 17, numRuns: 5000 },
     );
   });
 });
