@@ -1,18 +1,11 @@
 import { serve } from '@hono/node-server';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHubStore, type HubStore } from './store.ts';
 import { createHubApp } from './app.ts';
 import { vouchCommand } from './vouch-cli.ts';
-import { streamedManifest, writeRelease, type StreamedManifest } from './release-writer.ts';
-import { pushRelease } from './hf-push.ts';
-import { Changes, Manifest, previousFrom } from './release-layout.ts';
-import type { Entry } from '../lib/model/entry.ts';
+import { publishCommand } from './publish-command.ts';
 import { subjectCommand, SUBJECT_USAGE } from './subjects-cli.ts';
-import { writeRemovalList } from './removals.ts';
-import { consentStoreFor } from './consent-store.ts';
 
 const DEFAULT_DB = 'data/hub.sqlite';
 const PAIR_TTL_MS = 10 * 60_000;
@@ -148,40 +141,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('hub: --hf-repo needs a Hugging Face token in the HF_TOKEN environment variable (write access to the dataset repo).\n');
       return 2;
     }
-    return withStore(async (store) => {
-      // A release is cumulative: everything published before plus what was accepted since. The entries
-      // are claimed first, in one transaction, and the files built from exactly what was claimed: an entry
-      // withdrawn or rejected meanwhile is never overwritten, and never in the files. Should writing fail,
-      // running publish again writes the same release (it holds every published entry).
-      const claim = await store.publishAccepted(values.release ?? null);
-      const { release } = claim;
-      // The release date is never a contributor's claim (an entry's createdAt): the option, or the day the
-      // newest of these entries was accepted, from the hub's own review history.
-      const date = values.date ?? (await store.newestAcceptedDay());
-      const out = resolve(values.out!);
-      // A previous manifest as the build writes it is read a line at a time alongside the entries, from a
-      // copy (the build overwrites manifest.json in --out); any other is read whole.
-      const scratch = mkdtempSync(join(tmpdir(), 'gleaner-previous-'));
-      const { previous, streamed } = previousManifest(values.previous ? resolve(values.previous) : null, out, release, scratch);
-      // Stale shards of a bigger release must not linger.
-      for (const dir of ['data', 'sft', 'preference']) rmSync(join(out, dir), { recursive: true, force: true });
-      // Streamed: the published entries are read a page at a time (twice: counts, then files) and every
-      // file written as it fills, so memory stays flat however many entries the release holds.
-      const opts = { release, date, previous, name: values.name, url: values.url ?? (values['hf-repo'] ? `https://huggingface.co/datasets/${values['hf-repo']}` : undefined) };
-      const written = await writeRelease(() => publishedPages(store), opts, out, streamed ?? undefined).finally(() => rmSync(scratch, { recursive: true, force: true }));
-      if (written.fingerprint !== claim.fingerprint) {
-        throw new Error(`the published entries changed between the claim and the build (an entry removed or revised meanwhile); run publish again to write a release of what is published now.`);
-      }
-      const removed = await writeRemovalList(await consentStoreFor(store), out, release);
-      const files = [...written.files, 'removals.json'].sort();
-      process.stdout.write(`Wrote release ${release}: ${claim.entries} entries (${claim.newlyPublished} newly published) to ${out}\n`);
-      process.stdout.write(`removals.json lists ${removed} removed ${removed === 1 ? 'entry' : 'entries'}.\n`);
-      if (values['hf-repo']) {
-        const pr = await pushRelease(out, files, { repo: values['hf-repo'], release, token: hfToken!, hubUrl: process.env.HF_ENDPOINT });
-        process.stdout.write(`Opened a pull request on ${values['hf-repo']}: ${pr.pullRequestUrl ?? pr.commit}\n`);
-      }
-      return 0;
-    });
+    return withStore((store) =>
+      publishCommand(store, {
+        out: resolve(values.out!),
+        release: values.release ?? null,
+        date: values.date ?? null,
+        previous: values.previous ? resolve(values.previous) : null,
+        name: values.name,
+        url: values.url,
+        hfRepo: values['hf-repo'],
+        hfToken,
+      }),
+    );
   }
   process.stderr.write(USAGE);
   return 2;
@@ -194,40 +165,3 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
-
-/**
- * The release this one is compared with: `--previous DIR`'s manifest; else the release already in the
- * output folder, or, when that is this same release published again, the one it was compared with then
- * (so publishing twice writes the same bytes). A manifest as the build writes it comes back streamed
- * (from a copy in `scratch`), so a previous release of any size is never held in memory; the
- * reconstruction for a release published again is held whole.
- */
-function previousManifest(dir: string | null, out: string, release: string, scratch: string): { previous: Manifest | null; streamed: StreamedManifest | null } {
-  const read = <T>(path: string, schema: { parse(v: unknown): T }): T => {
-    try {
-      return schema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    } catch (e) {
-      throw new Error(`${path} is not a release's ${path.endsWith('changes.json') ? 'changes' : 'manifest'} file (${(e as Error).message.split('\n')[0]})`);
-    }
-  };
-  const streamedCopy = (path: string) => {
-    const copy = join(scratch, 'manifest.json');
-    copyFileSync(path, copy);
-    return streamedManifest(copy);
-  };
-  if (dir) {
-    const streamed = streamedCopy(join(dir, 'manifest.json'));
-    return streamed ? { previous: null, streamed } : { previous: read(join(dir, 'manifest.json'), Manifest), streamed: null };
-  }
-  if (!existsSync(join(out, 'manifest.json'))) return { previous: null, streamed: null };
-  const streamed = streamedCopy(join(out, 'manifest.json'));
-  if (streamed && streamed.release !== release) return { previous: null, streamed };
-  const there = read(join(out, 'manifest.json'), Manifest);
-  if (there.release !== release) return { previous: there, streamed: null };
-  return { previous: existsSync(join(out, 'changes.json')) ? previousFrom(there, read(join(out, 'changes.json'), Changes)) : null, streamed: null };
-}
-
-/** Every published entry, a page at a time, in id order. */
-async function* publishedPages(store: HubStore): AsyncIterable<Entry[]> {
-  for (let page = await store.publishedPage(null, 1000); page.length; page = await store.publishedPage(page.at(-1)!.id, 1000)) yield page;
-}

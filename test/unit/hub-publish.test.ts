@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { qaEntry } from '../support/entries.ts';
 import { SqliteHubStore } from '../../hub/store-sqlite.ts';
 import { buildDataset } from '../../hub/publish.ts';
+import { publishCommand } from '../../hub/publish-command.ts';
+import { releaseRows } from '../support/release.ts';
 import { pushRelease } from '../../hub/hf-push.ts';
 import type { Entry } from '../../lib/model/entry.ts';
 import { parseDocument } from 'yaml';
@@ -26,6 +28,8 @@ function tree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+const releaseIds = (out: string) => releaseRows(out).map((r) => r.id as string).sort();
 
 let dbFile: string;
 let accepted: Entry[];
@@ -124,6 +128,47 @@ describe('publish', { timeout: 120_000 }, () => {
     store.close();
     expect(croissant.datePublished).toBe(acceptedOn);
     expect(croissant.datePublished).not.toBe('2026-11-22');
+  });
+
+  it('builds beside the output folder: a build that does not match its claim leaves the folder as it was', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gleaner-release-'));
+    const out = join(root, 'r');
+    const store = new SqliteHubStore(join(root, 'hub.sqlite'));
+    try {
+      const { contributor } = store.addContributor('bob');
+      const [first, second] = await Promise.all([qaEntry(undefined, { title: 'First' }), qaEntry(undefined, { title: 'Second' })]);
+      store.claimKey(contributor.id, 'pub-stage-1', 'x');
+      store.receiveBatch(contributor, 'pub-stage-1', [first!, second!], 202);
+      store.setState(first!.id, 'accepted', null);
+      const quiet = () => {};
+      expect(await publishCommand(store, { out, release: 'v1', date: '2026-11-25', previous: null }, quiet)).toBe(0);
+      writeFileSync(join(out, 'NOTES.txt'), 'the operator\'s own file');
+      const before = tree(out);
+      expect(Object.keys(before)).toEqual(expect.arrayContaining(['manifest.json', 'removals.json', 'NOTES.txt']));
+
+      // The second entry is accepted, but the files come out of a build whose set differs from the
+      // claim (as when an entry is withdrawn between the two).
+      store.setState(second!.id, 'accepted', null);
+      const racing = new Proxy(store, {
+        get(target, key) {
+          if (key === 'publishAccepted') return async (release: string | null) => ({ ...(await target.publishAccepted(release)), fingerprint: 'another set' });
+          const v = Reflect.get(target, key, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      await expect(publishCommand(racing, { out, release: 'v2', date: '2026-11-26', previous: null }, quiet)).rejects.toThrow(/changed between the claim and the build.*left as it was/);
+      expect(tree(out)).toEqual(before);
+      expect(readdirSync(root).some((f) => f.includes('building'))).toBe(false);
+
+      // Run again: the release is moved in whole, and the operator's file stays.
+      expect(await publishCommand(store, { out, release: 'v2', date: '2026-11-26', previous: null }, quiet)).toBe(0);
+      const after = tree(out);
+      expect(after['NOTES.txt']).toBe(before['NOTES.txt']);
+      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).release).toBe('v2');
+      expect(releaseIds(out)).toEqual([first!.id, second!.id].sort());
+    } finally {
+      store.close();
+    }
   });
 
   it('shards by size, stays independent of input order and of the clock', () => {
