@@ -153,14 +153,14 @@ const UNDER_SUBJECT = (h: string, s: string) => `(k.hobby = ${h} AND k.subject I
 
 type Q = pg.Pool | pg.PoolClient;
 
-/**
- * walkMin: the fewest entries a search walks newest first before it reads its words' GIN entries instead;
- * statsMaxAgeMs: how long the statistics search plans from are kept. Tests lower both (both ways on a few
- * entries; statistics read again right after an ANALYZE).
- */
-export const searchTuning = { walkMin: 1000, statsMaxAgeMs: 60_000 };
-
 export class PostgresKnowledge implements KnowledgeStore {
+  /**
+   * walkMin: the fewest entries a search walks newest first before it reads its words' GIN entries instead;
+   * statsMaxAgeMs: how long the statistics search plans from are kept. This store's own: tests lower both
+   * (both ways on a few entries; statistics read again right after an ANALYZE).
+   */
+  readonly searchTuning = { walkMin: 1000, statsMaxAgeMs: 60_000 };
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(pool: pg.Pool): Promise<PostgresKnowledge> {
@@ -414,7 +414,7 @@ export class PostgresKnowledge implements KnowledgeStore {
    * most once a minute (the view takes milliseconds to plan): stale figures cost time, never results.
    */
   private searchStats(now = Date.now()): Promise<{ listed: number; common: Set<string> | null }> {
-    if (this.stats && now - this.stats.at < searchTuning.statsMaxAgeMs) return this.stats.value;
+    if (this.stats && now - this.stats.at < this.searchTuning.statsMaxAgeMs) return this.stats.value;
     const value = this.pool
       .query(
         `SELECT c.reltuples, s.most_common_elems::text::text[] AS common
@@ -468,7 +468,7 @@ export class PostgresKnowledge implements KnowledgeStore {
       const params = [match, title ? null : inTitle, q.hobby ?? null, q.subject ?? null, q.kind ?? null, q.language ?? null, limit, offset];
       let rows: pg.QueryResult['rows'] | null = null;
       if (!rare.length) {
-        const budget = Math.max(searchTuning.walkMin, Math.ceil(Math.sqrt((offset + limit) * listed)));
+        const budget = Math.max(this.searchTuning.walkMin, Math.ceil(Math.sqrt((offset + limit) * listed)));
         const walked = (
           await this.pool.query(
             `SELECT ${ENTRY_COLUMNS} FROM (SELECT * FROM kb_entries ORDER BY listed_at DESC, entry_id DESC LIMIT $9) k WHERE ${where}
