@@ -121,4 +121,78 @@ describe('SQLite: an accepted submission is on disk before it is answered', () =
       store.close();
     }
   });
+
+  it('commits the submissions that arrive during a flush together when it ends, and answers them after the next', async () => {
+    const { store, flushes, submit } = await setup();
+    // The group commit's transactions, with how many submissions each held.
+    const groups: number[] = [];
+    const s = store as unknown as { flush: () => void; pending: unknown[] };
+    const flush = s.flush.bind(store);
+    s.flush = () => {
+      groups.push(s.pending.length);
+      flush();
+    };
+    try {
+      const a = submit();
+      await turn();
+      await turn();
+      expect(groups).toEqual([1]);
+      const later = [submit(), submit(), submit()];
+      for (let i = 0; i < 3; i++) await turn();
+      // Waiting, checked, not yet committed: they could not ride on the flush on its way.
+      expect(groups).toEqual([1]);
+      expect(later.map((x) => store.entryStatus(x.id))).toEqual([null, null, null]);
+      flushes[0]!.done(null);
+      await a.p;
+      // One transaction for the three, then their own flush.
+      expect(groups).toEqual([1, 3]);
+      expect(later.map((x) => store.entryStatus(x.id)?.state)).toEqual(['received', 'received', 'received']);
+      expect(flushes).toHaveLength(2);
+      await turn();
+      expect(later.map((x) => x.settled)).toEqual([{}, {}, {}]);
+      flushes[1]!.done(null);
+      await Promise.all(later.map((x) => x.p));
+      expect(later.map((x) => x.settled.outcome?.kind)).toEqual(['stored', 'stored', 'stored']);
+      // Each under its own change number and submission.
+      const seqs = later.map((x) => store.entryStatus(x.id)!.changeSeq);
+      expect(new Set(seqs).size).toBe(3);
+      expect(new Set(later.map((x) => (x.settled.outcome as { body: { submissionId: string } }).body.submissionId)).size).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('fails only the submission that breaks, in a group or alone, and leaves its key free', async () => {
+    const { store, flushes, submit } = await setup();
+    const base = await qaEntry();
+    const { contributor } = store.addContributor('breaker');
+    // A record the database refuses (no title): the store throws for it, inside its own savepoint.
+    const broken = (id: string) => store.submitBatch(contributor, `key-${id}`, `hash-${id}`, [{ ...base, id, title: null as unknown as string }], 202);
+    try {
+      const alone = broken('broken-alone').then(() => null, (e: Error) => e);
+      await turn();
+      await turn();
+      expect((await alone)?.message).toMatch(/NOT NULL/);
+      expect(flushes).toHaveLength(0);
+      const a = submit();
+      const bad = broken('broken-in-group').then(() => null, (e: Error) => e);
+      const b = submit();
+      await turn();
+      await turn();
+      flushes[0]!.done(null);
+      await Promise.all([a.p, b.p]);
+      expect((await bad)?.message).toMatch(/NOT NULL/);
+      expect([a.settled.outcome?.kind, b.settled.outcome?.kind]).toEqual(['stored', 'stored']);
+      expect(store.entryStatus('broken-in-group')).toBeNull();
+      expect(store.db.prepare("SELECT COUNT(*) AS n FROM idempotency WHERE key LIKE 'key-broken-%'").get()).toEqual({ n: 0 });
+      // Sent again, fixed, under the same key: a new request, stored.
+      const again = store.submitBatch(contributor, 'key-broken-in-group', 'hash-fixed', [{ ...base, id: 'broken-in-group' }], 202);
+      await turn();
+      await turn();
+      flushes[1]!.done(null);
+      expect(await again).toMatchObject({ kind: 'stored', body: { results: [{ entryId: 'broken-in-group', status: 'received' }] } });
+    } finally {
+      store.close();
+    }
+  });
 });
