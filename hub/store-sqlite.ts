@@ -294,34 +294,23 @@ export class SqliteHubStore implements HubStore {
   }
 
   private pending: PendingSubmission[] = [];
-  private commitScheduled = false;
 
   /**
-   * Group commit, durable before the answer. Submissions are claimed and stored together in one IMMEDIATE
-   * transaction, each in its own savepoint (a group of one needs none: its failure is the transaction's).
-   * That commit does not wait for the disk on this thread (synchronous=NORMAL for it alone); its answers
-   * wait instead for an fdatasync of the WAL file on libuv's thread pool, the same flush synchronous=FULL
-   * makes at commit. One flush covers every commit made before it started, and a commit made while a
-   * flush is on its way can only be answered after the next one: so submissions that arrive during a
-   * flush wait, checked, and are committed together as soon as it ends, right before the next flush
-   * starts. They are answered no later than if each had committed on arrival, in fewer, larger
-   * transactions (less work per submission on the event loop: the commit's own statements, and the pages
-   * each commit writes to the WAL, which consecutive entries share). With no flush on its way, the
-   * submissions that reached the store in the same turn of the event loop commit at once. In WAL mode
-   * NORMAL keeps the database consistent across a crash or power cut; the flush adds the durability of
-   * every answered commit. A replay of a stored answer waits for the flush too, as it may answer a commit
-   * not yet on disk.
+   * Group commit, durable before the answer. Submissions that reach the store in the same turn of the
+   * event loop are claimed and stored in one IMMEDIATE transaction, each in its own savepoint (a group of
+   * one needs none: its failure is the transaction's). That commit does not wait for the disk on this
+   * thread (synchronous=NORMAL for it alone); its answers wait instead for an fdatasync of the WAL file on
+   * libuv's thread pool, the same flush synchronous=FULL makes at commit. Meanwhile the event loop reads,
+   * checks and commits the next submissions, and one flush covers every commit made before it started:
+   * with FULL the event loop stood still for each flush (a quarter of the hub's time under `npm run bench
+   * -- hub-load`). In WAL mode NORMAL keeps the database consistent across a crash or power cut; the flush
+   * adds the durability of every answered commit. A replay of a stored answer waits for the flush too, as
+   * it may answer a commit not yet on disk.
    */
   submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
     return new Promise((resolve, reject) => {
+      if (!this.pending.length) setImmediate(() => this.flush());
       this.pending.push({ contributor, key, hash: requestSha256, items, status, done: (o) => (o instanceof Error ? reject(o) : resolve(o)) });
-      // While a flush is on its way, its end commits what is pending (syncWal).
-      if (this.syncing || this.commitScheduled) return;
-      this.commitScheduled = true;
-      setImmediate(() => {
-        this.commitScheduled = false;
-        if (!this.syncing) this.flush();
-      });
     });
   }
 
@@ -380,13 +369,11 @@ export class SqliteHubStore implements HubStore {
     this.syncing = true;
     const finish = (err: Error | null) => {
       this.syncing = false;
-      // Submissions that arrived during this flush commit now, and their own flush starts at once.
-      if (this.pending.length) this.flush();
       for (const w of group) {
         if (err) w.fail(err);
         else w.ok();
       }
-      if (this.syncWaiters.length && !this.syncing) this.syncWal();
+      if (this.syncWaiters.length) this.syncWal();
     };
     try {
       // The connection stays open while the hub runs, so SQLite never deletes this file under us (it

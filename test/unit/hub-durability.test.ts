@@ -122,46 +122,6 @@ describe('SQLite: an accepted submission is on disk before it is answered', () =
     }
   });
 
-  it('commits the submissions that arrive during a flush together when it ends, and answers them after the next', async () => {
-    const { store, flushes, submit } = await setup();
-    // The group commit's transactions, with how many submissions each held.
-    const groups: number[] = [];
-    const s = store as unknown as { flush: () => void; pending: unknown[] };
-    const flush = s.flush.bind(store);
-    s.flush = () => {
-      groups.push(s.pending.length);
-      flush();
-    };
-    try {
-      const a = submit();
-      await turn();
-      await turn();
-      expect(groups).toEqual([1]);
-      const later = [submit(), submit(), submit()];
-      for (let i = 0; i < 3; i++) await turn();
-      // Waiting, checked, not yet committed: they could not ride on the flush on its way.
-      expect(groups).toEqual([1]);
-      expect(later.map((x) => store.entryStatus(x.id))).toEqual([null, null, null]);
-      flushes[0]!.done(null);
-      await a.p;
-      // One transaction for the three, then their own flush.
-      expect(groups).toEqual([1, 3]);
-      expect(later.map((x) => store.entryStatus(x.id)?.state)).toEqual(['received', 'received', 'received']);
-      expect(flushes).toHaveLength(2);
-      await turn();
-      expect(later.map((x) => x.settled)).toEqual([{}, {}, {}]);
-      flushes[1]!.done(null);
-      await Promise.all(later.map((x) => x.p));
-      expect(later.map((x) => x.settled.outcome?.kind)).toEqual(['stored', 'stored', 'stored']);
-      // Each under its own change number and submission.
-      const seqs = later.map((x) => store.entryStatus(x.id)!.changeSeq);
-      expect(new Set(seqs).size).toBe(3);
-      expect(new Set(later.map((x) => (x.settled.outcome as { body: { submissionId: string } }).body.submissionId)).size).toBe(3);
-    } finally {
-      store.close();
-    }
-  });
-
   it('fails only the submission that breaks, in a group or alone, and leaves its key free', async () => {
     const { store, flushes, submit } = await setup();
     const base = await qaEntry();
