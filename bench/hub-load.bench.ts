@@ -17,6 +17,9 @@
  * inserting the same rows from as many connections. PG=off skips it; PG=postgres://… uses that database.
  *   DURATION=8 measured seconds, WARMUP=1, CONNECTIONS=8, BATCH=1 by default (environment variables);
  *   PROFILES=DIR keeps the hub's CPU profiles there (open them in Chrome DevTools' Performance panel).
+ *   TMPDIR=/dev/shm puts the hub's file (and the bare loop's) on tmpfs, where a flush costs nothing: the hub
+ *   is then bound by its CPU, as on a quiet machine whose disk flushes in half a millisecond, which a shared
+ *   machine's busy disk hides (for comparisons, BEFORE=DIR; nothing there is durable).
  *   THREADS=1 lists the hub's CPU time per thread (named by thread id less the process id: V8's helpers come
  *   first, then libuv's pool, then the worker threads in the order they started); by default, per thread name.
  *   TRACE=1 adds a timeline of the hub's own (bench/hub-trace.ts): what overlapped the slowest answers.
