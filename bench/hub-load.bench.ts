@@ -3,7 +3,9 @@
  * serve`, its own process, write rate limit off) on loopback with one-entry batches, each with its own
  * entry id and Idempotency-Key, so every 202 is a newly stored entry. After a short warm-up (the first
  * requests load modules and compile hot code), the measured seconds give accepted submissions/s and
- * latency percentiles, and the hub's own CPU profile over those seconds says where its time went.
+ * latency percentiles, and the hub's own CPU profile over those seconds says where its time went. On Linux
+ * the hub's CPU time per submission (main thread and the rest, from /proc) is printed too: steadier than
+ * throughput on a shared machine, where other processes take turns on the cores.
  *
  * The ceiling is a bare better-sqlite3 loop inserting the same rows, one transaction each, at the hub's
  * durability (WAL, synchronous=FULL: every commit is on disk before it returns), into a file in the same
@@ -15,6 +17,11 @@
  * inserting the same rows from as many connections. PG=off skips it; PG=postgres://… uses that database.
  *   DURATION=8 measured seconds, WARMUP=1, CONNECTIONS=8, BATCH=1 by default (environment variables);
  *   PROFILES=DIR keeps the hub's CPU profiles there (open them in Chrome DevTools' Performance panel).
+ *   TMPDIR=/dev/shm puts the hub's file (and the bare loop's) on tmpfs, where a flush costs nothing: the hub
+ *   is then bound by its CPU, as on a quiet machine whose disk flushes in half a millisecond, which a shared
+ *   machine's busy disk hides (for comparisons, BEFORE=DIR; nothing there is durable).
+ *   THREADS=1 lists the hub's CPU time per thread (named by thread id less the process id: V8's helpers come
+ *   first, then libuv's pool, then the worker threads in the order they started); by default, per thread name.
  *   TRACE=1 adds a timeline of the hub's own (bench/hub-trace.ts): what overlapped the slowest answers.
  *   BEFORE=DIR[,DIR…] runs the hub from DIR (another commit's files, e.g. `git archive COMMIT hub lib | tar -x -C
  *   DIR` plus a node_modules link) under the same load right before this one, ROUNDS=n times each,
@@ -26,7 +33,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ulid } from 'ulid';
@@ -45,6 +52,7 @@ const PROFILES = process.env.PROFILES;
 const TRACE = process.env.TRACE === '1';
 const BEFORE = process.env.BEFORE ? process.env.BEFORE.split(',').map((d) => resolve(d)) : [];
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
+const THREADS = process.env.THREADS === '1';
 const BARE_SECONDS = Math.min(2, DURATION);
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -70,6 +78,47 @@ interface HubRun {
   clientCpu: number;
   /** TRACE=1: the slowest answers beside what the hub did meanwhile (bench/hub-trace.ts). */
   trace: string[] | null;
+  /** The hub process's CPU time over the measured seconds (Linux /proc), ms: its main thread and the rest (workers, libuv's pool, V8's). */
+  cpuMs: { main: number; others: number; byName: [name: string, ms: number][] } | null;
+}
+
+/** CPU time (user + system) of each thread of a process so far, ms, with the thread's name, by thread id (Linux /proc; null elsewhere). */
+function threadCpu(pid: number): Map<number, { name: string; ms: number }> | null {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  try {
+    const out = new Map<number, { name: string; ms: number }>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(tid), { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: (Number(f[11]) + Number(f[12])) * tick });
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used between two threadCpu readings: the main thread's (its id is the process's), all others', and theirs by thread name. */
+function cpuBetween(pid: number, a: Map<number, { name: string; ms: number }> | null, b: Map<number, { name: string; ms: number }> | null): HubRun['cpuMs'] {
+  if (!a || !b) return null;
+  let main = 0;
+  let others = 0;
+  const byName = new Map<string, number>();
+  for (const [tid, t] of b) {
+    const d = t.ms - (a.get(tid)?.ms ?? 0);
+    if (tid === pid) main += d;
+    else {
+      others += d;
+      const name = THREADS ? `${t.name}#${tid - pid}` : t.name;
+      byName.set(name, (byName.get(name) ?? 0) + d);
+    }
+  }
+  return { main, others, byName: [...byName].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]) };
 }
 
 /** Starts the hub on `target`, loads it, stops it, and reads its CPU profile for the measured seconds. */
@@ -114,8 +163,10 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
   const from = nowUs();
   const fromMs = traceNow();
   const cpu = process.cpuUsage();
+  const hubCpuFrom = threadCpu(proc.pid!);
   const took: number[] = [];
   const result = await load(DURATION, took);
+  const hubCpuTo = threadCpu(proc.pid!);
   took.sort((a, b) => a - b);
   const to = nowUs();
   const toMs = traceNow();
@@ -143,6 +194,7 @@ async function loadHub(target: string, token: string, template: Entry, profDir: 
     breakdown: main ? cpuBreakdown(main, from, to) : null,
     clientCpu: (used.user + used.system) / (to - from),
     trace: traceFile && existsSync(traceFile) ? traceSummary(traceFile, fromMs, toMs) : null,
+    cpuMs: cpuBetween(proc.pid!, hubCpuFrom, hubCpuTo),
   };
 }
 
@@ -209,6 +261,11 @@ function printRun(label: string, run: HubRun): void {
   console.log(`  latency p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.max} ms`);
   if (run.unindexed !== null) console.log(`  entries the duplicate index had not reached when the hub stopped: ${run.unindexed}`);
   if (!storedAsAccepted(run)) console.log(`  STORED ${run.stored} ENTRIES BUT ${run.sent} WERE ACCEPTED`);
+  // CPU time is steadier than throughput on a shared machine: other processes take turns, not cycles.
+  if (run.cpuMs && run.submissions) {
+    const us = (ms: number) => ((ms / run.submissions) * 1000).toFixed(0);
+    console.log(`  the hub's CPU time per accepted submission: ${us(run.cpuMs.main + run.cpuMs.others)} µs (main thread ${us(run.cpuMs.main)} µs, its other threads ${us(run.cpuMs.others)} µs: ${run.cpuMs.byName.map(([n, ms]) => `${n} ${us(ms)}`).join(', ')}; /proc)`);
+  }
   const b = run.breakdown;
   if (run.trace) for (const l of run.trace) console.log(l);
   if (!b || b.totalMs === 0) return console.log('  (no CPU profile of the hub was written)');

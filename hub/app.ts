@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import { describeLimitIssues, HUB_BATCH_ENTRIES, HUB_BODY_BYTES, MAX_ISSUES_PER_
 import { entryEtag, QUEUE_STATES, REVIEW_MOVES, revisionFromIfMatch, WITHDRAWABLE } from './workflow.ts';
 import { mountModeration } from './moderate.ts';
 import { bodyLimit, bodyText } from './body.ts';
+import { cors } from './cors.ts';
 import { entryProblems } from '../lib/license/entry-checks.ts';
 // Evidence behind consent: vouched community moderators, re-hashed rules pages and permission posts.
 import { mountVouches, vouchedCommunities } from './vouch.ts';

@@ -60,6 +60,8 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 /** Flushes a file's data to disk (fs.fdatasync's signature). */
 export type SyncFile = (fd: number, done: (err: Error | null) => void) => void;
 
+type PendingSubmission = { contributor: Contributor; key: string; hash: string; items: BatchItem[]; status: number; done: (o: SubmitOutcome | Error) => void };
+
 type Row = {
   id: string; kind: 'qa' | 'strategy'; title: string; state: HubEntryState; comment: string | null; received_at: string;
   updated_at: string; contributor_id: string; revision: number; change_seq: number; revision_of: string | null; release: string | null;
@@ -203,25 +205,22 @@ export class SqliteHubStore implements HubStore {
   }
 
   claimKey(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
-    return this.immediate(() => this.claimKeyIn(contributorId, key, requestSha256));
-  }
-
-  /** claimKey's statements, for a caller already in a transaction (the group commit). */
-  private claimKeyIn(contributorId: string, key: string, requestSha256: string): IdempotencyHit {
-    const row = this.sql('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
-      .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
-    if (!row) {
-      this.sql('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES (?, ?, ?, ?)')
-        .run(contributorId, key, requestSha256, new Date().toISOString());
-      return { kind: 'new' };
-    }
-    if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
-    if (row.status === null) {
-      const took = this.sql('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
-        .run(new Date().toISOString(), contributorId, key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
-      return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
-    }
-    return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+    return this.immediate(() => {
+      const row = this.sql('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
+        .get(contributorId, key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
+      if (!row) {
+        this.sql('INSERT INTO idempotency (contributor_id, key, request_sha256, created_at) VALUES (?, ?, ?, ?)')
+          .run(contributorId, key, requestSha256, new Date().toISOString());
+        return { kind: 'new' };
+      }
+      if (row.request_sha256 !== requestSha256) return { kind: 'mismatch' };
+      if (row.status === null) {
+        const took = this.sql('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
+          .run(new Date().toISOString(), contributorId, key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
+        return took.changes === 1 ? { kind: 'new' } : { kind: 'in_flight' };
+      }
+      return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+    });
   }
 
   releaseKey(contributorId: string, key: string): void {
@@ -233,47 +232,80 @@ export class SqliteHubStore implements HubStore {
   }
 
   receiveBatch(contributor: Contributor, key: string, items: BatchItem[], status: number): { submissionId: string; results: EntryResult[] } {
+    return this.immediate(() => {
+      const body = this.writeEntries(contributor, items, { next: this.nextChange() });
+      this.sql('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
+      return body;
+    });
+  }
+
+  /**
+   * A batch's entries, in the caller's transaction: each new id stored (with its first history row) under
+   * the next change number from `seq`, an id already stored reported as a duplicate (the caller's) or
+   * refused (another contributor's). One statement per new entry finds out which: the insert itself, which
+   * does nothing when the id exists (only that conflict: any other constraint still fails the batch).
+   */
+  private writeEntries(contributor: Contributor, items: BatchItem[], seq: { next: number }): { submissionId: string; results: EntryResult[] } {
     const submissionId = newId();
     const now = new Date().toISOString();
     const insert = this.sql(
       `INSERT INTO entries (id, contributor_id, kind, title, license, state, content_sha256, record, submission_id, received_at, updated_at, change_seq)
-       VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     const history = this.sql('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
     const find = this.sql('SELECT contributor_id, state FROM entries WHERE id = ?');
-    const write = () => {
-      let seq = this.nextChange();
-      const results: EntryResult[] = items.map((e) => {
-        if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
-        const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState } | undefined;
-        if (prior) {
-          if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID };
-          return { entryId: e.id, status: 'duplicate', state: prior.state, problem: null };
-        }
-        insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq++);
-        history.run(e.id, 'received', now);
-        return { entryId: e.id, status: 'received', state: 'received', problem: null };
-      });
-      const body = { submissionId, results };
-      this.sql('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(status, JSON.stringify(body), contributor.id, key);
-      return body;
-    };
-    // Inside the group commit's savepoint already: no savepoint of its own (nor in claimKeyIn).
-    return this.db.inTransaction ? write() : this.immediate(write);
+    const results: EntryResult[] = items.map((e) => {
+      if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
+      if (insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq.next).changes === 0) {
+        const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState };
+        if (prior.contributor_id !== contributor.id) return { entryId: e.id, status: 'invalid', state: null, problem: TAKEN_ID };
+        return { entryId: e.id, status: 'duplicate', state: prior.state, problem: null };
+      }
+      seq.next++;
+      history.run(e.id, 'received', now);
+      return { entryId: e.id, status: 'received', state: 'received', problem: null };
+    });
+    return { submissionId, results };
   }
 
-  private pending: { contributor: Contributor; key: string; hash: string; items: BatchItem[]; status: number; done: (o: SubmitOutcome | Error) => void }[] = [];
+  /**
+   * One submission inside the group commit's transaction: claimKey and receiveBatch's outcomes, with the
+   * key's row written once, answer included, after the entries (a new key is not claimed first and
+   * completed after: nobody else can see the row in between, as the transaction holds the write lock).
+   */
+  private submitIn(p: PendingSubmission, seq: { next: number }): SubmitOutcome {
+    const row = this.sql('SELECT request_sha256, status, response FROM idempotency WHERE contributor_id = ? AND key = ?')
+      .get(p.contributor.id, p.key) as { request_sha256: string; status: number | null; response: string | null } | undefined;
+    if (row) {
+      if (row.request_sha256 !== p.hash) return { kind: 'mismatch' };
+      if (row.status !== null) return { kind: 'replay', status: row.status, body: JSON.parse(row.response ?? 'null') };
+      // Claimed by a request that never finished (claimKey's callers): taken over once abandoned.
+      const took = this.sql('UPDATE idempotency SET created_at = ? WHERE contributor_id = ? AND key = ? AND status IS NULL AND created_at < ?')
+        .run(new Date().toISOString(), p.contributor.id, p.key, new Date(Date.now() - IN_FLIGHT_TTL_MS).toISOString());
+      if (took.changes !== 1) return { kind: 'in_flight' };
+    }
+    const body = this.writeEntries(p.contributor, p.items, seq);
+    if (row) this.sql('UPDATE idempotency SET status = ?, response = ? WHERE contributor_id = ? AND key = ?').run(p.status, JSON.stringify(body), p.contributor.id, p.key);
+    else {
+      this.sql('INSERT INTO idempotency (contributor_id, key, request_sha256, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(p.contributor.id, p.key, p.hash, p.status, JSON.stringify(body), new Date().toISOString());
+    }
+    return { kind: 'stored', body };
+  }
+
+  private pending: PendingSubmission[] = [];
 
   /**
    * Group commit, durable before the answer. Submissions that reach the store in the same turn of the
-   * event loop are claimed and stored in one IMMEDIATE transaction, each in its own savepoint. That commit
-   * does not wait for the disk on this thread (synchronous=NORMAL for it alone); its answers wait instead
-   * for an fdatasync of the WAL file on libuv's thread pool, the same flush synchronous=FULL makes at
-   * commit. Meanwhile the event loop reads, checks and commits the next submissions, and one flush covers
-   * every commit made before it started: with FULL the event loop stood still for each flush (a quarter
-   * of the hub's time under `npm run bench -- hub-load`). In WAL mode NORMAL keeps the database
-   * consistent across a crash or power cut; the flush adds the durability of every answered commit. A
-   * replay of a stored answer waits for the flush too, as it may answer a commit not yet on disk.
+   * event loop are claimed and stored in one IMMEDIATE transaction, each in its own savepoint (a group of
+   * one needs none: its failure is the transaction's). That commit does not wait for the disk on this
+   * thread (synchronous=NORMAL for it alone); its answers wait instead for an fdatasync of the WAL file on
+   * libuv's thread pool, the same flush synchronous=FULL makes at commit. Meanwhile the event loop reads,
+   * checks and commits the next submissions, and one flush covers every commit made before it started:
+   * with FULL the event loop stood still for each flush (a quarter of the hub's time under `npm run bench
+   * -- hub-load`). In WAL mode NORMAL keeps the database consistent across a crash or power cut; the flush
+   * adds the durability of every answered commit. A replay of a stored answer waits for the flush too, as
+   * it may answer a commit not yet on disk.
    */
   submitBatch(contributor: Contributor, key: string, requestSha256: string, items: BatchItem[], status: number): Promise<SubmitOutcome> {
     return new Promise((resolve, reject) => {
@@ -285,23 +317,22 @@ export class SqliteHubStore implements HubStore {
   /** WAL checkpoints off the event loop, started with the first group commit (no worker for a store that takes no submissions). */
   private checkpointer: WalCheckpointer | null = null;
 
+  /** Commits every pending submission in one transaction, and answers each once the WAL is on disk. */
   private flush(): void {
     if (this.walFile) this.checkpointer ??= new WalCheckpointer(this.db, this.db.name);
     const batch = this.pending.splice(0);
+    if (!batch.length) return;
     const outcomes: (SubmitOutcome | Error)[] = [];
     const deferSync = this.walFile !== null;
     try {
       if (deferSync) this.sql('PRAGMA synchronous = NORMAL').run();
       try {
         this.immediate(() => {
+          const seq = { next: this.nextChange() };
+          if (batch.length === 1) return void outcomes.push(this.submitIn(batch[0]!, seq));
           for (const p of batch) {
             try {
-              outcomes.push(
-                this.inTransaction((): SubmitOutcome => {
-                  const hit = this.claimKeyIn(p.contributor.id, p.key, p.hash);
-                  return hit.kind === 'new' ? { kind: 'stored', body: this.receiveBatch(p.contributor, p.key, p.items, p.status) } : hit;
-                }) as SubmitOutcome,
-              );
+              outcomes.push(this.inTransaction(() => this.submitIn(p, seq)) as SubmitOutcome);
             } catch (e) {
               outcomes.push(e as Error);
             }

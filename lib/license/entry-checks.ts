@@ -30,14 +30,32 @@ export interface EntryCheckOptions {
   vouchedCommunities?: readonly string[];
 }
 
-function spdxProblem(expr: string): string | null {
+/**
+ * A pure check of a short string, remembered: the hub sees the same few licence expressions and language
+ * tags on entry after entry, and parsing them again was a visible part of each submission's checks (CPU
+ * profile of `npm run bench -- hub-load`). Bounded: a stream of distinct values only refills it.
+ */
+function remembered(check: (value: string) => string | null): (value: string) => string | null {
+  const seen = new Map<string, string | null>();
+  return (value) => {
+    let answer = seen.get(value);
+    if (answer === undefined) {
+      answer = check(value);
+      if (seen.size >= 1000) seen.clear();
+      seen.set(value, answer);
+    }
+    return answer;
+  };
+}
+
+const spdxProblem = remembered((expr) => {
   try {
     parseSpdx(expr);
     return null;
   } catch {
     return `"${expr}" is not a valid SPDX licence expression`;
   }
-}
+});
 
 function instantProblem(value: string, now: Date): string | null {
   // An instant is a full date and time; Date.parse alone accepts "5" or "2020".
@@ -65,7 +83,7 @@ function urlProblem(value: string): string | null {
  * `Intl` also accepts: rejects "english" (syntactically a reserved 5-8 letter subtag), "en_US", "x".
  */
 const BCP47 = /^[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|\d{3}))?(-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*$/i;
-function languageProblem(tag: string): string | null {
+const languageProblem = remembered((tag) => {
   if (!BCP47.test(tag)) return `"${tag}" is not a BCP 47 language tag (e.g. "en", "de", "pt-BR")`;
   try {
     const [canonical] = Intl.getCanonicalLocales(tag);
@@ -73,7 +91,7 @@ function languageProblem(tag: string): string | null {
   } catch {
     return `"${tag}" is not a BCP 47 language tag (e.g. "en", "de", "pt-BR")`;
   }
-}
+});
 
 export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProblem[] {
   const out: EntryProblem[] = [];

@@ -121,4 +121,38 @@ describe('SQLite: an accepted submission is on disk before it is answered', () =
       store.close();
     }
   });
+
+  it('fails only the submission that breaks, in a group or alone, and leaves its key free', async () => {
+    const { store, flushes, submit } = await setup();
+    const base = await qaEntry();
+    const { contributor } = store.addContributor('breaker');
+    // A record the database refuses (no title): the store throws for it, inside its own savepoint.
+    const broken = (id: string) => store.submitBatch(contributor, `key-${id}`, `hash-${id}`, [{ ...base, id, title: null as unknown as string }], 202);
+    try {
+      const alone = broken('broken-alone').then(() => null, (e: Error) => e);
+      await turn();
+      await turn();
+      expect((await alone)?.message).toMatch(/NOT NULL/);
+      expect(flushes).toHaveLength(0);
+      const a = submit();
+      const bad = broken('broken-in-group').then(() => null, (e: Error) => e);
+      const b = submit();
+      await turn();
+      await turn();
+      flushes[0]!.done(null);
+      await Promise.all([a.p, b.p]);
+      expect((await bad)?.message).toMatch(/NOT NULL/);
+      expect([a.settled.outcome?.kind, b.settled.outcome?.kind]).toEqual(['stored', 'stored']);
+      expect(store.entryStatus('broken-in-group')).toBeNull();
+      expect(store.db.prepare("SELECT COUNT(*) AS n FROM idempotency WHERE key LIKE 'key-broken-%'").get()).toEqual({ n: 0 });
+      // Sent again, fixed, under the same key: a new request, stored.
+      const again = store.submitBatch(contributor, 'key-broken-in-group', 'hash-fixed', [{ ...base, id: 'broken-in-group' }], 202);
+      await turn();
+      await turn();
+      flushes[1]!.done(null);
+      expect(await again).toMatchObject({ kind: 'stored', body: { results: [{ entryId: 'broken-in-group', status: 'received' }] } });
+    } finally {
+      store.close();
+    }
+  });
 });

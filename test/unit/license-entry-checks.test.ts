@@ -62,6 +62,20 @@ describe('the hub re-checks what an entry claims', () => {
     expect(fields({ ...e, language: 'pt-BR' })).toEqual([]);
   });
 
+  it('gives the same verdict on a licence or language seen before (the checks remember answers, good and bad)', async () => {
+    const e = await seEntry();
+    for (let round = 0; round < 3; round++) {
+      expect(fields({ ...e, language: 'english' })).toEqual(['language']);
+      expect(fields({ ...e, language: 'pt-BR' })).toEqual([]);
+      expect(fields({ ...e, license: 'MIT AND (', consent: { ...e.consent, license: 'MIT AND (' } })).toEqual(['license', 'consent.license']);
+      expect(fields(e)).toEqual([]);
+    }
+    // Past the bound, a value seen long ago is checked afresh, with the same answer.
+    for (let i = 0; i < 1100; i++) fields({ ...e, language: `x${i}` });
+    expect(fields({ ...e, language: 'english' })).toEqual(['language']);
+    expect(fields(e)).toEqual([]);
+  });
+
   it('times must be real instants, not in the future', async () => {
     const e = await seEntry();
     expect(fields({ ...e, createdAt: '9999-12-31T00:00:00Z' })).toEqual(['createdAt']);
