@@ -46,6 +46,8 @@ export interface PageSignals {
   postBodies: Set<Element>;
   /** Each element's last descendant's position, where positions are kept aside (see `aside`). */
   last: Map<Element, number>;
+  /** The texts of the inline scripts, once a detector asked (`inlineScriptTexts`). */
+  scriptTexts?: string[];
 }
 
 import { sel } from './select.ts';
@@ -585,6 +587,18 @@ export function hasClass(el: Element, cls: string): boolean {
 export function inClass(el: Element | null, cls: string): boolean {
   for (let e = el; e; e = e.parentElement) if (hasClass(e, cls)) return true;
   return false;
+}
+
+/**
+ * The text of each inline script (one without `src`), in document order: read once per extraction, where
+ * several detectors look for their engine's script variables (SMF's `smf_scripturl`, Forumotion's `_board`).
+ */
+export function inlineScriptTexts(doc: Document): string[] {
+  const s = activeIndexes.get(doc);
+  if (s?.scriptTexts) return s.scriptTexts;
+  const texts = queryAllWhere(doc, 'script:not([src])', ['script'], (el) => !el.hasAttribute('src')).map((el) => el.textContent ?? '');
+  if (s) s.scriptTexts = texts;
+  return texts;
 }
 
 /** How many elements the active index of `doc` numbered (the whole document), else undefined. */
