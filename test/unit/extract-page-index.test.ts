@@ -7,7 +7,7 @@ import { decodePage, extractThread, sourceFromText } from '../../lib/extract/ind
 import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
-import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -53,8 +53,13 @@ function shape(doc: Document, build: () => PageSignals) {
     roles: named(index.byAttr.get('role') ?? []),
     rels: named(index.byAttr.get('rel') ?? []),
     withAttributes: named(index.withAttributes),
-    // Every attribute name's elements: read during the scan under linkedom, at the first lookup otherwise.
-    attributes: (candidatesOf(index, '[data-no-page-has-this]'), lists(index.byAttr)),
+    // Every attribute name's elements, as a lookup by the name finds them (each list is made at its first
+    // lookup: from the attributes the scan noted under linkedom, by reading every element's otherwise).
+    attributes: Object.fromEntries(
+      [...new Set(all.flatMap((el) => el.getAttributeNames().map((n) => n.toLowerCase()))), 'data-no-page-has-this']
+        .sort()
+        .map((name) => [name, named(candidatesOf(index, `[${name}]`))]),
+    ),
   };
 }
 
@@ -236,5 +241,34 @@ describe("the generic reader's walk under linkedom", () => {
       expect(standard.els.length, p.file).toBeGreaterThan(10);
     }
     expect(html).toBeGreaterThan(15);
+  });
+
+  /** A node scan that must not run: the page index's tape serves the walk. */
+  const refused: NodeScan = () => {
+    throw new Error('the DOM was walked again');
+  };
+
+  it("reads the page index's tape instead of the DOM, with the same result on every corpus page", () => {
+    let html = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      html++;
+      const standard = indexShape(src.doc, null);
+      // Inside an extraction's window the index is active and its tape is read; no DOM scan is asked.
+      expect(withPageSignals(src.doc, () => indexShape(src.doc, refused)), p.file).toEqual(standard);
+    }
+    expect(html).toBeGreaterThan(15);
+  });
+
+  it('reads from the tape what the walk reads: skipped content, repeated attributes, text beside templates', () => {
+    const doc = linkedomKit.parseHtml(
+      '<!doctype html><html><head><title>t</title></head><body>a<div class="post" id="post-1" data-author=" Ann ">b<!-- c --><i>d</i>' +
+        '<script>var x = "<p>";</script><svg><g><text>not read</text></g></svg><template><b>f</b></template>g<a href="/u/1" HREF="/x" rel="author">Ann</a>' +
+        '<time datetime="2020-01-02T03:04:05Z">Jan 2</time><select><option>o</option></select>after</div><p>last</p></body></html>',
+    );
+    const standard = indexShape(doc, null);
+    expect(withPageSignals(doc, () => indexShape(doc, refused))).toEqual(standard);
+    expect(standard.els.length).toBeGreaterThan(8);
   });
 });
