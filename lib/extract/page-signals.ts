@@ -662,6 +662,22 @@ export function inlineScriptTexts(doc: Document): string[] {
   return texts;
 }
 
+/**
+ * Where the content of `el` lies in the active index's tape (see `tape`): its entries from `from` up to
+ * `to` (the element's end), the element entries being those where positions open (`at`, from `next`).
+ * Null without an active index that has a tape, or for an element the index does not hold.
+ */
+export function tapeInside(el: Element): { items: (Element | Text | null)[]; at: number[]; from: number; to: number; next: number } | null {
+  const doc = el.ownerDocument;
+  const s = doc ? activeIndexes.get(doc) : undefined;
+  if (!s?.tape) return null;
+  const own = orderOf(s, el);
+  if (own === undefined) return null;
+  const p = own - s.start;
+  const { items, at, end } = s.tape;
+  return end[p]! < 0 ? null : { items, at, from: at[p]! + 1, to: end[p]!, next: p + 1 };
+}
+
 /** How many elements the active index of `doc` numbered (the whole document), else undefined. */
 export function elementCount(doc: Document): number | undefined {
   const s = activeIndexes.get(doc);

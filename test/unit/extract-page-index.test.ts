@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
-import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
+import { cleanHtml, textMayMatch, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
 import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
@@ -259,6 +259,26 @@ describe("the generic reader's walk under linkedom", () => {
       expect(withPageSignals(src.doc, () => indexShape(src.doc, refused)), p.file).toEqual(standard);
     }
     expect(html).toBeGreaterThan(15);
+  });
+
+  it("answers textMayMatch from the tape as the DOM walk does, on every corpus page's boxes", () => {
+    let checked = 0;
+    let matched = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      const boxes = Array.from(src.doc.querySelectorAll('footer, div, li, td, p, span, body')).slice(0, 400);
+      for (const re of [/cc|creative/i, /[äöü]|th/i]) {
+        const walked = boxes.map((el) => textMayMatch(el, re));
+        const taped = withPageSignals(src.doc, () => boxes.map((el) => textMayMatch(el, re)));
+        expect(taped, `${p.file} ${re}`).toEqual(walked);
+        checked += boxes.length;
+        matched += walked.filter(Boolean).length;
+      }
+    }
+    // Both answers occur often, or agreeing would prove little.
+    expect(matched).toBeGreaterThan(checked / 10);
+    expect(matched).toBeLessThan(checked * 0.9);
   });
 
   it('reads from the tape what the walk reads: skipped content, repeated attributes, text beside templates', () => {
