@@ -311,6 +311,8 @@ export function textAroundPosts(doc: Document, root: Element): string {
   const range = s && postsRange(s);
   if (!s || !range) return root.textContent ?? '';
   const { first, last, lastAt } = range;
+  const taped = tapeAround(s, root, first, last);
+  if (taped !== null) return taped;
   let out = '';
   let between = false; // from the first post body to the end of the last one
   // Iterative (an explicit stack of siblings to resume at): deep nesting must not cost call depth.
@@ -347,6 +349,39 @@ export function textAroundPosts(doc: Document, root: Element): string {
     }
   }
   return out;
+}
+
+/**
+ * `textAroundPosts` read off the tape (see `tape`): the text nodes of `root` before `first` and after
+ * the end of `last`, as the walk joins them. Null where the walk must answer: no tape, `last` within
+ * `first` (the walk then reads nothing after `first`), or a template outside the posts (the walk reads
+ * its contents, which the tape leaves out).
+ */
+function tapeAround(s: PageSignals, root: Element, first: Element, last: Element): string | null {
+  if (!s.tape) return null;
+  const { items, at, end } = s.tape;
+  const rootAt = orderOf(s, root);
+  const firstAt = orderOf(s, first);
+  const lastAt = orderOf(s, last);
+  const lastEnd = lastInside(s, last);
+  const firstEnd = lastInside(s, first);
+  const rootEnd = lastInside(s, root);
+  if (rootAt === undefined || firstAt === undefined || lastAt === undefined || lastEnd === undefined || firstEnd === undefined || rootEnd === undefined) return null;
+  // `first` outside the root's content, or `last` inside `first`'s subtree: the walk's own answer.
+  if (firstAt <= rootAt || firstAt > rootEnd || (last !== first && lastAt <= firstEnd)) return null;
+  if ((s.byTag.get('template') ?? []).some((t) => { const p = orderOf(s, t)!; return p < firstAt || p > lastEnd; })) return null;
+  const r = rootAt - s.start;
+  const texts = (from: number, to: number, next: number) => {
+    let out = '';
+    for (let k = from; k < to; k++) {
+      const item = items[k];
+      if (item === null) continue;
+      if (k === at[next]) next++;
+      else out += (item as Text).nodeValue ?? '';
+    }
+    return out;
+  };
+  return texts(at[r]! + 1, at[firstAt - s.start]!, r + 1) + texts(end[lastAt - s.start]! + 1, end[r]!, lastEnd - s.start + 1);
 }
 
 /** The first and the last post body in document order, with their positions; null before any body was read. */

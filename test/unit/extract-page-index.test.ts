@@ -7,7 +7,7 @@ import { decodePage, extractThread, sourceFromText } from '../../lib/extract/ind
 import { cleanHtml, textMayMatch, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
-import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { active, buildPageSignals, candidatesOf, lastInside, markPostBody, orderOf, textAroundPosts, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -279,6 +279,36 @@ describe("the generic reader's walk under linkedom", () => {
     // Both answers occur often, or agreeing would prove little.
     expect(matched).toBeGreaterThan(checked / 10);
     expect(matched).toBeLessThan(checked * 0.9);
+  });
+
+  it("reads the page's text around the posts from the tape as the walk does, on every corpus page", () => {
+    let compared = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html' || !src.doc.body) continue;
+      const boxes = Array.from(src.doc.body.querySelectorAll('div, p, li, article, blockquote'));
+      if (boxes.length < 8) continue;
+      const n = boxes.length;
+      // Post bodies far apart, close together, one alone, and one inside the other.
+      const within = boxes.findIndex((b, i) => i > 0 && boxes[i - 1]!.contains(b));
+      const pairs: [number, number][] = [[2, n - 3], [n >> 1, (n >> 1) + 1], [n >> 2, n >> 2], ...(within > 0 ? [[within - 1, within] as [number, number]] : [])];
+      for (const [a, b] of pairs) {
+        const [taped, walked] = withPageSignals(src.doc, () => {
+          markPostBody(boxes[a]!);
+          markPostBody(boxes[b]!);
+          const s = active(src.doc)!;
+          const fromTape = textAroundPosts(src.doc, src.doc.body);
+          const tape = s.tape;
+          s.tape = null;
+          const fromWalk = textAroundPosts(src.doc, src.doc.body);
+          s.tape = tape;
+          return [fromTape, fromWalk];
+        });
+        expect(taped, `${p.file} ${a} ${b}`).toBe(walked);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(60);
   });
 
   it('reads from the tape what the walk reads: skipped content, repeated attributes, text beside templates', () => {
