@@ -713,6 +713,22 @@ export function tapeInside(el: Element): { items: (Element | Text | null)[]; at:
   return end[p]! < 0 ? null : { items, at, from: at[p]! + 1, to: end[p]!, next: p + 1 };
 }
 
+/**
+ * `a.contains(b)`, by positions while an extraction runs: `b` is `a` or lies in `a`'s subtree. The DOM's
+ * answer walks `b`'s ancestors up to `a`, or to the root when `b` lies elsewhere (a post's byline,
+ * tested against its body). The DOM answers for a node the index does not hold.
+ */
+export function holds(a: Element, b: Element): boolean {
+  const doc = a.ownerDocument;
+  const s = doc ? activeIndexes.get(doc) : undefined;
+  if (s) {
+    const from = orderOf(s, a);
+    const at = orderOf(s, b);
+    if (from !== undefined && at !== undefined) return at >= from && at <= s.last[from - s.start]!;
+  }
+  return a.contains(b);
+}
+
 /** How many elements the active index of `doc` numbered (the whole document), else undefined. */
 export function elementCount(doc: Document): number | undefined {
   const s = activeIndexes.get(doc);

@@ -7,7 +7,7 @@ import { decodePage, extractThread, sourceFromText } from '../../lib/extract/ind
 import { cleanHtml, textMayMatch, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
-import { active, buildPageSignals, candidatesOf, lastInside, markPostBody, orderOf, textAroundPosts, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { active, buildPageSignals, candidatesOf, holds, lastInside, markPostBody, orderOf, textAroundPosts, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -109,6 +109,23 @@ describe('the page index under linkedom', () => {
         expect(wrong.map((el) => el.localName), `${p.file} ${scan ? 'scan' : 'walk'}`).toEqual([]);
       }
     }
+  });
+
+  it('answers contains by positions as the DOM does', () => {
+    let inside = 0;
+    let pairs = 0;
+    for (const p of pages.filter((x) => /xenforo|phpbb|wordpress/.test(x.file))) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      const els = Array.from(src.doc.querySelectorAll('*'));
+      const some = els.filter((_, i) => i % 37 === 0);
+      const byPositions = withPageSignals(src.doc, () => some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => holds(a, b))));
+      const byDom = some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => a.contains(b)));
+      expect(byPositions, p.file).toEqual(byDom);
+      pairs += byDom.length;
+      inside += byDom.filter(Boolean).length;
+    }
+    expect(inside).toBeGreaterThan(pairs / 50);
   });
 
   it('agrees on templates, repeated and empty attributes, empty roles and class lists', () => {
