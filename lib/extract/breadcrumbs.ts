@@ -1,4 +1,4 @@
-import { candidatesOf, signalsOf, sortedByPosition, type PageSignals } from './page-signals.ts';
+import { candidatesOf, holds, signalsOf, sortedByPosition, type PageSignals } from './page-signals.ts';
 import { firstWithin, is, within } from './select.ts';
 
 /**
@@ -122,10 +122,11 @@ function boxes(s: PageSignals): Element[] {
   for (const el of candidatesOf(s, '[aria-label]')) if (/breadcrumb/i.test(el.getAttribute('aria-label') ?? '')) found.add(el);
   const ordered = sortedByPosition(s, [...found]);
   // The outermost box: one inside another is the same trail.
-  return ordered.filter((el) => !ordered.some((o) => o !== el && o.contains(el)));
+  return ordered.filter((el) => !ordered.some((o) => o !== el && holds(o, el)));
 }
 
-const classes = (el: Element) => (el.getAttribute('class') ?? '').split(/\s+/);
+/** The element's class words. Read as an attribute node: linkedom answers `getAttribute('class')` by building a token list and joining it. */
+const classes = (el: Element) => (el.getAttributeNode('class')?.value ?? '').split(/\s+/);
 
 /**
  * One crumb: Bootstrap's `breadcrumb-item`, phpBB 3.1+ `crumb`, XenForo 1 `crust`, vBulletin 4 `navbit`,
@@ -153,7 +154,7 @@ function fromMarkup(s: PageSignals, base: string): Crumb[] {
     // (phpBB's "Change font size", XenForo's "Log In" share the trail's list).
     const items = Array.from(box.querySelectorAll('*')).filter(isItem);
     const links = Array.from(box.getElementsByTagName('a')).filter(
-      (a) => a.hasAttribute('href') && (!items.length || items.some((i) => i.contains(a))) && !inMenu(a, box),
+      (a) => a.hasAttribute('href') && (!items.length || items.some((i) => holds(i, a))) && !inMenu(a, box),
     );
     const crumbs = links
       .map((a) => ({ name: clean(a.getAttribute('title') && !a.textContent?.trim() ? a.getAttribute('title')! : a.textContent ?? ''), url: absolute(a.getAttribute('href'), base) }))

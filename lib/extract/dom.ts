@@ -1,4 +1,4 @@
-import { markPostBody, queryFirst } from './page-signals.ts';
+import { markPostBody, queryFirst, tapeInside } from './page-signals.ts';
 import { sel, within } from './select.ts';
 
 /**
@@ -80,6 +80,39 @@ function matchingWithin(el: Element, selector: string): Element[] {
  * element is there. For checks that read many boxes to find a few words.
  */
 export function textMayMatch(el: Element, letters: RegExp): boolean {
+  let raw = '';
+  // While an extraction runs, the page index's tape holds the element's text nodes and elements in
+  // document order: read there, rather than by linkedom's firstChild, nextSibling and parentNode.
+  const tape = tapeInside(el);
+  if (tape) {
+    const { items, at, to } = tape;
+    let next = tape.next;
+    for (let k = tape.from; k < to; k++) {
+      const item = items[k];
+      if (item === null) continue;
+      if (k !== at[next]) {
+        raw += (item as Text).nodeValue ?? '';
+        continue;
+      }
+      next++;
+      const tag = (item as Element).localName.toLowerCase();
+      // Template contents are not on the tape; SKIP holds templates, so the answer is true as the walk's.
+      if (SKIP.has(tag)) return true;
+      if (tag === 'img') {
+        const alt = (item as Element).getAttribute('alt');
+        if (alt && isSmileyAlt(alt)) raw += alt;
+        // An image holds nothing (HTML parses it as void): its end follows. The walk would not read inside
+        // one that held something, which the tape cannot leave out here: the walk answers then.
+        if (items[k + 1] !== null) return textMayMatchByDom(el, letters);
+      }
+    }
+    return letters.test(raw);
+  }
+  return textMayMatchByDom(el, letters);
+}
+
+/** `textMayMatch` by walking the DOM. */
+function textMayMatchByDom(el: Element, letters: RegExp): boolean {
   let raw = '';
   let n: Node | null = el.firstChild;
   while (n) {

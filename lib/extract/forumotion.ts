@@ -1,7 +1,7 @@
 import type { Adapter, Source } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, lineOf, metaContent, textOf } from './dom.ts';
-import { queryAllWhere, queryHas } from './page-signals.ts';
+import { inlineScriptTexts, queryHas } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 import { phpbb2 } from './phpbb.ts';
 
@@ -18,7 +18,7 @@ function isForumotion(doc: Document): boolean {
     el.id === 'fa_toolbar' ||
     el.id === 'fa_ticker';
   if (queryHas(doc, 'script[src*="illiweb.com"], link[href*="illiweb.com"], #fa_toolbar, #fa_ticker', ['script', 'link', '#fa_toolbar', '#fa_ticker'], marker)) return true;
-  return queryAllWhere(doc, 'script:not([src])', ['script'], (s) => !s.hasAttribute('src')).some((s) => /_board\s*\[\s*["']toolbar/.test(s.textContent ?? ''));
+  return inlineScriptTexts(doc).some((t) => t.includes('_board') && /_board\s*\[\s*["']toolbar/.test(t));
 }
 
 const POST = 'div.post[id^="p"]';

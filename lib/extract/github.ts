@@ -1,7 +1,7 @@
 import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, QuoteInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, canonicalUrl, cleanHtml, fragmentParser, lineOf, metaContent, textOf } from './dom.ts';
-import { queryHas } from './page-signals.ts';
+import { mayHave, queryHas } from './page-signals.ts';
 import { isoDate } from './dates.ts';
 import { z } from 'zod';
 import { count, dateText, readShape } from './json-shape.ts';
@@ -30,7 +30,8 @@ function idOf(c: Element): string | null {
 export const githubHtml: Adapter = {
   id: 'github',
   accepts: 'html',
-  detect: (src) => src.kind === 'html' && queryHas(src.doc, `${COMMENT} .comment-body`, ['.comment-body']) && !!src.doc.querySelector(`${COMMENT} a.author, ${COMMENT} relative-time`),
+  // Blogs' comments carry `.comment-body` too: without a `.timeline-comment` on the page none is GitHub's.
+  detect: (src) => src.kind === 'html' && mayHave(src.doc, [COMMENT]) && queryHas(src.doc, `${COMMENT} .comment-body`, ['.comment-body']) && !!src.doc.querySelector(`${COMMENT} a.author, ${COMMENT} relative-time`),
   extract(src) {
     if (src.kind !== 'html') return null;
     const { doc } = src;

@@ -62,9 +62,10 @@ export const hackerNewsHtml: Adapter = {
       const h = a.getAttribute('href') ?? '';
       return h === 'news' || h.endsWith('news.ycombinator.com/news');
     };
+    // The rows first: a lookup of one class, where the home link is looked for among every link of the page.
     return (
-      (op === 'item' || queryHas(src.doc, '.fatitem', ['.fatitem']) || someTagged(src.doc, 'a', home, 'a[href="news"], a[href$="news.ycombinator.com/news"]')) &&
-      queryHas(src.doc, 'tr.athing', ['.athing'])
+      queryHas(src.doc, 'tr.athing', ['.athing']) &&
+      (op === 'item' || queryHas(src.doc, '.fatitem', ['.fatitem']) || someTagged(src.doc, 'a', home, 'a[href="news"], a[href$="news.ycombinator.com/news"]'))
     );
   },
   extract(src) {

@@ -83,7 +83,7 @@ function listOf(root: Linked): Links | null {
   return (expected ? first === expected : first === end) ? links : null;
 }
 
-export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute) => {
+export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute, text) => {
   const root = rootElement as unknown as Linked;
   const links = listOf(root);
   if (!links) return false;
@@ -92,9 +92,11 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute) 
   // The elements whose end marker is still ahead: each end marker closes the last one opened.
   const open: Linked[] = [];
   for (let x: Linked | undefined = root; x && x !== stop; ) {
-    if (x.nodeType !== ELEMENT) {
+    const type = x.nodeType;
+    if (type !== ELEMENT) {
+      if (type === TEXT) text?.(x as unknown as Text);
       // An end marker closes its own element, and any left open inside it.
-      if (x.nodeType === ELEMENT_END) {
+      else if (type === ELEMENT_END) {
         while (open.length) {
           const el = open.pop()!;
           leave(el as unknown as Element);
@@ -114,16 +116,17 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute) 
       attributes = true;
       // The first of a name, as getAttributeNode answers.
       const name = a.name;
-      if (attribute && typeof name === 'string') attribute(x as unknown as Element, name);
+      if (attribute && typeof name === 'string') attribute(x as unknown as Element, name, a.value as string);
       if (name === 'id') id ??= a.value;
       else if (name === 'class') cls ??= a.value;
       else if (name === 'role') role = true;
       else if (name === 'rel') rel = true;
     }
-    visit(x as unknown as Element, attributes, id, role, rel, cls);
+    const tag = x.localName as string;
+    visit(x as unknown as Element, tag, attributes, id, role, rel, cls);
     open.push(x);
     // Template contents are not part of the page (querySelector skips them too).
-    x = x.localName === 'template' ? x[endOf] : a;
+    x = tag === 'template' ? x[endOf] : a;
   }
   // The root, whose end marker ends the scan.
   while (open.length) leave(open.pop() as unknown as Element);

@@ -23,8 +23,8 @@ export interface PageSignals {
   byId: Map<string, Element[]>;
   byTag: Map<string, Element[]>;
   /**
-   * Every attribute name's elements: filled by the DOM's own scan as it reads each element's attributes
-   * (linkedom.ts), else at the first lookup by an attribute (`indexAttributes`).
+   * Attribute names' elements, each name's list made at its first lookup: from the names the DOM's own
+   * scan noted (`attributes`), else by reading every element's attributes once (`indexAttributes`).
    * `role` is filled by the walk itself: every page's licence check asks for it (footers). So is `rel`,
    * which holds only the elements HTML gives it a meaning on (a, area, link, form): the licence check and
    * the next-page links both ask, and each scanned every link of the page.
@@ -36,6 +36,22 @@ export interface PageSignals {
   next: number;
   /** Whether `byAttr` holds every attribute name of the page (see `candidates`). */
   allAttributes: boolean;
+  /**
+   * Every attribute of the page as the DOM's own scan read it, in document order: its name and value, in
+   * two lists of one entry per attribute (each element's are up to its `tape.attributesEnd`). An attribute name's elements are found here at its
+   * first lookup (a page asks for about ten names, of the thousands of attributes the scan reads), and the
+   * generic reader reads each element's attributes from here rather than from the DOM again. Null when
+   * the standard walk built the index.
+   */
+  attributes: { names: string[]; values: string[] } | null;
+  /**
+   * The page as the DOM's own scan met it, for the generic reader's walk (generic/walk.ts), which would
+   * otherwise walk the DOM a second time: `items` holds, in document order, each element as it opens,
+   * each text node, and null where an element ends (template contents left out). Per element, by
+   * position from `start`: where it opens in `items` (`at`), where it ends (`end`), and the end of its
+   * attributes in `attributes` (`attributesEnd`). Null when the standard walk built the index.
+   */
+  tape: { items: (Element | Text | null)[]; at: number[]; end: number[]; attributesEnd: number[] } | null;
   /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
   aside: Map<Element, number> | null;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
@@ -44,8 +60,13 @@ export interface PageSignals {
   classLists: Map<string, Element[][]>;
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
   postBodies: Set<Element>;
-  /** Each element's last descendant's position, where positions are kept aside (see `aside`). */
-  last: Map<Element, number>;
+  /**
+   * Each element's last descendant's position, by the element's position from `start`: a list, where a
+   * property written on each element cost a store the DOM's many node shapes make slow.
+   */
+  last: number[];
+  /** The texts of the inline scripts, once a detector asked (`inlineScriptTexts`). */
+  scriptTexts?: string[];
 }
 
 import { sel } from './select.ts';
@@ -82,10 +103,8 @@ function matcherOf(selector: string): (el: Element) => boolean {
  * counts as unknown.
  */
 const ORDER = Symbol('gleaner.order');
-/** The position of the element's last descendant (its own when it has none): its subtree is [order, last]. */
-const LAST = Symbol('gleaner.last');
 let positions = 0;
-type Numbered = Element & { [ORDER]?: number; [LAST]?: number };
+type Numbered = Element & { [ORDER]?: number };
 
 /** Position of `el` in the index's document order, or undefined when the index does not hold it. */
 export function orderOf(s: PageSignals, el: Element): number | undefined {
@@ -104,20 +123,22 @@ const SPACE = /[ \t\n\f\r]+/;
 /**
  * A faster visit of every element than the standard walk, offered by the DOM in use (linkedom.ts offers
  * one). It calls `visit` for `root` and each element below it in document order, template contents
- * skipped, with the element's id, whether it has role and rel attributes and its class (as
+ * skipped (and `text` for each text node between), with the element's local name, its id, whether it has role and rel attributes and its class (as
  * `getAttributeNode` would read them; `attributes` false when it has none), and `leave` for each after
  * the last element of its subtree was visited, and returns true. When it cannot serve this document it
  * returns false before visiting anything, and the standard walk runs.
  */
 export type ElementScan = (
   root: Element,
-  visit: (el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
+  visit: (el: Element, tag: string, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
   leave: (el: Element) => void,
   /**
-   * Called, when given, with each attribute name of each element (before `visit` of that element), as
-   * `readAttributes` would name them: the index of every attribute name is then filled in the same pass.
+   * Called, when given, with each attribute of each element (before `visit` of that element), in the
+   * element's order, as its attribute nodes hold them (a repeated name included).
    */
-  attribute?: (el: Element, name: string) => void,
+  attribute?: (el: Element, name: string, value: string) => void,
+  /** Called, when given, with each text node in document order (outside template contents). */
+  text?: (node: Text) => void,
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -129,49 +150,76 @@ export function useElementScan(scan: ElementScan | null): void {
 
 /** Document order, skipping <template> contents as `querySelector` does. */
 export function buildPageSignals(doc: Document): PageSignals {
-  const s: PageSignals = { byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null, withAttributes: [], classLists: new Map(), postBodies: new Set(), last: new Map() };
+  const s: PageSignals = {
+    byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null,
+    withAttributes: [], classLists: new Map(), postBodies: new Set(), last: [], attributes: null, tape: null,
+  };
   // Iterative: a page nested thousands of elements deep must not cost call depth.
   const walk = (root: Element) => {
     const up: Element[] = [];
+    const upAt: number[] = [];
     let el = root.firstElementChild;
     for (;;) {
       if (!el) {
         const done = up.pop();
         if (!done) return;
-        close(s, done);
+        close(s, upAt.pop()!);
         el = done.nextElementSibling;
         continue;
       }
-      record(s, el);
+      const at = record(s, el);
       const first = el.localName !== 'template' ? el.firstElementChild : null;
       if (first) {
         up.push(el);
+        upAt.push(at);
         el = first;
         continue;
       }
-      close(s, el);
+      close(s, at);
       el = el.nextElementSibling;
     }
   };
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
+    const attributes = { names: [] as string[], values: [] as string[] };
+    const tape = { items: [] as (Element | Text | null)[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[] };
+    const { names, values } = attributes;
+    const { items } = tape;
+    // The elements open, by position: the scan leaves each in turn, the last opened first.
+    const open: number[] = [];
     const scanned = elementScan?.(
       root,
-      (el, attributes, id, role, rel, cls) => note(s, el, attributes, id, role, rel, cls),
-      (el) => close(s, el),
-      (el, name) => noteAttribute(s, el, name),
+      (el, tag, any, id, role, rel, cls) => {
+        tape.at.push(items.length);
+        tape.end.push(-1);
+        tape.attributesEnd.push(names.length);
+        items.push(el);
+        open.push(note(s, el, tag, any, id, role, rel, cls));
+      },
+      () => {
+        const at = open.pop()!;
+        close(s, at);
+        tape.end[at - s.start] = items.length;
+        items.push(null);
+      },
+      (_el, name, value) => {
+        names.push(name);
+        values.push(value);
+      },
+      (node) => items.push(node),
     );
     if (scanned) {
       // Every page asks for some attribute (each engine's detector, the trail's microdata): the names were
-      // indexed as the scan read them, where `indexAttributes` would read every element's attributes again.
+      // noted as the scan read them, where `indexAttributes` would read every element's attributes again.
       s.allAttributes = true;
+      s.attributes = attributes;
+      s.tape = tape;
     } else {
-      // The scan declined before visiting anything (its contract), so it indexed no name either.
-      s.byAttr = new Map([['role', []], ['rel', []]]);
-      record(s, root);
+      // The scan declined before visiting anything (its contract), so it noted nothing either.
+      const at = record(s, root);
       walk(root);
-      close(s, root);
+      close(s, at);
     }
   }
   positions = s.next;
@@ -188,27 +236,30 @@ function holdsPosition(el: Element, at: number): boolean {
   }
 }
 
-function record(s: PageSignals, el: Element): void {
-  if (!el.hasAttributes()) return note(s, el, false, undefined, false, false, undefined);
-  const rel = RELATED.has(el.localName) && !!el.getAttributeNode('rel');
-  note(s, el, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), rel, el.getAttributeNode('class')?.value);
+/** Notes `el` (see `note`) as the standard DOM reads it, and returns its position. */
+function record(s: PageSignals, el: Element): number {
+  const tag = el.localName;
+  if (!el.hasAttributes()) return note(s, el, tag, false, undefined, false, false, undefined);
+  const rel = RELATED.has(tag) && !!el.getAttributeNode('rel');
+  return note(s, el, tag, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), rel, el.getAttributeNode('class')?.value);
 }
 
 /** The elements `rel` means something on. */
 const RELATED = new Set(['a', 'area', 'link', 'form']);
 
-/** Adds an element, next in document order, with what it carries. */
-function note(s: PageSignals, el: Element, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined): void {
-  if (s.aside) s.aside.set(el, s.next++);
-  else (el as Numbered)[ORDER] = s.next++;
-  const tag = el.localName;
+/** Adds an element, next in document order, with what it carries; returns its position. */
+function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined): number {
+  const at = s.next++;
+  if (s.aside) s.aside.set(el, at);
+  else (el as Numbered)[ORDER] = at;
+  s.last.push(at);
   push(s.byTag, tag, el);
-  if (!attributes) return;
+  if (!attributes) return at;
   s.withAttributes.push(el);
   if (id) push(s.byId, id, el);
   if (role) push(s.byAttr, 'role', el);
   if (rel && RELATED.has(tag)) push(s.byAttr, 'rel', el);
-  if (!cls) return;
+  if (!cls) return at;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).
   let lists = s.classLists.get(cls);
@@ -223,12 +274,12 @@ function note(s: PageSignals, el: Element, attributes: boolean, id: string | und
     s.classLists.set(cls, lists);
   }
   for (const list of lists) list.push(el);
+  return at;
 }
 
-/** Notes where `el`'s subtree ends: at the element numbered last, once its whole subtree is numbered. */
-function close(s: PageSignals, el: Element): void {
-  if (s.aside) s.last.set(el, s.next - 1);
-  else (el as Numbered)[LAST] = s.next - 1;
+/** Notes where the subtree of the element at position `at` ends: at the element numbered last, once its whole subtree is numbered. */
+function close(s: PageSignals, at: number): void {
+  s.last[at - s.start] = s.next - 1;
 }
 
 /** Runs `fn` (one extraction) with the page's index available to every detector and adapter. */
@@ -260,6 +311,8 @@ export function textAroundPosts(doc: Document, root: Element): string {
   const range = s && postsRange(s);
   if (!s || !range) return root.textContent ?? '';
   const { first, last, lastAt } = range;
+  const taped = tapeAround(s, root, first, last);
+  if (taped !== null) return taped;
   let out = '';
   let between = false; // from the first post body to the end of the last one
   // Iterative (an explicit stack of siblings to resume at): deep nesting must not cost call depth.
@@ -296,6 +349,39 @@ export function textAroundPosts(doc: Document, root: Element): string {
     }
   }
   return out;
+}
+
+/**
+ * `textAroundPosts` read off the tape (see `tape`): the text nodes of `root` before `first` and after
+ * the end of `last`, as the walk joins them. Null where the walk must answer: no tape, `last` within
+ * `first` (the walk then reads nothing after `first`), or a template outside the posts (the walk reads
+ * its contents, which the tape leaves out).
+ */
+function tapeAround(s: PageSignals, root: Element, first: Element, last: Element): string | null {
+  if (!s.tape) return null;
+  const { items, at, end } = s.tape;
+  const rootAt = orderOf(s, root);
+  const firstAt = orderOf(s, first);
+  const lastAt = orderOf(s, last);
+  const lastEnd = lastInside(s, last);
+  const firstEnd = lastInside(s, first);
+  const rootEnd = lastInside(s, root);
+  if (rootAt === undefined || firstAt === undefined || lastAt === undefined || lastEnd === undefined || firstEnd === undefined || rootEnd === undefined) return null;
+  // `first` outside the root's content, or `last` inside `first`'s subtree: the walk's own answer.
+  if (firstAt <= rootAt || firstAt > rootEnd || (last !== first && lastAt <= firstEnd)) return null;
+  if ((s.byTag.get('template') ?? []).some((t) => { const p = orderOf(s, t)!; return p < firstAt || p > lastEnd; })) return null;
+  const r = rootAt - s.start;
+  const texts = (from: number, to: number, next: number) => {
+    let out = '';
+    for (let k = from; k < to; k++) {
+      const item = items[k];
+      if (item === null) continue;
+      if (k === at[next]) next++;
+      else out += (item as Text).nodeValue ?? '';
+    }
+    return out;
+  };
+  return texts(at[r]! + 1, at[firstAt - s.start]!, r + 1) + texts(end[lastAt - s.start]! + 1, end[r]!, lastEnd - s.start + 1);
 }
 
 /** The first and the last post body in document order, with their positions; null before any body was read. */
@@ -361,7 +447,8 @@ function candidates(s: PageSignals, key: string): Element[] {
   if (key[0] === '[') {
     const name = k.replace(/\]$/, '').toLowerCase();
     let list = s.byAttr.get(name);
-    if (!list && !s.allAttributes) {
+    if (!list && s.attributes && s.tape) list = attributeList(s, s.attributes.names, s.tape, name);
+    else if (!list && !s.allAttributes) {
       indexAttributes(s);
       list = s.byAttr.get(name);
     }
@@ -370,14 +457,25 @@ function candidates(s: PageSignals, key: string): Element[] {
   return s.byTag.get(key.toLowerCase()) ?? [];
 }
 
-/** One attribute of an element the scan reads, for `byAttr` (`role` and `rel` have the walk's own lists). */
-function noteAttribute(s: PageSignals, el: Element, name: string): void {
-  const lower = name.toLowerCase();
-  if (lower === 'role' || lower === 'rel') return;
-  const list = s.byAttr.get(lower);
-  // An element is listed once under a name, however often its markup repeats the attribute.
-  if (!list) s.byAttr.set(lower, [el]);
-  else if (list[list.length - 1] !== el) list.push(el);
+/**
+ * The elements carrying attribute `name` (lower case), found among the attributes the scan noted, and
+ * kept in `byAttr` (`role` and `rel` have the walk's own lists, which are never looked up here).
+ */
+function attributeList(s: PageSignals, names: string[], { items, at, attributesEnd }: NonNullable<PageSignals['tape']>, name: string): Element[] {
+  const list: Element[] = [];
+  // The element whose attributes hold `i`: the first position whose attributes end after it.
+  let owner = 0;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    // An HTML parser writes names in lower case already: only a name of the same length is lowered to compare.
+    if (n !== name && (n.length !== name.length || n.toLowerCase() !== name)) continue;
+    while (attributesEnd[owner]! <= i) owner++;
+    // An element is listed once under a name, however often its markup repeats the attribute.
+    const el = items[at[owner]!] as Element;
+    if (list[list.length - 1] !== el) list.push(el);
+  }
+  s.byAttr.set(name, list);
+  return list;
 }
 
 const pairs: string[] = [];
@@ -567,8 +665,8 @@ export function inTagClass(el: Element | null, tag: string, cls: string): boolea
 
 /** Position of the last element of `root`'s subtree (template contents are not indexed), as the index noted it. */
 export function lastInside(s: PageSignals, root: Element): number | undefined {
-  const at = s.aside ? s.last.get(root) : (root as Numbered)[LAST];
-  return at !== undefined && at >= s.start && at < s.next ? at : undefined;
+  const own = orderOf(s, root);
+  return own === undefined ? undefined : s.last[own - s.start];
 }
 
 /**
@@ -585,6 +683,50 @@ export function hasClass(el: Element, cls: string): boolean {
 export function inClass(el: Element | null, cls: string): boolean {
   for (let e = el; e; e = e.parentElement) if (hasClass(e, cls)) return true;
   return false;
+}
+
+/**
+ * The text of each inline script (one without `src`), in document order: read once per extraction, where
+ * several detectors look for their engine's script variables (SMF's `smf_scripturl`, Forumotion's `_board`).
+ */
+export function inlineScriptTexts(doc: Document): string[] {
+  const s = activeIndexes.get(doc);
+  if (s?.scriptTexts) return s.scriptTexts;
+  const texts = queryAllWhere(doc, 'script:not([src])', ['script'], (el) => !el.hasAttribute('src')).map((el) => el.textContent ?? '');
+  if (s) s.scriptTexts = texts;
+  return texts;
+}
+
+/**
+ * Where the content of `el` lies in the active index's tape (see `tape`): its entries from `from` up to
+ * `to` (the element's end), the element entries being those where positions open (`at`, from `next`).
+ * Null without an active index that has a tape, or for an element the index does not hold.
+ */
+export function tapeInside(el: Element): { items: (Element | Text | null)[]; at: number[]; from: number; to: number; next: number } | null {
+  const doc = el.ownerDocument;
+  const s = doc ? activeIndexes.get(doc) : undefined;
+  if (!s?.tape) return null;
+  const own = orderOf(s, el);
+  if (own === undefined) return null;
+  const p = own - s.start;
+  const { items, at, end } = s.tape;
+  return end[p]! < 0 ? null : { items, at, from: at[p]! + 1, to: end[p]!, next: p + 1 };
+}
+
+/**
+ * `a.contains(b)`, by positions while an extraction runs: `b` is `a` or lies in `a`'s subtree. The DOM's
+ * answer walks `b`'s ancestors up to `a`, or to the root when `b` lies elsewhere (a post's byline,
+ * tested against its body). The DOM answers for a node the index does not hold.
+ */
+export function holds(a: Element, b: Element): boolean {
+  const doc = a.ownerDocument;
+  const s = doc ? activeIndexes.get(doc) : undefined;
+  if (s) {
+    const from = orderOf(s, a);
+    const at = orderOf(s, b);
+    if (from !== undefined && at !== undefined) return at >= from && at <= s.last[from - s.start]!;
+  }
+  return a.contains(b);
 }
 
 /** How many elements the active index of `doc` numbered (the whole document), else undefined. */

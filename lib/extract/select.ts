@@ -270,6 +270,8 @@ function testFor(el: Element, selector: string): (el: Element) => boolean {
 export function closest(el: Element | null, selector: string): Element | null {
   if (!el) return null;
   const test = testFor(el, selector);
+  // No element of the page can match (`live`): no ancestor to walk up to.
+  if (test === NOTHING.test) return null;
   for (let e: Element | null = el; e; e = e.parentElement) if (test(e)) return e;
   return null;
 }

@@ -1,7 +1,7 @@
 import type { Adapter } from './types.ts';
 import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { bodyParts, lineOf, rememberingUrls, textOf, textSkipping } from './dom.ts';
-import { earliest, hasClass, inClass, inside, insideAny, inTag, queryAllWhere, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
+import { earliest, hasClass, inlineScriptTexts, inClass, inside, insideAny, inTag, queryByIdPrefix, queryFirst, queryFirstWithin, queryHas, signalsOf, someTagged, type PageSignals } from './page-signals.ts';
 import { smfNextPage } from './listing-smf.ts';
 import * as sel from './select.ts';
 import { parseForumDate } from './dates.ts';
@@ -15,7 +15,7 @@ const BODY = 'div.inner[id^="msg_"], div.post > div[id^="msg_"]';
 
 function isSmf(doc: Document): boolean {
   if (someTagged(doc, 'a', (a) => (a.getAttribute('href') ?? '').includes('simplemachines.org'), 'a[href*="simplemachines.org"]') || queryHas(doc, '#smflogo', ['#smflogo'])) return true;
-  return queryAllWhere(doc, 'script:not([src])', ['script'], (s) => !s.hasAttribute('src')).some((s) => /\bsmf_(scripturl|theme_url|charset)\b/.test(s.textContent ?? ''));
+  return inlineScriptTexts(doc).some((t) => t.includes('smf_') && /\bsmf_(scripturl|theme_url|charset)\b/.test(t));
 }
 
 /**

@@ -19,13 +19,16 @@ const SIGNATURE = '.signature, .tapatalkSignatur';
 const QUOTE4 = '.bbcode_container';
 
 function isVb(doc: Document): boolean {
+  // Posts' bodies first: on the many pages that are no vBulletin's, that lookup of ids fails at once,
+  // where the marks read every meta and scan every id for the user menus.
+  if (!queryByIdPrefix(doc, `[id^="${BODY_PREFIX}"]`, BODY_PREFIX, () => true).length) return false;
   const marked =
     doc.documentElement?.id === 'vbulletin_html' ||
     /vBulletin/i.test(generator(doc)) ||
     !!first(doc, 'meta[name="vb_meta_bburl"]') ||
     // vB3 templates give each post's user menu the id `postmenu_ID`, which the engine's menu script needs.
     queryByIdPrefix(doc, 'div[id^="postmenu_"]', 'postmenu_', (d) => d.localName === 'div').length > 0;
-  return marked && queryByIdPrefix(doc, `[id^="${BODY_PREFIX}"]`, BODY_PREFIX, () => true).length > 0;
+  return marked;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { PostInput, QuoteInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, linkBase, metaContent, textOf } from './dom.ts';
 import { all, closest, first, firstWithin, is, pick, within } from './select.ts';
 import { fromUnix, isoDate, parseForumDate } from './dates.ts';
+import { holds } from './page-signals.ts';
 
 /**
  * XenForo 2 and 1. Neither prints a generator meta by default; what every style keeps is the root
@@ -46,7 +47,7 @@ function quotesIn(body: Element): QuoteInput[] {
 
 /** The post's time: XF2's `<time datetime>`, XF1's `abbr.DateTime[data-time]` (unix) or `span.DateTime[title]`. */
 function timeOf(post: Element, body: Element): string | null {
-  const outside = (x: Element) => !body.contains(x);
+  const outside = (x: Element) => !holds(body, x);
   const stamp = within(post, 'time[datetime]').find(outside);
   if (stamp) return isoDate(stamp.getAttribute('datetime')) ?? fromUnix(stamp.getAttribute('data-time'));
   // The permalink's stamp before any other: an edit note ("Last edited: …") carries one too.

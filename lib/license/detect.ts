@@ -65,8 +65,9 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   // Each query below also states the selector as code, so linkedom need not compile it per candidate.
   const withRel = (el: Element) => el.localName === 'a' || el.localName === 'link' || el.localName === 'area';
   for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
-    const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
-    if (!rel.includes('license')) continue;
+    const value = el.getAttribute('rel') ?? '';
+    // Most are a blog's `nofollow ugc` on every commenter's link: split only a value that can name the licence.
+    if (!/license/i.test(value) || !value.toLowerCase().split(/\s+/).includes('license')) continue;
     const href = el.getAttribute('href') ?? '';
     const tag = el.tagName.toLowerCase();
     let abs = href;

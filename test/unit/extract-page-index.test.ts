@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage, extractThread, sourceFromText } from '../../lib/extract/index.ts';
-import { cleanHtml, useAttributeReader } from '../../lib/extract/dom.ts';
+import { cleanHtml, textMayMatch, useAttributeReader } from '../../lib/extract/dom.ts';
 import { linkedomAttributes, linkedomKit, linkedomNodeScan, linkedomScan } from '../../lib/extract/linkedom.ts';
 import { buildIndex, useNodeScan, type NodeScan } from '../../lib/extract/generic/walk.ts';
-import { buildPageSignals, candidatesOf, lastInside, orderOf, useElementScan, type PageSignals } from '../../lib/extract/page-signals.ts';
+import { active, buildPageSignals, candidatesOf, holds, lastInside, markPostBody, orderOf, textAroundPosts, useElementScan, withPageSignals, type PageSignals } from '../../lib/extract/page-signals.ts';
 import { corpusBytes } from '../support/corpus.ts';
 
 /*
@@ -53,8 +53,13 @@ function shape(doc: Document, build: () => PageSignals) {
     roles: named(index.byAttr.get('role') ?? []),
     rels: named(index.byAttr.get('rel') ?? []),
     withAttributes: named(index.withAttributes),
-    // Every attribute name's elements: read during the scan under linkedom, at the first lookup otherwise.
-    attributes: (candidatesOf(index, '[data-no-page-has-this]'), lists(index.byAttr)),
+    // Every attribute name's elements, as a lookup by the name finds them (each list is made at its first
+    // lookup: from the attributes the scan noted under linkedom, by reading every element's otherwise).
+    attributes: Object.fromEntries(
+      [...new Set(all.flatMap((el) => el.getAttributeNames().map((n) => n.toLowerCase()))), 'data-no-page-has-this']
+        .sort()
+        .map((name) => [name, named(candidatesOf(index, `[${name}]`))]),
+    ),
   };
 }
 
@@ -104,6 +109,23 @@ describe('the page index under linkedom', () => {
         expect(wrong.map((el) => el.localName), `${p.file} ${scan ? 'scan' : 'walk'}`).toEqual([]);
       }
     }
+  });
+
+  it('answers contains by positions as the DOM does', () => {
+    let inside = 0;
+    let pairs = 0;
+    for (const p of pages.filter((x) => /xenforo|phpbb|wordpress/.test(x.file))) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      const els = Array.from(src.doc.querySelectorAll('*'));
+      const some = els.filter((_, i) => i % 37 === 0);
+      const byPositions = withPageSignals(src.doc, () => some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => holds(a, b))));
+      const byDom = some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => a.contains(b)));
+      expect(byPositions, p.file).toEqual(byDom);
+      pairs += byDom.length;
+      inside += byDom.filter(Boolean).length;
+    }
+    expect(inside).toBeGreaterThan(pairs / 50);
   });
 
   it('agrees on templates, repeated and empty attributes, empty roles and class lists', () => {
@@ -236,5 +258,84 @@ describe("the generic reader's walk under linkedom", () => {
       expect(standard.els.length, p.file).toBeGreaterThan(10);
     }
     expect(html).toBeGreaterThan(15);
+  });
+
+  /** A node scan that must not run: the page index's tape serves the walk. */
+  const refused: NodeScan = () => {
+    throw new Error('the DOM was walked again');
+  };
+
+  it("reads the page index's tape instead of the DOM, with the same result on every corpus page", () => {
+    let html = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      html++;
+      const standard = indexShape(src.doc, null);
+      // Inside an extraction's window the index is active and its tape is read; no DOM scan is asked.
+      expect(withPageSignals(src.doc, () => indexShape(src.doc, refused)), p.file).toEqual(standard);
+    }
+    expect(html).toBeGreaterThan(15);
+  });
+
+  it("answers textMayMatch from the tape as the DOM walk does, on every corpus page's boxes", () => {
+    let checked = 0;
+    let matched = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html') continue;
+      const boxes = Array.from(src.doc.querySelectorAll('footer, div, li, td, p, span, body')).slice(0, 400);
+      for (const re of [/cc|creative/i, /[äöü]|th/i]) {
+        const walked = boxes.map((el) => textMayMatch(el, re));
+        const taped = withPageSignals(src.doc, () => boxes.map((el) => textMayMatch(el, re)));
+        expect(taped, `${p.file} ${re}`).toEqual(walked);
+        checked += boxes.length;
+        matched += walked.filter(Boolean).length;
+      }
+    }
+    // Both answers occur often, or agreeing would prove little.
+    expect(matched).toBeGreaterThan(checked / 10);
+    expect(matched).toBeLessThan(checked * 0.9);
+  });
+
+  it("reads the page's text around the posts from the tape as the walk does, on every corpus page", () => {
+    let compared = 0;
+    for (const p of pages) {
+      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+      if (src.kind !== 'html' || !src.doc.body) continue;
+      const boxes = Array.from(src.doc.body.querySelectorAll('div, p, li, article, blockquote'));
+      if (boxes.length < 8) continue;
+      const n = boxes.length;
+      // Post bodies far apart, close together, one alone, and one inside the other.
+      const within = boxes.findIndex((b, i) => i > 0 && boxes[i - 1]!.contains(b));
+      const pairs: [number, number][] = [[2, n - 3], [n >> 1, (n >> 1) + 1], [n >> 2, n >> 2], ...(within > 0 ? [[within - 1, within] as [number, number]] : [])];
+      for (const [a, b] of pairs) {
+        const [taped, walked] = withPageSignals(src.doc, () => {
+          markPostBody(boxes[a]!);
+          markPostBody(boxes[b]!);
+          const s = active(src.doc)!;
+          const fromTape = textAroundPosts(src.doc, src.doc.body);
+          const tape = s.tape;
+          s.tape = null;
+          const fromWalk = textAroundPosts(src.doc, src.doc.body);
+          s.tape = tape;
+          return [fromTape, fromWalk];
+        });
+        expect(taped, `${p.file} ${a} ${b}`).toBe(walked);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(60);
+  });
+
+  it('reads from the tape what the walk reads: skipped content, repeated attributes, text beside templates', () => {
+    const doc = linkedomKit.parseHtml(
+      '<!doctype html><html><head><title>t</title></head><body>a<div class="post" id="post-1" data-author=" Ann ">b<!-- c --><i>d</i>' +
+        '<script>var x = "<p>";</script><svg><g><text>not read</text></g></svg><template><b>f</b></template>g<a href="/u/1" HREF="/x" rel="author">Ann</a>' +
+        '<time datetime="2020-01-02T03:04:05Z">Jan 2</time><select><option>o</option></select>after</div><p>last</p></body></html>',
+    );
+    const standard = indexShape(doc, null);
+    expect(withPageSignals(doc, () => indexShape(doc, refused))).toEqual(standard);
+    expect(standard.els.length).toBeGreaterThan(8);
   });
 });

@@ -1,6 +1,6 @@
 import { isoDate, parseForumDate, fromUnix } from '../dates.ts';
 import { readAttributes } from '../dom.ts';
-import { elementCount } from '../page-signals.ts';
+import { active, elementCount, lastInside, orderOf } from '../page-signals.ts';
 import {
   CHROME_TEXT,
   DATE_HINT,
@@ -177,7 +177,11 @@ export function buildIndex(doc: Document): PageIndex {
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
   let prevText = '';
 
-  const open = (el: Element, parentIdx: number): number => {
+  /**
+   * Opens `el`: `count` is how many of its attribute pairs the caller wrote into `pairs` already (from
+   * the page index's tape), or -1 to read them off the element.
+   */
+  const open = (el: Element, parentIdx: number, count = -1): number => {
     const i = ix.els.length;
     const tag = el.localName;
     if (i === room) grow();
@@ -192,7 +196,7 @@ export function buildIndex(doc: Document): PageIndex {
     // Name and value pairs read off the DOM's own list where it offers one (dom.ts), each value the first
     // of its name as getAttributeNode answers; not getAttribute, which linkedom answers for 'class' by
     // building a token list. No closure per element: under tsx each one created was also named.
-    const count = el.hasAttributes() ? readAttributes(el, pairs) : 0;
+    if (count < 0) count = el.hasAttributes() ? readAttributes(el, pairs) : 0;
     if (count > 0) {
       for (let j = 0; j < count; j++) {
         const n = pairs[2 * j]!.toLowerCase();
@@ -396,6 +400,45 @@ export function buildIndex(doc: Document): PageIndex {
   const r = open(root, -1);
   stack.push(r);
   const skipRoot = SKIP_CONTENT.has(root.localName);
+  // The page index's scan met every node of the page already (page-signals.ts `tape`): read it again
+  // from there, rather than walking the DOM a second time.
+  const s = skipRoot ? undefined : active(doc);
+  const rootAt = s?.tape && s.attributes ? orderOf(s, root) : undefined;
+  if (s && rootAt !== undefined) {
+    const { items, at, end, attributesEnd } = s.tape!;
+    const { names, values } = s.attributes!;
+    let pos = rootAt - s.start;
+    const stop = end[pos]!;
+    for (let k = at[pos]! + 1; k < stop; k++) {
+      const item = items[k]!;
+      if (item === null) {
+        // The end of the element opened last (the root's own end stops the loop).
+        if (stack.length > 1) close(stack.pop()!);
+        continue;
+      }
+      // An element's entry is where the next position opens; any other entry is a text node.
+      if (k !== at[pos + 1]) {
+        addText((item as Text).nodeValue ?? '', stack[stack.length - 1]!);
+        continue;
+      }
+      pos++;
+      const count = tapePairs(names, values, pos > 0 ? attributesEnd[pos - 1]! : 0, attributesEnd[pos]!);
+      const i = open(item as Element, stack[stack.length - 1]!, count);
+      if (SKIP_CONTENT.has(ix.tag[i]!)) {
+        close(i);
+        // On past its content, to its end in the tape; positions go on after its last element's.
+        const skipTo = end[pos]!;
+        const lastAt = lastInside(s, item as Element);
+        if (lastAt !== undefined) pos = lastAt - s.start;
+        else while (pos + 1 < at.length && at[pos + 1]! < skipTo) pos++;
+        k = Math.max(k, skipTo);
+        continue;
+      }
+      stack.push(i);
+    }
+    close(stack.pop()!);
+    return finish(ix, hintsUnsorted);
+  }
   if (!skipRoot && nodeScan?.(root, (el) => {
     const i = open(el, stack[stack.length - 1]!);
     if (SKIP_CONTENT.has(ix.tag[i]!)) {
@@ -433,6 +476,28 @@ export function buildIndex(doc: Document): PageIndex {
     c = ix.els[i]!.nextSibling;
   }
   return finish(ix, hintsUnsorted);
+}
+
+/**
+ * Writes into `pairs` the attributes from `from` to `to` of the page index's lists, as `readAttributes`
+ * gives them (a repeated name takes the first one's value), and returns how many.
+ */
+function tapePairs(names: string[], values: string[], from: number, to: number): number {
+  let n = 0;
+  for (let a = from; a < to; a++) {
+    const name = names[a]!;
+    let value = values[a]!;
+    for (let j = 0; j < n; j++) {
+      if (pairs[2 * j] === name) {
+        value = pairs[2 * j + 1]!;
+        break;
+      }
+    }
+    pairs[2 * n] = name;
+    pairs[2 * n + 1] = value;
+    n++;
+  }
+  return n;
 }
 
 function finish(ix: PageIndex, hintsUnsorted: boolean): PageIndex {
