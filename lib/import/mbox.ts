@@ -401,6 +401,12 @@ function idHash(s: string): number {
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
+/**
+ * A message read, held while its conversation is open. Only what the post needs is kept (its date as a
+ * number, its quotes as splitMailBody made them): the post itself is built when the conversation is
+ * handed out, so the thousands of messages of open conversations are fewer objects for the collector
+ * to copy and mark (a date string built by concatenation alone was some thirty).
+ */
 interface Mail {
   id: string;
   /** The writer's words before attachment notes, and the attachments: the HTML is made from them at hand-out. */
@@ -408,12 +414,23 @@ interface Mail {
   files: FileRef[];
   parentIds: string[];
   subject: string;
+  /** The Date field's instant (ms), or MAX_SAFE_INTEGER when there is none. */
   time: number;
+  dated: boolean;
   order: number;
   archivedAt: string | null;
   size: number;
-  post: Thread['posts'][number];
+  author: string;
+  /** The post's text: the writer's words with the attachment notes. */
+  text: string;
+  quotes: Quote[];
+  signature: string | null;
+  replyTo: string | null;
 }
+
+type Quote = Thread['posts'][number]['quotes'][number];
+
+const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
 interface Group {
   mails: Mail[];
@@ -551,25 +568,44 @@ export class MailThreads {
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
-    const ms = g.mails.sort((a, b) => a.time - b.time || a.order - b.order);
+    const ms = g.mails.length > 1 ? g.mails.sort(byTime) : g.mails;
     // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
     g.mails = [];
-    const here = new Map(ms.map((m) => [m.id, m]));
-    for (const m of ms) {
-      const pid = m.parentIds.find((p) => p !== m.id && here.has(p));
-      if (!pid) continue;
-      m.post.replyTo = pid;
-      const parent = here.get(pid);
-      if (parent) for (const q of m.post.quotes) if (q.postId === null && q.author === null) q.author = parent.post.author.name;
+    if (ms.length > 1) {
+      const here = new Map<string, Mail>();
+      for (const m of ms) here.set(m.id, m);
+      for (const m of ms) {
+        let parent: Mail | undefined;
+        for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
+        if (!parent) continue;
+        m.replyTo = parent.id;
+        for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
+      }
     }
-    for (const m of ms) m.post.html = withFiles(m.ownText, textHtml(m.ownText), m.files).html;
+    const posts: Thread['posts'] = new Array(ms.length);
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      const post: Thread['posts'][number] = {
+        id: m.id,
+        author: { name: m.author, url: null },
+        publishedAt: m.dated ? isoTime(m.time) : null,
+        text: m.text,
+        html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
+        permalink: m.archivedAt,
+        replyTo: m.replyTo,
+        quotes: m.quotes,
+        score: null,
+      };
+      if (m.signature) post.signature = m.signature;
+      posts[i] = post;
+    }
     const r = ms[0]!;
     // Checked by hand where the posts are plainly valid (zod per thread cost a twentieth of the import).
     const t = postsThread(
       this.platform,
       r.archivedAt ?? `mbox://${encodeURIComponent(this.file)}/${encodeURIComponent(r.id)}`,
       cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
-      ms.map((m) => m.post),
+      posts,
     );
     return g.truncated ? { ...t, truncated: true } : t;
   }
@@ -607,35 +643,34 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  const files = [...body.files, ...email.files];
+  // Its own copy: a slice would keep the whole decoded body (quotes, footer and all) alive while the conversation is open.
+  const own = body.text.length < 13 ? body.text : (' ' + body.text).slice(1);
+  const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
-  const text = files.length ? withFiles(body.text, '', files).text : body.text;
-  const archivedAt = ids(h.get('archived-at'))[0] ?? null;
+  const text = files.length ? withFiles(own, '', files).text : own;
   const ms = mailTime(h.get('date'));
-  const date = ms === null ? null : isoTime(ms);
   const inReplyTo = ids(h.get('in-reply-to'));
+  const refs = ids(h.get('references')).reverse();
+  if (inReplyTo.length) refs.unshift(inReplyTo[0]!);
+  let size = text.length + 200;
+  for (const q of body.quotes) size += q.text.length;
   return {
     id,
-    parentIds: [...inReplyTo.slice(0, 1), ...ids(h.get('references')).reverse()],
+    parentIds: refs,
     subject: words(h.get('subject')),
     time: ms ?? Number.MAX_SAFE_INTEGER,
+    dated: ms !== null,
     order: rec.index,
-    archivedAt,
-    size: text.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
+    archivedAt: ids(h.get('archived-at'))[0] ?? null,
+    size,
     files,
-    ownText: body.text,
-    post: {
-      id,
-      author: { name: cachedAuthorName(h.get('from')), url: null },
-      publishedAt: date,
-      text,
-      html: '',
-      permalink: archivedAt,
-      replyTo: null,
-      quotes: body.quotes.map((q) => ({ postId: q.postId ?? null, author: q.author ?? null, text: q.text })),
-      score: null,
-      ...(body.signature ? { signature: body.signature } : {}),
-    },
+    ownText: own,
+    author: cachedAuthorName(h.get('from')),
+    text,
+    // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
+    quotes: body.quotes as Quote[],
+    signature: body.signature,
+    replyTo: null,
   };
 }
 
