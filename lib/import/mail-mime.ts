@@ -325,9 +325,8 @@ export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Ar
     let j = b.indexOf(0x3d, i);
     if (j < 0) j = n;
     // A long run without "=" is copied whole; a short one (most runs end at a soft line break, every 76
-    // characters) byte by byte, as a view per run cost more than the copying (a view is an object: one per
-    // run of a 76-character line made a tenth of the import's garbage).
-    if (j - i > 512) {
+    // characters) byte by byte, as a view per run cost more than the copying.
+    if (j - i > 48) {
       out.set(b.subarray(i, j), o);
       o += j - i;
       i = j;
