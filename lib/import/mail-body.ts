@@ -139,8 +139,13 @@ function fieldStart(l: string): boolean {
   return colon >= 0 && colon - i <= 14;
 }
 
-/** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
+/**
+ * The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is
+ * split off its line (then `answeredSplit` is set: the line before it is a piece of the same line of body).
+ */
+let answeredSplit = false;
 function answeredLine(lines: string[], body: string): number {
+  answeredSplit = false;
   const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
   const froms = body.includes(':');
   for (let i = 0; i < lines.length; i++) {
@@ -158,6 +163,7 @@ function answeredLine(lines: string[], body: string): number {
       const m = ORIGINAL_INLINE.exec(l);
       if (m) {
         lines.splice(i, 1, l.slice(0, m.index), l.slice(m.index));
+        answeredSplit = true;
         return i + 1;
       }
     }
@@ -217,6 +223,34 @@ function ownText(lines: string[], joined?: () => string): string {
   return parts.join('\n').trim();
 }
 
+/** A run of quoted lines as a quote, unless it is blank. */
+function pushQuote(quotes: QuoteInput[], block: string[] | null, author: string | null): void {
+  if (!block) return;
+  const q = block.join('\n').trim();
+  if (q) quotes.push({ postId: null, author, text: q });
+}
+
+/**
+ * Takes an attribution off the end of `own` (ending at most one blank line back); returns it, or null.
+ * (Functions of the module, not closures made per mail.)
+ */
+function takeAttribution(own: string[], tail = ''): string | null {
+  let k = own.length - 1;
+  if (k >= 0 && !own[k]!.trim()) k--;
+  // Every candidate ends with the same last line (or the wrapped tail), and an attribution ends with ":".
+  if (k < 0 || !endsWithColon(tail || own[k]!)) return null;
+  for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
+    const parts = own.slice(k - n + 1, k + 1);
+    if (parts.some((p) => !p.trim())) break;
+    const joined = (parts.join(' ') + tail).replace(/\s+/g, ' ').trim();
+    if (isAttribution(joined)) {
+      own.length = k - n + 1;
+      return joined;
+    }
+  }
+  return null;
+}
+
 /**
  * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
  * with the attribution before them, an answered or forwarded message below an Outlook-style header
@@ -258,11 +292,15 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   let lines = body.split('\n');
   const ob = answeredLine(lines, body);
   if (ob >= 0) {
-    const tail = lines.slice(ob);
-    const text = tail.join('\n').trim();
-    if (text) answered.push({ postId: null, author: blockAuthor(tail.slice(0, 8)), text });
+    // Where the answered message starts in body: the lines before it and their line breaks (a line split
+    // at a mid-line separator has none between its pieces). The tail and the rest are then cut from body,
+    // where joining the lines again copied them.
+    let at = answeredSplit ? ob - 1 : ob;
+    for (let i = 0; i < ob; i++) at += lines[i]!.length;
+    const text = body.slice(at).trim();
+    if (text) answered.push({ postId: null, author: blockAuthor(lines.slice(ob, ob + 8)), text });
     lines = lines.slice(0, ob);
-    body = lines.join('\n');
+    body = body.slice(0, answeredSplit ? at : Math.max(0, at - 1));
   }
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const anyQuoted = hasQuotedLine(body);
@@ -271,31 +309,6 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   let block: string[] | null = null;
   let author: string | null = null;
   let pending: { author: string | null; at: number } | null = null;
-  const endBlock = () => {
-    if (block) {
-      const q = block.join('\n').trim();
-      if (q) quotes.push({ postId: null, author, text: q });
-    }
-    block = null;
-    author = null;
-  };
-  /** Takes an attribution off the end of `own` (ending at most one blank line back); returns it, or null. */
-  const takeAttribution = (tail = ''): string | null => {
-    let k = own.length - 1;
-    if (k >= 0 && !own[k]!.trim()) k--;
-    // Every candidate ends with the same last line (or the wrapped tail), and an attribution ends with ":".
-    if (k < 0 || !endsWithColon(tail || own[k]!)) return null;
-    for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
-      const parts = own.slice(k - n + 1, k + 1);
-      if (parts.some((p) => !p.trim())) break;
-      const joined = (parts.join(' ') + tail).replace(/\s+/g, ' ').trim();
-      if (isAttribution(joined)) {
-        own.length = k - n + 1;
-        return joined;
-      }
-    }
-    return null;
-  };
   for (let i = 0; anyQuoted && i < lines.length; i++) {
     const line = lines[i]!;
     const c = line.charCodeAt(0);
@@ -304,29 +317,31 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       if (!block) {
         block = [];
         const t = line.trim();
-        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(t) : null;
+        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
         if (wrapped) {
           // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
           pending = { author: attributionName(wrapped), at: i };
           block = null;
           continue;
         }
-        const a = takeAttribution();
+        const a = takeAttribution(own);
         if (a) author = attributionName(a);
         else if (pending && i - pending.at <= 2) author = pending.author;
         pending = null;
       }
       block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
     } else {
-      endBlock();
+      pushQuote(quotes, block, author);
+      block = null;
+      author = null;
       own.push(line);
     }
   }
-  endBlock();
+  pushQuote(quotes, block, author);
   // An attribution left at the end, its quote cut away by the archive or the writer.
   while (own.length && !own[own.length - 1]!.trim()) own.pop();
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
-  takeAttribution();
+  takeAttribution(own);
   let kept = own;
   // Whether kept holds the first lines of body (its own words are then a slice of it, not a join).
   let prefix = own === lines;

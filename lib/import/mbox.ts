@@ -316,7 +316,25 @@ function cleanSubject(s: string): string {
   return s.trim().replace(/^'(.*)'$/, '$1').replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
 }
 
-const ids = (s: string | undefined) => (s ?? '').match(/<[^<>\s]+>/g)?.map((x) => x.slice(1, -1)) ?? [];
+/** What the pattern \s matches. */
+const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/** The <…> ids of a field, without their brackets: what /<[^<>\s]+>/g finds, without a match array and a copy of it per field. */
+function ids(s: string | undefined): string[] {
+  const out: string[] = [];
+  if (!s) return out;
+  let i = s.indexOf('<');
+  while (i >= 0) {
+    let j = i + 1;
+    let c = s.charCodeAt(j);
+    while (j < s.length && c !== 0x3c && c !== 0x3e && !isBlank(c)) c = s.charCodeAt(++j);
+    if (c === 0x3e && j > i + 1) {
+      out.push(s.slice(i + 1, j));
+      i = s.indexOf('<', j + 1);
+    } else i = c === 0x3c ? j : s.indexOf('<', j + 1);
+  }
+  return out;
+}
 
 function words(v: string | undefined): string {
   if (!v) return '';
@@ -502,7 +520,8 @@ export class MailThreads {
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
-      for (const pid of m.parentIds.slice(0, 2)) {
+      for (let k = 0; k < m.parentIds.length && k < 2; k++) {
+        const pid = m.parentIds[k]!;
         if (this.seenIds.has(idHash(pid))) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
