@@ -514,7 +514,8 @@ export function readMail(raw: Uint8Array): MailRead {
   const { end, body } = headerEnd(raw, start);
   const head = parseHeaderBytes(raw.subarray(start, end < 0 ? raw.length : end));
   if (!head) return { ok: false, reason: 'it does not start with mail header fields ("Name: value")' };
-  if (!['from', 'date', 'subject', 'message-id'].some((k) => head.fields.has(k)))
+  const f = head.fields;
+  if (!f.has('from') && !f.has('date') && !f.has('subject') && !f.has('message-id'))
     return { ok: false, reason: 'its header has none of From, Date, Subject or Message-ID' };
   let complete = end >= 0;
   const texts: string[] = [];
