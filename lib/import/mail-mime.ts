@@ -108,6 +108,8 @@ const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt
  * block (Received, DKIM and all) alive, to be copied by every young-generation collection.
  */
 const detached = (v: string) => (v.length < 13 ? v : (v + ' ').slice(0, -1));
+/** Fields read once and dropped with the message (the rest end up in posts, conversations or caches): they stay slices. */
+const PASSING = new Set(['date', 'content-transfer-encoding', 'user-agent', 'newsgroups']);
 
 /** Unfolded header fields (those the importer reads); null when the block does not start as a header block. */
 export function parseHeaders(text: string): { fields: Map<string, string>; bad: number } | null {
@@ -213,7 +215,7 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
         value += ' ' + text.slice(s, e);
       }
     } else {
-      if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+      if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
       name = null;
       let colon = b.indexOf(0x3a, at);
       if (colon >= end) colon = -1;
@@ -239,7 +241,7 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
     }
     at = nl + 1;
   }
-  if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+  if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
   return good ? { fields, bad } : null;
 }
 

@@ -432,12 +432,17 @@ interface Mail {
   author: string;
   /** The post's text: the writer's words with the attachment notes. */
   text: string;
-  quotes: Quote[];
+  /** null for none (the post's empty array is made at hand-out). */
+  quotes: Quote[] | null;
   signature: string | null;
   replyTo: string | null;
 }
 
 type Quote = Thread['posts'][number]['quotes'][number];
+
+// Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
+const NO_IDS: string[] = [];
+const NO_FILES: FileRef[] = [];
 
 const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
@@ -589,7 +594,7 @@ export class MailThreads {
         for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
         if (!parent) continue;
         m.replyTo = parent.id;
-        for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
+        if (m.quotes) for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
       }
     }
     const posts: Thread['posts'] = new Array(ms.length);
@@ -603,7 +608,7 @@ export class MailThreads {
         html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
         permalink: m.archivedAt,
         replyTo: m.replyTo,
-        quotes: m.quotes,
+        quotes: m.quotes ?? [],
         score: null,
       };
       if (m.signature) post.signature = m.signature;
@@ -655,13 +660,14 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
   // Its own copy: a slice would keep the whole decoded body (quotes, footer and all) alive while the conversation is open.
   const own = body.text.length < 13 ? body.text : (' ' + body.text).slice(1);
-  const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files;
+  const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(own, '', files).text : own;
   const ms = mailTime(h.get('date'));
   const inReplyTo = ids(h.get('in-reply-to'));
-  const refs = ids(h.get('references')).reverse();
+  let refs = ids(h.get('references')).reverse();
   if (inReplyTo.length) refs.unshift(inReplyTo[0]!);
+  if (!refs.length) refs = NO_IDS;
   let size = text.length + 200;
   for (const q of body.quotes) size += q.text.length;
   return {
@@ -678,7 +684,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     author: cachedAuthorName(h.get('from')),
     text,
     // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
-    quotes: body.quotes as Quote[],
+    quotes: body.quotes.length ? (body.quotes as Quote[]) : null,
     signature: body.signature,
     replyTo: null,
   };
