@@ -125,7 +125,7 @@ for (const c of 'FVDOLfvdol* \t') FIRST[c.charCodeAt(0)]! |= FROM_FIRST;
 /** Which lists a line's first character is on; "О" and "о" (Cyrillic, for "От") are the only ones past ASCII. */
 const firstOf = (c: number) => (c < 128 ? FIRST[c]! : c === 0x41e || c === 0x43e ? FROM_FIRST : 0);
 
-/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
+/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or its first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
 function separatorStart(l: string, wide: boolean): boolean {
   // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it (wide: the body has one).
   if (wide && (l.includes('\u2028') || l.includes('\u2029'))) return true;
@@ -133,8 +133,12 @@ function separatorStart(l: string, wide: boolean): boolean {
   while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
   const c = l.charCodeAt(i);
   if (c === 0x2d || c === 0x5f) return l.charCodeAt(i + 1) === c;
+  // "Be…", "An…", "Dé…" (Begin forwarded message, Anfang der weitergeleiteten Nachricht, Début du message réexpédié), in any case.
   const lc = c | 0x20;
-  return lc === 0x62 || lc === 0x61 || lc === 0x64;
+  const next = l.charCodeAt(i + 1);
+  if (lc === 0x62) return (next | 0x20) === 0x65;
+  if (lc === 0x61) return (next | 0x20) === 0x6e;
+  return lc === 0x64 && (next === 0xe9 || next === 0xc9);
 }
 
 /** Whether a line has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */

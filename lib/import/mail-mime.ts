@@ -405,9 +405,20 @@ function lineEnd(b: Uint8Array, from: number): number {
   return i < 0 ? b.length : i + 1;
 }
 
+/** An ASCII string's bytes (a boundary nearly always is), or null: TextEncoder's call cost more than the copy. */
+function asciiBytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return null;
+    out[i] = c;
+  }
+  return out;
+}
+
 /** The parts of a multipart body, and whether its closing delimiter was there. */
 function splitMultipart(b: Uint8Array, boundary: string): { parts: Uint8Array[]; closed: boolean } {
-  const delim = encoder.encode(`--${boundary}`);
+  const delim = asciiBytes(`--${boundary}`) ?? encoder.encode(`--${boundary}`);
   const parts: Uint8Array[] = [];
   let at = findDelimiter(b, delim, 0);
   if (at < 0) return { parts: [], closed: false };
