@@ -442,6 +442,7 @@ type Quote = Thread['posts'][number]['quotes'][number];
 
 // Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
 const NO_IDS: string[] = [];
+const NO_THREADS: Thread[] = [];
 const NO_FILES: FileRef[] = [];
 
 const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
@@ -481,6 +482,8 @@ export class MailThreads {
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
   private held = 0;
+  /** The first (longest-idle) conversation of `open` as evict last saw it, or null once that may have changed. */
+  private oldest: Group | null = null;
   private seen = 0;
 
   constructor(
@@ -548,6 +551,7 @@ export class MailThreads {
     this.held += m.size;
     this.groupOf.set(m.id, g);
     g.lastSeen = seq;
+    if (g === this.oldest) this.oldest = null;
     this.open.delete(g);
     this.open.set(g, true);
   }
@@ -559,14 +563,22 @@ export class MailThreads {
     }
     into.bytes += from.bytes;
     into.truncated ||= from.truncated;
+    if (from === this.oldest) this.oldest = null;
     this.open.delete(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
 
   private evict(seq: number): Thread[] {
+    const fresh = seq - this.limits.maxIdleMessages;
+    // Nearly always nothing is due: the longest-idle conversation, remembered, says so without walking the map.
+    if (this.oldest && this.held <= this.limits.maxHeldBytes && this.oldest.lastSeen >= fresh) return NO_THREADS;
     const out: Thread[] = [];
+    this.oldest = null;
     for (const g of this.open.keys()) {
-      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= seq - this.limits.maxIdleMessages) break;
+      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= fresh) {
+        this.oldest = g;
+        break;
+      }
       out.push(this.close(g));
     }
     return out;
@@ -579,6 +591,7 @@ export class MailThreads {
   }
 
   private close(g: Group): Thread {
+    if (g === this.oldest) this.oldest = null;
     this.open.delete(g);
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
