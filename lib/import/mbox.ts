@@ -898,7 +898,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
       pendingBytes += chunk.length;
       if (pendingBytes < HEAD_BYTES) continue;
       start();
-      for (const p of pending) yield* take(splitter!.push(p), false);
+      yield* take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
       pending = [];
     } else yield* take(splitter.push(utf8Of(chunk)), false);
     opts.onProgress?.({ bytes, messages, threads: emitted });
@@ -906,7 +906,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   if (!splitter) {
     if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
     start();
-    for (const p of pending) yield* take(splitter!.push(p), false);
+    yield* take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
   }
   if (wide) yield* take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false);
   yield* take(splitter!.end(), true);
