@@ -116,19 +116,29 @@ function cleanName(n: string): string | null {
 }
 
 // First characters of the lines the answered-message search looks at, so most lines cost one comparison.
-const FROM_FIRST = new Set([...'FVDOLfvdolОо*'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
-const SEPARATOR_FIRST = new Set([...'-_BADbad'].map((c) => c.charCodeAt(0)).concat([0x20, 0x09]));
+// A table of the ASCII ones (bit 1: a separator's, bit 2: a From line's), where two set lookups per line cost more.
+const SEPARATOR_FIRST = 1;
+const FROM_FIRST = 2;
+const FIRST = new Uint8Array(128);
+for (const c of '-_BADbad \t') FIRST[c.charCodeAt(0)]! |= SEPARATOR_FIRST;
+for (const c of 'FVDOLfvdol* \t') FIRST[c.charCodeAt(0)]! |= FROM_FIRST;
+/** Which lists a line's first character is on; "О" and "о" (Cyrillic, for "От") are the only ones past ASCII. */
+const firstOf = (c: number) => (c < 128 ? FIRST[c]! : c === 0x41e || c === 0x43e ? FROM_FIRST : 0);
 
-/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
-function separatorStart(l: string): boolean {
-  // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it.
-  if (l.includes('\u2028') || l.includes('\u2029')) return true;
+/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or its first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
+function separatorStart(l: string, wide: boolean): boolean {
+  // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it (wide: the body has one).
+  if (wide && (l.includes('\u2028') || l.includes('\u2029'))) return true;
   let i = 0;
   while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
   const c = l.charCodeAt(i);
   if (c === 0x2d || c === 0x5f) return l.charCodeAt(i + 1) === c;
+  // "Be…", "An…", "Dé…" (Begin forwarded message, Anfang der weitergeleiteten Nachricht, Début du message réexpédié), in any case.
   const lc = c | 0x20;
-  return lc === 0x62 || lc === 0x61 || lc === 0x64;
+  const next = l.charCodeAt(i + 1);
+  if (lc === 0x62) return (next | 0x20) === 0x65;
+  if (lc === 0x61) return (next | 0x20) === 0x6e;
+  return lc === 0x64 && (next === 0xe9 || next === 0xc9);
 }
 
 /** Whether a line has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
@@ -139,15 +149,22 @@ function fieldStart(l: string): boolean {
   return colon >= 0 && colon - i <= 14;
 }
 
-/** The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is split off its line. */
+/**
+ * The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is
+ * split off its line (then `answeredSplit` is set: the line before it is a piece of the same line of body).
+ */
+let answeredSplit = false;
 function answeredLine(lines: string[], body: string): number {
+  answeredSplit = false;
   const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
   const froms = body.includes(':');
+  const wide = body.includes('\u2028') || body.includes('\u2029');
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    const c = l.charCodeAt(0);
-    if (SEPARATOR_FIRST.has(c) && l.length > 12 && separatorStart(l) && ORIGINAL.test(l)) return i;
-    if (froms && FROM_FIRST.has(c) && fieldStart(l) && HEAD_FROM.test(l)) {
+    const first = firstOf(l.charCodeAt(0));
+    if (!first && !inline) continue;
+    if (first & SEPARATOR_FIRST && l.length > 12 && separatorStart(l, wide) && ORIGINAL.test(l)) return i;
+    if (froms && first & FROM_FIRST && fieldStart(l) && HEAD_FROM.test(l)) {
       // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
       for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
         if (HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
@@ -158,6 +175,7 @@ function answeredLine(lines: string[], body: string): number {
       const m = ORIGINAL_INLINE.exec(l);
       if (m) {
         lines.splice(i, 1, l.slice(0, m.index), l.slice(m.index));
+        answeredSplit = true;
         return i + 1;
       }
     }
@@ -217,6 +235,34 @@ function ownText(lines: string[], joined?: () => string): string {
   return parts.join('\n').trim();
 }
 
+/** A run of quoted lines as a quote, unless it is blank. */
+function pushQuote(quotes: QuoteInput[], block: string[] | null, author: string | null): void {
+  if (!block) return;
+  const q = block.join('\n').trim();
+  if (q) quotes.push({ postId: null, author, text: q });
+}
+
+/**
+ * Takes an attribution off the end of `own` (ending at most one blank line back); returns it, or null.
+ * (Functions of the module, not closures made per mail.)
+ */
+function takeAttribution(own: string[], tail = ''): string | null {
+  let k = own.length - 1;
+  if (k >= 0 && !own[k]!.trim()) k--;
+  // Every candidate ends with the same last line (or the wrapped tail), and an attribution ends with ":".
+  if (k < 0 || !endsWithColon(tail || own[k]!)) return null;
+  for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
+    const parts = own.slice(k - n + 1, k + 1);
+    if (parts.some((p) => !p.trim())) break;
+    const joined = (parts.join(' ') + tail).replace(/\s+/g, ' ').trim();
+    if (isAttribution(joined)) {
+      own.length = k - n + 1;
+      return joined;
+    }
+  }
+  return null;
+}
+
 /**
  * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
  * with the attribution before them, an answered or forwarded message below an Outlook-style header
@@ -258,11 +304,15 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   let lines = body.split('\n');
   const ob = answeredLine(lines, body);
   if (ob >= 0) {
-    const tail = lines.slice(ob);
-    const text = tail.join('\n').trim();
-    if (text) answered.push({ postId: null, author: blockAuthor(tail.slice(0, 8)), text });
+    // Where the answered message starts in body: the lines before it and their line breaks (a line split
+    // at a mid-line separator has none between its pieces). The tail and the rest are then cut from body,
+    // where joining the lines again copied them.
+    let at = answeredSplit ? ob - 1 : ob;
+    for (let i = 0; i < ob; i++) at += lines[i]!.length;
+    const text = body.slice(at).trim();
+    if (text) answered.push({ postId: null, author: blockAuthor(lines.slice(ob, ob + 8)), text });
     lines = lines.slice(0, ob);
-    body = lines.join('\n');
+    body = body.slice(0, answeredSplit ? at : Math.max(0, at - 1));
   }
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const anyQuoted = hasQuotedLine(body);
@@ -271,31 +321,6 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   let block: string[] | null = null;
   let author: string | null = null;
   let pending: { author: string | null; at: number } | null = null;
-  const endBlock = () => {
-    if (block) {
-      const q = block.join('\n').trim();
-      if (q) quotes.push({ postId: null, author, text: q });
-    }
-    block = null;
-    author = null;
-  };
-  /** Takes an attribution off the end of `own` (ending at most one blank line back); returns it, or null. */
-  const takeAttribution = (tail = ''): string | null => {
-    let k = own.length - 1;
-    if (k >= 0 && !own[k]!.trim()) k--;
-    // Every candidate ends with the same last line (or the wrapped tail), and an attribution ends with ":".
-    if (k < 0 || !endsWithColon(tail || own[k]!)) return null;
-    for (let n = 1; n <= 3 && k - n + 1 >= 0; n++) {
-      const parts = own.slice(k - n + 1, k + 1);
-      if (parts.some((p) => !p.trim())) break;
-      const joined = (parts.join(' ') + tail).replace(/\s+/g, ' ').trim();
-      if (isAttribution(joined)) {
-        own.length = k - n + 1;
-        return joined;
-      }
-    }
-    return null;
-  };
   for (let i = 0; anyQuoted && i < lines.length; i++) {
     const line = lines[i]!;
     const c = line.charCodeAt(0);
@@ -304,29 +329,31 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       if (!block) {
         block = [];
         const t = line.trim();
-        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(t) : null;
+        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
         if (wrapped) {
           // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
           pending = { author: attributionName(wrapped), at: i };
           block = null;
           continue;
         }
-        const a = takeAttribution();
+        const a = takeAttribution(own);
         if (a) author = attributionName(a);
         else if (pending && i - pending.at <= 2) author = pending.author;
         pending = null;
       }
       block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
     } else {
-      endBlock();
+      pushQuote(quotes, block, author);
+      block = null;
+      author = null;
       own.push(line);
     }
   }
-  endBlock();
+  pushQuote(quotes, block, author);
   // An attribution left at the end, its quote cut away by the archive or the writer.
   while (own.length && !own[own.length - 1]!.trim()) own.pop();
   while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
-  takeAttribution();
+  takeAttribution(own);
   let kept = own;
   // Whether kept holds the first lines of body (its own words are then a slice of it, not a join).
   let prefix = own === lines;

@@ -108,6 +108,8 @@ const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt
  * block (Received, DKIM and all) alive, to be copied by every young-generation collection.
  */
 const detached = (v: string) => (v.length < 13 ? v : (v + ' ').slice(0, -1));
+/** Fields read once and dropped with the message (the rest end up in posts, conversations or caches): they stay slices. */
+const PASSING = new Set(['date', 'content-transfer-encoding', 'user-agent', 'newsgroups']);
 
 /** Unfolded header fields (those the importer reads); null when the block does not start as a header block. */
 export function parseHeaders(text: string): { fields: Map<string, string>; bad: number } | null {
@@ -213,7 +215,7 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
         value += ' ' + text.slice(s, e);
       }
     } else {
-      if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+      if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
       name = null;
       let colon = b.indexOf(0x3a, at);
       if (colon >= end) colon = -1;
@@ -239,7 +241,7 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
     }
     at = nl + 1;
   }
-  if (name !== null && !fields.has(name)) fields.set(name, detached(value.trim()));
+  if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
   return good ? { fields, bad } : null;
 }
 
@@ -403,9 +405,20 @@ function lineEnd(b: Uint8Array, from: number): number {
   return i < 0 ? b.length : i + 1;
 }
 
+/** An ASCII string's bytes (a boundary nearly always is), or null: TextEncoder's call cost more than the copy. */
+function asciiBytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return null;
+    out[i] = c;
+  }
+  return out;
+}
+
 /** The parts of a multipart body, and whether its closing delimiter was there. */
 function splitMultipart(b: Uint8Array, boundary: string): { parts: Uint8Array[]; closed: boolean } {
-  const delim = encoder.encode(`--${boundary}`);
+  const delim = asciiBytes(`--${boundary}`) ?? encoder.encode(`--${boundary}`);
   const parts: Uint8Array[] = [];
   let at = findDelimiter(b, delim, 0);
   if (at < 0) return { parts: [], closed: false };
@@ -514,7 +527,8 @@ export function readMail(raw: Uint8Array): MailRead {
   const { end, body } = headerEnd(raw, start);
   const head = parseHeaderBytes(raw.subarray(start, end < 0 ? raw.length : end));
   if (!head) return { ok: false, reason: 'it does not start with mail header fields ("Name: value")' };
-  if (!['from', 'date', 'subject', 'message-id'].some((k) => head.fields.has(k)))
+  const f = head.fields;
+  if (!f.has('from') && !f.has('date') && !f.has('subject') && !f.has('message-id'))
     return { ok: false, reason: 'its header has none of From, Date, Subject or Message-ID' };
   let complete = end >= 0;
   const texts: string[] = [];

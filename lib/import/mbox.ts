@@ -316,7 +316,16 @@ function cleanSubject(s: string): string {
   return s.trim().replace(/^'(.*)'$/, '$1').replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
 }
 
-const ids = (s: string | undefined) => (s ?? '').match(/<[^<>\s]+>/g)?.map((x) => x.slice(1, -1)) ?? [];
+const ID = /<([^<>\s]+)>/g;
+
+/** The <…> ids of a field, without their brackets (an exec loop: a global match and a map over it made two arrays and a copy of each id). */
+function ids(s: string | undefined): string[] {
+  const out: string[] = [];
+  if (!s) return out;
+  ID.lastIndex = 0;
+  for (let m = ID.exec(s); m; m = ID.exec(s)) out.push(m[1]!);
+  return out;
+}
 
 function words(v: string | undefined): string {
   if (!v) return '';
@@ -371,23 +380,101 @@ function authorName(from: string | undefined): string {
 }
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
-// RFC 5322's own form, which nearly every mail uses: "[Tue, ]15 Mar 2016 22:14:56 +0100".
-const RFC5322_DATE = /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/;
+
+const MONTH_OF = new Map(Object.entries(MONTHS).map(([k, i]) => [(k.charCodeAt(0) << 16) | (k.charCodeAt(1) << 8) | k.charCodeAt(2), i]));
+/** What the pattern \s matches. */
+const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
+/**
+ * RFC 5322's own form, which nearly every mail uses ("[Tue, ]15 Mar 2016 22:14:56 +0100"), read as the
+ * pattern /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/
+ * reads it, by hand (its match array, seven substrings and their conversions were most of the cost of a
+ * message's date; test/unit/import-mail-fast-paths.test.ts compares the two): the instant, or NaN where
+ * the pattern would not match, the month is unknown, neither an offset nor GMT/UT/UTC/Z follows, or the
+ * instant is out of mailTime's range.
+ */
+function rfc5322Time(v: string): number {
+  const n = v.length;
+  let i = 0;
+  while (i < n && isBlank(v.charCodeAt(i))) i++;
+  if (isLetter(v.charCodeAt(i))) {
+    // "Tue, ": three letters, an optional comma, blanks.
+    if (!isLetter(v.charCodeAt(i + 1)) || !isLetter(v.charCodeAt(i + 2))) return NaN;
+    i += 3;
+    if (v.charCodeAt(i) === 0x2c) i++;
+    if (!isBlank(v.charCodeAt(i))) return NaN;
+    while (i < n && isBlank(v.charCodeAt(i))) i++;
+  }
+  let c = v.charCodeAt(i);
+  if (!isDigit(c)) return NaN;
+  let day = c - 0x30;
+  c = v.charCodeAt(++i);
+  if (isDigit(c)) {
+    day = day * 10 + c - 0x30;
+    c = v.charCodeAt(++i);
+  }
+  if (!isBlank(c)) return NaN;
+  while (i < n && isBlank(v.charCodeAt(i))) i++;
+  const m1 = v.charCodeAt(i);
+  const m2 = v.charCodeAt(i + 1);
+  const m3 = v.charCodeAt(i + 2);
+  if (!isLetter(m1) || !isLetter(m2) || !isLetter(m3)) return NaN;
+  const mo = MONTH_OF.get(((m1 | 0x20) << 16) | ((m2 | 0x20) << 8) | (m3 | 0x20));
+  i += 3;
+  while (i < n && (c = v.charCodeAt(i)) >= 0x61 && c <= 0x7a) i++;
+  if (!isBlank(v.charCodeAt(i))) return NaN;
+  while (i < n && isBlank(v.charCodeAt(i))) i++;
+  let year = 0;
+  for (let k = 0; k < 4; k++, i++) {
+    c = v.charCodeAt(i);
+    if (!isDigit(c)) return NaN;
+    year = year * 10 + c - 0x30;
+  }
+  if (!isBlank(v.charCodeAt(i))) return NaN;
+  while (i < n && isBlank(v.charCodeAt(i))) i++;
+  c = v.charCodeAt(i);
+  if (!isDigit(c)) return NaN;
+  let hour = c - 0x30;
+  c = v.charCodeAt(++i);
+  if (isDigit(c)) {
+    hour = hour * 10 + c - 0x30;
+    c = v.charCodeAt(++i);
+  }
+  if (c !== 0x3a || !isDigit(v.charCodeAt(i + 1)) || !isDigit(v.charCodeAt(i + 2))) return NaN;
+  const min = (v.charCodeAt(i + 1) - 0x30) * 10 + v.charCodeAt(i + 2) - 0x30;
+  i += 3;
+  let sec = 0;
+  if (v.charCodeAt(i) === 0x3a && isDigit(v.charCodeAt(i + 1)) && isDigit(v.charCodeAt(i + 2))) {
+    sec = (v.charCodeAt(i + 1) - 0x30) * 10 + v.charCodeAt(i + 2) - 0x30;
+    i += 3;
+  }
+  while (i < n && isBlank(v.charCodeAt(i))) i++;
+  let off = NaN;
+  const sign = v.charCodeAt(i);
+  if ((sign === 0x2b || sign === 0x2d) && isDigit(v.charCodeAt(i + 1)) && isDigit(v.charCodeAt(i + 2)) && isDigit(v.charCodeAt(i + 3)) && isDigit(v.charCodeAt(i + 4))) {
+    off = (sign === 0x2d ? -1 : 1) * (((v.charCodeAt(i + 1) - 0x30) * 10 + v.charCodeAt(i + 2) - 0x30) * 60 + (v.charCodeAt(i + 3) - 0x30) * 10 + v.charCodeAt(i + 4) - 0x30);
+  }
+  if (mo === undefined) return NaN;
+  if (Number.isNaN(off)) {
+    if (!/^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(i))) return NaN;
+    off = 0;
+  }
+  const t = Date.UTC(year, mo, day, hour, min, sec) - off * 60_000;
+  return t >= 0 && t <= Date.UTC(2200, 0, 1) ? t : NaN;
+}
 
 /** The instant a Date field names (ms), or null. */
-function mailTime(v: string | undefined): number | null {
+export function mailTime(v: string | undefined): number | null {
   if (!v) return null;
-  const m = RFC5322_DATE.exec(v);
-  const mo = m ? MONTHS[m[2]!.toLowerCase()] : undefined;
-  if (m && mo !== undefined && (m[7] || /^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(m[0].length)))) {
-    const off = m[7] ? (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(3, 5))) : 0;
-    const t = Date.UTC(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - off * 60_000;
-    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return t;
-  }
+  const fast = rfc5322Time(v);
+  if (!Number.isNaN(fast)) return fast;
   const t = Date.parse(v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim());
   if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(2200, 0, 1)) return null;
   return t;
 }
+
 
 /** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
 function idHash(s: string): number {
@@ -401,6 +488,12 @@ function idHash(s: string): number {
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
+/**
+ * A message read, held while its conversation is open. Only what the post needs is kept (its date as a
+ * number, its quotes as splitMailBody made them): the post itself is built when the conversation is
+ * handed out, so the thousands of messages of open conversations are fewer objects for the collector
+ * to copy and mark (a date string built by concatenation alone was some thirty).
+ */
 interface Mail {
   id: string;
   /** The writer's words before attachment notes, and the attachments: the HTML is made from them at hand-out. */
@@ -408,12 +501,29 @@ interface Mail {
   files: FileRef[];
   parentIds: string[];
   subject: string;
+  /** The Date field's instant (ms), or MAX_SAFE_INTEGER when there is none. */
   time: number;
+  dated: boolean;
   order: number;
   archivedAt: string | null;
   size: number;
-  post: Thread['posts'][number];
+  author: string;
+  /** The post's text: the writer's words with the attachment notes. */
+  text: string;
+  /** null for none (the post's empty array is made at hand-out). */
+  quotes: Quote[] | null;
+  signature: string | null;
+  replyTo: string | null;
 }
+
+type Quote = Thread['posts'][number]['quotes'][number];
+
+// Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
+const NO_IDS: string[] = [];
+const NO_THREADS: Thread[] = [];
+const NO_FILES: FileRef[] = [];
+
+const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
 interface Group {
   mails: Mail[];
@@ -450,6 +560,8 @@ export class MailThreads {
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
   private held = 0;
+  /** The first (longest-idle) conversation of `open` as evict last saw it, or null once that may have changed. */
+  private oldest: Group | null = null;
   private seen = 0;
 
   constructor(
@@ -485,7 +597,8 @@ export class MailThreads {
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
-      for (const pid of m.parentIds.slice(0, 2)) {
+      for (let k = 0; k < m.parentIds.length && k < 2; k++) {
+        const pid = m.parentIds[k]!;
         if (this.seenIds.has(idHash(pid))) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
@@ -516,6 +629,7 @@ export class MailThreads {
     this.held += m.size;
     this.groupOf.set(m.id, g);
     g.lastSeen = seq;
+    if (g === this.oldest) this.oldest = null;
     this.open.delete(g);
     this.open.set(g, true);
   }
@@ -527,14 +641,22 @@ export class MailThreads {
     }
     into.bytes += from.bytes;
     into.truncated ||= from.truncated;
+    if (from === this.oldest) this.oldest = null;
     this.open.delete(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
 
   private evict(seq: number): Thread[] {
+    const fresh = seq - this.limits.maxIdleMessages;
+    // Nearly always nothing is due: the longest-idle conversation, remembered, says so without walking the map.
+    if (this.oldest && this.held <= this.limits.maxHeldBytes && this.oldest.lastSeen >= fresh) return NO_THREADS;
     const out: Thread[] = [];
+    this.oldest = null;
     for (const g of this.open.keys()) {
-      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= seq - this.limits.maxIdleMessages) break;
+      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= fresh) {
+        this.oldest = g;
+        break;
+      }
       out.push(this.close(g));
     }
     return out;
@@ -547,29 +669,49 @@ export class MailThreads {
   }
 
   private close(g: Group): Thread {
+    if (g === this.oldest) this.oldest = null;
     this.open.delete(g);
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
-    const ms = g.mails.sort((a, b) => a.time - b.time || a.order - b.order);
+    const ms = g.mails.length > 1 ? g.mails.sort(byTime) : g.mails;
     // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
     g.mails = [];
-    const here = new Map(ms.map((m) => [m.id, m]));
-    for (const m of ms) {
-      const pid = m.parentIds.find((p) => p !== m.id && here.has(p));
-      if (!pid) continue;
-      m.post.replyTo = pid;
-      const parent = here.get(pid);
-      if (parent) for (const q of m.post.quotes) if (q.postId === null && q.author === null) q.author = parent.post.author.name;
+    if (ms.length > 1) {
+      const here = new Map<string, Mail>();
+      for (const m of ms) here.set(m.id, m);
+      for (const m of ms) {
+        let parent: Mail | undefined;
+        for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
+        if (!parent) continue;
+        m.replyTo = parent.id;
+        if (m.quotes) for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
+      }
     }
-    for (const m of ms) m.post.html = withFiles(m.ownText, textHtml(m.ownText), m.files).html;
+    const posts: Thread['posts'] = new Array(ms.length);
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      const post: Thread['posts'][number] = {
+        id: m.id,
+        author: { name: m.author, url: null },
+        publishedAt: m.dated ? isoTime(m.time) : null,
+        text: m.text,
+        html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
+        permalink: m.archivedAt,
+        replyTo: m.replyTo,
+        quotes: m.quotes ?? [],
+        score: null,
+      };
+      if (m.signature) post.signature = m.signature;
+      posts[i] = post;
+    }
     const r = ms[0]!;
     // Checked by hand where the posts are plainly valid (zod per thread cost a twentieth of the import).
     const t = postsThread(
       this.platform,
       r.archivedAt ?? `mbox://${encodeURIComponent(this.file)}/${encodeURIComponent(r.id)}`,
       cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
-      ms.map((m) => m.post),
+      posts,
     );
     return g.truncated ? { ...t, truncated: true } : t;
   }
@@ -607,35 +749,35 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  const files = [...body.files, ...email.files];
+  // Its own copy: a slice would keep the whole decoded body (quotes, footer and all) alive while the conversation is open.
+  const own = body.text.length < 13 ? body.text : (' ' + body.text).slice(1);
+  const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
-  const text = files.length ? withFiles(body.text, '', files).text : body.text;
-  const archivedAt = ids(h.get('archived-at'))[0] ?? null;
+  const text = files.length ? withFiles(own, '', files).text : own;
   const ms = mailTime(h.get('date'));
-  const date = ms === null ? null : isoTime(ms);
   const inReplyTo = ids(h.get('in-reply-to'));
+  let refs = ids(h.get('references')).reverse();
+  if (inReplyTo.length) refs.unshift(inReplyTo[0]!);
+  if (!refs.length) refs = NO_IDS;
+  let size = text.length + 200;
+  for (const q of body.quotes) size += q.text.length;
   return {
     id,
-    parentIds: [...inReplyTo.slice(0, 1), ...ids(h.get('references')).reverse()],
+    parentIds: refs,
     subject: words(h.get('subject')),
     time: ms ?? Number.MAX_SAFE_INTEGER,
+    dated: ms !== null,
     order: rec.index,
-    archivedAt,
-    size: text.length + body.quotes.reduce((n, q) => n + q.text.length, 0) + 200,
+    archivedAt: ids(h.get('archived-at'))[0] ?? null,
+    size,
     files,
-    ownText: body.text,
-    post: {
-      id,
-      author: { name: cachedAuthorName(h.get('from')), url: null },
-      publishedAt: date,
-      text,
-      html: '',
-      permalink: archivedAt,
-      replyTo: null,
-      quotes: body.quotes.map((q) => ({ postId: q.postId ?? null, author: q.author ?? null, text: q.text })),
-      score: null,
-      ...(body.signature ? { signature: body.signature } : {}),
-    },
+    ownText: own,
+    author: cachedAuthorName(h.get('from')),
+    text,
+    // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
+    quotes: body.quotes.length ? (body.quotes as Quote[]) : null,
+    signature: body.signature,
+    replyTo: null,
   };
 }
 
@@ -756,7 +898,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
       pendingBytes += chunk.length;
       if (pendingBytes < HEAD_BYTES) continue;
       start();
-      for (const p of pending) yield* take(splitter!.push(p), false);
+      yield* take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
       pending = [];
     } else yield* take(splitter.push(utf8Of(chunk)), false);
     opts.onProgress?.({ bytes, messages, threads: emitted });
@@ -764,7 +906,7 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   if (!splitter) {
     if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
     start();
-    for (const p of pending) yield* take(splitter!.push(p), false);
+    yield* take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
   }
   if (wide) yield* take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false);
   yield* take(splitter!.end(), true);

@@ -3,15 +3,15 @@
  * bytes (parseHeaderBytes) against the decoded block's reading (parseHeaders), quoted-printable decoded
  * by runs against a byte-by-byte decoder written here from RFC 2045, text as HTML against escaping
  * character by character, the writer's text joined in one pass against the replacements it stands for,
- * the look for quoted lines against the searches and pattern it replaces, and dates written by hand
- * against toISOString.
+ * the look for quoted lines against the searches and pattern it replaces, dates written by hand
+ * against toISOString, and Date fields read by hand against the pattern they were read with.
  * Inputs: every header block of the corpus's mail archives, hand-made edge cases and seeded random ones.
  */
 import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { hasQuotedLine, splitMailBody } from '../../lib/import/mail-body.ts';
-import { isoTime } from '../../lib/import/mbox.ts';
+import { isoTime, mailTime } from '../../lib/import/mbox.ts';
 import { decodeQuotedPrintable, parseHeaderBytes, parseHeaders } from '../../lib/import/mail-mime.ts';
 import { textHtml } from '../../lib/import/message-text.ts';
 import { corpusBytes } from '../support/corpus.ts';
@@ -221,6 +221,59 @@ describe('dates written by hand', () => {
         expect(isoTime(ms)).toBe(new Date(ms).toISOString().replace('.000Z', 'Z'));
       }),
       { seed: 17, numRuns: 5000 },
+    );
+  });
+});
+
+/** mailTime as it was, with the pattern: the reference its hand-written reading must agree with. */
+const RFC5322_DATE = /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?/;
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+function mailTimeByPattern(v: string): number | null {
+  if (!v) return null;
+  const m = RFC5322_DATE.exec(v);
+  const mo = m ? MONTHS[m[2]!.toLowerCase()] : undefined;
+  if (m && mo !== undefined && (m[7] || /^\s*(?:GMT|UTC?|Z)\b/i.test(v.slice(m[0].length)))) {
+    const off = m[7] ? (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(3, 5))) : 0;
+    const t = Date.UTC(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - off * 60_000;
+    if (t >= 0 && t <= Date.UTC(2200, 0, 1)) return t;
+  }
+  const t = Date.parse(v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim());
+  if (Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.UTC(2200, 0, 1)) return null;
+  return t;
+}
+
+describe('Date fields read by hand', () => {
+  it('give the instant the pattern gave: every Date of the corpus, edge cases, and random ones made of date pieces', () => {
+    const dates: string[] = [];
+    for (const f of ARCHIVES) {
+      const bytes = f.endsWith('.zip') ? unzipSync(corpusBytes(f))['messages.mbox']! : corpusBytes(f);
+      for (const m of new TextDecoder('latin1').decode(bytes).matchAll(/^Date:(.*)$/gim)) dates.push(m[1]!);
+    }
+    expect(dates.length).toBeGreaterThan(50);
+    const cases = [
+      ...dates,
+      'Tue, 15 Mar 2016 22:14:56 +0100', '15 Mar 2016 22:14 -0830', 'Tues, 15 Mar 2016 22:14:56 +0100', 'tue,15 mar 2016 22:14:56 GMT',
+      ' Sat,  1 JANUARY 2000 0:00:00 UT', '1 Jan 2000 00:00:00 Z', '1 Jan 2000 00:00:00 UTC+1', '1 Jan 2000 00:00:00 GMTX', '123 Mar 2016 10:00 +0000',
+      '15 Mar 20166 10:00 +0000', '15 Mar 2016 100:00 +0000', '15 Mar 2016 10:0 +0000', '15 Mar 2016 10:00:5 +0000', '15 Mar 2016 10:00+01000',
+      '15 Foo 2016 10:00 +0000', '15 MarCH 2016 10:00 +0000', '15 March 2016 10:00 (CET)', '31 Dec 2199 23:59:59 -0100', '1 Jan 1970 00:00:00 +0001',
+      '15\u00a0Mar\u20032016\u300010:00\ufeff+0000', '\u2028 15 Mar 2016 10:00 +0000', '15 Mar 2016 10:00 \u2029GMT', 'Mon, 15 Mar 2016', '',
+    ];
+    for (const v of cases) expect([v, mailTime(v)]).toEqual([v, mailTimeByPattern(v)]);
+    const piece = fc.constantFrom('Tue', 'tue', 'Tues', ',', ' ', '  ', '\t', '\u00a0', '1', '15', '123', 'Mar', 'mar', 'MAR', 'March', 'Foo', '2016', '20166', '1969', '2200', '22', '0', ':', '14', '56', '5', '+0100', '-0830', '+01', 'GMT', 'UT', 'UTC', 'Z', 'Zulu', '(CET)', 'x');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const v = parts.join('');
+        expect([v, mailTime(v)]).toEqual([v, mailTimeByPattern(v)]);
+      }),
+      { seed: 5, numRuns: 20000 },
+    );
+    // Shaped like a date, with a piece changed here and there.
+    fc.assert(
+      fc.property(fc.constantFrom('', 'Tue, ', 'tue,', 'Tues, '), fc.integer({ min: 0, max: 123 }), fc.constantFrom('Mar', 'mAR', 'Marchx', 'Mxr'), fc.integer({ min: 1960, max: 2300 }), fc.integer({ min: 0, max: 123 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('', ':07', ':7', ':077'), fc.constantFrom('', ' ', '  '), fc.constantFrom('', '+0100', '-1259', '+01', 'GMT', 'UTC', 'ut', 'Z', 'EST', '(CET)'), (day, d, mon, y, h, mi, s, blank, zone) => {
+        const v = `${day}${d} ${mon} ${y} ${h}:${String(mi).padStart(2, '0')}${s}${blank}${zone}`;
+        expect([v, mailTime(v)]).toEqual([v, mailTimeByPattern(v)]);
+      }),
+      { seed: 9, numRuns: 20000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importMbox, normaliseSubject } from '../../lib/import/mbox.ts';
+import { importMbox, importMboxStream, normaliseSubject } from '../../lib/import/mbox.ts';
 import { splitMailBody } from '../../lib/import/mail-body.ts';
 import { importContext } from '../../lib/import/context.ts';
 import { corpusBytes } from '../support/corpus.ts';
@@ -77,5 +77,25 @@ describe('LISTSERV mbox', () => {
     const o = splitMailBody('Agreed.\n\n-----Original Message-----\nFrom: Bob Smith <b@x.org>\nSent: today\n\nPlease agree.');
     expect(o.text).toBe('Agreed.');
     expect(o.quotes[0]!.author).toBe('Bob Smith');
+  });
+});
+
+describe('the first bytes in pieces', () => {
+  it('a LISTSERV notebook with a UTF-8 byte order mark reads the same fed a byte at a time', async () => {
+    const rule = '='.repeat(73);
+    const msg = (n: number) => `${rule}\nDate:         Mon, ${n} May 2017 10:00:00 +0000\nFrom:         Member ${n} <m${n}@example.org>\nSubject:      Topic ${n}\n\nWords of message ${n}.\n`;
+    const bytes = new TextEncoder().encode(`\ufeff${msg(1)}${msg(2)}`);
+    const read = async (size: number) => {
+      const warnings: string[] = [];
+      const chunks = function* () {
+        for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size);
+      };
+      const threads = [];
+      for await (const t of importMboxStream(chunks(), importContext('LOG1705B', {}, warnings))) threads.push(t);
+      return { threads, warnings };
+    };
+    const whole = await read(1 << 20);
+    expect(whole.threads.flatMap((t) => t.posts.map((p) => p.text))).toEqual(['Words of message 1.', 'Words of message 2.']);
+    for (const size of [1, 2, 3]) expect(await read(size)).toEqual(whole);
   });
 });
