@@ -1,3 +1,4 @@
+import { remembered } from '../remembered.ts';
 import { addressParser, decodeWords } from 'postal-mime';
 import type { Thread } from '../model/thread.ts';
 import { postsThread } from './conversations.ts';
@@ -301,16 +302,7 @@ export function normaliseSubject(s: string): string {
 }
 
 /** normaliseSubject, remembered: a conversation's mails repeat its subject. */
-const subjectKeys = new Map<string, string>();
-function subjectKey(s: string): string {
-  let key = subjectKeys.get(s);
-  if (key === undefined) {
-    if (subjectKeys.size >= 4096) subjectKeys.clear();
-    key = normaliseSubject(s);
-    subjectKeys.set(s, key);
-  }
-  return key;
-}
+const subjectKey = remembered(normaliseSubject, 4096);
 
 function cleanSubject(s: string): string {
   return s.trim().replace(/^'(.*)'$/, '$1').replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
@@ -341,17 +333,8 @@ const FROM_COMMENT = /^\s*([^\s<>(),;"]+@[^\s<>(),;"]+)\s*(?:\(([^()]*)\))?\s*$/
  * authorName, remembered: a list's mails come from the same few hundred senders, and reading a From
  * field took several patterns per mail.
  */
-const authorNames = new Map<string, string>();
-function cachedAuthorName(from: string | undefined): string {
-  if (from === undefined) return authorName(from);
-  let name = authorNames.get(from);
-  if (name === undefined) {
-    if (authorNames.size >= 4096) authorNames.clear();
-    name = authorName(from);
-    authorNames.set(from, name);
-  }
-  return name;
-}
+const authorNameOf = remembered(authorName, 4096);
+const cachedAuthorName = (from: string | undefined): string => (from === undefined ? authorName(from) : authorNameOf(from));
 
 function authorName(from: string | undefined): string {
   const raw = deobfuscate(from ?? '');

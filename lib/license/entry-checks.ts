@@ -1,3 +1,4 @@
+import { remembered } from '../remembered.ts';
 import parseSpdx from 'spdx-expression-parse';
 import type { Entry } from '../model/entry.ts';
 import { effectiveLicense } from './combine.ts';
@@ -30,23 +31,9 @@ export interface EntryCheckOptions {
   vouchedCommunities?: readonly string[];
 }
 
-/**
- * A pure check of a short string, remembered: the hub sees the same few licence expressions and language
- * tags on entry after entry, and parsing them again was a visible part of each submission's checks (CPU
- * profile of `npm run bench -- hub-load`). Bounded: a stream of distinct values only refills it.
- */
-function remembered(check: (value: string) => string | null): (value: string) => string | null {
-  const seen = new Map<string, string | null>();
-  return (value) => {
-    let answer = seen.get(value);
-    if (answer === undefined) {
-      answer = check(value);
-      if (seen.size >= 1000) seen.clear();
-      seen.set(value, answer);
-    }
-    return answer;
-  };
-}
+// The hub sees the same few licence expressions and language tags on entry after entry, and parsing
+// them again was a visible part of each submission's checks (CPU profile of `npm run bench -- hub-load`).
+const CHECKS_REMEMBERED = 1000;
 
 const spdxProblem = remembered((expr) => {
   try {
@@ -55,7 +42,7 @@ const spdxProblem = remembered((expr) => {
   } catch {
     return `"${expr}" is not a valid SPDX licence expression`;
   }
-});
+}, CHECKS_REMEMBERED);
 
 function instantProblem(value: string, now: Date): string | null {
   // An instant is a full date and time; Date.parse alone accepts "5" or "2020".
@@ -91,7 +78,7 @@ const languageProblem = remembered((tag) => {
   } catch {
     return `"${tag}" is not a BCP 47 language tag (e.g. "en", "de", "pt-BR")`;
   }
-});
+}, CHECKS_REMEMBERED);
 
 export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProblem[] {
   const out: EntryProblem[] = [];
