@@ -71,24 +71,31 @@ function linksOn(node: Linked): Links | null {
   return known;
 }
 
+/** A root's part of the list: its successor and end-marker symbols, and the marker that ends it. */
+interface RootList {
+  root: Linked;
+  next: symbol;
+  endOf: symbol;
+  stop: Linked;
+}
+
 /** The root's list, when it has the end marker and reaches the same first child element as the DOM does. */
-function listOf(root: Linked): Links | null {
+function listOf(rootElement: Element): RootList | null {
+  const root = rootElement as unknown as Linked;
   const links = linksOn(root);
   if (!links) return null;
   const end = root[links.end];
   if (end?.nodeType !== ELEMENT_END) return null;
   let first = root[links.next];
   while (first && first !== end && first.nodeType !== ELEMENT && first.nodeType !== ELEMENT_END) first = first[links.next];
-  const expected = (root as unknown as Element).firstElementChild as unknown as Linked | null;
-  return (expected ? first === expected : first === end) ? links : null;
+  const expected = rootElement.firstElementChild as unknown as Linked | null;
+  return (expected ? first === expected : first === end) ? { root, next: links.next, endOf: links.end, stop: end } : null;
 }
 
 export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute, text) => {
-  const root = rootElement as unknown as Linked;
-  const links = listOf(root);
-  if (!links) return false;
-  const { next, end: endOf } = links;
-  const stop = root[endOf];
+  const list = listOf(rootElement);
+  if (!list) return false;
+  const { root, next, endOf, stop } = list;
   // The elements whose end marker is still ahead: each end marker closes the last one opened.
   const open: Linked[] = [];
   for (let x: Linked | undefined = root; x && x !== stop; ) {
@@ -142,11 +149,9 @@ useElementScan(linkedomScan);
  * attributes or to the element's end marker), this reads each list entry once.
  */
 export const linkedomNodeScan: NodeScan = (rootElement, enter, text, leave) => {
-  const root = rootElement as unknown as Linked;
-  const links = listOf(root);
-  if (!links) return false;
-  const { next, end: endOf } = links;
-  const stop = root[endOf];
+  const list = listOf(rootElement);
+  if (!list) return false;
+  const { root, next, endOf, stop } = list;
   const open: Linked[] = [];
   let x: Linked | undefined = root[next];
   while (x && x.nodeType === ATTRIBUTE) x = x[next];
