@@ -23,6 +23,15 @@ const pages = readdirSync(EXPECT)
   // Listings and ActivityPub objects give no thread to compare; pages read wrong today ("known") may give none either.
   .filter((p) => (p.kind ?? 'thread') === 'thread');
 
+/** Each corpus thread page that is HTML, parsed afresh for every loop (tests leave indexes and marks on it). */
+function* htmlPages(files?: RegExp): Generator<{ p: (typeof pages)[number]; doc: Document }> {
+  for (const p of pages) {
+    if (files && !files.test(p.file)) continue;
+    const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
+    if (src.kind === 'html') yield { p, doc: src.doc };
+  }
+}
+
 afterEach(() => {
   useElementScan(linkedomScan);
   useAttributeReader(linkedomAttributes);
@@ -83,11 +92,9 @@ describe('the page index under linkedom', () => {
     let html = 0;
     let stored = 0;
     let checked = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
+    for (const { p, doc } of htmlPages()) {
       html++;
-      const { standard, scanned } = bothWays(src.doc);
+      const { standard, scanned } = bothWays(doc);
       expect(scanned, p.file).toEqual(standard);
       expect(standard.count, p.file).toBeGreaterThan(10);
     }
@@ -95,13 +102,11 @@ describe('the page index under linkedom', () => {
   });
 
   it("notes where each element's subtree ends: at its deepest last child", () => {
-    for (const p of pages.filter((x) => /phpbb|vbulletin|discourse|reddit-new/.test(x.file))) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
+    for (const { p, doc } of htmlPages(/phpbb|vbulletin|discourse|reddit-new/)) {
       for (const scan of [null, linkedomScan]) {
         useElementScan(scan);
-        const index = buildPageSignals(src.doc);
-        const wrong = Array.from(src.doc.querySelectorAll('*')).filter((el) => {
+        const index = buildPageSignals(doc);
+        const wrong = Array.from(doc.querySelectorAll('*')).filter((el) => {
           let e = el;
           while (e.localName !== 'template' && e.lastElementChild) e = e.lastElementChild;
           return lastInside(index, el) !== orderOf(index, e);
@@ -114,12 +119,10 @@ describe('the page index under linkedom', () => {
   it('answers contains by positions as the DOM does', () => {
     let inside = 0;
     let pairs = 0;
-    for (const p of pages.filter((x) => /xenforo|phpbb|wordpress/.test(x.file))) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
-      const els = Array.from(src.doc.querySelectorAll('*'));
+    for (const { p, doc } of htmlPages(/xenforo|phpbb|wordpress/)) {
+      const els = Array.from(doc.querySelectorAll('*'));
       const some = els.filter((_, i) => i % 37 === 0);
-      const byPositions = withPageSignals(src.doc, () => some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => holds(a, b))));
+      const byPositions = withPageSignals(doc, () => some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => holds(a, b))));
       const byDom = some.flatMap((a) => els.filter((_, i) => i % 5 === 0).map((b) => a.contains(b)));
       expect(byPositions, p.file).toEqual(byDom);
       pairs += byDom.length;
@@ -194,13 +197,12 @@ describe('attribute reading under linkedom', () => {
   it('stores the same HTML of every corpus page either way', () => {
     let stored = 0;
     let checked = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html' || !src.doc.body) continue;
+    for (const { p, doc } of htmlPages()) {
+      if (!doc.body) continue;
       useAttributeReader(null);
-      const standard = cleanHtml(src.doc.body, p.url);
+      const standard = cleanHtml(doc.body, p.url);
       useAttributeReader(linkedomAttributes);
-      const read = cleanHtml(src.doc.body, p.url);
+      const read = cleanHtml(doc.body, p.url);
       // Some pages hold their whole content in a form, which stored HTML leaves out: both ways must still agree,
       // and most pages must store something, or the comparison proves nothing.
       checked++;
@@ -249,12 +251,10 @@ describe("the generic reader's walk under linkedom", () => {
 
   it('indexes every corpus page as the standard walk does', () => {
     let html = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
+    for (const { p, doc } of htmlPages()) {
       html++;
-      const standard = indexShape(src.doc, null);
-      expect(indexShape(src.doc, linkedomNodeScan), p.file).toEqual(standard);
+      const standard = indexShape(doc, null);
+      expect(indexShape(doc, linkedomNodeScan), p.file).toEqual(standard);
       expect(standard.els.length, p.file).toBeGreaterThan(10);
     }
     expect(html).toBeGreaterThan(15);
@@ -267,13 +267,11 @@ describe("the generic reader's walk under linkedom", () => {
 
   it("reads the page index's tape instead of the DOM, with the same result on every corpus page", () => {
     let html = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
+    for (const { p, doc } of htmlPages()) {
       html++;
-      const standard = indexShape(src.doc, null);
+      const standard = indexShape(doc, null);
       // Inside an extraction's window the index is active and its tape is read; no DOM scan is asked.
-      expect(withPageSignals(src.doc, () => indexShape(src.doc, refused)), p.file).toEqual(standard);
+      expect(withPageSignals(doc, () => indexShape(doc, refused)), p.file).toEqual(standard);
     }
     expect(html).toBeGreaterThan(15);
   });
@@ -281,13 +279,11 @@ describe("the generic reader's walk under linkedom", () => {
   it("answers textMayMatch from the tape as the DOM walk does, on every corpus page's boxes", () => {
     let checked = 0;
     let matched = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html') continue;
-      const boxes = Array.from(src.doc.querySelectorAll('footer, div, li, td, p, span, body')).slice(0, 400);
+    for (const { p, doc } of htmlPages()) {
+      const boxes = Array.from(doc.querySelectorAll('footer, div, li, td, p, span, body')).slice(0, 400);
       for (const re of [/cc|creative/i, /[äöü]|th/i]) {
         const walked = boxes.map((el) => textMayMatch(el, re));
-        const taped = withPageSignals(src.doc, () => boxes.map((el) => textMayMatch(el, re)));
+        const taped = withPageSignals(doc, () => boxes.map((el) => textMayMatch(el, re)));
         expect(taped, `${p.file} ${re}`).toEqual(walked);
         checked += boxes.length;
         matched += walked.filter(Boolean).length;
@@ -300,24 +296,23 @@ describe("the generic reader's walk under linkedom", () => {
 
   it("reads the page's text around the posts from the tape as the walk does, on every corpus page", () => {
     let compared = 0;
-    for (const p of pages) {
-      const src = sourceFromText(decodePage(corpusBytes(p.file)), p.url, linkedomKit);
-      if (src.kind !== 'html' || !src.doc.body) continue;
-      const boxes = Array.from(src.doc.body.querySelectorAll('div, p, li, article, blockquote'));
+    for (const { p, doc } of htmlPages()) {
+      if (!doc.body) continue;
+      const boxes = Array.from(doc.body.querySelectorAll('div, p, li, article, blockquote'));
       if (boxes.length < 8) continue;
       const n = boxes.length;
       // Post bodies far apart, close together, one alone, and one inside the other.
       const within = boxes.findIndex((b, i) => i > 0 && boxes[i - 1]!.contains(b));
       const pairs: [number, number][] = [[2, n - 3], [n >> 1, (n >> 1) + 1], [n >> 2, n >> 2], ...(within > 0 ? [[within - 1, within] as [number, number]] : [])];
       for (const [a, b] of pairs) {
-        const [taped, walked] = withPageSignals(src.doc, () => {
+        const [taped, walked] = withPageSignals(doc, () => {
           markPostBody(boxes[a]!);
           markPostBody(boxes[b]!);
-          const s = active(src.doc)!;
-          const fromTape = textAroundPosts(src.doc, src.doc.body);
+          const s = active(doc)!;
+          const fromTape = textAroundPosts(doc, doc.body);
           const tape = s.tape;
           s.tape = null;
-          const fromWalk = textAroundPosts(src.doc, src.doc.body);
+          const fromWalk = textAroundPosts(doc, doc.body);
           s.tape = tape;
           return [fromTape, fromWalk];
         });
