@@ -1,3 +1,4 @@
+import { remembered } from '../lib/remembered.ts';
 import type Database from 'better-sqlite3';
 import { CONSENT_MIGRATIONS, ConsentStore, type SqlRunner } from './consent-store.ts';
 
@@ -8,16 +9,8 @@ import { CONSENT_MIGRATIONS, ConsentStore, type SqlRunner } from './consent-stor
 export function sqliteConsentStore(db: Database.Database): ConsentStore {
   // Statements compiled once and reused: every submission reads the removal requests, and preparing that
   // statement each time cost more than running it (~2 % of the hub's time under `npm run bench -- hub-load`).
-  // The SQL is the store's own fixed text; the cap only guards against a caller that varies it.
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let st = statements.get(sql);
-    if (!st) {
-      if (statements.size >= 200) statements.clear();
-      statements.set(sql, (st = db.prepare(sql)));
-    }
-    return st;
-  };
+  // The SQL is the store's own fixed text; the bound only guards against a caller that varies it.
+  const prepared = remembered((sql: string) => db.prepare(sql), 200);
   const runner: SqlRunner = {
     all: async (sql, params = []) => prepared(sql).all(...params) as Record<string, unknown>[],
     run: async (sql, params = []) => prepared(sql).run(...params).changes,
