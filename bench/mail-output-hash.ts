@@ -8,6 +8,7 @@
  * Not a benchmark (bench/run.ts runs only *.bench.ts files). Prints no message text.
  */
 import { createHash } from 'node:crypto';
+import { utf16 } from '../test/support/encodings.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,21 +52,16 @@ function mboxrd(b: Uint8Array): Uint8Array {
   }
   return Buffer.from(lines.join('\n'), 'latin1');
 }
-function utf16(b: Uint8Array, be: boolean, bom: boolean): Uint8Array {
-  const s = new TextDecoder('utf-8').decode(b);
-  const le = Buffer.from((bom ? '\ufeff' : '') + s, 'utf16le');
-  if (be) le.swap16();
-  return new Uint8Array(le);
-}
+const utf16Of = (b: Uint8Array, be: boolean, bom: boolean): Uint8Array => utf16(new TextDecoder('utf-8').decode(b), be, bom);
 const variants: [string, (b: Uint8Array) => Uint8Array][] = [
   ['asis', (b) => b],
   ['crlf', crlf],
   ['cut60', (b) => b.subarray(0, Math.floor(b.length * 0.6))],
   ['bom', (b) => new Uint8Array([0xef, 0xbb, 0xbf, ...b])],
   ['mboxrd', mboxrd],
-  ['utf16le-bom', (b) => utf16(b, false, true)],
-  ['utf16be-bom', (b) => utf16(b, true, true)],
-  ['utf16le', (b) => utf16(b, false, false)],
+  ['utf16le-bom', (b) => utf16Of(b, false, true)],
+  ['utf16be-bom', (b) => utf16Of(b, true, true)],
+  ['utf16le', (b) => utf16Of(b, false, false)],
 ];
 
 async function run(name: string, bytes: Uint8Array, chunk: number): Promise<string> {

@@ -1,3 +1,4 @@
+import { utf16 } from './encodings.ts';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import fc from 'fast-check';
@@ -71,18 +72,6 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }).map(({ kind, at, depth, pair }) => ({ kind, at, depth, open: pair[0]!, close: pair[1]! })),
   fc.record({ kind: fc.constant('encode' as const), as: fc.constantFrom('utf-16le' as const, 'utf-16be' as const, 'utf-16le-nobom' as const, 'latin1' as const, 'bom' as const, 'cr' as const) }),
 );
-
-function utf16(s: string, bigEndian: boolean, bom: boolean): Uint8Array {
-  const out = new Uint8Array((s.length + (bom ? 1 : 0)) * 2);
-  let o = 0;
-  const put = (c: number) => {
-    out[o++] = bigEndian ? c >> 8 : c & 0xff;
-    out[o++] = bigEndian ? c & 0xff : c >> 8;
-  };
-  if (bom) put(0xfeff);
-  for (let i = 0; i < s.length; i++) put(s.charCodeAt(i));
-  return out;
-}
 
 export function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
   const at = Math.min(bytes.length, Math.floor(('at' in m ? m.at : 0) * bytes.length));

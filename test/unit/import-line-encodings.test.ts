@@ -1,3 +1,4 @@
+import { utf16 } from '../support/encodings.ts';
 import { describe, expect, it } from 'vitest';
 import type { Thread } from '../../lib/model/thread.ts';
 import { importContext } from '../../lib/import/context.ts';
@@ -20,12 +21,6 @@ const LOGS: ['irc' | 'whatsapp', string][] = [
   ['whatsapp', 'whatsapp/ios-en-gb-plusword-gamers-_chat.txt'],
   ['whatsapp', 'whatsapp/mlomb_wa_4A_11M.txt'],
 ];
-
-function utf16(s: string, bigEndian: boolean, bom: boolean): Uint8Array {
-  const b = Buffer.from(s, 'utf16le');
-  if (bigEndian) b.swap16();
-  return bom ? Buffer.concat([Buffer.from(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]), b]) : b;
-}
 
 function utf32le(s: string, bom: boolean): Uint8Array {
   const cps = [...(bom ? '\ufeff' : '') + s].map((c) => c.codePointAt(0)!);

@@ -3,6 +3,7 @@
  * as they stream, re-encoded piece by piece, and give the threads the same archive gives in UTF-8. The
  * UTF-16 files are built here at run time from the corpus's real archives.
  */
+import { utf16 } from '../support/encodings.ts';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { importContext } from '../../lib/import/context.ts';
@@ -22,12 +23,6 @@ const FILES = [
 function mailBytes(file: string): Uint8Array {
   const b = corpusBytes(file);
   return file.endsWith('.zip') ? unzipSync(b)['messages.mbox']! : b;
-}
-
-function utf16(s: string, bigEndian: boolean, bom: boolean): Uint8Array {
-  const b = Buffer.from(s, 'utf16le');
-  if (bigEndian) b.swap16();
-  return bom ? Buffer.concat([Buffer.from(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]), b]) : b;
 }
 
 /** Odd chunk sizes, so code units (and surrogate pairs) are split across chunks. */

@@ -1,3 +1,4 @@
+import { utf16 } from '../support/encodings.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -372,20 +373,6 @@ describe('encodings: decided from a byte-order mark, the declaration, then the b
   const XF = 'xenforo/katzen-forum.net-pepe.html';
   const XF_URL = 'https://www.katzen-forum.net/threads/jede-nacht-verliert-pepe-soviel-dreck-aus-dem-fell.230143/';
   const page = () => text(XF);
-  /** UTF-16 bytes of a string, with or without a byte-order mark. */
-  function utf16(s: string, bigEndian: boolean, bom: boolean): Uint8Array {
-    const out = new Uint8Array((s.length + (bom ? 1 : 0)) * 2);
-    let o = 0;
-    for (const c of (bom ? '\ufeff' : '') + s) {
-      for (let k = 0; k < c.length; k++) {
-        const u = c.charCodeAt(k);
-        out[o++] = bigEndian ? u >> 8 : u & 0xff;
-        out[o++] = bigEndian ? u & 0xff : u >> 8;
-      }
-    }
-    return out.subarray(0, o);
-  }
-
   it('an undeclared UTF-8 page with one stray 0xFF byte stays UTF-8 (one replacement, reported), umlauts intact', () => {
     const undeclared = once(page(), /<meta charset="utf-8" \/>/i, '');
     const raw = bytes(undeclared);
