@@ -68,29 +68,34 @@ export interface Stamp {
 }
 
 /**
- * The numeric columns are typed arrays: written once per element and summed into as elements close,
- * they cost a store each where eleven growing arrays cost a push each, and they give the collector no
- * elements to scan. Each holds exactly one entry per element (`els.length`).
+ * The numeric columns are arrays of small integers made at the page's size: written once per element
+ * and summed into as elements close, they cost a store each where eleven growing arrays cost a push
+ * each. Each holds exactly one entry per element (`els.length`). They are not typed arrays: those live
+ * outside V8's heap, and past 64 MB of them (about 1.3 million elements, a 16,000-post thread) V8 marks
+ * the whole heap (the page's DOM) at once, which made the walk 4-5x slower at twice the size.
  */
+/** One number per element: a plain array of small integers (see `PageIndex`). */
+export type Column = number[];
+
 export interface PageIndex {
   els: Element[];
   tag: string[];
-  parent: Int32Array;
-  last: Int32Array;
-  depth: Int32Array;
-  flags: Int32Array;
+  parent: Column;
+  last: Column;
+  depth: Column;
+  flags: Column;
   /** Subtree sums: text characters, of which inside links, of which chrome or signature. */
-  text: Int32Array;
-  link: Int32Array;
-  skip: Int32Array;
+  text: Column;
+  link: Column;
+  skip: Column;
   /** Subtree counts outside quotes. */
-  nAuthor: Int32Array;
+  nAuthor: Column;
   /** Subtree count of author hints (class or `rel` saying "author") outside quotes. */
-  nHint: Int32Array;
+  nHint: Column;
   /** Subtree count of short "Label:" texts ("Joined:", "Messages:"), which fill a user panel. */
-  nLabel: Int32Array;
-  nTime: Int32Array;
-  nPerma: Int32Array;
+  nLabel: Column;
+  nTime: Column;
+  nPerma: Column;
   /** Class attribute (or '') and id (or ''). */
   cls: string[];
   id: string[];
@@ -153,17 +158,17 @@ const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nA
 export function buildIndex(doc: Document): PageIndex {
   // Room for every element of the page when its index tells how many there are (the walk covers the body).
   let room = Math.max(64, elementCount(doc) ?? 1024);
-  const column = () => new Int32Array(room);
+  const column = (): Column => new Array<number>(room).fill(0);
   const ix: PageIndex = {
     els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(),
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
   const grow = () => {
+    const was = room;
     room *= 2;
     for (const k of COLUMNS) {
-      const wider = new Int32Array(room);
-      wider.set(ix[k]);
-      ix[k] = wider;
+      ix[k].length = room;
+      ix[k].fill(0, was);
     }
   };
   // A page with two <body> tags (one empty, from a template include) keeps its content in the second:
@@ -505,7 +510,7 @@ function finish(ix: PageIndex, hintsUnsorted: boolean): PageIndex {
   ix.times.sort((a, b) => a - b);
   if (hintsUnsorted) ix.hints.sort((a, b) => a - b);
   const n = ix.els.length;
-  for (const k of COLUMNS) ix[k] = ix[k].subarray(0, n);
+  for (const k of COLUMNS) ix[k].length = n;
   return ix;
 }
 
