@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   bandKeys,
@@ -15,6 +16,7 @@ import {
   sourceKeys,
   MAX_RAW_CHARS,
 } from '../../lib/curate/similar.ts';
+import { discourseThread } from '../support/entries.ts';
 
 const est = (a: string, b: string) => estimatedJaccard(signature(a), signature(b));
 const exact = (a: string, b: string) => {
@@ -105,6 +107,64 @@ describe('MinHash signatures', () => {
     expect(cjk).toEqual(signature(cjkText.slice(0, MAX_RAW_CHARS)));
     expect(estimatedJaccard(long, signature('a long question '.repeat(1000)))).toBe(1);
     expect(cjk.some((v) => v !== 0xffffffff)).toBe(true);
+  });
+});
+
+/**
+ * The signature as first written: a string per shingle, one FNV-1a hash of each, and HASHES functions over
+ * unsigned words. Stored signatures and band keys were made this way, so the faster code must give the same.
+ */
+function referenceSignature(text: string): Uint32Array {
+  const fmix = (h: number) => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  let x = 0x5eed1e55;
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < HASHES; i++) {
+    x = (x + 0x9e3779b9) >>> 0;
+    a.push(fmix(x) | 1);
+    x = (x + 0x9e3779b9) >>> 0;
+    b.push(fmix(x));
+  }
+  const sig = new Uint32Array(HASHES).fill(0xffffffff);
+  for (const sh of shingles(normaliseText(text))) {
+    let h = (0x811c9dc5 ^ 0x9747b28c) >>> 0;
+    for (let i = 0; i < sh.length; i++) h = Math.imul(h ^ sh.charCodeAt(i), 0x01000193);
+    const v = fmix(h ^ sh.length);
+    for (let i = 0; i < HASHES; i++) sig[i] = Math.min(sig[i]!, fmix((Math.imul(a[i]!, v) + b[i]!) >>> 0));
+  }
+  return sig;
+}
+
+describe('MinHash signatures as stored', () => {
+  const texts = [
+    ...[...NEAR, ...APART].flatMap(([, a, b]) => [a, b]),
+    ...discourseThread().posts.map((p) => p.text),
+    '', '?!', 'a', 'ab', 'abc', 'abcd', 'aaaaaaaaaaaaaaaa', 'abcabcabcabc', 'x y z',
+    '😀', '😀😀', '😀a😀b😀', 'a\ud800b', '\udc00\ud800', 'e\u0301t\u00e9', 'किताब पढ़ो', 'ภาษาไทยไม่มีช่องว่าง', '한국어 질문입니다',
+    'a long question '.repeat(2000),
+    Array.from({ length: 5000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20_000))).join(''),
+    Array.from({ length: 3000 }, (_, i) => String.fromCodePoint(0x1f300 + (i % 300))).join(''),
+  ];
+
+  it('are those of the string-per-shingle computation, band keys and hex included', () => {
+    for (const t of texts) {
+      const sig = signature(t);
+      const ref = referenceSignature(t);
+      expect(signatureToHex(sig)).toBe(Array.from(ref, (v) => v.toString(16).padStart(8, '0')).join(''));
+      expect(bandKeys(sig)).toEqual(bandKeys(ref));
+    }
+  });
+
+  it('stay what hubs have stored (pinned)', () => {
+    const digest = createHash('sha256');
+    for (const t of texts.slice(0, 26)) digest.update(`${signatureToHex(signature(t))}${bandKeys(signature(t)).join(',')}\n`);
+    expect(digest.digest('hex').slice(0, 16)).toBe('dec545d4e7aa9826');
   });
 });
 
