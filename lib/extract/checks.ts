@@ -39,6 +39,22 @@ export function looksWrong(posts: readonly PostInput[]): boolean {
  * "Thanks!" from several people is a reply, not chrome, so short lines need more posts agreeing.
  */
 function sharedLine(all: readonly PostInput[]): string | null {
+  const texts = all.map((p) => p.text);
+  const last = lastShared;
+  if (last && last.texts.length === texts.length && last.texts.every((t, i) => t === texts[i])) return last.line;
+  const line = sharedLineOf(all);
+  lastShared = { texts, line };
+  return line;
+}
+
+/**
+ * The texts `sharedLine` read last and its answer, which depends on the texts alone: an adapter's
+ * reading is checked by `looksWrong` and again by `findDoubts`, nearly always with the same texts (only
+ * a site notice removed in between changes one).
+ */
+let lastShared: { texts: string[]; line: string | null } | null = null;
+
+function sharedLineOf(all: readonly PostInput[]): string | null {
   // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
   // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately.
   const posts = [...new Map(all.map((p) => [p.text, p])).values()];

@@ -67,6 +67,11 @@ export interface PageSignals {
   last: number[];
   /** The texts of the inline scripts, once a detector asked (`inlineScriptTexts`). */
   scriptTexts?: string[];
+  /**
+   * The last answer of `textAroundPosts`, for the root and the number of post bodies it was read with:
+   * the checks and the time zone both ask for the same text once the posts are read.
+   */
+  around?: { root: Element; bodies: number; text: string };
 }
 
 import { sel } from './select.ts';
@@ -308,6 +313,13 @@ export function markPostBody(el: Element): void {
  */
 export function textAroundPosts(doc: Document, root: Element): string {
   const s = activeIndexes.get(doc);
+  if (s?.around && s.around.root === root && s.around.bodies === s.postBodies.size) return s.around.text;
+  const text = textAroundPostsOnce(s, root);
+  if (s) s.around = { root, bodies: s.postBodies.size, text };
+  return text;
+}
+
+function textAroundPostsOnce(s: PageSignals | undefined, root: Element): string {
   const range = s && postsRange(s);
   if (!s || !range) return root.textContent ?? '';
   const { first, last, lastAt } = range;

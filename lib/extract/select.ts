@@ -39,7 +39,7 @@ export interface Matcher {
   /** Index keys (`#id`, `.class`, `[attr]`, tag): every match carries at least one. */
   keys: string[];
   /** Each alternative of the list: its key, the keys its ancestor compounds carry (`needs`), its test. */
-  alternatives: { key: string; needs: string[]; test: (el: Element) => boolean }[];
+  alternatives: { key: string; needs: string[]; test: (el: Element) => boolean; complex: Complex }[];
 }
 
 const cache = new Map<string, Matcher>();
@@ -57,7 +57,8 @@ function compile(selector: string): Matcher {
     key: keyOf(a.parts[0]!, selector),
     // A compound of no tag, class, id or attribute (`*`) asks nothing of the page.
     needs: a.parts.slice(1).flatMap((c) => (c.id || c.classes.length || c.tag || c.attrs.length ? [keyOf(c, selector)] : [])),
-    test: (el: Element) => matchFrom(a, 0, el),
+    test: (el: Element) => matchFrom(a, 0, el, null),
+    complex: a,
   }));
   const keys = [...new Set(alternatives.map((a) => a.key))];
   const tests = alternatives.map((a) => a.test);
@@ -88,11 +89,9 @@ function live(s: PageSignals, m: Matcher): Live {
   let l = known.get(m);
   if (!l) {
     const can = m.alternatives.filter((a) => candidatesOf(s, a.key).length > 0 && a.needs.every((k) => candidatesOf(s, k).length > 0));
-    const tests = can.map((a) => a.test);
-    l =
-      can.length === m.alternatives.length ? m
-      : !can.length ? NOTHING
-      : { keys: [...new Set(can.map((a) => a.key))], test: tests.length === 1 ? tests[0]! : (el: Element) => tests.some((t) => t(el)) };
+    // Each test remembers, for this page, which ancestors lead to a match (see `matchFrom`).
+    const tests = can.map((a) => (a.complex.parts.length === 1 ? a.test : memoTest(a.complex)));
+    l = !can.length ? NOTHING : { keys: can.length === m.alternatives.length ? m.keys : [...new Set(can.map((a) => a.key))], test: tests.length === 1 ? tests[0]! : (el: Element) => tests.some((t) => t(el)) };
     known.set(m, l);
   }
   return l;
@@ -209,15 +208,53 @@ function matchCompound(c: Compound, el: Element): boolean {
   return true;
 }
 
-function matchFrom(x: Complex, i: number, el: Element): boolean {
+/**
+ * Per part of a selector, whether an element or one of its ancestors matches the selector from that
+ * part on: what a descendant combinator asks of every ancestor of each candidate.
+ */
+type AncestorMemo = (Map<Element, boolean> | undefined)[];
+
+/** `matchFrom` for one page, with what it learnt about ancestors kept (see `AncestorMemo`). */
+function memoTest(x: Complex): (el: Element) => boolean {
+  const memo: AncestorMemo = [];
+  return (el) => matchFrom(x, 0, el, memo);
+}
+
+/**
+ * Whether `el` matches the compounds of `x` from `i` on. With `memo`, the ancestor walk of a descendant
+ * combinator stops at an ancestor whose answer an earlier candidate's walk found: the posts of a thread
+ * share their ancestors, which `div.post .postbody` tested for every body on the page walked again for
+ * each one. The answers hold while the page's ancestry does not change (an extraction reads it only).
+ */
+function matchFrom(x: Complex, i: number, el: Element, memo: AncestorMemo | null): boolean {
   if (!matchCompound(x.parts[i]!, el)) return false;
   if (i === x.parts.length - 1) return true;
   if (x.combinators[i] === '>') {
     const p = el.parentElement;
-    return !!p && matchFrom(x, i + 1, p);
+    return !!p && matchFrom(x, i + 1, p, memo);
   }
-  for (let p = el.parentElement; p; p = p.parentElement) if (matchFrom(x, i + 1, p)) return true;
-  return false;
+  if (!memo) {
+    for (let p = el.parentElement; p; p = p.parentElement) if (matchFrom(x, i + 1, p, null)) return true;
+    return false;
+  }
+  const known = (memo[i] ??= new Map());
+  const walked: Element[] = [];
+  let answer = false;
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const had = known.get(p);
+    if (had !== undefined) {
+      answer = had;
+      break;
+    }
+    walked.push(p);
+    if (matchFrom(x, i + 1, p, memo)) {
+      answer = true;
+      break;
+    }
+  }
+  // Each element walked past did not match itself: its answer is that of the ancestor the walk ended at.
+  for (const p of walked) known.set(p, answer);
+  return answer;
 }
 
 /** Every element of the page matching `selector`, in document order. */
