@@ -8,9 +8,13 @@
  * throughput on a shared machine, where other processes take turns on the cores.
  *
  * The ceiling is a bare better-sqlite3 loop inserting the same rows, one transaction each, at the hub's
- * durability (WAL, synchronous=FULL: every commit is on disk before it returns), into a file in the same
- * temp folder, in the same run. The loop at synchronous=NORMAL (the last commits can be lost on power
- * failure) is printed beside it for reference.
+ * durability (WAL, synchronous=FULL: every commit is on disk before it returns), into a fresh file in the
+ * same temp folder, in the same run. A shared machine's disk flushes at very different speeds from one
+ * minute to the next, so the loop runs beside every hub run: once before the first, then after each (so
+ * each hub run sits between two bare runs, BARE_SECONDS each), and a hub run's ratio is its accepted/s over
+ * the mean of the bare loop just before and just after it. The ratio of every run is printed, and the median
+ * of each hub's (with BEFORE=…, the before and this hubs' separately). The loop at synchronous=NORMAL (the
+ * last commits can be lost on power failure) is printed once, at the end, for reference.
  *
  * When PostgreSQL's binaries are installed (scripts/ensure-postgres.sh --install-only), the same load
  * runs against a throwaway durable cluster (fsync and synchronous_commit on), beside a bare `pg` loop
@@ -208,8 +212,20 @@ interface Bare {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
+let bareRuns = 0;
+
+/** One bare loop run into a fresh file in `dir`, removed afterwards so every run starts alike. */
 function bareSqlite(dir: string, template: Entry, seconds: number, synchronous: 'FULL' | 'NORMAL'): Bare {
-  const db = new Database(join(dir, `bare-${synchronous}.sqlite`));
+  const file = join(dir, `bare-${synchronous}-${bareRuns++}.sqlite`);
+  try {
+    return bareLoop(file, template, seconds, synchronous);
+  } finally {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+function bareLoop(file: string, template: Entry, seconds: number, synchronous: 'FULL' | 'NORMAL'): Bare {
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.exec('CREATE TABLE entries (id TEXT PRIMARY KEY, record TEXT NOT NULL, received_at TEXT NOT NULL)');
@@ -283,7 +299,9 @@ export default async function hubLoad(): Promise<void> {
     // BEFORE=DIR: the hub in DIR (an earlier commit's files) runs under the same load just before this
     // one, ROUNDS times each, alternating, so both meet the same machine.
     const roots = BEFORE.length ? [...BEFORE.map((root, i) => ({ label: BEFORE.length > 1 ? `before ${i + 1}` : 'before', root })), { label: 'this', root: ROOT }] : [{ label: '', root: ROOT }];
+    // Each hub run between two bare loop runs: bares[i] just before runs[i], bares[i + 1] just after it.
     const runs: { label: string; run: HubRun }[] = [];
+    const bares: Bare[] = [bareSqlite(dir, template, BARE_SECONDS, 'FULL')];
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (const { label, root } of roots) {
@@ -304,12 +322,18 @@ export default async function hubLoad(): Promise<void> {
         const run = await loadHub(dbFile, token, template, join(PROFILES ?? dir, `prof-sqlite-${n}`), countSqlite, root);
         printRun(`hub on loopback (own process), SQLite${label ? `, ${label} (${root})` : ''}`, run);
         runs.push({ label, run });
+        bares.push(bareSqlite(dir, template, BARE_SECONDS, 'FULL'));
+        console.log(`  bare durable insert loop just before and just after: ${bares.at(-2)!.rate.toFixed(0)} and ${bares.at(-1)!.rate.toFixed(0)} rows/s`);
       }
     }
-    const bare = bareSqlite(dir, template, BARE_SECONDS, 'FULL');
     const bareNormal = bareSqlite(dir, template, BARE_SECONDS, 'NORMAL');
-    console.log(`bare better-sqlite3 insert loop (one transaction per row, synchronous=FULL like the hub): ${bare.rate.toFixed(0)} rows/s`);
-    console.log(`  one durable commit (mostly the disk's flush): p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms, max ${bare.max.toFixed(1)} ms`);
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    };
+    const bareP99 = median(bares.map((b) => b.p99));
+    console.log(`bare better-sqlite3 insert loop (one transaction per row, synchronous=FULL like the hub), ${bares.length} runs of ${BARE_SECONDS} s beside the hub runs: ${bares.map((b) => b.rate.toFixed(0)).join(', ')} rows/s`);
+    console.log(`  one durable commit (mostly the disk's flush), median over the runs: p50 ${median(bares.map((b) => b.p50)).toFixed(1)} ms, p99 ${bareP99.toFixed(1)} ms, max ${median(bares.map((b) => b.max)).toFixed(1)} ms`);
     console.log(`  (the same loop at synchronous=NORMAL, not durable per commit: ${bareNormal.rate.toFixed(0)} rows/s)`);
 
     let pgLine = 'PostgreSQL: not measured (PG=off)';
@@ -362,11 +386,19 @@ export default async function hubLoad(): Promise<void> {
     }
 
     console.log('');
-    for (const { label, run } of runs) {
-      console.log(`SQLite${label ? ` (${label})` : ''}: hub reaches ${(run.accepted / bare.rate).toFixed(2)}x the bare durable insert loop (goal >= 0.3x), p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms (goal < 50 ms): ${run.accepted.toFixed(0)} vs ${bare.rate.toFixed(0)} rows/s`);
+    const ratios = new Map<string, number[]>();
+    runs.forEach(({ label, run }, i) => {
+      const bare = (bares[i]!.rate + bares[i + 1]!.rate) / 2;
+      const ratio = run.accepted / bare;
+      ratios.set(label, [...(ratios.get(label) ?? []), ratio]);
+      console.log(`SQLite${label ? ` (${label})` : ''}: hub reaches ${ratio.toFixed(2)}x the bare durable insert loop (goal >= 0.3x), p50 ${run.p50.toFixed(1)} ms, p95 ${run.p95.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms (goal < 50 ms): ${run.accepted.toFixed(0)} vs ${bare.toFixed(0)} rows/s (the bare loop's mean just before and after)`);
       if (run.failed > 0 || !storedAsAccepted(run)) process.exitCode = 1;
+    });
+    for (const [label, rs] of ratios) {
+      const p99s = runs.filter((r) => r.label === label).map((r) => r.run.p99);
+      console.log(`SQLite${label ? ` (${label})` : ''}: median ratio over ${rs.length} run${rs.length === 1 ? '' : 's'} ${median(rs).toFixed(2)}x (${rs.map((r) => r.toFixed(2)).join(', ')}), median p99 ${median(p99s).toFixed(1)} ms`);
     }
-    console.log(`  a submission's answer waits for the WAL flush in progress and then its own: twice the disk's flush p99 here is ${(2 * bare.p99).toFixed(0)} ms`);
+    console.log(`  a submission's answer waits for the WAL flush in progress and then its own: twice the disk's flush p99 here is ${(2 * bareP99).toFixed(0)} ms`);
     console.log(pgLine);
   } finally {
     if (pgDir) execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh'), '--stop', pgDir]);

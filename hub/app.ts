@@ -318,9 +318,17 @@ export function createHubApp(store: HubStore, opts: HubOptions = {}) {
  */
 async function truthIssues(entry: Entry, vouched: () => Promise<string[]>): Promise<LimitIssue[]> {
   const communities = entry.consent.basis === 'moderator_attestation' ? await vouched() : [];
-  return [...entryProblems(entry, { now: new Date(), vouchedCommunities: communities }), ...(await evidenceProblems(entry))]
-    .slice(0, MAX_ISSUES_PER_ENTRY)
-    .map((p) => ({ pointer: `/${p.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, detail: p.message.slice(0, 500) }));
+  // Pushed in a loop rather than spread, sliced and mapped: an array map returns is laid out one way by
+  // the runtime and another once the optimising compiler inlines the call, and the code reading it
+  // (submit) would meet both and be compiled again.
+  const out: LimitIssue[] = [];
+  for (const list of [entryProblems(entry, { now: new Date(), vouchedCommunities: communities }), await evidenceProblems(entry)]) {
+    for (const p of list) {
+      if (out.length === MAX_ISSUES_PER_ENTRY) return out;
+      out.push({ pointer: `/${p.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`, detail: p.message.slice(0, 500) });
+    }
+  }
+  return out;
 }
 
 function replayOrRefuse(c: Context<Env>, hit: Exclude<IdempotencyHit, { kind: 'new' }>) {
@@ -408,6 +416,10 @@ async function submit(c: Context<Env>, store: HubStore, maxBatch: number, limits
 
 /** The entries of a batch that were stored just now (not duplicates, not refused), for the duplicate index. */
 function newlyStored(items: BatchItem[], results: { entryId: string; status: string }[]): Entry[] {
-  const received = new Set(results.filter((r) => r.status === 'received').map((r) => r.entryId));
-  return items.filter((e): e is Entry => !('invalid' in e) && received.has(e.id));
+  // Loops, not filter and map: see truthIssues.
+  const received = new Set<string>();
+  for (const r of results) if (r.status === 'received') received.add(r.entryId);
+  const out: Entry[] = [];
+  for (const e of items) if (!('invalid' in e) && received.has(e.id)) out.push(e);
+  return out;
 }

@@ -23,9 +23,17 @@ export async function evidenceProblems(entry: Entry): Promise<EntryProblem[]> {
   }
 
   if (consent.basis === 'author_opt_in') {
+    // Loops rather than filter and map, whose arrays the optimising compiler lays out differently from
+    // the runtime: reading both shapes would make it throw this code away and compile it again.
     const sourceHosts = (author: Entry['sources'][number]['author']) => {
-      const own = entry.sources.filter((s) => sameAuthor(s.author, author));
-      return new Set((own.length ? own : entry.sources).map((s) => hostOf(s.url)).filter((h): h is string => !!h));
+      const own: Entry['sources'] = [];
+      for (const s of entry.sources) if (sameAuthor(s.author, author)) own.push(s);
+      const hosts = new Set<string>();
+      for (const s of own.length ? own : entry.sources) {
+        const h = hostOf(s.url);
+        if (h) hosts.add(h);
+      }
+      return hosts;
     };
     for (const [i, p] of (consent.permissions ?? []).entries()) {
       if (!p.post) continue; // a hub grant: checked by the hub that issued it

@@ -20,11 +20,12 @@ export function indexSource(e: Entry): IndexSource {
 /** An entry's signature and lookup keys (source posts and LSH bands, lib/curate/similar.ts). */
 export function indexRowOf(s: IndexSource): IndexRow {
   const sig = signature(s.question);
-  return {
-    entryId: s.id,
-    signature: signatureToHex(sig),
-    keys: [...sourceKeys(s.sources).map((key) => ({ key, kind: 's' as const })), ...bandKeys(sig).map((key) => ({ key, kind: 'b' as const }))],
-  };
+  // Pushed in loops, not spread from map: an array map returns is laid out one way by the runtime and
+  // another once the optimising compiler inlines the call, and code reading both is compiled twice.
+  const keys: IndexRow['keys'] = [];
+  for (const key of sourceKeys(s.sources)) keys.push({ key, kind: 's' });
+  for (const key of bandKeys(sig)) keys.push({ key, kind: 'b' });
+  return { entryId: s.id, signature: signatureToHex(sig), keys };
 }
 
 /**
@@ -62,7 +63,9 @@ export class IndexWriter {
       for (const r of rows) {
         const before = old.get(r.entryId) as { keys: string } | undefined;
         for (const k of before ? (JSON.parse(before.keys) as string[]) : []) drop.run(k, r.entryId);
-        sig.run(r.entryId, r.signature, JSON.stringify(r.keys.map((k) => k.key)));
+        const names: string[] = [];
+        for (const k of r.keys) names.push(k.key);
+        sig.run(r.entryId, r.signature, JSON.stringify(names));
         for (const k of r.keys) key.run(k.key, r.entryId, k.kind);
       }
     });

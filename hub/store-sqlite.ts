@@ -254,7 +254,7 @@ export class SqliteHubStore implements HubStore {
     );
     const history = this.sql('INSERT INTO entry_history (entry_id, seq, state, at, comment) VALUES (?, 1, ?, ?, NULL)');
     const find = this.sql('SELECT contributor_id, state FROM entries WHERE id = ?');
-    const results: EntryResult[] = items.map((e) => {
+    const result = (e: BatchItem): EntryResult => {
       if ('invalid' in e) return { entryId: e.entryId, status: 'invalid', state: null, problem: e.invalid };
       if (insert.run(e.id, contributor.id, e.kind, e.title, e.license, e.contentSha256, JSON.stringify(e), submissionId, now, now, seq.next).changes === 0) {
         const prior = find.get(e.id) as { contributor_id: string; state: HubEntryState };
@@ -264,7 +264,11 @@ export class SqliteHubStore implements HubStore {
       seq.next++;
       history.run(e.id, 'received', now);
       return { entryId: e.id, status: 'received', state: 'received', problem: null };
-    });
+    };
+    // Pushed, not mapped: an array map returns is laid out differently once the optimising compiler
+    // inlines the call, and the code reading the results (hub/app.ts) would be compiled twice.
+    const results: EntryResult[] = [];
+    for (const e of items) results.push(result(e));
     return { submissionId, results };
   }
 

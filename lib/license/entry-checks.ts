@@ -101,12 +101,20 @@ export function entryProblems(entry: Entry, opts: EntryCheckOptions): EntryProbl
 
   // Every passage must be written from posts the entry names as its sources.
   const ids = new Set(entry.sources.map((s) => s.postId));
-  const passages =
-    entry.kind === 'qa'
-      ? [{ at: 'qa.question', p: entry.qa.question }, ...entry.qa.answers.map((p, i) => ({ at: `qa.answers[${i}]`, p }))]
-      : [{ at: 'strategy.body', p: entry.strategy.body }, ...(entry.strategy.passages ?? []).map((p, i) => ({ at: `strategy.passages[${i}]`, p }))];
+  // Loops that push rather than map and filter, here and below: an array map or filter returns is laid
+  // out one way by the runtime and another when the optimising compiler inlines the call, so the code
+  // reading it would meet a second array shape once optimised, and be thrown away and compiled again.
+  const passages: { at: string; p: { sourcePostIds: string[] } }[] = [];
+  if (entry.kind === 'qa') {
+    passages.push({ at: 'qa.question', p: entry.qa.question });
+    entry.qa.answers.forEach((p, i) => passages.push({ at: `qa.answers[${i}]`, p }));
+  } else {
+    passages.push({ at: 'strategy.body', p: entry.strategy.body });
+    (entry.strategy.passages ?? []).forEach((p, i) => passages.push({ at: `strategy.passages[${i}]`, p }));
+  }
   for (const { at, p } of passages) {
-    const missing = p.sourcePostIds.filter((id) => !ids.has(id));
+    const missing: string[] = [];
+    for (const id of p.sourcePostIds) if (!ids.has(id)) missing.push(id);
     if (missing.length) add(`${at}.sourcePostIds`, `names post(s) ${missing.slice(0, 5).join(', ')} that are not among the entry's sources`);
   }
 
@@ -150,7 +158,10 @@ function permissionProblems(entry: Entry, add: (field: string, message: string |
     }
   });
   // A record whose post is by someone else covers nobody.
-  const valid = permissions.filter((p) => !p.post || sameAuthor(p.post.author, p.author));
-  const missing = authorsWithoutPermission(entry.sources.map((s) => s.author), valid);
+  const valid: typeof permissions = [];
+  for (const p of permissions) if (!p.post || sameAuthor(p.post.author, p.author)) valid.push(p);
+  const authors: Entry['sources'][number]['author'][] = [];
+  for (const s of entry.sources) authors.push(s.author);
+  const missing = authorsWithoutPermission(authors, valid);
   if (missing.length) add('consent.permissions', missingPermissionMessage(missing));
 }
