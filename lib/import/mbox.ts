@@ -459,16 +459,77 @@ export function mailTime(v: string | undefined): number | null {
 }
 
 
-/** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
-function idHash(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+/**
+ * Every message id read, as a 53-bit hash (two independent 32-bit FNV-1a variants, one cut to 21 bits): a
+ * collision among a million ids is unlikely (about 1 in 10^4), and repeats are recognised without keeping
+ * the ids of a huge archive. An open-addressed table of the two halves, where a Set of 53-bit numbers
+ * kept each as a heap number of its own and cost more to look up than the hash to compute.
+ */
+class IdHashes {
+  /** Pairs (high 32 bits, low 21 bits with bit 31 set), a free slot is a zero low half. */
+  private table = new Uint32Array(1 << 13);
+  private size = 0;
+  private hi = 0;
+  private lo = 0;
+
+  private hash(s: string): void {
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.hi = a >>> 0;
+    this.lo = ((b & 0x1fffff) | 0x80000000) >>> 0;
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+
+  /** The slot (even index) holding the current hash, or the free slot where it would go. */
+  private slot(): number {
+    const t = this.table;
+    const mask = (t.length >> 1) - 1;
+    for (let k = this.hi & mask; ; k = (k + 1) & mask) {
+      const at = k << 1;
+      if (t[at + 1] === 0 || (t[at] === this.hi && t[at + 1] === this.lo)) return at;
+    }
+  }
+
+  has(s: string): boolean {
+    this.hash(s);
+    return this.table[this.slot() + 1] !== 0;
+  }
+
+  /** Whether s was added before; adds it. */
+  add(s: string): boolean {
+    this.hash(s);
+    let at = this.slot();
+    if (this.table[at + 1] !== 0) return true;
+    if ((this.size + 1) * 2 > this.table.length >> 1) {
+      this.grow();
+      at = this.slot();
+    }
+    this.table[at] = this.hi;
+    this.table[at + 1] = this.lo;
+    this.size++;
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const hi = this.hi;
+    const lo = this.lo;
+    this.table = new Uint32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += 2) {
+      if (old[at + 1] === 0) continue;
+      this.hi = old[at]!;
+      this.lo = old[at + 1]!;
+      const to = this.slot();
+      this.table[to] = this.hi;
+      this.table[to + 1] = this.lo;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
 }
 
 /**
@@ -535,8 +596,8 @@ export class MailThreads {
   private readonly open = new Map<Group, true>();
   /** Message id → its open conversation. */
   private readonly groupOf = new Map<string, Group>();
-  /** Every message id read, as a 53-bit hash: repeats are recognised without keeping the ids of a huge archive. */
-  private readonly seenIds = new Set<number>();
+  /** Every message id read (see IdHashes). */
+  private readonly seenIds = new IdHashes();
   /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
   private readonly waitOrder: { seq: number; id: string }[] = [];
   private waitHead = 0;
@@ -555,10 +616,7 @@ export class MailThreads {
 
   /** Whether this message id was read before (and records it). */
   repeated(id: string): boolean {
-    const h = idHash(id);
-    if (this.seenIds.has(h)) return true;
-    this.seenIds.add(h);
-    return false;
+    return this.seenIds.add(id);
   }
 
   add(m: Mail): Thread[] {
@@ -582,7 +640,7 @@ export class MailThreads {
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
       for (let k = 0; k < m.parentIds.length && k < 2; k++) {
         const pid = m.parentIds[k]!;
-        if (this.seenIds.has(idHash(pid))) continue;
+        if (this.seenIds.has(pid)) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
         else this.waiting.set(pid, [group]);
