@@ -396,7 +396,9 @@ function findDelimiter(b: Uint8Array, delim: Uint8Array, from: number): number {
       while (k < delim.length && b[i + k] === delim[k]) k++;
       if (k === delim.length) return i;
     }
-    i++;
+    // The rest of a run of the first byte ("-----Original Message-----", rules of dashes) starts no line.
+    do i++;
+    while (b[i] === first);
   }
 }
 

@@ -575,6 +575,10 @@ interface Group {
   bytes: number;
   lastSeen: number;
   truncated: boolean;
+  /** Neighbours in the list of open conversations (longest idle first); `open` says whether it is in it. */
+  prev: Group | null;
+  next: Group | null;
+  open: boolean;
 }
 
 export interface MailThreadLimits {
@@ -593,7 +597,12 @@ const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 16 << 20, maxIdleMessag
  * whole in memory; a small one (under the limits) comes out exactly as if read whole.
  */
 export class MailThreads {
-  private readonly open = new Map<Group, true>();
+  /**
+   * The open conversations, longest idle first: a list through the conversations themselves, where a Map
+   * re-inserted into at every message left a hole per message for each walk from its start to skip.
+   */
+  private head: Group | null = null;
+  private tail: Group | null = null;
   /** Message id → its open conversation. */
   private readonly groupOf = new Map<string, Group>();
   /** Every message id read (see IdHashes). */
@@ -604,8 +613,6 @@ export class MailThreads {
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
   private held = 0;
-  /** The first (longest-idle) conversation of `open` as evict last saw it, or null once that may have changed. */
-  private oldest: Group | null = null;
   private seen = 0;
 
   constructor(
@@ -634,7 +641,7 @@ export class MailThreads {
       // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
       group = this.bySubject.get(key) ?? null;
       if (!group) {
-        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false };
+        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false, prev: null, next: null, open: false };
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
@@ -653,15 +660,16 @@ export class MailThreads {
     const waiters = this.waiting.get(m.id);
     if (waiters) {
       this.waiting.delete(m.id);
-      for (const w of waiters) if (w !== group && this.open.has(w)) this.merge(w, group);
+      for (const w of waiters) if (w !== group && w.open) this.merge(w, group);
     }
     return this.evict(seq);
   }
 
   /** The conversations still open, in order of their first message. */
   finish(): Thread[] {
-    const rest = [...this.open.keys()];
-    return rest.map((g) => this.close(g));
+    const out: Thread[] = [];
+    while (this.head) out.push(this.close(this.head));
+    return out;
   }
 
   private join(g: Group, m: Mail, seq: number): void {
@@ -670,9 +678,24 @@ export class MailThreads {
     this.held += m.size;
     this.groupOf.set(m.id, g);
     g.lastSeen = seq;
-    if (g === this.oldest) this.oldest = null;
-    this.open.delete(g);
-    this.open.set(g, true);
+    if (g.open) {
+      if (g === this.tail) return;
+      this.unlink(g);
+    }
+    g.open = true;
+    g.prev = this.tail;
+    if (this.tail) this.tail.next = g;
+    else this.head = g;
+    this.tail = g;
+  }
+
+  private unlink(g: Group): void {
+    if (g.prev) g.prev.next = g.next;
+    else this.head = g.next;
+    if (g.next) g.next.prev = g.prev;
+    else this.tail = g.prev;
+    g.prev = g.next = null;
+    g.open = false;
   }
 
   private merge(from: Group, into: Group): void {
@@ -682,36 +705,29 @@ export class MailThreads {
     }
     into.bytes += from.bytes;
     into.truncated ||= from.truncated;
-    if (from === this.oldest) this.oldest = null;
-    this.open.delete(from);
+    this.unlink(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
 
   private evict(seq: number): Thread[] {
     const fresh = seq - this.limits.maxIdleMessages;
-    // Nearly always nothing is due: the longest-idle conversation, remembered, says so without walking the map.
-    if (this.oldest && this.held <= this.limits.maxHeldBytes && this.oldest.lastSeen >= fresh) return NO_THREADS;
-    const out: Thread[] = [];
-    this.oldest = null;
-    for (const g of this.open.keys()) {
-      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= fresh) {
-        this.oldest = g;
-        break;
-      }
+    // Nearly always nothing is due: the longest-idle conversation says so.
+    let out = NO_THREADS;
+    for (let g = this.head; g && (this.held > this.limits.maxHeldBytes || g.lastSeen < fresh); g = this.head) {
+      if (out === NO_THREADS) out = [];
       out.push(this.close(g));
     }
     return out;
   }
 
   markTruncated(): boolean {
-    const last = [...this.open.keys()].pop();
+    const last = this.tail;
     if (last) last.truncated = true;
     return !!last;
   }
 
   private close(g: Group): Thread {
-    if (g === this.oldest) this.oldest = null;
-    this.open.delete(g);
+    this.unlink(g);
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
