@@ -802,12 +802,23 @@ export function isoTime(ms: number): string {
   return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
 }
 
+/**
+ * A string of its own: a substring points into the string it was cut from (the whole decoded body, for
+ * the pieces of a mail's text), and would keep it alive while its conversation is open.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+
 export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  // Its own copy: a slice would keep the whole decoded body (quotes, footer and all) alive while the conversation is open.
-  const own = body.text.length < 13 ? body.text : (' ' + body.text).slice(1);
+  const own = detached(body.text);
+  // The quotes' texts and names and the signature may be pieces of the body too (an answered message's text
+  // always is): each copied, so that an open conversation holds what its posts show and not every body.
+  for (const q of body.quotes) {
+    q.text = detached(q.text);
+    if (q.author) q.author = detached(q.author);
+  }
   const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(own, '', files).text : own;
@@ -833,7 +844,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     text,
     // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
     quotes: body.quotes.length ? (body.quotes as Quote[]) : null,
-    signature: body.signature,
+    signature: body.signature && detached(body.signature),
     replyTo: null,
   };
 }
