@@ -125,28 +125,38 @@ for (const c of 'FVDOLfvdol* \t') FIRST[c.charCodeAt(0)]! |= FROM_FIRST;
 /** Which lists a line's first character is on; "О" and "о" (Cyrillic, for "От") are the only ones past ASCII. */
 const firstOf = (c: number) => (c < 128 ? FIRST[c]! : c === 0x41e || c === 0x43e ? FROM_FIRST : 0);
 
-/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or its first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
-function separatorStart(l: string, wide: boolean): boolean {
+/** s.charCodeAt(k) within a line ending at `to`; NaN past it, as past the end of the line cut out. */
+const codeIn = (s: string, k: number, to: number) => (k < to ? s.charCodeAt(k) : NaN);
+
+/**
+ * Whether the line s[from, to), after its leading blanks, starts as ORIGINAL needs ("--", "__", or its
+ * first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position
+ * of such lines.
+ */
+function separatorStart(s: string, from: number, to: number, wide: boolean): boolean {
   // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it (wide: the body has one).
-  if (wide && (l.includes('\u2028') || l.includes('\u2029'))) return true;
-  let i = 0;
-  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
-  const c = l.charCodeAt(i);
-  if (c === 0x2d || c === 0x5f) return l.charCodeAt(i + 1) === c;
+  if (wide) {
+    const l = s.slice(from, to);
+    if (l.includes('\u2028') || l.includes('\u2029')) return true;
+  }
+  let i = from;
+  while (codeIn(s, i, to) === 0x20 || codeIn(s, i, to) === 0x09) i++;
+  const c = codeIn(s, i, to);
+  if (c === 0x2d || c === 0x5f) return codeIn(s, i + 1, to) === c;
   // "Be…", "An…", "Dé…" (Begin forwarded message, Anfang der weitergeleiteten Nachricht, Début du message réexpédié), in any case.
   const lc = c | 0x20;
-  const next = l.charCodeAt(i + 1);
+  const next = codeIn(s, i + 1, to);
   if (lc === 0x62) return (next | 0x20) === 0x65;
   if (lc === 0x61) return (next | 0x20) === 0x6e;
   return lc === 0x64 && (next === 0xe9 || next === 0xc9);
 }
 
-/** Whether a line has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
-function fieldStart(l: string): boolean {
-  let i = 0;
-  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
-  const colon = l.indexOf(':', i);
-  return colon >= 0 && colon - i <= 14;
+/** Whether the line s[from, to) has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
+function fieldStart(s: string, from: number, to: number): boolean {
+  let i = from;
+  while (codeIn(s, i, to) === 0x20 || codeIn(s, i, to) === 0x09) i++;
+  for (let k = i; k < to && k <= i + 14; k++) if (s.charCodeAt(k) === 0x3a) return true;
+  return false;
 }
 
 /**
@@ -184,12 +194,15 @@ function answeredStart(body: string, starts: number[]): { at: number; lines: num
   const froms = body.includes(':');
   const wide = body.includes('\u2028') || body.includes('\u2029');
   for (let i = 0; i < n; i++) {
+    const from = starts[i]!;
     // An empty line's first character is the next line break or none: neither is on the lists.
-    const first = firstOf(body.charCodeAt(starts[i]!));
+    const first = firstOf(body.charCodeAt(from));
     if (!first && !inline) continue;
-    const l = lineAt(body, starts, n, i);
-    if (first & SEPARATOR_FIRST && l.length > 12 && separatorStart(l, wide) && ORIGINAL.test(l)) return { at: starts[i]!, lines: i, split: false };
-    if (froms && first & FROM_FIRST && fieldStart(l) && HEAD_FROM.test(l)) {
+    const to = lineEnd(body, starts, n, i);
+    // The line is cut out only for the patterns, once the looks at its characters let it through.
+    let l: string | null = null;
+    if (first & SEPARATOR_FIRST && to - from > 12 && separatorStart(body, from, to, wide) && ORIGINAL.test((l ??= body.slice(from, to)))) return { at: from, lines: i, split: false };
+    if (froms && first & FROM_FIRST && fieldStart(body, from, to) && HEAD_FROM.test((l ??= body.slice(from, to)))) {
       // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
       for (let k = i + 1; k < n && k <= i + 4; k++) {
         const next = lineAt(body, starts, n, k);
@@ -201,8 +214,8 @@ function answeredStart(body: string, starts: number[]): { at: number; lines: num
       }
     }
     if (inline) {
-      const m = ORIGINAL_INLINE.exec(l);
-      if (m) return { at: starts[i]! + m.index, lines: i + 1, split: true };
+      const m = ORIGINAL_INLINE.exec((l ??= body.slice(from, to)));
+      if (m) return { at: from + m.index, lines: i + 1, split: true };
     }
   }
   return null;

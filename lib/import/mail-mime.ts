@@ -101,6 +101,9 @@ function fieldColon(line: string): number {
 // The fields the importer reads; the rest (Received, DKIM-Signature, X-…) are checked for form but not kept.
 const WANTED = new Set(['from', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'archived-at', 'content-type', 'content-transfer-encoding', 'content-disposition', 'newsgroups', 'user-agent']);
 const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt(0)));
+/** WANTED_FIRST as a table of bytes, for the header lines read off the bytes. */
+const WANTED_FIRST_BYTE = new Uint8Array(256);
+for (const c of WANTED_FIRST) WANTED_FIRST_BYTE[c] = 1;
 
 /**
  * A header value as a string of its own. A substring points into the string it was cut from, so the ids,
@@ -196,7 +199,12 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
   const fields = new Map<string, string>();
   const n = b.length;
   let name: string | null = null;
+  // A field's value: text[from, to) trimmed while it is one line; once folded, the lines joined in `value`.
   let value = '';
+  let from = 0;
+  let to = 0;
+  let lineEnd = 0;
+  let folded = false;
   let bad = 0;
   let good = 0;
   let at = 0;
@@ -212,10 +220,18 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
         let e = end;
         while (s < e && isAsciiBlank(b[s]!)) s++;
         while (e > s && isAsciiBlank(b[e - 1]!)) e--;
+        if (!folded) {
+          // Its first line, blanks at its end and all, as the joined value has it before the final trim.
+          value = text.slice(from, lineEnd);
+          folded = true;
+        }
         value += ' ' + text.slice(s, e);
       }
     } else {
-      if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
+      if (name !== null && !fields.has(name)) {
+        const v = folded ? value.trim() : text.slice(from, to);
+        fields.set(name, PASSING.has(name) ? v : detached(v));
+      }
       name = null;
       let colon = b.indexOf(0x3a, at);
       if (colon >= end) colon = -1;
@@ -225,10 +241,15 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
       for (let i = at; field && i < nameEnd; i++) if (b[i]! < 0x21 || b[i]! > 0x7e) field = false;
       if (field) {
         good++;
-        const f = WANTED_FIRST.has(c) ? wantedName(b, at, nameEnd) : null;
+        const f = WANTED_FIRST_BYTE[c] ? wantedName(b, at, nameEnd) : null;
         if (f) {
           name = f;
-          value = text.slice(colon + 1, end);
+          from = colon + 1;
+          to = end;
+          lineEnd = end;
+          while (from < to && isAsciiBlank(b[from]!)) from++;
+          while (to > from && isAsciiBlank(b[to - 1]!)) to--;
+          folded = false;
         }
       } else {
         let blank = true;
@@ -241,7 +262,10 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
     }
     at = nl + 1;
   }
-  if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
+  if (name !== null && !fields.has(name)) {
+    const v = folded ? value.trim() : text.slice(from, to);
+    fields.set(name, PASSING.has(name) ? v : detached(v));
+  }
   return good ? { fields, bad } : null;
 }
 
