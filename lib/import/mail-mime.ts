@@ -342,26 +342,29 @@ function scratchOf(n: number): Uint8Array {
   return scratch;
 }
 
-export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Array {
-  const out = into ?? new Uint8Array(b.length);
-  const n = b.length;
+export function decodeQuotedPrintable(src: Uint8Array, into?: Uint8Array): Uint8Array {
+  const n = src.length;
+  // Decoded where it is read: the part is copied whole (one native copy), then each run without "=" is
+  // moved down within the copy (or left where it is, before the first escape), where a view per run, to
+  // copy it out of the part, made a garbage object per line of text. Writes never pass the reading.
+  const b = into ? into.subarray(0, n) : new Uint8Array(n);
+  b.set(src);
   let o = 0;
   let i = 0;
   while (i < n) {
     let j = b.indexOf(0x3d, i);
     if (j < 0) j = n;
-    // A long run without "=" is copied whole; a short one (most runs end at a soft line break, every 76
-    // characters) byte by byte, as a view per run cost more than the copying.
-    if (j - i > 48) {
-      out.set(b.subarray(i, j), o);
+    if (o === i) o = i = j;
+    else if (j - i > 48) {
+      b.copyWithin(o, i, j);
       o += j - i;
       i = j;
-    } else while (i < j) out[o++] = b[i++]!;
+    } else while (i < j) b[o++] = b[i++]!;
     if (i >= n) break;
     const h = i + 1 < n ? HEX[b[i + 1]!]! : -1;
     const l = i + 2 < n ? HEX[b[i + 2]!]! : -1;
     if (h >= 0 && l >= 0) {
-      out[o++] = (h << 4) | l;
+      b[o++] = (h << 4) | l;
       i += 3;
       continue;
     }
@@ -372,11 +375,11 @@ export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Ar
     else if (k < n && b[k] === 0x0a) i = k + 1;
     else if (k >= n) i = k;
     else {
-      out[o++] = 0x3d;
+      b[o++] = 0x3d;
       i++;
     }
   }
-  return out.subarray(0, o);
+  return b.subarray(0, o);
 }
 
 const B64 = new Int8Array(256).fill(-1);
