@@ -76,8 +76,13 @@ export function hasQuotedLine(s: string): boolean {
   return afterSeparator && afterBlank;
 }
 
-/** What the pattern \s matches. */
-const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+/** What the pattern \s matches: a table of the first 256 characters, and the few blanks past them. */
+const LATIN_BLANK = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]) LATIN_BLANK[c] = 1;
+const WIDE_BLANK = new Set([0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+// One look-up where a chain of a dozen comparisons, inlined at each of the mail date reader's steps, made
+// that reader slow to compile (over a tenth of a second, on each start of an import).
+export const isBlank = (c: number): boolean => (c < 256 ? LATIN_BLANK[c] === 1 : WIDE_BLANK.has(c));
 
 /** Whether /<\s*snip/i would match: a look after each "<", where a case-blind pattern read every character of every mail. */
 function angleSnip(s: string): boolean {
@@ -129,6 +134,12 @@ const firstOf = (c: number) => (c < 128 ? FIRST[c]! : c === 0x41e || c === 0x43e
 const codeIn = (s: string, k: number, to: number) => (k < to ? s.charCodeAt(k) : NaN);
 
 /**
+ * s.charCodeAt(k), NaN outside s, without reading outside it: optimised code that reads past a string's
+ * end is thrown away and compiled again, and the functions that read mail bodies are large to compile.
+ */
+const codeAt = (s: string, k: number) => (k >= 0 && k < s.length ? s.charCodeAt(k) : NaN);
+
+/**
  * Whether the line s[from, to), after its leading blanks, starts as ORIGINAL needs ("--", "__", or its
  * first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position
  * of such lines.
@@ -178,8 +189,10 @@ const lineAt = (s: string, starts: number[], total: number, k: number) => s.slic
 
 /** Lines from..to-1 of `s` as strings. */
 function linesOf(s: string, starts: number[], total: number, from: number, to: number): string[] {
-  const out = new Array<string>(to - from);
-  for (let k = from; k < to; k++) out[k - from] = lineAt(s, starts, total, k);
+  // Pushed, not preallocated: an array with holes has another shape than the line arrays it meets,
+  // and optimised code that meets a new shape is thrown away and compiled again.
+  const out: string[] = [];
+  for (let k = from; k < to; k++) out.push(lineAt(s, starts, total, k));
   return out;
 }
 
@@ -196,7 +209,7 @@ function answeredStart(body: string, starts: number[]): { at: number; lines: num
   for (let i = 0; i < n; i++) {
     const from = starts[i]!;
     // An empty line's first character is the next line break or none: neither is on the lists.
-    const first = firstOf(body.charCodeAt(from));
+    const first = firstOf(codeAt(body, from));
     if (!first && !inline) continue;
     const to = lineEnd(body, starts, n, i);
     // The line is cut out only for the patterns, once the looks at its characters let it through.
@@ -268,7 +281,7 @@ function ownText(lines: string[]): string {
   let clean = true;
   for (let i = 0; clean && i < lines.length; i++) {
     const l = lines[i]!;
-    const last = l.charCodeAt(l.length - 1);
+    const last = codeAt(l, l.length - 1);
     if (last === 0x20 || last === 0x09 || (!l.length && i > 0 && !lines[i - 1]!.length)) clean = false;
   }
   if (clean) return lines.join('\n').trim();
@@ -396,7 +409,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     let pending: { author: string | null; at: number } | null = null;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
-      const c = line.charCodeAt(0);
+      const c = codeAt(line, 0);
       const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
       if (quoted) {
         if (!block) {
@@ -414,7 +427,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
           else if (pending && i - pending.at <= 2) author = pending.author;
           pending = null;
         }
-        block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
+        block.push(c === 0x3e ? line.slice(codeAt(line, 1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
       } else {
         pushQuote(quotes, block, author);
         block = null;
@@ -457,7 +470,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
     for (let i = count - 1; i > 0; i--) {
       const at = starts[i]!;
       const len = lineEnd(body, starts, total, i) - at;
-      if (body.charCodeAt(at) !== 0x2d || body.charCodeAt(at + 1) !== 0x2d) continue;
+      if (len < 2 || len > 3 || body.charCodeAt(at) !== 0x2d || body.charCodeAt(at + 1) !== 0x2d) continue;
       if ((len === 3 && body.charCodeAt(at + 2) === 0x20) || (len === 2 && i >= count - 15)) {
         // Lines i + 1 to the last, with their line breaks: a piece of body.
         signature = (i + 1 < count ? body.slice(starts[i + 1], lineEnd(body, starts, total, count - 1)) : '').trim() || null;

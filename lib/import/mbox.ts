@@ -6,7 +6,7 @@ import { baseName, importContext, type ImportContext } from './context.ts';
 import { bomOf } from '../extract/decode-page.ts';
 import { wideEncoding, wideNote } from './decode.ts';
 import { ImportError } from './errors.ts';
-import { splitMailBody } from './mail-body.ts';
+import { isBlank, splitMailBody } from './mail-body.ts';
 import { readMail, type MailMessage } from './mail-mime.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
@@ -365,8 +365,6 @@ function authorName(from: string | undefined): string {
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
 const MONTH_OF = new Map(Object.entries(MONTHS).map(([k, i]) => [(k.charCodeAt(0) << 16) | (k.charCodeAt(1) << 8) | k.charCodeAt(2), i]));
-/** What the pattern \s matches. */
-const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 
@@ -815,10 +813,9 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const own = detached(body.text);
   // The quotes' texts and names and the signature may be pieces of the body too (an answered message's text
   // always is): each copied, so that an open conversation holds what its posts show and not every body.
-  for (const q of body.quotes) {
-    q.text = detached(q.text);
-    if (q.author) q.author = detached(q.author);
-  }
+  // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
+  // optimised code of the functions that made it.
+  const quotes: Quote[] | null = body.quotes.length ? body.quotes.map((q) => ({ postId: null, author: q.author && detached(q.author), text: detached(q.text) })) : null;
   const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(own, '', files).text : own;
@@ -842,8 +839,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     ownText: own,
     author: cachedAuthorName(h.get('from')),
     text,
-    // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
-    quotes: body.quotes.length ? (body.quotes as Quote[]) : null,
+    quotes,
     signature: body.signature && detached(body.signature),
     replyTo: null,
   };
