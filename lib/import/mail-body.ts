@@ -76,8 +76,13 @@ export function hasQuotedLine(s: string): boolean {
   return afterSeparator && afterBlank;
 }
 
-/** What the pattern \s matches. */
-const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+/** What the pattern \s matches: a table of the first 256 characters, and the few blanks past them. */
+const LATIN_BLANK = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]) LATIN_BLANK[c] = 1;
+const WIDE_BLANK = new Set([0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+// One look-up where a chain of a dozen comparisons, inlined at each of the mail date reader's steps, made
+// that reader slow to compile (over a tenth of a second, on each start of an import).
+export const isBlank = (c: number): boolean => (c < 256 ? LATIN_BLANK[c] === 1 : WIDE_BLANK.has(c));
 
 /** Whether /<\s*snip/i would match: a look after each "<", where a case-blind pattern read every character of every mail. */
 function angleSnip(s: string): boolean {
@@ -125,62 +130,124 @@ for (const c of 'FVDOLfvdol* \t') FIRST[c.charCodeAt(0)]! |= FROM_FIRST;
 /** Which lists a line's first character is on; "О" and "о" (Cyrillic, for "От") are the only ones past ASCII. */
 const firstOf = (c: number) => (c < 128 ? FIRST[c]! : c === 0x41e || c === 0x43e ? FROM_FIRST : 0);
 
-/** Whether a line, after its leading blanks, starts as ORIGINAL needs ("--", "__", or its first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position of such lines. */
-function separatorStart(l: string, wide: boolean): boolean {
+/** s.charCodeAt(k) within a line ending at `to`; NaN past it, as past the end of the line cut out. */
+const codeIn = (s: string, k: number, to: number) => (k < to ? s.charCodeAt(k) : NaN);
+
+/**
+ * s.charCodeAt(k), NaN outside s, without reading outside it: optimised code that reads past a string's
+ * end is thrown away and compiled again, and the functions that read mail bodies are large to compile.
+ */
+const codeAt = (s: string, k: number) => (k >= 0 && k < s.length ? s.charCodeAt(k) : NaN);
+
+/**
+ * Whether the line s[from, to), after its leading blanks, starts as ORIGINAL needs ("--", "__", or its
+ * first two letters of a word starting B, A or D); the pattern, multi-line, was tried at every position
+ * of such lines.
+ */
+function separatorStart(s: string, from: number, to: number, wide: boolean): boolean {
   // U+2028 and U+2029 end lines for a multi-line pattern: such a line is left to it (wide: the body has one).
-  if (wide && (l.includes('\u2028') || l.includes('\u2029'))) return true;
-  let i = 0;
-  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
-  const c = l.charCodeAt(i);
-  if (c === 0x2d || c === 0x5f) return l.charCodeAt(i + 1) === c;
+  if (wide) {
+    const l = s.slice(from, to);
+    if (l.includes('\u2028') || l.includes('\u2029')) return true;
+  }
+  let i = from;
+  while (codeIn(s, i, to) === 0x20 || codeIn(s, i, to) === 0x09) i++;
+  const c = codeIn(s, i, to);
+  if (c === 0x2d || c === 0x5f) return codeIn(s, i + 1, to) === c;
   // "Be…", "An…", "Dé…" (Begin forwarded message, Anfang der weitergeleiteten Nachricht, Début du message réexpédié), in any case.
   const lc = c | 0x20;
-  const next = l.charCodeAt(i + 1);
+  const next = codeIn(s, i + 1, to);
   if (lc === 0x62) return (next | 0x20) === 0x65;
   if (lc === 0x61) return (next | 0x20) === 0x6e;
   return lc === 0x64 && (next === 0xe9 || next === 0xc9);
 }
 
-/** Whether a line has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
-function fieldStart(l: string): boolean {
-  let i = 0;
-  while (l.charCodeAt(i) === 0x20 || l.charCodeAt(i) === 0x09) i++;
-  const colon = l.indexOf(':', i);
-  return colon >= 0 && colon - i <= 14;
+/** Whether the line s[from, to) has a ":" close enough to its start for HEAD_FROM ("*Lähettäjä *:" is the longest). */
+function fieldStart(s: string, from: number, to: number): boolean {
+  let i = from;
+  while (codeIn(s, i, to) === 0x20 || codeIn(s, i, to) === 0x09) i++;
+  for (let k = i; k < to && k <= i + 14; k++) if (s.charCodeAt(k) === 0x3a) return true;
+  return false;
 }
 
 /**
- * The line where an Outlook-style answered or forwarded message starts, or -1; a mid-line separator is
- * split off its line (then `answeredSplit` is set: the line before it is a piece of the same line of body).
+ * A text's lines as offsets into it (line k runs from starts[k] to the line break before starts[k + 1],
+ * the last to the text's end): the lines a mail's body is read by are cut into strings only where one is
+ * looked at, where splitting every body into a string per line made most of its garbage.
  */
-let answeredSplit = false;
-function answeredLine(lines: string[], body: string): number {
-  answeredSplit = false;
+function lineStarts(s: string): number[] {
+  const starts = [0];
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Where line k of `s` ends (`s` having `total` lines, the first of `starts`). */
+const lineEnd = (s: string, starts: number[], total: number, k: number) => (k + 1 < total ? starts[k + 1]! - 1 : s.length);
+
+/** Line k of `s`, as `s.split('\n')` gives it. */
+const lineAt = (s: string, starts: number[], total: number, k: number) => s.slice(starts[k], lineEnd(s, starts, total, k));
+
+/** Lines from..to-1 of `s` as strings. */
+function linesOf(s: string, starts: number[], total: number, from: number, to: number): string[] {
+  // Pushed, not preallocated: an array with holes has another shape than the line arrays it meets,
+  // and optimised code that meets a new shape is thrown away and compiled again.
+  const out: string[] = [];
+  for (let k = from; k < to; k++) out.push(lineAt(s, starts, total, k));
+  return out;
+}
+
+/**
+ * Where an Outlook-style answered or forwarded message starts: the offset in body and the number of
+ * lines before it, or null. A mid-line separator splits its line: the piece before it is then a line
+ * of its own (the lines before it count it).
+ */
+function answeredStart(body: string, starts: number[]): { at: number; lines: number; split: boolean } | null {
+  const n = starts.length;
   const inline = body.includes('-----') && ORIGINAL_HINT.test(body);
   const froms = body.includes(':');
   const wide = body.includes('\u2028') || body.includes('\u2029');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    const first = firstOf(l.charCodeAt(0));
+  for (let i = 0; i < n; i++) {
+    const from = starts[i]!;
+    // An empty line's first character is the next line break or none: neither is on the lists.
+    const first = firstOf(codeAt(body, from));
     if (!first && !inline) continue;
-    if (first & SEPARATOR_FIRST && l.length > 12 && separatorStart(l, wide) && ORIGINAL.test(l)) return i;
-    if (froms && first & FROM_FIRST && fieldStart(l) && HEAD_FROM.test(l)) {
+    const to = lineEnd(body, starts, n, i);
+    // The line is cut out only for the patterns, once the looks at its characters let it through.
+    let l: string | null = null;
+    if (first & SEPARATOR_FIRST && to - from > 12 && separatorStart(body, from, to, wide) && ORIGINAL.test((l ??= body.slice(from, to)))) return { at: from, lines: i, split: false };
+    if (froms && first & FROM_FIRST && fieldStart(body, from, to) && HEAD_FROM.test((l ??= body.slice(from, to)))) {
       // At least one more header line within the next four, as Outlook, Apple Mail and webmails write them.
-      for (let k = i + 1; k < lines.length && k <= i + 4; k++) {
-        if (HEAD_OTHER.test(lines[k]!)) return i > 0 && /^\s*_{10,}\s*$/.test(lines[i - 1]!) ? i - 1 : i;
-        if (!lines[k]!.trim() && k > i + 1) break;
+      for (let k = i + 1; k < n && k <= i + 4; k++) {
+        const next = lineAt(body, starts, n, k);
+        if (HEAD_OTHER.test(next)) {
+          const j = i > 0 && /^\s*_{10,}\s*$/.test(lineAt(body, starts, n, i - 1)) ? i - 1 : i;
+          return { at: starts[j]!, lines: j, split: false };
+        }
+        if (!next.trim() && k > i + 1) break;
       }
     }
     if (inline) {
-      const m = ORIGINAL_INLINE.exec(l);
-      if (m) {
-        lines.splice(i, 1, l.slice(0, m.index), l.slice(m.index));
-        answeredSplit = true;
-        return i + 1;
-      }
+      const m = ORIGINAL_INLINE.exec((l ??= body.slice(from, to)));
+      if (m) return { at: from + m.index, lines: i + 1, split: true };
     }
   }
-  return -1;
+  return null;
+}
+
+/** The first (at most) `max` lines of s from offset `at`. */
+function linesFrom(s: string, at: number, max: number): string[] {
+  const out: string[] = [];
+  let p = at;
+  while (out.length < max) {
+    const e = s.indexOf('\n', p);
+    if (e < 0) {
+      out.push(s.slice(p));
+      break;
+    }
+    out.push(s.slice(p, e));
+    p = e + 1;
+  }
+  return out;
 }
 
 function blockAuthor(lines: string[]): string | null {
@@ -209,15 +276,15 @@ function endsWithColon(s: string): boolean {
  * The lines joined, blanks and tabs at line ends dropped, runs of empty lines made one, and trimmed:
  * what replacing /[ \t]+\n/ and /\n{3,}/ in the joined text gives, with one copy of the text instead of three.
  */
-function ownText(lines: string[], joined?: () => string): string {
+function ownText(lines: string[]): string {
   // Most mails have no blanks at line ends and no runs of empty lines: then the text is the lines as they are.
   let clean = true;
   for (let i = 0; clean && i < lines.length; i++) {
     const l = lines[i]!;
-    const last = l.charCodeAt(l.length - 1);
+    const last = codeAt(l, l.length - 1);
     if (last === 0x20 || last === 0x09 || (!l.length && i > 0 && !lines[i - 1]!.length)) clean = false;
   }
-  if (clean) return (joined ? joined() : lines.join('\n')).trim();
+  if (clean) return lines.join('\n').trim();
   const parts: string[] = [];
   let empty = false;
   for (const l of lines) {
@@ -233,6 +300,24 @@ function ownText(lines: string[], joined?: () => string): string {
     }
   }
   return parts.join('\n').trim();
+}
+
+/** ownText of the first `count` lines of `s` (of `total`): when they are clean, the piece of `s` they make. */
+function ownLines(s: string, starts: number[], total: number, count: number): string {
+  let emptyBefore = false;
+  for (let i = 0; i < count; i++) {
+    const at = starts[i]!;
+    const end = lineEnd(s, starts, total, i);
+    if (end === at) {
+      if (i > 0 && emptyBefore) return ownText(linesOf(s, starts, total, 0, count));
+      emptyBefore = true;
+      continue;
+    }
+    emptyBefore = false;
+    const last = s.charCodeAt(end - 1);
+    if (last === 0x20 || last === 0x09) return ownText(linesOf(s, starts, total, 0, count));
+  }
+  return count ? s.slice(0, lineEnd(s, starts, total, count - 1)).trim() : '';
 }
 
 /** A run of quoted lines as a quote, unless it is blank. */
@@ -301,87 +386,100 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   }
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
-  let lines = body.split('\n');
-  const ob = answeredLine(lines, body);
-  if (ob >= 0) {
-    // Where the answered message starts in body: the lines before it and their line breaks (a line split
-    // at a mid-line separator has none between its pieces). The tail and the rest are then cut from body,
-    // where joining the lines again copied them.
-    let at = answeredSplit ? ob - 1 : ob;
-    for (let i = 0; i < ob; i++) at += lines[i]!.length;
-    const text = body.slice(at).trim();
-    if (text) answered.push({ postId: null, author: blockAuthor(lines.slice(ob, ob + 8)), text });
-    lines = lines.slice(0, ob);
-    body = body.slice(0, answeredSplit ? at : Math.max(0, at - 1));
+  const starts = lineStarts(body);
+  // The lines of body; the writer's own are its first `count` (own, when quotes were taken out of them).
+  let total = starts.length;
+  const ans = answeredStart(body, starts);
+  if (ans) {
+    // The tail from where the answered message starts is cut from body, and the lines before it stay.
+    const text = body.slice(ans.at).trim();
+    if (text) answered.push({ postId: null, author: blockAuthor(linesFrom(body, ans.at, 8)), text });
+    total = ans.lines;
+    body = body.slice(0, ans.split ? ans.at : Math.max(0, ans.at - 1));
   }
+  let count = total;
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const anyQuoted = hasQuotedLine(body);
-  // Without quoted lines, every line is the writer's own: the lines themselves, not a copy.
-  const own: string[] = anyQuoted ? [] : lines;
-  let block: string[] | null = null;
-  let author: string | null = null;
-  let pending: { author: string | null; at: number } | null = null;
-  for (let i = 0; anyQuoted && i < lines.length; i++) {
-    const line = lines[i]!;
-    const c = line.charCodeAt(0);
-    const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
-    if (quoted) {
-      if (!block) {
-        block = [];
-        const t = line.trim();
-        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
-        if (wrapped) {
-          // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
-          pending = { author: attributionName(wrapped), at: i };
-          block = null;
-          continue;
+  let own: string[] | null = null;
+  if (anyQuoted) {
+    const lines = linesOf(body, starts, total, 0, total);
+    own = [];
+    let block: string[] | null = null;
+    let author: string | null = null;
+    let pending: { author: string | null; at: number } | null = null;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const c = codeAt(line, 0);
+      const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
+      if (quoted) {
+        if (!block) {
+          block = [];
+          const t = line.trim();
+          const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
+          if (wrapped) {
+            // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
+            pending = { author: attributionName(wrapped), at: i };
+            block = null;
+            continue;
+          }
+          const a = takeAttribution(own);
+          if (a) author = attributionName(a);
+          else if (pending && i - pending.at <= 2) author = pending.author;
+          pending = null;
         }
-        const a = takeAttribution(own);
-        if (a) author = attributionName(a);
-        else if (pending && i - pending.at <= 2) author = pending.author;
-        pending = null;
+        block.push(c === 0x3e ? line.slice(codeAt(line, 1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
+      } else {
+        pushQuote(quotes, block, author);
+        block = null;
+        author = null;
+        own.push(line);
       }
-      block.push(c === 0x3e ? line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
-    } else {
-      pushQuote(quotes, block, author);
-      block = null;
-      author = null;
-      own.push(line);
     }
+    pushQuote(quotes, block, author);
+    // An attribution left at the end, its quote cut away by the archive or the writer.
+    while (own.length && !own[own.length - 1]!.trim()) own.pop();
+    while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
+    takeAttribution(own);
+  } else {
+    // Without quoted lines, every line is the writer's own: the same steps on the lines of body, as offsets.
+    while (count && !lineAt(body, starts, total, count - 1).trim()) count--;
+    while (count && CUT_LINE.test(lineAt(body, starts, total, count - 1))) count--;
+    // An attribution is at most the last three lines (after one blank).
+    const tail = linesOf(body, starts, total, Math.max(0, count - 4), count);
+    const before = tail.length;
+    takeAttribution(tail);
+    count -= before - tail.length;
   }
-  pushQuote(quotes, block, author);
-  // An attribution left at the end, its quote cut away by the archive or the writer.
-  while (own.length && !own[own.length - 1]!.trim()) own.pop();
-  while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
-  takeAttribution(own);
-  let kept = own;
-  // Whether kept holds the first lines of body (its own words are then a slice of it, not a join).
-  let prefix = own === lines;
+  // kept: the writer's lines as strings, or null for the first `count` lines of body.
+  let kept: string[] | null = own;
   if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || angleSnip(body)) {
-    kept = own.filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
-    prefix = false;
+    kept = (own ?? linesOf(body, starts, total, 0, count)).filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
   }
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
-  for (let i = kept.length - 1; i > 0; i--) {
-    const l = kept[i]!;
-    if (l === '-- ' || (l === '--' && i >= kept.length - 15)) {
-      signature = kept.slice(i + 1).join('\n').trim() || null;
-      kept = kept.slice(0, i);
-      break;
+  if (kept) {
+    for (let i = kept.length - 1; i > 0; i--) {
+      const l = kept[i]!;
+      if (l === '-- ' || (l === '--' && i >= kept.length - 15)) {
+        signature = kept.slice(i + 1).join('\n').trim() || null;
+        kept = kept.slice(0, i);
+        break;
+      }
+    }
+  } else {
+    for (let i = count - 1; i > 0; i--) {
+      const at = starts[i]!;
+      const len = lineEnd(body, starts, total, i) - at;
+      if (len < 2 || len > 3 || body.charCodeAt(at) !== 0x2d || body.charCodeAt(at + 1) !== 0x2d) continue;
+      if ((len === 3 && body.charCodeAt(at + 2) === 0x20) || (len === 2 && i >= count - 15)) {
+        // Lines i + 1 to the last, with their line breaks: a piece of body.
+        signature = (i + 1 < count ? body.slice(starts[i + 1], lineEnd(body, starts, total, count - 1)) : '').trim() || null;
+        count = i;
+        break;
+      }
     }
   }
-  const k = kept;
-  let text = ownText(
-    kept,
-    prefix
-      ? () => {
-          let n = -1;
-          for (const l of k) n += l.length + 1;
-          return n < 0 ? '' : body.slice(0, n);
-        }
-      : undefined,
-  );
+  let text = kept ? ownText(kept) : ownLines(body, starts, total, count);
   if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   return { text, quotes: [...quotes, ...answered], signature, files };

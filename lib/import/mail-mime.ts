@@ -101,6 +101,9 @@ function fieldColon(line: string): number {
 // The fields the importer reads; the rest (Received, DKIM-Signature, X-…) are checked for form but not kept.
 const WANTED = new Set(['from', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'archived-at', 'content-type', 'content-transfer-encoding', 'content-disposition', 'newsgroups', 'user-agent']);
 const WANTED_FIRST = new Set([...'fdsmiracnuFDSMIRACNU'].map((c) => c.charCodeAt(0)));
+/** WANTED_FIRST as a table of bytes, for the header lines read off the bytes. */
+const WANTED_FIRST_BYTE = new Uint8Array(256);
+for (const c of WANTED_FIRST) WANTED_FIRST_BYTE[c] = 1;
 
 /**
  * A header value as a string of its own. A substring points into the string it was cut from, so the ids,
@@ -196,7 +199,12 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
   const fields = new Map<string, string>();
   const n = b.length;
   let name: string | null = null;
+  // A field's value: text[from, to) trimmed while it is one line; once folded, the lines joined in `value`.
   let value = '';
+  let from = 0;
+  let to = 0;
+  let lineEnd = 0;
+  let folded = false;
   let bad = 0;
   let good = 0;
   let at = 0;
@@ -212,10 +220,18 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
         let e = end;
         while (s < e && isAsciiBlank(b[s]!)) s++;
         while (e > s && isAsciiBlank(b[e - 1]!)) e--;
+        if (!folded) {
+          // Its first line, blanks at its end and all, as the joined value has it before the final trim.
+          value = text.slice(from, lineEnd);
+          folded = true;
+        }
         value += ' ' + text.slice(s, e);
       }
     } else {
-      if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
+      if (name !== null && !fields.has(name)) {
+        const v = folded ? value.trim() : text.slice(from, to);
+        fields.set(name, PASSING.has(name) ? v : detached(v));
+      }
       name = null;
       let colon = b.indexOf(0x3a, at);
       if (colon >= end) colon = -1;
@@ -225,10 +241,15 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
       for (let i = at; field && i < nameEnd; i++) if (b[i]! < 0x21 || b[i]! > 0x7e) field = false;
       if (field) {
         good++;
-        const f = WANTED_FIRST.has(c) ? wantedName(b, at, nameEnd) : null;
+        const f = WANTED_FIRST_BYTE[c] ? wantedName(b, at, nameEnd) : null;
         if (f) {
           name = f;
-          value = text.slice(colon + 1, end);
+          from = colon + 1;
+          to = end;
+          lineEnd = end;
+          while (from < to && isAsciiBlank(b[from]!)) from++;
+          while (to > from && isAsciiBlank(b[to - 1]!)) to--;
+          folded = false;
         }
       } else {
         let blank = true;
@@ -241,7 +262,10 @@ export function parseHeaderBytes(b: Uint8Array): { fields: Map<string, string>; 
     }
     at = nl + 1;
   }
-  if (name !== null && !fields.has(name)) fields.set(name, PASSING.has(name) ? value.trim() : detached(value.trim()));
+  if (name !== null && !fields.has(name)) {
+    const v = folded ? value.trim() : text.slice(from, to);
+    fields.set(name, PASSING.has(name) ? v : detached(v));
+  }
   return good ? { fields, bad } : null;
 }
 
@@ -318,26 +342,29 @@ function scratchOf(n: number): Uint8Array {
   return scratch;
 }
 
-export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Array {
-  const out = into ?? new Uint8Array(b.length);
-  const n = b.length;
+export function decodeQuotedPrintable(src: Uint8Array, into?: Uint8Array): Uint8Array {
+  const n = src.length;
+  // Decoded where it is read: the part is copied whole (one native copy), then each run without "=" is
+  // moved down within the copy (or left where it is, before the first escape), where a view per run, to
+  // copy it out of the part, made a garbage object per line of text. Writes never pass the reading.
+  const b = into ? into.subarray(0, n) : new Uint8Array(n);
+  b.set(src);
   let o = 0;
   let i = 0;
   while (i < n) {
     let j = b.indexOf(0x3d, i);
     if (j < 0) j = n;
-    // A long run without "=" is copied whole; a short one (most runs end at a soft line break, every 76
-    // characters) byte by byte, as a view per run cost more than the copying.
-    if (j - i > 48) {
-      out.set(b.subarray(i, j), o);
+    if (o === i) o = i = j;
+    else if (j - i > 48) {
+      b.copyWithin(o, i, j);
       o += j - i;
       i = j;
-    } else while (i < j) out[o++] = b[i++]!;
+    } else while (i < j) b[o++] = b[i++]!;
     if (i >= n) break;
     const h = i + 1 < n ? HEX[b[i + 1]!]! : -1;
     const l = i + 2 < n ? HEX[b[i + 2]!]! : -1;
     if (h >= 0 && l >= 0) {
-      out[o++] = (h << 4) | l;
+      b[o++] = (h << 4) | l;
       i += 3;
       continue;
     }
@@ -348,11 +375,11 @@ export function decodeQuotedPrintable(b: Uint8Array, into?: Uint8Array): Uint8Ar
     else if (k < n && b[k] === 0x0a) i = k + 1;
     else if (k >= n) i = k;
     else {
-      out[o++] = 0x3d;
+      b[o++] = 0x3d;
       i++;
     }
   }
-  return out.subarray(0, o);
+  return b.subarray(0, o);
 }
 
 const B64 = new Int8Array(256).fill(-1);
@@ -396,7 +423,9 @@ function findDelimiter(b: Uint8Array, delim: Uint8Array, from: number): number {
       while (k < delim.length && b[i + k] === delim[k]) k++;
       if (k === delim.length) return i;
     }
-    i++;
+    // The rest of a run of the first byte ("-----Original Message-----", rules of dashes) starts no line.
+    do i++;
+    while (b[i] === first);
   }
 }
 

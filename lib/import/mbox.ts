@@ -6,7 +6,7 @@ import { baseName, importContext, type ImportContext } from './context.ts';
 import { bomOf } from '../extract/decode-page.ts';
 import { wideEncoding, wideNote } from './decode.ts';
 import { ImportError } from './errors.ts';
-import { splitMailBody } from './mail-body.ts';
+import { isBlank, splitMailBody } from './mail-body.ts';
 import { readMail, type MailMessage } from './mail-mime.ts';
 import { textHtml, withFiles, type FileRef } from './message-text.ts';
 
@@ -365,8 +365,6 @@ function authorName(from: string | undefined): string {
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
 const MONTH_OF = new Map(Object.entries(MONTHS).map(([k, i]) => [(k.charCodeAt(0) << 16) | (k.charCodeAt(1) << 8) | k.charCodeAt(2), i]));
-/** What the pattern \s matches. */
-const isBlank = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 
@@ -459,16 +457,77 @@ export function mailTime(v: string | undefined): number | null {
 }
 
 
-/** Two independent 32-bit FNV-1a variants folded into 53 bits: a collision among a million ids is unlikely (about 1 in 10^4). */
-function idHash(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+/**
+ * Every message id read, as a 53-bit hash (two independent 32-bit FNV-1a variants, one cut to 21 bits): a
+ * collision among a million ids is unlikely (about 1 in 10^4), and repeats are recognised without keeping
+ * the ids of a huge archive. An open-addressed table of the two halves, where a Set of 53-bit numbers
+ * kept each as a heap number of its own and cost more to look up than the hash to compute.
+ */
+class IdHashes {
+  /** Pairs (high 32 bits, low 21 bits with bit 31 set), a free slot is a zero low half. */
+  private table = new Uint32Array(1 << 13);
+  private size = 0;
+  private hi = 0;
+  private lo = 0;
+
+  private hash(s: string): void {
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.hi = a >>> 0;
+    this.lo = ((b & 0x1fffff) | 0x80000000) >>> 0;
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+
+  /** The slot (even index) holding the current hash, or the free slot where it would go. */
+  private slot(): number {
+    const t = this.table;
+    const mask = (t.length >> 1) - 1;
+    for (let k = this.hi & mask; ; k = (k + 1) & mask) {
+      const at = k << 1;
+      if (t[at + 1] === 0 || (t[at] === this.hi && t[at + 1] === this.lo)) return at;
+    }
+  }
+
+  has(s: string): boolean {
+    this.hash(s);
+    return this.table[this.slot() + 1] !== 0;
+  }
+
+  /** Whether s was added before; adds it. */
+  add(s: string): boolean {
+    this.hash(s);
+    let at = this.slot();
+    if (this.table[at + 1] !== 0) return true;
+    if ((this.size + 1) * 2 > this.table.length >> 1) {
+      this.grow();
+      at = this.slot();
+    }
+    this.table[at] = this.hi;
+    this.table[at + 1] = this.lo;
+    this.size++;
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const hi = this.hi;
+    const lo = this.lo;
+    this.table = new Uint32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += 2) {
+      if (old[at + 1] === 0) continue;
+      this.hi = old[at]!;
+      this.lo = old[at + 1]!;
+      const to = this.slot();
+      this.table[to] = this.hi;
+      this.table[to + 1] = this.lo;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
 }
 
 /**
@@ -514,6 +573,10 @@ interface Group {
   bytes: number;
   lastSeen: number;
   truncated: boolean;
+  /** Neighbours in the list of open conversations (longest idle first); `open` says whether it is in it. */
+  prev: Group | null;
+  next: Group | null;
+  open: boolean;
 }
 
 export interface MailThreadLimits {
@@ -532,19 +595,22 @@ const DEFAULT_LIMITS: MailThreadLimits = { maxHeldBytes: 16 << 20, maxIdleMessag
  * whole in memory; a small one (under the limits) comes out exactly as if read whole.
  */
 export class MailThreads {
-  private readonly open = new Map<Group, true>();
+  /**
+   * The open conversations, longest idle first: a list through the conversations themselves, where a Map
+   * re-inserted into at every message left a hole per message for each walk from its start to skip.
+   */
+  private head: Group | null = null;
+  private tail: Group | null = null;
   /** Message id → its open conversation. */
   private readonly groupOf = new Map<string, Group>();
-  /** Every message id read, as a 53-bit hash: repeats are recognised without keeping the ids of a huge archive. */
-  private readonly seenIds = new Set<number>();
+  /** Every message id read (see IdHashes). */
+  private readonly seenIds = new IdHashes();
   /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
   private readonly waitOrder: { seq: number; id: string }[] = [];
   private waitHead = 0;
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
   private held = 0;
-  /** The first (longest-idle) conversation of `open` as evict last saw it, or null once that may have changed. */
-  private oldest: Group | null = null;
   private seen = 0;
 
   constructor(
@@ -555,10 +621,7 @@ export class MailThreads {
 
   /** Whether this message id was read before (and records it). */
   repeated(id: string): boolean {
-    const h = idHash(id);
-    if (this.seenIds.has(h)) return true;
-    this.seenIds.add(h);
-    return false;
+    return this.seenIds.add(id);
   }
 
   add(m: Mail): Thread[] {
@@ -576,13 +639,13 @@ export class MailThreads {
       // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
       group = this.bySubject.get(key) ?? null;
       if (!group) {
-        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false };
+        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false, prev: null, next: null, open: false };
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
       for (let k = 0; k < m.parentIds.length && k < 2; k++) {
         const pid = m.parentIds[k]!;
-        if (this.seenIds.has(idHash(pid))) continue;
+        if (this.seenIds.has(pid)) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
         else this.waiting.set(pid, [group]);
@@ -595,15 +658,16 @@ export class MailThreads {
     const waiters = this.waiting.get(m.id);
     if (waiters) {
       this.waiting.delete(m.id);
-      for (const w of waiters) if (w !== group && this.open.has(w)) this.merge(w, group);
+      for (const w of waiters) if (w !== group && w.open) this.merge(w, group);
     }
     return this.evict(seq);
   }
 
   /** The conversations still open, in order of their first message. */
   finish(): Thread[] {
-    const rest = [...this.open.keys()];
-    return rest.map((g) => this.close(g));
+    const out: Thread[] = [];
+    while (this.head) out.push(this.close(this.head));
+    return out;
   }
 
   private join(g: Group, m: Mail, seq: number): void {
@@ -612,9 +676,24 @@ export class MailThreads {
     this.held += m.size;
     this.groupOf.set(m.id, g);
     g.lastSeen = seq;
-    if (g === this.oldest) this.oldest = null;
-    this.open.delete(g);
-    this.open.set(g, true);
+    if (g.open) {
+      if (g === this.tail) return;
+      this.unlink(g);
+    }
+    g.open = true;
+    g.prev = this.tail;
+    if (this.tail) this.tail.next = g;
+    else this.head = g;
+    this.tail = g;
+  }
+
+  private unlink(g: Group): void {
+    if (g.prev) g.prev.next = g.next;
+    else this.head = g.next;
+    if (g.next) g.next.prev = g.prev;
+    else this.tail = g.prev;
+    g.prev = g.next = null;
+    g.open = false;
   }
 
   private merge(from: Group, into: Group): void {
@@ -624,36 +703,29 @@ export class MailThreads {
     }
     into.bytes += from.bytes;
     into.truncated ||= from.truncated;
-    if (from === this.oldest) this.oldest = null;
-    this.open.delete(from);
+    this.unlink(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
 
   private evict(seq: number): Thread[] {
     const fresh = seq - this.limits.maxIdleMessages;
-    // Nearly always nothing is due: the longest-idle conversation, remembered, says so without walking the map.
-    if (this.oldest && this.held <= this.limits.maxHeldBytes && this.oldest.lastSeen >= fresh) return NO_THREADS;
-    const out: Thread[] = [];
-    this.oldest = null;
-    for (const g of this.open.keys()) {
-      if (this.held <= this.limits.maxHeldBytes && g.lastSeen >= fresh) {
-        this.oldest = g;
-        break;
-      }
+    // Nearly always nothing is due: the longest-idle conversation says so.
+    let out = NO_THREADS;
+    for (let g = this.head; g && (this.held > this.limits.maxHeldBytes || g.lastSeen < fresh); g = this.head) {
+      if (out === NO_THREADS) out = [];
       out.push(this.close(g));
     }
     return out;
   }
 
   markTruncated(): boolean {
-    const last = [...this.open.keys()].pop();
+    const last = this.tail;
     if (last) last.truncated = true;
     return !!last;
   }
 
   private close(g: Group): Thread {
-    if (g === this.oldest) this.oldest = null;
-    this.open.delete(g);
+    this.unlink(g);
     this.held -= g.bytes;
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
@@ -728,12 +800,22 @@ export function isoTime(ms: number): string {
   return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
 }
 
+/**
+ * A string of its own: a substring points into the string it was cut from (the whole decoded body, for
+ * the pieces of a mail's text), and would keep it alive while its conversation is open.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+
 export function toMail(email: MailMessage, rec: MailRecord, file: string, obfuscated: boolean): Mail {
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  // Its own copy: a slice would keep the whole decoded body (quotes, footer and all) alive while the conversation is open.
-  const own = body.text.length < 13 ? body.text : (' ' + body.text).slice(1);
+  const own = detached(body.text);
+  // The quotes' texts and names and the signature may be pieces of the body too (an answered message's text
+  // always is): each copied, so that an open conversation holds what its posts show and not every body.
+  // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
+  // optimised code of the functions that made it.
+  const quotes: Quote[] | null = body.quotes.length ? body.quotes.map((q) => ({ postId: null, author: q.author && detached(q.author), text: detached(q.text) })) : null;
   const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(own, '', files).text : own;
@@ -757,9 +839,8 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     ownText: own,
     author: cachedAuthorName(h.get('from')),
     text,
-    // splitMailBody's quotes are the post's: { postId: null, author, text }, made for this message alone.
-    quotes: body.quotes.length ? (body.quotes as Quote[]) : null,
-    signature: body.signature,
+    quotes,
+    signature: body.signature && detached(body.signature),
     replyTo: null,
   };
 }

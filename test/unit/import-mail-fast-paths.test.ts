@@ -185,6 +185,31 @@ describe("the writer's text joined in one pass", () => {
   });
 });
 
+describe("a body's lines read as offsets", () => {
+  // Bodies without quoted lines are read without a string per line: the signature, an attribution left at
+  // the end and an answered message are found on offsets; these are what the lines, split, gave.
+  it('finds the signature, a trailing attribution and an answered message as the split lines did', () => {
+    const cases: [string, ReturnType<typeof splitMailBody>][] = [
+      ['Hi\n\n-- \nAnn\nExample Ltd\n', { text: 'Hi', quotes: [], signature: 'Ann\nExample Ltd', files: [] }],
+      ['Hi\n--\nAnn', { text: 'Hi', quotes: [], signature: 'Ann', files: [] }],
+      ['Hi\n-- ', { text: 'Hi', quotes: [], signature: null, files: [] }],
+      ['-- \nonly a signature line first', { text: '--\nonly a signature line first', quotes: [], signature: null, files: [] }],
+      ['a  \nb\n\n\nc\n-- \nsig  \n\n\nmore', { text: 'a\nb\n\nc', quotes: [], signature: 'sig  \n\n\nmore', files: [] }],
+      ['Thanks.\n\nOn Mon, 1 Jan 2020, Ann Example wrote:\n\n', { text: 'Thanks.', quotes: [], signature: null, files: [] }],
+      ['Yes [...] indeed\n[snip]\nok\n\n-- \nAnn', { text: 'Yes indeed\nok', quotes: [], signature: 'Ann', files: [] }],
+      [
+        'See below. -----Original Message----- From: Bob\nSent: today\nTo: list\n\nThe question.',
+        { text: 'See below.', quotes: [{ postId: null, author: 'Bob', text: '-----Original Message----- From: Bob\nSent: today\nTo: list\n\nThe question.' }], signature: null, files: [] },
+      ],
+      [
+        'Agreed.\n\n__________\nFrom: Bob Smith <b@x.org>\nSent: today\n\nPlease agree.',
+        { text: 'Agreed.', quotes: [{ postId: null, author: 'Bob Smith', text: '__________\nFrom: Bob Smith <b@x.org>\nSent: today\n\nPlease agree.' }], signature: null, files: [] },
+      ],
+    ];
+    for (const [body, want] of cases) expect([body, splitMailBody(body)]).toEqual([body, want]);
+  });
+});
+
 describe('quoted lines found by looking back from each ">"', () => {
   const before = (body: string) => body.charCodeAt(0) === 0x3e || body.includes('\n>') || ((body.includes(' >') || body.includes('\t>')) && /^[ \t]*>/m.test(body));
   it('decides as the searches and the pattern did', () => {

@@ -99,3 +99,23 @@ describe('the first bytes in pieces', () => {
     for (const size of [1, 2, 3]) expect(await read(size)).toEqual(whole);
   });
 });
+
+describe('repeated Message-IDs', () => {
+  it('count once, however many ids came before (past the growth of the table that remembers them)', async () => {
+    const mail = (i: number, id: number) => `From a@example.org Mon Jan  1 10:00:00 2024\nFrom: A <a@example.org>\nSubject: topic ${i}\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <m${id}@example.org>\n\nText ${i}.\n\n`;
+    let text = '';
+    // 6,000 ids, then every hundredth again, then a new one.
+    for (let i = 0; i < 6000; i++) text += mail(i, i);
+    for (let i = 0; i < 6000; i += 100) text += mail(6000 + i, i);
+    text += mail(9999, 9999);
+    let posts = 0;
+    const ids = new Set<string>();
+    for await (const t of importMboxStream([new TextEncoder().encode(text)], importContext('list.mbox'))) {
+      posts += t.posts.length;
+      for (const p of t.posts) ids.add(p.id);
+    }
+    expect(posts).toBe(6001);
+    expect(ids.size).toBe(6001);
+    expect(ids.has('m9999@example.org')).toBe(true);
+  });
+});
