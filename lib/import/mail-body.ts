@@ -453,7 +453,13 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   // kept: the writer's lines as strings, or null for the first `count` lines of body.
   let kept: string[] | null = own;
   if ((body.includes('[') && (body.includes('...') || body.includes('…') || /snip/i.test(body))) || angleSnip(body)) {
-    kept = (own ?? linesOf(body, starts, total, 0, count)).filter((l) => !CUT_LINE.test(l)).map((l) => l.replace(CUT_INLINE, ''));
+    // A push loop, not filter and map: their arrays have another shape than the pushed ones once the calls are inlined.
+    const from = own ?? linesOf(body, starts, total, 0, count);
+    kept = [];
+    for (let i = 0; i < from.length; i++) {
+      const l = from[i]!;
+      if (!CUT_LINE.test(l)) kept.push(l.replace(CUT_INLINE, ''));
+    }
   }
   let signature: string | null = null;
   // The last "-- " line (RFC 3676) is the signature's start; a bare "--" only near the end, where it is one too.
@@ -482,5 +488,6 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   let text = kept ? ownText(kept) : ownLines(body, starts, total, count);
   if (opts.obfuscatedAddresses && text.includes(' at ')) text = text.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
   if (signature && opts.obfuscatedAddresses) signature = signature.replace(OBFUSCATED_ADDRESS, '<EMAIL>');
-  return { text, quotes: [...quotes, ...answered], signature, files };
+  for (let i = 0; i < answered.length; i++) quotes.push(answered[i]!);
+  return { text, quotes, signature, files };
 }

@@ -560,10 +560,20 @@ interface Mail {
 
 type Quote = Thread['posts'][number]['quotes'][number];
 
+/**
+ * An empty array with the shape of arrays of objects or strings: an empty literal has the shape of an
+ * array of small integers, and a loop that met both was compiled again.
+ */
+function noneOf<T>(): T[] {
+  const a = [undefined as T];
+  a.pop();
+  return a;
+}
+
 // Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
-const NO_IDS: string[] = [];
-const NO_THREADS: Thread[] = [];
-const NO_FILES: FileRef[] = [];
+const NO_IDS: string[] = noneOf();
+const NO_THREADS: Thread[] = noneOf();
+const NO_FILES: FileRef[] = noneOf();
 
 const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
@@ -815,8 +825,18 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   // always is): each copied, so that an open conversation holds what its posts show and not every body.
   // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
   // optimised code of the functions that made it.
-  const quotes: Quote[] | null = body.quotes.length ? body.quotes.map((q) => ({ postId: null, author: q.author && detached(q.author), text: detached(q.text) })) : null;
-  const files = body.files.length ? (email.files.length ? [...body.files, ...email.files] : body.files) : email.files.length ? email.files : NO_FILES;
+  // Push loops, not map and spread: their arrays have another shape than pushed ones once the calls are inlined,
+  // and the loops over them in MailThreads.close and postsThread were compiled again for it.
+  let quotes: Quote[] | null = null;
+  if (body.quotes.length) {
+    quotes = [];
+    for (let i = 0; i < body.quotes.length; i++) {
+      const q = body.quotes[i]!;
+      quotes.push({ postId: null, author: q.author && detached(q.author), text: detached(q.text) });
+    }
+  }
+  let files = body.files.length ? body.files : email.files.length ? email.files : NO_FILES;
+  if (body.files.length && email.files.length) for (let i = 0; i < email.files.length; i++) files.push(email.files[i]!);
   // The HTML is written when the conversation is handed out (see MailThreads.close), so open conversations hold only the text.
   const text = files.length ? withFiles(own, '', files).text : own;
   const ms = mailTime(h.get('date'));
