@@ -349,14 +349,58 @@ function takeAttribution(own: string[], tail = ''): string | null {
 }
 
 /**
- * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
- * with the attribution before them, an answered or forwarded message below an Outlook-style header
- * block), the signature after "-- ", the list's footer, the marks left where quotes were cut, and
- * scrubbed attachments.
+ * The quoted-lines pass of splitMailBody over the first `total` lines of body: each run of ">" lines
+ * becomes one quote (pushed to quotes), with the attribution before it; returns the writer's own lines.
  */
-export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody {
+function quotedPass(body: string, starts: number[], total: number, quotes: QuoteInput[]): string[] {
+  const lines = linesOf(body, starts, total, 0, total);
+  const own: string[] = [];
+  let block: string[] | null = null;
+  let author: string | null = null;
+  let pending: { author: string | null; at: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c = codeAt(line, 0);
+    const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
+    if (quoted) {
+      if (!block) {
+        block = [];
+        const t = line.trim();
+        const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
+        if (wrapped) {
+          // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
+          pending = { author: attributionName(wrapped), at: i };
+          block = null;
+          continue;
+        }
+        const a = takeAttribution(own);
+        if (a) author = attributionName(a);
+        else if (pending && i - pending.at <= 2) author = pending.author;
+        pending = null;
+      }
+      block.push(c === 0x3e ? line.slice(codeAt(line, 1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
+    } else {
+      pushQuote(quotes, block, author);
+      block = null;
+      author = null;
+      own.push(line);
+    }
+  }
+  pushQuote(quotes, block, author);
+  // An attribution left at the end, its quote cut away by the archive or the writer.
+  while (own.length && !own[own.length - 1]!.trim()) own.pop();
+  while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
+  takeAttribution(own);
+  return own;
+}
+
+/**
+ * The body with Unix line ends, without Mailman's scrubbed-attachment blocks (their names and addresses
+ * pushed to files) and without the list's footer. (Each step of splitMailBody a function of its own: one
+ * huge function was compiled again whole each time V8 threw its optimised code away.)
+ */
+function withoutFooters(raw: string, files: FileRef[]): string {
   let body = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
-  const files: FileRef[] = [];
   // SCRUBBED's mark has dashes on both sides: a search starting at "-", rarer than a space.
   if (body.includes('- next part -')) {
     body = body.replace(SCRUBBED, (block) => {
@@ -384,6 +428,18 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
       lastHint = '';
     }
   }
+  return body;
+}
+
+/**
+ * A mail's plain-text body split into the writer's own words and the rest: what they quote (">" lines
+ * with the attribution before them, an answered or forwarded message below an Outlook-style header
+ * block), the signature after "-- ", the list's footer, the marks left where quotes were cut, and
+ * scrubbed attachments.
+ */
+export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody {
+  const files: FileRef[] = [];
+  let body = withoutFooters(raw, files);
   const quotes: QuoteInput[] = [];
   const answered: QuoteInput[] = [];
   const starts = lineStarts(body);
@@ -401,46 +457,8 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   // ">" lines, each run one quote, and the attribution (one to three lines, possibly wrapped) before it.
   const anyQuoted = hasQuotedLine(body);
   let own: string[] | null = null;
-  if (anyQuoted) {
-    const lines = linesOf(body, starts, total, 0, total);
-    own = [];
-    let block: string[] | null = null;
-    let author: string | null = null;
-    let pending: { author: string | null; at: number } | null = null;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const c = codeAt(line, 0);
-      const quoted = c === 0x3e || ((c === 0x20 || c === 0x09) && /^\s+>/.test(line));
-      if (quoted) {
-        if (!block) {
-          block = [];
-          const t = line.trim();
-          const wrapped = WRAPPED_TAIL.test(t) ? takeAttribution(own, t) : null;
-          if (wrapped) {
-            // The "> wrote:" line is the attribution's end, not the quote: the quote is the run that follows.
-            pending = { author: attributionName(wrapped), at: i };
-            block = null;
-            continue;
-          }
-          const a = takeAttribution(own);
-          if (a) author = attributionName(a);
-          else if (pending && i - pending.at <= 2) author = pending.author;
-          pending = null;
-        }
-        block.push(c === 0x3e ? line.slice(codeAt(line, 1) === 0x20 ? 2 : 1) : line.replace(/^\s*> ?/, ''));
-      } else {
-        pushQuote(quotes, block, author);
-        block = null;
-        author = null;
-        own.push(line);
-      }
-    }
-    pushQuote(quotes, block, author);
-    // An attribution left at the end, its quote cut away by the archive or the writer.
-    while (own.length && !own[own.length - 1]!.trim()) own.pop();
-    while (own.length && CUT_LINE.test(own[own.length - 1]!)) own.pop();
-    takeAttribution(own);
-  } else {
+  if (anyQuoted) own = quotedPass(body, starts, total, quotes);
+  else {
     // Without quoted lines, every line is the writer's own: the same steps on the lines of body, as offsets.
     while (count && !lineAt(body, starts, total, count - 1).trim()) count--;
     while (count && CUT_LINE.test(lineAt(body, starts, total, count - 1))) count--;
