@@ -134,7 +134,8 @@ export class MailSplitter {
   private record(from: number, to: number, endsMidLine: boolean): MailRecord {
     const b = this.buf;
     let raw: Uint8Array;
-    const esc = this.escaped.filter((p) => p < to);
+    const esc: number[] = [];
+    for (let k = 0; k < this.escaped.length; k++) if (this.escaped[k]! < to) esc.push(this.escaped[k]!);
     if (!esc.length) raw = b.subarray(from, to);
     else {
       // mboxrd: one ">" is taken off every ">From " line (">>From " keeps one).
@@ -153,7 +154,9 @@ export class MailSplitter {
   }
 
   private cut(final: boolean): MailRecord[] {
-    const out: MailRecord[] = [];
+    // Of the shape of an array of objects from the start: optimised code that took an empty literal for an
+    // array of small integers was thrown away at the first record pushed.
+    const out: MailRecord[] = noneOf();
     const b = this.buf;
     if (this.framing === 'single') {
       if (final && this.len) out.push(this.record(0, this.len, b[this.len - 1] !== 0x0a));
@@ -464,8 +467,11 @@ export function mailTime(v: string | undefined): number | null {
  * kept each as a heap number of its own and cost more to look up than the hash to compute.
  */
 class IdHashes {
-  /** Pairs (high 32 bits, low 21 bits with bit 31 set), a free slot is a zero low half. */
-  private table = new Uint32Array(1 << 13);
+  /**
+   * Pairs (high 32 bits, low 21 bits with bit 31 set), a free slot is a zero low half. Small at first, so
+   * that it grows within the first messages: a first growth in optimised code threw that code away.
+   */
+  private table = new Uint32Array(1 << 6);
   private size = 0;
   private hi = 0;
   private lo = 0;
