@@ -27,7 +27,41 @@ export function parsedBy(Parser: LinkedomParserClass, text: string, kind: 'html'
   const joined = kind === 'xml' ? joinTextRuns(capped.text) : null;
   const doc = new Parser().parseFromString(joined?.text ?? capped.text, kind === 'html' ? 'text/html' : 'text/xml') as unknown as Document;
   joined?.restore(doc);
+  if (kind === 'html') bodyAfterHead(doc);
   return noteFlattened(doc, capped.flattened);
+}
+
+/** The elements an HTML parser puts in the head when they come after `</head>` (HTML's "after head" insertion mode). */
+const HEAD_CONTENT = new Set(['base', 'basefont', 'bgsound', 'link', 'meta', 'noframes', 'script', 'style', 'template', 'title']);
+
+/**
+ * Elements written between `</head>` and `<body>` placed where a browser's parser puts them: head
+ * content into the head, anything else at the start of the body. linkedom leaves them between the two,
+ * and its `document.body` then answers with a new empty body inserted after the head (it looks only at
+ * the head's next sibling), so a page such as a XenForo theme that writes scripts and links after
+ * `</head>` read as a page without content to everything that starts from the body (Readability, the
+ * page's text for licence detection, the dates' context).
+ */
+function bodyAfterHead(doc: Document): void {
+  const root = doc.documentElement;
+  if (!root) return;
+  let head: Element | null = null;
+  let body: Element | null = null;
+  for (let el = root.firstElementChild; el; el = el.nextElementSibling) {
+    if (el.localName === 'head' && !head) head = el;
+    else if (el.localName === 'body') {
+      body = el;
+      break;
+    }
+  }
+  if (!head || !body || head.nextElementSibling === body) return;
+  const stray: Element[] = [];
+  for (let el = head.nextElementSibling; el && el !== body; el = el.nextElementSibling) stray.push(el);
+  let at: ChildNode | null = body.firstChild;
+  for (const el of stray) {
+    if (HEAD_CONTENT.has(el.localName)) head.appendChild(el);
+    else body.insertBefore(el, at);
+  }
 }
 
 /*
