@@ -44,6 +44,6 @@ describe('a page with elements between </head> and <body>', () => {
     const doc = nodeKit.parseHtml(decodePage(corpusBytes('xenforo/gtplanet-thread-378195-f1-2018.html')));
     expect(doc.body.querySelectorAll('li.message').length).toBeGreaterThan(10);
     const article = new Readability(doc).parse();
-    expect(article?.textContent.length ?? 0).toBeGreaterThan(1000);
+    expect(article?.textContent?.length ?? 0).toBeGreaterThan(1000);
   });
 });
