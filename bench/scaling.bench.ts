@@ -6,7 +6,9 @@
  * ratio per doubling and which reader read the posts; linear time is a ratio near 2 (goal ≤ 2.2),
  * quadratic near 4. `npm run bench -- scaling`; `SCALING_SIZES=1000,2000,4000` and
  * `SCALING_ONLY=phpBB` (a name part) and `SCALING_READER=generic|adapters` narrow a run. Each size is
- * timed SCALING_REPEAT times (3 by default), in rounds over all sizes, and its best run kept. Ratios are
+ * timed SCALING_REPEAT times (3 by default), in rounds over all sizes, and its best run kept; a size
+ * whose runs are short is timed again until its runs have taken SCALING_MIN_MS of CPU time (3,000 by
+ * default), at most SCALING_MAX_REPEAT times (15). Ratios are
  * of the process's CPU time, which other processes on a shared machine disturb far less than wall time
  * (both are printed).
  *
@@ -102,6 +104,9 @@ const SAMPLES: Sample[] = [
 const SIZES = (process.env.SCALING_SIZES ?? "1000,2000,4000,8000,16000").split(",").map(Number);
 const MARK = 'gleaner-scaling-slot';
 const REPEAT = Math.max(1, Number(process.env.SCALING_REPEAT ?? 3));
+/** Sizes whose runs are short are run until they have taken this much CPU time, within MAX_REPEAT runs. */
+const MIN_MS = Math.max(0, Number(process.env.SCALING_MIN_MS ?? 3000));
+const MAX_REPEAT = Math.max(REPEAT, Number(process.env.SCALING_MAX_REPEAT ?? 15));
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Words from the start of each post, to find which elements hold which post. */
@@ -219,10 +224,19 @@ export default async function scaling(): Promise<void> {
       // Best of SCALING_REPEAT runs per size, the runs taken in rounds over all sizes: on a shared machine,
       // a spell of load then slows one run of every size, where runs taken size after size put it all on one
       // size and made a single doubling look super-linear.
+      // A size whose runs are short gets more of them, up to SCALING_MIN_MS of CPU time (or
+      // SCALING_MAX_REPEAT runs): a best of 3 runs of 100-300 ms still moved by a third between two
+      // runs of the bench (the JSON responses), enough to put one doubling at 1.3 and the next at 2.7.
       const best: ReturnType<typeof timeOnce>[] = [];
-      for (let k = 0; k < REPEAT; k++) {
+      const spent = pages.map(() => 0);
+      const runs = pages.map(() => 0);
+      const wants = (i: number) => runs[i]! < REPEAT || (spent[i]! < MIN_MS && runs[i]! < MAX_REPEAT);
+      while (pages.some((_, i) => wants(i))) {
         pages.forEach(({ html }, i) => {
+          if (!wants(i)) return;
           const t = timeOnce(html, s.url, reader);
+          runs[i]!++;
+          spent[i]! += t.cpuMs;
           if (!best[i] || t.cpuMs < best[i]!.cpuMs) best[i] = t;
         });
       }
