@@ -227,12 +227,28 @@ export function confidenceOf(doubts: readonly Doubt[]): NonNullable<ThreadInput[
 const NOTICE =
   /^(want to improve this (post|answer|question)\?.*|this (thread|topic|post|discussion) (is|has been|was) (archived|locked|closed)\b.*|archived post\. new comments cannot be posted.*|new comments cannot be posted and votes cannot be cast.*|this topic was automatically closed .*|(we|this (site|website)) uses? cookies\b.*|diese (website|webseite|seite) (verwendet|nutzt) cookies\b.*|ce site utilise des cookies\b.*)$/i;
 
-/** Words every notice holds: a text without any of them holds no notice, and its lines are not split and tried one by one. */
-const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/i;
+/**
+ * Words every notice holds, none of them across a line break: only a line holding one of them can be a
+ * notice, and a text is split into lines only when one such line is a notice (a pasted log of a thousand
+ * lines mentioning "locked" once is tried at that line alone).
+ */
+const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/gi;
 
 export function withoutNotices(text: string): string {
-  if (!NOTICE_WORDS.test(text)) return text;
-  if (!text.includes('\n') && !NOTICE.test(text.trim())) return text;
+  if (!holdsNotice(text)) return text;
   const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
   return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/** Whether a line of `text` (between line feeds) is a notice: only the lines holding a notice word are tried. */
+function holdsNotice(text: string): boolean {
+  NOTICE_WORDS.lastIndex = 0;
+  for (let m = NOTICE_WORDS.exec(text); m; m = NOTICE_WORDS.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    let end = text.indexOf('\n', m.index);
+    if (end < 0) end = text.length;
+    if (NOTICE.test(text.slice(start, end).trim())) return true;
+    NOTICE_WORDS.lastIndex = end;
+  }
+  return false;
 }
