@@ -27,10 +27,20 @@ export function hasNoAuthor(p: Pick<PostInput, 'author'>): boolean {
  * texts sharing the same line (a "Reply · Like · #2" bar read as the post). An adapter result that
  * fails this is handed to the generic reader (index.ts).
  */
-export function looksWrong(posts: readonly PostInput[]): boolean {
+export function looksWrong(posts: readonly PostInput[], lines?: SharedLines): boolean {
   if (posts.length < 2) return false;
   const anonymous = posts.filter(hasNoAuthor).length;
-  return anonymous / posts.length > 0.5 || sharedLine(posts) !== null;
+  return anonymous / posts.length > 0.5 || sharedLine(posts, lines) !== null;
+}
+
+/**
+ * The texts `sharedLine` read last in one extraction and its answer, which depends on the texts alone:
+ * an adapter's reading is checked by `looksWrong` and again by `findDoubts`, nearly always with the same
+ * texts (only a site notice removed in between changes one). Made afresh for each extraction (`{}`).
+ */
+export interface SharedLines {
+  texts?: string[];
+  line?: string | null;
 }
 
 /**
@@ -38,21 +48,16 @@ export function looksWrong(posts: readonly PostInput[]): boolean {
  * byline read as part of each post. Lines that are only punctuation or a few characters are ignored:
  * "Thanks!" from several people is a reply, not chrome, so short lines need more posts agreeing.
  */
-function sharedLine(all: readonly PostInput[]): string | null {
+function sharedLine(all: readonly PostInput[], lines?: SharedLines): string | null {
+  if (!lines) return sharedLineOf(all);
   const texts = all.map((p) => p.text);
-  const last = lastShared;
-  if (last && last.texts.length === texts.length && last.texts.every((t, i) => t === texts[i])) return last.line;
+  const last = lines.texts;
+  if (last && last.length === texts.length && last.every((t, i) => t === texts[i])) return lines.line ?? null;
   const line = sharedLineOf(all);
-  lastShared = { texts, line };
+  lines.texts = texts;
+  lines.line = line;
   return line;
 }
-
-/**
- * The texts `sharedLine` read last and its answer, which depends on the texts alone: an adapter's
- * reading is checked by `looksWrong` and again by `findDoubts`, nearly always with the same texts (only
- * a site notice removed in between changes one).
- */
-let lastShared: { texts: string[]; line: string | null } | null = null;
 
 function sharedLineOf(all: readonly PostInput[]): string | null {
   // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
@@ -167,17 +172,19 @@ export interface CheckInput {
   /** What the reader saw of the pagination. */
   pagination?: ThreadInput['pagination'];
   now?: Date;
+  /** The extraction's memo of `sharedLine`, which `looksWrong` may have filled with these texts. */
+  lines?: SharedLines;
 }
 
 /** Every doubt found about a reading. */
-export function findDoubts({ posts, pageText = '', pagination, now = new Date() }: CheckInput): Doubt[] {
+export function findDoubts({ posts, pageText = '', pagination, now = new Date(), lines }: CheckInput): Doubt[] {
   const doubts: Doubt[] = [];
   if (!posts.length) return doubts;
   const anonymous = posts.filter(hasNoAuthor).length;
   if (posts.length >= 2 && anonymous / posts.length > 0.5) {
     doubts.push({ code: 'authors-missing', weight: 0.4, message: `Gleaner is not sure about the authors on this page: ${anonymous} of ${posts.length} posts have no author name. Check the authors before you submit.` });
   }
-  const line = sharedLine(posts);
+  const line = sharedLine(posts, lines);
   if (line) {
     doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: most posts contain the same line ("${line.slice(0, 60)}"), which is likely page decoration rather than what the authors wrote.` });
   }
