@@ -18,6 +18,7 @@ const ENTITY: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', 
 
 /** Comment text is not parsed as HTML, so its entity-obfuscated addresses and quotes are decoded here. */
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, e: string) => {
     if (e[0] === '#') {
       const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
@@ -27,19 +28,29 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** The `<!-- key="value" -->` fields hypermail writes before the message body; the first of each wins. */
+/**
+ * The `<!-- key="value" -->` fields hypermail writes before the message body; the first of each wins.
+ * Values as written, entities undecoded (see `field`): most fields are never read (the address, the
+ * navigation's markers), and the address is the one obfuscated into a run of entities.
+ */
 function fieldsOf(doc: Document): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (node: Node, depth: number) => {
     for (let c = node.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 8) {
         const m = /^\s*(\w+)="([\s\S]*)"\s*$/.exec(c.nodeValue ?? '');
-        if (m && !out.has(m[1]!)) out.set(m[1]!, decodeEntities(m[2]!));
+        if (m && !out.has(m[1]!)) out.set(m[1]!, m[2]!);
       } else if (c.nodeType === 1 && depth < 4) visit(c, depth + 1);
     }
   };
   if (doc.body) visit(doc.body, 0);
   return out;
+}
+
+/** A field's value (see `fieldsOf`), its entities decoded. */
+function field(fields: Map<string, string>, name: string): string | undefined {
+  const v = fields.get(name);
+  return v === undefined ? undefined : decodeEntities(v);
 }
 
 const MONTH: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
@@ -118,21 +129,21 @@ export const hypermail: Adapter = {
     const from = first(doc, '#from');
     if (!body || !(f.has('name') || f.has('email') || from)) return null;
     const fromLine = lineOf(from).replace(/^From:\s*/i, '');
-    const name = f.get('name') || fromLine.replace(/\s*<.*$/, '').trim() || (metaContent(doc, 'meta[name="Author"]') ?? '').replace(/\s*\(.*$/, '');
-    const messageId = f.get('id') || lineOf(first(doc, '#message-id')).replace(/^Message-Id:\s*/i, '').replace(/^<|>$/g, '');
+    const name = field(f, 'name') || fromLine.replace(/\s*<.*$/, '').trim() || (metaContent(doc, 'meta[name="Author"]') ?? '').replace(/\s*\(.*$/, '');
+    const messageId = field(f, 'id') || lineOf(first(doc, '#message-id')).replace(/^Message-Id:\s*/i, '').replace(/^<|>$/g, '');
     // Body text keeps its line breaks: mail is pre-formatted, and paragraphs are its only structure.
     const mail = splitMailBody(mailText(body));
-    const inReplyTo = f.get('inreplyto');
+    const inReplyTo = field(f, 'inreplyto');
     return {
       platform: 'hypermail',
       url: src.url,
-      title: lineOf(first(doc, 'h1')) || f.get('subject') || doc.title,
+      title: lineOf(first(doc, 'h1')) || field(f, 'subject') || doc.title,
       posts: [
         {
           id: messageId || src.url,
           // A mail address is personal data, not a profile page: it is never stored as the author URL.
           author: { name: name || 'unknown', url: null },
-          publishedAt: mailDate(f.get('sent')) ?? compactUtc(f.get('isosent')) ?? mailDate(lineOf(first(doc, '#date'))) ?? compactUtc(f.get('isoreceived')),
+          publishedAt: mailDate(field(f, 'sent')) ?? compactUtc(field(f, 'isosent')) ?? mailDate(lineOf(first(doc, '#date'))) ?? compactUtc(field(f, 'isoreceived')),
           text: normaliseText(mail.text),
           html: cleanHtml(body, src.url),
           permalink: src.url,
