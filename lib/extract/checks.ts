@@ -65,9 +65,8 @@ function sharedLineOf(all: readonly PostInput[]): string | null {
   const posts = [...new Map(all.map((p) => [p.text, p])).values()];
   const n = posts.length;
   if (n < 3) return null;
-  const shared = (k: number) => k >= 3 && k / n >= 0.6;
   let need = 3;
-  while (!shared(need)) need++;
+  while (!isShared(need, n)) need++;
   // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
   // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
   // is read only at lines that could be one of theirs.
@@ -107,12 +106,15 @@ function sharedLineOf(all: readonly PostInput[]): string | null {
   let answer: string | null = null;
   let first: { post: number; at: number } | null = null;
   for (const [line, { k, post, at }] of seen) {
-    if (!shared(k) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
+    if (!isShared(k, n) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
     answer = line;
     first = { post, at };
   }
   return answer;
 }
+
+/** Whether a line in `k` of `n` posts is shared by most of them. */
+const isShared = (k: number, n: number) => k >= 3 && k / n >= 0.6;
 
 const FIRST_LETTER = /\p{L}/u;
 

@@ -35,16 +35,18 @@ function decodeEntities(s: string): string {
  */
 function fieldsOf(doc: Document): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (node: Node, depth: number) => {
-    for (let c = node.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === 8) {
-        const m = /^\s*(\w+)="([\s\S]*)"\s*$/.exec(c.nodeValue ?? '');
-        if (m && !out.has(m[1]!)) out.set(m[1]!, m[2]!);
-      } else if (c.nodeType === 1 && depth < 4) visit(c, depth + 1);
-    }
-  };
-  if (doc.body) visit(doc.body, 0);
+  if (doc.body) collectFields(doc.body, 0, out);
   return out;
+}
+
+/** The fields in comments among the children of `node`, and below them down to the depth `fieldsOf` reads. */
+function collectFields(node: Node, depth: number, out: Map<string, string>): void {
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 8) {
+      const m = /^\s*(\w+)="([\s\S]*)"\s*$/.exec(c.nodeValue ?? '');
+      if (m && !out.has(m[1]!)) out.set(m[1]!, m[2]!);
+    } else if (c.nodeType === 1 && depth < 4) collectFields(c, depth + 1, out);
+  }
 }
 
 /** A field's value (see `fieldsOf`), its entities decoded. */
