@@ -107,7 +107,14 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   if (!raw) throw new ExtractError(noThreadMessage(src), 'no-thread');
   if (raw.reader !== 'article') {
     // Site notices ("This thread is archived") are the site speaking, not the author.
-    raw = { ...raw, posts: raw.posts.map((p) => ({ ...p, text: withoutNotices(p.text) })) };
+    // A post is copied only when a notice was taken out of its text: nearly every post holds none.
+    raw = {
+      ...raw,
+      posts: raw.posts.map((p) => {
+        const text = withoutNotices(p.text);
+        return text === p.text ? p : { ...p, text };
+      }),
+    };
     const pageText = src.kind === 'html' && src.doc.body ? textAroundPosts(src.doc, src.doc.body).slice(0, 200_000) : '';
     const doubts = findDoubts({ posts: raw.posts, pageText, pagination: raw.pagination, lines });
     if (doubts.length || !raw.confidence) raw = { ...raw, confidence: mergeConfidence(raw.confidence, confidenceOf(doubts)) };
