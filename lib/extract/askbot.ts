@@ -37,11 +37,12 @@ function authorOf(post: Element, base: string) {
   return { author: { name: wiki ? 'community wiki' : 'unknown', url: null }, when: askbotDate(own?.querySelector('abbr.timeago')) };
 }
 
+/** A comment's id: older Askbot marks comments with data-comment-id, later versions with data-post-id. */
+const ids = (c: Element) => c.getAttribute('data-comment-id') ?? c.getAttribute('data-post-id') ?? /^post-id-(\d+)$/.exec(c.id)?.[1] ?? null;
+
 function commentsUnder(post: Element, parentId: string, pageUrl: string, base: string): PostInput[] {
   const box = post.querySelector(`.comments[data-parent-post-id="${parentId}"]`);
   if (!box) return [];
-  // Older Askbot marks comments with data-comment-id, later versions with data-post-id.
-  const ids = (c: Element) => c.getAttribute('data-comment-id') ?? c.getAttribute('data-post-id') ?? /^post-id-(\d+)$/.exec(c.id)?.[1] ?? null;
   return Array.from(box.querySelectorAll('.comment.js-comment')).flatMap((c) => {
     const id = ids(c);
     if (!id) return [];

@@ -27,10 +27,20 @@ export function hasNoAuthor(p: Pick<PostInput, 'author'>): boolean {
  * texts sharing the same line (a "Reply · Like · #2" bar read as the post). An adapter result that
  * fails this is handed to the generic reader (index.ts).
  */
-export function looksWrong(posts: readonly PostInput[]): boolean {
+export function looksWrong(posts: readonly PostInput[], lines?: SharedLines): boolean {
   if (posts.length < 2) return false;
   const anonymous = posts.filter(hasNoAuthor).length;
-  return anonymous / posts.length > 0.5 || sharedLine(posts) !== null;
+  return anonymous / posts.length > 0.5 || sharedLine(posts, lines) !== null;
+}
+
+/**
+ * The texts `sharedLine` read last in one extraction and its answer, which depends on the texts alone:
+ * an adapter's reading is checked by `looksWrong` and again by `findDoubts`, nearly always with the same
+ * texts (only a site notice removed in between changes one). Made afresh for each extraction (`{}`).
+ */
+export interface SharedLines {
+  texts?: string[];
+  line?: string | null;
 }
 
 /**
@@ -38,21 +48,16 @@ export function looksWrong(posts: readonly PostInput[]): boolean {
  * byline read as part of each post. Lines that are only punctuation or a few characters are ignored:
  * "Thanks!" from several people is a reply, not chrome, so short lines need more posts agreeing.
  */
-function sharedLine(all: readonly PostInput[]): string | null {
+function sharedLine(all: readonly PostInput[], lines?: SharedLines): string | null {
+  if (!lines) return sharedLineOf(all);
   const texts = all.map((p) => p.text);
-  const last = lastShared;
-  if (last && last.texts.length === texts.length && last.texts.every((t, i) => t === texts[i])) return last.line;
+  const last = lines.texts;
+  if (last && last.length === texts.length && last.every((t, i) => t === texts[i])) return lines.line ?? null;
   const line = sharedLineOf(all);
-  lastShared = { texts, line };
+  lines.texts = texts;
+  lines.line = line;
   return line;
 }
-
-/**
- * The texts `sharedLine` read last and its answer, which depends on the texts alone: an adapter's
- * reading is checked by `looksWrong` and again by `findDoubts`, nearly always with the same texts (only
- * a site notice removed in between changes one).
- */
-let lastShared: { texts: string[]; line: string | null } | null = null;
 
 function sharedLineOf(all: readonly PostInput[]): string | null {
   // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
@@ -60,9 +65,8 @@ function sharedLineOf(all: readonly PostInput[]): string | null {
   const posts = [...new Map(all.map((p) => [p.text, p])).values()];
   const n = posts.length;
   if (n < 3) return null;
-  const shared = (k: number) => k >= 3 && k / n >= 0.6;
   let need = 3;
-  while (!shared(need)) need++;
+  while (!isShared(need, n)) need++;
   // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
   // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
   // is read only at lines that could be one of theirs.
@@ -102,12 +106,15 @@ function sharedLineOf(all: readonly PostInput[]): string | null {
   let answer: string | null = null;
   let first: { post: number; at: number } | null = null;
   for (const [line, { k, post, at }] of seen) {
-    if (!shared(k) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
+    if (!isShared(k, n) || (first && (first.post < post || (first.post === post && first.at < at)))) continue;
     answer = line;
     first = { post, at };
   }
   return answer;
 }
+
+/** Whether a line in `k` of `n` posts is shared by most of them. */
+const isShared = (k: number, n: number) => k >= 3 && k / n >= 0.6;
 
 const FIRST_LETTER = /\p{L}/u;
 
@@ -167,17 +174,19 @@ export interface CheckInput {
   /** What the reader saw of the pagination. */
   pagination?: ThreadInput['pagination'];
   now?: Date;
+  /** The extraction's memo of `sharedLine`, which `looksWrong` may have filled with these texts. */
+  lines?: SharedLines;
 }
 
 /** Every doubt found about a reading. */
-export function findDoubts({ posts, pageText = '', pagination, now = new Date() }: CheckInput): Doubt[] {
+export function findDoubts({ posts, pageText = '', pagination, now = new Date(), lines }: CheckInput): Doubt[] {
   const doubts: Doubt[] = [];
   if (!posts.length) return doubts;
   const anonymous = posts.filter(hasNoAuthor).length;
   if (posts.length >= 2 && anonymous / posts.length > 0.5) {
     doubts.push({ code: 'authors-missing', weight: 0.4, message: `Gleaner is not sure about the authors on this page: ${anonymous} of ${posts.length} posts have no author name. Check the authors before you submit.` });
   }
-  const line = sharedLine(posts);
+  const line = sharedLine(posts, lines);
   if (line) {
     doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: most posts contain the same line ("${line.slice(0, 60)}"), which is likely page decoration rather than what the authors wrote.` });
   }
@@ -227,12 +236,28 @@ export function confidenceOf(doubts: readonly Doubt[]): NonNullable<ThreadInput[
 const NOTICE =
   /^(want to improve this (post|answer|question)\?.*|this (thread|topic|post|discussion) (is|has been|was) (archived|locked|closed)\b.*|archived post\. new comments cannot be posted.*|new comments cannot be posted and votes cannot be cast.*|this topic was automatically closed .*|(we|this (site|website)) uses? cookies\b.*|diese (website|webseite|seite) (verwendet|nutzt) cookies\b.*|ce site utilise des cookies\b.*)$/i;
 
-/** Words every notice holds: a text without any of them holds no notice, and its lines are not split and tried one by one. */
-const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/i;
+/**
+ * Words every notice holds, none of them across a line break: only a line holding one of them can be a
+ * notice, and a text is split into lines only when one such line is a notice (a pasted log of a thousand
+ * lines mentioning "locked" once is tried at that line alone).
+ */
+const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookies/gi;
 
 export function withoutNotices(text: string): string {
-  if (!NOTICE_WORDS.test(text)) return text;
-  if (!text.includes('\n') && !NOTICE.test(text.trim())) return text;
+  if (!holdsNotice(text)) return text;
   const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
   return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/** Whether a line of `text` (between line feeds) is a notice: only the lines holding a notice word are tried. */
+function holdsNotice(text: string): boolean {
+  NOTICE_WORDS.lastIndex = 0;
+  for (let m = NOTICE_WORDS.exec(text); m; m = NOTICE_WORDS.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    let end = text.indexOf('\n', m.index);
+    if (end < 0) end = text.length;
+    if (NOTICE.test(text.slice(start, end).trim())) return true;
+    NOTICE_WORDS.lastIndex = end;
+  }
+  return false;
 }

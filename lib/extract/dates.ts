@@ -156,13 +156,14 @@ function findZoneLead(text: string): RegExpExecArray | null {
   return null;
 }
 
+const zoneTitle = (el: Element) => el.localName === 'span' && (el.getAttribute('title') ?? '').includes('/');
+
 /** The zone the page says its times are shown in: a fixed offset ("+01:00", "Z") or an IANA name; null when unstated. */
 export function statedTimezone(doc: Document): string | null {
   const body = doc.body ?? doc.documentElement;
   if (!body) return null;
   const m = findZoneLead(textAroundPosts(doc, body).toLowerCase().replace(/\u00a0/g, ' '));
   if (!m) return null;
-  const zoneTitle = (el: Element) => el.localName === 'span' && (el.getAttribute('title') ?? '').includes('/');
   // Around the posts, where the lead was found: a post's own titled spans say nothing of the page's zone.
   for (const span of queryAroundPosts(doc, 'span[title*="/"]', ['span'], zoneTitle)) {
     // The text first: checking a name builds a date formatter, and a page has many titled spans.

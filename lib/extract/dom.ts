@@ -728,8 +728,9 @@ export function canonicalUrl(doc: Document, url: string): string {
   return absUrl(c, url) ?? url;
 }
 
+const isGenerator = (m: Element) => (m.getAttribute('name') ?? '').toLowerCase() === 'generator';
+
 export function generator(doc: Document): string {
-  const isGenerator = (m: Element) => (m.getAttribute('name') ?? '').toLowerCase() === 'generator';
   return queryFirst(doc, 'meta[name="generator" i]', ['meta'], isGenerator)?.getAttribute('content')?.trim() || '';
 }
 

@@ -5,6 +5,13 @@ import { inlineScriptTexts, queryHas } from './page-signals.ts';
 import { parseForumDate } from './dates.ts';
 import { phpbb2 } from './phpbb.ts';
 
+/** The engine's own marks in the markup: `marker` is the selector of `isForumotion` as code. */
+const marker = (el: Element) =>
+  (el.localName === 'script' && (el.getAttribute('src') ?? '').includes('illiweb.com')) ||
+  (el.localName === 'link' && (el.getAttribute('href') ?? '').includes('illiweb.com')) ||
+  el.id === 'fa_toolbar' ||
+  el.id === 'fa_ticker';
+
 /**
  * Forumotion (forumotion.com, forumieren.com, forumactif.org and their custom domains): hosted boards
  * built from phpBB 2, phpBB 3, PunBB and Invision-like templates. Its own marks are the illiweb.com
@@ -12,11 +19,6 @@ import { phpbb2 } from './phpbb.ts';
  * phpBB ones, whose markup several Forumotion templates copy.
  */
 function isForumotion(doc: Document): boolean {
-  const marker = (el: Element) =>
-    (el.localName === 'script' && (el.getAttribute('src') ?? '').includes('illiweb.com')) ||
-    (el.localName === 'link' && (el.getAttribute('href') ?? '').includes('illiweb.com')) ||
-    el.id === 'fa_toolbar' ||
-    el.id === 'fa_ticker';
   if (queryHas(doc, 'script[src*="illiweb.com"], link[href*="illiweb.com"], #fa_toolbar, #fa_ticker', ['script', 'link', '#fa_toolbar', '#fa_ticker'], marker)) return true;
   return inlineScriptTexts(doc).some((t) => t.includes('_board') && /_board\s*\[\s*["']toolbar/.test(t));
 }

@@ -52,16 +52,18 @@ function storyRow(s: PageSignals, rows: Element[]): Element | null {
   return rows.find((r) => inClass(r.parentElement, 'fatitem')) ?? rows.find((r) => firstTagged(s, r, 'td', 'title')) ?? null;
 }
 
+/** A link to the front page: `a[href="news"], a[href$="news.ycombinator.com/news"]` as code. */
+const home = (a: Element) => {
+  const h = a.getAttribute('href') ?? '';
+  return h === 'news' || h.endsWith('news.ycombinator.com/news');
+};
+
 export const hackerNewsHtml: Adapter = {
   id: 'hackernews-html',
   accepts: 'html',
   detect(src) {
     if (src.kind !== 'html') return false;
     const op = src.doc.documentElement?.getAttribute('op');
-    const home = (a: Element) => {
-      const h = a.getAttribute('href') ?? '';
-      return h === 'news' || h.endsWith('news.ycombinator.com/news');
-    };
     // The rows first: a lookup of one class, where the home link is looked for among every link of the page.
     return (
       queryHas(src.doc, 'tr.athing', ['.athing']) &&

@@ -27,7 +27,7 @@ import { honourStatedZone } from './dates.ts';
 import { textAroundPosts, withPageSignals } from './page-signals.ts';
 import { noteCutOff, wasCutOff } from './truncation.ts';
 import { flattenedIn, flattenedMessage, flattenedSoFar } from './depth-cap.ts';
-import { confidenceOf, findDoubts, looksWrong, withoutNotices } from './checks.ts';
+import { confidenceOf, findDoubts, looksWrong, withoutNotices, type SharedLines } from './checks.ts';
 
 export { ExtractError } from './types.ts';
 export { decodePage } from './decode-page.ts';
@@ -86,16 +86,17 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   const fragmentsBefore = flattenedSoFar();
   let raw: ThreadInput | null = null;
   const adapters = opts.reader === 'generic' ? [generic] : ADAPTERS;
+  const lines: SharedLines = {};
   for (const a of adapters) {
     if (a.accepts !== src.kind || !a.detect(src)) continue;
     const found = a.extract(src);
     if (!found) continue;
-    if (a !== generic && src.kind === 'html' && looksWrong(found.posts)) {
+    if (a !== generic && src.kind === 'html' && looksWrong(found.posts, lines)) {
       // Posts without authors or with the same chrome in every text: the engine's markup was not what the
       // adapter knows (a theme renamed it). The generic reader reads structure instead; when it finds
       // nothing better, the adapter's reading stands and the checks below say what is doubtful.
       const other = generic.extract(src);
-      raw = other && other.posts.length && !looksWrong(other.posts) ? { ...other, reader: 'generic' } : { ...found, reader: 'adapter' };
+      raw = other && other.posts.length && !looksWrong(other.posts, lines) ? { ...other, reader: 'generic' } : { ...found, reader: 'adapter' };
     } else raw = { ...found, reader: a === generic ? 'generic' : 'adapter' };
     break;
   }
@@ -106,9 +107,16 @@ function extractFrom(src: Source, opts: ExtractOptions): Thread {
   if (!raw) throw new ExtractError(noThreadMessage(src), 'no-thread');
   if (raw.reader !== 'article') {
     // Site notices ("This thread is archived") are the site speaking, not the author.
-    raw = { ...raw, posts: raw.posts.map((p) => ({ ...p, text: withoutNotices(p.text) })) };
+    // A post is copied only when a notice was taken out of its text: nearly every post holds none.
+    raw = {
+      ...raw,
+      posts: raw.posts.map((p) => {
+        const text = withoutNotices(p.text);
+        return text === p.text ? p : { ...p, text };
+      }),
+    };
     const pageText = src.kind === 'html' && src.doc.body ? textAroundPosts(src.doc, src.doc.body).slice(0, 200_000) : '';
-    const doubts = findDoubts({ posts: raw.posts, pageText, pagination: raw.pagination });
+    const doubts = findDoubts({ posts: raw.posts, pageText, pagination: raw.pagination, lines });
     if (doubts.length || !raw.confidence) raw = { ...raw, confidence: mergeConfidence(raw.confidence, confidenceOf(doubts)) };
   }
   if (src.kind !== 'json' && wasCutOff(src.doc)) raw = { ...raw, truncated: true };

@@ -159,31 +159,6 @@ export function buildPageSignals(doc: Document): PageSignals {
     byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null,
     withAttributes: [], classLists: new Map(), postBodies: new Set(), last: [], attributes: null, tape: null,
   };
-  // Iterative: a page nested thousands of elements deep must not cost call depth.
-  const walk = (root: Element) => {
-    const up: Element[] = [];
-    const upAt: number[] = [];
-    let el = root.firstElementChild;
-    for (;;) {
-      if (!el) {
-        const done = up.pop();
-        if (!done) return;
-        close(s, upAt.pop()!);
-        el = done.nextElementSibling;
-        continue;
-      }
-      const at = record(s, el);
-      const first = el.localName !== 'template' ? el.firstElementChild : null;
-      if (first) {
-        up.push(el);
-        upAt.push(at);
-        el = first;
-        continue;
-      }
-      close(s, at);
-      el = el.nextElementSibling;
-    }
-  };
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
@@ -223,12 +198,42 @@ export function buildPageSignals(doc: Document): PageSignals {
     } else {
       // The scan declined before visiting anything (its contract), so it noted nothing either.
       const at = record(s, root);
-      walk(root);
+      walk(s, root);
       close(s, at);
     }
   }
   positions = s.next;
   return s;
+}
+
+/**
+ * The standard DOM's walk below `root`, noting each element (see `record`). Iterative: a page nested
+ * thousands of elements deep must not cost call depth. (A function of its own, not a closure made for
+ * every index: most indexes are built by the DOM's own scan.)
+ */
+function walk(s: PageSignals, root: Element): void {
+  const up: Element[] = [];
+  const upAt: number[] = [];
+  let el = root.firstElementChild;
+  for (;;) {
+    if (!el) {
+      const done = up.pop();
+      if (!done) return;
+      close(s, upAt.pop()!);
+      el = done.nextElementSibling;
+      continue;
+    }
+    const at = record(s, el);
+    const first = el.localName !== 'template' ? el.firstElementChild : null;
+    if (first) {
+      up.push(el);
+      upAt.push(at);
+      el = first;
+      continue;
+    }
+    close(s, at);
+    el = el.nextElementSibling;
+  }
 }
 
 /** Whether a position written on the node reads back (a DOM wrapper in some sandbox might refuse it). */
@@ -383,17 +388,22 @@ function tapeAround(s: PageSignals, root: Element, first: Element, last: Element
   if (firstAt <= rootAt || firstAt > rootEnd || (last !== first && lastAt <= firstEnd)) return null;
   if ((s.byTag.get('template') ?? []).some((t) => { const p = orderOf(s, t)!; return p < firstAt || p > lastEnd; })) return null;
   const r = rootAt - s.start;
-  const texts = (from: number, to: number, next: number) => {
-    let out = '';
-    for (let k = from; k < to; k++) {
-      const item = items[k];
-      if (item === null) continue;
-      if (k === at[next]) next++;
-      else out += (item as Text).nodeValue ?? '';
-    }
-    return out;
-  };
-  return texts(at[r]! + 1, at[firstAt - s.start]!, r + 1) + texts(end[lastAt - s.start]! + 1, end[r]!, lastEnd - s.start + 1);
+  return tapeTexts(items, at, at[r]! + 1, at[firstAt - s.start]!, r + 1) + tapeTexts(items, at, end[lastAt - s.start]! + 1, end[r]!, lastEnd - s.start + 1);
+}
+
+/**
+ * The text nodes' values on the tape from `from` up to `to`, joined; `next` is the position of the first
+ * element opening at or after `from` (element entries are skipped by their `at`).
+ */
+function tapeTexts(items: (Element | Text | null)[], at: number[], from: number, to: number, next: number): string {
+  let out = '';
+  for (let k = from; k < to; k++) {
+    const item = items[k];
+    if (item === null) continue;
+    if (k === at[next]) next++;
+    else out += (item as Text).nodeValue ?? '';
+  }
+  return out;
 }
 
 /** The first and the last post body in document order, with their positions; null before any body was read. */
@@ -430,21 +440,22 @@ export function queryAroundPosts(doc: Document, selector: string, keys: string[]
  */
 function collect(s: PageSignals, keys: string[], test: (el: Element) => boolean, outside?: { from: number; to: number }): Element[] {
   const seen = new Set<Element>();
-  const consider = (el: Element) => {
-    if (!seen.has(el) && test(el)) seen.add(el);
-  };
   for (const k of keys) {
     const list = candidates(s, k);
     if (!outside) {
-      for (const el of list) consider(el);
+      for (const el of list) consider(seen, test, el);
       continue;
     }
     const from = firstAfter(s, list, outside.from - 1);
-    for (let i = 0; i < from; i++) consider(list[i]!);
-    for (let i = firstAfter(s, list, outside.to); i < list.length; i++) consider(list[i]!);
+    for (let i = 0; i < from; i++) consider(seen, test, list[i]!);
+    for (let i = firstAfter(s, list, outside.to); i < list.length; i++) consider(seen, test, list[i]!);
   }
   const all = Array.from(seen);
   return keys.length > 1 ? sortInDocumentOrder(s, all) : all;
+}
+
+function consider(seen: Set<Element>, test: (el: Element) => boolean, el: Element): void {
+  if (!seen.has(el) && test(el)) seen.add(el);
 }
 
 /**

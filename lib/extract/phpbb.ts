@@ -49,13 +49,15 @@ function paginationOf(doc: Document, url: string) {
   return { page: current ?? 1, pageCount: of ? Number(of[2]) : null, nextUrl: absUrl(next?.getAttribute('href'), url) };
 }
 
+/** A link to a post (`p=`), as a quote's cite in phpBB 3.2+ holds. */
+const toPost = (a: Element) => (a.getAttribute('href') ?? '').includes('p=');
+
 /** phpBB 3 quotes: `blockquote > cite` naming the author (3.2+ links the quoted post in the cite); `blockquotes` are the body's. */
 function quotes3(blockquotes: Element[]): QuoteInput[] {
   return blockquotes.filter((q) => !inTag(q.parentElement, 'blockquote')).map((q) => {
     const cites = within(q, 'cite');
     const cite = cites[0];
     const links = cite ? within(cite, 'a') : [];
-    const toPost = (a: Element) => (a.getAttribute('href') ?? '').includes('p=');
     const link = links.find(toPost)?.getAttribute('href') ?? '';
     const author = cite ? lineOf(links.find((a) => !toPost(a)) ?? cite).replace(/\s*(wrote|schrieb|a écrit|ha scritto|escribió):?.*$/i, '') : null;
     return { postId: /[?&]p=(\d+)/.exec(link)?.[1] ?? null, author: author || null, text: textSkipping(q, new Set<Node>(cites)) };

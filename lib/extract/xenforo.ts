@@ -47,11 +47,10 @@ function quotesIn(body: Element): QuoteInput[] {
 
 /** The post's time: XF2's `<time datetime>`, XF1's `abbr.DateTime[data-time]` (unix) or `span.DateTime[title]`. */
 function timeOf(post: Element, body: Element): string | null {
-  const outside = (x: Element) => !holds(body, x);
-  const stamp = within(post, 'time[datetime]').find(outside);
+  const stamp = within(post, 'time[datetime]').find((x) => !holds(body, x));
   if (stamp) return isoDate(stamp.getAttribute('datetime')) ?? fromUnix(stamp.getAttribute('data-time'));
   // The permalink's stamp before any other: an edit note ("Last edited: …") carries one too.
-  const dt = pick(post, ['.datePermalink .DateTime, .messageMeta .DateTime', '.DateTime'], (x) => outside(x) && !closest(x, '.editDate'));
+  const dt = pick(post, ['.datePermalink .DateTime, .messageMeta .DateTime', '.DateTime'], (x) => !holds(body, x) && !closest(x, '.editDate'));
   if (!dt) return null;
   return fromUnix(dt.getAttribute('data-time')) ?? parseForumDate((dt.getAttribute('title') || lineOf(dt)).replace(/\s+at\s+/i, ' '));
 }

@@ -56,14 +56,19 @@ function jsonLdLicenses(node: unknown, out: string[], depth = 0): void {
  */
 const CC_WORDS = /cc|creative/i;
 
+// Each query below also states the selector as code, so linkedom need not compile it per candidate.
+const withRel = (el: Element) => el.localName === 'a' || el.localName === 'link' || el.localName === 'area';
+const jsonLd = (el: Element) => (el.getAttribute('type') ?? '').toLowerCase() === 'application/ld+json';
+const isFooter = (el: Element) =>
+  el.localName === 'footer' || el.id === 'footer' || el.id === 'page-footer' || hasClass(el, 'footer') || el.getAttribute('role') === 'contentinfo';
+
+/** Adds a licence to `found` unless it is there already (the first evidence, the strongest, is kept). */
+function addHint(found: LicenseHint[], r: { id: string; ported: string | null } | null, evidence: string): void {
+  if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
+}
+
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
-  const add = (r: { id: string; ported: string | null } | null, evidence: string) => {
-    if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
-  };
-
-  // Each query below also states the selector as code, so linkedom need not compile it per candidate.
-  const withRel = (el: Element) => el.localName === 'a' || el.localName === 'link' || el.localName === 'area';
   for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
     const value = el.getAttribute('rel') ?? '';
     // Most are a blog's `nofollow ugc` on every commenter's link: split only a value that can name the licence.
@@ -77,17 +82,16 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
       /* keep the raw value: it is only evidence text */
     }
     const r = ccUrlToSpdx(abs) ?? fromValue(lineOf(el));
-    add(r, `<${tag} rel="license"> to ${abs}`);
+    addHint(found, r, `<${tag} rel="license"> to ${abs}`);
   }
 
   for (const el of queryAllWhere(doc, 'meta[name]', ['meta'], (m) => m.hasAttribute('name'))) {
     const name = (el.getAttribute('name') ?? '').toLowerCase();
     if (!META_NAMES.has(name)) continue;
     const content = el.getAttribute('content') ?? '';
-    add(fromValue(content), `<meta name="${name}" content="${content.trim().slice(0, 200)}">`);
+    addHint(found, fromValue(content), `<meta name="${name}" content="${content.trim().slice(0, 200)}">`);
   }
 
-  const jsonLd = (el: Element) => (el.getAttribute('type') ?? '').toLowerCase() === 'application/ld+json';
   for (const s of queryAllWhere(doc, 'script[type="application/ld+json" i]', ['script'], jsonLd)) {
     let data: unknown;
     try {
@@ -97,23 +101,21 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     }
     const values: string[] = [];
     jsonLdLicenses(data, values);
-    for (const v of values) add(fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
+    for (const v of values) addHint(found, fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
   }
 
-  const isFooter = (el: Element) =>
-    el.localName === 'footer' || el.id === 'footer' || el.id === 'page-footer' || hasClass(el, 'footer') || el.getAttribute('role') === 'contentinfo';
   const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
   for (const footer of footers) {
     // 'a[href*="creativecommons.org/"]' within the footer
     const ccLinks = descendantsWith(footer, 'a').filter((a) => (a.getAttribute('href') ?? '').includes('creativecommons.org/'));
     for (const a of ccLinks) {
-      add(ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
+      addHint(found, ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
     }
     // Most footers found are posts' own (a comment's byline in `footer.comment-meta`): one that cannot
     // name a licence in words is not read. Every pattern of ccTextToSpdx holds "CC" or "Creative".
     if (!textMayMatch(footer, CC_WORDS)) continue;
     const text = textOf(footer);
-    for (const m of ccTextToSpdx(text)) add(m, `footer text "${m.match}"`);
+    for (const m of ccTextToSpdx(text)) addHint(found, m, `footer text "${m.match}"`);
   }
   return found;
 }

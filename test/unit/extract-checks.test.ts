@@ -96,6 +96,13 @@ describe('site notices are never part of a post', () => {
     expect(withoutNotices('I think this thread is archived too early.')).toBe('I think this thread is archived too early.');
   });
 
+  it('finds a notice line after lines that only mention its words', () => {
+    const log = Array.from({ length: 50 }, (_, i) => `[${i}] mutex locked by worker, cookies cleared`).join('\n');
+    expect(withoutNotices(log)).toBe(log);
+    expect(withoutNotices(`${log}\n  This topic was automatically closed 30 days after the last reply.  \nThanks`)).toBe(`${log}\nThanks`);
+    expect(withoutNotices(`Locked out again?\r\nthis thread is locked\r\nBye`)).toBe('Locked out again?\r\nBye');
+  });
+
   it('a notice printed inside a post body does not reach the thread', () => {
     const page = (notice: string) =>
       `<html><body id="phpbb"><div id="p1" class="post"><div class="postbody"><p class="author">by <a class="username" href="./memberlist.php?mode=viewprofile&u=2">ann</a> » Mon Jan 06, 2020 10:00 am</p><div class="content">${notice}<br>My own words.</div></div></div>` +
