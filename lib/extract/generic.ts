@@ -217,15 +217,38 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
 }
 
 
+/** Element `i`'s words less chrome, signatures and link text. */
+function prose(ix: PageIndex, i: number): number {
+  return ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+}
+
+/** An edit note set in a quote box ("Geändert von X (…) Grund: …"). */
+function editNote(ix: PageIndex, c: number): boolean {
+  return !!(ix.flags[c]! & F_QUOTE) && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
+}
+
+/** Whether element `c` beside a message frame holds no words of a reply: headings, chrome, edit notes. */
+function aside(ix: PageIndex, c: number): boolean {
+  if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(ix, c) <= 0) return true;
+  let notes = 0;
+  for (let k = c; k <= ix.last[c]!; k++) {
+    if (ix.flags[k]! & F_HEADING || editNote(ix, k)) {
+      notes += Math.max(0, prose(ix, k));
+      k = ix.last[k]!;
+    }
+  }
+  return prose(ix, c) - notes <= 0;
+}
+
+/** Containers an attachment list comes in. */
+const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
+
 /**
  * The engine's message frame marked up as a quote (vBulletin 4 `blockquote.postcontent`) inside a body
  * that also holds the subject heading or attachments: a quote with no attribution that holds nearly all
  * the words beside headings is the message, not a quote of another post. -1 when there is none.
  */
-const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
-
 function messageFrame(ix: PageIndex, body: number): number {
-  const prose = (i: number) => ix.text[i]! - ix.skip[i]! - ix.link[i]!;
   let frame = -1;
   let quoted = 0;
   /** Words beside the message that are none of its own: the subject heading, edit notes. */
@@ -235,43 +258,31 @@ function messageFrame(ix: PageIndex, body: number): number {
     if (fl & F_QUOTE) {
       // An edit note set in a quote box ("Geändert von X (…) Grund: …") is no quote of anyone.
       if (ix.text[i]! <= 200 && EDITED.test(lineOf(ix.els[i]!).slice(0, 40))) {
-        headings += Math.max(0, prose(i));
+        headings += Math.max(0, prose(ix, i));
         i = ix.last[i]!;
         continue;
       }
-      quoted += Math.max(0, prose(i));
-      if (frame < 0 || prose(i) > prose(frame)) frame = i;
+      quoted += Math.max(0, prose(ix, i));
+      if (frame < 0 || prose(ix, i) > prose(ix, frame)) frame = i;
       i = ix.last[i]!;
     } else if (fl & F_HEADING) {
-      headings += Math.max(0, prose(i));
+      headings += Math.max(0, prose(ix, i));
       i = ix.last[i]!;
     }
   }
   // Only a blockquote whose class does not say "quote" can be a frame: a class that says so means it.
-  if (frame < 0 || prose(frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
-  const outside = prose(body) - quoted - headings;
-  if (outside * 4 > prose(frame) || prose(frame) * 10 < quoted * 9) return -1;
+  if (frame < 0 || prose(ix, frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
+  const outside = prose(ix, body) - quoted - headings;
+  if (outside * 4 > prose(ix, frame) || prose(ix, frame) * 10 < quoted * 9) return -1;
   // The frame sits alone in its containers: a reply written beside a quote shares its parent with it.
-  const note = (c: number) => ix.flags[c]! & F_QUOTE && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
-  const aside = (c: number) => {
-    if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(c) <= 0) return true;
-    let notes = 0;
-    for (let k = c; k <= ix.last[c]!; k++) {
-      if (ix.flags[k]! & F_HEADING || note(k)) {
-        notes += Math.max(0, prose(k));
-        k = ix.last[k]!;
-      }
-    }
-    return prose(c) - notes <= 0;
-  };
   for (let a = frame; a !== body; a = ix.parent[a]!) {
     const p = ix.parent[a]!;
     let inElements = 0;
     for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
       inElements += ix.text[c]!;
       // Attachments under the message ("Attached thumbnails") are a block after it, of a few words.
-      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(c) <= 60;
-      if (c !== a && !aside(c) && !attached) return -1;
+      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(ix, c) <= 60;
+      if (c !== a && !aside(ix, c) && !attached) return -1;
     }
     if (ix.text[p]! - inElements > 0) return -1;
   }

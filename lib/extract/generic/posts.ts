@@ -80,6 +80,29 @@ function inSubtree(ix: PageIndex, i: number, x: number): boolean {
   return x >= 0 && x <= i && i <= ix.last[x]!;
 }
 
+/** Whether element `k` is a block's own, not inside one of its nested blocks (in document order, disjoint). */
+function ownElement(ix: PageIndex, nested: number[], k: number): boolean {
+  if (!nested.length) return true;
+  const at = lowerBound(nested, k + 1) - 1;
+  return at < 0 || ix.last[nested[at]!]! < k;
+}
+
+/** Whether any of `list` lies in element `p`'s subtree, `p` included. */
+function holdsAny(ix: PageIndex, p: number, list: number[]): boolean {
+  for (const x of list) if (x >= p && x <= ix.last[p]!) return true;
+  return false;
+}
+
+/** Element `i`'s words less chrome and signatures. */
+function wordsOf(ix: PageIndex, i: number): number {
+  return ix.text[i]! - ix.skip[i]!;
+}
+
+/** Element `i`'s prose: its words less link text; 0 for no element. */
+function proseOf(ix: PageIndex, i: number): number {
+  return i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+}
+
 /** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
 const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
 
@@ -235,13 +258,6 @@ export class PostReader {
   private readBlock(m: number, nested: number[], slot: string | null, banned: Set<string> | null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
-    // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
-    const own = nested.length
-      ? (k: number) => {
-          const at = lowerBound(nested, k + 1) - 1;
-          return at < 0 || ix.last[nested[at]!]! < k;
-        }
-      : () => true;
 
     let author = -1;
     let name = '';
@@ -253,7 +269,7 @@ export class PostReader {
     if (!name) {
       for (let k = lowerBound(ix.authors, m); k < ix.authors.length && ix.authors[k]! <= end; k++) {
         const a = ix.authors[k]!;
-        if (!own(a)) continue;
+        if (!ownElement(ix, nested, a)) continue;
         const n = this.nameAt(a);
         if (!validName(n) || banned?.has(n)) continue;
         author = a;
@@ -265,7 +281,7 @@ export class PostReader {
     if (!name) {
       for (let k = lowerBound(ix.hints, m); k < ix.hints.length && ix.hints[k]! <= end; k++) {
         const a = ix.hints[k]!;
-        if (!own(a) || ix.flags[a]! & F_IN_QUOTE) continue;
+        if (!ownElement(ix, nested, a) || ix.flags[a]! & F_IN_QUOTE) continue;
         const n = this.nameAt(a);
         if (!validName(n) || banned?.has(n)) continue;
         author = a;
@@ -275,7 +291,7 @@ export class PostReader {
     }
     if (!name && slot) {
       for (let k = m + 1; k <= end; k++) {
-        if (shapeOf(ix, k) !== slot || !own(k)) continue;
+        if (shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
         const n = this.nameAt(k);
         if (validName(n)) {
           author = k;
@@ -290,7 +306,7 @@ export class PostReader {
     let best = -1;
     for (let k = lowerBound(ix.times, m); k < ix.times.length && ix.times[k]! <= end; k++) {
       const t = ix.times[k]!;
-      if (!own(t) || ix.flags[t]! & F_IN_QUOTE) continue;
+      if (!ownElement(ix, nested, t) || ix.flags[t]! & F_IN_QUOTE) continue;
       const s = ix.stamps.get(t)!.strength;
       if (s > best) {
         best = s;
@@ -301,7 +317,7 @@ export class PostReader {
     let perma = ix.flags[m]! & (F_PERMA | F_POST_ID) ? m : -1;
     if (perma < 0) {
       for (let k = lowerBound(ix.permas, m); k < ix.permas.length && ix.permas[k]! <= end; k++) {
-        if (own(ix.permas[k]!)) {
+        if (ownElement(ix, nested, ix.permas[k]!)) {
           perma = ix.permas[k]!;
           break;
         }
@@ -315,7 +331,7 @@ export class PostReader {
       for (const list of [ix.authors, ix.hints]) {
         for (let k = lowerBound(list, m + 1); k < list.length && list[k]! <= end && authorEl < 0; k++) {
           const a = list[k]!;
-          if (own(a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
+          if (ownElement(ix, nested, a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
         }
       }
     }
@@ -336,11 +352,10 @@ export class PostReader {
       // Says: <time>…</time> The only one…"): the block is the body, less the byline's elements.
       let inElements = 0;
       const left: number[] = [];
-      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
       for (let c = m + 1; c <= end; c = ix.last[c]! + 1) {
         inElements += ix.text[c]!;
         const f = ix.flags[c]!;
-        if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
+        if (subtreeHolds(ix, c, authorEl) || subtreeHolds(ix, c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
       }
       if (ix.text[m]! - inElements >= 20) return { block: m, author, name, href, time, body: m, omit: left, perma, nested };
     }
@@ -348,15 +363,14 @@ export class PostReader {
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
     // then the body is that container without the byline.
-    if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
-      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
-      if (holds(p, authorEl) || holds(p, time)) {
+    if (p > m && !holdsAny(ix, p, nested)) {
+      if (subtreeHolds(ix, p, authorEl) || subtreeHolds(ix, p, time)) {
         let extra = 0;
         const left: number[] = [];
         for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
           if (c === body) continue;
           const f = ix.flags[c]!;
-          if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          if (subtreeHolds(ix, c, authorEl) || subtreeHolds(ix, c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
           else extra += ix.text[c]! - ix.skip[c]!;
         }
         // Text written straight into the container, between the elements, counts too.
@@ -380,18 +394,17 @@ export class PostReader {
    */
   pairedBody(m: number, body: number): number {
     const { ix } = this;
-    const prose = (i: number) => (i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!);
-    const own = prose(body);
+    const own = proseOf(ix, body);
     if (own >= 150) return -1;
     const parent = ix.parent[m]!;
     let s = ix.last[m]! + 1;
     for (let step = 0; step < 3 && s < ix.els.length && ix.parent[s] === parent; step++, s = ix.last[s]! + 1) {
       const f = ix.flags[s]!;
       if (ix.nAuthor[s]! > 0 || ix.nHint[s]! > 0 || f & (F_POST_ID | F_POST_TYPE)) return -1;
-      if (prose(s) <= 0 || f & F_CHROME) continue;
-      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || prose(s) <= own) return -1;
+      if (proseOf(ix, s) <= 0 || f & F_CHROME) continue;
+      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || proseOf(ix, s) <= own) return -1;
       const inner = this.bodyOf(s, [], -1, -1);
-      return inner >= 0 && prose(inner) * 10 >= prose(s) * 9 ? this.message(inner) : s;
+      return inner >= 0 && proseOf(ix, inner) * 10 >= proseOf(ix, s) * 9 ? this.message(inner) : s;
     }
     return -1;
   }
@@ -403,30 +416,28 @@ export class PostReader {
    */
   message(body: number): number {
     const { ix } = this;
-    const words = (i: number) => ix.text[i]! - ix.skip[i]!;
-    const prose = (i: number) => words(i) - ix.link[i]!;
     for (;;) {
-      const total = words(body);
+      const total = wordsOf(ix, body);
       let inner = -1;
       let inElements = 0;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         inElements += ix.text[c]!;
         // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
-        const quote = ix.flags[c]! & F_QUOTE && words(c) < total;
+        const quote = ix.flags[c]! & F_QUOTE && wordsOf(ix, c) < total;
         if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !BODY_TAGS.has(ix.tag[c]!) || ix.tag[c] === 'p') continue;
-        if (prose(c) > 0 && (inner < 0 || prose(c) > prose(inner)) && !this.holdsFurniture(c)) inner = c;
+        if (proseOf(ix, c) > 0 && (inner < 0 || proseOf(ix, c) > proseOf(ix, inner)) && !this.holdsFurniture(c)) inner = c;
       }
       if (inner < 0 || ix.text[body]! > inElements) return body;
       let rest = 0;
       let paragraph = false;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         // A subject line over the message ("Re: …") is a heading, not the post's words.
-        if (c === inner || words(c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
-        rest += Math.max(0, prose(c));
+        if (c === inner || wordsOf(ix, c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
+        rest += Math.max(0, proseOf(ix, c));
         if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) paragraph = true;
       }
       // Links-only rows (likes, tools) weigh nothing; a few words beside many more are a date or a label.
-      if (paragraph || rest > 40 || prose(inner) < 2 * rest) return body;
+      if (paragraph || rest > 40 || proseOf(ix, inner) < 2 * rest) return body;
       body = inner;
     }
   }
