@@ -87,6 +87,13 @@ function ownElement(ix: PageIndex, nested: number[], k: number): boolean {
   return at < 0 || ix.last[nested[at]!]! < k;
 }
 
+/** Whether two lists of numbers hold the same, in the same order. */
+function sameList(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Whether any of `list` lies in element `p`'s subtree, `p` included. */
 function holdsAny(ix: PageIndex, p: number, list: number[]): boolean {
   for (const x of list) if (x >= p && x <= ix.last[p]!) return true;
@@ -142,7 +149,8 @@ export class PostReader {
    * functions of the page index alone.
    */
   private readonly names = new Map<number, string>();
-  private readonly readings = new Map<string, Found | null>();
+  private readonly valid = new Map<number, boolean>();
+  private readonly readings = new Map<number, { slot: string; nested: number[]; found: Found | null }[]>();
 
   private page: URL | null | undefined;
   private readonly away = new Map<string, boolean>();
@@ -186,8 +194,15 @@ export class PostReader {
     if (name === undefined) {
       name = this.readName(i);
       this.names.set(i, name);
+      this.valid.set(i, validName(name));
     }
     return name;
+  }
+
+  /** Whether the name element `i` shows (`nameAt`) can be a person's. */
+  validNameAt(i: number): boolean {
+    if (!this.valid.has(i)) this.nameAt(i);
+    return this.valid.get(i)!;
   }
 
   private readName(i: number): string {
@@ -246,12 +261,12 @@ export class PostReader {
    */
   read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
     if (banned) return this.readBlock(m, nested, slot, banned);
-    const key = `${m}|${slot ?? ''}|${nested.join(',')}`;
-    let found = this.readings.get(key);
-    if (found === undefined) {
-      found = this.readBlock(m, nested, slot, null);
-      this.readings.set(key, found);
-    }
+    const s = slot ?? '';
+    let made = this.readings.get(m);
+    if (!made) this.readings.set(m, (made = []));
+    for (const r of made) if (r.slot === s && sameList(r.nested, nested)) return r.found;
+    const found = this.readBlock(m, nested, slot, null);
+    made.push({ slot: s, nested, found });
     return found;
   }
 
@@ -271,7 +286,7 @@ export class PostReader {
         const a = ix.authors[k]!;
         if (!ownElement(ix, nested, a)) continue;
         const n = this.nameAt(a);
-        if (!validName(n) || banned?.has(n)) continue;
+        if (!this.validNameAt(a) || banned?.has(n)) continue;
         author = a;
         name = n;
         href = ix.hrefs.get(a) ?? null;
@@ -283,7 +298,7 @@ export class PostReader {
         const a = ix.hints[k]!;
         if (!ownElement(ix, nested, a) || ix.flags[a]! & F_IN_QUOTE) continue;
         const n = this.nameAt(a);
-        if (!validName(n) || banned?.has(n)) continue;
+        if (!this.validNameAt(a) || banned?.has(n)) continue;
         author = a;
         name = n;
         break;
@@ -293,7 +308,7 @@ export class PostReader {
       for (let k = m + 1; k <= end; k++) {
         if (shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
         const n = this.nameAt(k);
-        if (validName(n)) {
+        if (this.validNameAt(k)) {
           author = k;
           name = n;
           break;
@@ -761,18 +776,30 @@ function textBefore(ix: PageIndex, i: number, root: number): number {
   return s;
 }
 
+const outerSets = new WeakMap<Found[], { blocks: number[]; authors: Set<number> }>();
+
 /** A group's members all lie inside the chosen group's blocks, each holding its own author: nested comments. */
 export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): boolean {
-  const authors = new Set(outer.map((f) => f.author));
-  const blocks = outer.map((f) => f.block);
-  const outerSet = new Set(blocks);
+  // A reading is tested against several others: its blocks and authors are listed once.
+  let sets = outerSets.get(outer);
+  if (!sets) {
+    const blocks: number[] = [];
+    const authors = new Set<number>();
+    for (const f of outer) {
+      blocks.push(f.block);
+      authors.add(f.author);
+    }
+    outerSets.set(outer, (sets = { blocks, authors }));
+  }
+  const { blocks, authors } = sets;
   for (const f of inner) {
     // A block without words (the engine's blank template for a new comment, kept at the page's end) is no reply.
     if (f.body < 0) continue;
     // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
-    if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
+    // (The blocks are distinct and in document order: the one at or before f's is f's own when f is one of them.)
     const at = lowerBound(blocks, f.block + 1) - 1;
     const o = blocks[at];
+    if (o === f.block || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     if (o === undefined || ix.last[o]! < f.block) return false;
     // It must not hold the outer block's author or time (a header panel is not a reply).
     const of = outer[at]!;
