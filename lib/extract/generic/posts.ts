@@ -13,6 +13,7 @@ import {
   F_POST_TYPE,
   F_QUOTE,
   F_SIG,
+  classList,
   lowerBound,
   type PageIndex,
 } from './walk.ts';
@@ -61,13 +62,35 @@ export function classKey(cls: string): string {
   return key;
 }
 
+/** Class keys by class list number (walk.ts `classList`). */
+const keysByNumber: string[] = [];
+
+/** Element `i`'s class key (see `classKey`). */
+export function classKeyOf(ix: PageIndex, i: number): string {
+  const no = ix.classNo[i]!;
+  if (no === 0) return classKey(ix.cls[i]!);
+  return (keysByNumber[no] ??= classKey(classList[no - 1]!));
+}
+
+/** Shapes by class list number (0: no class), then by tag: the same string each time, so sets key and compare them cheaply. */
+const shapesByNumber: (Map<string, string> | undefined)[] = [];
 const shapes = new WeakMap<PageIndex, string[]>();
 
 /** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
 export function shapeOf(ix: PageIndex, i: number): string {
   let list = shapes.get(ix);
   if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
-  return (list[i] ||= `${ix.tag[i]}.${classKey(ix.cls[i]!)}`);
+  let shape = list[i]!;
+  if (shape) return shape;
+  const no = ix.classNo[i]!;
+  const tag = ix.tag[i]!;
+  if (no === 0 && ix.cls[i]) shape = `${tag}.${classKey(ix.cls[i]!)}`;
+  else {
+    const byTag = (shapesByNumber[no] ??= new Map());
+    shape = byTag.get(tag) ?? '';
+    if (!shape) byTag.set(tag, (shape = `${tag}.${classKeyOf(ix, i)}`));
+  }
+  return (list[i] = shape);
 }
 
 /** Whether element `x` (when there is one) lies in element `i`'s subtree, `i` included. */
@@ -556,7 +579,7 @@ export function candidateGroups(ix: PageIndex): Group[] {
     const sib = byTag.get(tag);
     if (sib) sib.members.push(i);
     else byTag.set(tag, made(`s${p}:${tag}`, i));
-    if (classKey(ix.cls[i]!)) {
+    if (classKeyOf(ix, i)) {
       const shape = shapeOf(ix, i);
       const same = shaped.get(shape);
       if (same) same.members.push(i);
@@ -691,7 +714,7 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   const own = (f: Found) => sig(f.body);
   const framed = (f: Found) => {
     let b = f.body;
-    while (b > f.block && !classKey(ix.cls[b]!)) b = ix.parent[b]!;
+    while (b > f.block && !classKeyOf(ix, b)) b = ix.parent[b]!;
     return b > f.block ? sig(b) : '';
   };
   for (const slotOf of [own, framed]) {

@@ -46,8 +46,19 @@ const CLOCK = /^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$/i;
 
 /** Tags whose content is not text a reader sees. */
 const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
-/** Controls: their words are chrome ("Reply", "Quote"). */
-const CONTROL = new Set(['button', 'input', 'label']);
+/** In `TAG_MARKS`: the element's content is skipped (not a flag of the index). */
+const T_SKIP = 1 << 20;
+/**
+ * What an element's tag alone says, looked up once per element: quotes, headings, page furniture,
+ * controls (their words are chrome: "Reply", "Quote") and the tags whose content is skipped.
+ */
+const TAG_MARKS = new Map<string, number>([
+  ...(['blockquote', 'q'] as const).map((t) => [t, F_QUOTE] as const),
+  ...(['h1', 'h2', 'h3'] as const).map((t) => [t, F_HEADING] as const),
+  ...(['nav', 'form', 'aside'] as const).map((t) => [t, F_FURNITURE] as const),
+  ...(['button', 'input', 'label'] as const).map((t) => [t, F_CHROME] as const),
+  ...[...SKIP_CONTENT].map((t) => [t, T_SKIP] as const),
+]);
 
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
 export const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
@@ -96,6 +107,11 @@ export interface PageIndex {
   nLabel: Column;
   nTime: Column;
   nPerma: Column;
+  /**
+   * The class list's number among those the reader has met (`classList`), plus one; 0 for an element
+   * without a class, or one met after the table filled up (its `cls` is read instead).
+   */
+  classNo: Column;
   /** Class attribute (or '') and id (or ''). */
   cls: string[];
   id: string[];
@@ -133,7 +149,13 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
   return { iso: iso.replace(/\.0+(?=$|Z|[+-]\d)/, ''), strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
-const classMarks = new Map<string, number>();
+/**
+ * Class lists by number, as the reader met them: a page repeats a few hundred lists over thousands of
+ * elements, so each is judged once (its marks) and later readers compare numbers, not the strings.
+ */
+const classNumbers = new Map<string, number>();
+const classMarks: number[] = [];
+export const classList: string[] = [];
 /** Attribute name and value pairs of the element being opened (see `readAttributes`). */
 const pairs: string[] = [];
 
@@ -153,14 +175,14 @@ export function useNodeScan(scan: NodeScan | null): void {
   nodeScan = scan;
 }
 
-const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma'] as const;
+const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma', 'classNo'] as const;
 
 export function buildIndex(doc: Document): PageIndex {
   // Room for every element of the page when its index tells how many there are (the walk covers the body).
   let room = Math.max(64, elementCount(doc) ?? 1024);
   const column = (): Column => new Array<number>(room).fill(0);
   const ix: PageIndex = {
-    els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(),
+    els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(), classNo: column(),
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
   const grow = () => {
@@ -177,6 +199,8 @@ export function buildIndex(doc: Document): PageIndex {
   if (!root) return ix;
   const stack: number[] = [];
   let hintsUnsorted = false;
+  /** Whether the element opened last is one whose content is skipped (set by `open`). */
+  let skipsContent = false;
   let quoteDepth = 0;
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
@@ -250,11 +274,19 @@ export function buildIndex(doc: Document): PageIndex {
         }
       }
       if (cls) {
-        // A page repeats a few hundred class lists over thousands of elements: each is judged once.
-        let marks = classMarks.get(cls);
-        if (marks === undefined) {
+        let no = classNumbers.get(cls);
+        let marks: number;
+        if (no === undefined) {
           marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
-          if (classMarks.size < 5000) classMarks.set(cls, marks);
+          if (classList.length < 5000) {
+            classNumbers.set(cls, classList.length);
+            ix.classNo[i] = classList.length + 1;
+            classList.push(cls);
+            classMarks.push(marks);
+          }
+        } else {
+          marks = classMarks[no]!;
+          ix.classNo[i] = no + 1;
         }
         if (tag === 'a' || tag === 'span' || tag === 'button' || tag === 'li') marks &= ~F_QUOTE;
         f |= marks;
@@ -264,10 +296,9 @@ export function buildIndex(doc: Document): PageIndex {
         if (isSignatureClass(id)) f |= F_SIG;
       }
     }
-    if (tag === 'blockquote' || tag === 'q') f |= F_QUOTE;
-    if (tag === 'h1' || tag === 'h2' || tag === 'h3') f |= F_HEADING;
-    if (tag === 'nav' || tag === 'form' || tag === 'aside') f |= F_FURNITURE;
-    if (CONTROL.has(tag)) f |= F_CHROME;
+    const tagMarks = TAG_MARKS.get(tag) ?? 0;
+    skipsContent = tagMarks === T_SKIP;
+    f |= tagMarks & ~T_SKIP;
     if (f & F_IN_QUOTE) f &= ~(F_AUTHOR_LINK | F_TIME | F_PERMA | F_POST_ID | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR | F_POST_TYPE);
     ix.flags[i] = f;
     ix.cls.push(cls);
@@ -429,7 +460,7 @@ export function buildIndex(doc: Document): PageIndex {
       pos++;
       const count = tapePairs(names, values, pos > 0 ? attributesEnd[pos - 1]! : 0, attributesEnd[pos]!);
       const i = open(item as Element, stack[stack.length - 1]!, count);
-      if (SKIP_CONTENT.has(ix.tag[i]!)) {
+      if (skipsContent) {
         close(i);
         // On past its content, to its end in the tape; positions go on after its last element's.
         const skipTo = end[pos]!;
@@ -446,7 +477,7 @@ export function buildIndex(doc: Document): PageIndex {
   }
   if (!skipRoot && nodeScan?.(root, (el) => {
     const i = open(el, stack[stack.length - 1]!);
-    if (SKIP_CONTENT.has(ix.tag[i]!)) {
+    if (skipsContent) {
       close(i);
       return false;
     }
@@ -465,7 +496,7 @@ export function buildIndex(doc: Document): PageIndex {
       } else if (type === 1) {
         const el = c as Element;
         const i = open(el, stack[stack.length - 1]!);
-        if (!SKIP_CONTENT.has(ix.tag[i]!) && el.firstChild) {
+        if (!skipsContent && el.firstChild) {
           stack.push(i);
           c = el.firstChild;
           continue;
