@@ -3,6 +3,7 @@ import {
   F_AUTHOR_ATTR,
   F_AUTHOR_CLASS,
   F_AUTHOR_LINK,
+  F_BODY_TAG,
   F_CHROME,
   F_FURNITURE,
   F_HEADING,
@@ -136,7 +137,6 @@ function proseOf(ix: PageIndex, i: number): number {
 /** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
 const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
 
-const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
 
 const EDIT_NOTICE = /^(?:last )?edited\b|^zuletzt (?:bearbeitet|geändert)|^dernière (?:modification|édition)|^modifié|^editado|^modificato/i;
 
@@ -462,7 +462,7 @@ export class PostReader {
         inElements += ix.text[c]!;
         // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
         const quote = ix.flags[c]! & F_QUOTE && wordsOf(ix, c) < total;
-        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !BODY_TAGS.has(ix.tag[c]!) || ix.tag[c] === 'p') continue;
+        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !(ix.flags[c]! & F_BODY_TAG) || ix.tag[c] === 'p') continue;
         if (proseOf(ix, c) > 0 && (inner < 0 || proseOf(ix, c) > proseOf(ix, inner)) && !this.holdsFurniture(c)) inner = c;
       }
       if (inner < 0 || ix.text[body]! > inElements) return body;
@@ -514,7 +514,7 @@ export class PostReader {
         i = ix.last[i]!;
         continue;
       }
-      if (!BODY_TAGS.has(ix.tag[i]!) || subtreeHolds(ix, i, author) || subtreeHolds(ix, i, time)) continue;
+      if (!(ix.flags[i]! & F_BODY_TAG) || subtreeHolds(ix, i, author) || subtreeHolds(ix, i, time)) continue;
       // A user panel of "Joined: … Messages: …" pairs is about the member, not a message.
       if (ix.nLabel[i]! >= 3 && ix.text[i]! < ix.nLabel[i]! * 50) {
         i = ix.last[i]!;

@@ -40,6 +40,8 @@ export const F_ITEMPROP_AUTHOR = 2048;
 export const F_HEADING = 4096;
 /** Page furniture: nav, aside, header and footer of the page (not of a post), forms. */
 export const F_FURNITURE = 8192;
+/** A tag a post's words come in (div, p, td, li…): what the reader takes a body from. */
+export const F_BODY_TAG = 16384;
 
 /** A time of day alone: "02:42", "9:16:05", "4:58 pm". */
 const CLOCK = /^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$/i;
@@ -52,13 +54,17 @@ const T_SKIP = 1 << 20;
  * What an element's tag alone says, looked up once per element: quotes, headings, page furniture,
  * controls (their words are chrome: "Reply", "Quote") and the tags whose content is skipped.
  */
-const TAG_MARKS = new Map<string, number>([
-  ...(['blockquote', 'q'] as const).map((t) => [t, F_QUOTE] as const),
-  ...(['h1', 'h2', 'h3'] as const).map((t) => [t, F_HEADING] as const),
-  ...(['nav', 'form', 'aside'] as const).map((t) => [t, F_FURNITURE] as const),
-  ...(['button', 'input', 'label'] as const).map((t) => [t, F_CHROME] as const),
-  ...[...SKIP_CONTENT].map((t) => [t, T_SKIP] as const),
-]);
+const TAG_MARKS = new Map<string, number>();
+for (const [mark, tags] of [
+  [F_QUOTE, ['blockquote', 'q']],
+  [F_HEADING, ['h1', 'h2', 'h3']],
+  [F_FURNITURE, ['nav', 'form', 'aside']],
+  [F_CHROME, ['button', 'input', 'label']],
+  [F_BODY_TAG, ['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']],
+  [T_SKIP, [...SKIP_CONTENT]],
+] as const) {
+  for (const t of tags) TAG_MARKS.set(t, (TAG_MARKS.get(t) ?? 0) | mark);
+}
 
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
 export const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
@@ -129,7 +135,8 @@ export interface PageIndex {
   jsonLdPosts: number;
 }
 
-const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date', 'title'];
+/** Attributes holding a post's time; `title` too (see `open`), read last. */
+const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date'];
 const AUTHOR_ATTRS = ['data-author', 'author', 'data-username', 'data-user-name', 'data-author-name'];
 
 function stampOf(name: string, v: string, tag: string): Stamp | null {
@@ -141,12 +148,13 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
     return iso ? { iso, strength: 2 } : null;
   }
   if (!DATE_HINT.test(t)) return null;
-  const first = t.split(/\s+/)[0]!;
+  const space = t.search(/\s/);
+  const first = space < 0 ? t : t.slice(0, space);
   const iso = isoDate(first) ?? isoDate(t) ?? (name === 'title' || name === 'data-date' ? parseForumDate(t) : null);
   if (!iso) return null;
   if (name === 'title' && NOT_POST_DATE.test(t)) return null;
   // .NET writes seven zero digits of fraction ("…T14:53:34.0000000"): the same second.
-  return { iso: iso.replace(/\.0+(?=$|Z|[+-]\d)/, ''), strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
+  return { iso: iso.includes('.0') ? iso.replace(/\.0+(?=$|Z|[+-]\d)/, '') : iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
 /**
@@ -222,6 +230,7 @@ export function buildIndex(doc: Document): PageIndex {
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
     let cls = '';
     let id = '';
+    let title: string | null = null;
     // Name and value pairs read off the DOM's own list where it offers one (dom.ts), each value the first
     // of its name as getAttributeNode answers; not getAttribute, which linkedom answers for 'class' by
     // building a token list. No closure per element: under tsx each one created was also named.
@@ -261,16 +270,26 @@ export function buildIndex(doc: Document): PageIndex {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
           }
+        } else if (n === 'title') {
+          title ??= value;
         } else if (TIME_ATTRS.includes(n)) {
-          // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
-          // beside `datetime="…T14:53:34"`), whichever comes first.
           const had = ix.stamps.get(i);
-          if (had && (had.strength > 2 || n === 'title')) continue;
+          if (had && had.strength > 2) continue;
           const s = stampOf(n, value, tag);
           if (s && (!had || s.strength >= had.strength)) {
             f |= F_TIME;
             ix.stamps.set(i, s);
           }
+        }
+      }
+      // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
+      // beside `datetime="…T14:53:34"`), whichever comes first: the title is read only when no other
+      // attribute gave a stamp.
+      if (title !== null && !ix.stamps.has(i)) {
+        const s = stampOf('title', title, tag);
+        if (s) {
+          f |= F_TIME;
+          ix.stamps.set(i, s);
         }
       }
       if (cls) {
@@ -297,7 +316,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
     }
     const tagMarks = TAG_MARKS.get(tag) ?? 0;
-    skipsContent = tagMarks === T_SKIP;
+    skipsContent = (tagMarks & T_SKIP) !== 0;
     f |= tagMarks & ~T_SKIP;
     if (f & F_IN_QUOTE) f &= ~(F_AUTHOR_LINK | F_TIME | F_PERMA | F_POST_ID | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR | F_POST_TYPE);
     ix.flags[i] = f;
