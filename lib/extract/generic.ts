@@ -296,6 +296,12 @@ const HEADER_LINE = /^[^\s:：][^:：\n]{0,11}[:：]\s*\S/;
 /** A tool bar set as text: bracketed labels alone on their line ("[回复] [修改] [删除]", "[ 2 ]"). */
 const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
 
+/** The line of `text` that starts at `from`. */
+function lineFrom(text: string, from: number): string {
+  const end = text.indexOf('\n', from);
+  return text.slice(from, end < 0 ? text.length : end);
+}
+
 /**
  * A post that opens with a header block in mail or BBS style, written as text in the body: lines of
  * "Label: value", one naming the post's author ("发信人: getout (出去), 信区: Beijing", "From: Anna"),
@@ -304,17 +310,24 @@ const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
  */
 function withoutHeaderLines(text: string, author: string): string {
   if (!author || !text.includes(author)) return text;
-  const lines = text.split('\n');
-  let i = 0;
-  while (i < lines.length && (BRACKET_LINE.test(lines[i]!) || !lines[i]!.trim())) i++;
-  const start = i;
-  let named = false;
-  while (i < lines.length && i - start < 6 && HEADER_LINE.test(lines[i]!)) {
-    if (lines[i]!.includes(author)) named = true;
-    i++;
+  // Only the first lines are read: a long post is not split whole to learn that it has no header.
+  // `at` is where the current line starts; past the end of the text when there is no line left.
+  let at = 0;
+  let line = lineFrom(text, at);
+  while (at <= text.length && (BRACKET_LINE.test(line) || !line.trim())) {
+    at += line.length + 1;
+    line = at <= text.length ? lineFrom(text, at) : '';
   }
-  if (!named || i - start < 2 || (i < lines.length && lines[i]!.trim())) return text;
-  return lines.slice(i).join('\n').replace(/^\s+/, '');
+  let headers = 0;
+  let named = false;
+  while (at <= text.length && headers < 6 && HEADER_LINE.test(line)) {
+    if (line.includes(author)) named = true;
+    headers++;
+    at += line.length + 1;
+    line = at <= text.length ? lineFrom(text, at) : '';
+  }
+  if (!named || headers < 2 || (at <= text.length && line.trim())) return text;
+  return text.slice(at).replace(/^\s+/, '');
 }
 
 /** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */
