@@ -546,19 +546,37 @@ export interface Reading {
 /** Blocks of groups rejected as topic-list rows: a group read inside them is part of a listing too. */
 export const listingRows: number[] = [];
 
+/**
+ * A candidate set as it is gathered: siblings of one tag under one parent ('s'), elements of one shape
+ * ('c'), or schema.org posts ('type'). Its key, which only debugging output shows, is written when asked.
+ */
+class CandidateSet implements Group {
+  /** The set of another tag under the same parent. */
+  other: CandidateSet | null = null;
+  readonly members: number[];
+  constructor(
+    readonly kind: 's' | 'c' | 'type',
+    readonly parent: number,
+    /** The tag ('s') or the shape ('c'). */
+    readonly name: string,
+    first: number,
+  ) {
+    this.members = [first];
+  }
+
+  get key(): string {
+    return this.kind === 's' ? `s${this.parent}:${this.name}` : this.kind === 'c' ? `c${this.name}` : 'type';
+  }
+}
+
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {
-  // Sets in the order they were first met; each key is written once, when its set is made (looked up
-  // by parent and tag, or by shape, not by a key string built per element).
-  const order: Group[] = [];
-  const made = (key: string, i: number): Group => {
-    const g = { key, members: [i] };
-    order.push(g);
-    return g;
-  };
-  const siblings = new Map<number, Map<string, Group>>();
-  const shaped = new Map<string, Group>();
-  let typed: Group | null = null;
+  // Sets in the order they were first met; each found by parent and tag (a short chain per parent),
+  // or by shape, with no key string built.
+  const order: CandidateSet[] = [];
+  const siblings = new Array<CandidateSet | undefined>(ix.els.length);
+  const shaped = new Map<string, CandidateSet>();
+  let typed: CandidateSet | null = null;
   for (let i = 1; i < ix.els.length; i++) {
     const f = ix.flags[i]!;
     if (f & F_IN_QUOTE) {
@@ -574,23 +592,33 @@ export function candidateGroups(ix: PageIndex): Group[] {
     if (ix.text[i]! - ix.link[i]! < 2) continue;
     const p = ix.parent[i]!;
     const tag = ix.tag[i]!;
-    let byTag = siblings.get(p);
-    if (!byTag) siblings.set(p, (byTag = new Map()));
-    const sib = byTag.get(tag);
+    let sib: CandidateSet | null | undefined = siblings[p];
+    while (sib && sib.name !== tag) sib = sib.other;
     if (sib) sib.members.push(i);
-    else byTag.set(tag, made(`s${p}:${tag}`, i));
+    else {
+      const g = new CandidateSet('s', p, tag, i);
+      g.other = siblings[p] ?? null;
+      siblings[p] = g;
+      order.push(g);
+    }
     if (classKeyOf(ix, i)) {
       const shape = shapeOf(ix, i);
       const same = shaped.get(shape);
       if (same) same.members.push(i);
-      else shaped.set(shape, made(`c${shape}`, i));
+      else {
+        const g = new CandidateSet('c', -1, shape, i);
+        shaped.set(shape, g);
+        order.push(g);
+      }
     }
     if (f & F_POST_TYPE) {
       if (typed) typed.members.push(i);
-      else typed = made('type', i);
+      else order.push((typed = new CandidateSet('type', -1, '', i)));
     }
   }
-  return order.filter((g) => g.members.length >= 2 || g.key === 'type');
+  const out: Group[] = [];
+  for (const g of order) if (g.members.length >= 2 || g.kind === 'type') out.push(g);
+  return out;
 }
 
 /** A quick bound on how good a group can be, from the subtree sums alone, to read only the promising ones. */
