@@ -736,47 +736,55 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
  */
 function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   if (found.length < 3) return found;
-  const sig = (i: number) => shapeOf(ix, i);
   // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
   // of its nearest classed container in the block. The first is tried first.
-  const own = (f: Found) => sig(f.body);
-  const framed = (f: Found) => {
-    let b = f.body;
-    while (b > f.block && !classKeyOf(ix, b)) b = ix.parent[b]!;
-    return b > f.block ? sig(b) : '';
-  };
-  for (const slotOf of [own, framed]) {
+  for (const framed of [false, true]) {
     const counts = new Map<string, number>();
     for (const f of found) {
       if (f.body < 0 || f.nested.length) continue;
-      const k = slotOf(f);
+      const k = bodySlot(ix, f, framed);
       if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     let common = '';
     for (const [k, c] of counts) if (c * 10 >= found.length * 6 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
     if (!common) continue;
-    return found.map((f) => {
-      // A block with no words at all (a blank template) stays without a body.
-      if (f.nested.length || f.body < 0 || slotOf(f) === common) return f;
-      // In the block, or in the row after it when the template pairs a header row with a message row
-      // (then the row names no author of its own).
-      const next = ix.last[f.block]! + 1;
-      const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
-      for (const [from, to] of [[f.block + 1, ix.last[f.block]!], paired ? [next, ix.last[next]!] : [1, 0]] as const) {
-        for (let i = from; i <= to; i++) {
-          if (ix.flags[i]! & F_IN_QUOTE) {
-            i = ix.last[i]!;
-            continue;
-          }
-          if (sig(i) !== common) continue;
-          if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
-          return { ...f, body: i, omit: [] };
-        }
-      }
-      return f;
-    });
+    const out: Found[] = [];
+    for (const f of found) out.push(inBodySlot(ix, f, framed, common));
+    return out;
   }
   return found;
+}
+
+/** The shape of a block's body (`framed`: of its nearest classed container in the block; '' when none). */
+function bodySlot(ix: PageIndex, f: Found, framed: boolean): string {
+  if (!framed) return shapeOf(ix, f.body);
+  let b = f.body;
+  while (b > f.block && !classKeyOf(ix, b)) b = ix.parent[b]!;
+  return b > f.block ? shapeOf(ix, b) : '';
+}
+
+/** Block `f` with its body in the element of shape `common` it holds, when it is elsewhere (see `sameBodySlot`). */
+function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): Found {
+  // A block with no words at all (a blank template) stays without a body.
+  if (f.nested.length || f.body < 0 || bodySlot(ix, f, framed) === common) return f;
+  // In the block, or in the row after it when the template pairs a header row with a message row
+  // (then the row names no author of its own).
+  const next = ix.last[f.block]! + 1;
+  const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const from = pass === 0 ? f.block + 1 : paired ? next : 1;
+    const to = pass === 0 ? ix.last[f.block]! : paired ? ix.last[next]! : 0;
+    for (let i = from; i <= to; i++) {
+      if (ix.flags[i]! & F_IN_QUOTE) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (shapeOf(ix, i) !== common) continue;
+      if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+      return { ...f, body: i, omit: [] };
+    }
+  }
+  return f;
 }
 
 /**
@@ -787,8 +795,6 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
  */
 function titledLinks(reader: PostReader, found: Found[]): number {
   const { ix } = reader;
-  const elsewhere = (href: string) => reader.leadsElsewhere(href);
-  const lineOf = (el: Element) => reader.line(el);
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];
@@ -800,9 +806,9 @@ function titledLinks(reader: PostReader, found: Found[]): number {
       if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
       if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
       const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
-      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || elsewhere(href)) continue;
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || reader.leadsElsewhere(href)) continue;
       hrefs.add(href);
-      const text = lineOf(ix.els[i]!);
+      const text = reader.line(ix.els[i]!);
       byText.set(text, (byText.get(text) ?? 0) + 1);
       firsts.push(text);
       break;
