@@ -217,15 +217,38 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
 }
 
 
+/** Element `i`'s words less chrome, signatures and link text. */
+function prose(ix: PageIndex, i: number): number {
+  return ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+}
+
+/** An edit note set in a quote box ("Geändert von X (…) Grund: …"). */
+function editNote(ix: PageIndex, c: number): boolean {
+  return !!(ix.flags[c]! & F_QUOTE) && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
+}
+
+/** Whether element `c` beside a message frame holds no words of a reply: headings, chrome, edit notes. */
+function aside(ix: PageIndex, c: number): boolean {
+  if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(ix, c) <= 0) return true;
+  let notes = 0;
+  for (let k = c; k <= ix.last[c]!; k++) {
+    if (ix.flags[k]! & F_HEADING || editNote(ix, k)) {
+      notes += Math.max(0, prose(ix, k));
+      k = ix.last[k]!;
+    }
+  }
+  return prose(ix, c) - notes <= 0;
+}
+
+/** Containers an attachment list comes in. */
+const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
+
 /**
  * The engine's message frame marked up as a quote (vBulletin 4 `blockquote.postcontent`) inside a body
  * that also holds the subject heading or attachments: a quote with no attribution that holds nearly all
  * the words beside headings is the message, not a quote of another post. -1 when there is none.
  */
-const BLOCKS = new Set(['div', 'ul', 'ol', 'table', 'fieldset', 'dl']);
-
 function messageFrame(ix: PageIndex, body: number): number {
-  const prose = (i: number) => ix.text[i]! - ix.skip[i]! - ix.link[i]!;
   let frame = -1;
   let quoted = 0;
   /** Words beside the message that are none of its own: the subject heading, edit notes. */
@@ -235,43 +258,31 @@ function messageFrame(ix: PageIndex, body: number): number {
     if (fl & F_QUOTE) {
       // An edit note set in a quote box ("Geändert von X (…) Grund: …") is no quote of anyone.
       if (ix.text[i]! <= 200 && EDITED.test(lineOf(ix.els[i]!).slice(0, 40))) {
-        headings += Math.max(0, prose(i));
+        headings += Math.max(0, prose(ix, i));
         i = ix.last[i]!;
         continue;
       }
-      quoted += Math.max(0, prose(i));
-      if (frame < 0 || prose(i) > prose(frame)) frame = i;
+      quoted += Math.max(0, prose(ix, i));
+      if (frame < 0 || prose(ix, i) > prose(ix, frame)) frame = i;
       i = ix.last[i]!;
     } else if (fl & F_HEADING) {
-      headings += Math.max(0, prose(i));
+      headings += Math.max(0, prose(ix, i));
       i = ix.last[i]!;
     }
   }
   // Only a blockquote whose class does not say "quote" can be a frame: a class that says so means it.
-  if (frame < 0 || prose(frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
-  const outside = prose(body) - quoted - headings;
-  if (outside * 4 > prose(frame) || prose(frame) * 10 < quoted * 9) return -1;
+  if (frame < 0 || prose(ix, frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
+  const outside = prose(ix, body) - quoted - headings;
+  if (outside * 4 > prose(ix, frame) || prose(ix, frame) * 10 < quoted * 9) return -1;
   // The frame sits alone in its containers: a reply written beside a quote shares its parent with it.
-  const note = (c: number) => ix.flags[c]! & F_QUOTE && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
-  const aside = (c: number) => {
-    if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(c) <= 0) return true;
-    let notes = 0;
-    for (let k = c; k <= ix.last[c]!; k++) {
-      if (ix.flags[k]! & F_HEADING || note(k)) {
-        notes += Math.max(0, prose(k));
-        k = ix.last[k]!;
-      }
-    }
-    return prose(c) - notes <= 0;
-  };
   for (let a = frame; a !== body; a = ix.parent[a]!) {
     const p = ix.parent[a]!;
     let inElements = 0;
     for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
       inElements += ix.text[c]!;
       // Attachments under the message ("Attached thumbnails") are a block after it, of a few words.
-      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(c) <= 60;
-      if (c !== a && !aside(c) && !attached) return -1;
+      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(ix, c) <= 60;
+      if (c !== a && !aside(ix, c) && !attached) return -1;
     }
     if (ix.text[p]! - inElements > 0) return -1;
   }
@@ -285,6 +296,12 @@ const HEADER_LINE = /^[^\s:：][^:：\n]{0,11}[:：]\s*\S/;
 /** A tool bar set as text: bracketed labels alone on their line ("[回复] [修改] [删除]", "[ 2 ]"). */
 const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
 
+/** The line of `text` that starts at `from`. */
+function lineFrom(text: string, from: number): string {
+  const end = text.indexOf('\n', from);
+  return text.slice(from, end < 0 ? text.length : end);
+}
+
 /**
  * A post that opens with a header block in mail or BBS style, written as text in the body: lines of
  * "Label: value", one naming the post's author ("发信人: getout (出去), 信区: Beijing", "From: Anna"),
@@ -293,17 +310,24 @@ const BRACKET_LINE = /^(?:\s*\[[^\]\n]{1,20}\])+\s*$/;
  */
 function withoutHeaderLines(text: string, author: string): string {
   if (!author || !text.includes(author)) return text;
-  const lines = text.split('\n');
-  let i = 0;
-  while (i < lines.length && (BRACKET_LINE.test(lines[i]!) || !lines[i]!.trim())) i++;
-  const start = i;
-  let named = false;
-  while (i < lines.length && i - start < 6 && HEADER_LINE.test(lines[i]!)) {
-    if (lines[i]!.includes(author)) named = true;
-    i++;
+  // Only the first lines are read: a long post is not split whole to learn that it has no header.
+  // `at` is where the current line starts; past the end of the text when there is no line left.
+  let at = 0;
+  let line = lineFrom(text, at);
+  while (at <= text.length && (BRACKET_LINE.test(line) || !line.trim())) {
+    at += line.length + 1;
+    line = at <= text.length ? lineFrom(text, at) : '';
   }
-  if (!named || i - start < 2 || (i < lines.length && lines[i]!.trim())) return text;
-  return lines.slice(i).join('\n').replace(/^\s+/, '');
+  let headers = 0;
+  let named = false;
+  while (at <= text.length && headers < 6 && HEADER_LINE.test(line)) {
+    if (line.includes(author)) named = true;
+    headers++;
+    at += line.length + 1;
+    line = at <= text.length ? lineFrom(text, at) : '';
+  }
+  if (!named || headers < 2 || (at <= text.length && line.trim())) return text;
+  return text.slice(at).replace(/^\s+/, '');
 }
 
 /** Whether body `b` holds quote markup of its own (then it is markup, not escaped text). */

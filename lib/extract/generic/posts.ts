@@ -3,6 +3,7 @@ import {
   F_AUTHOR_ATTR,
   F_AUTHOR_CLASS,
   F_AUTHOR_LINK,
+  F_BODY_TAG,
   F_CHROME,
   F_FURNITURE,
   F_HEADING,
@@ -13,6 +14,7 @@ import {
   F_POST_TYPE,
   F_QUOTE,
   F_SIG,
+  classList,
   lowerBound,
   type PageIndex,
 } from './walk.ts';
@@ -61,13 +63,35 @@ export function classKey(cls: string): string {
   return key;
 }
 
+/** Class keys by class list number (walk.ts `classList`). */
+const keysByNumber: string[] = [];
+
+/** Element `i`'s class key (see `classKey`). */
+export function classKeyOf(ix: PageIndex, i: number): string {
+  const no = ix.classNo[i]!;
+  if (no === 0) return classKey(ix.cls[i]!);
+  return (keysByNumber[no] ??= classKey(classList[no - 1]!));
+}
+
+/** Shapes by class list number (0: no class), then by tag: the same string each time, so sets key and compare them cheaply. */
+const shapesByNumber: (Map<string, string> | undefined)[] = [];
 const shapes = new WeakMap<PageIndex, string[]>();
 
 /** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
 export function shapeOf(ix: PageIndex, i: number): string {
   let list = shapes.get(ix);
   if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
-  return (list[i] ||= `${ix.tag[i]}.${classKey(ix.cls[i]!)}`);
+  let shape = list[i]!;
+  if (shape) return shape;
+  const no = ix.classNo[i]!;
+  const tag = ix.tag[i]!;
+  if (no === 0 && ix.cls[i]) shape = `${tag}.${classKey(ix.cls[i]!)}`;
+  else {
+    const byTag = (shapesByNumber[no] ??= new Map());
+    shape = byTag.get(tag) ?? '';
+    if (!shape) byTag.set(tag, (shape = `${tag}.${classKeyOf(ix, i)}`));
+  }
+  return (list[i] = shape);
 }
 
 /** Whether element `x` (when there is one) lies in element `i`'s subtree, `i` included. */
@@ -80,10 +104,39 @@ function inSubtree(ix: PageIndex, i: number, x: number): boolean {
   return x >= 0 && x <= i && i <= ix.last[x]!;
 }
 
+/** Whether element `k` is a block's own, not inside one of its nested blocks (in document order, disjoint). */
+function ownElement(ix: PageIndex, nested: number[], k: number): boolean {
+  if (!nested.length) return true;
+  const at = lowerBound(nested, k + 1) - 1;
+  return at < 0 || ix.last[nested[at]!]! < k;
+}
+
+/** Whether two lists of numbers hold the same, in the same order. */
+function sameList(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Whether any of `list` lies in element `p`'s subtree, `p` included. */
+function holdsAny(ix: PageIndex, p: number, list: number[]): boolean {
+  for (const x of list) if (x >= p && x <= ix.last[p]!) return true;
+  return false;
+}
+
+/** Element `i`'s words less chrome and signatures. */
+function wordsOf(ix: PageIndex, i: number): number {
+  return ix.text[i]! - ix.skip[i]!;
+}
+
+/** Element `i`'s prose: its words less link text; 0 for no element. */
+function proseOf(ix: PageIndex, i: number): number {
+  return i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!;
+}
+
 /** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
 const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
 
-const BODY_TAGS = new Set(['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']);
 
 const EDIT_NOTICE = /^(?:last )?edited\b|^zuletzt (?:bearbeitet|geändert)|^dernière (?:modification|édition)|^modifié|^editado|^modificato/i;
 
@@ -119,7 +172,8 @@ export class PostReader {
    * functions of the page index alone.
    */
   private readonly names = new Map<number, string>();
-  private readonly readings = new Map<string, Found | null>();
+  private readonly valid = new Map<number, boolean>();
+  private readonly readings = new Map<number, { slot: string; nested: number[]; found: Found | null }[]>();
 
   private page: URL | null | undefined;
   private readonly away = new Map<string, boolean>();
@@ -163,8 +217,15 @@ export class PostReader {
     if (name === undefined) {
       name = this.readName(i);
       this.names.set(i, name);
+      this.valid.set(i, validName(name));
     }
     return name;
+  }
+
+  /** Whether the name element `i` shows (`nameAt`) can be a person's. */
+  validNameAt(i: number): boolean {
+    if (!this.valid.has(i)) this.nameAt(i);
+    return this.valid.get(i)!;
   }
 
   private readName(i: number): string {
@@ -223,25 +284,18 @@ export class PostReader {
    */
   read(m: number, nested: number[], slot: string | null, banned: Set<string> | null = null): Found | null {
     if (banned) return this.readBlock(m, nested, slot, banned);
-    const key = `${m}|${slot ?? ''}|${nested.join(',')}`;
-    let found = this.readings.get(key);
-    if (found === undefined) {
-      found = this.readBlock(m, nested, slot, null);
-      this.readings.set(key, found);
-    }
+    const s = slot ?? '';
+    let made = this.readings.get(m);
+    if (!made) this.readings.set(m, (made = []));
+    for (const r of made) if (r.slot === s && sameList(r.nested, nested)) return r.found;
+    const found = this.readBlock(m, nested, slot, null);
+    made.push({ slot: s, nested, found });
     return found;
   }
 
   private readBlock(m: number, nested: number[], slot: string | null, banned: Set<string> | null): Found | null {
     const { ix } = this;
     const end = ix.last[m]!;
-    // Whether element k is `m`'s own, not inside a nested block (nested: in document order, disjoint).
-    const own = nested.length
-      ? (k: number) => {
-          const at = lowerBound(nested, k + 1) - 1;
-          return at < 0 || ix.last[nested[at]!]! < k;
-        }
-      : () => true;
 
     let author = -1;
     let name = '';
@@ -253,9 +307,9 @@ export class PostReader {
     if (!name) {
       for (let k = lowerBound(ix.authors, m); k < ix.authors.length && ix.authors[k]! <= end; k++) {
         const a = ix.authors[k]!;
-        if (!own(a)) continue;
+        if (!ownElement(ix, nested, a)) continue;
         const n = this.nameAt(a);
-        if (!validName(n) || banned?.has(n)) continue;
+        if (!this.validNameAt(a) || banned?.has(n)) continue;
         author = a;
         name = n;
         href = ix.hrefs.get(a) ?? null;
@@ -265,9 +319,9 @@ export class PostReader {
     if (!name) {
       for (let k = lowerBound(ix.hints, m); k < ix.hints.length && ix.hints[k]! <= end; k++) {
         const a = ix.hints[k]!;
-        if (!own(a) || ix.flags[a]! & F_IN_QUOTE) continue;
+        if (!ownElement(ix, nested, a) || ix.flags[a]! & F_IN_QUOTE) continue;
         const n = this.nameAt(a);
-        if (!validName(n) || banned?.has(n)) continue;
+        if (!this.validNameAt(a) || banned?.has(n)) continue;
         author = a;
         name = n;
         break;
@@ -275,9 +329,9 @@ export class PostReader {
     }
     if (!name && slot) {
       for (let k = m + 1; k <= end; k++) {
-        if (shapeOf(ix, k) !== slot || !own(k)) continue;
+        if (shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
         const n = this.nameAt(k);
-        if (validName(n)) {
+        if (this.validNameAt(k)) {
           author = k;
           name = n;
           break;
@@ -290,7 +344,7 @@ export class PostReader {
     let best = -1;
     for (let k = lowerBound(ix.times, m); k < ix.times.length && ix.times[k]! <= end; k++) {
       const t = ix.times[k]!;
-      if (!own(t) || ix.flags[t]! & F_IN_QUOTE) continue;
+      if (!ownElement(ix, nested, t) || ix.flags[t]! & F_IN_QUOTE) continue;
       const s = ix.stamps.get(t)!.strength;
       if (s > best) {
         best = s;
@@ -301,7 +355,7 @@ export class PostReader {
     let perma = ix.flags[m]! & (F_PERMA | F_POST_ID) ? m : -1;
     if (perma < 0) {
       for (let k = lowerBound(ix.permas, m); k < ix.permas.length && ix.permas[k]! <= end; k++) {
-        if (own(ix.permas[k]!)) {
+        if (ownElement(ix, nested, ix.permas[k]!)) {
           perma = ix.permas[k]!;
           break;
         }
@@ -315,7 +369,7 @@ export class PostReader {
       for (const list of [ix.authors, ix.hints]) {
         for (let k = lowerBound(list, m + 1); k < list.length && list[k]! <= end && authorEl < 0; k++) {
           const a = list[k]!;
-          if (own(a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
+          if (ownElement(ix, nested, a) && !(ix.flags[a]! & F_IN_QUOTE) && this.nameAt(a) === name) authorEl = a;
         }
       }
     }
@@ -336,11 +390,10 @@ export class PostReader {
       // Says: <time>…</time> The only one…"): the block is the body, less the byline's elements.
       let inElements = 0;
       const left: number[] = [];
-      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
       for (let c = m + 1; c <= end; c = ix.last[c]! + 1) {
         inElements += ix.text[c]!;
         const f = ix.flags[c]!;
-        if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
+        if (subtreeHolds(ix, c, authorEl) || subtreeHolds(ix, c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE) || /^#?\d+$/.test(this.lineOf(ix.els[c]!))) left.push(c);
       }
       if (ix.text[m]! - inElements >= 20) return { block: m, author, name, href, time, body: m, omit: left, perma, nested };
     }
@@ -348,15 +401,14 @@ export class PostReader {
     const p = body >= 0 ? ix.parent[body]! : -1;
     // The words may be several paragraphs beside the byline in one container (Askbot, many blogs):
     // then the body is that container without the byline.
-    if (p > m && !nested.some((x) => x >= p && x <= ix.last[p]!)) {
-      const holds = (i: number, x: number) => x >= 0 && i <= x && x <= ix.last[i]!;
-      if (holds(p, authorEl) || holds(p, time)) {
+    if (p > m && !holdsAny(ix, p, nested)) {
+      if (subtreeHolds(ix, p, authorEl) || subtreeHolds(ix, p, time)) {
         let extra = 0;
         const left: number[] = [];
         for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
           if (c === body) continue;
           const f = ix.flags[c]!;
-          if (holds(c, authorEl) || holds(c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
+          if (subtreeHolds(ix, c, authorEl) || subtreeHolds(ix, c, time) || f & (F_HEADING | F_CHROME | F_SIG | F_FURNITURE)) left.push(c);
           else extra += ix.text[c]! - ix.skip[c]!;
         }
         // Text written straight into the container, between the elements, counts too.
@@ -380,18 +432,17 @@ export class PostReader {
    */
   pairedBody(m: number, body: number): number {
     const { ix } = this;
-    const prose = (i: number) => (i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!);
-    const own = prose(body);
+    const own = proseOf(ix, body);
     if (own >= 150) return -1;
     const parent = ix.parent[m]!;
     let s = ix.last[m]! + 1;
     for (let step = 0; step < 3 && s < ix.els.length && ix.parent[s] === parent; step++, s = ix.last[s]! + 1) {
       const f = ix.flags[s]!;
       if (ix.nAuthor[s]! > 0 || ix.nHint[s]! > 0 || f & (F_POST_ID | F_POST_TYPE)) return -1;
-      if (prose(s) <= 0 || f & F_CHROME) continue;
-      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || prose(s) <= own) return -1;
+      if (proseOf(ix, s) <= 0 || f & F_CHROME) continue;
+      if (f & (F_FURNITURE | F_HEADING | F_SIG) || ix.link[s]! * 2 > ix.text[s]! || proseOf(ix, s) <= own) return -1;
       const inner = this.bodyOf(s, [], -1, -1);
-      return inner >= 0 && prose(inner) * 10 >= prose(s) * 9 ? this.message(inner) : s;
+      return inner >= 0 && proseOf(ix, inner) * 10 >= proseOf(ix, s) * 9 ? this.message(inner) : s;
     }
     return -1;
   }
@@ -403,30 +454,28 @@ export class PostReader {
    */
   message(body: number): number {
     const { ix } = this;
-    const words = (i: number) => ix.text[i]! - ix.skip[i]!;
-    const prose = (i: number) => words(i) - ix.link[i]!;
     for (;;) {
-      const total = words(body);
+      const total = wordsOf(ix, body);
       let inner = -1;
       let inElements = 0;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         inElements += ix.text[c]!;
         // A quote element holding every word is the engine's message frame (vBulletin 4 blockquote.postcontent).
-        const quote = ix.flags[c]! & F_QUOTE && words(c) < total;
-        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !BODY_TAGS.has(ix.tag[c]!) || ix.tag[c] === 'p') continue;
-        if (prose(c) > 0 && (inner < 0 || prose(c) > prose(inner)) && !this.holdsFurniture(c)) inner = c;
+        const quote = ix.flags[c]! & F_QUOTE && wordsOf(ix, c) < total;
+        if (quote || ix.flags[c]! & (F_CHROME | F_SIG) || !(ix.flags[c]! & F_BODY_TAG) || ix.tag[c] === 'p') continue;
+        if (proseOf(ix, c) > 0 && (inner < 0 || proseOf(ix, c) > proseOf(ix, inner)) && !this.holdsFurniture(c)) inner = c;
       }
       if (inner < 0 || ix.text[body]! > inElements) return body;
       let rest = 0;
       let paragraph = false;
       for (let c = body + 1; c <= ix.last[body]!; c = ix.last[c]! + 1) {
         // A subject line over the message ("Re: …") is a heading, not the post's words.
-        if (c === inner || words(c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
-        rest += Math.max(0, prose(c));
+        if (c === inner || wordsOf(ix, c) === 0 || ix.flags[c]! & F_HEADING || /^h[4-6]$/.test(ix.tag[c]!)) continue;
+        rest += Math.max(0, proseOf(ix, c));
         if (ix.tag[c] === 'p' || ix.tag[c] === 'blockquote' || ix.flags[c]! & F_QUOTE) paragraph = true;
       }
       // Links-only rows (likes, tools) weigh nothing; a few words beside many more are a date or a label.
-      if (paragraph || rest > 40 || prose(inner) < 2 * rest) return body;
+      if (paragraph || rest > 40 || proseOf(ix, inner) < 2 * rest) return body;
       body = inner;
     }
   }
@@ -465,7 +514,7 @@ export class PostReader {
         i = ix.last[i]!;
         continue;
       }
-      if (!BODY_TAGS.has(ix.tag[i]!) || subtreeHolds(ix, i, author) || subtreeHolds(ix, i, time)) continue;
+      if (!(ix.flags[i]! & F_BODY_TAG) || subtreeHolds(ix, i, author) || subtreeHolds(ix, i, time)) continue;
       // A user panel of "Joined: … Messages: …" pairs is about the member, not a message.
       if (ix.nLabel[i]! >= 3 && ix.text[i]! < ix.nLabel[i]! * 50) {
         i = ix.last[i]!;
@@ -497,19 +546,37 @@ export interface Reading {
 /** Blocks of groups rejected as topic-list rows: a group read inside them is part of a listing too. */
 export const listingRows: number[] = [];
 
+/**
+ * A candidate set as it is gathered: siblings of one tag under one parent ('s'), elements of one shape
+ * ('c'), or schema.org posts ('type'). Its key, which only debugging output shows, is written when asked.
+ */
+class CandidateSet implements Group {
+  /** The set of another tag under the same parent. */
+  other: CandidateSet | null = null;
+  readonly members: number[];
+  constructor(
+    readonly kind: 's' | 'c' | 'type',
+    readonly parent: number,
+    /** The tag ('s') or the shape ('c'). */
+    readonly name: string,
+    first: number,
+  ) {
+    this.members = [first];
+  }
+
+  get key(): string {
+    return this.kind === 's' ? `s${this.parent}:${this.name}` : this.kind === 'c' ? `c${this.name}` : 'type';
+  }
+}
+
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {
-  // Sets in the order they were first met; each key is written once, when its set is made (looked up
-  // by parent and tag, or by shape, not by a key string built per element).
-  const order: Group[] = [];
-  const made = (key: string, i: number): Group => {
-    const g = { key, members: [i] };
-    order.push(g);
-    return g;
-  };
-  const siblings = new Map<number, Map<string, Group>>();
-  const shaped = new Map<string, Group>();
-  let typed: Group | null = null;
+  // Sets in the order they were first met; each found by parent and tag (a short chain per parent),
+  // or by shape, with no key string built.
+  const order: CandidateSet[] = [];
+  const siblings = new Array<CandidateSet | undefined>(ix.els.length);
+  const shaped = new Map<string, CandidateSet>();
+  let typed: CandidateSet | null = null;
   for (let i = 1; i < ix.els.length; i++) {
     const f = ix.flags[i]!;
     if (f & F_IN_QUOTE) {
@@ -525,23 +592,33 @@ export function candidateGroups(ix: PageIndex): Group[] {
     if (ix.text[i]! - ix.link[i]! < 2) continue;
     const p = ix.parent[i]!;
     const tag = ix.tag[i]!;
-    let byTag = siblings.get(p);
-    if (!byTag) siblings.set(p, (byTag = new Map()));
-    const sib = byTag.get(tag);
+    let sib: CandidateSet | null | undefined = siblings[p];
+    while (sib && sib.name !== tag) sib = sib.other;
     if (sib) sib.members.push(i);
-    else byTag.set(tag, made(`s${p}:${tag}`, i));
-    if (classKey(ix.cls[i]!)) {
+    else {
+      const g = new CandidateSet('s', p, tag, i);
+      g.other = siblings[p] ?? null;
+      siblings[p] = g;
+      order.push(g);
+    }
+    if (classKeyOf(ix, i)) {
       const shape = shapeOf(ix, i);
       const same = shaped.get(shape);
       if (same) same.members.push(i);
-      else shaped.set(shape, made(`c${shape}`, i));
+      else {
+        const g = new CandidateSet('c', -1, shape, i);
+        shaped.set(shape, g);
+        order.push(g);
+      }
     }
     if (f & F_POST_TYPE) {
       if (typed) typed.members.push(i);
-      else typed = made('type', i);
+      else order.push((typed = new CandidateSet('type', -1, '', i)));
     }
   }
-  return order.filter((g) => g.members.length >= 2 || g.key === 'type');
+  const out: Group[] = [];
+  for (const g of order) if (g.members.length >= 2 || g.kind === 'type') out.push(g);
+  return out;
 }
 
 /** A quick bound on how good a group can be, from the subtree sums alone, to read only the promising ones. */
@@ -659,47 +736,55 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
  */
 function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
   if (found.length < 3) return found;
-  const sig = (i: number) => shapeOf(ix, i);
   // A body's own shape; else, for a classless body (the paragraph inside the message frame), the shape
   // of its nearest classed container in the block. The first is tried first.
-  const own = (f: Found) => sig(f.body);
-  const framed = (f: Found) => {
-    let b = f.body;
-    while (b > f.block && !classKey(ix.cls[b]!)) b = ix.parent[b]!;
-    return b > f.block ? sig(b) : '';
-  };
-  for (const slotOf of [own, framed]) {
+  for (const framed of [false, true]) {
     const counts = new Map<string, number>();
     for (const f of found) {
       if (f.body < 0 || f.nested.length) continue;
-      const k = slotOf(f);
+      const k = bodySlot(ix, f, framed);
       if (k) counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     let common = '';
     for (const [k, c] of counts) if (c * 10 >= found.length * 6 && !k.endsWith('.') && (!common || c > counts.get(common)!)) common = k;
     if (!common) continue;
-    return found.map((f) => {
-      // A block with no words at all (a blank template) stays without a body.
-      if (f.nested.length || f.body < 0 || slotOf(f) === common) return f;
-      // In the block, or in the row after it when the template pairs a header row with a message row
-      // (then the row names no author of its own).
-      const next = ix.last[f.block]! + 1;
-      const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
-      for (const [from, to] of [[f.block + 1, ix.last[f.block]!], paired ? [next, ix.last[next]!] : [1, 0]] as const) {
-        for (let i = from; i <= to; i++) {
-          if (ix.flags[i]! & F_IN_QUOTE) {
-            i = ix.last[i]!;
-            continue;
-          }
-          if (sig(i) !== common) continue;
-          if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
-          return { ...f, body: i, omit: [] };
-        }
-      }
-      return f;
-    });
+    const out: Found[] = [];
+    for (const f of found) out.push(inBodySlot(ix, f, framed, common));
+    return out;
   }
   return found;
+}
+
+/** The shape of a block's body (`framed`: of its nearest classed container in the block; '' when none). */
+function bodySlot(ix: PageIndex, f: Found, framed: boolean): string {
+  if (!framed) return shapeOf(ix, f.body);
+  let b = f.body;
+  while (b > f.block && !classKeyOf(ix, b)) b = ix.parent[b]!;
+  return b > f.block ? shapeOf(ix, b) : '';
+}
+
+/** Block `f` with its body in the element of shape `common` it holds, when it is elsewhere (see `sameBodySlot`). */
+function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): Found {
+  // A block with no words at all (a blank template) stays without a body.
+  if (f.nested.length || f.body < 0 || bodySlot(ix, f, framed) === common) return f;
+  // In the block, or in the row after it when the template pairs a header row with a message row
+  // (then the row names no author of its own).
+  const next = ix.last[f.block]! + 1;
+  const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const from = pass === 0 ? f.block + 1 : paired ? next : 1;
+    const to = pass === 0 ? ix.last[f.block]! : paired ? ix.last[next]! : 0;
+    for (let i = from; i <= to; i++) {
+      if (ix.flags[i]! & F_IN_QUOTE) {
+        i = ix.last[i]!;
+        continue;
+      }
+      if (shapeOf(ix, i) !== common) continue;
+      if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
+      return { ...f, body: i, omit: [] };
+    }
+  }
+  return f;
 }
 
 /**
@@ -710,8 +795,6 @@ function sameBodySlot(ix: PageIndex, found: Found[]): Found[] {
  */
 function titledLinks(reader: PostReader, found: Found[]): number {
   const { ix } = reader;
-  const elsewhere = (href: string) => reader.leadsElsewhere(href);
-  const lineOf = (el: Element) => reader.line(el);
   const byText = new Map<string, number>();
   const hrefs = new Set<string>();
   const firsts: string[] = [];
@@ -723,9 +806,9 @@ function titledLinks(reader: PostReader, found: Found[]): number {
       if (ix.tag[i] !== 'a' || ix.flags[i]! & (F_AUTHOR_LINK | F_PERMA | F_IN_QUOTE) || ix.text[i]! < 15 || ix.text[i]! > 300 || ix.nTime[i]! > 0 || ix.nAuthor[i]! > 0) continue;
       if (i > f.body && i <= bodyEnd && textBefore(ix, i, f.body) > 0) break;
       const href = (ix.els[i]!.getAttribute('href') ?? '').replace(/#.*$/, '');
-      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || elsewhere(href)) continue;
+      if (!href || /^(?:javascript|mailto):/i.test(href) || hrefs.has(href) || reader.leadsElsewhere(href)) continue;
       hrefs.add(href);
-      const text = lineOf(ix.els[i]!);
+      const text = reader.line(ix.els[i]!);
       byText.set(text, (byText.get(text) ?? 0) + 1);
       firsts.push(text);
       break;
@@ -750,18 +833,30 @@ function textBefore(ix: PageIndex, i: number, root: number): number {
   return s;
 }
 
+const outerSets = new WeakMap<Found[], { blocks: number[]; authors: Set<number> }>();
+
 /** A group's members all lie inside the chosen group's blocks, each holding its own author: nested comments. */
 export function isInnerThread(ix: PageIndex, outer: Found[], inner: Found[]): boolean {
-  const authors = new Set(outer.map((f) => f.author));
-  const blocks = outer.map((f) => f.block);
-  const outerSet = new Set(blocks);
+  // A reading is tested against several others: its blocks and authors are listed once.
+  let sets = outerSets.get(outer);
+  if (!sets) {
+    const blocks: number[] = [];
+    const authors = new Set<number>();
+    for (const f of outer) {
+      blocks.push(f.block);
+      authors.add(f.author);
+    }
+    outerSets.set(outer, (sets = { blocks, authors }));
+  }
+  const { blocks, authors } = sets;
   for (const f of inner) {
     // A block without words (the engine's blank template for a new comment, kept at the page's end) is no reply.
     if (f.body < 0) continue;
     // A reply holds its own words: a byline paired with the next sibling's text is the outer post's header.
-    if (outerSet.has(f.block) || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
+    // (The blocks are distinct and in document order: the one at or before f's is f's own when f is one of them.)
     const at = lowerBound(blocks, f.block + 1) - 1;
     const o = blocks[at];
+    if (o === f.block || authors.has(f.author) || f.body < f.block || f.body > ix.last[f.block]!) return false;
     if (o === undefined || ix.last[o]! < f.block) return false;
     // It must not hold the outer block's author or time (a header panel is not a reply).
     const of = outer[at]!;

@@ -1,6 +1,6 @@
 import { lineOf, metaContent } from '../dom.ts';
 import { closest, firstWithin } from '../select.ts';
-import { F_IN_QUOTE, type PageIndex } from './walk.ts';
+import { F_HEADING, F_IN_QUOTE, type PageIndex } from './walk.ts';
 
 /**
  * The thread's title on a page no adapter knows. The page's first heading is often the site's name
@@ -86,13 +86,16 @@ export function threadTitle(doc: Document, ix: PageIndex, firstBlock: number, fi
   const og = (metaContent(doc, 'meta[property="og:title"]') ?? '').replace(/\s+/g, ' ').trim();
   const siteName = fold(metaContent(doc, 'meta[property="og:site_name"]') ?? '');
   const wholes = [fold(title), fold(og)].filter(Boolean);
-  const topicWords = new Set(words(topicPart(og || title, siteName)));
+  const topic = topicPart(og || title, siteName);
+  const topicWords = new Set(words(topic));
+  const foldedTopic = fold(topic);
   let exact = '';
   let close = '';
   /** A subject heading in the opening post's own header, above its words. */
   let own = '';
   for (let i = 1; i < firstBody && i < ix.tag.length; i++) {
-    if (!/^h[1-3]$/.test(ix.tag[i]!) || ix.flags[i]! & F_IN_QUOTE) continue;
+    // F_HEADING marks exactly the h1, h2 and h3 elements.
+    if ((ix.flags[i]! & (F_HEADING | F_IN_QUOTE)) !== F_HEADING) continue;
     const h = ix.els[i]!;
     const text = lineOf(h);
     if (!text || text.length > 300) continue;
@@ -102,7 +105,7 @@ export function threadTitle(doc: Document, ix: PageIndex, firstBlock: number, fi
     const unlabelled = folded.replace(LABEL, '');
     if (wholes.some((w) => isPartOf(folded, w))) exact = text;
     else if (unlabelled !== folded && wholes.some((w) => isPartOf(unlabelled, w))) exact = text.replace(LABEL, '');
-    else if (topicWords.size >= 2 && !folded.includes(fold(topicPart(og || title, siteName)))) {
+    else if (topicWords.size >= 2 && !folded.includes(foldedTopic)) {
       const own = words(text);
       const shared = own.filter((w) => topicWords.has(w)).length;
       if (shared >= topicWords.size * 0.6 && shared >= own.length * 0.4) close = text;

@@ -40,14 +40,31 @@ export const F_ITEMPROP_AUTHOR = 2048;
 export const F_HEADING = 4096;
 /** Page furniture: nav, aside, header and footer of the page (not of a post), forms. */
 export const F_FURNITURE = 8192;
+/** A tag a post's words come in (div, p, td, li…): what the reader takes a body from. */
+export const F_BODY_TAG = 16384;
 
 /** A time of day alone: "02:42", "9:16:05", "4:58 pm". */
 const CLOCK = /^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$/i;
 
 /** Tags whose content is not text a reader sees. */
 const SKIP_CONTENT = new Set(['script', 'style', 'template', 'svg', 'math', 'iframe', 'object', 'select', 'textarea', 'head']);
-/** Controls: their words are chrome ("Reply", "Quote"). */
-const CONTROL = new Set(['button', 'input', 'label']);
+/** In `TAG_MARKS`: the element's content is skipped (not a flag of the index). */
+const T_SKIP = 1 << 20;
+/**
+ * What an element's tag alone says, looked up once per element: quotes, headings, page furniture,
+ * controls (their words are chrome: "Reply", "Quote") and the tags whose content is skipped.
+ */
+const TAG_MARKS = new Map<string, number>();
+for (const [mark, tags] of [
+  [F_QUOTE, ['blockquote', 'q']],
+  [F_HEADING, ['h1', 'h2', 'h3']],
+  [F_FURNITURE, ['nav', 'form', 'aside']],
+  [F_CHROME, ['button', 'input', 'label']],
+  [F_BODY_TAG, ['div', 'td', 'article', 'section', 'p', 'dd', 'span', 'blockquote', 'li', 'main', 'pre', 'font', 'tr', 'table', 'tbody', 'ul', 'ol']],
+  [T_SKIP, [...SKIP_CONTENT]],
+] as const) {
+  for (const t of tags) TAG_MARKS.set(t, (TAG_MARKS.get(t) ?? 0) | mark);
+}
 
 /** The line that introduces a quote ("Bob wrote:"), outside the quote's own element on many engines. */
 export const QUOTE_LEAD = /(?:wrote|posted|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|scrisse|napisał|skrev|schreef)\s*:\s*$/i;
@@ -96,6 +113,11 @@ export interface PageIndex {
   nLabel: Column;
   nTime: Column;
   nPerma: Column;
+  /**
+   * The class list's number among those the reader has met (`classList`), plus one; 0 for an element
+   * without a class, or one met after the table filled up (its `cls` is read instead).
+   */
+  classNo: Column;
   /** Class attribute (or '') and id (or ''). */
   cls: string[];
   id: string[];
@@ -113,7 +135,8 @@ export interface PageIndex {
   jsonLdPosts: number;
 }
 
-const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date', 'title'];
+/** Attributes holding a post's time; `title` too (see `open`), read last. */
+const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date'];
 const AUTHOR_ATTRS = ['data-author', 'author', 'data-username', 'data-user-name', 'data-author-name'];
 
 function stampOf(name: string, v: string, tag: string): Stamp | null {
@@ -125,15 +148,22 @@ function stampOf(name: string, v: string, tag: string): Stamp | null {
     return iso ? { iso, strength: 2 } : null;
   }
   if (!DATE_HINT.test(t)) return null;
-  const first = t.split(/\s+/)[0]!;
+  const space = t.search(/\s/);
+  const first = space < 0 ? t : t.slice(0, space);
   const iso = isoDate(first) ?? isoDate(t) ?? (name === 'title' || name === 'data-date' ? parseForumDate(t) : null);
   if (!iso) return null;
   if (name === 'title' && NOT_POST_DATE.test(t)) return null;
   // .NET writes seven zero digits of fraction ("…T14:53:34.0000000"): the same second.
-  return { iso: iso.replace(/\.0+(?=$|Z|[+-]\d)/, ''), strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
+  return { iso: iso.includes('.0') ? iso.replace(/\.0+(?=$|Z|[+-]\d)/, '') : iso, strength: tag === 'time' && name === 'datetime' ? 3 : 2 };
 }
 
-const classMarks = new Map<string, number>();
+/**
+ * Class lists by number, as the reader met them: a page repeats a few hundred lists over thousands of
+ * elements, so each is judged once (its marks) and later readers compare numbers, not the strings.
+ */
+const classNumbers = new Map<string, number>();
+const classMarks: number[] = [];
+export const classList: string[] = [];
 /** Attribute name and value pairs of the element being opened (see `readAttributes`). */
 const pairs: string[] = [];
 
@@ -153,14 +183,14 @@ export function useNodeScan(scan: NodeScan | null): void {
   nodeScan = scan;
 }
 
-const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma'] as const;
+const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma', 'classNo'] as const;
 
 export function buildIndex(doc: Document): PageIndex {
   // Room for every element of the page when its index tells how many there are (the walk covers the body).
   let room = Math.max(64, elementCount(doc) ?? 1024);
   const column = (): Column => new Array<number>(room).fill(0);
   const ix: PageIndex = {
-    els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(),
+    els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(), classNo: column(),
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
   const grow = () => {
@@ -177,6 +207,8 @@ export function buildIndex(doc: Document): PageIndex {
   if (!root) return ix;
   const stack: number[] = [];
   let hintsUnsorted = false;
+  /** Whether the element opened last is one whose content is skipped (set by `open`). */
+  let skipsContent = false;
   let quoteDepth = 0;
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
@@ -198,6 +230,7 @@ export function buildIndex(doc: Document): PageIndex {
     let f = quoteDepth > 0 ? F_IN_QUOTE : 0;
     let cls = '';
     let id = '';
+    let title: string | null = null;
     // Name and value pairs read off the DOM's own list where it offers one (dom.ts), each value the first
     // of its name as getAttributeNode answers; not getAttribute, which linkedom answers for 'class' by
     // building a token list. No closure per element: under tsx each one created was also named.
@@ -237,11 +270,11 @@ export function buildIndex(doc: Document): PageIndex {
             f |= F_AUTHOR_ATTR;
             ix.attrNames.set(i, v);
           }
+        } else if (n === 'title') {
+          title ??= value;
         } else if (TIME_ATTRS.includes(n)) {
-          // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
-          // beside `datetime="…T14:53:34"`), whichever comes first.
           const had = ix.stamps.get(i);
-          if (had && (had.strength > 2 || n === 'title')) continue;
+          if (had && had.strength > 2) continue;
           const s = stampOf(n, value, tag);
           if (s && (!had || s.strength >= had.strength)) {
             f |= F_TIME;
@@ -249,12 +282,30 @@ export function buildIndex(doc: Document): PageIndex {
           }
         }
       }
+      // The exact machine stamp wins over a title written for people (`title="Friday, 2:53 PM"`
+      // beside `datetime="…T14:53:34"`), whichever comes first: the title is read only when no other
+      // attribute gave a stamp.
+      if (title !== null && !ix.stamps.has(i)) {
+        const s = stampOf('title', title, tag);
+        if (s) {
+          f |= F_TIME;
+          ix.stamps.set(i, s);
+        }
+      }
       if (cls) {
-        // A page repeats a few hundred class lists over thousands of elements: each is judged once.
-        let marks = classMarks.get(cls);
-        if (marks === undefined) {
+        let no = classNumbers.get(cls);
+        let marks: number;
+        if (no === undefined) {
           marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
-          if (classMarks.size < 5000) classMarks.set(cls, marks);
+          if (classList.length < 5000) {
+            classNumbers.set(cls, classList.length);
+            ix.classNo[i] = classList.length + 1;
+            classList.push(cls);
+            classMarks.push(marks);
+          }
+        } else {
+          marks = classMarks[no]!;
+          ix.classNo[i] = no + 1;
         }
         if (tag === 'a' || tag === 'span' || tag === 'button' || tag === 'li') marks &= ~F_QUOTE;
         f |= marks;
@@ -264,10 +315,9 @@ export function buildIndex(doc: Document): PageIndex {
         if (isSignatureClass(id)) f |= F_SIG;
       }
     }
-    if (tag === 'blockquote' || tag === 'q') f |= F_QUOTE;
-    if (tag === 'h1' || tag === 'h2' || tag === 'h3') f |= F_HEADING;
-    if (tag === 'nav' || tag === 'form' || tag === 'aside') f |= F_FURNITURE;
-    if (CONTROL.has(tag)) f |= F_CHROME;
+    const tagMarks = TAG_MARKS.get(tag) ?? 0;
+    skipsContent = (tagMarks & T_SKIP) !== 0;
+    f |= tagMarks & ~T_SKIP;
     if (f & F_IN_QUOTE) f &= ~(F_AUTHOR_LINK | F_TIME | F_PERMA | F_POST_ID | F_AUTHOR_ATTR | F_ITEMPROP_AUTHOR | F_POST_TYPE);
     ix.flags[i] = f;
     ix.cls.push(cls);
@@ -429,7 +479,7 @@ export function buildIndex(doc: Document): PageIndex {
       pos++;
       const count = tapePairs(names, values, pos > 0 ? attributesEnd[pos - 1]! : 0, attributesEnd[pos]!);
       const i = open(item as Element, stack[stack.length - 1]!, count);
-      if (SKIP_CONTENT.has(ix.tag[i]!)) {
+      if (skipsContent) {
         close(i);
         // On past its content, to its end in the tape; positions go on after its last element's.
         const skipTo = end[pos]!;
@@ -446,7 +496,7 @@ export function buildIndex(doc: Document): PageIndex {
   }
   if (!skipRoot && nodeScan?.(root, (el) => {
     const i = open(el, stack[stack.length - 1]!);
-    if (SKIP_CONTENT.has(ix.tag[i]!)) {
+    if (skipsContent) {
       close(i);
       return false;
     }
@@ -465,7 +515,7 @@ export function buildIndex(doc: Document): PageIndex {
       } else if (type === 1) {
         const el = c as Element;
         const i = open(el, stack[stack.length - 1]!);
-        if (!SKIP_CONTENT.has(ix.tag[i]!) && el.firstChild) {
+        if (!skipsContent && el.firstChild) {
           stack.push(i);
           c = el.firstChild;
           continue;
