@@ -864,9 +864,11 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  const own = detached(body.text);
-  // The quotes' texts and names and the signature may be pieces of the body too (an answered message's text
-  // always is): each copied, so that an open conversation holds what its posts show and not every body.
+  // The writer's words are copied only when they may be a piece of a larger body: a text nearly as long as the
+  // body (most mails quote nothing) holds no more than itself, and a copy of it was garbage at once.
+  const own = body.text.length + 64 >= email.text.length ? body.text : detached(body.text);
+  // The quotes' names and the signature may be pieces of the body too: each copied, so that an open
+  // conversation holds what its posts show and not every body (splitMailBody's quote texts are their own).
   // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
   // optimised code of the functions that made it.
   // Push loops, not map and spread: their arrays have another shape than pushed ones once the calls are inlined,
@@ -876,7 +878,7 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
     quotes = [];
     for (let i = 0; i < body.quotes.length; i++) {
       const q = body.quotes[i]!;
-      quotes.push({ postId: null, author: q.author && detached(q.author), text: detached(q.text) });
+      quotes.push({ postId: null, author: q.author && detached(q.author), text: q.text });
     }
   }
   let files = body.files.length ? body.files : email.files.length ? email.files : NO_FILES;
