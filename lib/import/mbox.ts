@@ -295,10 +295,29 @@ function deobfuscate(v: string): string {
   return v.includes(' at ') ? v.replace(/([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)/g, '$1@$2') : v;
 }
 
+/** Characters a subject's tag or reply prefix can start with ("[", and the first letters of PREFIX's words). */
+const PREFIX_FIRST = new Uint8Array(128);
+for (const c of '[rasfwtovRASFWTOV') PREFIX_FIRST[c.charCodeAt(0)] = 1;
+const PREFIX = /^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i;
+
+/** Whether replacing /\s+/g with " " would change s (a blank other than a space, or two in a row). */
+function needsSpaces(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isBlank(c) && (c !== 0x20 || (i + 1 < s.length && isBlank(s.charCodeAt(i + 1))))) return true;
+  }
+  return false;
+}
+
 export function normaliseSubject(s: string): string {
-  let t = s.trim().replace(/^'(.*)'$/, '$1').replace(/\s+/g, ' ');
+  // Each pattern only where it can change the text: most subjects are one line of single spaces, with or without a prefix.
+  let t = s.trim();
+  if (t.charCodeAt(0) === 0x27) t = t.replace(/^'(.*)'$/, '$1');
+  if (needsSpaces(t)) t = t.replace(/\s+/g, ' ');
   for (;;) {
-    const next = t.replace(/^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i, '');
+    const c = t.charCodeAt(0);
+    if (!(c < 128 && PREFIX_FIRST[c])) return t.toLowerCase();
+    const next = t.replace(PREFIX, '');
     if (next === t) return t.toLowerCase();
     t = next;
   }
