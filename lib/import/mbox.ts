@@ -585,7 +585,6 @@ class Mail {
   /** null for none (the post's empty array is made at hand-out). */
   declare quotes: Quote[] | null;
   declare signature: string | null;
-  declare replyTo: string | null;
 
   constructor(
     id: string,
@@ -617,8 +616,20 @@ class Mail {
     this.text = text;
     this.quotes = quotes;
     this.signature = signature;
-    this.replyTo = null;
   }
+}
+
+/** The quotes with the parent's author on those that name nobody: new objects for those, the rest as they are. */
+function withAuthors(quotes: Quote[], author: string): Quote[] {
+  let k = 0;
+  while (k < quotes.length && !(quotes[k]!.postId === null && quotes[k]!.author === null)) k++;
+  if (k === quotes.length) return quotes;
+  const out: Quote[] = [];
+  for (let i = 0; i < quotes.length; i++) {
+    const q = quotes[i]!;
+    out.push(q.postId === null && q.author === null ? { postId: null, author, text: q.text } : q);
+  }
+  return out;
 }
 
 type Quote = Thread['posts'][number]['quotes'][number];
@@ -775,7 +786,7 @@ export class MailThreads {
       this.groupOf.set(m.id, into);
     }
     into.bytes += from.bytes;
-    into.truncated ||= from.truncated;
+    if (from.truncated) into.truncated = true;
     this.unlink(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
@@ -803,22 +814,19 @@ export class MailThreads {
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
     const ms = g.mails.length > 1 ? g.mails.sort(byTime) : g.mails;
-    // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
-    g.mails = [];
+    let here: Map<string, Mail> | null = null;
     if (ms.length > 1) {
-      const here = new Map<string, Mail>();
+      here = new Map<string, Mail>();
       for (const m of ms) here.set(m.id, m);
-      for (const m of ms) {
-        let parent: Mail | undefined;
-        for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
-        if (!parent) continue;
-        m.replyTo = parent.id;
-        if (m.quotes) for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
-      }
     }
     const posts: Thread['posts'] = new Array(ms.length);
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
+      // The message it answers: the first of its ids that is here. Read, not written into the held message or
+      // its quotes: a field written after its object was made is no longer constant, and V8 threw away the
+      // optimised code of the functions that made such objects (toMail, join) once for it.
+      let parent: Mail | undefined;
+      if (here) for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
       const post: Thread['posts'][number] = {
         id: m.id,
         author: { name: m.author, url: null },
@@ -826,8 +834,8 @@ export class MailThreads {
         text: m.text,
         html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
         permalink: m.archivedAt,
-        replyTo: m.replyTo,
-        quotes: m.quotes ?? [],
+        replyTo: parent ? parent.id : null,
+        quotes: m.quotes ? (parent ? withAuthors(m.quotes, parent.author) : m.quotes) : [],
         score: null,
       };
       if (m.signature) post.signature = m.signature;
@@ -841,6 +849,10 @@ export class MailThreads {
       cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
       posts,
     );
+    // Replies still waiting for a parent may name this conversation; its messages are not kept for them. The
+    // list is emptied rather than replaced: a field written again after its object was made is no longer
+    // constant, and V8 threw away the optimised code that read it (join) once for it.
+    ms.length = 0;
     return g.truncated ? { ...t, truncated: true } : t;
   }
 }
