@@ -63,6 +63,16 @@ export interface MailRecord {
   endsMidLine: boolean;
 }
 
+/** A MailRecord as the splitter makes it: a class, as a chunk's records are held while they are read (see Group). */
+class CutRecord implements MailRecord {
+  constructor(
+    readonly raw: Uint8Array,
+    readonly offset: number,
+    readonly index: number,
+    readonly endsMidLine: boolean,
+  ) {}
+}
+
 const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20];
 
 // Browsers read "latin1" as windows-1252, Node as ISO-8859-1: the two differ only in 0x80–0x9F, which no pattern matched against these lines treats as a blank, a line end or a word character.
@@ -150,7 +160,7 @@ export class MailSplitter {
       raw.set(b.subarray(at, to), o);
     }
     this.escaped = [];
-    return { raw, offset: this.base + from, index: this.index++, endsMidLine };
+    return new CutRecord(raw, this.base + from, this.index++, endsMidLine);
   }
 
   private cut(final: boolean): MailRecord[] {
@@ -603,7 +613,8 @@ class Mail {
   /** The post's text: the writer's words with the attachment notes. */
   declare text: string;
   /** null for none (the post's empty array is made at hand-out). */
-  declare quotes: Quote[] | null;
+  /** Its quotes' authors and texts, one after the other (author null for none), or null for no quote: the post's quote objects are made at hand-out. */
+  declare quotes: (string | null)[] | null;
   declare signature: string | null;
 
   constructor(
@@ -619,7 +630,7 @@ class Mail {
     ownText: string,
     author: string,
     text: string,
-    quotes: Quote[] | null,
+    quotes: (string | null)[] | null,
     signature: string | null,
   ) {
     this.id = id;
@@ -639,15 +650,16 @@ class Mail {
   }
 }
 
-/** The quotes with the parent's author on those that name nobody: new objects for those, the rest as they are. */
-function withAuthors(quotes: Quote[], author: string): Quote[] {
-  let k = 0;
-  while (k < quotes.length && !(quotes[k]!.postId === null && quotes[k]!.author === null)) k++;
-  if (k === quotes.length) return quotes;
+/**
+ * A post's quotes from a held message's authors and texts; those that name nobody are the parent's when the
+ * message answers one here.
+ */
+function postQuotes(held: (string | null)[] | null, parent: Mail | undefined): Quote[] {
   const out: Quote[] = [];
-  for (let i = 0; i < quotes.length; i++) {
-    const q = quotes[i]!;
-    out.push(q.postId === null && q.author === null ? { postId: null, author, text: q.text } : q);
+  if (!held) return out;
+  for (let k = 0; k + 1 < held.length; k += 2) {
+    const author = held[k]!;
+    out.push({ postId: null, author: author === null && parent ? parent.author : author, text: held[k + 1]! });
   }
   return out;
 }
@@ -666,21 +678,42 @@ function noneOf<T>(): T[] {
 
 // Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
 const NO_IDS: string[] = noneOf();
+const NO_STRINGS: (string | null)[] = noneOf();
 const NO_THREADS: Thread[] = noneOf();
 const NO_FILES: FileRef[] = noneOf();
 
 const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
-interface Group {
-  mails: Mail[];
-  subjectKey: string;
-  bytes: number;
-  lastSeen: number;
-  truncated: boolean;
+/**
+ * Objects the import holds for thousands of messages (open conversations, awaited parents, the records of a
+ * chunk) are class instances, not literals, and their arrays are copies of a shared empty one, not `[]`:
+ * V8 decides, for each literal, to allocate its objects in the old generation once they outlive a few
+ * collections, and each such decision threw away the optimised code that made them (add, cutMbox).
+ */
+const NO_MAILS: Mail[] = noneOf();
+const NO_GROUPS: Group[] = noneOf();
+
+class Group {
+  mails: Mail[] = NO_MAILS.slice();
+  bytes = 0;
+  truncated = false;
   /** Neighbours in the list of open conversations (longest idle first); `open` says whether it is in it. */
-  prev: Group | null;
-  next: Group | null;
-  open: boolean;
+  prev: Group | null = null;
+  next: Group | null = null;
+  open = false;
+
+  constructor(
+    readonly subjectKey: string,
+    public lastSeen: number,
+  ) {}
+}
+
+/** A parent id awaited since message number `seq`. */
+class Wait {
+  constructor(
+    readonly seq: number,
+    readonly id: string,
+  ) {}
 }
 
 export interface MailThreadLimits {
@@ -710,7 +743,7 @@ export class MailThreads {
   /** Every message id read (see IdHashes). */
   private readonly seenIds = new IdHashes();
   /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
-  private readonly waitOrder: { seq: number; id: string }[] = [];
+  private readonly waitOrder: Wait[] = [];
   private waitHead = 0;
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
@@ -743,7 +776,7 @@ export class MailThreads {
       // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
       group = this.bySubject.get(key) ?? null;
       if (!group) {
-        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false, prev: null, next: null, open: false };
+        group = new Group(key, seq);
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
@@ -752,8 +785,12 @@ export class MailThreads {
         if (this.seenIds.has(pid)) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
-        else this.waiting.set(pid, [group]);
-        this.waitOrder.push({ seq, id: pid });
+        else {
+          const one = NO_GROUPS.slice();
+          one.push(group);
+          this.waiting.set(pid, one);
+        }
+        this.waitOrder.push(new Wait(seq, pid));
       }
       while (this.waitHead < this.waitOrder.length && this.waitOrder[this.waitHead]!.seq < seq - this.limits.maxIdleMessages) this.waiting.delete(this.waitOrder[this.waitHead++]!.id);
       if (this.waitHead > 4096 && this.waitHead * 2 > this.waitOrder.length) this.waitOrder.splice(0, this.waitHead), (this.waitHead = 0);
@@ -855,7 +892,7 @@ export class MailThreads {
         html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
         permalink: m.archivedAt,
         replyTo: parent ? parent.id : null,
-        quotes: m.quotes ? (parent ? withAuthors(m.quotes, parent.author) : m.quotes) : [],
+        quotes: postQuotes(m.quotes, parent),
         score: null,
       };
       if (m.signature) post.signature = m.signature;
@@ -927,16 +964,15 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const own = body.text.length + 64 >= email.text.length ? body.text : detached(body.text);
   // The quotes' names and the signature may be pieces of the body too: each copied, so that an open
   // conversation holds what its posts show and not every body (splitMailBody's quote texts are their own).
-  // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
-  // optimised code of the functions that made it.
-  // Push loops, not map and spread: their arrays have another shape than pushed ones once the calls are inlined,
-  // and the loops over them in MailThreads.close and postsThread were compiled again for it.
-  let quotes: Quote[] | null = null;
+  // Held as strings in an array copied from a shared one, not as quote objects and a literal array: V8's decision
+  // to allocate a literal's objects in the old generation once they outlive a few collections (these do, held by
+  // open conversations) threw away toMail's optimised code. The quote objects are made at hand-out (postQuotes).
+  let quotes: (string | null)[] | null = null;
   if (body.quotes.length) {
-    quotes = [];
+    quotes = NO_STRINGS.slice();
     for (let i = 0; i < body.quotes.length; i++) {
       const q = body.quotes[i]!;
-      quotes.push({ postId: null, author: q.author && detached(q.author), text: q.text });
+      quotes.push(q.author && detached(q.author), q.text);
     }
   }
   let files = body.files.length ? body.files : email.files.length ? email.files : NO_FILES;
