@@ -320,11 +320,20 @@ function ownLines(s: string, starts: number[], total: number, count: number): st
   return count ? s.slice(0, lineEnd(s, starts, total, count - 1)).trim() : '';
 }
 
-/** A run of quoted lines as a quote, unless it is blank. */
+/**
+ * A string of its own: a substring points into the string it was cut from (the whole decoded body), and
+ * would keep it alive as long as it is held.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+
+/**
+ * A run of quoted lines as a quote, unless it is blank. Its text is a string of its own (lines joined make
+ * a new string; a single line is a piece of the body, copied), so a reader holding quotes need not copy them.
+ */
 function pushQuote(quotes: QuoteInput[], block: string[] | null, author: string | null): void {
   if (!block) return;
   const q = block.join('\n').trim();
-  if (q) quotes.push({ postId: null, author, text: q });
+  if (q) quotes.push({ postId: null, author, text: block.length === 1 ? detached(q) : q });
 }
 
 /**
@@ -438,6 +447,7 @@ function withoutFooters(raw: string, files: FileRef[]): string {
  * scrubbed attachments.
  */
 export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody {
+  // Quotes' texts are strings of their own (see pushQuote); the text and signature may be pieces of `raw`.
   const files: FileRef[] = [];
   let body = withoutFooters(raw, files);
   const quotes: QuoteInput[] = [];
@@ -449,7 +459,7 @@ export function splitMailBody(raw: string, opts: MailBodyOptions = {}): MailBody
   if (ans) {
     // The tail from where the answered message starts is cut from body, and the lines before it stay.
     const text = body.slice(ans.at).trim();
-    if (text) answered.push({ postId: null, author: blockAuthor(linesFrom(body, ans.at, 8)), text });
+    if (text) answered.push({ postId: null, author: blockAuthor(linesFrom(body, ans.at, 8)), text: detached(text) });
     total = ans.lines;
     body = body.slice(0, ans.split ? ans.at : Math.max(0, ans.at - 1));
   }

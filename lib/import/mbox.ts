@@ -63,6 +63,16 @@ export interface MailRecord {
   endsMidLine: boolean;
 }
 
+/** A MailRecord as the splitter makes it: a class, as a chunk's records are held while they are read (see Group). */
+class CutRecord implements MailRecord {
+  constructor(
+    readonly raw: Uint8Array,
+    readonly offset: number,
+    readonly index: number,
+    readonly endsMidLine: boolean,
+  ) {}
+}
+
 const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20];
 
 // Browsers read "latin1" as windows-1252, Node as ISO-8859-1: the two differ only in 0x80–0x9F, which no pattern matched against these lines treats as a blank, a line end or a word character.
@@ -150,7 +160,7 @@ export class MailSplitter {
       raw.set(b.subarray(at, to), o);
     }
     this.escaped = [];
-    return { raw, offset: this.base + from, index: this.index++, endsMidLine };
+    return new CutRecord(raw, this.base + from, this.index++, endsMidLine);
   }
 
   private cut(final: boolean): MailRecord[] {
@@ -295,10 +305,29 @@ function deobfuscate(v: string): string {
   return v.includes(' at ') ? v.replace(/([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)/g, '$1@$2') : v;
 }
 
+/** Characters a subject's tag or reply prefix can start with ("[", and the first letters of PREFIX's words). */
+const PREFIX_FIRST = new Uint8Array(128);
+for (const c of '[rasfwtovRASFWTOV') PREFIX_FIRST[c.charCodeAt(0)] = 1;
+const PREFIX = /^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i;
+
+/** Whether replacing /\s+/g with " " would change s (a blank other than a space, or two in a row). */
+function needsSpaces(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isBlank(c) && (c !== 0x20 || (i + 1 < s.length && isBlank(s.charCodeAt(i + 1))))) return true;
+  }
+  return false;
+}
+
 export function normaliseSubject(s: string): string {
-  let t = s.trim().replace(/^'(.*)'$/, '$1').replace(/\s+/g, ' ');
+  // Each pattern only where it can change the text: most subjects are one line of single spaces, with or without a prefix.
+  let t = s.trim();
+  if (t.charCodeAt(0) === 0x27) t = t.replace(/^'(.*)'$/, '$1');
+  if (needsSpaces(t)) t = t.replace(/\s+/g, ' ');
   for (;;) {
-    const next = t.replace(/^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i, '');
+    const c = t.charCodeAt(0);
+    if (!(c < 128 && PREFIX_FIRST[c])) return t.toLowerCase();
+    const next = t.replace(PREFIX, '');
     if (next === t) return t.toLowerCase();
     t = next;
   }
@@ -307,18 +336,38 @@ export function normaliseSubject(s: string): string {
 /** normaliseSubject, remembered: a conversation's mails repeat its subject. */
 const subjectKey = remembered(normaliseSubject, 4096);
 
+/** Characters a reply prefix cleanSubject takes off can start with. */
+const REPLY_FIRST = new Uint8Array(128);
+for (const c of 'rasfRASF') REPLY_FIRST[c.charCodeAt(0)] = 1;
+
+/** A conversation's title: the subject without quotes around it and reply prefixes, its blank runs one space. */
 function cleanSubject(s: string): string {
-  return s.trim().replace(/^'(.*)'$/, '$1').replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
+  // Each pattern only where it can change the text (see normaliseSubject).
+  let t = s.trim();
+  if (t.charCodeAt(0) === 0x27) t = t.replace(/^'(.*)'$/, '$1');
+  const c = t.charCodeAt(0);
+  if (c < 128 && REPLY_FIRST[c]) t = t.replace(/^(?:(?:re|aw|sv|fwd?)\s*:\s*)+/i, '');
+  t = t.trim();
+  return needsSpaces(t) ? t.replace(/\s+/g, ' ') : t;
 }
 
-const ID = /<([^<>\s]+)>/g;
-
-/** The <…> ids of a field, without their brackets (an exec loop: a global match and a map over it made two arrays and a copy of each id). */
+/**
+ * The <…> ids of a field, without their brackets: what /<([^<>\s]+)>/g matches, read by hand (a References
+ * field names dozens of ids, and a match array per id was garbage at once).
+ */
 function ids(s: string | undefined): string[] {
   const out: string[] = [];
   if (!s) return out;
-  ID.lastIndex = 0;
-  for (let m = ID.exec(s); m; m = ID.exec(s)) out.push(m[1]!);
+  const n = s.length;
+  let i = s.indexOf('<');
+  while (i >= 0) {
+    let k = i + 1;
+    let c = NaN;
+    while (k < n && (c = s.charCodeAt(k)) !== 0x3e && c !== 0x3c && !isBlank(c)) k++;
+    if (k < n && c === 0x3e && k > i + 1) out.push(s.slice(i + 1, k));
+    // The next try starts at the next "<": this one's end when it is one, else past it.
+    i = k < n && c === 0x3c ? k : s.indexOf('<', k + 1);
+  }
   return out;
 }
 
@@ -564,9 +613,9 @@ class Mail {
   /** The post's text: the writer's words with the attachment notes. */
   declare text: string;
   /** null for none (the post's empty array is made at hand-out). */
-  declare quotes: Quote[] | null;
+  /** Its quotes' authors and texts, one after the other (author null for none), or null for no quote: the post's quote objects are made at hand-out. */
+  declare quotes: (string | null)[] | null;
   declare signature: string | null;
-  declare replyTo: string | null;
 
   constructor(
     id: string,
@@ -581,7 +630,7 @@ class Mail {
     ownText: string,
     author: string,
     text: string,
-    quotes: Quote[] | null,
+    quotes: (string | null)[] | null,
     signature: string | null,
   ) {
     this.id = id;
@@ -598,8 +647,21 @@ class Mail {
     this.text = text;
     this.quotes = quotes;
     this.signature = signature;
-    this.replyTo = null;
   }
+}
+
+/**
+ * A post's quotes from a held message's authors and texts; those that name nobody are the parent's when the
+ * message answers one here.
+ */
+function postQuotes(held: (string | null)[] | null, parent: Mail | undefined): Quote[] {
+  const out: Quote[] = [];
+  if (!held) return out;
+  for (let k = 0; k + 1 < held.length; k += 2) {
+    const author = held[k]!;
+    out.push({ postId: null, author: author === null && parent ? parent.author : author, text: held[k + 1]! });
+  }
+  return out;
 }
 
 type Quote = Thread['posts'][number]['quotes'][number];
@@ -616,21 +678,42 @@ function noneOf<T>(): T[] {
 
 // Shared by every message without ids or attachments: fewer objects held while conversations are open (never written to).
 const NO_IDS: string[] = noneOf();
+const NO_STRINGS: (string | null)[] = noneOf();
 const NO_THREADS: Thread[] = noneOf();
 const NO_FILES: FileRef[] = noneOf();
 
 const byTime = (a: Mail, b: Mail) => a.time - b.time || a.order - b.order;
 
-interface Group {
-  mails: Mail[];
-  subjectKey: string;
-  bytes: number;
-  lastSeen: number;
-  truncated: boolean;
+/**
+ * Objects the import holds for thousands of messages (open conversations, awaited parents, the records of a
+ * chunk) are class instances, not literals, and their arrays are copies of a shared empty one, not `[]`:
+ * V8 decides, for each literal, to allocate its objects in the old generation once they outlive a few
+ * collections, and each such decision threw away the optimised code that made them (add, cutMbox).
+ */
+const NO_MAILS: Mail[] = noneOf();
+const NO_GROUPS: Group[] = noneOf();
+
+class Group {
+  mails: Mail[] = NO_MAILS.slice();
+  bytes = 0;
+  truncated = false;
   /** Neighbours in the list of open conversations (longest idle first); `open` says whether it is in it. */
-  prev: Group | null;
-  next: Group | null;
-  open: boolean;
+  prev: Group | null = null;
+  next: Group | null = null;
+  open = false;
+
+  constructor(
+    readonly subjectKey: string,
+    public lastSeen: number,
+  ) {}
+}
+
+/** A parent id awaited since message number `seq`. */
+class Wait {
+  constructor(
+    readonly seq: number,
+    readonly id: string,
+  ) {}
 }
 
 export interface MailThreadLimits {
@@ -660,7 +743,7 @@ export class MailThreads {
   /** Every message id read (see IdHashes). */
   private readonly seenIds = new IdHashes();
   /** Parent ids awaited, oldest first, so that waits older than the idle limit are dropped. */
-  private readonly waitOrder: { seq: number; id: string }[] = [];
+  private readonly waitOrder: Wait[] = [];
   private waitHead = 0;
   private readonly bySubject = new Map<string, Group>();
   private readonly waiting = new Map<string, Group[]>();
@@ -693,7 +776,7 @@ export class MailThreads {
       // A reply whose parent is not in this archive (or whose ids were rewritten) joins the conversation of its subject.
       group = this.bySubject.get(key) ?? null;
       if (!group) {
-        group = { mails: [], subjectKey: key, bytes: 0, lastSeen: seq, truncated: false, prev: null, next: null, open: false };
+        group = new Group(key, seq);
         if (key) this.bySubject.set(key, group);
       }
       // Its parent may still come (archives are not always in date order): the nearest two ids wait for it.
@@ -702,8 +785,12 @@ export class MailThreads {
         if (this.seenIds.has(pid)) continue;
         const list = this.waiting.get(pid);
         if (list) list.push(group);
-        else this.waiting.set(pid, [group]);
-        this.waitOrder.push({ seq, id: pid });
+        else {
+          const one = NO_GROUPS.slice();
+          one.push(group);
+          this.waiting.set(pid, one);
+        }
+        this.waitOrder.push(new Wait(seq, pid));
       }
       while (this.waitHead < this.waitOrder.length && this.waitOrder[this.waitHead]!.seq < seq - this.limits.maxIdleMessages) this.waiting.delete(this.waitOrder[this.waitHead++]!.id);
       if (this.waitHead > 4096 && this.waitHead * 2 > this.waitOrder.length) this.waitOrder.splice(0, this.waitHead), (this.waitHead = 0);
@@ -756,7 +843,7 @@ export class MailThreads {
       this.groupOf.set(m.id, into);
     }
     into.bytes += from.bytes;
-    into.truncated ||= from.truncated;
+    if (from.truncated) into.truncated = true;
     this.unlink(from);
     if (this.bySubject.get(from.subjectKey) === from) this.bySubject.set(from.subjectKey, into);
   }
@@ -784,22 +871,19 @@ export class MailThreads {
     if (this.bySubject.get(g.subjectKey) === g) this.bySubject.delete(g.subjectKey);
     for (const m of g.mails) if (this.groupOf.get(m.id) === g) this.groupOf.delete(m.id);
     const ms = g.mails.length > 1 ? g.mails.sort(byTime) : g.mails;
-    // Replies still waiting for a parent may name this conversation; its messages are not kept for them.
-    g.mails = [];
+    let here: Map<string, Mail> | null = null;
     if (ms.length > 1) {
-      const here = new Map<string, Mail>();
+      here = new Map<string, Mail>();
       for (const m of ms) here.set(m.id, m);
-      for (const m of ms) {
-        let parent: Mail | undefined;
-        for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
-        if (!parent) continue;
-        m.replyTo = parent.id;
-        if (m.quotes) for (const q of m.quotes) if (q.postId === null && q.author === null) q.author = parent.author;
-      }
     }
     const posts: Thread['posts'] = new Array(ms.length);
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
+      // The message it answers: the first of its ids that is here. Read, not written into the held message or
+      // its quotes: a field written after its object was made is no longer constant, and V8 threw away the
+      // optimised code of the functions that made such objects (toMail, join) once for it.
+      let parent: Mail | undefined;
+      if (here) for (const p of m.parentIds) if (p !== m.id && (parent = here.get(p))) break;
       const post: Thread['posts'][number] = {
         id: m.id,
         author: { name: m.author, url: null },
@@ -807,8 +891,8 @@ export class MailThreads {
         text: m.text,
         html: withFiles(m.ownText, textHtml(m.ownText), m.files).html,
         permalink: m.archivedAt,
-        replyTo: m.replyTo,
-        quotes: m.quotes ?? [],
+        replyTo: parent ? parent.id : null,
+        quotes: postQuotes(m.quotes, parent),
         score: null,
       };
       if (m.signature) post.signature = m.signature;
@@ -819,9 +903,13 @@ export class MailThreads {
     const t = postsThread(
       this.platform,
       r.archivedAt ?? `mbox://${encodeURIComponent(this.file)}/${encodeURIComponent(r.id)}`,
-      cleanSubject(r.subject).replace(/\s+/g, ' ') || '(no subject)',
+      cleanSubject(r.subject) || '(no subject)',
       posts,
     );
+    // Replies still waiting for a parent may name this conversation; its messages are not kept for them. The
+    // list is emptied rather than replaced: a field written again after its object was made is no longer
+    // constant, and V8 threw away the optimised code that read it (join) once for it.
+    ms.length = 0;
     return g.truncated ? { ...t, truncated: true } : t;
   }
 }
@@ -851,7 +939,14 @@ export function isoTime(ms: number): string {
   const s = secs % 60;
   const m = ((secs - s) / 60) % 60;
   const h = Math.floor(secs / 3600);
-  return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
+  if (milli || y < 1000 || y > 9999) return `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(m)}:${two(s)}${milli ? `.${String(milli).padStart(3, '0')}` : ''}Z`;
+  // One string of its twenty characters, where the template made a dozen joined pieces (a tenth of a kilobyte of garbage per post).
+  return String.fromCharCode(
+    0x30 + Math.floor(y / 1000), 0x30 + (Math.floor(y / 100) % 10), 0x30 + (Math.floor(y / 10) % 10), 0x30 + (y % 10), 0x2d,
+    0x30 + Math.floor(mo / 10), 0x30 + (mo % 10), 0x2d, 0x30 + Math.floor(d / 10), 0x30 + (d % 10), 0x54,
+    0x30 + Math.floor(h / 10), 0x30 + (h % 10), 0x3a, 0x30 + Math.floor(m / 10), 0x30 + (m % 10), 0x3a,
+    0x30 + Math.floor(s / 10), 0x30 + (s % 10), 0x5a,
+  );
 }
 
 /**
@@ -864,19 +959,20 @@ export function toMail(email: MailMessage, rec: MailRecord, file: string, obfusc
   const h = email.headers;
   const id = ids(h.get('message-id'))[0] ?? h.get('message-id')?.trim() ?? `${file}#${rec.index + 1}`;
   const body = splitMailBody(email.text, { obfuscatedAddresses: obfuscated });
-  const own = detached(body.text);
-  // The quotes' texts and names and the signature may be pieces of the body too (an answered message's text
-  // always is): each copied, so that an open conversation holds what its posts show and not every body.
-  // New quotes rather than rewritten ones: writing a field after it was made makes V8 throw away the
-  // optimised code of the functions that made it.
-  // Push loops, not map and spread: their arrays have another shape than pushed ones once the calls are inlined,
-  // and the loops over them in MailThreads.close and postsThread were compiled again for it.
-  let quotes: Quote[] | null = null;
+  // The writer's words are copied only when they may be a piece of a larger body: a text nearly as long as the
+  // body (most mails quote nothing) holds no more than itself, and a copy of it was garbage at once.
+  const own = body.text.length + 64 >= email.text.length ? body.text : detached(body.text);
+  // The quotes' names and the signature may be pieces of the body too: each copied, so that an open
+  // conversation holds what its posts show and not every body (splitMailBody's quote texts are their own).
+  // Held as strings in an array copied from a shared one, not as quote objects and a literal array: V8's decision
+  // to allocate a literal's objects in the old generation once they outlive a few collections (these do, held by
+  // open conversations) threw away toMail's optimised code. The quote objects are made at hand-out (postQuotes).
+  let quotes: (string | null)[] | null = null;
   if (body.quotes.length) {
-    quotes = [];
+    quotes = NO_STRINGS.slice();
     for (let i = 0; i < body.quotes.length; i++) {
       const q = body.quotes[i]!;
-      quotes.push({ postId: null, author: q.author && detached(q.author), text: detached(q.text) });
+      quotes.push(q.author && detached(q.author), q.text);
     }
   }
   let files = body.files.length ? body.files : email.files.length ? email.files : NO_FILES;

@@ -4,14 +4,15 @@
  * by runs against a byte-by-byte decoder written here from RFC 2045, text as HTML against escaping
  * character by character, the writer's text joined in one pass against the replacements it stands for,
  * the look for quoted lines against the searches and pattern it replaces, dates written by hand
- * against toISOString, and Date fields read by hand against the pattern they were read with.
+ * against toISOString, Date fields read by hand against the pattern they were read with, and subjects
+ * normalised with their patterns tried only where they can match against all of them tried.
  * Inputs: every header block of the corpus's mail archives, hand-made edge cases and seeded random ones.
  */
 import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { hasQuotedLine, splitMailBody } from '../../lib/import/mail-body.ts';
-import { isoTime, mailTime } from '../../lib/import/mbox.ts';
+import { isoTime, mailTime, normaliseSubject } from '../../lib/import/mbox.ts';
 import { decodeQuotedPrintable, parseHeaderBytes, parseHeaders } from '../../lib/import/mail-mime.ts';
 import { textHtml } from '../../lib/import/message-text.ts';
 import { corpusBytes } from '../support/corpus.ts';
@@ -299,6 +300,36 @@ describe('Date fields read by hand', () => {
         expect([v, mailTime(v)]).toEqual([v, mailTimeByPattern(v)]);
       }),
       { seed: 9, numRuns: 20000 },
+    );
+  });
+});
+
+/** normaliseSubject as it was, every pattern tried on every subject: the reference for its quick checks. */
+function subjectByPatterns(s: string): string {
+  let t = s.trim().replace(/^'(.*)'$/, '$1').replace(/\s+/g, ' ');
+  for (;;) {
+    const next = t.replace(/^(?:\[[^\]]+\]\s*|(?:re|aw|sv|fwd?|wg|tr|rif|antw|odp|vs)(?:\[\d+\])?\s*:\s*)/i, '');
+    if (next === t) return t.toLowerCase();
+    t = next;
+  }
+}
+
+describe('Subjects normalised', () => {
+  it('as when every pattern was tried: every Subject of the corpus, and random ones made of subject pieces', () => {
+    const subjects: string[] = [];
+    for (const f of ARCHIVES) {
+      const bytes = f.endsWith('.zip') ? unzipSync(corpusBytes(f))['messages.mbox']! : corpusBytes(f);
+      for (const m of new TextDecoder('latin1').decode(bytes).matchAll(/^Subject:(.*)$/gim)) subjects.push(m[1]!);
+    }
+    expect(subjects.length).toBeGreaterThan(50);
+    for (const v of subjects) expect([v, normaliseSubject(v)]).toEqual([v, subjectByPatterns(v)]);
+    const piece = fc.constantFrom("'", ' ', '  ', '\t', '\n', '\u00a0', '\u2028', '\u3000', 'Re', 're', 'RE', ':', ' :', 'AW', 'Fwd', 'fw', 'SV', 'Antw', 'odp', 'vs', 'tr', 'rif', 'wg', '[list]', '[', ']', '[2]', 'x', 'Hello', '\u017f', '\u212a', 'É');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const v = parts.join('');
+        expect([v, normaliseSubject(v)]).toEqual([v, subjectByPatterns(v)]);
+      }),
+      { seed: 7, numRuns: 20000 },
     );
   });
 });
