@@ -135,9 +135,33 @@ export interface PageIndex {
   jsonLdPosts: number;
 }
 
+/** What the walk reads in an attribute, by its name; any other attribute is passed over. */
+const A_CLASS = 1;
+const A_ID = 2;
+const A_HREF = 3;
+const A_NAME = 4;
+const A_REL = 5;
+const A_ITEMTYPE = 6;
+const A_ITEMPROP = 7;
+const A_AUTHOR = 8;
+const A_TITLE = 9;
+const A_TIME = 10;
+
 /** Attributes holding a post's time; `title` too (see `open`), read last. */
 const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date'];
 const AUTHOR_ATTRS = ['data-author', 'author', 'data-username', 'data-user-name', 'data-author-name'];
+const ATTR_KINDS = new Map<string, number>([
+  ['class', A_CLASS],
+  ['id', A_ID],
+  ['href', A_HREF],
+  ['name', A_NAME],
+  ['rel', A_REL],
+  ['itemtype', A_ITEMTYPE],
+  ['itemprop', A_ITEMPROP],
+  ['title', A_TITLE],
+  ...AUTHOR_ATTRS.map((n) => [n, A_AUTHOR] as const),
+  ...TIME_ATTRS.map((n) => [n, A_TIME] as const),
+]);
 
 function stampOf(name: string, v: string, tag: string): Stamp | null {
   const t = v.trim();
@@ -238,47 +262,63 @@ export function buildIndex(doc: Document): PageIndex {
     if (count > 0) {
       for (let j = 0; j < count; j++) {
         const n = pairs[2 * j]!.toLowerCase();
+        const kind = ATTR_KINDS.get(n);
+        if (kind === undefined) continue;
         const value = pairs[2 * j + 1]!;
-        if (n === 'class') cls = value;
-        else if (n === 'id') id = value;
-        else if (n === 'href' && tag === 'a') {
-          const href = value;
-          if (isProfileHref(href)) {
-            f |= F_AUTHOR_LINK;
-            ix.hrefs.set(i, href);
-          } else if (isPermalinkHref(href)) f |= F_PERMA;
-        } else if (n === 'name' && tag === 'a') {
-          if (isPostId(value)) f |= F_POST_ID;
-        } else if (n === 'rel' && tag === 'a') {
-          if (/\bauthor\b/i.test(value)) f |= F_AUTHOR_CLASS;
-        } else if (n === 'itemtype') {
-          if (POST_TYPE.test(value)) f |= F_POST_TYPE;
-        } else if (n === 'itemprop') {
-          const v = value;
-          if (/^(?:author|creator)$/i.test(v)) f |= F_ITEMPROP_AUTHOR;
-          else if (/^(?:comment|answer|suggestedAnswer|acceptedAnswer)$/i.test(v)) f |= F_POST_TYPE;
-          else if (/^(?:datePublished|dateCreated)$/i.test(v)) {
-            const s = stampOf('datetime', (el.getAttributeNode('datetime')?.value ?? '') || (el.getAttributeNode('content')?.value ?? ''), 'time');
-            if (s) {
+        switch (kind) {
+          case A_CLASS:
+            cls = value;
+            break;
+          case A_ID:
+            id = value;
+            break;
+          case A_HREF:
+            if (tag !== 'a') break;
+            if (isProfileHref(value)) {
+              f |= F_AUTHOR_LINK;
+              ix.hrefs.set(i, value);
+            } else if (isPermalinkHref(value)) f |= F_PERMA;
+            break;
+          case A_NAME:
+            if (tag === 'a' && isPostId(value)) f |= F_POST_ID;
+            break;
+          case A_REL:
+            if (tag === 'a' && /\bauthor\b/i.test(value)) f |= F_AUTHOR_CLASS;
+            break;
+          case A_ITEMTYPE:
+            if (POST_TYPE.test(value)) f |= F_POST_TYPE;
+            break;
+          case A_ITEMPROP:
+            if (/^(?:author|creator)$/i.test(value)) f |= F_ITEMPROP_AUTHOR;
+            else if (/^(?:comment|answer|suggestedAnswer|acceptedAnswer)$/i.test(value)) f |= F_POST_TYPE;
+            else if (/^(?:datePublished|dateCreated)$/i.test(value)) {
+              const s = stampOf('datetime', (el.getAttributeNode('datetime')?.value ?? '') || (el.getAttributeNode('content')?.value ?? ''), 'time');
+              if (s) {
+                f |= F_TIME;
+                ix.stamps.set(i, s);
+              }
+            }
+            break;
+          case A_AUTHOR: {
+            const v = value.trim();
+            if (v && v.length <= 60) {
+              f |= F_AUTHOR_ATTR;
+              ix.attrNames.set(i, v);
+            }
+            break;
+          }
+          case A_TITLE:
+            title ??= value;
+            break;
+          case A_TIME: {
+            const had = ix.stamps.get(i);
+            if (had && had.strength > 2) break;
+            const s = stampOf(n, value, tag);
+            if (s && (!had || s.strength >= had.strength)) {
               f |= F_TIME;
               ix.stamps.set(i, s);
             }
-          }
-        } else if (AUTHOR_ATTRS.includes(n)) {
-          const v = value.trim();
-          if (v && v.length <= 60) {
-            f |= F_AUTHOR_ATTR;
-            ix.attrNames.set(i, v);
-          }
-        } else if (n === 'title') {
-          title ??= value;
-        } else if (TIME_ATTRS.includes(n)) {
-          const had = ix.stamps.get(i);
-          if (had && had.strength > 2) continue;
-          const s = stampOf(n, value, tag);
-          if (s && (!had || s.strength >= had.strength)) {
-            f |= F_TIME;
-            ix.stamps.set(i, s);
+            break;
           }
         }
       }
