@@ -1122,43 +1122,68 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
     return out;
   }
 
-  for await (const chunk of chunks) {
+  /**
+   * A chunk read: the conversations it completes, or null while the file's first bytes are gathered. (The
+   * stream's steps are functions of their own: the async generator that hands out their conversations is
+   * compiled by V8 as it runs, again after the file's end, and its size is what that costs.)
+   */
+  const readChunk = (chunk: Uint8Array): Thread[] | null => {
     bytes += chunk.length;
     if (!splitter) {
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes < HEAD_BYTES) continue;
+      if (pendingBytes < HEAD_BYTES) return null;
       start();
-      for (const t of take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false)) yield t;
+      const out = take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
       pending = [];
-    } else for (const t of take(splitter.push(utf8Of(chunk)), false)) yield t;
+      return out;
+    }
+    return take(splitter.push(utf8Of(chunk)), false);
+  };
+
+  /** The file's end: the conversations its last records complete (in order). */
+  const readEnd = (): Thread[] => {
+    const out: Thread[] = [];
+    if (!splitter) {
+      if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
+      start();
+      for (const t of take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false)) out.push(t);
+    }
+    if (wide) for (const t of take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false)) out.push(t);
+    for (const t of take(splitter!.end(), true)) out.push(t);
+    return out;
+  };
+
+  /** After the last records: no message is an error; skipped ones and a cut-off end are warned about. */
+  const endWarnings = (): void => {
+    if (!messages) {
+      throw new ImportError(
+        skippedCount ? `no message could be read: ${skipped.join('; ')}.` : 'no message was found in this mail archive.',
+        ctx.file,
+        { offset: 0, line: null, column: null },
+      );
+    }
+    if (skippedCount)
+      ctx.warn(`${skippedCount} of ${read} messages could not be read and were skipped: ${skipped.join('; ')}${skippedCount > skipped.length ? '; …' : ''}.`);
+    const c = cut as { rec: MailRecord; kept: boolean } | null;
+    if (c) {
+      threads!.markTruncated();
+      ctx.warn(
+        `this file looks cut off after message ${c.rec.index}: message ${c.rec.index + 1} (byte ${c.rec.offset}) ends mid-way` +
+          (c.kept ? '; what arrived of it is kept, and its conversation is marked truncated.' : ' and was left out.') +
+          ' Download or export the archive again to get all of it.',
+      );
+    }
+  };
+
+  for await (const chunk of chunks) {
+    const done = readChunk(chunk);
+    if (done === null) continue;
+    for (const t of done) yield t;
     opts.onProgress?.({ bytes, messages, threads: emitted });
   }
-  if (!splitter) {
-    if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
-    start();
-    for (const t of take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false)) yield t;
-  }
-  if (wide) for (const t of take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false)) yield t;
-  for (const t of take(splitter!.end(), true)) yield t;
-  if (!messages) {
-    throw new ImportError(
-      skippedCount ? `no message could be read: ${skipped.join('; ')}.` : 'no message was found in this mail archive.',
-      ctx.file,
-      { offset: 0, line: null, column: null },
-    );
-  }
-  if (skippedCount)
-    ctx.warn(`${skippedCount} of ${read} messages could not be read and were skipped: ${skipped.join('; ')}${skippedCount > skipped.length ? '; …' : ''}.`);
-  const c = cut as { rec: MailRecord; kept: boolean } | null;
-  if (c) {
-    threads!.markTruncated();
-    ctx.warn(
-      `this file looks cut off after message ${c.rec.index}: message ${c.rec.index + 1} (byte ${c.rec.offset}) ends mid-way` +
-        (c.kept ? '; what arrived of it is kept, and its conversation is marked truncated.' : ' and was left out.') +
-        ' Download or export the archive again to get all of it.',
-    );
-  }
+  for (const t of readEnd()) yield t;
+  endWarnings();
   void lastGood;
   for (const t of threads!.finish()) {
     emitted++;
