@@ -1083,12 +1083,11 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   };
 
   /**
-   * The conversations the records complete, in order. A function returning them, not a generator the stream
-   * delegated to: `yield*` in an async generator is a large piece of bytecode at each of its uses, and
-   * importMboxStream was among the largest functions V8 compiled (twice) on each import.
+   * The conversations the records complete, in order, each handed out as soon as it is complete (a
+   * generator: a conversation kept until the chunk's last one was made survived young-generation
+   * collections, and the import copied about 40 MB more).
    */
-  function take(recs: MailRecord[], final: boolean): Thread[] {
-    let out = NO_THREADS;
+  function* take(recs: MailRecord[], final: boolean): Generator<Thread> {
     for (const rec of recs) {
       read++;
       const isLast = final && rec === recs[recs.length - 1];
@@ -1115,44 +1114,41 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
       lastGood = rec;
       for (const t of threads!.add(m)) {
         emitted++;
-        if (out === NO_THREADS) out = [];
-        out.push(t);
+        yield t;
       }
     }
-    return out;
   }
 
   /**
-   * A chunk read: the conversations it completes, or null while the file's first bytes are gathered. (The
-   * stream's steps are functions of their own: the async generator that hands out their conversations is
-   * compiled by V8 as it runs, again after the file's end, and its size is what that costs.)
+   * A chunk read: the records it completes, or null while the file's first bytes are gathered. (The stream's
+   * steps are functions of their own, and its conversations are handed out by one loop per kind of step,
+   * never by yield*: the async generator that hands them out is compiled by V8 as it runs, again after the
+   * file's end, and its size is what that costs; yield* is a large piece of bytecode at each of its uses.)
    */
-  const readChunk = (chunk: Uint8Array): Thread[] | null => {
+  const readChunk = (chunk: Uint8Array): MailRecord[] | null => {
     bytes += chunk.length;
     if (!splitter) {
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes < HEAD_BYTES) return null;
       start();
-      const out = take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false);
+      const recs = splitter!.push(pending.length === 1 ? pending[0]! : concat(pending));
       pending = [];
-      return out;
+      return recs;
     }
-    return take(splitter.push(utf8Of(chunk)), false);
+    return splitter.push(utf8Of(chunk));
   };
 
-  /** The file's end: the conversations its last records complete (in order). */
-  const readEnd = (): Thread[] => {
-    const out: Thread[] = [];
+  /** The file's end, in steps: each step's records are read (their bytes are the splitter's) before the next step. */
+  function* endSteps(): Generator<{ recs: MailRecord[]; final: boolean }> {
     if (!splitter) {
       if (!pendingBytes) throw new ImportError('the file is empty.', ctx.file, { offset: 0, line: 1, column: 1 });
       start();
-      for (const t of take(splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), false)) out.push(t);
+      yield { recs: splitter!.push(pending.length === 1 ? pending[0]! : concat(pending)), final: false };
     }
-    if (wide) for (const t of take(splitter!.push(encoder.encode((wide as TextDecoder).decode())), false)) out.push(t);
-    for (const t of take(splitter!.end(), true)) out.push(t);
-    return out;
-  };
+    if (wide) yield { recs: splitter!.push(encoder.encode((wide as TextDecoder).decode())), final: false };
+    yield { recs: splitter!.end(), final: true };
+  }
 
   /** After the last records: no message is an error; skipped ones and a cut-off end are warned about. */
   const endWarnings = (): void => {
@@ -1177,12 +1173,12 @@ export async function* importMboxStream(chunks: AsyncIterable<Uint8Array> | Iter
   };
 
   for await (const chunk of chunks) {
-    const done = readChunk(chunk);
-    if (done === null) continue;
-    for (const t of done) yield t;
+    const recs = readChunk(chunk);
+    if (recs === null) continue;
+    for (const t of take(recs, false)) yield t;
     opts.onProgress?.({ bytes, messages, threads: emitted });
   }
-  for (const t of readEnd()) yield t;
+  for (const step of endSteps()) for (const t of take(step.recs, step.final)) yield t;
   endWarnings();
   void lastGood;
   for (const t of threads!.finish()) {
