@@ -587,7 +587,7 @@ class IdHashes {
 
 /**
  * A message read, held while its conversation is open. Only what the post needs is kept (its date as a
- * number, its quotes as splitMailBody made them): the post itself is built when the conversation is
+ * number, its quotes' authors and texts): the post itself is built when the conversation is
  * handed out, so the thousands of messages of open conversations are fewer objects for the collector
  * to copy and mark (a date string built by concatenation alone was some thirty).
  */
@@ -612,7 +612,6 @@ class Mail {
   declare author: string;
   /** The post's text: the writer's words with the attachment notes. */
   declare text: string;
-  /** null for none (the post's empty array is made at hand-out). */
   /** Its quotes' authors and texts, one after the other (author null for none), or null for no quote: the post's quote objects are made at hand-out. */
   declare quotes: (string | null)[] | null;
   declare signature: string | null;
