@@ -82,11 +82,12 @@ function samples<T>(prepare: () => T, run: (input: T) => unknown, { minRuns, max
  * Times of several runners on one page, run in turn (one run of each per round) rather than one after
  * the other: on a shared machine a busy stretch then slows every library alike, where timing them in
  * blocks let a stretch of load land on one library's block only and moved a page's ratio by 2× and more
- * between two runs of the benchmark. Each round starts with the next runner: a run pays for part of the
- * collector's work on the garbage of the run before it, and Readability's runs (and the clone made for
- * each) leave the most; when the product path always came right after them, it was charged that work in
- * every round and read up to 1.5× slower than the generic reader alone on pages where both do the same
- * work (the same reader, behind detectors costing a fraction of a millisecond). Rounds continue until
+ * between two runs of the benchmark. The rounds cycle through every order of the runners (`permutations`):
+ * a run pays for part of the collector's work on the garbage of the run before it, and Readability's runs
+ * (and the clone made for each) leave the most; when the product path always came right after them, it
+ * was charged that work in every round and read up to 1.5× slower than the generic reader alone on pages
+ * where both do the same work (the same reader, behind detectors costing a fraction of a millisecond), and
+ * rotating one order still put it there in two rounds of three. Rounds continue until
  * every runner has `minRuns` and, within `budgetMs`, up to `maxRuns`. Warm-up and the garbage
  * collection before timing as in `samples`.
  */
@@ -95,18 +96,33 @@ function interleaved(runners: { prepare: () => unknown; run: (input: unknown) =>
   gc?.();
   const times: number[][] = runners.map(() => []);
   const start = performance.now();
+  const orders = permutations(runners.length);
   for (let k = 0; k < minRuns || (k < maxRuns && performance.now() - start < budgetMs); k++) {
-    runners.forEach((_, i) => {
-      const j = (i + k) % runners.length;
+    for (const j of orders[k % orders.length]!) {
       const r = runners[j]!;
       const input = r.prepare();
       const t0 = clock();
       r.run(input);
       times[j]!.push(clock() - t0);
       notePeak();
-    });
+    }
   }
   return times;
+}
+
+/**
+ * Every order of `n` runners, for the rounds to cycle through: each runner then comes right after each
+ * other one equally often. Rotating one order did not: with three runners the product path came right
+ * after Readability in two rounds of three, the generic reader in one.
+ */
+function permutations(n: number): number[][] {
+  const out: number[][] = [];
+  const build = (prefix: number[]) => {
+    if (prefix.length === n) out.push(prefix);
+    else for (let i = 0; i < n; i++) if (!prefix.includes(i)) build([...prefix, i]);
+  };
+  build([]);
+  return out;
 }
 
 /** Median wall time of `run` (see `samples`). */
