@@ -765,14 +765,20 @@ function isSmileyAlt(alt: string): boolean {
   return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
 }
 
+/** Whether a UTF-16 code unit is blank as `\s` (and `trimStart`) counts it. */
+function isBlankCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** The first character of `el`'s text (as `textContent` joins it) that is not blank (what `trimStart` removes), or ''. */
 function firstTextChar(el: Element): string {
   let n: Node | null = el.firstChild;
   while (n) {
     if (n.nodeType === 3 || n.nodeType === 4) {
       const v = n.nodeValue ?? '';
-      const at = v.search(/\S/);
-      if (at >= 0) return v[at]!;
+      for (let i = 0; i < v.length; i++) if (!isBlankCode(v.charCodeAt(i))) return v[i]!;
     }
     if (n.firstChild) {
       n = n.firstChild;
