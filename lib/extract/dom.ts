@@ -397,20 +397,34 @@ export function cleanHtmlWhere(el: Element | null | undefined, base: string, exc
 
 /** Elements with no end tag and no children in serialized HTML. */
 const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const TEXT_ESCAPES = /[&<>\u00a0]/g;
 /** What a text node is searched for when it is written as both text and HTML: something to escape, or a BREAK character. */
 const TEXT_SPECIAL = /[&<>\u00a0\u0091]/;
-const escapeOne = (c: string) => ESCAPES[c]!;
 const ATTR_ESCAPE = /[&<>"\u00a0]/;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
-const escapeAttr = (s: string) => (ATTR_ESCAPE.test(s) ? s.replace(/[&<>"\u00a0]/g, escapeOne) : s);
+/** An attribute value escaped as the serializer escapes it (text's escapes and `"`). */
+function escapeAttr(s: string): string {
+  if (!ATTR_ESCAPE.test(s)) return s;
+  s = escapedText(s);
+  return s.includes('"') ? s.replaceAll('"', '&quot;') : s;
+}
+
+/**
+ * Text escaped as the serializer escapes it: a plain search and replace per character present, `&`
+ * first so that no escape is escaped again, rather than a function called per match.
+ */
+function escapedText(v: string): string {
+  if (v.includes('&')) v = v.replaceAll('&', '&amp;');
+  if (v.includes('<')) v = v.replaceAll('<', '&lt;');
+  if (v.includes('>')) v = v.replaceAll('>', '&gt;');
+  if (v.includes('\u00a0')) v = v.replaceAll('\u00a0', '&nbsp;');
+  return v;
+}
 
 /**
  * The stored HTML of a post that has no body of its own, only a title, linking out when `link` is given
  * (link posts on Reddit and Hacker News): escaped as the serializer escapes a page's text.
  */
 export function titlePostHtml(title: string, link?: string | null): string {
-  const text = title.replace(TEXT_ESCAPES, escapeOne);
+  const text = escapedText(title);
   return link ? `<p><a href="${escapeAttr(link)}">${text}</a></p>` : `<p>${text}</p>`;
 }
 
@@ -663,7 +677,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
         writeHtmlText(v);
       } else {
         if (text) textParts.push(walkedText(v, pre));
-        writeHtmlText(v.replace(TEXT_ESCAPES, escapeOne));
+        writeHtmlText(escapedText(v));
       }
       c = c.nextSibling;
       continue;
