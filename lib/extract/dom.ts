@@ -399,6 +399,17 @@ export function cleanHtmlWhere(el: Element | null | undefined, base: string, exc
 const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 /** What a text node is searched for when it is written as both text and HTML: something to escape, or a BREAK character. */
 const TEXT_SPECIAL = /[&<>\u00a0\u0091]/;
+
+/**
+ * Whether a text node holds a TEXT_SPECIAL character. A paragraph's text is searched for each character
+ * alone: five plain searches ran about four times faster than the one class search over a post's words
+ * (page text is mostly two-byte, sliced from the decoded page). The short blanks between elements,
+ * where a call's cost is most of a search, keep the single search.
+ */
+function holdsTextSpecial(v: string): boolean {
+  if (v.length < 32) return TEXT_SPECIAL.test(v);
+  return v.includes('&') || v.includes('<') || v.includes('>') || v.includes('\u00a0') || v.includes(BREAK);
+}
 const ATTR_ESCAPE = /[&<>"\u00a0]/;
 /** An attribute value escaped as the serializer escapes it (text's escapes and `"`). */
 function escapeAttr(s: string): string {
@@ -671,7 +682,7 @@ function walkBoth(parent: Node, base: string, skip: Set<Node> | null, excluded: 
     if (type === 3) {
       const v = c.nodeValue ?? '';
       if (!html) textParts.push(walkedText(v, pre));
-      else if (!TEXT_SPECIAL.test(v)) {
+      else if (!holdsTextSpecial(v)) {
         // Nothing to escape and no BREAK character: one search answered both.
         if (text) textParts.push(walkedText(v, pre, false));
         writeHtmlText(v);
