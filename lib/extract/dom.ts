@@ -785,10 +785,17 @@ export function linkBase(doc: Document, url: string): string {
  */
 function isSmileyAlt(alt: string): boolean {
   const a = alt.trim();
-  if (/^:[\w+-]+:$/.test(a)) return true;
-  if (/^[:;8=xXB>][-'^o]?[()DPpOo03|\\/*@[\]{}<>$Ss]{1,2}$/.test(a) || /^[(^<][-_.^]?[)^>]$/.test(a)) return true;
-  return /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u.test(a) && /\p{Extended_Pictographic}/u.test(a);
+  if (SMILEY_CODE.test(a)) return true;
+  if (EMOTICON.test(a) || EMOTICON_FACE.test(a)) return true;
+  return EMOJI_ONLY.test(a) && PICTOGRAPH.test(a);
 }
+
+/* isSmileyAlt's patterns, made once: a literal inside the function is a new object at every image. */
+const SMILEY_CODE = /^:[\w+-]+:$/;
+const EMOTICON = /^[:;8=xXB>][-'^o]?[()DPpOo03|\\/*@[\]{}<>$Ss]{1,2}$/;
+const EMOTICON_FACE = /^[(^<][-_.^]?[)^>]$/;
+const EMOJI_ONLY = /^(\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u;
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 
 /** Whether a UTF-16 code unit is blank as `\s` (and `trimStart`) counts it. */
 function isBlankCode(c: number): boolean {
