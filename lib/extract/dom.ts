@@ -483,7 +483,7 @@ function walkParts(el: Element, base: string, skip: Set<Node> | null, excluded: 
       }
       walked = whole;
     }
-    return { text: walked, html: html ? htmlParts.take().trim() : '' };
+    return { text: walked, html: html ? htmlParts.take(true) : '' };
   } finally {
     // A walk cut short by an exception leaves nothing for the next one.
     textParts.clear();
@@ -503,14 +503,26 @@ class Pieces {
   push(piece: string): void {
     this.all[this.n++] = piece;
   }
-  /** The string, joined once (pieces left over from a longer string are blank); the pieces are blanked for the next. */
-  take(): string {
+  /**
+   * The string, joined once (pieces left over from a longer string are blank), trimmed as `trim` would
+   * when `trimmed`; the pieces are blanked for the next. Trimming the end pieces before the join spares
+   * a second copy of a post's HTML, which the serializer's line break after its first tag began.
+   */
+  take(trimmed = false): string {
+    if (trimmed) this.trimEnds();
     // join reads (and holds a slot for) every piece, blank ones too: after a long post, a short one
     // gives the blank tail back rather than joining thousands of blanks.
     if (this.all.length > 2 * this.n + 64) this.all.length = this.n;
     const s = this.all.join('');
     this.clear();
     return s;
+  }
+  /** The blank space at the start of the first pieces and the end of the last removed, as trimming their join would. */
+  private trimEnds(): void {
+    const { all, n } = this;
+    let first = 0;
+    while (first < n && (all[first] = all[first]!.trimStart()) === '') first++;
+    for (let last = n - 1; last >= first && (all[last] = all[last]!.trimEnd()) === ''; last--);
   }
   /** Blanks the pieces written, for the next string. */
   clear(): void {
