@@ -161,6 +161,16 @@ function plainHtml(el: Element, base: string, excluded: (x: Element) => boolean)
   return out;
 }
 
+/** Paragraph-long texts (the walk searches them otherwise than the short blanks between elements), each holding one kind of special character or none. */
+const LONG_TEXTS = [
+  'a paragraph of plain words, long enough to be searched one character at a time',
+  'a paragraph of words &amp; an ampersand, long enough to be searched one character at a time',
+  'a paragraph with &lt;tags&gt; in its words, long enough to be searched one character at a time',
+  'a paragraph with a no-break\u00a0space, long enough to be searched one character at a time',
+  'a paragraph holding a \u0091 control character, long enough to be searched one character at a time',
+  '  \n  a paragraph with blank space around it, long enough to be searched one character at a time  \n ',
+];
+
 describe('bodyParts', () => {
   const BASE = 'https://forum.example/t/1';
   /** The signature block, left out of stored HTML. */
@@ -168,7 +178,7 @@ describe('bodyParts', () => {
 
   it('gives what textSkipping and cleanHtmlWhere give, from one walk, on 3,000 random posts', () => {
     const post = randomPosts(seededRandom(42), {
-      texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t', 'a\u0091b', '\u0091&amp;'],
+      texts: ['word', ' ', '\n', '  \n ', '\n\n\n', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u2003', '\t', 'a\u0091b', '\u0091&amp;', ...LONG_TEXTS],
       opens: ['<p>', '<span class="q">', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<code>', '<form>', '<svg viewBox="0 0 1 1">', '<button>', '<a href="/u/1" onclick="x()">', '<li>', '<textarea>'],
       voids: ['<br>', '<img src="/e.png" alt=":boom:">', '<img src="/p.png" alt="photo">', '<input name="q">', '<hr>', '<script>x()</script>', '<iframe src="/f"></iframe>', '<!-- note -->'],
       maxDepth: 3,
@@ -184,7 +194,7 @@ describe('bodyParts', () => {
 
   it('stores the HTML a plain serialization gives, blank lines folded, on 3,000 random posts', () => {
     const post = randomPosts(seededRandom(99), {
-      texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u0091 \u0091'],
+      texts: ['word', ' ', '\n', '\n\n', ' \n\n ', '\u00a0', 'a &amp; b', '&lt;x&gt;', '\u0091 \u0091', ...LONG_TEXTS],
       opens: ['<p>', '<span title="one\n\n\ntwo\n">', '<blockquote>', '<div class="sig">', '<pre>', '<form>', '<svg viewBox="0 0 1 1">', '<a href="/u/1" onclick="x()" style="c">'],
       voids: ['<br>', '<img src="/p.png" alt="photo">', '<input name="q">', '<script>x()</script>', '<!-- note -->'],
       maxDepth: 3,
