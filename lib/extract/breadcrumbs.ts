@@ -117,8 +117,9 @@ const BOX_WORD = /bread-?crumb|^crumbs$|linktree|^navlinks$/i;
 /** The boxes labelled as a trail, in document order: looked up in the page index, never by matching every element. */
 function boxes(s: PageSignals): Element[] {
   const found = new Set<Element>();
-  for (const [word, els] of s.byClass) if (BOX_WORD.test(word)) for (const el of els) found.add(el);
-  for (const [id, els] of s.byId) if (BOX_WORD.test(id)) for (const el of els) found.add(el);
+  // Every class word and id of the page is tested: by key, where iterating entries made a pair for each.
+  for (const word of s.byClass.keys()) if (BOX_WORD.test(word)) for (const el of s.byClass.get(word)!) found.add(el);
+  for (const id of s.byId.keys()) if (BOX_WORD.test(id)) for (const el of s.byId.get(id)!) found.add(el);
   for (const el of candidatesOf(s, '[aria-label]')) if (/breadcrumb/i.test(el.getAttribute('aria-label') ?? '')) found.add(el);
   const ordered = sortedByPosition(s, [...found]);
   // The outermost box: one inside another is the same trail.

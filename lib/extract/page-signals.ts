@@ -272,19 +272,54 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
   if (!cls) return at;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).
-  let lists = s.classLists.get(cls);
-  if (!lists) {
-    lists = [];
-    for (const c of cls.split(SPACE)) {
-      if (!c) continue;
-      let list = s.byClass.get(c);
-      if (!list) s.byClass.set(c, (list = []));
-      if (!lists.includes(list)) lists.push(list); // class="a a" names the element once
-    }
-    s.classLists.set(cls, lists);
+  const known = s.classLists.get(cls);
+  if (known) {
+    for (const list of known) list.push(el);
+    return at;
   }
-  for (const list of lists) list.push(el);
+  // The value's first element: a list made for a new class word starts with it, one entry long (a page's
+  // class words mostly name one element or a few), and the value keeps its lists in an array of their
+  // number (what this index allocated, a quarter of it on a comment page, went mostly to arrays grown
+  // for entries they never held).
+  const words = classWords(cls);
+  const lists = new Array<Element[]>(words);
+  let n = 0;
+  for (let w = 0; w < words; w++) {
+    const c = WORDS[w]!;
+    WORDS[w] = ''; // kept no longer than this: a word may hold on to the whole page's source
+    const list = s.byClass.get(c);
+    if (!list) s.byClass.set(c, (lists[n++] = [el]));
+    // class="a a" names the element once: its list ends with it already.
+    else if (list[list.length - 1] !== el) {
+      list.push(el);
+      lists[n++] = list;
+    }
+  }
+  lists.length = n;
+  s.classLists.set(cls, lists);
   return at;
+}
+
+/** Scratch for `note`: the words of the class value being split (`classWords`). */
+const WORDS: string[] = [];
+
+/**
+ * Puts the words of a class attribute value in `WORDS` (what `value.split(/[ \t\n\f\r]+/)` gives, less
+ * the empty ends), read by character, and returns how many there are.
+ */
+function classWords(value: string): number {
+  let n = 0;
+  let from = -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // Space, tab, line feed, form feed, carriage return: HTML's ASCII whitespace.
+    if (c === 32 || c === 9 || c === 10 || c === 12 || c === 13) {
+      if (from >= 0) WORDS[n++] = value.slice(from, i);
+      from = -1;
+    } else if (from < 0) from = i;
+  }
+  if (from >= 0) WORDS[n++] = value.slice(from);
+  return n;
 }
 
 /** Notes where the subtree of the element at position `at` ends: at the element numbered last, once its whole subtree is numbered. */

@@ -1,6 +1,6 @@
 import { lineOf, textMayMatch, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
-import { descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
+import { active, candidatesOf, descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -69,7 +69,11 @@ function addHint(found: LicenseHint[], r: { id: string; ported: string | null } 
 
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
-  for (const el of queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
+  // While an extraction runs, the index's `rel` list (links, areas and forms, in document order) is read
+  // as it is: a query would copy it, every commenter's link included, through a set that removes no duplicate.
+  const index = active(doc);
+  for (const el of index ? candidatesOf(index, '[rel]') : queryAllWhere(doc, 'a[rel], link[rel], area[rel]', ['[rel]'], withRel)) {
+    if (!withRel(el)) continue;
     const value = el.getAttribute('rel') ?? '';
     // Most are a blog's `nofollow ugc` on every commenter's link: split only a value that can name the licence.
     if (!/license/i.test(value) || !value.toLowerCase().split(/\s+/).includes('license')) continue;
@@ -107,9 +111,9 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
   for (const footer of footers) {
     // 'a[href*="creativecommons.org/"]' within the footer
-    const ccLinks = descendantsWith(footer, 'a').filter((a) => (a.getAttribute('href') ?? '').includes('creativecommons.org/'));
-    for (const a of ccLinks) {
-      addHint(found, ccUrlToSpdx(a.getAttribute('href') ?? ''), `footer link to ${a.getAttribute('href')}`);
+    for (const a of descendantsWith(footer, 'a')) {
+      const href = a.getAttribute('href') ?? '';
+      if (href.includes('creativecommons.org/')) addHint(found, ccUrlToSpdx(href), `footer link to ${href}`);
     }
     // Most footers found are posts' own (a comment's byline in `footer.comment-meta`): one that cannot
     // name a licence in words is not read. Every pattern of ccTextToSpdx holds "CC" or "Creative".
