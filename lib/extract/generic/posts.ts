@@ -16,6 +16,7 @@ import {
   F_SIG,
   classList,
   lowerBound,
+  newIndex,
   type PageIndex,
 } from './walk.ts';
 import { PANEL_LABEL } from './signals.ts';
@@ -568,6 +569,17 @@ class CandidateSet implements Group {
     return this.kind === 's' ? `s${this.parent}:${this.name}` : this.kind === 'c' ? `c${this.name}` : 'type';
   }
 }
+
+/**
+ * One instance of each class the reader makes per page, kept for the module's life and holding no page.
+ * Optimised code holds the maps (shapes) of the objects it was made for weakly: once every PostReader of
+ * the last page had died, a full garbage collection dropped the class's map and with it the optimised
+ * code of every method that had met one (`node --trace-deopt`: "weak objects", 100 and more per 100
+ * extractions of a WordPress comment page, each collection between two extractions), so in a long-lived
+ * process (bulk capture, the CLI reading many files, the hub) each extraction after a full collection ran
+ * unoptimised code and compiled it again.
+ */
+export const keptShapes: readonly object[] = [new PostReader(newIndex(0), String), new CandidateSet('s', -1, '', -1)];
 
 /** Candidate groups: siblings of one tag under one parent, and elements of one shape anywhere. */
 export function candidateGroups(ix: PageIndex): Group[] {

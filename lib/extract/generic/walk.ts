@@ -209,14 +209,19 @@ export function useNodeScan(scan: NodeScan | null): void {
 
 const COLUMNS = ['parent', 'last', 'depth', 'flags', 'text', 'link', 'skip', 'nAuthor', 'nHint', 'nLabel', 'nTime', 'nPerma', 'classNo'] as const;
 
-export function buildIndex(doc: Document): PageIndex {
-  // Room for every element of the page when its index tells how many there are (the walk covers the body).
-  let room = Math.max(64, elementCount(doc) ?? 1024);
+/** An index with nothing in it yet, its columns made with room for `room` elements. */
+export function newIndex(room: number): PageIndex {
   const column = (): Column => new Array<number>(room).fill(0);
-  const ix: PageIndex = {
+  return {
     els: [], tag: [], parent: column(), last: column(), depth: column(), flags: column(), text: column(), link: column(), skip: column(), nAuthor: column(), nHint: column(), nLabel: column(), nTime: column(), nPerma: column(), classNo: column(),
     cls: [], id: [], authors: [], hints: [], times: [], permas: [], stamps: new Map(), hrefs: new Map(), attrNames: new Map(), jsonLdPosts: 0,
   };
+}
+
+export function buildIndex(doc: Document): PageIndex {
+  // Room for every element of the page when its index tells how many there are (the walk covers the body).
+  let room = Math.max(64, elementCount(doc) ?? 1024);
+  const ix = newIndex(room);
   const grow = () => {
     const was = room;
     room *= 2;
