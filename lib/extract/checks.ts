@@ -245,8 +245,9 @@ const NOTICE_WORDS = /improve this|archived|locked|closed|comments cannot|cookie
 
 export function withoutNotices(text: string): string {
   if (!holdsNotice(text)) return text;
-  const kept = text.split('\n').filter((l) => !NOTICE.test(l.trim()));
-  return kept.length === text.split('\n').length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const lines = text.split('\n');
+  const kept = lines.filter((l) => !NOTICE.test(l.trim()));
+  return kept.length === lines.length ? text : kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /** Whether a line of `text` (between line feeds) is a notice: only the lines holding a notice word are tried. */
