@@ -56,8 +56,15 @@ export interface PageSignals {
   aside: Map<Element, number> | null;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
   withAttributes: Element[];
-  /** For each distinct class attribute value, the byClass lists its elements belong to. */
-  classLists: Map<string, Element[][]>;
+  /** Each distinct class attribute value's number, in the order the walk met them. */
+  classIds: Map<string, number>;
+  /** By a class value's number, the byClass lists its elements belong to. */
+  classLists: Element[][][];
+  /**
+   * Each element's class value's number (`classIds`), by the element's position from `start`; -1 for an
+   * element without a class. The generic reader judges each distinct value once by it, not by its string.
+   */
+  classOf: number[];
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
   postBodies: Set<Element>;
   /**
@@ -138,12 +145,11 @@ export type ElementScan = (
   visit: (el: Element, tag: string, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
   leave: (el: Element) => void,
   /**
-   * Called, when given, with each attribute of each element (before `visit` of that element), in the
-   * element's order, as its attribute nodes hold them (a repeated name included).
+   * When given, lists the scan writes to: `names` and `values` get each attribute of each element
+   * (before `visit` of that element), in the element's order, as its attribute nodes hold them (a
+   * repeated name included); `items` gets each text node in document order (outside template contents).
    */
-  attribute?: (el: Element, name: string, value: string) => void,
-  /** Called, when given, with each text node in document order (outside template contents). */
-  text?: (node: Text) => void,
+  tape?: { names: string[]; values: string[]; items: (Element | Text | null)[] },
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -157,7 +163,7 @@ export function useElementScan(scan: ElementScan | null): void {
 export function buildPageSignals(doc: Document): PageSignals {
   const s: PageSignals = {
     byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null,
-    withAttributes: [], classLists: new Map(), postBodies: new Set(), last: [], attributes: null, tape: null,
+    withAttributes: [], classIds: new Map(), classLists: [], classOf: [], postBodies: new Set(), last: [], attributes: null, tape: null,
   };
   const root = doc.documentElement;
   if (root) {
@@ -183,11 +189,7 @@ export function buildPageSignals(doc: Document): PageSignals {
         tape.end[at - s.start] = items.length;
         items.push(null);
       },
-      (_el, name, value) => {
-        names.push(name);
-        values.push(value);
-      },
-      (node) => items.push(node),
+      { names, values, items },
     );
     if (scanned) {
       // Every page asks for some attribute (each engine's detector, the trail's microdata): the names were
@@ -263,6 +265,7 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
   if (s.aside) s.aside.set(el, at);
   else (el as Numbered)[ORDER] = at;
   s.last.push(at);
+  s.classOf.push(-1);
   push(s.byTag, tag, el);
   if (!attributes) return at;
   s.withAttributes.push(el);
@@ -272,9 +275,10 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
   if (!cls) return at;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).
-  const known = s.classLists.get(cls);
-  if (known) {
-    for (const list of known) list.push(el);
+  const known = s.classIds.get(cls);
+  if (known !== undefined) {
+    s.classOf[at - s.start] = known;
+    for (const list of s.classLists[known]!) list.push(el);
     return at;
   }
   // The value's first element: a list made for a new class word starts with it, one entry long (a page's
@@ -296,7 +300,9 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
     }
   }
   lists.length = n;
-  s.classLists.set(cls, lists);
+  s.classOf[at - s.start] = s.classLists.length;
+  s.classIds.set(cls, s.classLists.length);
+  s.classLists.push(lists);
   return at;
 }
 
