@@ -135,7 +135,13 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, tape) => {
   for (let x: Linked | undefined = root; x && x !== stop; ) {
     const type = x.nodeType;
     if (type !== ELEMENT) {
-      if (type === TEXT) tape?.items.push(x as unknown as Text);
+      if (type === TEXT) {
+        if (tape) {
+          // Its value now, while the node is at hand: the generic reader's walk reads it from here.
+          tape.texts[tape.items.length] = (x as unknown as Text).nodeValue ?? '';
+          tape.items.push(x as unknown as Text);
+        }
+      }
       // An end marker closes its own element, and any left open inside it.
       else if (type === ELEMENT_END) {
         while (open.length) {

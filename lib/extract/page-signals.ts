@@ -47,11 +47,12 @@ export interface PageSignals {
   /**
    * The page as the DOM's own scan met it, for the generic reader's walk (generic/walk.ts), which would
    * otherwise walk the DOM a second time: `items` holds, in document order, each element as it opens,
-   * each text node, and null where an element ends (template contents left out). Per element, by
+   * each text node, and null where an element ends (template contents left out); `texts` holds each text
+   * node's value at the node's index in `items` (read as the scan met the node). Per element, by
    * position from `start`: where it opens in `items` (`at`), where it ends (`end`), and the end of its
    * attributes in `attributes` (`attributesEnd`). Null when the standard walk built the index.
    */
-  tape: { items: (Element | Text | null)[]; at: number[]; end: number[]; attributesEnd: number[] } | null;
+  tape: { items: (Element | Text | null)[]; texts: string[]; at: number[]; end: number[]; attributesEnd: number[] } | null;
   /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
   aside: Map<Element, number> | null;
   /** The elements that have any attribute, in document order: what an attribute lookup scans. */
@@ -147,9 +148,10 @@ export type ElementScan = (
   /**
    * When given, lists the scan writes to: `names` and `values` get each attribute of each element
    * (before `visit` of that element), in the element's order, as its attribute nodes hold them (a
-   * repeated name included); `items` gets each text node in document order (outside template contents).
+   * repeated name included); `items` gets each text node in document order (outside template contents),
+   * and `texts` the node's value at the same index.
    */
-  tape?: { names: string[]; values: string[]; items: (Element | Text | null)[] },
+  tape?: { names: string[]; values: string[]; items: (Element | Text | null)[]; texts: string[] },
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -169,9 +171,9 @@ export function buildPageSignals(doc: Document): PageSignals {
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
     const attributes = { names: [] as string[], values: [] as string[] };
-    const tape = { items: [] as (Element | Text | null)[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[] };
+    const tape = { items: [] as (Element | Text | null)[], texts: [] as string[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[] };
     const { names, values } = attributes;
-    const { items } = tape;
+    const { items, texts } = tape;
     // The elements open, by position: the scan leaves each in turn, the last opened first.
     const open: number[] = [];
     const scanned = elementScan?.(
@@ -189,7 +191,7 @@ export function buildPageSignals(doc: Document): PageSignals {
         tape.end[at - s.start] = items.length;
         items.push(null);
       },
-      { names, values, items },
+      { names, values, items, texts },
     );
     if (scanned) {
       // Every page asks for some attribute (each engine's detector, the trail's microdata): the names were

@@ -542,7 +542,7 @@ export function buildIndex(doc: Document): PageIndex {
   const s = skipRoot ? undefined : active(doc);
   const rootAt = s?.tape && s.attributes ? orderOf(s, root) : undefined;
   if (s && rootAt !== undefined) {
-    const { items, at, end, attributesEnd } = s.tape!;
+    const { items, texts, at, end, attributesEnd } = s.tape!;
     const { names, values } = s.attributes!;
     const { classOf } = s;
     pageMarks = new Array<number>(s.classLists.length).fill(-1);
@@ -557,7 +557,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
       // An element's entry is where the next position opens; any other entry is a text node.
       if (k !== at[pos + 1]) {
-        addText((item as Text).nodeValue ?? '', stack[stack.length - 1]!);
+        addText(texts[k]!, stack[stack.length - 1]!);
         continue;
       }
       pos++;
