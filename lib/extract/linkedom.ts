@@ -138,7 +138,7 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, tape) => {
       if (type === TEXT) {
         if (tape) {
           // Its value now, while the node is at hand: the generic reader's walk reads it from here.
-          tape.texts[tape.items.length] = (x as unknown as Text).nodeValue ?? '';
+          tape.texts.push((x as unknown as Text).nodeValue ?? '');
           tape.items.push(x as unknown as Text);
         }
       }

@@ -47,8 +47,8 @@ export interface PageSignals {
   /**
    * The page as the DOM's own scan met it, for the generic reader's walk (generic/walk.ts), which would
    * otherwise walk the DOM a second time: `items` holds, in document order, each element as it opens,
-   * each text node, and null where an element ends (template contents left out); `texts` holds each text
-   * node's value at the node's index in `items` (read as the scan met the node). Per element, by
+   * each text node, and null where an element ends (template contents left out); `texts` holds the text
+   * nodes' values, one for each in `items`, in the same order (read as the scan met each node). Per element, by
    * position from `start`: where it opens in `items` (`at`), where it ends (`end`), and the end of its
    * attributes in `attributes` (`attributesEnd`). Null when the standard walk built the index.
    */
@@ -149,7 +149,7 @@ export type ElementScan = (
    * When given, lists the scan writes to: `names` and `values` get each attribute of each element
    * (before `visit` of that element), in the element's order, as its attribute nodes hold them (a
    * repeated name included); `items` gets each text node in document order (outside template contents),
-   * and `texts` the node's value at the same index.
+   * and `texts` the node's value.
    */
   tape?: { names: string[]; values: string[]; items: (Element | Text | null)[]; texts: string[] },
 ) => boolean;

@@ -548,6 +548,14 @@ export function buildIndex(doc: Document): PageIndex {
     pageMarks = new Array<number>(s.classLists.length).fill(-1);
     let pos = rootAt - s.start;
     const stop = end[pos]!;
+    // The text nodes' values, one for each text entry of the tape: the first of the root's content is
+    // after those of the entries before it.
+    let text = 0;
+    for (let k = 0, p = 0; k <= at[pos]!; k++) {
+      if (items[k] === null) continue;
+      if (k === at[p]) p++;
+      else text++;
+    }
     for (let k = at[pos]! + 1; k < stop; k++) {
       const item = items[k]!;
       if (item === null) {
@@ -557,7 +565,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
       // An element's entry is where the next position opens; any other entry is a text node.
       if (k !== at[pos + 1]) {
-        addText(texts[k]!, stack[stack.length - 1]!);
+        addText(texts[text++]!, stack[stack.length - 1]!);
         continue;
       }
       pos++;
@@ -567,9 +575,12 @@ export function buildIndex(doc: Document): PageIndex {
         close(i);
         // On past its content, to its end in the tape; positions go on after its last element's.
         const skipTo = end[pos]!;
+        const from = pos;
         const lastAt = lastInside(s, item as Element);
         if (lastAt !== undefined) pos = lastAt - s.start;
         else while (pos + 1 < at.length && at[pos + 1]! < skipTo) pos++;
+        // The entries passed over are text nodes but for the start and end of each element inside.
+        if (skipTo > k) text += skipTo - k - 1 - 2 * (pos - from);
         k = Math.max(k, skipTo);
         continue;
       }
