@@ -49,13 +49,17 @@ export interface PageSignals {
    * otherwise walk the DOM a second time: `items` holds, in document order, each element as it opens,
    * each text node, and null where an element ends (template contents left out); `texts` holds the text
    * nodes' values, one for each in `items`, in the same order (read as the scan met each node). Per element, by
-   * position from `start`: where it opens in `items` (`at`), where it ends (`end`), and the end of its
-   * attributes in `attributes` (`attributesEnd`). Null when the standard walk built the index.
+   * position from `start`: where it opens in `items` (`at`), where it ends (`end`), the end of its
+   * attributes in `attributes` (`attributesEnd`), and its local name (`tags`). Null when the standard walk built the index.
    */
-  tape: { items: (Element | Text | null)[]; texts: string[]; at: number[]; end: number[]; attributesEnd: number[] } | null;
+  tape: { items: (Element | Text | null)[]; texts: string[]; at: number[]; end: number[]; attributesEnd: number[]; tags: string[] } | null;
   /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
   aside: Map<Element, number> | null;
-  /** The elements that have any attribute, in document order: what an attribute lookup scans. */
+  /**
+   * The elements that have any attribute, in document order: what an attribute lookup scans when the
+   * standard walk built the index (a DOM's own scan notes every attribute on the tape instead, and leaves
+   * this empty).
+   */
   withAttributes: Element[];
   /** Each distinct class attribute value's number, in the order the walk met them. */
   classIds: Map<string, number>;
@@ -171,7 +175,7 @@ export function buildPageSignals(doc: Document): PageSignals {
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
     const attributes = { names: [] as string[], values: [] as string[] };
-    const tape = { items: [] as (Element | Text | null)[], texts: [] as string[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[] };
+    const tape = { items: [] as (Element | Text | null)[], texts: [] as string[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[], tags: [] as string[] };
     const { names, values } = attributes;
     const { items, texts } = tape;
     // The elements open, by position: the scan leaves each in turn, the last opened first.
@@ -182,6 +186,7 @@ export function buildPageSignals(doc: Document): PageSignals {
         tape.at.push(items.length);
         tape.end.push(-1);
         tape.attributesEnd.push(names.length);
+        tape.tags.push(tag);
         items.push(el);
         open.push(note(s, el, tag, any, id, role, rel, cls));
       },
@@ -254,6 +259,7 @@ function holdsPosition(el: Element, at: number): boolean {
 function record(s: PageSignals, el: Element): number {
   const tag = el.localName;
   if (!el.hasAttributes()) return note(s, el, tag, false, undefined, false, false, undefined);
+  s.withAttributes.push(el);
   const rel = RELATED.has(tag) && !!el.getAttributeNode('rel');
   return note(s, el, tag, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), rel, el.getAttributeNode('class')?.value);
 }
@@ -270,7 +276,6 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
   s.classOf.push(-1);
   push(s.byTag, tag, el);
   if (!attributes) return at;
-  s.withAttributes.push(el);
   if (id) push(s.byId, id, el);
   if (role) push(s.byAttr, 'role', el);
   if (rel && RELATED.has(tag)) push(s.byAttr, 'rel', el);

@@ -61,7 +61,6 @@ function shape(doc: Document, build: () => PageSignals) {
     byClass: lists(index.byClass),
     roles: named(index.byAttr.get('role') ?? []),
     rels: named(index.byAttr.get('rel') ?? []),
-    withAttributes: named(index.withAttributes),
     // Every attribute name's elements, as a lookup by the name finds them (each list is made at its first
     // lookup: from the attributes the scan noted under linkedom, by reading every element's otherwise).
     attributes: Object.fromEntries(

@@ -271,11 +271,10 @@ export function buildIndex(doc: Document): PageIndex {
   /**
    * Opens `el`: `count` is how many of its attribute pairs the caller wrote into `pairs` already (from
    * the page index's tape), or -1 to read them off the element; `classId` its class value's number in
-   * the page index (`classOf`), or -1.
+   * the page index (`classOf`), or -1; `tag` its local name, when the tape has it.
    */
-  const open = (el: Element, parentIdx: number, count = -1, classId = -1): number => {
+  const open = (el: Element, parentIdx: number, count = -1, classId = -1, tag = el.localName): number => {
     const i = ix.els.length;
-    const tag = el.localName;
     if (i === room) grow();
     ix.els.push(el);
     ix.tag.push(tag);
@@ -542,7 +541,7 @@ export function buildIndex(doc: Document): PageIndex {
   const s = skipRoot ? undefined : active(doc);
   const rootAt = s?.tape && s.attributes ? orderOf(s, root) : undefined;
   if (s && rootAt !== undefined) {
-    const { items, texts, at, end, attributesEnd } = s.tape!;
+    const { items, texts, at, end, attributesEnd, tags } = s.tape!;
     const { names, values } = s.attributes!;
     const { classOf } = s;
     pageMarks = new Array<number>(s.classLists.length).fill(-1);
@@ -570,7 +569,7 @@ export function buildIndex(doc: Document): PageIndex {
       }
       pos++;
       const count = tapePairs(names, values, pos > 0 ? attributesEnd[pos - 1]! : 0, attributesEnd[pos]!);
-      const i = open(item as Element, stack[stack.length - 1]!, count, classOf[pos]!);
+      const i = open(item as Element, stack[stack.length - 1]!, count, classOf[pos]!, tags[pos]!);
       if (skipsContent) {
         close(i);
         // On past its content, to its end in the tape; positions go on after its last element's.
