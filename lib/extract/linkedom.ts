@@ -126,7 +126,7 @@ function listOf(rootElement: Element): RootList | null {
   return (expected ? first === expected : first === end) ? { root, next: links.next, endOf: links.end, stop: end } : null;
 }
 
-export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute, text) => {
+export const linkedomScan: ElementScan = (rootElement, visit, leave, tape) => {
   const list = listOf(rootElement);
   if (!list) return false;
   const { root, next, endOf, stop } = list;
@@ -135,7 +135,13 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute, 
   for (let x: Linked | undefined = root; x && x !== stop; ) {
     const type = x.nodeType;
     if (type !== ELEMENT) {
-      if (type === TEXT) text?.(x as unknown as Text);
+      if (type === TEXT) {
+        if (tape) {
+          // Its value now, while the node is at hand: the generic reader's walk reads it from here.
+          tape.texts.push((x as unknown as Text).nodeValue ?? '');
+          tape.items.push(x as unknown as Text);
+        }
+      }
       // An end marker closes its own element, and any left open inside it.
       else if (type === ELEMENT_END) {
         while (open.length) {
@@ -157,7 +163,10 @@ export const linkedomScan: ElementScan = (rootElement, visit, leave, attribute, 
       attributes = true;
       // The first of a name, as getAttributeNode answers.
       const name = a.name;
-      if (attribute && typeof name === 'string') attribute(x as unknown as Element, name, a.value as string);
+      if (tape && typeof name === 'string') {
+        tape.names.push(name);
+        tape.values.push(a.value as string);
+      }
       if (name === 'id') id ??= a.value;
       else if (name === 'class') cls ??= a.value;
       else if (name === 'role') role = true;

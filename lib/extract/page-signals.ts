@@ -47,17 +47,29 @@ export interface PageSignals {
   /**
    * The page as the DOM's own scan met it, for the generic reader's walk (generic/walk.ts), which would
    * otherwise walk the DOM a second time: `items` holds, in document order, each element as it opens,
-   * each text node, and null where an element ends (template contents left out). Per element, by
-   * position from `start`: where it opens in `items` (`at`), where it ends (`end`), and the end of its
-   * attributes in `attributes` (`attributesEnd`). Null when the standard walk built the index.
+   * each text node, and null where an element ends (template contents left out); `texts` holds the text
+   * nodes' values, one for each in `items`, in the same order (read as the scan met each node). Per element, by
+   * position from `start`: where it opens in `items` (`at`), where it ends (`end`), the end of its
+   * attributes in `attributes` (`attributesEnd`), and its local name (`tags`). Null when the standard walk built the index.
    */
-  tape: { items: (Element | Text | null)[]; at: number[]; end: number[]; attributesEnd: number[] } | null;
+  tape: { items: (Element | Text | null)[]; texts: string[]; at: number[]; end: number[]; attributesEnd: number[]; tags: string[] } | null;
   /** Positions kept aside, where the DOM would not hold a property written on its nodes. */
   aside: Map<Element, number> | null;
-  /** The elements that have any attribute, in document order: what an attribute lookup scans. */
+  /**
+   * The elements that have any attribute, in document order: what an attribute lookup scans when the
+   * standard walk built the index (a DOM's own scan notes every attribute on the tape instead, and leaves
+   * this empty).
+   */
   withAttributes: Element[];
-  /** For each distinct class attribute value, the byClass lists its elements belong to. */
-  classLists: Map<string, Element[][]>;
+  /** Each distinct class attribute value's number, in the order the walk met them. */
+  classIds: Map<string, number>;
+  /** By a class value's number, the byClass lists its elements belong to. */
+  classLists: Element[][][];
+  /**
+   * Each element's class value's number (`classIds`), by the element's position from `start`; -1 for an
+   * element without a class. The generic reader judges each distinct value once by it, not by its string.
+   */
+  classOf: number[];
   /** Elements whose HTML an adapter stored as a post's body (`cleanHtml`), for reading the page around the posts. */
   postBodies: Set<Element>;
   /**
@@ -138,12 +150,12 @@ export type ElementScan = (
   visit: (el: Element, tag: string, attributes: boolean, id: string | undefined, role: boolean, rel: boolean, cls: string | undefined) => void,
   leave: (el: Element) => void,
   /**
-   * Called, when given, with each attribute of each element (before `visit` of that element), in the
-   * element's order, as its attribute nodes hold them (a repeated name included).
+   * When given, lists the scan writes to: `names` and `values` get each attribute of each element
+   * (before `visit` of that element), in the element's order, as its attribute nodes hold them (a
+   * repeated name included); `items` gets each text node in document order (outside template contents),
+   * and `texts` the node's value.
    */
-  attribute?: (el: Element, name: string, value: string) => void,
-  /** Called, when given, with each text node in document order (outside template contents). */
-  text?: (node: Text) => void,
+  tape?: { names: string[]; values: string[]; items: (Element | Text | null)[]; texts: string[] },
 ) => boolean;
 
 let elementScan: ElementScan | null = null;
@@ -157,15 +169,15 @@ export function useElementScan(scan: ElementScan | null): void {
 export function buildPageSignals(doc: Document): PageSignals {
   const s: PageSignals = {
     byClass: new Map(), byId: new Map(), byTag: new Map(), byAttr: new Map([['role', []], ['rel', []]]), allAttributes: false, start: positions, next: positions, aside: null,
-    withAttributes: [], classLists: new Map(), postBodies: new Set(), last: [], attributes: null, tape: null,
+    withAttributes: [], classIds: new Map(), classLists: [], classOf: [], postBodies: new Set(), last: [], attributes: null, tape: null,
   };
   const root = doc.documentElement;
   if (root) {
     if (!holdsPosition(root, s.start)) s.aside = new Map();
     const attributes = { names: [] as string[], values: [] as string[] };
-    const tape = { items: [] as (Element | Text | null)[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[] };
+    const tape = { items: [] as (Element | Text | null)[], texts: [] as string[], at: [] as number[], end: [] as number[], attributesEnd: [] as number[], tags: [] as string[] };
     const { names, values } = attributes;
-    const { items } = tape;
+    const { items, texts } = tape;
     // The elements open, by position: the scan leaves each in turn, the last opened first.
     const open: number[] = [];
     const scanned = elementScan?.(
@@ -174,6 +186,7 @@ export function buildPageSignals(doc: Document): PageSignals {
         tape.at.push(items.length);
         tape.end.push(-1);
         tape.attributesEnd.push(names.length);
+        tape.tags.push(tag);
         items.push(el);
         open.push(note(s, el, tag, any, id, role, rel, cls));
       },
@@ -183,11 +196,7 @@ export function buildPageSignals(doc: Document): PageSignals {
         tape.end[at - s.start] = items.length;
         items.push(null);
       },
-      (_el, name, value) => {
-        names.push(name);
-        values.push(value);
-      },
-      (node) => items.push(node),
+      { names, values, items, texts },
     );
     if (scanned) {
       // Every page asks for some attribute (each engine's detector, the trail's microdata): the names were
@@ -250,6 +259,7 @@ function holdsPosition(el: Element, at: number): boolean {
 function record(s: PageSignals, el: Element): number {
   const tag = el.localName;
   if (!el.hasAttributes()) return note(s, el, tag, false, undefined, false, false, undefined);
+  s.withAttributes.push(el);
   const rel = RELATED.has(tag) && !!el.getAttributeNode('rel');
   return note(s, el, tag, true, el.getAttributeNode('id')?.value, !!el.getAttributeNode('role'), rel, el.getAttributeNode('class')?.value);
 }
@@ -263,18 +273,19 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
   if (s.aside) s.aside.set(el, at);
   else (el as Numbered)[ORDER] = at;
   s.last.push(at);
+  s.classOf.push(-1);
   push(s.byTag, tag, el);
   if (!attributes) return at;
-  s.withAttributes.push(el);
   if (id) push(s.byId, id, el);
   if (role) push(s.byAttr, 'role', el);
   if (rel && RELATED.has(tag)) push(s.byAttr, 'rel', el);
   if (!cls) return at;
   // A page repeats a few hundred class lists over thousands of elements: each distinct list is split
   // once, into the byClass lists its elements join (5 ms of splitting and hashing down to 1 on a long thread).
-  const known = s.classLists.get(cls);
-  if (known) {
-    for (const list of known) list.push(el);
+  const known = s.classIds.get(cls);
+  if (known !== undefined) {
+    s.classOf[at - s.start] = known;
+    for (const list of s.classLists[known]!) list.push(el);
     return at;
   }
   // The value's first element: a list made for a new class word starts with it, one entry long (a page's
@@ -296,7 +307,9 @@ function note(s: PageSignals, el: Element, tag: string, attributes: boolean, id:
     }
   }
   lists.length = n;
-  s.classLists.set(cls, lists);
+  s.classOf[at - s.start] = s.classLists.length;
+  s.classIds.set(cls, s.classLists.length);
+  s.classLists.push(lists);
   return at;
 }
 

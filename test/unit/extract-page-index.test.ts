@@ -61,7 +61,6 @@ function shape(doc: Document, build: () => PageSignals) {
     byClass: lists(index.byClass),
     roles: named(index.byAttr.get('role') ?? []),
     rels: named(index.byAttr.get('rel') ?? []),
-    withAttributes: named(index.withAttributes),
     // Every attribute name's elements, as a lookup by the name finds them (each list is made at its first
     // lookup: from the attributes the scan noted under linkedom, by reading every element's otherwise).
     attributes: Object.fromEntries(
@@ -321,6 +320,27 @@ describe("the generic reader's walk under linkedom", () => {
       }
     }
     expect(compared).toBeGreaterThan(60);
+  });
+
+  it('reads attribute names in any case, as an XML page writes them', () => {
+    const page = (cls: string, href: string, datetime: string, author: string) =>
+      linkedomKit.parseXml(
+        `<root><div ${cls}="post quote"><a ${href}="/members/ann.1/">Ann</a><span ${author}="Bob">x</span>` +
+          `<time ${datetime}="2020-01-02T03:04:05Z">Jan 2</time><p>words</p></div></root>`,
+      );
+    const shape = (doc: Document) => {
+      const ix = withPageSignals(doc, () => buildIndex(doc));
+      return { flags: ix.flags, cls: ix.cls, stamps: [...ix.stamps], hrefs: [...ix.hrefs], attrNames: [...ix.attrNames], authors: ix.authors, times: ix.times };
+    };
+    const lower = shape(page('class', 'href', 'datetime', 'data-author'));
+    expect(lower.cls).toContain('post quote');
+    expect(lower.stamps.length).toBe(1);
+    expect(lower.hrefs.length).toBe(1);
+    expect(lower.attrNames.length).toBe(1);
+    const variants: [string, string, string, string][] = [['CLASS', 'HREF', 'DateTime', 'Data-Author'], ['Class', 'hRef', 'DATETIME', 'DATA-AUTHOR']];
+    for (const names of variants) {
+      expect(shape(page(...names)), names.join(' ')).toEqual(lower);
+    }
   });
 
   it('reads from the tape what the walk reads: skipped content, repeated attributes, text beside templates', () => {

@@ -150,7 +150,9 @@ const A_TIME = 10;
 /** Attributes holding a post's time; `title` too (see `open`), read last. */
 const TIME_ATTRS = ['datetime', 'data-time', 'data-timestamp', 'data-datetime', 'data-utime', 'data-created', 'created-timestamp', 'data-date'];
 const AUTHOR_ATTRS = ['data-author', 'author', 'data-username', 'data-user-name', 'data-author-name'];
-const ATTR_KINDS = new Map<string, number>([
+/** The names the walk reads, by their length: a name of no such length is passed over at once. */
+const KINDS_BY_LENGTH: { name: string; kind: number }[][] = [];
+for (const [name, kind] of [
   ['class', A_CLASS],
   ['id', A_ID],
   ['href', A_HREF],
@@ -161,7 +163,27 @@ const ATTR_KINDS = new Map<string, number>([
   ['title', A_TITLE],
   ...AUTHOR_ATTRS.map((n) => [n, A_AUTHOR] as const),
   ...TIME_ATTRS.map((n) => [n, A_TIME] as const),
-]);
+] as const) {
+  (KINDS_BY_LENGTH[name.length] ??= []).push({ name, kind });
+}
+
+/**
+ * What the walk reads in attribute `name` (0: nothing), its case ignored: compared with the names of
+ * its length, where a lookup in a map hashed each of the page's thousands of names (lowered first). The
+ * names are ASCII, whose lower case keeps a name's length.
+ */
+function attrKind(name: string): number {
+  const known = KINDS_BY_LENGTH[name.length];
+  if (known === undefined) return 0;
+  for (const k of known) if (name === k.name) return k.kind;
+  // An HTML parser writes names in lower case; an XML page's keep theirs.
+  if (!UPPER.test(name)) return 0;
+  const lower = name.toLowerCase();
+  for (const k of known) if (lower === k.name) return k.kind;
+  return 0;
+}
+
+const UPPER = /[A-Z]/;
 
 function stampOf(name: string, v: string, tag: string): Stamp | null {
   const t = v.trim();
@@ -242,14 +264,17 @@ export function buildIndex(doc: Document): PageIndex {
   let chromeDepth = 0;
   /** The last non-blank text seen, for "Joined:" labels written before a date in their own element. */
   let prevText = '';
+  /** By the page index's class value numbers: each value's number in `classList` (-1: none) and marks (-1: not judged yet). */
+  const pageNo: number[] = [];
+  let pageMarks: number[] = [];
 
   /**
    * Opens `el`: `count` is how many of its attribute pairs the caller wrote into `pairs` already (from
-   * the page index's tape), or -1 to read them off the element.
+   * the page index's tape), or -1 to read them off the element; `classId` its class value's number in
+   * the page index (`classOf`), or -1; `tag` its local name, when the tape has it.
    */
-  const open = (el: Element, parentIdx: number, count = -1): number => {
+  const open = (el: Element, parentIdx: number, count = -1, classId = -1, tag = el.localName): number => {
     const i = ix.els.length;
-    const tag = el.localName;
     if (i === room) grow();
     ix.els.push(el);
     ix.tag.push(tag);
@@ -266,9 +291,8 @@ export function buildIndex(doc: Document): PageIndex {
     if (count < 0) count = el.hasAttributes() ? readAttributes(el, pairs) : 0;
     if (count > 0) {
       for (let j = 0; j < count; j++) {
-        const n = pairs[2 * j]!.toLowerCase();
-        const kind = ATTR_KINDS.get(n);
-        if (kind === undefined) continue;
+        const kind = attrKind(pairs[2 * j]!);
+        if (kind === 0) continue;
         const value = pairs[2 * j + 1]!;
         switch (kind) {
           case A_CLASS:
@@ -318,7 +342,7 @@ export function buildIndex(doc: Document): PageIndex {
           case A_TIME: {
             const had = ix.stamps.get(i);
             if (had && had.strength > 2) break;
-            const s = stampOf(n, value, tag);
+            const s = stampOf(pairs[2 * j]!.toLowerCase(), value, tag);
             if (s && (!had || s.strength >= had.strength)) {
               f |= F_TIME;
               ix.stamps.set(i, s);
@@ -338,20 +362,32 @@ export function buildIndex(doc: Document): PageIndex {
         }
       }
       if (cls) {
-        let no = classNumbers.get(cls);
-        let marks: number;
-        if (no === undefined) {
-          marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
-          if (classList.length < 5000) {
-            classNumbers.set(cls, classList.length);
-            ix.classNo[i] = classList.length + 1;
-            classList.push(cls);
-            classMarks.push(marks);
+        // The value's number and marks, judged at its first element on this page when the page index
+        // numbered its class values (`classOf`), else looked up by the string.
+        let no: number;
+        let marks = classId >= 0 ? pageMarks[classId]! : -1;
+        if (marks >= 0) no = pageNo[classId]!;
+        else {
+          const had = classNumbers.get(cls);
+          if (had === undefined) {
+            marks = (isAuthorClass(cls) ? F_AUTHOR_CLASS : 0) | (isQuoteClass(cls) ? F_QUOTE : 0) | (isSignatureClass(cls) ? F_SIG : 0);
+            no = -1;
+            if (classList.length < 5000) {
+              no = classList.length;
+              classNumbers.set(cls, no);
+              classList.push(cls);
+              classMarks.push(marks);
+            }
+          } else {
+            no = had;
+            marks = classMarks[no]!;
           }
-        } else {
-          marks = classMarks[no]!;
-          ix.classNo[i] = no + 1;
+          if (classId >= 0) {
+            pageMarks[classId] = marks;
+            pageNo[classId] = no;
+          }
         }
+        if (no >= 0) ix.classNo[i] = no + 1;
         if (tag === 'a' || tag === 'span' || tag === 'button' || tag === 'li') marks &= ~F_QUOTE;
         f |= marks;
       }
@@ -505,10 +541,20 @@ export function buildIndex(doc: Document): PageIndex {
   const s = skipRoot ? undefined : active(doc);
   const rootAt = s?.tape && s.attributes ? orderOf(s, root) : undefined;
   if (s && rootAt !== undefined) {
-    const { items, at, end, attributesEnd } = s.tape!;
+    const { items, texts, at, end, attributesEnd, tags } = s.tape!;
     const { names, values } = s.attributes!;
+    const { classOf } = s;
+    pageMarks = new Array<number>(s.classLists.length).fill(-1);
     let pos = rootAt - s.start;
     const stop = end[pos]!;
+    // The text nodes' values, one for each text entry of the tape: the first of the root's content is
+    // after those of the entries before it.
+    let text = 0;
+    for (let k = 0, p = 0; k <= at[pos]!; k++) {
+      if (items[k] === null) continue;
+      if (k === at[p]) p++;
+      else text++;
+    }
     for (let k = at[pos]! + 1; k < stop; k++) {
       const item = items[k]!;
       if (item === null) {
@@ -518,19 +564,22 @@ export function buildIndex(doc: Document): PageIndex {
       }
       // An element's entry is where the next position opens; any other entry is a text node.
       if (k !== at[pos + 1]) {
-        addText((item as Text).nodeValue ?? '', stack[stack.length - 1]!);
+        addText(texts[text++]!, stack[stack.length - 1]!);
         continue;
       }
       pos++;
       const count = tapePairs(names, values, pos > 0 ? attributesEnd[pos - 1]! : 0, attributesEnd[pos]!);
-      const i = open(item as Element, stack[stack.length - 1]!, count);
+      const i = open(item as Element, stack[stack.length - 1]!, count, classOf[pos]!, tags[pos]!);
       if (skipsContent) {
         close(i);
         // On past its content, to its end in the tape; positions go on after its last element's.
         const skipTo = end[pos]!;
+        const from = pos;
         const lastAt = lastInside(s, item as Element);
         if (lastAt !== undefined) pos = lastAt - s.start;
         else while (pos + 1 < at.length && at[pos + 1]! < skipTo) pos++;
+        // The entries passed over are text nodes but for the start and end of each element inside.
+        if (skipTo > k) text += skipTo - k - 1 - 2 * (pos - from);
         k = Math.max(k, skipTo);
         continue;
       }
