@@ -1,6 +1,6 @@
 import { lineOf, textMayMatch, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
-import { active, candidatesOf, descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
+import { active, candidatesOf, descendantsWith, hasClass, queryAllWhere, type PageSignals } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -67,6 +67,26 @@ function addHint(found: LicenseHint[], r: { id: string; ported: string | null } 
   if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
 }
 
+const FOOTERS = 'footer, #footer, .footer, [role="contentinfo"], #page-footer';
+const FOOTER_KEYS = ['footer', '#footer', '.footer', '[role]', '#page-footer'];
+
+/**
+ * `queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter)`: each key's list is in document order already, so
+ * where one key's footers hold every other key's (a comment page's `footer` elements, one per comment, and
+ * the site's `<footer role="contentinfo">`), that list is the answer, without the union sorted by position.
+ */
+function footersOf(doc: Document, s: PageSignals): Element[] {
+  const lists: Element[][] = [];
+  for (const key of FOOTER_KEYS) {
+    const list = candidatesOf(s, key).filter(isFooter);
+    if (list.length) lists.push(list);
+  }
+  if (lists.length < 2) return lists[0] ?? [];
+  const most = lists.reduce((a, b) => (b.length > a.length ? b : a));
+  const held = new Set(most);
+  return lists.every((l) => l === most || l.every((el) => held.has(el))) ? most : queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter);
+}
+
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
   // While an extraction runs, the index's `rel` list (links, areas and forms, in document order) is read
@@ -108,7 +128,7 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     for (const v of values) addHint(found, fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
   }
 
-  const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
+  const footers = index ? footersOf(doc, index) : queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter);
   for (const footer of footers) {
     // 'a[href*="creativecommons.org/"]' within the footer
     for (const a of descendantsWith(footer, 'a')) {
