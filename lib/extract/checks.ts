@@ -127,10 +127,20 @@ const FIRST_LETTER = /\p{L}/u;
  */
 function linesOf(text: string, firstLetters: Set<string> | null): Set<string> {
   const lines = new Set<string>();
-  for (const raw of text.split('\n')) {
-    if (raw.length < 8) continue;
-    const letter = FIRST_LETTER.exec(raw);
-    if (!letter || (firstLetters && !firstLetters.has(letter[0]))) continue;
+  // Line by line without splitting the whole text: a line too short to be read is never copied out.
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    const start = from;
+    from = to + 1;
+    if (to - start < 8) continue;
+    const raw = text.slice(start, to);
+    if (!firstLetters) {
+      if (!FIRST_LETTER.test(raw)) continue;
+    } else {
+      const letter = FIRST_LETTER.exec(raw);
+      if (!letter || !firstLetters.has(letter[0])) continue;
+    }
     // Blank runs folded where there are any (a line's single spaces are left, not each replaced by itself).
     const l = raw.replace(BLANK_RUN, ' ').replace(/#?\d+/g, '#').trim();
     if (l.length >= 8) lines.add(l);
