@@ -61,22 +61,23 @@ function sharedLine(all: readonly PostInput[], lines?: SharedLines): string | nu
 
 function sharedLineOf(all: readonly PostInput[]): string | null {
   // Posts with exactly the same text count once: copies (a pasted message, a test page built by repeating
-  // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately.
-  const posts = [...new Map(all.map((p) => [p.text, p])).values()];
-  const n = posts.length;
+  // a post) are not chrome beside the author's words. `identicalTexts` doubts those separately. Only the
+  // texts are read below: each distinct one, in the order the posts first give it.
+  const texts = [...new Set(all.map((p) => p.text))];
+  const n = texts.length;
   if (n < 3) return null;
   let need = 3;
   while (!isShared(need, n)) need++;
   // A line in `need` posts is missing from at most n - need of them, so it is in one of any n - need + 1:
   // the shortest texts give every line that could be the answer, and a long text (a log pasted whole)
   // is read only at lines that could be one of theirs.
-  const byLength = posts.map((_, i) => i).sort((a, b) => posts[a]!.text.length - posts[b]!.text.length);
+  const byLength = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
   const shortest = byLength.slice(0, n - need + 1);
-  const own: (Set<string> | null)[] = posts.map(() => null);
+  const own: (Set<string> | null)[] = texts.map(() => null);
   const candidates = new Set<string>();
   const firstLetters = new Set<string>();
   for (const i of shortest) {
-    own[i] = linesOf(posts[i]!.text, null);
+    own[i] = linesOf(texts[i]!, null);
     for (const l of own[i]!) {
       candidates.add(l);
       firstLetters.add(FIRST_LETTER.exec(l)![0]);
@@ -90,7 +91,7 @@ function sharedLineOf(all: readonly PostInput[]): string | null {
   for (let done = 0; done < n; done++) {
     const i = byLength[done]!;
     let at = 0;
-    for (const l of own[i] ?? linesOf(posts[i]!.text, firstLetters)) {
+    for (const l of own[i] ?? linesOf(texts[i]!, firstLetters)) {
       at++;
       if (!candidates.has(l)) continue;
       const had = seen.get(l);
@@ -126,10 +127,20 @@ const FIRST_LETTER = /\p{L}/u;
  */
 function linesOf(text: string, firstLetters: Set<string> | null): Set<string> {
   const lines = new Set<string>();
-  for (const raw of text.split('\n')) {
-    if (raw.length < 8) continue;
-    const letter = FIRST_LETTER.exec(raw);
-    if (!letter || (firstLetters && !firstLetters.has(letter[0]))) continue;
+  // Line by line without splitting the whole text: a line too short to be read is never copied out.
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    const start = from;
+    from = to + 1;
+    if (to - start < 8) continue;
+    const raw = text.slice(start, to);
+    if (!firstLetters) {
+      if (!FIRST_LETTER.test(raw)) continue;
+    } else {
+      const letter = FIRST_LETTER.exec(raw);
+      if (!letter || !firstLetters.has(letter[0])) continue;
+    }
     // Blank runs folded where there are any (a line's single spaces are left, not each replaced by itself).
     const l = raw.replace(BLANK_RUN, ' ').replace(/#?\d+/g, '#').trim();
     if (l.length >= 8) lines.add(l);
@@ -190,12 +201,14 @@ export function findDoubts({ posts, pageText = '', pagination, now = new Date(),
   if (line) {
     doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: most posts contain the same line ("${line.slice(0, 60)}"), which is likely page decoration rather than what the authors wrote.` });
   }
-  const distinct = new Set(posts.map((p) => p.text.trim()).filter(Boolean)).size;
-  const worded = posts.filter((p) => p.text.trim()).length;
+  // Each text trimmed once, for the three counts below.
+  const trimmed = posts.map((p) => p.text.trim()).filter(Boolean);
+  const distinct = new Set(trimmed).size;
+  const worded = trimmed.length;
   if (!line && worded >= 5 && distinct <= worded / 2) {
     doubts.push({ code: 'repeated-text', weight: 0.35, message: `Gleaner is not sure the post texts are right: only ${distinct} different texts among ${worded} posts.` });
   }
-  const empty = posts.filter((p) => !p.text.trim()).length;
+  const empty = posts.length - worded;
   if (posts.length >= 3 && empty / posts.length > 0.5) {
     doubts.push({ code: 'texts-empty', weight: 0.3, message: `Gleaner found no text in ${empty} of ${posts.length} posts: the page may load its posts later, or hold them where Gleaner does not look.` });
   }

@@ -1,6 +1,6 @@
 import { lineOf, textMayMatch, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
-import { active, candidatesOf, descendantsWith, hasClass, queryAllWhere } from '../extract/page-signals.ts';
+import { active, candidatesOf, descendantsWith, hasClass, lastInside, orderOf, queryAllWhere, type PageSignals } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -67,6 +67,47 @@ function addHint(found: LicenseHint[], r: { id: string; ported: string | null } 
   if (r && !found.some((f) => f.license === r.id)) found.push({ license: r.id, evidence: evidence + portNote(r.ported) });
 }
 
+const FOOTERS = 'footer, #footer, .footer, [role="contentinfo"], #page-footer';
+const FOOTER_KEYS = ['footer', '#footer', '.footer', '[role]', '#page-footer'];
+
+/**
+ * `queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter)`: each key's list is in document order already, so
+ * where one key's footers hold every other key's (a comment page's `footer` elements, one per comment, and
+ * the site's `<footer role="contentinfo">`), that list is the answer, without the union sorted by position.
+ */
+function footersOf(doc: Document, s: PageSignals): Element[] {
+  const lists: Element[][] = [];
+  for (const key of FOOTER_KEYS) {
+    const list = candidatesOf(s, key).filter(isFooter);
+    if (list.length) lists.push(list);
+  }
+  if (lists.length < 2) return lists[0] ?? [];
+  const most = lists.reduce((a, b) => (b.length > a.length ? b : a));
+  const held = new Set(most);
+  return lists.every((l) => l === most || l.every((el) => held.has(el))) ? most : queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter);
+}
+
+/**
+ * The index in `links` (indexed elements in document order) of the first positioned after `at`, searched
+ * from `lo`, before which none is: by steps doubling from there, then halving.
+ */
+function firstAfter(s: PageSignals, links: Element[], lo: number, at: number): number {
+  let step = 1;
+  let hi = lo;
+  while (hi < links.length && orderOf(s, links[hi]!)! <= at) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  if (hi > links.length) hi = links.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (orderOf(s, links[mid]!)! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
   // While an extraction runs, the index's `rel` list (links, areas and forms, in document order) is read
@@ -108,13 +149,24 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     for (const v of values) addHint(found, fromValue(v), `JSON-LD "license": ${v.slice(0, 200)}`);
   }
 
-  const footers = queryAllWhere(doc, 'footer, #footer, .footer, [role="contentinfo"], #page-footer', ['footer', '#footer', '.footer', '[role]', '#page-footer'], isFooter);
+  const footers = index ? footersOf(doc, index) : queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter);
+  const ccLink = (a: Element) => {
+    const href = a.getAttribute('href') ?? '';
+    if (href.includes('creativecommons.org/')) addHint(found, ccUrlToSpdx(href), `footer link to ${href}`);
+  };
+  // The footers come in document order, and so do the page's links: each footer's links are searched
+  // for from where the last footer's began, in steps that double (a comment's footer is a few links on
+  // from the one before), where a search of the whole list for each read the positions of a dozen links.
+  const links = index ? candidatesOf(index, 'a') : [];
+  let next = 0;
   for (const footer of footers) {
     // 'a[href*="creativecommons.org/"]' within the footer
-    for (const a of descendantsWith(footer, 'a')) {
-      const href = a.getAttribute('href') ?? '';
-      if (href.includes('creativecommons.org/')) addHint(found, ccUrlToSpdx(href), `footer link to ${href}`);
-    }
+    const from = index && orderOf(index, footer);
+    const to = index && lastInside(index, footer);
+    if (index && from !== undefined && to !== undefined) {
+      next = firstAfter(index, links, next, from);
+      for (let k = next; k < links.length && orderOf(index, links[k]!)! <= to; k++) ccLink(links[k]!);
+    } else for (const a of descendantsWith(footer, 'a')) ccLink(a);
     // Most footers found are posts' own (a comment's byline in `footer.comment-meta`): one that cannot
     // name a licence in words is not read. Every pattern of ccTextToSpdx holds "CC" or "Creative".
     if (!textMayMatch(footer, CC_WORDS)) continue;
