@@ -135,6 +135,9 @@ function proseOf(ix: PageIndex, i: number): number {
   return i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!;
 }
 
+/** Debugging output, asked for once: `process.env` is read through the environment on every access. */
+const DEBUG = typeof process !== 'undefined' && !!process.env?.GLEANER_DEBUG_GENERIC;
+
 /** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
 const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
 
@@ -721,7 +724,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   }
   const n = found.length;
   const titled = titledLinks(reader, found);
-  if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
+  if (DEBUG) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
     if (n >= 4) for (const f of found) listingRows.push(f.block);
@@ -831,7 +834,7 @@ function titledLinks(reader: PostReader, found: Found[]): number {
 }
 
 const why = (reason: string): null => {
-  if (typeof process !== 'undefined' && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  rejected: ${reason}`);
+  if (DEBUG) console.error(`  rejected: ${reason}`);
   return null;
 };
 

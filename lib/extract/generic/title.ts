@@ -1,4 +1,5 @@
 import { lineOf, metaContent } from '../dom.ts';
+import { queryFirst } from '../page-signals.ts';
 import { closest, firstWithin } from '../select.ts';
 import { F_HEADING, F_IN_QUOTE, type PageIndex } from './walk.ts';
 
@@ -81,8 +82,24 @@ function fromTitle(og: string, title: string, siteName: string): string {
   return title ? topicPart(title, siteName) : '';
 }
 
+const anyTitle = () => true;
+
+/**
+ * `doc.title` as it reads before folding, its element found through the page index where linkedom walks
+ * the whole head for it. The first title element of the document, when it lies in the head and holds
+ * text alone, is the one the DOM and linkedom both read; any other case asks the document.
+ */
+function pageTitle(doc: Document): string {
+  const el = queryFirst(doc, 'title', ['title'], anyTitle);
+  const head = doc.documentElement?.firstElementChild;
+  if (el && head && head.localName === 'head' && el.namespaceURI === 'http://www.w3.org/1999/xhtml' && !el.firstElementChild) {
+    for (let a = el.parentElement; a; a = a.parentElement) if (a === head) return el.textContent ?? '';
+  }
+  return doc.title ?? '';
+}
+
 export function threadTitle(doc: Document, ix: PageIndex, firstBlock: number, firstBody: number): string {
-  const title = (doc.title ?? '').replace(/\s+/g, ' ').trim();
+  const title = pageTitle(doc).replace(/\s+/g, ' ').trim();
   const og = (metaContent(doc, 'meta[property="og:title"]') ?? '').replace(/\s+/g, ' ').trim();
   const siteName = fold(metaContent(doc, 'meta[property="og:site_name"]') ?? '');
   const wholes = [fold(title), fold(og)].filter(Boolean);
