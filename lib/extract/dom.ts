@@ -219,6 +219,9 @@ function withPreTexts(text: string): string | null {
  * `mayHoldBreak` false when the caller has already searched `v` and found none.
  */
 function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
+  // The indentation between a template's elements: folded with what surrounds it to the same as one
+  // space would be (see `plainBlanks`), and written so, a shorter run for the join and the fold.
+  if (!pre && v.length > 1 && plainBlanks(v)) return ' ';
   if (pre) {
     // Preformatted text that holds no blank the fold would still touch comes out as written (line ends
     // made \n, no-break spaces plain): it waits aside, one PRE_PIECE in its place, where writing a
@@ -233,6 +236,20 @@ function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
   if (!mayHoldBreak || v.indexOf(BREAK) === -1) return v;
   keptWhitespace = true;
   return v.replaceAll(BREAK, KEEP_BREAK_CHAR);
+}
+
+/**
+ * Whether `v` holds only blanks that `finishWalked` folds alike (space, tab, line feed, form feed,
+ * carriage return). Such a text outside preformatted text joins the run of blank space and breaks around
+ * it, and that run comes out the same with one space in its place: as many breaks, blanks all foldable,
+ * and, where it stood alone between words, a space; removed at either end either way.
+ */
+function plainBlanks(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13 && c !== 12) return false;
+  }
+  return true;
 }
 
 /** `[ \t\r\n\f]+` except a single plain space: the same result as replacing every run, far fewer matches. */
