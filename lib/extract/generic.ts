@@ -51,12 +51,16 @@ export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[]
   listingRows.length = 0;
   // A sibling set and a class set often hold the very same blocks (every post an `li.message` of one
   // list): one reading serves both. (A rejected set's listing rows were noted at its first reading.)
-  const byMembers = new Map<string, Reading | null>();
+  const read: { members: number[]; r: Reading | null }[] = [];
   for (const { g } of groups) {
-    const members = g.members.join(',');
-    let r = byMembers.get(members);
-    if (r === undefined) byMembers.set(members, (r = readGroup(reader, g)));
-    else if (r) r = { ...r };
+    let r: Reading | null | undefined;
+    for (const x of read) {
+      if (sameMembers(x.members, g.members)) {
+        r = x.r && { ...x.r };
+        break;
+      }
+    }
+    if (r === undefined) read.push({ members: g.members, r: (r = readGroup(reader, g)) });
     if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
     if (r) readings.push(r);
   }
@@ -109,6 +113,13 @@ export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[]
   }
   const opening = openingPost(ix, reader, found);
   return opening ? [opening, ...found] : found;
+}
+
+/** Whether two sets list the same blocks in the same order. */
+function sameMembers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** The most frequent value of a list, or null. */

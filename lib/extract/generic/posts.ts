@@ -161,6 +161,22 @@ function validName(s: string): boolean {
   return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s) && /[\p{L}\p{N}]/u.test(s) && !/\d:\d\d|\b\d{4}\b/.test(s);
 }
 
+/** An absolute http(s) address's authority when it is a plain domain name (see `plainHost`). */
+const PLAIN_AUTHORITY = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?:[/?#\\]|$)/;
+
+/**
+ * The host `new URL(href)` gives, read without parsing the address, when the address is absolute and its
+ * authority a plain domain name: lower-case letters, digits and hyphens in dot-separated labels, no user,
+ * no port, no IDNA label ("xn--", which the parser checks), a last label that starts with a letter (one of
+ * digits is read as an IPv4 address). Such a name is its own host. Null for any other address.
+ */
+function plainHost(href: string): string | null {
+  const host = PLAIN_AUTHORITY.exec(href)?.[1];
+  if (host === undefined || host.includes('xn--')) return null;
+  const c = host.charCodeAt(host.lastIndexOf('.') + 1);
+  return c >= 97 && c <= 122 ? host : null;
+}
+
 /** The reader that turns a candidate group into posts; each call reads within one block. */
 export class PostReader {
   constructor(
@@ -199,7 +215,9 @@ export class PostReader {
     if (!page) return false;
     let known = this.away.get(href);
     if (known === undefined) {
-      try {
+      const host = plainHost(href);
+      if (host !== null && host !== page.host) known = true;
+      else try {
         const u = new URL(href, page);
         known = u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
       } catch {
@@ -680,7 +698,15 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     const key = shapeOf(ix, p);
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
-  const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // The commonest; between equals, the first met.
+  let slot: string | null = null;
+  let most = 0;
+  for (const [key, c] of slots) {
+    if (c > most) {
+      most = c;
+      slot = key;
+    }
+  }
   // The same words on (nearly) every block of a long set, taken from a link, are a tool's label
   // ("Post History", "Profile" in another language), not one person writing every post.
   const counts = new Map<string, number>();
@@ -736,7 +762,8 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   // read as a post with words of its own.
   if (n <= 3 && (prose < n || bodyless)) return why(`a short set with ${n - prose} blocks without prose`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
-  const top = Math.max(...names.values());
+  let top = 0;
+  for (const c of names.values()) if (c > top) top = c;
   const sameAuthor = n >= 4 && top === n;
   const evidence = 1 + withTime / n + withPerma / n + typed / n;
   const score = n * evidence * (prose / n) * (sameAuthor ? 0.5 : 1) + Math.min(bodyChars / n, 400) / 400;
