@@ -509,45 +509,63 @@ function walkParts(el: Element, base: string, skip: Set<Node> | null, excluded: 
   }
 }
 
+/** How long a run of pieces joined as they are written grows before it is set aside (see `Pieces`). */
+const RUN = 2048;
+
 /**
  * Pieces of a string, written into an array that is kept and reused: emptying an array (length = 0)
  * frees its storage, and growing it again for every post allocated as much as the pieces themselves.
+ * The pieces are joined as they come into runs of about RUN characters, and the runs once at the end:
+ * `join` spent a few hundred instructions on each element, most of them tags, attribute names and the
+ * short blanks between elements, where appending one to a run costs a few dozen.
  */
 class Pieces {
   private readonly all: string[] = [];
-  /** How many pieces of `all` are this string's; any after them are blank. */
+  /** How many runs of `all` are this string's; any after them are blank. */
   private n = 0;
+  /** The pieces written since the last run was set aside. */
+  private run = '';
   push(piece: string): void {
-    this.all[this.n++] = piece;
+    const run = this.run + piece;
+    if (run.length < RUN) this.run = run;
+    else {
+      this.all[this.n++] = run;
+      this.run = '';
+    }
   }
   /**
-   * The string, joined once (pieces left over from a longer string are blank), trimmed as `trim` would
-   * when `trimmed`; the pieces are blanked for the next. Trimming the end pieces before the join spares
+   * The string, joined once (runs left over from a longer string are blank), trimmed as `trim` would
+   * when `trimmed`; the runs are blanked for the next. Trimming the end runs before the join spares
    * a second copy of a post's HTML, which the serializer's line break after its first tag began.
    */
   take(trimmed = false): string {
+    if (this.run) {
+      this.all[this.n++] = this.run;
+      this.run = '';
+    }
     if (trimmed) this.trimEnds();
-    // join reads (and holds a slot for) every piece, blank ones too: after a long post, a short one
+    // join reads (and holds a slot for) every run, blank ones too: after a long post, a short one
     // gives the blank tail back rather than joining thousands of blanks.
     if (this.all.length > 2 * this.n + 64) this.all.length = this.n;
-    const s = this.all.join('');
+    const s = this.n === 1 ? this.all[0]! : this.all.join('');
     this.clear();
     return s;
   }
-  /** The blank space at the start of the first pieces and the end of the last removed, as trimming their join would. */
+  /** The blank space at the start of the first runs and the end of the last removed, as trimming their join would. */
   private trimEnds(): void {
     const { all, n } = this;
     let first = 0;
     while (first < n && (all[first] = all[first]!.trimStart()) === '') first++;
     for (let last = n - 1; last >= first && (all[last] = all[last]!.trimEnd()) === ''; last--);
   }
-  /** Blanks the pieces written, for the next string. */
+  /** Blanks the runs written, for the next string. */
   clear(): void {
     const { all, n } = this;
     for (let i = 0; i < n; i++) all[i] = '';
-    // A post of many thousand pieces is not kept around.
+    // A post of many thousand runs is not kept around.
     if (all.length > 8192) all.length = 0;
     this.n = 0;
+    this.run = '';
   }
 }
 
