@@ -2,7 +2,7 @@ import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
 import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, shapeOf, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, releaseShapes, shapeOf, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
 import { threadTitle } from './generic/title.ts';
@@ -32,6 +32,14 @@ function hash(s: string): string {
 
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
 export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
+  try {
+    return readPostsOf(ix, pageUrl);
+  } finally {
+    releaseShapes();
+  }
+}
+
+function readPostsOf(ix: PageIndex, pageUrl: string | null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
   // A block's line is read for each set it belongs to, and the sets overlap.
   const lines = new Map<Element, string>();
@@ -142,9 +150,11 @@ function openingPost(ix: PageIndex, reader: PostReader, found: Found[]): Found |
   const bodySig = commonest(found.filter((f) => f.body >= 0 && ix.cls[f.body]).map((f) => sig(f.body)));
   if (!bodySig || bodySig.endsWith('.')) return null;
   const first = found[0]!.block;
+  // A shape starts with its tag: most elements are told apart by that alone.
+  const bodyTag = bodySig.slice(0, bodySig.indexOf('.'));
   let body = -1;
   for (let i = first - 1; i > 0; i--) {
-    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || sig(i) !== bodySig) continue;
+    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || ix.tag[i] !== bodyTag || sig(i) !== bodySig) continue;
     if (ix.text[i]! - ix.skip[i]! - ix.link[i]! >= 20) body = i;
     break;
   }

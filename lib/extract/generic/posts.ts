@@ -77,11 +77,23 @@ export function classKeyOf(ix: PageIndex, i: number): string {
 /** Shapes by class list number (0: no class), then by tag: the same string each time, so sets key and compare them cheaply. */
 const shapesByNumber: (Map<string, string> | undefined)[] = [];
 const shapes = new WeakMap<PageIndex, string[]>();
+/** The page index last asked of and its shapes, until `releaseShapes` lets the page go. */
+let shapesIx: PageIndex | null = null;
+let shapesList: string[] | undefined;
+
+/** Lets go of the page `shapeOf` keeps at hand: a page read must not outlive its reading. */
+export function releaseShapes(): void {
+  shapesIx = null;
+  shapesList = undefined;
+}
 
 /** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
 export function shapeOf(ix: PageIndex, i: number): string {
-  let list = shapes.get(ix);
+  // The sets, the slots and the opening post ask thousands of times of one page: its list is kept at hand.
+  let list = ix === shapesIx ? shapesList : shapes.get(ix);
   if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
+  shapesIx = ix;
+  shapesList = list;
   let shape = list[i]!;
   if (shape) return shape;
   const no = ix.classNo[i]!;
@@ -350,8 +362,10 @@ export class PostReader {
       }
     }
     if (!name && slot) {
+      const slotTag = slot.slice(0, slot.indexOf('.'));
       for (let k = m + 1; k <= end; k++) {
-        if (shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
+        // A shape starts with its tag: most elements are told apart by that alone.
+        if (ix.tag[k] !== slotTag || shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
         const n = this.nameAt(k);
         if (this.validNameAt(k)) {
           author = k;
@@ -813,6 +827,8 @@ function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): F
   // (then the row names no author of its own).
   const next = ix.last[f.block]! + 1;
   const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+  // A shape starts with its tag: most elements are told apart by that alone.
+  const commonTag = common.slice(0, common.indexOf('.'));
   for (let pass = 0; pass < 2; pass++) {
     const from = pass === 0 ? f.block + 1 : paired ? next : 1;
     const to = pass === 0 ? ix.last[f.block]! : paired ? ix.last[next]! : 0;
@@ -821,7 +837,7 @@ function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): F
         i = ix.last[i]!;
         continue;
       }
-      if (shapeOf(ix, i) !== common) continue;
+      if (ix.tag[i] !== commonTag || shapeOf(ix, i) !== common) continue;
       if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
       return { ...f, body: i, omit: [] };
     }
