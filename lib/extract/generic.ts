@@ -357,8 +357,17 @@ function holdsQuote(ix: PageIndex, b: number): boolean {
   return false;
 }
 
+const noneLeftOut = (): boolean => false;
+/** What the post being written leaves out of its HTML: chrome and nested replies (set around its walk). */
+let leftOutChrome: Set<Element> | null = null;
+let leftOutNested: ReadonlySet<Element> | null = null;
+/** The nested replies of a post that holds none. */
+const NO_ELEMENTS: ReadonlySet<Element> = new Set<Element>();
+/** One test for every post, reading the sets above, rather than a closure made for each. */
+const leftOutOfHtml = (x: Element): boolean => !!leftOutChrome?.has(x) || !!leftOutNested?.has(x);
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
-function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, parseHtml: ParseHtml | null): PostInput {
+function postOf(ix: PageIndex, f: Found, url: string, nestedEls: ReadonlySet<Element>, parseHtml: ParseHtml | null): PostInput {
   if (f.body >= 0 && !f.nested.length) {
     const frame = messageFrame(ix, f.body);
     if (frame >= 0) f = { ...f, body: frame, omit: [] };
@@ -376,7 +385,17 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
     for (const n of nestedEls) skip.add(n);
     // A body whose markup was escaped into the page as text is read from that markup, parsed again.
     const escaped = parseHtml && ix.text[f.body]! > 0 && !f.nested.length && !holdsQuote(ix, f.body) ? unescapedBody(bodyEl, parseHtml) : bodyEl;
-    const parts = escaped !== bodyEl ? bodyParts(escaped, url, new Set(), () => false) : bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
+    let parts;
+    if (escaped !== bodyEl) parts = bodyParts(escaped, url, new Set(), noneLeftOut);
+    else {
+      leftOutChrome = chrome;
+      leftOutNested = nestedEls;
+      try {
+        parts = bodyParts(bodyEl, url, skip, leftOutOfHtml);
+      } finally {
+        leftOutChrome = leftOutNested = null;
+      }
+    }
     // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
     text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
@@ -392,13 +411,12 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
       }
     }
     text = withoutHeaderLines(text, f.name);
-    if (/^>/m.test(text)) {
+    if (text.includes('>') && /^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;
       quotes = [...quotes, ...split.quotes];
     }
   }
-  const blockEl = ix.els[f.block]!;
   const ownId = ix.id[f.block] || (f.perma >= 0 ? ix.id[f.perma] || ix.els[f.perma]!.getAttribute('name') || ix.els[f.perma]!.getAttribute('href') || '' : '');
   const digits = /(\d{2,})(?!.*\d{2,})/.exec(ownId)?.[1];
   const time = f.time >= 0 ? ix.stamps.get(f.time)!.iso : null;
@@ -409,7 +427,8 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
     publishedAt: time,
     text,
     html,
-    permalink: permaHref ? absUrl(permaHref, url) : blockEl.id ? absUrl(`#${blockEl.id}`, url) : null,
+    // The block's id as the page index read it (its id attribute), not by the DOM again.
+    permalink: permaHref ? absUrl(permaHref, url) : ix.id[f.block] ? absUrl(`#${ix.id[f.block]}`, url) : null,
     replyTo: null,
     quotes,
   };
@@ -422,11 +441,16 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   const url = canonicalUrl(doc, pageUrl);
   const found = readPosts(ix, url);
   if (!found) return null;
-  const posts = found.map((f) => {
-    const nestedEls = new Set<Element>();
-    for (const n of f.nested) nestedEls.add(ix.els[n]!);
-    return postOf(ix, f, url, nestedEls, parseHtml);
-  });
+  const posts: PostInput[] = [];
+  for (const f of found) {
+    let nestedEls: ReadonlySet<Element> = NO_ELEMENTS;
+    if (f.nested.length) {
+      const els = new Set<Element>();
+      for (const n of f.nested) els.add(ix.els[n]!);
+      nestedEls = els;
+    }
+    posts.push(postOf(ix, f, url, nestedEls, parseHtml));
+  }
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
   const first = found[0]!;
