@@ -795,8 +795,8 @@ export function metaContent(doc: Document, selector: string): string | null {
 
 /** The page's canonical URL if it declares one, else the URL it was read from. */
 export function canonicalUrl(doc: Document, url: string): string {
-  const og = queryFirst(doc, 'meta[property="og:url"]', ['meta'])?.getAttribute('content')?.trim() || null;
-  const c = queryFirst(doc, 'link[rel="canonical"]', ['link'])?.getAttribute('href') ?? og;
+  // og:url is looked for only when there is no canonical link, which it stands in for.
+  const c = queryFirst(doc, 'link[rel="canonical"]', ['link'])?.getAttribute('href') ?? (queryFirst(doc, 'meta[property="og:url"]', ['meta'])?.getAttribute('content')?.trim() || null);
   return absUrl(c, url) ?? url;
 }
 
