@@ -219,6 +219,9 @@ function withPreTexts(text: string): string | null {
  * `mayHoldBreak` false when the caller has already searched `v` and found none.
  */
 function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
+  // The indentation between a template's elements: folded with what surrounds it to the same as one
+  // space would be (see `plainBlanks`), and written so, a shorter run for the join and the fold.
+  if (!pre && v.length > 1 && plainBlanks(v)) return ' ';
   if (pre) {
     // Preformatted text that holds no blank the fold would still touch comes out as written (line ends
     // made \n, no-break spaces plain): it waits aside, one PRE_PIECE in its place, where writing a
@@ -233,6 +236,20 @@ function walkedText(v: string, pre: boolean, mayHoldBreak = true): string {
   if (!mayHoldBreak || v.indexOf(BREAK) === -1) return v;
   keptWhitespace = true;
   return v.replaceAll(BREAK, KEEP_BREAK_CHAR);
+}
+
+/**
+ * Whether `v` holds only blanks that `finishWalked` folds alike (space, tab, line feed, form feed,
+ * carriage return). Such a text outside preformatted text joins the run of blank space and breaks around
+ * it, and that run comes out the same with one space in its place: as many breaks, blanks all foldable,
+ * and, where it stood alone between words, a space; removed at either end either way.
+ */
+function plainBlanks(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13 && c !== 12) return false;
+  }
+  return true;
 }
 
 /** `[ \t\r\n\f]+` except a single plain space: the same result as replacing every run, far fewer matches. */
@@ -492,45 +509,63 @@ function walkParts(el: Element, base: string, skip: Set<Node> | null, excluded: 
   }
 }
 
+/** How long a run of pieces joined as they are written grows before it is set aside (see `Pieces`). */
+const RUN = 2048;
+
 /**
  * Pieces of a string, written into an array that is kept and reused: emptying an array (length = 0)
  * frees its storage, and growing it again for every post allocated as much as the pieces themselves.
+ * The pieces are joined as they come into runs of about RUN characters, and the runs once at the end:
+ * `join` spent a few hundred instructions on each element, most of them tags, attribute names and the
+ * short blanks between elements, where appending one to a run costs a few dozen.
  */
 class Pieces {
   private readonly all: string[] = [];
-  /** How many pieces of `all` are this string's; any after them are blank. */
+  /** How many runs of `all` are this string's; any after them are blank. */
   private n = 0;
+  /** The pieces written since the last run was set aside. */
+  private run = '';
   push(piece: string): void {
-    this.all[this.n++] = piece;
+    const run = this.run + piece;
+    if (run.length < RUN) this.run = run;
+    else {
+      this.all[this.n++] = run;
+      this.run = '';
+    }
   }
   /**
-   * The string, joined once (pieces left over from a longer string are blank), trimmed as `trim` would
-   * when `trimmed`; the pieces are blanked for the next. Trimming the end pieces before the join spares
+   * The string, joined once (runs left over from a longer string are blank), trimmed as `trim` would
+   * when `trimmed`; the runs are blanked for the next. Trimming the end runs before the join spares
    * a second copy of a post's HTML, which the serializer's line break after its first tag began.
    */
   take(trimmed = false): string {
+    if (this.run) {
+      this.all[this.n++] = this.run;
+      this.run = '';
+    }
     if (trimmed) this.trimEnds();
-    // join reads (and holds a slot for) every piece, blank ones too: after a long post, a short one
+    // join reads (and holds a slot for) every run, blank ones too: after a long post, a short one
     // gives the blank tail back rather than joining thousands of blanks.
     if (this.all.length > 2 * this.n + 64) this.all.length = this.n;
-    const s = this.all.join('');
+    const s = this.n === 1 ? this.all[0]! : this.all.join('');
     this.clear();
     return s;
   }
-  /** The blank space at the start of the first pieces and the end of the last removed, as trimming their join would. */
+  /** The blank space at the start of the first runs and the end of the last removed, as trimming their join would. */
   private trimEnds(): void {
     const { all, n } = this;
     let first = 0;
     while (first < n && (all[first] = all[first]!.trimStart()) === '') first++;
     for (let last = n - 1; last >= first && (all[last] = all[last]!.trimEnd()) === ''; last--);
   }
-  /** Blanks the pieces written, for the next string. */
+  /** Blanks the runs written, for the next string. */
   clear(): void {
     const { all, n } = this;
     for (let i = 0; i < n; i++) all[i] = '';
-    // A post of many thousand pieces is not kept around.
+    // A post of many thousand runs is not kept around.
     if (all.length > 8192) all.length = 0;
     this.n = 0;
+    this.run = '';
   }
 }
 
@@ -760,8 +795,8 @@ export function metaContent(doc: Document, selector: string): string | null {
 
 /** The page's canonical URL if it declares one, else the URL it was read from. */
 export function canonicalUrl(doc: Document, url: string): string {
-  const og = queryFirst(doc, 'meta[property="og:url"]', ['meta'])?.getAttribute('content')?.trim() || null;
-  const c = queryFirst(doc, 'link[rel="canonical"]', ['link'])?.getAttribute('href') ?? og;
+  // og:url is looked for only when there is no canonical link, which it stands in for.
+  const c = queryFirst(doc, 'link[rel="canonical"]', ['link'])?.getAttribute('href') ?? (queryFirst(doc, 'meta[property="og:url"]', ['meta'])?.getAttribute('content')?.trim() || null);
   return absUrl(c, url) ?? url;
 }
 

@@ -2,7 +2,7 @@ import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
 import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, shapeOf, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, releaseShapes, shapeOf, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
 import { threadTitle } from './generic/title.ts';
@@ -32,6 +32,14 @@ function hash(s: string): string {
 
 /** Picks the reading of the page: the best set, with the replies nested in its blocks when they form their own set. */
 export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[] | null {
+  try {
+    return readPostsOf(ix, pageUrl);
+  } finally {
+    releaseShapes();
+  }
+}
+
+function readPostsOf(ix: PageIndex, pageUrl: string | null): Found[] | null {
   const t0 = DEBUG ? performance.now() : 0;
   // A block's line is read for each set it belongs to, and the sets overlap.
   const lines = new Map<Element, string>();
@@ -51,12 +59,16 @@ export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[]
   listingRows.length = 0;
   // A sibling set and a class set often hold the very same blocks (every post an `li.message` of one
   // list): one reading serves both. (A rejected set's listing rows were noted at its first reading.)
-  const byMembers = new Map<string, Reading | null>();
+  const read: { members: number[]; r: Reading | null }[] = [];
   for (const { g } of groups) {
-    const members = g.members.join(',');
-    let r = byMembers.get(members);
-    if (r === undefined) byMembers.set(members, (r = readGroup(reader, g)));
-    else if (r) r = { ...r };
+    let r: Reading | null | undefined;
+    for (const x of read) {
+      if (sameMembers(x.members, g.members)) {
+        r = x.r && { ...x.r };
+        break;
+      }
+    }
+    if (r === undefined) read.push({ members: g.members, r: (r = readGroup(reader, g)) });
     if (DEBUG) console.error(`group ${g.key} members=${g.members.length} q=${quickScore(ix, g).toFixed(1)} -> ${r ? `${r.found.length} score=${r.score.toFixed(2)}` : 'rejected'}`);
     if (r) readings.push(r);
   }
@@ -111,6 +123,13 @@ export function readPosts(ix: PageIndex, pageUrl: string | null = null): Found[]
   return opening ? [opening, ...found] : found;
 }
 
+/** Whether two sets list the same blocks in the same order. */
+function sameMembers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** The most frequent value of a list, or null. */
 function commonest(values: string[]): string | null {
   const n = new Map<string, number>();
@@ -131,9 +150,11 @@ function openingPost(ix: PageIndex, reader: PostReader, found: Found[]): Found |
   const bodySig = commonest(found.filter((f) => f.body >= 0 && ix.cls[f.body]).map((f) => sig(f.body)));
   if (!bodySig || bodySig.endsWith('.')) return null;
   const first = found[0]!.block;
+  // A shape starts with its tag: most elements are told apart by that alone.
+  const bodyTag = bodySig.slice(0, bodySig.indexOf('.'));
   let body = -1;
   for (let i = first - 1; i > 0; i--) {
-    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || sig(i) !== bodySig) continue;
+    if (ix.last[i]! >= first || ix.flags[i]! & F_IN_QUOTE || ix.tag[i] !== bodyTag || sig(i) !== bodySig) continue;
     if (ix.text[i]! - ix.skip[i]! - ix.link[i]! >= 20) body = i;
     break;
   }
@@ -336,8 +357,17 @@ function holdsQuote(ix: PageIndex, b: number): boolean {
   return false;
 }
 
+const noneLeftOut = (): boolean => false;
+/** What the post being written leaves out of its HTML: chrome and nested replies (set around its walk). */
+let leftOutChrome: Set<Element> | null = null;
+let leftOutNested: ReadonlySet<Element> | null = null;
+/** The nested replies of a post that holds none. */
+const NO_ELEMENTS: ReadonlySet<Element> = new Set<Element>();
+/** One test for every post, reading the sets above, rather than a closure made for each. */
+const leftOutOfHtml = (x: Element): boolean => !!leftOutChrome?.has(x) || !!leftOutNested?.has(x);
+
 /** Words of nested replies inside a block are not the block's: their elements are skipped too. */
-function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, parseHtml: ParseHtml | null): PostInput {
+function postOf(ix: PageIndex, f: Found, url: string, nestedEls: ReadonlySet<Element>, parseHtml: ParseHtml | null): PostInput {
   if (f.body >= 0 && !f.nested.length) {
     const frame = messageFrame(ix, f.body);
     if (frame >= 0) f = { ...f, body: frame, omit: [] };
@@ -355,7 +385,17 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
     for (const n of nestedEls) skip.add(n);
     // A body whose markup was escaped into the page as text is read from that markup, parsed again.
     const escaped = parseHtml && ix.text[f.body]! > 0 && !f.nested.length && !holdsQuote(ix, f.body) ? unescapedBody(bodyEl, parseHtml) : bodyEl;
-    const parts = escaped !== bodyEl ? bodyParts(escaped, url, new Set(), () => false) : bodyParts(bodyEl, url, skip, (x) => chrome.has(x) || nestedEls.has(x));
+    let parts;
+    if (escaped !== bodyEl) parts = bodyParts(escaped, url, new Set(), noneLeftOut);
+    else {
+      leftOutChrome = chrome;
+      leftOutNested = nestedEls;
+      try {
+        parts = bodyParts(bodyEl, url, skip, leftOutOfHtml);
+      } finally {
+        leftOutChrome = leftOutNested = null;
+      }
+    }
     // A body read straight from the block starts with the byline's verb ("Says:"), left as loose text.
     text = f.body === f.block ? parts.text.replace(LEADING_VERB, '') : parts.text;
     html = parts.html;
@@ -371,13 +411,12 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
       }
     }
     text = withoutHeaderLines(text, f.name);
-    if (/^>/m.test(text)) {
+    if (text.includes('>') && /^>/m.test(text)) {
       const split = plainTextQuotes(text);
       text = split.text;
       quotes = [...quotes, ...split.quotes];
     }
   }
-  const blockEl = ix.els[f.block]!;
   const ownId = ix.id[f.block] || (f.perma >= 0 ? ix.id[f.perma] || ix.els[f.perma]!.getAttribute('name') || ix.els[f.perma]!.getAttribute('href') || '' : '');
   const digits = /(\d{2,})(?!.*\d{2,})/.exec(ownId)?.[1];
   const time = f.time >= 0 ? ix.stamps.get(f.time)!.iso : null;
@@ -388,7 +427,8 @@ function postOf(ix: PageIndex, f: Found, url: string, nestedEls: Set<Element>, p
     publishedAt: time,
     text,
     html,
-    permalink: permaHref ? absUrl(permaHref, url) : blockEl.id ? absUrl(`#${blockEl.id}`, url) : null,
+    // The block's id as the page index read it (its id attribute), not by the DOM again.
+    permalink: permaHref ? absUrl(permaHref, url) : ix.id[f.block] ? absUrl(`#${ix.id[f.block]}`, url) : null,
     replyTo: null,
     quotes,
   };
@@ -401,11 +441,16 @@ export function readThread(doc: Document, pageUrl: string, parseHtml: ParseHtml 
   const url = canonicalUrl(doc, pageUrl);
   const found = readPosts(ix, url);
   if (!found) return null;
-  const posts = found.map((f) => {
-    const nestedEls = new Set<Element>();
-    for (const n of f.nested) nestedEls.add(ix.els[n]!);
-    return postOf(ix, f, url, nestedEls, parseHtml);
-  });
+  const posts: PostInput[] = [];
+  for (const f of found) {
+    let nestedEls: ReadonlySet<Element> = NO_ELEMENTS;
+    if (f.nested.length) {
+      const els = new Set<Element>();
+      for (const n of f.nested) els.add(ix.els[n]!);
+      nestedEls = els;
+    }
+    posts.push(postOf(ix, f, url, nestedEls, parseHtml));
+  }
   if (DEBUG) console.error(`posts ${(performance.now() - t0).toFixed(1)} ms`);
   if (new Set(posts.map((p) => p.id)).size !== posts.length) posts.forEach((p, i) => (p.id = `${p.id}-${i + 1}`));
   const first = found[0]!;

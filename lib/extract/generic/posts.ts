@@ -77,11 +77,23 @@ export function classKeyOf(ix: PageIndex, i: number): string {
 /** Shapes by class list number (0: no class), then by tag: the same string each time, so sets key and compare them cheaply. */
 const shapesByNumber: (Map<string, string> | undefined)[] = [];
 const shapes = new WeakMap<PageIndex, string[]>();
+/** The page index last asked of and its shapes, until `releaseShapes` lets the page go. */
+let shapesIx: PageIndex | null = null;
+let shapesList: string[] | undefined;
+
+/** Lets go of the page `shapeOf` keeps at hand: a page read must not outlive its reading. */
+export function releaseShapes(): void {
+  shapesIx = null;
+  shapesList = undefined;
+}
 
 /** Element `i`'s shape, tag and class key ("div.message"), as the sets compare bodies and name slots; kept per page index. */
 export function shapeOf(ix: PageIndex, i: number): string {
-  let list = shapes.get(ix);
+  // The sets, the slots and the opening post ask thousands of times of one page: its list is kept at hand.
+  let list = ix === shapesIx ? shapesList : shapes.get(ix);
   if (!list) shapes.set(ix, (list = new Array<string>(ix.els.length).fill('')));
+  shapesIx = ix;
+  shapesList = list;
   let shape = list[i]!;
   if (shape) return shape;
   const no = ix.classNo[i]!;
@@ -135,6 +147,9 @@ function proseOf(ix: PageIndex, i: number): number {
   return i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!;
 }
 
+/** Debugging output, asked for once: `process.env` is read through the environment on every access. */
+const DEBUG = typeof process !== 'undefined' && !!process.env?.GLEANER_DEBUG_GENERIC;
+
 /** Marks of an element that neither is nor holds a post body, combined once here rather than per element scanned. */
 const NOT_BODY = F_CHROME | F_SIG | F_IN_QUOTE | F_FURNITURE;
 
@@ -156,6 +171,22 @@ function cleanName(raw: string): string {
 
 function validName(s: string): boolean {
   return s.length >= 1 && s.length <= 60 && !NOT_NAME.test(s) && !/^[\d\s.,:/#()+-]+$/.test(s) && /[\p{L}\p{N}]/u.test(s) && !/\d:\d\d|\b\d{4}\b/.test(s);
+}
+
+/** An absolute http(s) address's authority when it is a plain domain name (see `plainHost`). */
+const PLAIN_AUTHORITY = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?:[/?#\\]|$)/;
+
+/**
+ * The host `new URL(href)` gives, read without parsing the address, when the address is absolute and its
+ * authority a plain domain name: lower-case letters, digits and hyphens in dot-separated labels, no user,
+ * no port, no IDNA label ("xn--", which the parser checks), a last label that starts with a letter (one of
+ * digits is read as an IPv4 address). Such a name is its own host. Null for any other address.
+ */
+function plainHost(href: string): string | null {
+  const host = PLAIN_AUTHORITY.exec(href)?.[1];
+  if (host === undefined || host.includes('xn--')) return null;
+  const c = host.charCodeAt(host.lastIndexOf('.') + 1);
+  return c >= 97 && c <= 122 ? host : null;
 }
 
 /** The reader that turns a candidate group into posts; each call reads within one block. */
@@ -196,7 +227,9 @@ export class PostReader {
     if (!page) return false;
     let known = this.away.get(href);
     if (known === undefined) {
-      try {
+      const host = plainHost(href);
+      if (host !== null && host !== page.host) known = true;
+      else try {
         const u = new URL(href, page);
         known = u.host !== page.host || (u.pathname.replace(/\/$/, '') === page.pathname.replace(/\/$/, '') && u.search === page.search);
       } catch {
@@ -329,8 +362,10 @@ export class PostReader {
       }
     }
     if (!name && slot) {
+      const slotTag = slot.slice(0, slot.indexOf('.'));
       for (let k = m + 1; k <= end; k++) {
-        if (shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
+        // A shape starts with its tag: most elements are told apart by that alone.
+        if (ix.tag[k] !== slotTag || shapeOf(ix, k) !== slot || !ownElement(ix, nested, k)) continue;
         const n = this.nameAt(k);
         if (this.validNameAt(k)) {
           author = k;
@@ -677,7 +712,15 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
     const key = shapeOf(ix, p);
     slots.set(key, (slots.get(key) ?? 0) + 1);
   }
-  const slot = [...slots.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // The commonest; between equals, the first met.
+  let slot: string | null = null;
+  let most = 0;
+  for (const [key, c] of slots) {
+    if (c > most) {
+      most = c;
+      slot = key;
+    }
+  }
   // The same words on (nearly) every block of a long set, taken from a link, are a tool's label
   // ("Post History", "Profile" in another language), not one person writing every post.
   const counts = new Map<string, number>();
@@ -721,7 +764,7 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   }
   const n = found.length;
   const titled = titledLinks(reader, found);
-  if (typeof process !== "undefined" && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  titled ${titled} of ${n}`);
+  if (DEBUG) console.error(`  titled ${titled} of ${n}`);
   if (titled * 5 >= n * 3) {
     // Two or three titled blocks may be the page's own wrappers (each with a heading link), not a list's rows.
     if (n >= 4) for (const f of found) listingRows.push(f.block);
@@ -733,7 +776,8 @@ export function readGroup(reader: PostReader, g: Group): Reading | null {
   // read as a post with words of its own.
   if (n <= 3 && (prose < n || bodyless)) return why(`a short set with ${n - prose} blocks without prose`);
   // One name on every block of a long list is a byline repeated (a blog's article list), not a discussion.
-  const top = Math.max(...names.values());
+  let top = 0;
+  for (const c of names.values()) if (c > top) top = c;
   const sameAuthor = n >= 4 && top === n;
   const evidence = 1 + withTime / n + withPerma / n + typed / n;
   const score = n * evidence * (prose / n) * (sameAuthor ? 0.5 : 1) + Math.min(bodyChars / n, 400) / 400;
@@ -783,6 +827,8 @@ function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): F
   // (then the row names no author of its own).
   const next = ix.last[f.block]! + 1;
   const paired = next < ix.els.length && ix.parent[next] === ix.parent[f.block] && ix.nAuthor[next] === 0 && ix.nHint[next] === 0;
+  // A shape starts with its tag: most elements are told apart by that alone.
+  const commonTag = common.slice(0, common.indexOf('.'));
   for (let pass = 0; pass < 2; pass++) {
     const from = pass === 0 ? f.block + 1 : paired ? next : 1;
     const to = pass === 0 ? ix.last[f.block]! : paired ? ix.last[next]! : 0;
@@ -791,7 +837,7 @@ function inBodySlot(ix: PageIndex, f: Found, framed: boolean, common: string): F
         i = ix.last[i]!;
         continue;
       }
-      if (shapeOf(ix, i) !== common) continue;
+      if (ix.tag[i] !== commonTag || shapeOf(ix, i) !== common) continue;
       if ((f.author >= i && f.author <= ix.last[i]!) || (f.time >= i && f.time <= ix.last[i]!)) return f;
       return { ...f, body: i, omit: [] };
     }
@@ -831,7 +877,7 @@ function titledLinks(reader: PostReader, found: Found[]): number {
 }
 
 const why = (reason: string): null => {
-  if (typeof process !== 'undefined' && process.env?.GLEANER_DEBUG_GENERIC) console.error(`  rejected: ${reason}`);
+  if (DEBUG) console.error(`  rejected: ${reason}`);
   return null;
 };
 

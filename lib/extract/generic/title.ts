@@ -1,4 +1,5 @@
 import { lineOf, metaContent } from '../dom.ts';
+import { queryFirst } from '../page-signals.ts';
 import { closest, firstWithin } from '../select.ts';
 import { F_HEADING, F_IN_QUOTE, type PageIndex } from './walk.ts';
 
@@ -81,8 +82,30 @@ function fromTitle(og: string, title: string, siteName: string): string {
   return title ? topicPart(title, siteName) : '';
 }
 
+const anyTitle = () => true;
+
+/**
+ * `doc.title` as it reads before folding, its element found through the page index where linkedom walks
+ * the whole head for it. The first title element of the document, when it lies in the head and holds
+ * text alone, is the one the DOM and linkedom both read; any other case asks the document.
+ */
+function pageTitle(doc: Document): string {
+  const el = queryFirst(doc, 'title', ['title'], anyTitle);
+  const head = doc.documentElement?.firstElementChild;
+  if (el && head && head.localName === 'head' && el.namespaceURI === 'http://www.w3.org/1999/xhtml' && !el.firstElementChild) {
+    for (let a = el.parentElement; a; a = a.parentElement) if (a === head) return el.textContent ?? '';
+  }
+  return doc.title ?? '';
+}
+
+/** What a heading is taken for: nothing, the title as `<title>` has it, the same after a label, close to it. */
+const NOTHING = 0;
+const EXACT = 1;
+const UNLABELLED = 2;
+const CLOSE = 3;
+
 export function threadTitle(doc: Document, ix: PageIndex, firstBlock: number, firstBody: number): string {
-  const title = (doc.title ?? '').replace(/\s+/g, ' ').trim();
+  const title = pageTitle(doc).replace(/\s+/g, ' ').trim();
   const og = (metaContent(doc, 'meta[property="og:title"]') ?? '').replace(/\s+/g, ' ').trim();
   const siteName = fold(metaContent(doc, 'meta[property="og:site_name"]') ?? '');
   const wholes = [fold(title), fold(og)].filter(Boolean);
@@ -100,16 +123,22 @@ export function threadTitle(doc: Document, ix: PageIndex, firstBlock: number, fi
     const text = lineOf(h);
     if (!text || text.length > 300) continue;
     const folded = fold(text);
-    if (namesSite(h, folded, siteName)) continue;
-    if (i > firstBlock) own = text.replace(REPLY_PREFIX, '');
+    // What the heading would be taken for, found before asking whether it names the site (its links
+    // searched), which only a heading taken for something needs.
     const unlabelled = folded.replace(LABEL, '');
-    if (wholes.some((w) => isPartOf(folded, w))) exact = text;
-    else if (unlabelled !== folded && wholes.some((w) => isPartOf(unlabelled, w))) exact = text.replace(LABEL, '');
+    let kind = NOTHING;
+    if (wholes.some((w) => isPartOf(folded, w))) kind = EXACT;
+    else if (unlabelled !== folded && wholes.some((w) => isPartOf(unlabelled, w))) kind = UNLABELLED;
     else if (topicWords.size >= 2 && !folded.includes(foldedTopic)) {
       const own = words(text);
       const shared = own.filter((w) => topicWords.has(w)).length;
-      if (shared >= topicWords.size * 0.6 && shared >= own.length * 0.4) close = text;
+      if (shared >= topicWords.size * 0.6 && shared >= own.length * 0.4) kind = CLOSE;
     }
+    if ((kind === NOTHING && i <= firstBlock) || namesSite(h, folded, siteName)) continue;
+    if (i > firstBlock) own = text.replace(REPLY_PREFIX, '');
+    if (kind === EXACT) exact = text;
+    else if (kind === UNLABELLED) exact = text.replace(LABEL, '');
+    else if (kind === CLOSE) close = text;
   }
   if (exact || close || own) return exact || close || own;
   // A page without <title> (a saved fragment): its first main heading, as it stands.
