@@ -2,7 +2,7 @@ import type { Adapter, ParseHtml } from './types.ts';
 import type { PostInput, ThreadInput } from '../model/thread.ts';
 import { absUrl, bodyParts, canonicalUrl, generator, lineOf, metaContent, textSkipping, unescapedBody } from './dom.ts';
 import { buildIndex, EDITED, F_CHROME, F_HEADING, F_IN_QUOTE, F_QUOTE, F_SIG, lowerBound, QUOTE_LEAD, type PageIndex } from './generic/walk.ts';
-import { PostReader, candidateGroups, isInnerThread, listingRows, quickScore, readGroup, releaseShapes, shapeOf, type Found, type Reading } from './generic/posts.ts';
+import { PostReader, candidateGroups, isInnerThread, listingRows, proseOf, quickScore, readGroup, releaseShapes, sameList, shapeOf, type Found, type Reading } from './generic/posts.ts';
 import { plainTextQuotes } from './plain-quotes.ts';
 import { isQuoteClass } from './generic/signals.ts';
 import { threadTitle } from './generic/title.ts';
@@ -63,7 +63,7 @@ function readPostsOf(ix: PageIndex, pageUrl: string | null): Found[] | null {
   for (const { g } of groups) {
     let r: Reading | null | undefined;
     for (const x of read) {
-      if (sameMembers(x.members, g.members)) {
+      if (sameList(x.members, g.members)) {
         r = x.r && { ...x.r };
         break;
       }
@@ -121,13 +121,6 @@ function readPostsOf(ix: PageIndex, pageUrl: string | null): Found[] | null {
   }
   const opening = openingPost(ix, reader, found);
   return opening ? [opening, ...found] : found;
-}
-
-/** Whether two sets list the same blocks in the same order. */
-function sameMembers(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /** The most frequent value of a list, or null. */
@@ -238,11 +231,6 @@ function skipped(ix: PageIndex, body: number): { skip: Set<Node>; quotes: Elemen
 }
 
 
-/** Element `i`'s words less chrome, signatures and link text. */
-function prose(ix: PageIndex, i: number): number {
-  return ix.text[i]! - ix.skip[i]! - ix.link[i]!;
-}
-
 /** An edit note set in a quote box ("Geändert von X (…) Grund: …"). */
 function editNote(ix: PageIndex, c: number): boolean {
   return !!(ix.flags[c]! & F_QUOTE) && ix.text[c]! <= 200 && EDITED.test(lineOf(ix.els[c]!).slice(0, 40));
@@ -250,15 +238,15 @@ function editNote(ix: PageIndex, c: number): boolean {
 
 /** Whether element `c` beside a message frame holds no words of a reply: headings, chrome, edit notes. */
 function aside(ix: PageIndex, c: number): boolean {
-  if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || prose(ix, c) <= 0) return true;
+  if (ix.flags[c]! & (F_HEADING | F_CHROME | F_SIG) || proseOf(ix, c) <= 0) return true;
   let notes = 0;
   for (let k = c; k <= ix.last[c]!; k++) {
     if (ix.flags[k]! & F_HEADING || editNote(ix, k)) {
-      notes += Math.max(0, prose(ix, k));
+      notes += Math.max(0, proseOf(ix, k));
       k = ix.last[k]!;
     }
   }
-  return prose(ix, c) - notes <= 0;
+  return proseOf(ix, c) - notes <= 0;
 }
 
 /** Containers an attachment list comes in. */
@@ -278,23 +266,23 @@ function messageFrame(ix: PageIndex, body: number): number {
     const fl = ix.flags[i]!;
     if (fl & F_QUOTE) {
       // An edit note set in a quote box ("Geändert von X (…) Grund: …") is no quote of anyone.
-      if (ix.text[i]! <= 200 && EDITED.test(lineOf(ix.els[i]!).slice(0, 40))) {
-        headings += Math.max(0, prose(ix, i));
+      if (editNote(ix, i)) {
+        headings += Math.max(0, proseOf(ix, i));
         i = ix.last[i]!;
         continue;
       }
-      quoted += Math.max(0, prose(ix, i));
-      if (frame < 0 || prose(ix, i) > prose(ix, frame)) frame = i;
+      quoted += Math.max(0, proseOf(ix, i));
+      if (frame < 0 || proseOf(ix, i) > proseOf(ix, frame)) frame = i;
       i = ix.last[i]!;
     } else if (fl & F_HEADING) {
-      headings += Math.max(0, prose(ix, i));
+      headings += Math.max(0, proseOf(ix, i));
       i = ix.last[i]!;
     }
   }
   // Only a blockquote whose class does not say "quote" can be a frame: a class that says so means it.
-  if (frame < 0 || prose(ix, frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
-  const outside = prose(ix, body) - quoted - headings;
-  if (outside * 4 > prose(ix, frame) || prose(ix, frame) * 10 < quoted * 9) return -1;
+  if (frame < 0 || proseOf(ix, frame) < 20 || ix.tag[frame] !== 'blockquote' || isQuoteClass(ix.cls[frame]!)) return -1;
+  const outside = proseOf(ix, body) - quoted - headings;
+  if (outside * 4 > proseOf(ix, frame) || proseOf(ix, frame) * 10 < quoted * 9) return -1;
   // The frame sits alone in its containers: a reply written beside a quote shares its parent with it.
   for (let a = frame; a !== body; a = ix.parent[a]!) {
     const p = ix.parent[a]!;
@@ -302,7 +290,7 @@ function messageFrame(ix: PageIndex, body: number): number {
     for (let c = p + 1; c <= ix.last[p]!; c = ix.last[c]! + 1) {
       inElements += ix.text[c]!;
       // Attachments under the message ("Attached thumbnails") are a block after it, of a few words.
-      const attached = c > a && BLOCKS.has(ix.tag[c]!) && prose(ix, c) <= 60;
+      const attached = c > a && BLOCKS.has(ix.tag[c]!) && proseOf(ix, c) <= 60;
       if (c !== a && !aside(ix, c) && !attached) return -1;
     }
     if (ix.text[p]! - inElements > 0) return -1;

@@ -685,9 +685,12 @@ export function inside(s: PageSignals, root: Element, key: string): Element[] {
   return out;
 }
 
-/** The index in `list` (indexed elements in document order) of the first element positioned after `at`. */
-function firstAfter(s: PageSignals, list: Element[], at: number): number {
-  let lo = 0;
+/**
+ * The index in `list` (indexed elements in document order) of the first element positioned after `at`,
+ * searched from index `from`, before which none is.
+ */
+export function firstAfter(s: PageSignals, list: Element[], at: number, from = 0): number {
+  let lo = from;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

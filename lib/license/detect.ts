@@ -1,6 +1,6 @@
 import { lineOf, textMayMatch, textOf } from '../extract/dom.ts';
 import { ccTextToSpdx, ccUrlToSpdx } from './cc.ts';
-import { active, candidatesOf, descendantsWith, hasClass, lastInside, orderOf, queryAllWhere, type PageSignals } from '../extract/page-signals.ts';
+import { active, candidatesOf, descendantsWith, firstAfter, hasClass, lastInside, orderOf, queryAllWhere, type PageSignals } from '../extract/page-signals.ts';
 
 /** A licence the page declares, and where on the page it says so. Same shape as `Thread.licenseHints`. */
 export interface LicenseHint {
@@ -87,27 +87,6 @@ function footersOf(doc: Document, s: PageSignals): Element[] {
   return lists.every((l) => l === most || l.every((el) => held.has(el))) ? most : queryAllWhere(doc, FOOTERS, FOOTER_KEYS, isFooter);
 }
 
-/**
- * The index in `links` (indexed elements in document order) of the first positioned after `at`, searched
- * from `lo`, before which none is: by steps doubling from there, then halving.
- */
-function firstAfter(s: PageSignals, links: Element[], lo: number, at: number): number {
-  let step = 1;
-  let hi = lo;
-  while (hi < links.length && orderOf(s, links[hi]!)! <= at) {
-    lo = hi + 1;
-    hi += step;
-    step *= 2;
-  }
-  if (hi > links.length) hi = links.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (orderOf(s, links[mid]!)! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
   const found: LicenseHint[] = [];
   // While an extraction runs, the index's `rel` list (links, areas and forms, in document order) is read
@@ -155,8 +134,7 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     if (href.includes('creativecommons.org/')) addHint(found, ccUrlToSpdx(href), `footer link to ${href}`);
   };
   // The footers come in document order, and so do the page's links: each footer's links are searched
-  // for from where the last footer's began, in steps that double (a comment's footer is a few links on
-  // from the one before), where a search of the whole list for each read the positions of a dozen links.
+  // for from where the last footer's began, not in the whole list.
   const links = index ? candidatesOf(index, 'a') : [];
   let next = 0;
   for (const footer of footers) {
@@ -164,7 +142,7 @@ export function detectPageLicense(doc: Document, url: string): LicenseHint[] {
     const from = index && orderOf(index, footer);
     const to = index && lastInside(index, footer);
     if (index && from !== undefined && to !== undefined) {
-      next = firstAfter(index, links, next, from);
+      next = firstAfter(index, links, from, next);
       for (let k = next; k < links.length && orderOf(index, links[k]!)! <= to; k++) ccLink(links[k]!);
     } else for (const a of descendantsWith(footer, 'a')) ccLink(a);
     // Most footers found are posts' own (a comment's byline in `footer.comment-meta`): one that cannot

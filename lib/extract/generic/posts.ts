@@ -125,7 +125,7 @@ function ownElement(ix: PageIndex, nested: number[], k: number): boolean {
 }
 
 /** Whether two lists of numbers hold the same, in the same order. */
-function sameList(a: number[], b: number[]): boolean {
+export function sameList(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
@@ -143,7 +143,7 @@ function wordsOf(ix: PageIndex, i: number): number {
 }
 
 /** Element `i`'s prose: its words less link text; 0 for no element. */
-function proseOf(ix: PageIndex, i: number): number {
+export function proseOf(ix: PageIndex, i: number): number {
   return i < 0 ? 0 : ix.text[i]! - ix.skip[i]! - ix.link[i]!;
 }
 
